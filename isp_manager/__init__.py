@@ -1,0 +1,166 @@
+"""ISP Manager: information sharing for safeguarding in Wales."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, g, request
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import mail
+from .config import DEFAULT_INSTANCE, PROJECT_ROOT, build_config
+from .extensions import api, babel, csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    """The application factory: extensions, blueprints, CLI, error handlers."""
+    instance = Path(instance_path or DEFAULT_INSTANCE)
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance), template_folder=None)
+    app.config.update(build_config(instance, config))
+    _configure_templates(app)
+    _init_extensions(app)
+    from . import models  # noqa: F401  (every table registered before use)
+
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    from .errors_views import register_error_handlers
+
+    register_error_handlers(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    from .i18n import select_locale
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    from .accounts.auth import init_login
+
+    init_login(app, login_manager)
+    api.init_app(app)
+    with app.app_context():
+        _configure_engine(db.engine)
+
+
+def _configure_engine(engine: sa.Engine) -> None:
+    """SQLite: foreign keys on, WAL, and transactions SQLAlchemy controls (so SAVEPOINT works)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database and engine.url.database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .blueprints import API_BLUEPRINTS, PAGE_BLUEPRINTS
+
+    for blueprint in PAGE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+        csrf.exempt(blueprint)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _start_request():
+        incoming = request.headers.get("X-Request-ID", "")
+        ok = incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum()
+        g.request_id = incoming if ok else secrets.token_hex(8)
+
+    @app.after_request
+    def _finish_request(response):
+        """One transaction per request: commit on success, roll back otherwise, then send mail."""
+        if response.status_code < 400:
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                mail.discard_pending()
+                raise
+            try:
+                mail.flush_pending()
+            except Exception:  # the change stands; the notice is logged for a retry
+                log.exception("mail could not be sent after commit")
+        else:
+            db.session.rollback()
+            mail.discard_pending()
+        return _security_headers(response)
+
+    @app.teardown_request
+    def _rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+            mail.discard_pending()
+
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["X-Request-ID"] = g.get("request_id", "")
+        if request.is_secure:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if response.mimetype == "text/html" or request.path.startswith("/api/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return response

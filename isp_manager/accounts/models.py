@@ -1,0 +1,122 @@
+"""Users, their roles and their API tokens."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
+from ..extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    IG_LEAD = "ig_lead"
+    PRACTITIONER = "practitioner"
+    BOARD_OFFICER = "board_officer"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.IG_LEAD: _l("Information governance lead"),
+    Role.PRACTITIONER: _l("Practitioner"),
+    Role.BOARD_OFFICER: _l("Safeguarding Board officer"),
+    Role.AUDITOR: _l("Auditor (read-only)"),
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who signs in. Belongs to one organisation and has one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    job_title: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    is_active_user: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changing this invalidates every session cookie issued before (logout everywhere).
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
+
+    organisation = relationship("Organisation", lazy="joined", innerjoin=True)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
+        return self.is_active_user
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    @property
+    def can_read_everything(self) -> bool:
+        """Admins and auditors read every organisation's records (auditors cannot change them)."""
+        return self.role in (Role.ADMIN, Role.AUDITOR)
+
+
+def hash_token(token: str) -> str:
+    """API tokens are random and long, so a plain SHA-256 is the right stored form."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token for the API: shown once, stored hashed, revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    label: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", lazy="joined", innerjoin=True)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class LoginAttempt(db.Model):
+    """Failed sign-ins, counted to throttle guessing (per e-mail and per address)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_attempted_at", "email", "attempted_at"),
+        sa.Index("ix_login_attempts_remote_addr_attempted_at", "remote_addr", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

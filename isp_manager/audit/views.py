@@ -1,0 +1,5 @@
+"""HTML pages for audit."""
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

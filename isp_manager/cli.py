@@ -1,0 +1,13 @@
+"""Command-line interface: `flask --app isp_manager <command>` (see api-contract.md)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .parties.cli import seed_reference_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_reference_command)

@@ -1,0 +1,101 @@
+"""Configuration: defaults that run with nothing set; everything else from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'isp_manager.sqlite'}"
+    # psycopg 3 is the PostgreSQL driver; accept the common short forms.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """The settings for one app instance. `overrides` wins (tests pass theirs here)."""
+    overrides = overrides or {}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "LANGUAGES": ("en", "cy"),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # API (flask-smorest)
+        "API_TITLE": "ISP Manager API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            },
+            "security": [{"bearerAuth": []}],
+        },
+        "PAGE_SIZE": 25,
+        "MAX_PAGE_SIZE": 100,
+        # Login throttling: this many failures for one e-mail or one address within the window.
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        # Mail: SMTP when MAIL_SERVER is set, else .eml files in instance/outbox/.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "ISP Manager <no-reply@isp-manager.invalid>"),
+        "MAIL_OUTBOX": str(instance_path / "outbox"),
+        "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),
+        # Protocols
+        "PROTECTIVE_MARKING": os.environ.get("PROTECTIVE_MARKING", "OFFICIAL"),
+        "REVIEW_POLICY_MONTHS": _int("REVIEW_POLICY_MONTHS", 12),
+        "REVIEW_REMINDER_MONTHS": _int("REVIEW_REMINDER_MONTHS", 3),
+        # s.164 response periods in working days, per request type (no statutory deadline).
+        "S164_RESPONSE_DAYS": {
+            "co-operation": _int("S164_RESPONSE_DAYS_COOPERATION", 10),
+            "information": _int("S164_RESPONSE_DAYS_INFORMATION", 10),
+        },
+        "S164_DUE_SOON_DAYS": _int("S164_DUE_SOON_DAYS", 2),
+        "TESTING": False,
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = load_secret_key(instance_path)
+    return config

@@ -1,0 +1,18 @@
+"""The law as data: statute catalogues (catalogue.py) and the pure rules built on them (rules.py)."""
+
+from .catalogue import (  # noqa: F401
+    ARTICLE6,
+    ARTICLE9,
+    LEGAL_POWERS,
+    PARA18_REASONS,
+    RELEVANT_PARTNER,
+    S28,
+    S137_RELATES,
+    S164_GROUNDS,
+    S164_WHO,
+    SCHEDULE1,
+    SOCIAL_SERVICES_FUNCTIONS,
+    Catalogue,
+    Provision,
+    label,
+)

@@ -1,0 +1,69 @@
+"""One mail mechanism for every notice the service sends.
+
+Services call queue_mail(); the messages are sent only after the request's transaction
+commits (or, on the command line, after the command commits). With MAIL_SERVER set they
+go through SMTP; otherwise they are written as .eml files into instance/outbox/.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, g, has_request_context
+
+
+def _pending() -> list[EmailMessage]:
+    if "pending_mail" not in g:
+        g.pending_mail = []
+    return g.pending_mail
+
+
+def queue_mail(to: str | list[str], subject: str, body: str) -> EmailMessage:
+    """Queue a plain-text message to go out once the current transaction has committed."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = ", ".join(recipients)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="isp-manager.invalid")
+    msg.set_content(body)
+    _pending().append(msg)
+    return msg
+
+
+def discard_pending() -> None:
+    """Forget queued messages (the transaction they belonged to was rolled back)."""
+    if "pending_mail" in g:
+        g.pending_mail = []
+
+
+def flush_pending() -> int:
+    """Send every queued message. Call only after a successful commit."""
+    messages = list(_pending())
+    g.pending_mail = []
+    for msg in messages:
+        send_now(msg)
+    return len(messages)
+
+
+def send_now(msg: EmailMessage) -> None:
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(msg)
+        return
+    outbox = Path(config["MAIL_OUTBOX"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(msg.as_bytes())
+
+
+__all__ = ["queue_mail", "flush_pending", "discard_pending", "send_now", "has_request_context"]

@@ -1,0 +1,5 @@
+"""Imports every model so that metadata (Alembic, create_all in tests) sees all tables."""
+
+from .accounts.models import ApiToken, LoginAttempt, User  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401

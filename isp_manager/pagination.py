@@ -1,0 +1,71 @@
+"""Offset pagination for list pages: two queries per page (the rows and the total)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, request, url_for
+
+from .extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def govuk_pagination(self, endpoint: str, **params) -> dict:
+        """Parameters for the govukPagination macro, keeping the current filters."""
+        if self.pages <= 1:
+            return {}
+
+        def href(number: int) -> str:
+            return url_for(endpoint, **{**params, "page": number})
+
+        items = []
+        for number in range(1, self.pages + 1):
+            near = abs(number - self.page) <= 1 or number in (1, self.pages)
+            if near:
+                items.append({"number": number, "href": href(number), "current": number == self.page})
+            elif items and not items[-1].get("ellipsis"):
+                items.append({"ellipsis": True})
+        result = {"items": items}
+        if self.page > 1:
+            result["previous"] = {"href": href(self.page - 1)}
+        if self.page < self.pages:
+            result["next"] = {"href": href(self.page + 1)}
+        return result
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def paginate(stmt: sa.Select, *, page: int | None = None, per_page: int | None = None) -> Page:
+    """Run `stmt` for one page. The total comes from a COUNT over the same filters."""
+    page = page or page_number()
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)

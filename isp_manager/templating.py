@@ -1,0 +1,66 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .i18n import current_locale, uk_date, uk_datetime
+from .law import catalogue as law_catalogue
+
+
+def _switch_language_url(lang: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = lang
+    endpoint = request.endpoint or "site.home"
+    values = dict(request.view_args or {})
+    try:
+        return url_for(endpoint, **values, **args)
+    except Exception:  # endpoints that need POST data: fall back to the same path
+        return f"{request.path}?lang={lang}"
+
+
+def _law_label(code: str | None, catalogue_name: str) -> str:
+    catalogue = getattr(law_catalogue, catalogue_name)
+    return law_catalogue.label(catalogue, code, current_locale())
+
+
+def _form_errors(form) -> dict:
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    return wtforms_errors(form, {"titleText": _("There is a problem")})
+
+
+# The service navigation: (endpoint, label, who sees it, endpoint prefix that marks it active).
+# An entry whose endpoint is not registered is left out, so a domain appears when it lands.
+NAVIGATION = [
+    ("protocols.index", _l("Agreements"), lambda u: True, "protocols."),
+    ("cooperation.inbox", _l("Section 164 requests"), lambda u: True, "cooperation."),
+    ("parties.register", _l("Organisations"), lambda u: True, "parties."),
+    ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),
+    ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
+]
+
+
+def navigation_items() -> list[dict]:
+    endpoint = request.endpoint or ""
+    items = []
+    for target, label, visible, prefix in NAVIGATION:
+        if target not in current_app.view_functions or not visible(current_user):
+            continue
+        items.append(
+            {"href": url_for(target), "text": str(label), "active": endpoint.startswith(prefix)}
+        )
+    return items
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_global(navigation_items, "navigation_items")
+    app.add_template_filter(uk_date, "uk_date")
+    app.add_template_filter(uk_datetime, "uk_datetime")
+    app.add_template_global(_switch_language_url, "switch_language_url")
+    app.add_template_global(current_locale, "current_locale")
+    app.add_template_global(_law_label, "law_label")
+    app.add_template_global(_form_errors, "form_errors")

@@ -1,0 +1,189 @@
+"""Shared fixtures: the app, a database rolled back after every test, clients per role,
+and factories for the records every domain needs.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from isp_manager import create_app
+from isp_manager.accounts.models import ApiToken, Role, User, hash_token
+from isp_manager.extensions import db
+from isp_manager.parties.models import Organisation, OrgKind
+from isp_manager.parties.reference import seed_reference
+
+TEST_PASSWORD = "correct horse battery staple 42"
+_counter = itertools.count(1)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "SECRET_KEY": "test-secret-key",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_OUTBOX": str(instance / "outbox"),
+            "SERVER_NAME": "localhost",
+        },
+        instance_path=instance,
+    )
+    with app.app_context():
+        db.drop_all()
+        _drop_guard_functions()
+        db.create_all()
+        seed_reference()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _drop_guard_functions() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def db_session(app):
+    """Each test runs inside a transaction that is rolled back afterwards; the code under
+    test may commit freely (its commits become SAVEPOINT releases)."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---------------------------------------------------------------- factories
+
+
+def org(code: str) -> Organisation:
+    """An organisation of the reference data, by code."""
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+    assert found is not None, f"no organisation {code}"
+    return found
+
+
+@pytest.fixture
+def make_org():
+    def _make(code=None, *, name=None, kind=OrgKind.OTHER, areas=(), **fields):
+        n = next(_counter)
+        organisation = Organisation(
+            code=code or f"test-org-{n}",
+            name=name or f"Test Organisation {n}",
+            kind=kind,
+            search_text=(name or f"test organisation {n}").lower(),
+            **fields,
+        )
+        organisation.areas = [org(a) for a in areas]
+        db.session.add(organisation)
+        db.session.flush()
+        return organisation
+
+    return _make
+
+
+@pytest.fixture
+def make_user():
+    from argon2 import PasswordHasher
+
+    hashed = PasswordHasher().hash(TEST_PASSWORD)
+
+    def _make(org_code="la-cardiff", role=Role.IG_LEAD, *, email=None, name=None, active=True):
+        n = next(_counter)
+        user = User(
+            email=email or f"user{n}@example.test",
+            name=name or f"Test User {n}",
+            organisation=org(org_code) if isinstance(org_code, str) else org_code,
+            role=Role(role),
+            password_hash=hashed,
+            is_active_user=active,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a test client signed in as that user."""
+
+    def _login(user):
+        c = app.test_client()
+        with c.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def api_client(app):
+    """api_client(user) -> a test client whose requests carry a bearer token for that user."""
+
+    def _api(user):
+        raw = f"test-token-{next(_counter)}-{user.id}"
+        db.session.add(ApiToken(user=user, label="test", token_hash=hash_token(raw), prefix=raw[:8]))
+        db.session.flush()
+        c = app.test_client()
+        c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+        return c
+
+    return _api
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written by the mail mechanism during the test."""
+    from pathlib import Path
+
+    folder = Path(app.config["MAIL_OUTBOX"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in folder.glob("*.eml"):
+        f.unlink()
+
+    def _read():
+        import email
+
+        return [email.message_from_bytes(f.read_bytes()) for f in sorted(folder.glob("*.eml"))]
+
+    return _read
