@@ -7,7 +7,9 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .notifications import notify_command
     from .parties.cli import seed_reference_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_reference_command)
+    app.cli.add_command(notify_command)

@@ -3,3 +3,4 @@
 from .accounts.models import ApiToken, LoginAttempt, User  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
+from .notifications import SentReminder  # noqa: F401
