@@ -1,0 +1,15 @@
+"""Shared Word building blocks (python-docx) for agreements, letters and reports."""
+
+from .word import (  # noqa: F401
+    add_cover_page,
+    add_heading,
+    add_key_value_table,
+    add_letter,
+    add_page_break,
+    add_table,
+    add_text,
+    add_toc,
+    clean_text,
+    document_bytes,
+    new_document,
+)
