@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import mail
 from .config import DEFAULT_INSTANCE, PROJECT_ROOT, build_config
-from .extensions import api, babel, csrf, db, login_manager, migrate
+from . import extensions as ext
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +62,22 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    ext.csrf.init_app(app)
     from .i18n import select_locale
 
-    babel.init_app(
+    ext.babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     from .accounts.auth import init_login
 
-    init_login(app, login_manager)
-    api.init_app(app)
+    init_login(app, ext.login_manager)
+    ext.api.init_app(app)
     with app.app_context():
-        _configure_engine(db.engine)
+        _configure_engine(ext.db.engine)
 
 
 def _configure_engine(engine: sa.Engine) -> None:
@@ -107,8 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
-        api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
-        csrf.exempt(blueprint)
+        ext.api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+        ext.csrf.exempt(blueprint)
 
 
 CSP = (
@@ -130,9 +130,9 @@ def _register_request_hooks(app: Flask) -> None:
         """One transaction per request: commit on success, roll back otherwise, then send mail."""
         if response.status_code < 400:
             try:
-                db.session.commit()
+                ext.db.session.commit()
             except Exception:
-                db.session.rollback()
+                ext.db.session.rollback()
                 mail.discard_pending()
                 raise
             try:
@@ -140,14 +140,14 @@ def _register_request_hooks(app: Flask) -> None:
             except Exception:  # the change stands; the notice is logged for a retry
                 log.exception("mail could not be sent after commit")
         else:
-            db.session.rollback()
+            ext.db.session.rollback()
             mail.discard_pending()
         return _security_headers(response)
 
     @app.teardown_request
     def _rollback_on_error(exc):
         if exc is not None:
-            db.session.rollback()
+            ext.db.session.rollback()
             mail.discard_pending()
 
     def _security_headers(response):
