@@ -38,7 +38,7 @@ assets: node_modules/.installed
 	npm run --silent build
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d isp_manager/translations
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d isp_manager/translations
 
 db: install
 	$(BIN)/flask db upgrade
@@ -56,8 +56,8 @@ lint: install
 	$(BIN)/ruff format --check isp_manager tests bench
 
 extract-messages: install ## refresh the Welsh catalogue from the code and templates
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o isp_manager/translations/messages.pot .
-	$(BIN)/pybabel update -q -i isp_manager/translations/messages.pot -d isp_manager/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o isp_manager/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i isp_manager/translations/messages.pot -d isp_manager/translations
 
 demo: setup db ## a database with realistic synthetic data (SCALE=small|wales|large)
 	$(BIN)/flask demo-data --scale $${SCALE:-small}
