@@ -23,6 +23,10 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance), template_folder=None)
     app.config.update(build_config(instance, config))
+    if app.config["TRUST_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _configure_templates(app)
     _init_extensions(app)
     from . import models  # noqa: F401  (every table registered before use)

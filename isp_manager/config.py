@@ -37,6 +37,10 @@ def load_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _service_url() -> str:
+    return os.environ.get("SERVICE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -49,7 +53,14 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Secure cookies whenever the service is reached over HTTPS (the production case).
+        "SESSION_COOKIE_SECURE": os.environ.get(
+            "SESSION_COOKIE_SECURE", "1" if _service_url().startswith("https://") else "0"
+        )
+        == "1",
+        "SESSION_COOKIE_NAME": "ispm_session",
+        # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (one hop).
+        "TRUST_PROXY": os.environ.get("TRUST_PROXY", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
         "WTF_CSRF_TIME_LIMIT": None,
@@ -82,7 +93,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "ISP Manager <no-reply@isp-manager.invalid>"),
         "MAIL_OUTBOX": str(instance_path / "outbox"),
-        "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),
+        "SERVICE_URL": _service_url(),
         # Protocols
         "PROTECTIVE_MARKING": os.environ.get("PROTECTIVE_MARKING", "OFFICIAL"),
         "REVIEW_POLICY_MONTHS": _int("REVIEW_POLICY_MONTHS", 12),
