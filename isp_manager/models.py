@@ -4,3 +4,15 @@ from .accounts.models import ApiToken, LoginAttempt, User  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
+from .protocols.models import (  # noqa: F401
+    Protocol,
+    ProtocolDataItem,
+    ProtocolFlow,
+    ProtocolLawfulBasis,
+    ProtocolPartner,
+    ProtocolQaReview,
+    ProtocolSection,
+    ProtocolSignature,
+    ProtocolVersion,
+    data_item_recipients,
+)
