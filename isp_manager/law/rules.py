@@ -13,11 +13,54 @@ from .catalogue import PARA18_REASONS, RELEVANT_PARTNER
 LOCAL_AUTHORITY = "local_authority"
 LOCAL_HEALTH_BOARD = "local_health_board"
 NHS_TRUST = "nhs_trust"
+CHIEF_OFFICER_OF_POLICE = "chief_officer_of_police"
+LOCAL_POLICING_BODY = "local_policing_body"
+NATIONAL_CRIME_AGENCY = "national_crime_agency"
+TRANSPORT_POLICE_AUTHORITY = "transport_police_authority"
+SECRETARY_OF_STATE_OFFENDER_MANAGEMENT = "secretary_of_state_offender_management"
+PROBATION_PROVIDER = "probation_provider"
 YOUTH_OFFENDING_TEAM = "youth_offending_team"
+PRISON = "prison"
+SECURE_COLLEGE = "secure_college"
+YOUTH_SUPPORT_SERVICE = "youth_support_service"
+WELSH_MINISTERS = "welsh_ministers"
+
+# s.162(4)(b): another local authority is a relevant partner only by a recorded agreement.
+AGREEMENT_CATEGORY = "rp-b"
 
 # Relevant-partner categories that follow from a body's areas (all but rp-b, which needs
 # an agreement). rp-c and rp-g bodies act for all of Wales, so they cover every area.
 AREA_BASED_CATEGORIES = ("rp-a", "rp-c", "rp-d", "rp-e", "rp-f", "rp-g", "rp-h")
+ALL_WALES_CATEGORIES = ("rp-c", "rp-g")
+
+# Which kinds of body each category can describe. None: any kind (rp-h: persons specified by
+# regulations, which may be of any description).
+RELEVANT_PARTNER_KINDS: dict[str, tuple[str, ...] | None] = {
+    "rp-a": (CHIEF_OFFICER_OF_POLICE, LOCAL_POLICING_BODY),
+    "rp-b": (LOCAL_AUTHORITY,),
+    "rp-c": (SECRETARY_OF_STATE_OFFENDER_MANAGEMENT,),
+    "rp-d": (PROBATION_PROVIDER,),
+    "rp-e": (LOCAL_HEALTH_BOARD,),
+    "rp-f": (NHS_TRUST,),
+    "rp-g": (WELSH_MINISTERS,),
+    "rp-h": None,
+}
+S28_KINDS: dict[str, tuple[str, ...]] = {
+    "s28-a": (LOCAL_AUTHORITY,),
+    "s28-b": (LOCAL_HEALTH_BOARD,),
+    "s28-c": (NHS_TRUST,),
+    "s28-d": (CHIEF_OFFICER_OF_POLICE, LOCAL_POLICING_BODY),
+    "s28-e": (NATIONAL_CRIME_AGENCY,),
+    "s28-f": (TRANSPORT_POLICE_AUTHORITY,),
+    "s28-g": (PROBATION_PROVIDER,),
+    "s28-h": (SECRETARY_OF_STATE_OFFENDER_MANAGEMENT,),
+    "s28-i": (YOUTH_OFFENDING_TEAM,),
+    "s28-j": (PRISON,),
+    "s28-k": (SECURE_COLLEGE,),
+    "s28-l": (YOUTH_SUPPORT_SERVICE,),
+}
+# Bodies s.164(2)(b) lets a local authority ask even when they are not its relevant partners.
+S164_2B_KINDS = (LOCAL_AUTHORITY, LOCAL_HEALTH_BOARD, NHS_TRUST)
 
 
 @dataclass(frozen=True)
@@ -46,11 +89,46 @@ def relevant_partner_category(council: BodyFacts, body: BodyFacts) -> str | None
 
 
 def relevant_partner_reason(category: str, *, area: str, date: str = "", locale: str = "en") -> str:
-    """Why a body is a relevant partner, e.g. "police area includes Cardiff (s.162(4)(a))"."""
+    """Why a body is a relevant partner, e.g. "police area includes Cardiff (s.162(4)(a))".
+
+    In Welsh a section is "adran", abbreviated "a.": "(a.162(4)(a))"."""
     entry = RELEVANT_PARTNER[category]
     template = entry.extra["reason_cy" if locale == "cy" else "reason_en"]
     letter = category.removeprefix("rp-")
-    return f"{template.format(area=area, date=date)} (s.162(4)({letter}))"
+    section = "a." if locale == "cy" else "s."
+    return f"{template.format(area=area, date=date)} ({section}162(4)({letter}))"
+
+
+def category_problems(
+    *,
+    kind: str,
+    s28_category: str | None,
+    relevant_partner_category: str | None,
+    covers_all_wales: bool,
+    has_areas: bool,
+) -> dict[str, str]:
+    """What is wrong with a body's statutory categories, as {field: problem code}; empty if none.
+
+    Problem codes: "wrong_kind" (the category cannot describe this kind of body),
+    "agreement_only" (rp-b comes from an agreement, never from the register entry),
+    "needs_all_wales" (rp-c and rp-g act for the whole of Wales),
+    "needs_area" (an area-based partner or a youth offending team needs its areas)."""
+    problems: dict[str, str] = {}
+    if s28_category and kind not in S28_KINDS.get(s28_category, ()):
+        problems["s28_category"] = "wrong_kind"
+    rp = relevant_partner_category
+    if rp == AGREEMENT_CATEGORY:
+        problems["relevant_partner_category"] = "agreement_only"
+    elif rp:
+        kinds = RELEVANT_PARTNER_KINDS.get(rp, ())
+        if kinds is not None and kind not in kinds:
+            problems["relevant_partner_category"] = "wrong_kind"
+        elif rp in ALL_WALES_CATEGORIES and not covers_all_wales:
+            problems["areas"] = "needs_all_wales"
+    needs_area = (rp in AREA_BASED_CATEGORIES) or kind == YOUTH_OFFENDING_TEAM
+    if needs_area and kind != LOCAL_AUTHORITY and not (covers_all_wales or has_areas):
+        problems.setdefault("areas", "needs_area")
+    return problems
 
 
 def s164_basis(council: BodyFacts, body: BodyFacts, *, is_relevant_partner: bool) -> str | None:
@@ -63,11 +141,34 @@ def s164_basis(council: BodyFacts, body: BodyFacts, *, is_relevant_partner: bool
         return None
     if is_relevant_partner:
         return "s164-2-a"
-    if body.kind in (LOCAL_AUTHORITY, LOCAL_HEALTH_BOARD, NHS_TRUST):
+    if body.kind in S164_2B_KINDS:
         return "s164-2-b"
     if body.kind == YOUTH_OFFENDING_TEAM and body.covers(council.code):
         return "s164-2-c"
     return None
+
+
+def s164_refusal(council: BodyFacts, body: BodyFacts, *, is_relevant_partner: bool) -> str | None:
+    """Why `council` may not ask `body` under s.164, as a code; None if it may.
+
+    "requester_not_local_authority": only a local authority makes s.164 requests;
+    "same_body": an authority does not ask itself;
+    "yot_outside_area": a youth offending team whose area does not touch the council's;
+    "partner_outside_area": a body of an area-based s.162(4) category (a police force, say)
+    whose area does not include the council's, so it is not its relevant partner;
+    "not_listed": a body s.164(2) does not cover at all (the National Crime Agency, a prison, a
+    Safeguarding Board, a charity...)."""
+    if s164_basis(council, body, is_relevant_partner=is_relevant_partner) is not None:
+        return None
+    if council.kind != LOCAL_AUTHORITY:
+        return "requester_not_local_authority"
+    if body.code == council.code:
+        return "same_body"
+    if body.kind == YOUTH_OFFENDING_TEAM:
+        return "yot_outside_area"
+    if body.relevant_partner_category in AREA_BASED_CATEGORIES:
+        return "partner_outside_area"
+    return "not_listed"
 
 
 def para18_problems(*, reason_code: str | None, consent_relied_on: bool) -> list[str]:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import Role
 from ..db import TimestampMixin, enum_type
 from ..extensions import db
 from ..law import RELEVANT_PARTNER, S28
@@ -61,6 +62,33 @@ ORG_KIND_LABELS = {
 }
 
 
+_COUNCIL_SUFFIXES_EN = (" County Borough Council", " County Council", " City Council", " Council")
+_COUNCIL_PREFIXES_CY = ("Cyngor Bwrdeistref Sirol ", "Cyngor Dinas ", "Cyngor ")
+
+
+# ------------------------------------------------------------------ access rules
+# The register of statutory bodies is public; everything else about it is decided here.
+
+
+def can_edit_register(user) -> bool:
+    """Adding and editing organisations: administrators only."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_admin
+
+
+def can_see_contacts(user) -> bool:
+    """Contact e-mail addresses are shown to signed-in users only."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_act_for_council(user, *councils) -> bool:
+    """An administrator, or the IG lead of one of these councils."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return user.role == Role.IG_LEAD and any(user.organisation_id == c.id for c in councils)
+
+
 def _code_check(column: str, catalogue) -> sa.CheckConstraint:
     codes = ", ".join(f"'{c}'" for c in catalogue.codes)
     return sa.CheckConstraint(f"{column} IS NULL OR {column} IN ({codes})", name=f"{column}_code")
@@ -69,7 +97,9 @@ def _code_check(column: str, catalogue) -> sa.CheckConstraint:
 organisation_areas = sa.Table(
     "organisation_areas",
     db.metadata,
-    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("council_id", sa.ForeignKey("organisations.id"), primary_key=True),
     sa.Index("ix_organisation_areas_council_id", "council_id"),
 )
@@ -129,6 +159,22 @@ class Organisation(TimestampMixin, db.Model):
     def is_safeguarding_board(self) -> bool:
         return self.kind == OrgKind.SAFEGUARDING_BOARD
 
+    def area_name(self, locale: str = "en") -> str:
+        """A council's area as written in a sentence: "Cardiff", "Vale of Glamorgan", "Sir Gâr"."""
+        if locale == "cy" and self.name_cy:
+            for prefix in _COUNCIL_PREFIXES_CY:
+                if self.name_cy.startswith(prefix) and len(self.name_cy) > len(prefix):
+                    return self.name_cy[len(prefix) :]
+            return self.name_cy
+        for suffix in _COUNCIL_SUFFIXES_EN:
+            if self.name.endswith(suffix) and len(self.name) > len(suffix):
+                return self.name[: -len(suffix)]
+        return self.name
+
+    def can_record_agreement(self, user) -> bool:
+        """s.162(4)(b) agreements of this council: admins, and this council's IG lead."""
+        return self.is_local_authority and can_act_for_council(user, self)
+
     def __repr__(self) -> str:
         return f"<Organisation {self.code}>"
 
@@ -136,13 +182,23 @@ class Organisation(TimestampMixin, db.Model):
 class RelevantPartnerAgreement(TimestampMixin, db.Model):
     """s.162(4)(b): two local authorities agree that it is appropriate to co-operate.
 
-    Stored once per pair (lower id first) and read from both sides.
+    Stored once per pair (lower id first) and read from both sides. An agreement that has
+    ended keeps its row (with `ended_on`), so a pair has at most one current agreement.
     """
 
     __tablename__ = "relevant_partner_agreements"
     __table_args__ = (
-        sa.UniqueConstraint("council_id", "other_council_id"),
+        sa.Index(
+            "uq_relevant_partner_agreements_current_pair",
+            "council_id",
+            "other_council_id",
+            unique=True,
+            sqlite_where=sa.text("ended_on IS NULL"),
+            postgresql_where=sa.text("ended_on IS NULL"),
+        ),
+        sa.Index("ix_relevant_partner_agreements_council_id", "council_id"),
         sa.CheckConstraint("council_id < other_council_id", name="ordered_pair"),
+        sa.CheckConstraint("ended_on IS NULL OR ended_on >= agreed_on", name="ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,9 +209,19 @@ class RelevantPartnerAgreement(TimestampMixin, db.Model):
     agreed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     notes: Mapped[str | None] = mapped_column(sa.String(500))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     council = relationship("Organisation", foreign_keys=[council_id], lazy="joined")
     other_council = relationship("Organisation", foreign_keys=[other_council_id], lazy="joined")
 
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
     def other_side(self, org_id: int) -> Organisation:
         return self.other_council if org_id == self.council_id else self.council
+
+    def can_change(self, user) -> bool:
+        """Recording or ending it: admins, and the IG lead of either council."""
+        return can_act_for_council(user, self.council, self.other_council)

@@ -1,0 +1,918 @@
+"""Operations on the organisations register (the only place that changes it), and the
+questions the register answers: who is a relevant partner of a council under s.162(4), and
+whom a council may ask under s.164. The rules themselves are in law/rules.py; this module
+loads the facts for them from the database, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import has_request_context
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from ..audit.services import changes, record_event, snapshot
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..extensions import db
+from ..i18n import current_locale, uk_date
+from ..law import RELEVANT_PARTNER, S28, S164_WHO, rules
+from .models import (
+    Organisation,
+    OrgKind,
+    RelevantPartnerAgreement,
+    can_act_for_council,
+    can_edit_register,
+    organisation_areas,
+)
+from .search import fold, search_text_for
+
+WALES = ZoneInfo("Europe/London")
+CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_CODES = frozenset({"new"})  # /organisations/new is the add page
+# ICO register entries: older ones are Z + 7 digits (Z1234567); since 2009 or so the ICO issues
+# two letters + 6 digits, always starting with Z (ZA123456, ZB123456, ZC123456).
+ICO_PATTERN = re.compile(r"^Z(?:\d{7}|[A-Z]\d{6})$")
+MAX_LENGTHS = {
+    "code": 64,
+    "name": 200,
+    "name_cy": 200,
+    "dpo_name": 200,
+    "ig_lead_name": 200,
+    "dpo_email": 254,
+    "ig_lead_email": 254,
+    "waspi_designated_person": 200,
+    "notes": 500,
+}
+EDITABLE_FIELDS = (
+    "name",
+    "name_cy",
+    "kind",
+    "s28_category",
+    "relevant_partner_category",
+    "areas",
+    "covers_all_wales",
+    "ico_registration",
+    "dpo_name",
+    "dpo_email",
+    "ig_lead_name",
+    "ig_lead_email",
+    "waspi_signed_on",
+    "waspi_designated_person",
+    "notes",
+    "is_active",
+)
+AUDITED_FIELDS = ("code", *(f for f in EDITABLE_FIELDS if f != "areas"))
+MAX_SEARCH_LENGTH = 100
+
+
+def today() -> date:
+    """Today's date in Wales."""
+    return datetime.now(WALES).date()
+
+
+def _locale(locale: str | None) -> str:
+    if locale:
+        return locale
+    return current_locale() if has_request_context() else "en"
+
+
+# ------------------------------------------------------------------ reading the register
+
+
+def get_organisation(code: str) -> Organisation:
+    """The organisation with this code, with its areas loaded; NotFound if there is none."""
+    org = db.session.scalar(
+        sa.select(Organisation)
+        .where(Organisation.code == (code or "").strip().lower())
+        .options(selectinload(Organisation.areas))
+    )
+    if org is None:
+        raise NotFound(_("There is no organisation with the code %(code)s.", code=code))
+    return org
+
+
+def councils(*, active_only: bool = True) -> list[Organisation]:
+    """The local authorities, by name (one query)."""
+    stmt = sa.select(Organisation).where(Organisation.kind == OrgKind.LOCAL_AUTHORITY)
+    if active_only:
+        stmt = stmt.where(Organisation.is_active)
+    return list(db.session.scalars(stmt.order_by(Organisation.name)))
+
+
+@dataclass
+class RegisterFilters:
+    """What the register list is narrowed to. `status`: active, inactive or all."""
+
+    q: str = ""
+    kind: OrgKind | None = None
+    area: Organisation | None = None
+    s28_category: str | None = None
+    status: str = "active"
+
+
+def register_query(filters: RegisterFilters) -> sa.Select:
+    """The register list as one SELECT (areas eager-loaded), ordered by name."""
+    stmt = sa.select(Organisation).options(selectinload(Organisation.areas))
+    if filters.status == "active":
+        stmt = stmt.where(Organisation.is_active)
+    elif filters.status == "inactive":
+        stmt = stmt.where(~Organisation.is_active)
+    if filters.kind is not None:
+        stmt = stmt.where(Organisation.kind == filters.kind)
+    if filters.s28_category:
+        stmt = stmt.where(Organisation.s28_category == filters.s28_category)
+    if filters.area is not None:
+        stmt = stmt.where(_covers(filters.area))
+    term = fold(filters.q)[:MAX_SEARCH_LENGTH]
+    if term:
+        stmt = stmt.where(
+            sa.or_(
+                Organisation.search_text.contains(term, autoescape=True),
+                Organisation.code.contains(term, autoescape=True),
+            )
+        )
+    return stmt.order_by(Organisation.name, Organisation.id)
+
+
+def _covers(council: Organisation):
+    """SQL condition: the organisation covers this council's area (or all of Wales)."""
+    in_area = sa.select(organisation_areas.c.organisation_id).where(
+        organisation_areas.c.council_id == council.id
+    )
+    return sa.or_(Organisation.covers_all_wales, Organisation.id.in_(in_area))
+
+
+# ------------------------------------------------------------------ changing the register
+
+
+def create_organisation(fields: dict, *, by) -> Organisation:
+    """Add an organisation to the register (administrators). `fields` holds `code` and any of
+    EDITABLE_FIELDS; `areas` is a list of council codes. Raises InvalidInput naming each field."""
+    _require_register_editor(by)
+    fields = dict(fields)
+    errors: dict[str, list[str]] = {}
+    code = _clean_code(fields.pop("code", None), errors)
+    fields.setdefault("covers_all_wales", False)
+    fields.setdefault("is_active", True)
+    org = Organisation(code=code or "", search_text="", kind=OrgKind.OTHER, name="")
+    values = _clean_fields(fields, org, errors, required=("name", "kind"))
+    if errors:
+        raise InvalidInput(errors=errors)
+    db.session.add(org)
+    _apply(org, values)
+    db.session.flush()
+    record_event("organisation.created", org, by=by, after=_audit_view(org))
+    return org
+
+
+def update_organisation(org: Organisation, fields: dict, *, by) -> Organisation:
+    """Change some of an organisation's details (administrators). Only EDITABLE_FIELDS may be
+    given; the code never changes (Conflict). Writes one audit event with the changes."""
+    _require_register_editor(by)
+    fields = dict(fields)
+    if "code" in fields:
+        if (fields.pop("code") or "").strip().lower() != org.code:
+            raise Conflict(
+                _("The code of an organisation cannot be changed after it is created."),
+                field="code",
+            )
+    errors: dict[str, list[str]] = {}
+    new_kind = _as_kind(fields.get("kind"))
+    if org.is_local_authority and new_kind is not None and new_kind != org.kind:
+        raise Conflict(
+            _(
+                "A local authority cannot be changed into another kind of organisation: other "
+                "organisations' areas refer to it."
+            ),
+            field="kind",
+        )
+    before = _audit_view(org)
+    values = _clean_fields(fields, org, errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    _apply(org, values)
+    db.session.flush()
+    old, new = changes(before, _audit_view(org))
+    if new:
+        record_event("organisation.updated", org, by=by, before=old, after=new)
+    return org
+
+
+def _require_register_editor(user) -> None:
+    if not can_edit_register(user):
+        raise PermissionDenied(_("Only an administrator can add or change organisations."))
+
+
+def _audit_view(org: Organisation) -> dict:
+    data = snapshot(org, AUDITED_FIELDS)
+    data["area_codes"] = sorted(a.code for a in org.areas)
+    return data
+
+
+def _apply(org: Organisation, values: dict) -> None:
+    for key, value in values.items():
+        if key == "areas":
+            org.areas = value
+        elif getattr(org, key) != value:
+            setattr(org, key, value)
+    if org.kind == OrgKind.LOCAL_AUTHORITY:
+        # A council's area is its own area.
+        org.covers_all_wales = False
+        org.areas = [org]
+    org.search_text = search_text_for(org.name, org.name_cy)
+
+
+def _clean_code(raw, errors: dict) -> str | None:
+    code = (raw or "").strip()
+    message = None
+    if not code:
+        message = _("Enter a code for the organisation, like yot-cardiff")
+    elif len(code) > MAX_LENGTHS["code"]:
+        message = _("The code must be %(n)d characters or fewer", n=MAX_LENGTHS["code"])
+    elif not CODE_PATTERN.match(code) or code in RESERVED_CODES:
+        message = _(
+            "The code must be lower-case letters, numbers and single hyphens, like yot-cardiff"
+        )
+    elif db.session.scalar(sa.select(Organisation.id).where(Organisation.code == code)):
+        message = _(
+            "An organisation with the code %(code)s already exists: choose another code", code=code
+        )
+    if message:
+        errors["code"] = [message]
+        return None
+    return code
+
+
+def _clean_fields(fields: dict, org: Organisation, errors: dict, required=()) -> dict:
+    """Each given field checked on its own, then the rules between fields (law/rules.py)."""
+    values = {}
+    for key, raw in fields.items():
+        cleaner = _CLEANERS.get(key)
+        if cleaner is None:
+            errors.setdefault(key, []).append(
+                _("%(field)s is not a detail that can be set here", field=key)
+            )
+            continue
+        try:
+            values[key] = cleaner(raw)
+        except InvalidInput as error:
+            errors.setdefault(key, []).extend(error.errors[None])
+    for key in required:
+        if values.get(key) in (None, "") and key not in errors:
+            errors[key] = [_REQUIRED_MESSAGES[key]()]
+    if not errors:
+        _check_between_fields(org, values, errors)
+    return values
+
+
+def _check_between_fields(org: Organisation, values: dict, errors: dict) -> None:
+    kind = values.get("kind", org.kind)
+    areas = values.get("areas", org.areas if org.id else [])
+    all_wales = values.get("covers_all_wales", org.covers_all_wales)
+    if kind == OrgKind.LOCAL_AUTHORITY:
+        areas, all_wales = [org], False
+    if all_wales and areas:
+        errors["areas"] = [_("Choose either All of Wales or particular councils' areas, not both")]
+        return
+    problems = rules.category_problems(
+        kind=kind.value,
+        s28_category=values.get("s28_category", org.s28_category),
+        relevant_partner_category=values.get(
+            "relevant_partner_category", org.relevant_partner_category
+        ),
+        covers_all_wales=bool(all_wales),
+        has_areas=bool(areas),
+    )
+    for field, problem in problems.items():
+        errors[field] = [_category_message(field, problem, kind, values, org)]
+    person = values.get("waspi_designated_person", org.waspi_designated_person)
+    if person and not values.get("waspi_signed_on", org.waspi_signed_on):
+        errors["waspi_signed_on"] = [
+            _("Enter the date the WASPI Accord was signed, or remove the designated person")
+        ]
+
+
+def _category_message(field: str, problem: str, kind: OrgKind, values: dict, org) -> str:
+    if problem == "agreement_only":
+        return _(
+            "Another local authority is a relevant partner (s.162(4)(b)) only by a recorded "
+            "agreement: leave this empty and record the agreement on the council's page"
+        )
+    if problem == "needs_all_wales":
+        return _("This relevant-partner category acts for the whole of Wales: choose All of Wales")
+    if problem == "needs_area":
+        return _("Choose the councils' areas this organisation covers, or All of Wales")
+    code = values.get(field, getattr(org, field))
+    catalogue = S28 if field == "s28_category" else RELEVANT_PARTNER
+    return _(
+        "%(citation)s does not apply to this kind of organisation (%(kind)s): choose the "
+        "category for this kind of organisation, or none",
+        citation=catalogue[code].citation,
+        kind=kind.label,
+    )
+
+
+# Each cleaner turns a raw value (from a form or the API) into the stored value, or raises
+# InvalidInput with a message saying how to fix it.
+
+
+def _text(field: str, label):
+    def clean(raw):
+        value = (raw or "").strip() if isinstance(raw, str | type(None)) else None
+        if value is None:
+            raise InvalidInput(_("%(label)s must be text", label=label()))
+        if len(value) > MAX_LENGTHS[field]:
+            raise InvalidInput(
+                _(
+                    "%(label)s must be %(n)d characters or fewer",
+                    label=label(),
+                    n=MAX_LENGTHS[field],
+                )
+            )
+        return value or None
+
+    return clean
+
+
+def _email(field: str, example_message):
+    def clean(raw):
+        value = _text(field, lambda: _("The e-mail address"))(raw)
+        if value is None:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise InvalidInput(example_message()) from None
+
+    return clean
+
+
+def _as_kind(raw) -> OrgKind | None:
+    try:
+        return OrgKind(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _clean_kind(raw):
+    kind = _as_kind(raw)
+    if kind is None and raw not in (None, ""):
+        raise InvalidInput(_("Select the kind of organisation from the list"))
+    return kind
+
+
+def _catalogue_code(catalogue, message):
+    def clean(raw):
+        if raw in (None, ""):
+            return None
+        if raw not in catalogue:
+            raise InvalidInput(message())
+        return raw
+
+    return clean
+
+
+def _clean_areas(raw) -> list[Organisation]:
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str) or not all(isinstance(c, str) for c in raw):
+        raise InvalidInput(_("Give the areas as a list of council codes, like la-cardiff"))
+    wanted = sorted({c.strip().lower() for c in raw if c.strip()})
+    found = {
+        o.code: o
+        for o in db.session.scalars(
+            sa.select(Organisation).where(
+                Organisation.code.in_(wanted), Organisation.kind == OrgKind.LOCAL_AUTHORITY
+            )
+        )
+    }
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        raise InvalidInput(
+            _(
+                "%(codes)s: not a council's code. Use council codes like la-cardiff",
+                codes=", ".join(unknown),
+            )
+        )
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def _clean_bool(label):
+    def clean(raw):
+        if not isinstance(raw, bool):
+            raise InvalidInput(_("%(label)s must be true or false", label=label()))
+        return raw
+
+    return clean
+
+
+def _clean_ico(raw):
+    if raw in (None, ""):
+        return None
+    value = re.sub(r"\s+", "", str(raw)).upper()
+    if not ICO_PATTERN.match(value):
+        raise InvalidInput(
+            _(
+                "Enter the ICO registration number as it appears on the ICO register, like Z1234567 or ZA123456"
+            )
+        )
+    return value
+
+
+def _clean_waspi_date(raw):
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, str):
+        try:
+            raw = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(
+                _("Enter the date the WASPI Accord was signed as a real date")
+            ) from None
+    if not isinstance(raw, date):
+        raise InvalidInput(_("Enter the date the WASPI Accord was signed as a real date"))
+    if raw > today():
+        raise InvalidInput(_("The date the WASPI Accord was signed must be today or in the past"))
+    return raw
+
+
+_REQUIRED_MESSAGES = {
+    "name": lambda: _("Enter the organisation's name"),
+    "kind": lambda: _("Select the kind of organisation"),
+}
+_CLEANERS = {
+    "name": _text("name", lambda: _("Name")),
+    "name_cy": _text("name_cy", lambda: _("Welsh name")),
+    "kind": _clean_kind,
+    "s28_category": _catalogue_code(S28, lambda: _("Select a section 28 category from the list")),
+    "relevant_partner_category": _catalogue_code(
+        RELEVANT_PARTNER, lambda: _("Select a relevant-partner category from the list")
+    ),
+    "areas": _clean_areas,
+    "covers_all_wales": _clean_bool(lambda: _("All of Wales")),
+    "ico_registration": _clean_ico,
+    "dpo_name": _text("dpo_name", lambda: _("The data protection officer's name")),
+    "dpo_email": _email(
+        "dpo_email",
+        lambda: _(
+            "Enter the data protection officer's e-mail address in the correct format, like name@example.org"
+        ),
+    ),
+    "ig_lead_name": _text("ig_lead_name", lambda: _("The IG lead's name")),
+    "ig_lead_email": _email(
+        "ig_lead_email",
+        lambda: _(
+            "Enter the IG lead's e-mail address in the correct format, like name@example.org"
+        ),
+    ),
+    "waspi_signed_on": _clean_waspi_date,
+    "waspi_designated_person": _text("waspi_designated_person", lambda: _("The designated person")),
+    "notes": _text("notes", lambda: _("Notes")),
+    "is_active": _clean_bool(lambda: _("Active")),
+}
+
+
+# ------------------------------------------------------------------ s.162(4)(b) agreements
+
+
+def current_agreements_of(council: Organisation) -> list[RelevantPartnerAgreement]:
+    """The council's current s.162(4)(b) agreements, both sides (one query)."""
+    return _agreements_of(council, current_only=True)
+
+
+def agreements_of(council: Organisation) -> list[RelevantPartnerAgreement]:
+    """All of the council's s.162(4)(b) agreements, current first, then ended (one query)."""
+    return _agreements_of(council, current_only=False)
+
+
+def _agreements_of(council: Organisation, *, current_only: bool) -> list[RelevantPartnerAgreement]:
+    stmt = sa.select(RelevantPartnerAgreement).where(
+        sa.or_(
+            RelevantPartnerAgreement.council_id == council.id,
+            RelevantPartnerAgreement.other_council_id == council.id,
+        )
+    )
+    if current_only:
+        stmt = stmt.where(RelevantPartnerAgreement.ended_on.is_(None))
+    stmt = stmt.order_by(
+        RelevantPartnerAgreement.ended_on.is_not(None),
+        RelevantPartnerAgreement.agreed_on.desc(),
+        RelevantPartnerAgreement.id,
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_agreement(council: Organisation, agreement_id: int) -> RelevantPartnerAgreement:
+    """One agreement of this council; NotFound if the council is not a party to it."""
+    agreement = db.session.get(RelevantPartnerAgreement, agreement_id)
+    if agreement is None or council.id not in (agreement.council_id, agreement.other_council_id):
+        raise NotFound(_("This council has no such agreement."))
+    return agreement
+
+
+def record_agreement(
+    council: Organisation, other: Organisation | None, agreed_on, notes: str | None = None, *, by
+) -> RelevantPartnerAgreement:
+    """Record that two councils agree it is appropriate to co-operate (s.162(4)(b)).
+
+    Allowed for administrators and the IG lead of either council."""
+    if not can_act_for_council(by, council, *([other] if other is not None else [])):
+        raise PermissionDenied(
+            _(
+                "Only an administrator or the IG lead of one of the two councils can record their agreement."
+            )
+        )
+    errors: dict[str, list[str]] = {}
+    if not council.is_local_authority:
+        errors["council"] = [
+            _(
+                "%(name)s is not a local authority: s.162(4)(b) agreements are "
+                "between two local authorities",
+                name=council.name,
+            )
+        ]
+    _check_other_council(council, other, errors)
+    _check_agreement_date(agreed_on, "agreed_on", errors, None)
+    notes = (notes or "").strip() or None
+    if notes and len(notes) > MAX_LENGTHS["notes"]:
+        errors["notes"] = [_("Notes must be %(n)d characters or fewer", n=MAX_LENGTHS["notes"])]
+    if not errors:
+        _check_no_current_agreement(council, other, errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    first, second = sorted((council, other), key=lambda o: o.id)
+    agreement = RelevantPartnerAgreement(
+        council=first, other_council=second, agreed_on=agreed_on, notes=notes, recorded_by_id=by.id
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    record_event(
+        "relevant_partner_agreement.recorded", agreement, by=by, after=_agreement_view(agreement)
+    )
+    return agreement
+
+
+def end_agreement(agreement: RelevantPartnerAgreement, ended_on, *, by) -> RelevantPartnerAgreement:
+    """Record that an s.162(4)(b) agreement has ended; the row is kept, and it no longer counts."""
+    if not agreement.can_change(by):
+        raise PermissionDenied(
+            _(
+                "Only an administrator or the IG lead of one of the two councils can end their agreement."
+            )
+        )
+    if not agreement.is_current:
+        raise Conflict(
+            _("This agreement already ended on %(date)s.", date=uk_date(agreement.ended_on))
+        )
+    errors: dict[str, list[str]] = {}
+    _check_agreement_date(ended_on, "ended_on", errors, agreement.agreed_on)
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = _agreement_view(agreement)
+    agreement.ended_on = ended_on
+    agreement.ended_by_id = by.id
+    db.session.flush()
+    record_event(
+        "relevant_partner_agreement.ended",
+        agreement,
+        by=by,
+        before={"ended_on": before["ended_on"]},
+        after={"ended_on": ended_on},
+    )
+    return agreement
+
+
+def _check_other_council(council, other, errors: dict) -> None:
+    if other is None:
+        errors["other_council"] = [_("Select the other council")]
+    elif not other.is_local_authority:
+        errors["other_council"] = [
+            _("%(name)s is not a local authority: choose another council", name=other.name)
+        ]
+    elif other.id == council.id:
+        errors["other_council"] = [_("Choose a council other than %(name)s", name=council.name)]
+
+
+def _check_agreement_date(value, field: str, errors: dict, not_before: date | None) -> None:
+    if not isinstance(value, date):
+        errors[field] = [_("Enter the date, like 27 3 2025")]
+    elif value > today():
+        errors[field] = [_("The date must be today or in the past")]
+    elif not_before and value < not_before:
+        errors[field] = [
+            _(
+                "The date the agreement ended cannot be before the date it was made (%(date)s)",
+                date=uk_date(not_before),
+            )
+        ]
+
+
+def _check_no_current_agreement(council, other, errors: dict) -> None:
+    first, second = sorted((council.id, other.id))
+    existing = db.session.scalar(
+        sa.select(RelevantPartnerAgreement).where(
+            RelevantPartnerAgreement.council_id == first,
+            RelevantPartnerAgreement.other_council_id == second,
+            RelevantPartnerAgreement.ended_on.is_(None),
+        )
+    )
+    if existing is not None:
+        errors["other_council"] = [
+            _(
+                "%(a)s and %(b)s already have an agreement, made on %(date)s",
+                a=council.name,
+                b=other.name,
+                date=uk_date(existing.agreed_on),
+            )
+        ]
+
+
+def _agreement_view(agreement: RelevantPartnerAgreement) -> dict:
+    return {
+        "council": agreement.council.code,
+        "other_council": agreement.other_council.code,
+        "agreed_on": agreement.agreed_on,
+        "notes": agreement.notes,
+        "ended_on": agreement.ended_on,
+    }
+
+
+# ------------------------------------------------------------------ s.162(4) relevant partners
+
+
+class RelevantPartner(NamedTuple):
+    """One s.162(4) relationship, seen from one side: `organisation` is the other side (the
+    partner on a council's page, the council on a partner's page)."""
+
+    organisation: Organisation
+    category: str
+    reason: str
+
+    @property
+    def citation(self) -> str:
+        return RELEVANT_PARTNER[self.category].citation
+
+
+def _facts(org: Organisation, area_codes=()) -> rules.BodyFacts:
+    return rules.BodyFacts(
+        code=org.code,
+        kind=org.kind.value,
+        relevant_partner_category=org.relevant_partner_category,
+        covers_all_wales=org.covers_all_wales,
+        area_codes=frozenset(area_codes),
+    )
+
+
+def _reason(
+    partner: Organisation,
+    council: Organisation,
+    category: str,
+    locale: str,
+    agreed_on: date | None = None,
+) -> str:
+    why = rules.relevant_partner_reason(
+        category,
+        area=council.area_name(locale),
+        date=uk_date(agreed_on) if agreed_on else "",
+        locale=locale,
+    )
+    return f"{partner.display_name(locale)}: {why}"
+
+
+def relevant_partners_of(
+    council: Organisation, *, locale: str | None = None
+) -> list[RelevantPartner]:
+    """The relevant partners of a local authority under s.162(4), with the reason for each, in
+    the current language: area-based categories from the register (one query), and rp-b from
+    recorded agreements (one query). Empty for a body that is not a local authority."""
+    if not council.is_local_authority:
+        return []
+    locale = _locale(locale)
+    council_facts = _facts(council, {council.code})
+    candidates = db.session.scalars(
+        sa.select(Organisation).where(
+            Organisation.is_active,
+            Organisation.id != council.id,
+            Organisation.relevant_partner_category.in_(rules.AREA_BASED_CATEGORIES),
+            _covers(council),
+        )
+    )
+    found = []
+    for body in candidates:
+        # The query matched the body's areas against this council: its facts say so.
+        facts = _facts(body, () if body.covers_all_wales else {council.code})
+        category = rules.relevant_partner_category(council_facts, facts)
+        if category:
+            found.append(RelevantPartner(body, category, _reason(body, council, category, locale)))
+    for agreement in current_agreements_of(council):
+        other = agreement.other_side(council.id)
+        if other.is_active:
+            reason = _reason(other, council, rules.AGREEMENT_CATEGORY, locale, agreement.agreed_on)
+            found.append(RelevantPartner(other, rules.AGREEMENT_CATEGORY, reason))
+    return sorted(found, key=lambda p: (p.category, p.organisation.name))
+
+
+def councils_partnered_by(
+    body: Organisation, *, locale: str | None = None
+) -> list[RelevantPartner]:
+    """The councils `body` is a relevant partner of, with category and reason (fixed queries):
+    for a council, those it has an agreement with; for others, the councils of its areas."""
+    locale = _locale(locale)
+    if body.is_local_authority:
+        return [
+            RelevantPartner(
+                council,
+                rules.AGREEMENT_CATEGORY,
+                _reason(body, council, rules.AGREEMENT_CATEGORY, locale, agreement.agreed_on),
+            )
+            for agreement in current_agreements_of(body)
+            if (council := agreement.other_side(body.id)).is_active
+        ]
+    if not body.is_active or body.relevant_partner_category not in rules.AREA_BASED_CATEGORIES:
+        return []
+    stmt = sa.select(Organisation).where(
+        Organisation.kind == OrgKind.LOCAL_AUTHORITY, Organisation.is_active
+    )
+    if not body.covers_all_wales:
+        stmt = stmt.where(
+            Organisation.id.in_(
+                sa.select(organisation_areas.c.council_id).where(
+                    organisation_areas.c.organisation_id == body.id
+                )
+            )
+        )
+    area_councils = list(db.session.scalars(stmt.order_by(Organisation.name)))
+    facts = _facts(body, {c.code for c in area_councils})
+    found = []
+    for council in area_councils:
+        category = rules.relevant_partner_category(_facts(council, {council.code}), facts)
+        if category:
+            found.append(
+                RelevantPartner(council, category, _reason(body, council, category, locale))
+            )
+    return found
+
+
+# ------------------------------------------------------------------ s.164(2): who may be asked
+
+
+class S164Eligibility(NamedTuple):
+    """Whether a council may ask a body under s.164: the s.164(2) code, or None with the reason."""
+
+    code: str | None
+    explanation: str
+
+
+def eligibility_for_s164(
+    council: Organisation, body: Organisation, *, locale: str | None = None
+) -> S164Eligibility:
+    """Under which part of s.164(2) `council` may ask `body` for co-operation or information,
+    with an explanation; if it may not, the explanation says why and who can be asked instead."""
+    locale = _locale(locale)
+    if not body.is_active:
+        return S164Eligibility(
+            None,
+            _(
+                "%(body)s is no longer active on the register, so it cannot be asked.",
+                body=body.display_name(locale),
+            )
+            + " "
+            + _who_can_be_asked(council, locale),
+        )
+    touches = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(organisation_areas)
+        .where(
+            organisation_areas.c.organisation_id == body.id,
+            organisation_areas.c.council_id == council.id,
+        )
+    )
+    council_facts = _facts(council, {council.code})
+    body_facts = _facts(body, {council.code} if touches else ())
+    category = rules.relevant_partner_category(council_facts, body_facts)
+    agreement = None
+    if category is None and body.is_local_authority and council.is_local_authority:
+        agreement = next(
+            (a for a in current_agreements_of(council) if a.other_side(council.id).id == body.id),
+            None,
+        )
+        category = rules.AGREEMENT_CATEGORY if agreement else None
+    is_partner = category is not None
+    code = rules.s164_basis(council_facts, body_facts, is_relevant_partner=is_partner)
+    if code:
+        return S164Eligibility(code, _s164_yes(code, council, body, category, agreement, locale))
+    refusal = rules.s164_refusal(council_facts, body_facts, is_relevant_partner=is_partner)
+    return S164Eligibility(None, _s164_no(refusal, council, body, locale))
+
+
+def _s164_yes(code, council, body, category, agreement, locale) -> str:
+    names = {
+        "body": body.display_name(locale),
+        "council": council.display_name(locale),
+        "area": council.area_name(locale),
+    }
+    if code == "s164-2-a":
+        why = rules.relevant_partner_reason(
+            category,
+            area=names["area"],
+            date=uk_date(agreement.agreed_on) if agreement else "",
+            locale=locale,
+        )
+        return _(
+            "%(body)s is a relevant partner of %(council)s (%(why)s), so it can be asked under s.164(2)(a).",
+            why=why,
+            **names,
+        )
+    if code == "s164-2-b":
+        if body.kind == OrgKind.LOCAL_HEALTH_BOARD:
+            return _(
+                "%(body)s is a Local Health Board that is not a relevant partner of %(council)s, "
+                "so it can be asked under s.164(2)(b).",
+                **names,
+            )
+        if body.kind == OrgKind.NHS_TRUST:
+            return _(
+                "%(body)s is an NHS trust that is not a relevant partner of %(council)s, "
+                "so it can be asked under s.164(2)(b).",
+                **names,
+            )
+        return _(
+            "%(body)s is a local authority that is not a relevant partner of %(council)s, "
+            "so it can be asked under s.164(2)(b).",
+            **names,
+        )
+    return _(
+        "%(body)s is a youth offending team whose area includes %(area)s, so it can be asked "
+        "under s.164(2)(c).",
+        **names,
+    )
+
+
+def _s164_no(refusal: str, council, body, locale) -> str:
+    names = {
+        "body": body.display_name(locale),
+        "council": council.display_name(locale),
+        "area": council.area_name(locale),
+    }
+    if refusal == "requester_not_local_authority":
+        return _(
+            "Only a local authority can make a request under s.164, and %(council)s is not one.",
+            **names,
+        )
+    if refusal == "same_body":
+        return _("%(council)s cannot make a s.164 request to itself.", **names)
+    if refusal == "yot_outside_area":
+        why = _(
+            "%(body)s cannot be asked under s.164: it is a youth offending team, but its area does "
+            "not include %(area)s (s.164(2)(c) covers youth offending teams for an area any part of "
+            "which falls within the requesting authority's area).",
+            **names,
+        )
+    elif refusal == "partner_outside_area":
+        why = _(
+            "%(body)s cannot be asked under s.164: its area does not include %(area)s, so it is not "
+            "a relevant partner of %(council)s (s.164(2)(a)), and it is not a local authority, Local "
+            "Health Board, NHS trust (s.164(2)(b)) or youth offending team (s.164(2)(c)).",
+            **names,
+        )
+        same_kind = [
+            p.organisation.display_name(locale)
+            for p in relevant_partners_of(council, locale=locale)
+            if p.category == body.relevant_partner_category
+        ]
+        if same_kind:
+            why += " " + _(
+                "In the same category, %(council)s can ask: %(names)s.",
+                names=", ".join(same_kind),
+                **names,
+            )
+    else:
+        why = _(
+            "%(body)s cannot be asked under s.164: it is not a relevant partner of %(council)s, a "
+            "local authority, a Local Health Board, an NHS trust or a youth offending team for "
+            "%(area)s, and s.164(2) covers no one else.",
+            **names,
+        )
+    return why + " " + _who_can_be_asked(council, locale)
+
+
+def _who_can_be_asked(council: Organisation, locale: str) -> str:
+    kinds = "; ".join(
+        _lower_first(f"{entry.label(locale)} ({entry.citation})") for entry in S164_WHO
+    )
+    return _(
+        "Who %(council)s can ask instead: %(kinds)s.",
+        council=council.display_name(locale),
+        kinds=kinds,
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
