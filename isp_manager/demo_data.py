@@ -1,0 +1,275 @@
+"""`flask demo-data --scale small|wales|large`: realistic synthetic data, written fast.
+
+Each domain has its own generator module (`<package>/demo.py` with a `generate(ctx)`
+function); this module runs them in order, in ONE transaction, on top of the reference
+data (loaded first if missing). Rows go in through SQLAlchemy Core bulk inserts in
+batches, so the same code is quick on SQLite and PostgreSQL.
+
+Demo data is written once per database. Run again on a database that already has it,
+the command writes nothing: with the same scale it says so and succeeds (so scripts may
+call it every time); with another scale it refuses with a non-zero exit, because mixing
+scales would give counts that match neither.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import click
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask.cli import with_appcontext
+
+from .db import utcnow
+from .extensions import db
+
+LOADED_ACTION = "demo_data.loaded"
+DEMO_CODE_PREFIX = "demo-"
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much of everything one scale writes (organisations include the reference bodies)."""
+
+    name: str
+    organisations: int
+    users: int
+    cooperation_requests: int
+    protocols: int
+
+
+SCALES = {
+    "small": Scale("small", organisations=300, users=300, cooperation_requests=2_000, protocols=40),
+    "wales": Scale(
+        "wales", organisations=2_600, users=3_000, cooperation_requests=20_000, protocols=400
+    ),
+    "large": Scale(
+        "large", organisations=10_000, users=5_000, cooperation_requests=200_000, protocols=3_000
+    ),
+}
+
+
+@dataclass
+class DemoContext:
+    """What the generators share: the open connection, the scale, a seeded random source,
+    and what earlier generators made (filled in as they run)."""
+
+    conn: sa.Connection
+    scale: Scale
+    rng: random.Random
+    now: datetime
+    password_hash: str
+    counts: dict[str, int] = field(default_factory=dict)
+    # Filled by parties.demo: every organisation (reference and demo) by id.
+    organisations: dict[int, dict] = field(default_factory=dict)
+    # Filled by accounts.demo: every demo user as {"id", "organisation_id", "role", "name", "email"}.
+    users: list[dict] = field(default_factory=list)
+    # The named demo accounts to print at the end: (role label, e-mail, organisation name).
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, what: str, n: int) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+def insert_rows(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: Iterable[dict],
+    *,
+    returning: sa.Column | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> list:
+    """Bulk-insert `rows` in batches. With `returning`, the new values of that column,
+    in the order of `rows` (SQLite and PostgreSQL both support INSERT ... RETURNING)."""
+    stmt = table.insert()
+    if returning is not None:
+        stmt = stmt.returning(returning, sort_by_parameter_order=True)
+    out: list = []
+    batch: list[dict] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        result = conn.execute(stmt, batch)
+        if returning is not None:
+            out.extend(result.scalars().all())
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return out
+
+
+def insert_audit_events(ctx: DemoContext, events: Sequence[tuple]) -> None:
+    """One audit event per demo record: (action, record_type, record_id, occurred_at, after)."""
+    from .audit.models import AuditEvent
+
+    insert_rows(
+        ctx.conn,
+        AuditEvent.__table__,
+        (
+            {
+                "occurred_at": at,
+                "actor_id": None,
+                "organisation_id": None,
+                "action": action,
+                "record_type": record_type,
+                "record_id": str(record_id),
+                "before": None,
+                "after": after,
+                "request_id": None,
+            }
+            for action, record_type, record_id, at, after in events
+        ),
+    )
+    ctx.count("audit events", len(events))
+
+
+def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """The domain generators, in dependency order. A domain whose models have not landed
+    has no demo module yet, and is simply absent from this list."""
+    from .accounts import demo as accounts_demo
+    from .parties import demo as parties_demo
+
+    return [("organisations", parties_demo.generate), ("users", accounts_demo.generate)]
+
+
+def existing_demo_data() -> dict | None:
+    """The record written when demo data was loaded into this database, or None."""
+    from .audit.models import AuditEvent
+    from .parties.models import Organisation
+
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == LOADED_ACTION).order_by(AuditEvent.id)
+    )
+    if event is not None:
+        return {"scale": event.record_id, "loaded_at": event.occurred_at, **(event.after or {})}
+    demo_orgs = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Organisation)
+        .where(Organisation.code.startswith(DEMO_CODE_PREFIX))
+    )
+    return {"scale": None, "organisations": demo_orgs} if demo_orgs else None
+
+
+def ensure_reference_data() -> int:
+    """Load the reference bodies if any is missing; returns how many were created."""
+    from .parties.reference import seed_reference
+
+    return seed_reference().created
+
+
+def load_demo_data(scale: Scale, *, password: str, seed: int = 2026) -> DemoContext:
+    """Write the demo data for `scale` into the current session's transaction.
+    The caller commits (or rolls back)."""
+    started = utcnow()
+    reference_created = ensure_reference_data()
+    db.session.flush()
+    ctx = DemoContext(
+        conn=db.session.connection(),
+        scale=scale,
+        rng=random.Random(seed),
+        now=started,
+        # argon2 is deliberately slow: hash the one demo password once and share the hash.
+        password_hash=PasswordHasher().hash(password),
+    )
+    if reference_created:
+        ctx.count("reference organisations (loaded first)", reference_created)
+    for _name, generate in _generators():
+        generate(ctx)
+    insert_audit_events(
+        ctx,
+        [(LOADED_ACTION, "demo_data", scale.name, started, {k: v for k, v in ctx.counts.items()})],
+    )
+    return ctx
+
+
+def _missing_tables() -> list[str]:
+    present = set(sa.inspect(db.engine).get_table_names())
+    return sorted(set(db.metadata.tables) - present)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if not from_stdin:
+        return secrets.token_urlsafe(12)
+    password = sys.stdin.readline().strip()
+    if len(password) < 12:
+        raise click.BadParameter(
+            "Give a demo password of at least 12 characters on standard input.",
+            param_hint="--password-stdin",
+        )
+    return password
+
+
+@click.command("demo-data")
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default="small",
+    show_default=True,
+    help="small: a few hundred organisations and users (tests); wales: every council's "
+    "schools, youth offending teams and charities, a few thousand users; large: 10,000 "
+    "organisations and 5,000 users.",
+)
+@click.option(
+    "--seed", type=int, default=2026, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the demo accounts' password from standard input instead of generating one.",
+)
+@with_appcontext
+def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
+    """Write realistic synthetic data (once per database; see the module docstring)."""
+    missing = _missing_tables()
+    if missing:
+        raise click.ClickException(
+            f"The database has no {', '.join(missing[:3])} table"
+            f"{'s' if len(missing) > 1 else ''}: run `flask db upgrade` first."
+        )
+    existing = existing_demo_data()
+    if existing is not None:
+        _report_existing(existing, scale)
+        return
+    password = _read_password(password_stdin)
+    started = time.perf_counter()
+    try:
+        ctx = load_demo_data(SCALES[scale], password=password, seed=seed)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    elapsed = time.perf_counter() - started
+    click.echo(f"Demo data ({scale}) written in {elapsed:.1f} s:")
+    for what, n in sorted(ctx.counts.items(), key=lambda item: item[0] == "audit events"):
+        click.echo(f"  {n:>9,} {what}")
+    click.echo("\nDemo accounts (all share one password):")
+    for role, email, organisation in ctx.accounts:
+        click.echo(f"  {role:<32} {email:<48} {organisation}")
+    click.echo(f"\nPassword for every demo account: {password}")
+
+
+def _report_existing(existing: dict, scale: str) -> None:
+    loaded = existing.get("scale")
+    if loaded == scale:
+        click.echo(f"This database already has the {scale} demo data; nothing was written.")
+        return
+    what = (
+        f"the {loaded} demo data" if loaded else f"{existing['organisations']} demo organisations"
+    )
+    raise click.ClickException(
+        f"This database already has {what}; nothing was written. Demo data is loaded once "
+        f"per database: to load the {scale} scale, point DATABASE_URL at a new database "
+        "(or delete instance/isp_manager.sqlite), run `flask db upgrade`, then this command."
+    )
