@@ -7,9 +7,11 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .demo_data import demo_data_command
     from .notifications import notify_command
     from .parties.cli import seed_reference_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(notify_command)
+    app.cli.add_command(demo_data_command)
