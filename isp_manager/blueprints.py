@@ -4,9 +4,10 @@ from .accounts.api import blp as accounts_api
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
+from .cooperation.views import bp as cooperation_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
 from .site import bp as site_pages
 
-PAGE_BLUEPRINTS = [site_pages, accounts_pages, parties_pages, audit_pages]
+PAGE_BLUEPRINTS = [site_pages, accounts_pages, parties_pages, audit_pages, cooperation_pages]
 API_BLUEPRINTS = [accounts_api, parties_api, audit_api]

@@ -16,3 +16,5 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
+from .lifecycle.models import ReferenceSequence  # noqa: F401
+from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401

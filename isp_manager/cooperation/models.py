@@ -1,0 +1,136 @@
+"""Section 164 requests: a local authority asks a body for co-operation or information in the
+exercise of a social services function; the body complies, partly complies or declines
+with a statutory ground and written reasons.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import enum_type
+from ..extensions import db
+from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
+from ..lifecycle.models import (
+    InformationNature,
+    RequestLifecycleMixin,
+    TimelineEventMixin,
+    lifecycle_constraints,
+    lifecycle_indexes,
+)
+
+
+class RequestType(enum.StrEnum):
+    """s.164(1): a request for co-operation, or for the provision of information."""
+
+    COOPERATION = "co-operation"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return str(REQUEST_TYPE_LABELS[self])
+
+
+REQUEST_TYPE_LABELS = {
+    RequestType.COOPERATION: _l("Co-operation"),
+    RequestType.INFORMATION: _l("Information"),
+}
+
+
+def _codes(column: str, catalogue) -> sa.CheckConstraint:
+    codes = ", ".join(f"'{c}'" for c in catalogue.codes)
+    return sa.CheckConstraint(f"{column} IN ({codes})", name=f"{column}_code")
+
+
+class CooperationRequest(RequestLifecycleMixin, db.Model):
+    """A s.164 request. The s.164(2) basis is decided when the request is made and kept."""
+
+    __tablename__ = "cooperation_requests"
+    __table_args__ = (
+        *lifecycle_constraints(S164_GROUNDS.codes),
+        *lifecycle_indexes("cooperation_requests"),
+        _codes("function_code", SOCIAL_SERVICES_FUNCTIONS),
+        _codes("s164_basis", S164_WHO),
+        sa.CheckConstraint("requesting_org_id <> requested_org_id", name="two_bodies"),
+    )
+
+    REFERENCE_PREFIX = "S164"
+    AUDIT_NAME = "cooperation_request"
+    GROUNDS = S164_GROUNDS
+
+    request_type: Mapped[RequestType] = mapped_column(
+        enum_type(RequestType, "request_type"), nullable=False
+    )
+    function_code: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    s164_basis: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    basis_reason: Mapped[str | None] = mapped_column(sa.Text)
+    details: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    purpose: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    secure_reply: Mapped[str | None] = mapped_column(sa.String(500))
+    # A case number, never a name: hold the least personal data that serves.
+    subject_reference: Mapped[str | None] = mapped_column(sa.String(40))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # Partly complied: what was not provided (the ground and reasons say why).
+    not_provided: Mapped[str | None] = mapped_column(sa.Text)
+
+    events: Mapped[list[CooperationEvent]] = relationship(
+        back_populates="request",
+        order_by=lambda: (CooperationEvent.occurred_at, CooperationEvent.id),
+        cascade="all, delete-orphan",
+    )
+    provided_items: Mapped[list[ProvidedItem]] = relationship(
+        back_populates="request",
+        order_by=lambda: ProvidedItem.id,
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def event_class(self):
+        return CooperationEvent
+
+    @property
+    def has_reasons_letter(self) -> bool:
+        """A refusal, whole or in part, comes with a written-reasons letter."""
+        return self.outcome is not None and self.outcome.needs_ground_and_reasons
+
+    def __repr__(self) -> str:
+        return f"<CooperationRequest {self.reference}>"
+
+
+class CooperationEvent(TimelineEventMixin, db.Model):
+    """The shared timeline of a s.164 request, seen by both bodies."""
+
+    __tablename__ = "cooperation_events"
+    __table_args__ = (
+        sa.Index("ix_cooperation_events_request_id_occurred_at", "request_id", "occurred_at"),
+    )
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False
+    )
+    request: Mapped[CooperationRequest] = relationship(back_populates="events")
+
+
+class ProvidedItem(db.Model):
+    """One thing provided in answer: what, when, how, and whether it is fact, opinion or history."""
+
+    __tablename__ = "cooperation_provided_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    nature: Mapped[InformationNature] = mapped_column(
+        enum_type(InformationNature, "information_nature"), nullable=False
+    )
+    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+
+    request: Mapped[CooperationRequest] = relationship(back_populates="provided_items")

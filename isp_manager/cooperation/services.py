@@ -1,0 +1,510 @@
+"""The s.164 operations: the only place that creates or changes a co-operation request.
+
+Who may be asked is decided by parties.services.eligibility_for_s164 (one service for the
+whole product); the steps of the lifecycle (guards, due dates, timeline, audit) are the
+shared ones in lifecycle.services; this module adds what is particular to s.164 requests
+and the notices to each side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..calendar import due_date as working_due_date
+from ..calendar import long_date, wales_today
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..extensions import db
+from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..law import label as law_label
+from ..lifecycle import services as lifecycle
+from ..lifecycle.models import DeadlineStatus, InformationNature, Outcome, RequestState
+from ..mail import queue_mail
+from ..parties.models import Organisation
+from ..parties.services import S164Eligibility, eligibility_for_s164
+from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
+
+# A case number or reference: letters, digits and - / . _ with at least one digit, no spaces
+# (so a name cannot be entered by mistake).
+SUBJECT_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$")
+MAX_TEXT = lifecycle.MAX_TEXT
+MAX_ITEMS = 20
+
+
+# ----------------------------------------------------------------- who may ask, whom
+
+
+def can_make_requests(user) -> bool:
+    """Only a local authority's users make s.164 requests (auditors change nothing)."""
+    return not user.is_auditor and user.organisation.is_local_authority
+
+
+def body_contact(org: Organisation) -> str | None:
+    """Where notices to a body go: its IG lead, else its data protection officer."""
+    return org.ig_lead_email or org.dpo_email
+
+
+def who_can_be_asked(council: Organisation, body: Organisation) -> S164Eligibility:
+    """Under which part of s.164(2) `council` may ask `body` (the register's one rule)."""
+    return eligibility_for_s164(council, body)
+
+
+def _requester_org(by, requesting: Organisation | None) -> Organisation:
+    requesting = requesting or by.organisation
+    if by.is_auditor:
+        raise PermissionDenied(_("Auditors can read requests but not make them."))
+    if requesting.id != by.organisation_id:
+        raise PermissionDenied(
+            _(
+                "You can make requests only on behalf of your own organisation, %(org)s.",
+                org=by.organisation.name,
+            )
+        )
+    if not requesting.is_local_authority:
+        raise InvalidInput(
+            _(
+                "Only a local authority can make a request under s.164, and %(org)s is a %(kind)s. "
+                "Ask the local authority concerned to make the request.",
+                org=requesting.name,
+                kind=requesting.kind_label.lower(),
+            ),
+            field="requesting_organisation",
+        )
+    return requesting
+
+
+# ----------------------------------------------------------------- making a request
+
+
+@dataclass
+class RequestDetails:
+    """What a requester fills in. Field names are those of the API and the form."""
+
+    requested_organisation: Organisation | None
+    request_type: str | None
+    function: str | None
+    details: str | None
+    purpose: str | None
+    secure_reply: str | None = None
+    subject_reference: str | None = None
+    urgent: bool = False
+    requested_due_date: date | None = None
+    urgent_reason: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _check_text(
+    errors: dict,
+    name: str,
+    value: str | None,
+    message: str,
+    *,
+    minimum: int = 10,
+    maximum: int = MAX_TEXT,
+):
+    text = _clean(value)
+    if len(text) < minimum:
+        errors[name] = [message]
+    elif len(text) > maximum:
+        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
+    return text
+
+
+def _details_problems(
+    data: RequestDetails, council: Organisation, on: date
+) -> tuple[dict, S164Eligibility | None]:
+    errors: dict[str, list[str]] = {}
+    eligibility = None
+    body = data.requested_organisation
+    if body is None:
+        errors["requested_organisation"] = [_("Choose the body you are asking, from the register.")]
+    else:
+        eligibility = who_can_be_asked(council, body)
+        if eligibility.code is None:
+            errors["requested_organisation"] = [eligibility.explanation]
+    if data.request_type not in {t.value for t in RequestType}:
+        errors["request_type"] = [
+            _("Choose whether you are asking for co-operation or for information.")
+        ]
+    if data.function not in SOCIAL_SERVICES_FUNCTIONS:
+        errors["function"] = [_("Choose the social services function the request is made for.")]
+    _check_text(
+        errors, "details", data.details, _("Say what you are asking for, in at least a sentence.")
+    )
+    _check_text(errors, "purpose", data.purpose, _("Say why you need it, in at least a sentence."))
+    _check_text(errors, "secure_reply", data.secure_reply, "", minimum=0, maximum=500)
+    ref = _clean(data.subject_reference)
+    if ref and not SUBJECT_REFERENCE.match(ref):
+        errors["subject_reference"] = [
+            _(
+                "Enter a case number or reference, like CS-2026-00417, not a name: letters, "
+                "numbers, - / . or _ only, with at least one number and no spaces."
+            )
+        ]
+    email = _clean(data.contact_email)
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            errors["contact_email"] = [
+                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
+            ]
+    if data.requested_due_date is not None or _clean(data.urgent_reason):
+        if not data.urgent:
+            errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
+    if (
+        data.urgent
+        and data.requested_due_date is not None
+        and data.request_type in {t.value for t in RequestType}
+    ):
+        usual = working_due_date(on, response_days(RequestType(data.request_type))).date
+        try:
+            lifecycle.check_urgent_due_date(
+                data.requested_due_date, data.urgent_reason, on=on, usual=usual
+            )
+        except InvalidInput as error:
+            errors.update(error.field_errors())
+    return errors, eligibility
+
+
+def response_days(request_type: RequestType) -> int:
+    """The default response period for the kind of request, in working days (configurable)."""
+    return int(current_app.config["S164_RESPONSE_DAYS"][request_type.value])
+
+
+def preview_due_date(request_type: RequestType, on: date | None = None):
+    """The due date a request of this type sent today would get, and why."""
+    return working_due_date(on or wales_today(), response_days(request_type))
+
+
+def create_request(
+    data: RequestDetails,
+    *,
+    by,
+    requesting: Organisation | None = None,
+    send: bool = True,
+    on: date | None = None,
+) -> CooperationRequest:
+    """Make a request as a draft, or make and send it. Nothing is saved if any field is wrong."""
+    council = _requester_org(by, requesting)
+    on = on or wales_today()
+    errors, eligibility = _details_problems(data, council, on)
+    if errors:
+        raise InvalidInput(errors=errors)
+    req = CooperationRequest(
+        reference=lifecycle.allocate_reference(CooperationRequest.REFERENCE_PREFIX, on.year),
+        requesting_org=council,
+        requested_org=data.requested_organisation,
+        created_by=by,
+        state=RequestState.DRAFT,
+        request_type=RequestType(data.request_type),
+        function_code=data.function,
+        s164_basis=eligibility.code,
+        basis_reason=eligibility.explanation,
+        details=_clean(data.details),
+        purpose=_clean(data.purpose),
+        secure_reply=_clean(data.secure_reply) or None,
+        subject_reference=_clean(data.subject_reference) or None,
+        is_urgent=bool(data.urgent),
+        requested_due_date=data.requested_due_date if data.urgent else None,
+        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
+        contact_name=_clean(data.contact_name) or by.name,
+        contact_email=_clean(data.contact_email) or by.email,
+        contact_phone=_clean(data.contact_phone) or None,
+    )
+    db.session.add(req)
+    db.session.flush()
+    lifecycle.record_draft(req, by)
+    if send:
+        send_request(req, by=by, on=on)
+    return req
+
+
+def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None:
+    """Send a draft: the s.164(2) basis is checked again (the register may have changed)."""
+    eligibility = who_can_be_asked(req.requesting_org, req.requested_org)
+    if eligibility.code is None:
+        raise InvalidInput(eligibility.explanation, field="requested_organisation")
+    req.s164_basis, req.basis_reason = eligibility.code, eligibility.explanation
+    lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
+    _notify(
+        body_contact(req.requested_org),
+        _("New s.164 request %(ref)s from %(org)s", ref=req.reference, org=req.requesting_org.name),
+        _(
+            "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
+            "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
+            "Due: %(due)s (%(explanation)s)\n\nSign in to read and answer it: %(link)s",
+            org=req.requesting_org.name,
+            body=req.requested_org.name,
+            type=req.request_type.label.lower(),
+            function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            explanation=req.due_explanation,
+            link=request_link(req),
+        ),
+    )
+
+
+# ----------------------------------------------------------------- the steps after sending
+
+
+def acknowledge_request(req: CooperationRequest, *, by) -> None:
+    lifecycle.acknowledge(req, by)
+
+
+def ask_for_clarification(
+    req: CooperationRequest, question: str, *, by, on: date | None = None
+) -> None:
+    """The body asked needs something made clear; the clock stops until the requester answers."""
+    lifecycle.ask_clarification(req, by, question, on=on)
+    _notify(
+        req.contact_email,
+        _(
+            "%(ref)s: %(body)s asks for clarification",
+            ref=req.reference,
+            body=req.requested_org.name,
+        ),
+        _(
+            "%(body)s needs something made clear before it can answer request %(ref)s. The clock "
+            "has stopped until you answer.\n\nTheir question:\n%(question)s\n\nAnswer it here: %(link)s",
+            body=req.requested_org.name,
+            ref=req.reference,
+            question=_clean(question),
+            link=request_link(req),
+        ),
+    )
+
+
+def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | None = None) -> None:
+    """The requester answers the question; the due date moves on by the days the clock stopped."""
+    lifecycle.answer_clarification(req, by, answer, on=on)
+    _notify(
+        body_contact(req.requested_org),
+        _("%(ref)s: clarification from %(org)s", ref=req.reference, org=req.requesting_org.name),
+        _(
+            "%(org)s has answered your question about request %(ref)s. The clock has restarted: "
+            "the request is now due on %(due)s.\n\nTheir answer:\n%(answer)s\n\n%(link)s",
+            org=req.requesting_org.name,
+            ref=req.reference,
+            due=long_date(req.due_date),
+            answer=_clean(answer),
+            link=request_link(req),
+        ),
+    )
+
+
+def agree_extension(
+    req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
+) -> None:
+    """Record an extension both bodies have agreed; the other side is told."""
+    lifecycle.agree_extension(req, by, new_due, reason, on=on)
+    other = body_contact(req.requested_org) if req.is_requester(by) else req.contact_email
+    _notify(
+        other,
+        _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        _(
+            "%(who)s of %(org)s has recorded an agreed extension to request %(ref)s: it is now due "
+            "on %(due)s.\n\nReason: %(reason)s\n\n%(link)s",
+            who=by.name,
+            org=by.organisation.name,
+            ref=req.reference,
+            due=long_date(req.due_date),
+            reason=_clean(reason),
+            link=request_link(req),
+        ),
+    )
+
+
+@dataclass
+class ItemInput:
+    """One thing provided: what, when, how, and whether it is fact, opinion or history."""
+
+    description: str | None
+    nature: str | None
+    provided_on: date | None
+    provided_how: str | None
+
+
+@dataclass
+class AnswerInput:
+    outcome: str | None
+    ground: str | None = None
+    written_reasons: str | None = None
+    not_provided: str | None = None
+    items: list[ItemInput] = field(default_factory=list)
+
+
+def _answer_problems(
+    answer: AnswerInput, req: CooperationRequest, outcome: Outcome, on: date
+) -> dict:
+    """What is wrong with the items provided and the part not provided, for this outcome."""
+    errors: dict[str, list[str]] = {}
+    if _clean(answer.not_provided) and outcome is not Outcome.PARTLY_COMPLIED:
+        errors["not_provided"] = [_("Say what was not provided only when you partly complied.")]
+    if len(answer.items) > MAX_ITEMS:
+        errors["items"] = [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]
+        return errors
+    if answer.items and outcome is Outcome.DECLINED:
+        errors["items"] = [
+            _(
+                "A declined request has nothing provided. If you provided part of it, choose partly complied."
+            )
+        ]
+        return errors
+    natures = {n.value for n in InformationNature}
+    for index, item in enumerate(answer.items):
+        n = index + 1
+        messages = []
+        if not _clean(item.description):
+            messages.append(_("Item %(n)s: say what was provided.", n=n))
+        if item.nature not in natures:
+            messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
+        if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
+            messages.append(
+                _(
+                    "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
+                    n=n,
+                    sent=long_date(req.sent_on),
+                )
+            )
+        if not _clean(item.provided_how):
+            messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
+        if messages:
+            errors[f"items.{index}"] = messages
+    return errors
+
+
+def respond_to_request(
+    req: CooperationRequest, answer: AnswerInput, *, by, on: date | None = None
+) -> None:
+    """Complied with, partly complied with, or declined. A refusal, whole or in part, needs one
+    of the two s.164 grounds and written reasons of substance; a sent request can be answered
+    straight away."""
+    lifecycle.record_answer(
+        req,
+        by,
+        outcome=answer.outcome,
+        ground=answer.ground,
+        reasons=answer.written_reasons,
+        grounds=S164_GROUNDS,
+        on=on,
+        more_problems=lambda outcome, day: _answer_problems(answer, req, outcome, day),
+    )
+    req.not_provided = _clean(answer.not_provided) or None
+    for item in answer.items:
+        req.provided_items.append(
+            ProvidedItem(
+                description=_clean(item.description),
+                nature=InformationNature(item.nature),
+                provided_on=item.provided_on,
+                provided_how=_clean(item.provided_how),
+            )
+        )
+    db.session.flush()
+    outcome = req.outcome.label.lower()
+    letter = (
+        _("\n\nThe written reasons and the letter setting them out are on the request's page.")
+        if req.has_reasons_letter
+        else ""
+    )
+    _notify(
+        _recipients(req.contact_email, req.created_by.email if req.created_by else None),
+        _("%(ref)s answered: %(outcome)s", ref=req.reference, outcome=outcome),
+        _(
+            "%(body)s has answered request %(ref)s: %(outcome)s.%(letter)s\n\n%(link)s",
+            body=req.requested_org.name,
+            ref=req.reference,
+            outcome=outcome,
+            letter=letter,
+            link=request_link(req),
+        ),
+    )
+
+
+def close_request(req: CooperationRequest, *, by) -> None:
+    lifecycle.close(req, by)
+
+
+def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None:
+    """The requester no longer needs an answer. The body asked is told, once it had the request."""
+    was_sent = req.state != RequestState.DRAFT
+    lifecycle.withdraw(req, by, reason)
+    if was_sent:
+        _notify(
+            body_contact(req.requested_org),
+            _("%(ref)s withdrawn by %(org)s", ref=req.reference, org=req.requesting_org.name),
+            _(
+                "%(org)s has withdrawn request %(ref)s: no answer is needed.\n\nReason: %(reason)s\n\n%(link)s",
+                org=req.requesting_org.name,
+                ref=req.reference,
+                reason=req.withdrawal_reason,
+                link=request_link(req),
+            ),
+        )
+
+
+# ----------------------------------------------------------------- reading
+
+
+def get_request_for(user, request_id: int) -> CooperationRequest:
+    """The request with both bodies, its timeline and what was provided, in a fixed number of
+    queries; NotFound when it does not exist or the user may not see it."""
+    req = db.session.scalar(
+        sa.select(CooperationRequest)
+        .where(CooperationRequest.id == request_id, CooperationRequest.visible_to(user))
+        .options(
+            joinedload(CooperationRequest.requesting_org),
+            joinedload(CooperationRequest.requested_org),
+            joinedload(CooperationRequest.created_by),
+            joinedload(CooperationRequest.answered_by),
+            selectinload(CooperationRequest.events).options(
+                joinedload(CooperationEvent.actor), joinedload(CooperationEvent.organisation)
+            ),
+            selectinload(CooperationRequest.provided_items),
+        )
+    )
+    if req is None:
+        raise NotFound(_("There is no request with that number that you can see."))
+    return req
+
+
+def request_link(req: CooperationRequest) -> str:
+    base = current_app.config["SERVICE_URL"].rstrip("/")
+    return base + url_for("cooperation.show", request_id=req.id)
+
+
+def due_soon_until(today: date) -> date:
+    return lifecycle.due_soon_until(today, int(current_app.config["S164_DUE_SOON_DAYS"]))
+
+
+def deadline_status(req: CooperationRequest, today: date | None = None) -> DeadlineStatus | None:
+    today = today or wales_today()
+    return req.deadline_status(today, due_soon_until(today))
+
+
+def _recipients(*addresses: str | None) -> list[str]:
+    seen = []
+    for address in addresses:
+        if address and address.lower() not in (a.lower() for a in seen):
+            seen.append(address)
+    return seen
+
+
+def _notify(to, subject: str, body: str) -> None:
+    recipients = _recipients(*(to if isinstance(to, list) else [to]))
+    if recipients:
+        queue_mail(recipients, subject, body)

@@ -1,0 +1,352 @@
+"""States, column mixins and the shared timeline shape of a request between two bodies.
+
+A domain table (cooperation_requests, later board_requests) mixes in RequestLifecycleMixin
+and adds `lifecycle_constraints(...)` and `lifecycle_indexes(...)` to its __table_args__;
+its timeline table mixes in TimelineEventMixin and adds the foreign key to the request.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from ..db import UTCDateTime, enum_type, utcnow
+from ..extensions import db
+
+
+class RequestState(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    AWAITING_CLARIFICATION = "awaiting_clarification"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    RequestState.DRAFT: _l("Draft"),
+    RequestState.SENT: _l("Sent"),
+    RequestState.ACKNOWLEDGED: _l("Acknowledged"),
+    RequestState.AWAITING_CLARIFICATION: _l("Awaiting clarification"),
+    RequestState.ANSWERED: _l("Answered"),
+    RequestState.CLOSED: _l("Closed"),
+    RequestState.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Waiting for the body asked: an answer is due.
+OPEN_STATES = (
+    RequestState.SENT,
+    RequestState.ACKNOWLEDGED,
+    RequestState.AWAITING_CLARIFICATION,
+)
+# The clock runs (it stops while a clarification is awaited).
+CLOCK_RUNNING_STATES = (RequestState.SENT, RequestState.ACKNOWLEDGED)
+ANSWERED_STATES = (RequestState.ANSWERED, RequestState.CLOSED)
+
+
+class Outcome(enum.StrEnum):
+    COMPLIED = "complied"
+    PARTLY_COMPLIED = "partly_complied"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self])
+
+    @property
+    def needs_ground_and_reasons(self) -> bool:
+        return self is not Outcome.COMPLIED
+
+
+OUTCOME_LABELS = {
+    Outcome.COMPLIED: _l("Complied with"),
+    Outcome.PARTLY_COMPLIED: _l("Partly complied with"),
+    Outcome.DECLINED: _l("Declined"),
+}
+
+
+class DeadlineStatus(enum.StrEnum):
+    """Derived from the due date and today; never stored."""
+
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return str(DEADLINE_LABELS[self])
+
+
+DEADLINE_LABELS = {DeadlineStatus.DUE_SOON: _l("Due soon"), DeadlineStatus.OVERDUE: _l("Overdue")}
+
+
+class TimelineEventType(enum.StrEnum):
+    DRAFTED = "drafted"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+    CLARIFICATION_ANSWERED = "clarification_answered"
+    EXTENSION_AGREED = "extension_agreed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS[self])
+
+
+EVENT_LABELS = {
+    TimelineEventType.DRAFTED: _l("Draft saved"),
+    TimelineEventType.SENT: _l("Request sent"),
+    TimelineEventType.ACKNOWLEDGED: _l("Request acknowledged"),
+    TimelineEventType.CLARIFICATION_REQUESTED: _l("Clarification asked for (clock stopped)"),
+    TimelineEventType.CLARIFICATION_ANSWERED: _l("Clarification given (clock restarted)"),
+    TimelineEventType.EXTENSION_AGREED: _l("Extension agreed"),
+    TimelineEventType.ANSWERED: _l("Answered"),
+    TimelineEventType.CLOSED: _l("Closed"),
+    TimelineEventType.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class InformationNature(enum.StrEnum):
+    """The guide's "accurate" principle: say whether what is shared is fact, opinion or history."""
+
+    FACT = "fact"
+    OPINION = "opinion"
+    HISTORICAL = "historical"
+
+    @property
+    def label(self) -> str:
+        return str(NATURE_LABELS[self])
+
+
+NATURE_LABELS = {
+    InformationNature.FACT: _l("Fact"),
+    InformationNature.OPINION: _l("Opinion"),
+    InformationNature.HISTORICAL: _l("Historical"),
+}
+
+
+class ReferenceSequence(db.Model):
+    """The last number issued per reference prefix and year (S164-2026-000123)."""
+
+    __tablename__ = "reference_sequences"
+
+    prefix: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+# Written reasons shorter than this are refused by the database itself; the service asks
+# for more substance than that (see reasons.py).
+DB_MIN_REASON_CHARS = 20
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+def lifecycle_constraints(ground_codes: tuple[str, ...]) -> tuple[sa.CheckConstraint, ...]:
+    """CHECK constraints that tie each state to the fields it requires."""
+    answered = _in("state", ANSWERED_STATES)
+    refusal = "outcome IN ('partly_complied', 'declined')"
+    return (
+        sa.CheckConstraint(
+            f"({answered} AND outcome IS NOT NULL AND answered_on IS NOT NULL) "
+            f"OR (NOT ({answered}) AND outcome IS NULL)",
+            name="outcome_when_answered",
+        ),
+        sa.CheckConstraint(
+            f"NOT ({refusal}) OR (ground IS NOT NULL AND written_reasons IS NOT NULL "
+            f"AND length(trim(written_reasons)) >= {DB_MIN_REASON_CHARS})",
+            name="refusal_has_ground_and_reasons",
+        ),
+        sa.CheckConstraint(
+            f"ground IS NULL OR ({refusal} AND {_in('ground', ground_codes)})", name="ground_code"
+        ),
+        sa.CheckConstraint(
+            "state <> 'withdrawn' OR (withdrawal_reason IS NOT NULL AND withdrawn_at IS NOT NULL)",
+            name="withdrawn_has_reason",
+        ),
+        sa.CheckConstraint(
+            "state IN ('draft', 'withdrawn') OR (sent_on IS NOT NULL AND due_date IS NOT NULL)",
+            name="sent_has_due_date",
+        ),
+        sa.CheckConstraint(
+            "due_date IS NULL OR sent_on IS NULL OR due_date >= sent_on",
+            name="due_not_before_request",
+        ),
+        sa.CheckConstraint(
+            "state <> 'awaiting_clarification' OR clock_stopped_on IS NOT NULL",
+            name="clock_stopped_when_awaiting",
+        ),
+    )
+
+
+def lifecycle_indexes(table: str) -> tuple[sa.Index, ...]:
+    """Indexes for the inbox and outbox (per side, state, due date), figures (per side and
+    request date) and reminders (state and due date)."""
+    return (
+        sa.Index(f"ix_{table}_requested_state_due", "requested_org_id", "state", "due_date"),
+        sa.Index(f"ix_{table}_requesting_state_due", "requesting_org_id", "state", "due_date"),
+        sa.Index(f"ix_{table}_requested_due", "requested_org_id", "due_date"),
+        sa.Index(f"ix_{table}_requesting_due", "requesting_org_id", "due_date"),
+        sa.Index(f"ix_{table}_requested_sent_on", "requested_org_id", "sent_on"),
+        sa.Index(f"ix_{table}_requesting_sent_on", "requesting_org_id", "sent_on"),
+        sa.Index(f"ix_{table}_state_due", "state", "due_date"),
+    )
+
+
+class RequestLifecycleMixin:
+    """The columns every request between two bodies carries, and who may see and act on it.
+
+    The requesting side is the body that asks (a council under s.164, a board under s.137);
+    the requested side is the body asked. A draft is seen by the requesting side only.
+    """
+
+    REFERENCE_PREFIX: str  # e.g. "S164"
+    AUDIT_NAME: str  # e.g. "cooperation_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    reference: Mapped[str] = mapped_column(
+        sa.String(24), unique=True, nullable=False, sort_order=-1
+    )
+    requesting_org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False
+    )
+    requested_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    state: Mapped[RequestState] = mapped_column(
+        enum_type(RequestState, "state"), nullable=False, default=RequestState.DRAFT
+    )
+    is_urgent: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    urgent_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    requested_due_date: Mapped[date | None] = mapped_column(sa.Date)  # an earlier, urgent date
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)  # the request date, in Wales
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    due_explanation: Mapped[str | None] = mapped_column(sa.Text)
+    clock_stopped_on: Mapped[date | None] = mapped_column(sa.Date)
+    stopped_working_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "outcome"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_on: Mapped[date | None] = mapped_column(sa.Date)
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Working days from the request to the answer, less the days the clock was stopped.
+    working_days_to_answer: Mapped[int | None] = mapped_column(sa.Integer)
+    ground: Mapped[str | None] = mapped_column(sa.String(32))
+    written_reasons: Mapped[str | None] = mapped_column(sa.Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    @declared_attr
+    def requesting_org(cls):
+        return relationship("Organisation", foreign_keys=[cls.requesting_org_id])
+
+    @declared_attr
+    def requested_org(cls):
+        return relationship("Organisation", foreign_keys=[cls.requested_org_id])
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("User", foreign_keys=[cls.created_by_id])
+
+    @declared_attr
+    def answered_by(cls):
+        return relationship("User", foreign_keys=[cls.answered_by_id])
+
+    # ------------------------------------------------------------- derived state
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def clock_running(self) -> bool:
+        return self.state in CLOCK_RUNNING_STATES
+
+    def deadline_status(self, today: date, due_soon_until: date) -> DeadlineStatus | None:
+        """Overdue after the due date, due soon up to `due_soon_until`, while the clock runs."""
+        if not self.clock_running or self.due_date is None:
+            return None
+        if self.due_date < today:
+            return DeadlineStatus.OVERDUE
+        if self.due_date <= due_soon_until:
+            return DeadlineStatus.DUE_SOON
+        return None
+
+    @property
+    def answered_on_time(self) -> bool | None:
+        if self.answered_on is None or self.due_date is None:
+            return None
+        return self.answered_on <= self.due_date
+
+    # ------------------------------------------------------------- access
+
+    def can_view(self, user) -> bool:
+        """Both bodies' users (the requested body once the request is sent); admins and
+        auditors read everything."""
+        if user.can_read_everything:
+            return True
+        return self.is_requester(user) or self.is_requested(user)
+
+    def is_requester(self, user) -> bool:
+        return user.organisation_id == self.requesting_org_id
+
+    def is_requested(self, user) -> bool:
+        return user.organisation_id == self.requested_org_id and self.state != RequestState.DRAFT
+
+    def can_act_as_requester(self, user) -> bool:
+        return not user.is_auditor and self.is_requester(user)
+
+    def can_act_as_requested(self, user) -> bool:
+        return not user.is_auditor and self.is_requested(user)
+
+    @classmethod
+    def visible_to(cls, user):
+        """A WHERE clause selecting the requests `user` may see (for lists and counts)."""
+        if user.can_read_everything:
+            return sa.true()
+        return sa.or_(
+            cls.requesting_org_id == user.organisation_id,
+            sa.and_(cls.requested_org_id == user.organisation_id, cls.state != RequestState.DRAFT),
+        )
+
+
+class TimelineEventMixin:
+    """One step in a request's history, seen by both sides: who, which body, when, what was
+    said, and how the due date moved."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_type: Mapped[TimelineEventType] = mapped_column(
+        enum_type(TimelineEventType, "event_type"), nullable=False
+    )
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    old_due_date: Mapped[date | None] = mapped_column(sa.Date)
+    new_due_date: Mapped[date | None] = mapped_column(sa.Date)
+
+    @declared_attr
+    def actor(cls):
+        return relationship("User", foreign_keys=[cls.actor_id])
+
+    @declared_attr
+    def organisation(cls):
+        return relationship("Organisation", foreign_keys=[cls.organisation_id])

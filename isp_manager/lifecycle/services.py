@@ -1,0 +1,521 @@
+"""The named transitions of a request, each with its guard, its timeline entry and its
+audit event; reference numbers; due dates in Welsh working days.
+
+Domain services (cooperation.services, later board_requests.services) call these after
+their own checks and add their notices. Each operation takes the request and the acting
+user; it flushes nothing itself beyond what record_event needs, and never commits.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import changes, record_event, snapshot
+from ..calendar import (
+    add_working_days,
+    due_date,
+    long_date,
+    restart_clock,
+    wales_today,
+    working_days_between,
+)
+from ..db import utcnow
+from ..errors import Conflict, InvalidInput, PermissionDenied
+from ..extensions import db
+from ..i18n import current_locale
+from ..law import Catalogue
+from .models import (
+    ANSWERED_STATES,
+    CLOCK_RUNNING_STATES,
+    DeadlineStatus,
+    Outcome,
+    ReferenceSequence,
+    RequestState,
+    TimelineEventType,
+)
+from .reasons import reasons_problem
+
+MAX_TEXT = 5000
+
+
+class Side(enum.StrEnum):
+    REQUESTER = "requester"
+    REQUESTED = "requested"
+    EITHER = "either"
+
+
+class Operation(enum.StrEnum):
+    SEND = "send"
+    ACKNOWLEDGE = "acknowledge"
+    ASK_CLARIFICATION = "ask_clarification"
+    ANSWER_CLARIFICATION = "answer_clarification"
+    AGREE_EXTENSION = "agree_extension"
+    RESPOND = "respond"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+
+    @property
+    def label(self) -> str:
+        return str(OPERATION_LABELS[self])
+
+
+S = RequestState
+# Which side may do what, from which states.
+OPERATIONS: dict[Operation, tuple[Side, tuple[RequestState, ...]]] = {
+    Operation.SEND: (Side.REQUESTER, (S.DRAFT,)),
+    Operation.ACKNOWLEDGE: (Side.REQUESTED, (S.SENT,)),
+    Operation.ASK_CLARIFICATION: (Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED)),
+    Operation.ANSWER_CLARIFICATION: (Side.REQUESTER, (S.AWAITING_CLARIFICATION,)),
+    Operation.AGREE_EXTENSION: (Side.EITHER, (S.SENT, S.ACKNOWLEDGED)),
+    Operation.RESPOND: (Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
+    Operation.CLOSE: (Side.REQUESTER, (S.ANSWERED,)),
+    Operation.WITHDRAW: (
+        Side.REQUESTER,
+        (S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION),
+    ),
+}
+
+OPERATION_LABELS = {
+    Operation.SEND: _l("send it"),
+    Operation.ACKNOWLEDGE: _l("acknowledge it"),
+    Operation.ASK_CLARIFICATION: _l("ask for clarification"),
+    Operation.ANSWER_CLARIFICATION: _l("give the clarification"),
+    Operation.AGREE_EXTENSION: _l("agree an extension"),
+    Operation.RESPOND: _l("answer it"),
+    Operation.CLOSE: _l("close it"),
+    Operation.WITHDRAW: _l("withdraw it"),
+}
+
+AUDITED_FIELDS = (
+    "state",
+    "sent_on",
+    "due_date",
+    "clock_stopped_on",
+    "stopped_working_days",
+    "outcome",
+    "ground",
+    "written_reasons",
+    "answered_on",
+    "withdrawal_reason",
+)
+
+
+# ----------------------------------------------------------------- guards
+
+
+def _side_allows(req, user, side: Side) -> bool:
+    if side is Side.REQUESTER:
+        return req.can_act_as_requester(user)
+    if side is Side.REQUESTED:
+        return req.can_act_as_requested(user)
+    return req.can_act_as_requester(user) or req.can_act_as_requested(user)
+
+
+def allowed_operations(req, user) -> list[Operation]:
+    """What `user` can do to `req` now (the actions a page offers)."""
+    return [
+        op
+        for op, (side, states) in OPERATIONS.items()
+        if req.state in states and _side_allows(req, user, side)
+    ]
+
+
+def check_allowed(req, op: Operation, user) -> None:
+    """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow)."""
+    side, states = OPERATIONS[op]
+    if not _side_allows(req, user, side):
+        if user.is_auditor:
+            raise PermissionDenied(_("Auditors can read requests but not change them."))
+        if side is Side.REQUESTED:
+            raise PermissionDenied(
+                _(
+                    "Only %(body)s, the body asked, can %(action)s.",
+                    body=req.requested_org.name,
+                    action=op.label,
+                )
+            )
+        raise PermissionDenied(
+            _(
+                "Only %(body)s, the body that made the request, can %(action)s.",
+                body=req.requesting_org.name,
+                action=op.label,
+            )
+        )
+    if req.state in states:
+        return
+    if op is Operation.RESPOND and req.state in ANSWERED_STATES:
+        raise Conflict(
+            _(
+                "This request was answered on %(date)s (%(outcome)s). A second answer cannot be recorded.",
+                date=long_date(req.answered_on),
+                outcome=req.outcome.label.lower(),
+            )
+        )
+    raise Conflict(
+        _(
+            "This request is %(state)s, so you cannot %(action)s.",
+            state=req.state.label.lower(),
+            action=op.label,
+        )
+    )
+
+
+# ----------------------------------------------------------------- references
+
+
+def allocate_reference(prefix: str, year: int) -> str:
+    """The next reference for the prefix and year, e.g. S164-2026-000123.
+
+    The UPDATE takes a row lock (PostgreSQL) or the write lock (SQLite) until the request's
+    transaction ends, so two requests never get the same number; the first of a year
+    inserts the row inside a savepoint and retries if another request inserted it first.
+    """
+    for _attempt in range(3):
+        number = db.session.execute(
+            sa.update(ReferenceSequence)
+            .where(ReferenceSequence.prefix == prefix, ReferenceSequence.year == year)
+            .values(last_number=ReferenceSequence.last_number + 1)
+            .returning(ReferenceSequence.last_number)
+        ).scalar()
+        if number is not None:
+            return f"{prefix}-{year}-{number:06d}"
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReferenceSequence(prefix=prefix, year=year, last_number=0))
+        except sa.exc.IntegrityError:
+            continue
+    raise Conflict(_("A reference number could not be allocated. Try again."))
+
+
+# ----------------------------------------------------------------- timeline and audit
+
+
+def _record(
+    req,
+    op: str,
+    event_type: TimelineEventType,
+    by,
+    before: dict,
+    *,
+    text=None,
+    old_due=None,
+    new_due=None,
+):
+    req.events.append(
+        req.event_class(
+            event_type=event_type,
+            actor_id=by.id if by is not None else None,
+            organisation_id=by.organisation_id if by is not None else None,
+            text=text,
+            old_due_date=old_due,
+            new_due_date=new_due,
+        )
+    )
+    old, new = changes(before, snapshot(req, AUDITED_FIELDS))
+    record_event(f"{req.AUDIT_NAME}.{op}", req, by=by, before=old, after=new)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _require_text(value: str | None, field: str, message: str, *, min_chars: int = 3) -> str:
+    text = _clean(value)
+    if len(text) < min_chars:
+        raise InvalidInput(message, field=field)
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(
+            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT), field=field
+        )
+    return text
+
+
+# ----------------------------------------------------------------- due dates
+
+
+def check_urgent_due_date(
+    requested: date | None, reason: str | None, *, on: date, usual: date
+) -> None:
+    """An urgent request may ask for an earlier date than usual, with a reason; never a date
+    before the request date."""
+    if requested is None:
+        return
+    errors: dict[str, list[str]] = {}
+    if requested < on:
+        errors["requested_due_date"] = [
+            _(
+                "The due date cannot be before the request date, %(date)s. Enter a later date.",
+                date=long_date(on),
+            )
+        ]
+    elif requested >= usual:
+        errors["requested_due_date"] = [
+            _(
+                "An urgent due date must be earlier than the usual due date, %(date)s. Enter an "
+                "earlier date, or leave it blank to use the usual one.",
+                date=long_date(usual),
+            )
+        ]
+    if not _clean(reason):
+        errors["urgent_reason"] = [
+            _("Enter why the request is urgent, to explain the earlier due date.")
+        ]
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def initial_due_date(on: date, working_days: int, requested: date | None, reason: str | None):
+    """The due date of a request sent on `on`, and how it was worked out."""
+    usual = due_date(on, working_days)
+    check_urgent_due_date(requested, reason, on=on, usual=usual.date)
+    if requested is None:
+        return usual
+    return type(usual)(
+        requested,
+        _(
+            "Urgent: due %(date)s (%(reason)s), earlier than the usual %(usual)s (%(explanation)s)",
+            date=long_date(requested),
+            reason=_clean(reason),
+            usual=long_date(usual.date),
+            explanation=usual.explanation,
+        ),
+    )
+
+
+def due_soon_until(today: date, soon_days: int) -> date:
+    return add_working_days(today, soon_days)[0]
+
+
+def deadline_clause(model, status: DeadlineStatus, today: date, soon_until: date):
+    """A WHERE clause for the derived deadline states (the clock must be running)."""
+    running = model.state.in_(CLOCK_RUNNING_STATES)
+    if status is DeadlineStatus.OVERDUE:
+        return sa.and_(running, model.due_date < today)
+    return sa.and_(running, model.due_date >= today, model.due_date <= soon_until)
+
+
+# ----------------------------------------------------------------- transitions
+
+
+def send(req, by, *, working_days: int, on: date | None = None) -> None:
+    """draft -> sent: the request date is today in Wales; the due date is worked out from it."""
+    check_allowed(req, Operation.SEND, by)
+    on = on or wales_today()
+    before = snapshot(req, AUDITED_FIELDS)
+    due = initial_due_date(on, working_days, req.requested_due_date, req.urgent_reason)
+    req.state = RequestState.SENT
+    req.sent_at = utcnow()
+    req.sent_on = on
+    req.due_date, req.due_explanation = due
+    _record(req, "sent", TimelineEventType.SENT, by, before, text=due.explanation, new_due=due.date)
+
+
+def record_draft(req, by) -> None:
+    """A new request saved as a draft (timeline and audit)."""
+    _record(req, "drafted", TimelineEventType.DRAFTED, by, {})
+
+
+def acknowledge(req, by) -> None:
+    check_allowed(req, Operation.ACKNOWLEDGE, by)
+    before = snapshot(req, AUDITED_FIELDS)
+    req.state = RequestState.ACKNOWLEDGED
+    req.acknowledged_at = utcnow()
+    _record(req, "acknowledged", TimelineEventType.ACKNOWLEDGED, by, before)
+
+
+def ask_clarification(req, by, question: str, *, on: date | None = None) -> None:
+    """The body asked needs something made clear: the clock stops until the answer."""
+    check_allowed(req, Operation.ASK_CLARIFICATION, by)
+    text = _require_text(
+        question,
+        "question",
+        _("Enter the question you need answered before you can respond."),
+        min_chars=10,
+    )
+    before = snapshot(req, AUDITED_FIELDS)
+    req.state = RequestState.AWAITING_CLARIFICATION
+    req.acknowledged_at = req.acknowledged_at or utcnow()
+    req.clock_stopped_on = on or wales_today()
+    _record(
+        req,
+        "clarification_requested",
+        TimelineEventType.CLARIFICATION_REQUESTED,
+        by,
+        before,
+        text=text,
+    )
+
+
+def _restart_clock(req, on: date) -> tuple[date, date, str]:
+    old = req.due_date
+    moved = restart_clock(old, req.clock_stopped_on, on)
+    req.stopped_working_days += working_days_between(req.clock_stopped_on, on)
+    req.clock_stopped_on = None
+    req.due_date = moved.date
+    req.due_explanation = f"{req.due_explanation}. {moved.explanation}"
+    return old, moved.date, moved.explanation
+
+
+def answer_clarification(req, by, answer: str, *, on: date | None = None) -> None:
+    """The requester answers: the clock restarts and the due date moves on by the working
+    days it was stopped."""
+    check_allowed(req, Operation.ANSWER_CLARIFICATION, by)
+    text = _require_text(answer, "answer", _("Enter the clarification asked for."))
+    before = snapshot(req, AUDITED_FIELDS)
+    old, new, explanation = _restart_clock(req, on or wales_today())
+    req.state = RequestState.ACKNOWLEDGED
+    _record(
+        req,
+        "clarification_answered",
+        TimelineEventType.CLARIFICATION_ANSWERED,
+        by,
+        before,
+        text=f"{text}\n\n{explanation}",
+        old_due=old,
+        new_due=new,
+    )
+
+
+def agree_extension(
+    req, by, new_due: date | None, reason: str | None, *, on: date | None = None
+) -> None:
+    """Both bodies have agreed more time: a later due date, with the reason."""
+    check_allowed(req, Operation.AGREE_EXTENSION, by)
+    errors: dict[str, list[str]] = {}
+    if new_due is None:
+        errors["new_due_date"] = [_("Enter the new due date agreed, like 15 1 2027.")]
+    elif new_due <= req.due_date or new_due < (on or wales_today()):
+        errors["new_due_date"] = [
+            _(
+                "The new due date must be after the current one, %(date)s, and not in the past.",
+                date=long_date(req.due_date),
+            )
+        ]
+    if len(_clean(reason)) < 10:
+        errors["reason"] = [
+            _("Enter why the extension was agreed, so both bodies have it on record.")
+        ]
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = snapshot(req, AUDITED_FIELDS)
+    old = req.due_date
+    explanation = _(
+        "Extended by agreement from %(old)s to %(new)s: %(reason)s",
+        old=long_date(old),
+        new=long_date(new_due),
+        reason=_clean(reason),
+    )
+    req.due_date = new_due
+    req.due_explanation = f"{req.due_explanation}. {explanation}"
+    _record(
+        req,
+        "extension_agreed",
+        TimelineEventType.EXTENSION_AGREED,
+        by,
+        before,
+        text=_clean(reason),
+        old_due=old,
+        new_due=new_due,
+    )
+
+
+def as_outcome(value) -> Outcome | None:
+    try:
+        return Outcome(value)
+    except ValueError:
+        return None
+
+
+def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: Catalogue) -> dict:
+    """The field messages that stop an answer being recorded (empty when it may be)."""
+    errors: dict[str, list[str]] = {}
+    locale = current_locale()
+    choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+    outcome = as_outcome(outcome)
+    if outcome is None:
+        errors["outcome"] = [_("Choose whether you complied, partly complied or declined.")]
+        return errors
+    if not outcome.needs_ground_and_reasons:
+        if ground:
+            errors["ground"] = [_("Leave the ground empty: a request complied with needs none.")]
+        return errors
+    if not ground:
+        errors["ground"] = [_("Choose the ground for not complying: %(choices)s.", choices=choices)]
+    elif ground not in grounds:
+        errors["ground"] = [
+            _(
+                "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
+                ground=ground[:40],
+                choices=choices,
+            )
+        ]
+    restated = [label for e in grounds for label in (e.en, e.cy)]
+    problem = reasons_problem(reasons, restated=restated)
+    if problem:
+        errors["written_reasons"] = [problem]
+    return errors
+
+
+def record_answer(
+    req,
+    by,
+    *,
+    outcome,
+    ground: str | None,
+    reasons: str | None,
+    grounds: Catalogue,
+    on: date | None = None,
+    more_problems=None,
+) -> None:
+    """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
+    ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
+    adds the domain's own field messages, so that every problem is reported at once."""
+    check_allowed(req, Operation.RESPOND, by)
+    on = on or wales_today()
+    errors = answer_problems(outcome, ground, reasons, grounds)
+    outcome = as_outcome(outcome)
+    if more_problems is not None and outcome is not None:
+        errors.update(more_problems(outcome, on))
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = snapshot(req, AUDITED_FIELDS)
+    if req.state == RequestState.AWAITING_CLARIFICATION:
+        _restart_clock(req, on)
+    req.state = RequestState.ANSWERED
+    req.outcome = outcome
+    req.ground = ground if outcome.needs_ground_and_reasons else None
+    req.written_reasons = _clean(reasons) or None
+    req.answered_at = utcnow()
+    req.answered_on = on
+    req.answered_by_id = by.id
+    req.working_days_to_answer = max(
+        0, working_days_between(req.sent_on, on) - req.stopped_working_days
+    )
+    _record(req, "answered", TimelineEventType.ANSWERED, by, before, text=req.written_reasons)
+
+
+def close(req, by) -> None:
+    check_allowed(req, Operation.CLOSE, by)
+    before = snapshot(req, AUDITED_FIELDS)
+    req.state = RequestState.CLOSED
+    req.closed_at = utcnow()
+    _record(req, "closed", TimelineEventType.CLOSED, by, before)
+
+
+def withdraw(req, by, reason: str | None) -> None:
+    """The requester no longer needs an answer; the reason is kept."""
+    check_allowed(req, Operation.WITHDRAW, by)
+    text = _require_text(
+        reason, "reason", _("Enter why the request is being withdrawn."), min_chars=5
+    )
+    before = snapshot(req, AUDITED_FIELDS)
+    req.state = RequestState.WITHDRAWN
+    req.withdrawn_at = utcnow()
+    req.withdrawal_reason = text
+    req.clock_stopped_on = None
+    _record(req, "withdrawn", TimelineEventType.WITHDRAWN, by, before, text=text)
