@@ -7,7 +7,16 @@ from .audit.views import bp as audit_pages
 from .cooperation.views import bp as cooperation_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
+from .protocols.api import blp as protocols_api
+from .protocols.views import bp as protocols_pages
 from .site import bp as site_pages
 
-PAGE_BLUEPRINTS = [site_pages, accounts_pages, parties_pages, audit_pages, cooperation_pages]
-API_BLUEPRINTS = [accounts_api, parties_api, audit_api]
+PAGE_BLUEPRINTS = [
+    site_pages,
+    accounts_pages,
+    parties_pages,
+    audit_pages,
+    cooperation_pages,
+    protocols_pages,
+]
+API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api]
