@@ -39,6 +39,10 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     from .cli import register_cli
 
     register_cli(app)
+    from .query_count import init_query_counter
+
+    with app.app_context():
+        init_query_counter(app, ext.db.engine)  # benchmarks only: off unless BENCH_COUNT_QUERIES=1
     return app
 
 
