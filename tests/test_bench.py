@@ -1,0 +1,65 @@
+"""The benchmark's arithmetic and table, checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.stats import count_range, markdown_table, median, percentile
+
+
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([5.0], 95, 5.0),
+        ([1, 2, 3, 4], 50, 2.5),
+        ([4, 1, 3, 2], 50, 2.5),  # order does not matter
+        ([1, 2, 3, 4, 5], 50, 3),
+        ([1, 2, 3, 4, 5], 0, 1),
+        ([1, 2, 3, 4, 5], 100, 5),
+        ([1, 2, 3, 4, 5], 25, 2),
+        (list(range(1, 101)), 95, 95.05),  # rank 94.05 of 0..99: 95 + 0.05 * (96 - 95)
+        ([10, 20], 95, 19.5),
+        ([10.0] * 19 + [200.0], 95, 19.5),  # rank 18.05: 10 + 0.05 * (200 - 10)
+    ],
+)
+def test_percentile(values, q, expected):
+    assert percentile(values, q) == pytest.approx(expected)
+
+
+def test_median_is_the_50th_percentile():
+    assert median([3, 1, 2]) == 2
+    assert median([1, 2, 3, 10]) == 2.5
+
+
+@pytest.mark.parametrize("bad", [[], None])
+def test_percentile_needs_values(bad):
+    with pytest.raises((ValueError, TypeError)):
+        percentile(bad, 50)
+
+
+def test_percentile_range_is_checked():
+    with pytest.raises(ValueError):
+        percentile([1, 2], 101)
+
+
+@pytest.mark.parametrize(("counts", "expected"), [([7, 7, 7], "7"), ([7, 9, 8], "7-9"), ([], "-")])
+def test_count_range(counts, expected):
+    assert count_range(counts) == expected
+
+
+def test_markdown_table_aligns_columns():
+    table = markdown_table(
+        ["Route", "p95 ms", "Queries"],
+        [["Register: list", "18.5", 5], ["Audit", "60.4", None]],
+        align="lrr",
+    )
+    assert table.splitlines() == [
+        "| Route          | p95 ms | Queries |",
+        "|----------------|-------:|--------:|",
+        "| Register: list |   18.5 |       5 |",
+        "| Audit          |   60.4 |         |",
+    ]
+
+
+def test_markdown_table_ignores_extra_alignment_letters():
+    assert markdown_table(["a"], [["x"]], align="rrr").splitlines()[1] == "|--:|"
