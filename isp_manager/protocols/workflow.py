@@ -1,0 +1,325 @@
+"""Workflow transitions of a protocol version, each a named operation with its guard.
+
+draft -> submitted (locked) -> returned (editable again) | qa_approved (frozen)
+qa_approved -> awaiting_signatures (first signature) -> active (last signature; the previous
+active version becomes superseded). Any version may be withdrawn by the lead organisation.
+A new version is a draft copy of the active one; the frozen version is never touched.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from ..accounts.models import Role, User
+from ..audit.services import record_event
+from ..db import utcnow
+from ..errors import Conflict, InvalidInput
+from ..extensions import db
+from ..mail import queue_mail
+from .access import Action, require, unsigned_partner_for
+from .models import (
+    Protocol,
+    ProtocolDataItem,
+    ProtocolFlow,
+    ProtocolLawfulBasis,
+    ProtocolPartner,
+    ProtocolQaReview,
+    ProtocolSection,
+    ProtocolSignature,
+    ProtocolVersion,
+    QaDecision,
+    VersionState,
+)
+from .qa import QaCheck, failures, qa_checklist
+from .services import check_version_etag, latest_version, open_version
+from .templates_data import template_for
+
+
+class QaChecksFailed(InvalidInput):
+    """Submission or approval refused: the failing checks, each with the section to fix."""
+
+    def __init__(self, checks: list[QaCheck]):
+        self.checks = checks
+        errors: dict[str, list[str]] = {}
+        for check in checks:
+            errors.setdefault(check.section or "_schema", []).append(check.message)
+        super().__init__(
+            _("This agreement cannot go forward until these are fixed:"), errors=errors
+        )
+
+
+def _state_change(version: ProtocolVersion, action: str, by, before_state, **after) -> None:
+    record_event(
+        action, version, by=by,
+        before={"state": before_state},
+        after={"state": version.state, **after},
+    )
+
+
+def _flush() -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else changed this agreement at the same time. Nothing has been changed: reload the page and try again.")
+        ) from None
+
+
+def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None = None) -> ProtocolVersion:
+    """Lock the version for quality assurance; refused, with the failures, unless every check passes."""
+    require(by, Action.SUBMIT, version)
+    check_version_etag(version, expected_etag)
+    problems = failures(qa_checklist(version, template_for(version.protocol)))
+    if problems:
+        raise QaChecksFailed(problems)
+    before = version.state
+    version.state = VersionState.SUBMITTED
+    version.submitted_at = utcnow()
+    version.submitted_by_id = by.id
+    _flush()
+    _state_change(version, "protocol.submitted", by, before)
+    return version
+
+
+def return_with_comments(
+    version: ProtocolVersion, *, comments: str, by, section_comments: dict | None = None,
+    expected_etag: str | None = None,
+) -> ProtocolQaReview:
+    """The QA reviewer sends the version back to its authors, who can edit it again."""
+    require(by, Action.QA_DECIDE, version)
+    check_version_etag(version, expected_etag)
+    comments = (comments or "").strip()
+    if not comments:
+        raise InvalidInput(_("Enter your comments: say what the authors need to change"), field="comments")
+    template = template_for(version.protocol)
+    cleaned = {}
+    for code, text in (section_comments or {}).items():
+        if template.section(code) is None:
+            raise InvalidInput(_("There is no section '%(code)s' to comment on", code=code), field="section_comments")
+        if (text or "").strip():
+            cleaned[code] = text.strip()
+    review = ProtocolQaReview(
+        reviewer_id=by.id, decision=QaDecision.RETURNED, comments=comments, section_comments=cleaned
+    )
+    version.qa_reviews.append(review)
+    before = version.state
+    version.state = VersionState.RETURNED
+    _flush()
+    _state_change(version, "protocol.returned", by, before, comments=comments, section_comments=cleaned)
+    _notify_authors(version, _("returned with comments"))
+    return review
+
+
+def approve_qa(
+    version: ProtocolVersion, *, by, qa_group: str | None = None, comments: str | None = None,
+    expected_etag: str | None = None,
+) -> ProtocolQaReview:
+    """QA approval freezes the version; the partners' IG leads are asked to sign."""
+    require(by, Action.QA_DECIDE, version)
+    check_version_etag(version, expected_etag)
+    now = utcnow()
+    problems = failures(qa_checklist(version, template_for(version.protocol), today=now.date()))
+    if problems:
+        raise QaChecksFailed(problems)
+    qa_group = (qa_group or "").strip() or None
+    review = ProtocolQaReview(
+        reviewer_id=by.id, decision=QaDecision.APPROVED, comments=(comments or "").strip() or None,
+        qa_group=qa_group, decided_at=now,
+    )
+    version.qa_reviews.append(review)
+    before = version.state
+    version.state = VersionState.QA_APPROVED
+    version.approved_at = now
+    version.approved_by_id = by.id
+    version.qa_group = qa_group
+    _flush()
+    _state_change(version, "protocol.qa_approved", by, before, qa_group=qa_group)
+    _ask_partners_to_sign(version)
+    return review
+
+
+def sign_protocol(
+    version: ProtocolVersion, *, by, name: str | None = None, role: str | None = None
+) -> ProtocolSignature:
+    """An IG lead signs for their own organisation; the last signature makes the version active."""
+    partner = version.partner_for(by.organisation_id)
+    if partner is not None and version.signature_for(partner) is not None and by.role == Role.IG_LEAD:
+        raise Conflict(_("%(org)s has already signed this version.", org=partner.organisation.name))
+    require(by, Action.SIGN, version)
+    partner = unsigned_partner_for(by, version)
+    errors = {}
+    name = (name or by.name or "").strip()
+    role = (role or by.job_title or partner.signatory_role or "").strip()
+    if not name:
+        errors["name"] = [_("Enter your full name")]
+    if not role:
+        errors["role"] = [_("Enter your role, like Head of Information Governance")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    signature = ProtocolSignature(partner=partner, user_id=by.id, name=name[:200], role=role[:200], signed_at=utcnow())
+    version.signatures.append(signature)
+    before = version.state
+    if len(version.signatures) >= len(version.partners):
+        _activate(version, by)
+    else:
+        version.state = VersionState.AWAITING_SIGNATURES
+        _flush()
+    record_event(
+        "protocol.signed", version, by=by, before={"state": before},
+        after={"state": version.state, "partner": partner.organisation.code, "name": name, "role": role},
+    )
+    return signature
+
+
+def _activate(version: ProtocolVersion, by) -> None:
+    now = utcnow()
+    for previous in version.protocol.versions:
+        if previous is not version and previous.state == VersionState.ACTIVE:
+            previous.state = VersionState.SUPERSEDED
+            previous.superseded_at = now
+            _flush()  # the old one stops being active before the new one starts (one active)
+            record_event(
+                "protocol.superseded", previous, by=by,
+                before={"state": VersionState.ACTIVE},
+                after={"state": VersionState.SUPERSEDED, "by_version": version.number},
+            )
+    version.state = VersionState.ACTIVE
+    version.activated_at = now
+    _flush()
+
+
+def withdraw_protocol(protocol: Protocol, *, reason: str, by) -> list[ProtocolVersion]:
+    """The lead organisation withdraws the agreement: its active and open versions end."""
+    latest = latest_version(protocol)
+    require(by, Action.WITHDRAW, latest)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Enter the reason for withdrawing the agreement"), field="reason")
+    if len(reason) > 5000:
+        raise InvalidInput(_("The reason must be 5000 characters or fewer"), field="reason")
+    now = utcnow()
+    ended = [v for v in protocol.versions if v.state == VersionState.ACTIVE or v.state.is_open]
+    for version in ended:
+        before = version.state
+        version.state = VersionState.WITHDRAWN
+        version.withdrawn_at = now
+        version.withdrawn_by_id = by.id
+        version.withdrawal_reason = reason
+        _flush()
+        _state_change(version, "protocol.withdrawn", by, before, reason=reason)
+    return ended
+
+
+def start_new_version(protocol: Protocol, *, by, change_summary: str | None = None) -> ProtocolVersion:
+    """A new draft copying the active version's content; the active version stays as it is."""
+    active = next((v for v in protocol.versions if v.state == VersionState.ACTIVE), None)
+    require(by, Action.NEW_VERSION, active or latest_version(protocol))
+    if open_version(protocol) is not None:
+        raise Conflict(
+            _("Version %(n)s is already being prepared: finish or withdraw it first.", n=open_version(protocol).number)
+        )
+    new = copy_version(active, by=by)
+    new.change_summary = (change_summary or "").strip() or None
+    _flush()
+    record_event(
+        "protocol.version_started", new, by=by,
+        after={"number": new.number, "based_on": active.number, "change_summary": new.change_summary},
+    )
+    return new
+
+
+def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
+    """A draft with the same sections, partners, data items and flows; review date cleared."""
+    protocol = source.protocol
+    template = template_for(protocol)
+    new = ProtocolVersion(
+        protocol=protocol, number=max(v.number for v in protocol.versions) + 1,
+        state=VersionState.DRAFT, based_on_id=source.id, created_by_id=by.id,
+    )
+    review_code = template.section_with("review_date").code
+    for section in source.sections:
+        new.sections.append(ProtocolSection(
+            code=section.code, position=section.position, content=dict(section.content or {}),
+            is_complete=section.is_complete and section.code != review_code,
+        ))
+    partner_map = {}
+    for partner in source.partners:
+        copy = ProtocolPartner(
+            organisation_id=partner.organisation_id, organisation=partner.organisation,
+            role=partner.role, position=partner.position, departments=partner.departments,
+            contact_name=partner.contact_name, contact_email=partner.contact_email,
+            signatory_name=partner.signatory_name, signatory_role=partner.signatory_role,
+            can_edit=partner.can_edit,
+        )
+        partner_map[partner.id] = copy
+        new.partners.append(copy)
+    for item in source.data_items:
+        new.data_items.append(ProtocolDataItem(
+            position=item.position, category=item.category, description=item.description,
+            is_special_category=item.is_special_category,
+            source_partner=partner_map.get(item.source_partner_id),
+            recipients=[partner_map[p.id] for p in item.recipients],
+            policy_document_ref=item.policy_document_ref, other_basis=item.other_basis,
+            bases=[ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases],
+        ))
+    for flow in source.flows:
+        new.flows.append(ProtocolFlow(
+            position=flow.position, what=flow.what, from_partner=partner_map.get(flow.from_partner_id),
+            to_partner=partner_map.get(flow.to_partner_id), method=flow.method, security=flow.security,
+            frequency=flow.frequency, purpose=flow.purpose,
+        ))
+    db.session.add(new)
+    return new
+
+
+# ---------------------------------------------------------------- notices
+
+
+def _ig_leads_of(organisation_ids) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).where(
+            User.organisation_id.in_(list(organisation_ids)),
+            User.role == Role.IG_LEAD,
+            User.is_active_user.is_(True),
+        ).order_by(User.id)
+    ))
+
+
+def _version_url(version: ProtocolVersion) -> str:
+    base = current_app.config["SERVICE_URL"].rstrip("/")
+    try:
+        path = url_for("protocols.version", protocol_id=version.protocol_id, number=version.number)
+    except (RuntimeError, BuildError):  # outside a request (flask notify)
+        path = f"/agreements/{version.protocol_id}/versions/{version.number}"
+    return base + path
+
+
+def _ask_partners_to_sign(version: ProtocolVersion) -> None:
+    protocol = version.protocol
+    for user in _ig_leads_of(p.organisation_id for p in version.partners):
+        queue_mail(
+            user.email,
+            _("Sign %(ref)s %(version)s: %(title)s", ref=protocol.reference, version=version.label, title=protocol.title),
+            _("%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
+              title=protocol.title, ref=protocol.reference, version=version.label, url=_version_url(version)),
+        )
+
+
+def _notify_authors(version: ProtocolVersion, what: str) -> None:
+    protocol = version.protocol
+    ids = {protocol.lead_organisation_id} | {p.organisation_id for p in version.partners if p.can_edit}
+    for user in _ig_leads_of(ids):
+        queue_mail(
+            user.email,
+            _("%(ref)s %(version)s %(what)s", ref=protocol.reference, version=version.label, what=what),
+            _("%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
+              title=protocol.title, ref=protocol.reference, version=version.label, what=what,
+              url=_version_url(version)),
+        )
+

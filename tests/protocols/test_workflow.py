@@ -1,0 +1,200 @@
+"""The workflow as tables: each transition allowed or refused per state and per person."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from protocol_helpers import LEAD
+
+from isp_manager.accounts.models import Role
+from isp_manager.audit.models import AuditEvent
+from isp_manager.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from isp_manager.extensions import db
+from isp_manager.protocols import services, workflow
+from isp_manager.protocols.access import Action, can
+from isp_manager.protocols.models import QaDecision, VersionState
+
+STATES = ["draft", "submitted", "returned", "qa_approved", "awaiting_signatures", "active",
+          "superseded", "withdrawn"]
+OK, E403, E404, E409 = "ok", PermissionDenied, NotFound, Conflict
+
+
+def _actor(name, author, make_user):
+    return {
+        "author": lambda: author,
+        "lead_colleague": lambda: make_user(LEAD, Role.IG_LEAD),  # IG lead of the lead org, not the author
+        "partner_ig": lambda: make_user("la-cardiff", Role.IG_LEAD),
+        "partner_practitioner": lambda: make_user("la-cardiff", Role.PRACTITIONER),
+        "outsider_ig": lambda: make_user("la-swansea", Role.IG_LEAD),
+        "auditor": lambda: make_user("la-swansea", Role.AUDITOR),
+        "admin": lambda: make_user("la-swansea", Role.ADMIN),
+    }[name]()
+
+
+def _do(action, version, user):
+    if action == "edit":
+        return services.save_section(version, "rights", {"complaints": "Changed"}, by=user, expected_row_version=None)
+    if action == "submit":
+        return workflow.submit_for_qa(version, by=user)
+    if action == "approve":
+        return workflow.approve_qa(version, by=user)
+    if action == "return":
+        return workflow.return_with_comments(version, comments="Please revise", by=user)
+    if action == "sign":
+        return workflow.sign_protocol(version, by=user)
+    if action == "withdraw":
+        return workflow.withdraw_protocol(version.protocol, reason="Ended", by=user)
+    raise AssertionError(action)
+
+
+EDITABLE = {"draft", "returned"}
+SIGNABLE = {"qa_approved", "awaiting_signatures"}
+
+
+def _expected(state, actor, action):
+    if actor == "outsider_ig":
+        return E404
+    if actor in ("auditor", "admin", "partner_practitioner"):
+        return E403
+    if action in ("edit", "submit"):
+        if actor == "partner_ig":
+            return E403  # no edit rights
+        return OK if state in EDITABLE else E409
+    if action in ("approve", "return"):
+        if actor == "author":
+            return E403  # the author cannot quality-assure their own version
+        if actor == "lead_colleague" and state != "superseded":
+            # the colleague has not written V1, so may review it
+            return OK if state == "submitted" else E409
+        return OK if state == "submitted" else E409
+    if action == "sign":
+        if actor == "partner_ig" and state == "awaiting_signatures":
+            return E409  # Cardiff Council has already signed
+        return OK if state in SIGNABLE else E409
+    if action == "withdraw":
+        if actor == "partner_ig":
+            return E403
+        # withdrawing acts on the agreement: a superseded V1 still has an active V2 to end
+        return E409 if state == "withdrawn" else OK
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("actor", ["author", "lead_colleague", "partner_ig", "partner_practitioner",
+                                   "outsider_ig", "auditor", "admin"])
+@pytest.mark.parametrize("action", ["edit", "submit", "approve", "return", "sign", "withdraw"])
+def test_transition_table(version_in, make_user, state, actor, action):
+    version, author = version_in(state)
+    user = _actor(actor, author, make_user)
+    expected = _expected(state, actor, action)
+    before_state = version.state
+    if expected == OK:
+        _do(action, version, user)
+        if state == "superseded":
+            assert version.state == VersionState.SUPERSEDED  # a frozen version is never rewritten
+    else:
+        with pytest.raises(expected):
+            _do(action, version, user)
+        assert version.state == before_state
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_can_matches_the_services_for_the_author(version_in, state):
+    version, author = version_in(state)
+    assert can(author, Action.EDIT, version) == (state in EDITABLE)
+    assert can(author, Action.SUBMIT, version) == (state in EDITABLE)
+    assert not can(author, Action.QA_DECIDE, version)
+    assert can(author, Action.WITHDRAW, version) == (state not in ("superseded", "withdrawn"))
+    assert can(author, Action.NEW_VERSION, version) == (state == "active")
+
+
+def test_full_journey_states_timestamps_and_audit(version_in, ig):
+    version, author = version_in("submitted")
+    assert version.submitted_by_id == author.id and version.submitted_at
+    reviewer = ig("la-vale-of-glamorgan")
+    review = workflow.approve_qa(version, by=reviewer, qa_group="WASPI South QA Group", comments="Good")
+    assert review.decision == QaDecision.APPROVED
+    assert version.state == VersionState.QA_APPROVED and version.status_label == "Final"
+    assert version.approved_by_id == reviewer.id and version.qa_group == "WASPI South QA Group"
+    signers = [ig(p.organisation.code) for p in version.partners]
+    workflow.sign_protocol(version, by=signers[0], name="Dr A Jones", role="Caldicott Guardian")
+    assert version.state == VersionState.AWAITING_SIGNATURES
+    for signer in signers[1:]:
+        workflow.sign_protocol(version, by=signer)
+    assert version.state == VersionState.ACTIVE and version.activated_at
+    assert version.protocol.active_version is version or services.current_version(version.protocol) is version
+    sig = version.signatures[0]
+    assert (sig.name, sig.role, sig.partner.organisation.code) == ("Dr A Jones", "Caldicott Guardian", LEAD)
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.record_type == "protocol_versions", AuditEvent.record_id == str(version.id),
+        AuditEvent.action.notlike("protocol.%_saved"), AuditEvent.action.like("protocol.%"),
+        AuditEvent.action.notin_(["protocol.partner_changed", "protocol.data_item_added", "protocol.flow_added"]),
+    ).order_by(AuditEvent.id)).all()
+    assert actions == ["protocol.submitted", "protocol.qa_approved"] + ["protocol.signed"] * 4
+
+
+def test_approval_asks_each_partner_ig_lead_to_sign(version_in, ig, app, outbox):
+    from isp_manager import mail
+
+    version, _author = version_in("submitted")
+    council_lead = ig("la-cardiff")
+    police_lead = ig("police-south-wales")
+    with app.test_request_context():
+        workflow.approve_qa(version, by=ig("la-vale-of-glamorgan"))
+        mail.flush_pending()
+    messages = {m["To"]: m for m in outbox()}
+    assert council_lead.email in messages and police_lead.email in messages
+    message = messages[police_lead.email]
+    assert message["Subject"].startswith(f"Sign {version.protocol.reference} V1")
+    assert "/versions/1" in message.get_payload(decode=True).decode()
+
+
+def test_return_needs_comments_and_makes_it_editable(version_in, ig):
+    version, author = version_in("submitted")
+    reviewer = ig("la-cardiff")
+    with pytest.raises(InvalidInput) as error:
+        workflow.return_with_comments(version, comments="  ", by=reviewer)
+    assert "comments" in error.value.errors
+    workflow.return_with_comments(version, comments="Section 3 is thin", by=reviewer,
+                                  section_comments={"obligations": "Add training"})
+    assert version.state == VersionState.RETURNED
+    assert version.qa_reviews[-1].section_comments == {"obligations": "Add training"}
+    services.save_section(version, "obligations", {"training": "Annual"}, by=author, expected_row_version=None)
+    workflow.submit_for_qa(version, by=author)
+    assert version.state == VersionState.SUBMITTED
+
+
+def test_someone_who_edited_the_version_cannot_review_it(version_in, ig):
+    version, author = version_in("draft")
+    council_lead = ig("la-cardiff")
+    partner = version.partner_for(council_lead.organisation_id)
+    services.update_partner(partner, services.PartnerDetails(can_edit=True), by=author, expected_row_version=None)
+    services.save_section(version, "rights", {"complaints": "Via each partner"}, by=council_lead, expected_row_version=None)
+    workflow.submit_for_qa(version, by=author)
+    with pytest.raises(PermissionDenied, match="did not write or submit"):
+        workflow.approve_qa(version, by=council_lead)
+    workflow.approve_qa(version, by=ig("police-south-wales"))
+
+
+def test_withdraw_needs_a_reason_and_ends_active_and_open_versions(version_in):
+    version, author = version_in("active")
+    new = workflow.start_new_version(version.protocol, by=author)
+    with pytest.raises(InvalidInput) as error:
+        workflow.withdraw_protocol(version.protocol, reason=" ", by=author)
+    assert "reason" in error.value.errors
+    ended = workflow.withdraw_protocol(version.protocol, reason="Service decommissioned", by=author)
+    assert set(ended) == {version, new}
+    assert version.state == new.state == VersionState.WITHDRAWN
+    assert version.withdrawal_reason == "Service decommissioned"
+    assert version.protocol.is_withdrawn
+    with pytest.raises(Conflict):
+        workflow.start_new_version(version.protocol, by=author)
+
+
+def test_transition_with_a_stale_etag_is_a_conflict(version_in):
+    version, author = version_in("draft")
+    stale = version.etag
+    services.save_section(version, "rights", {"complaints": "x"}, by=author, expected_row_version=None)
+    with pytest.raises(Conflict, match="has changed since you last loaded it"):
+        workflow.submit_for_qa(version, by=author, expected_etag=stale)
+    workflow.submit_for_qa(version, by=author, expected_etag=version.etag)
