@@ -38,6 +38,10 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @app.before_request
     def _authenticate_api():
+        # Who is asking is decided afresh for every request, even when requests share an
+        # application context (as they do in tests).
+        g.pop("_login_user", None)
+        g.pop("api_request", None)
         if not request.path.startswith(API_PREFIX) or request.path in PUBLIC_API_PATHS:
             return None
         user = user_from_bearer(request.headers.get("Authorization", ""))
@@ -45,7 +49,9 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
             response = jsonify(
                 code=401,
                 status="Unauthorized",
-                message=str(_l("Send a valid API token in the Authorization header: Bearer <token>.")),
+                message=str(
+                    _l("Send a valid API token in the Authorization header: Bearer <token>.")
+                ),
             )
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Bearer realm="isp-manager"'

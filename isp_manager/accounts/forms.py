@@ -1,0 +1,179 @@
+"""Forms for signing in, the user's own account and the administrators' user pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from .models import ROLE_LABELS, Role
+
+
+def role_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [(role.value, str(ROLE_LABELS[role])) for role in Role]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+def apply_errors(
+    form: FlaskForm, error, field_map: dict[str, str] | None = None, default: str | None = None
+) -> None:
+    """Put a service's field messages onto the form's fields (unknown fields onto `default`)."""
+    field_map = field_map or {}
+    for key, messages in error.errors.items():
+        name = field_map.get(key or "", key)
+        field = getattr(form, name, None) if name else None
+        if field is None or not hasattr(field, "errors"):
+            field = getattr(form, default) if default else None
+        if field is None:
+            form.form_errors.extend(messages)
+            continue
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.extend(messages)
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        validators=[DataRequired(message=_l("Enter your email address")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter your password")), Length(max=1024)],
+    )
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter your current password"))],
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l(
+            "At least 12 characters. A good way is 3 or 4 random words together, "
+            "or a password from a password manager."
+        ),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter a new password"))],
+    )
+    confirm_password = PasswordField(
+        _l("Confirm new password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Confirm your new password")),
+            EqualTo(
+                "new_password",
+                message=_l("The passwords do not match. Enter the same new password twice"),
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
+
+
+class TokenForm(FlaskForm):
+    label = StringField(
+        _l("Token name"),
+        description=_l(
+            "What the token is for, so you can recognise it later. For example, 'Case system'."
+        ),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter a name for the token")),
+            Length(max=100, message=_l("Token name must be 100 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Create API token"), widget=GovSubmitInput())
+
+
+class CreateUserForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter the person's full name")),
+            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+        ],
+    )
+    email = StringField(
+        _l("Email address"),
+        description=_l("Their work email address. They sign in with it."),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter an email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
+    )
+    organisation = SelectField(
+        _l("Organisation"),
+        widget=GovSelect(),
+        validators=[DataRequired(message=_l("Choose the person's organisation"))],
+        validate_choice=False,
+    )
+    role = SelectField(
+        _l("Role"),
+        widget=GovSelect(),
+        validators=[DataRequired(message=_l("Choose a role"))],
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Create user"), widget=GovSubmitInput())
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [
+            ("", _l("Choose an organisation")),
+            *[(o.code, o.name) for o in organisations],
+        ]
+        self.role.choices = role_choices(blank=_l("Choose a role"))
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        widget=GovSelect(),
+        validators=[DataRequired(message=_l("Choose a role"))],
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Change role"), widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+class UserFilterForm(FlaskForm):
+    """The filters on the users list (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Name or email address"), widget=GovTextInput(), validators=[Length(max=200)]
+    )
+    organisation = SelectField(_l("Organisation"), widget=GovSelect(), validate_choice=False)
+    role = SelectField(_l("Role"), widget=GovSelect(), validate_choice=False)
+    status = SelectField(_l("Status"), widget=GovSelect(), validate_choice=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [
+            ("", _l("All organisations")),
+            *[(o.code, o.name) for o in organisations],
+        ]
+        self.role.choices = role_choices(blank=_l("All roles"))
+        self.status.choices = [
+            ("", _l("Active and deactivated")),
+            ("active", _l("Active")),
+            ("deactivated", _l("Deactivated")),
+        ]
