@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from . import services
 from .models import User
@@ -25,13 +26,13 @@ blp = Blueprint(
 
 def _require_admin() -> None:
     if not current_user.is_admin:
-        abort(403, message=_("Only an administrator can manage users."))
+        raise PermissionDenied(_("Only an administrator can manage users."))
 
 
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, message=_("There is no user with this id."))
+        raise NotFound(_("There is no user with this id."))
     return user
 
 

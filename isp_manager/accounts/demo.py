@@ -183,7 +183,7 @@ def generate(ctx: DemoContext) -> None:
     _core_users(ctx, users)
     _spread_users(ctx, users, ctx.scale.users - len(users.rows))
     table = User.__table__
-    ids = insert_rows(ctx.conn, table, users.rows, returning=table.c.id)
+    ids = insert_rows(ctx.conn, table, users.rows, with_ids=True)
     events = []
     for user_id, row in zip(ids, users.rows, strict=True):
         ctx.users.append(

@@ -11,7 +11,8 @@ from .models import Role
 
 
 def _required(message) -> dict:
-    return {"required": message, "null": message}
+    # A list, so that marshmallow keeps the (lazily translated) message as one list item.
+    return {"required": [message], "null": [message]}
 
 
 class UserSchema(Schema):
@@ -72,7 +73,7 @@ class UserCreateSchema(Schema):
 class UserUpdateSchema(Schema):
     role = fields.String(metadata={"enum": [role.value for role in Role]})
     active = fields.Boolean(
-        error_messages={"invalid": _l("Send active as true or false")},
+        error_messages={"invalid": [_l("Send active as true or false")]},
         metadata={
             "description": "false deactivates the user (their sessions and tokens stop working)."
         },

@@ -11,7 +11,7 @@ from isp_manager.extensions import db
 from tests.conftest import TEST_PASSWORD
 
 ROLES = list(Role)
-GOOD_PASSWORD = "zebra kettle orbit lamp"
+GOOD_PASSWORD = "zebra kettle orbit lamp"  # noqa: S105
 
 
 def html(response) -> str:
@@ -50,7 +50,9 @@ def test_anonymous_is_sent_to_sign_in(client, make_user, method, path, who):
 def test_each_role(login, make_user, role, method, path, who):
     target = make_user("police-gwent", Role.PRACTITIONER)  # another organisation
     me = make_user("la-cardiff", role)
-    response = login(me).open(path.format(target=target.id), method=method, data={"role": "ig_lead"})
+    response = login(me).open(
+        path.format(target=target.id), method=method, data={"role": "ig_lead"}
+    )
     if who == "admin" and role != Role.ADMIN:
         assert response.status_code == 403
         assert "You cannot do this" in html(response)
@@ -59,7 +61,9 @@ def test_each_role(login, make_user, role, method, path, who):
         assert "/sign-in" not in response.headers.get("Location", "")
 
 
-@pytest.mark.parametrize("path", ["/admin/users/999999", "/admin/users/999999/role", "/admin/users/999999/deactivate"])
+@pytest.mark.parametrize(
+    "path", ["/admin/users/999999", "/admin/users/999999/role", "/admin/users/999999/deactivate"]
+)
 def test_admin_gets_404_for_no_such_user(login, make_user, path):
     admin = make_user(role=Role.ADMIN)
     method = "GET" if path.endswith("999999") else "POST"
@@ -69,7 +73,9 @@ def test_admin_gets_404_for_no_such_user(login, make_user, path):
 def test_sign_in_and_sign_out_pages_are_public(client):
     page = client.get("/sign-in")
     assert page.status_code == 200
-    assert 'autocomplete="username"' in html(page) and 'autocomplete="current-password"' in html(page)
+    assert 'autocomplete="username"' in html(page) and 'autocomplete="current-password"' in html(
+        page
+    )
     assert client.post("/sign-out").status_code == 302
 
 
@@ -81,7 +87,9 @@ def test_sign_in_starts_a_fresh_session_and_keeps_the_language(client, make_user
     with client.session_transaction() as session:
         session["lang"] = "cy"
         session["planted"] = "by an attacker"
-    response = client.post("/sign-in", data={"email": "Fresh@Example.test", "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in", data={"email": "Fresh@Example.test", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
     with client.session_transaction() as session:
         assert "planted" not in session
@@ -106,7 +114,11 @@ def test_sign_in_starts_a_fresh_session_and_keeps_the_language(client, make_user
 )
 def test_next_must_be_a_local_path(client, make_user, next_url, lands_on):
     user = make_user()
-    response = client.post("/sign-in", query_string={"next": next_url}, data={"email": user.email, "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in",
+        query_string={"next": next_url},
+        data={"email": user.email, "password": TEST_PASSWORD},
+    )
     assert response.headers["Location"] == lands_on
 
 
@@ -167,7 +179,11 @@ def test_one_time_password_forces_a_change_first(client, make_user):
     assert page.status_code == 200 and "one-time password" in html(page)
     changed = client.post(
         "/account/password",
-        data={"current_password": TEST_PASSWORD, "new_password": GOOD_PASSWORD, "confirm_password": GOOD_PASSWORD},
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": GOOD_PASSWORD,
+            "confirm_password": GOOD_PASSWORD,
+        },
     )
     assert changed.headers["Location"] == "/"
     assert client.get("/account").status_code == 200  # the session carried on with the new version
@@ -177,10 +193,34 @@ def test_one_time_password_forces_a_change_first(client, make_user):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"current_password": "not it at all!", "new_password": GOOD_PASSWORD, "confirm_password": GOOD_PASSWORD}, "Your current password is not correct"),
-        ({"current_password": TEST_PASSWORD, "new_password": "password1234", "confirm_password": "password1234"}, "too easy to guess"),
-        ({"current_password": TEST_PASSWORD, "new_password": GOOD_PASSWORD, "confirm_password": "something else"}, "do not match"),
-        ({"current_password": "", "new_password": "", "confirm_password": ""}, "Enter your current password"),
+        (
+            {
+                "current_password": "not it at all!",
+                "new_password": GOOD_PASSWORD,
+                "confirm_password": GOOD_PASSWORD,
+            },
+            "Your current password is not correct",
+        ),
+        (
+            {
+                "current_password": TEST_PASSWORD,
+                "new_password": "password1234",
+                "confirm_password": "password1234",
+            },
+            "too easy to guess",
+        ),
+        (
+            {
+                "current_password": TEST_PASSWORD,
+                "new_password": GOOD_PASSWORD,
+                "confirm_password": "something else",
+            },
+            "do not match",
+        ),
+        (
+            {"current_password": "", "new_password": "", "confirm_password": ""},
+            "Enter your current password",
+        ),
     ],
 )
 def test_change_password_errors(login, make_user, data, message):
@@ -199,7 +239,9 @@ def test_csrf_is_required(app, client, make_user, monkeypatch):
     assert response.status_code == 400
     page = client.get("/sign-in")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html(page)).group(1)
-    response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -261,7 +303,9 @@ def admin(make_user):
 
 
 def test_users_list_filters_and_searches(login, admin, make_user):
-    make_user("police-gwent", Role.PRACTITIONER, name="Dafydd Filtered", email="dafydd@gwent.example.test")
+    make_user(
+        "police-gwent", Role.PRACTITIONER, name="Dafydd Filtered", email="dafydd@gwent.example.test"
+    )
     make_user("la-cardiff", Role.AUDITOR, name="Olwen Auditor")
     client = login(admin)
     page = html(client.get("/admin/users"))
@@ -298,7 +342,12 @@ def test_admin_creates_a_user_and_sees_the_one_time_password_once(login, admin):
     assert 'value="la-gwynedd"' in html(client.get("/admin/users/new"))
     response = client.post(
         "/admin/users/new",
-        data={"name": "Nia Jones", "email": "Nia.Jones@Example.test", "organisation": "la-gwynedd", "role": "practitioner"},
+        data={
+            "name": "Nia Jones",
+            "email": "Nia.Jones@Example.test",
+            "organisation": "la-gwynedd",
+            "role": "practitioner",
+        },
     )
     assert response.status_code == 200
     page = html(response)
@@ -311,7 +360,11 @@ def test_admin_creates_a_user_and_sees_the_one_time_password_once(login, admin):
 
 def test_create_user_form_lists_organisations_by_name(login, admin):
     form = html(login(admin).get("/admin/users/new"))
-    select = form[form.index('name="organisation"') : form.index("</select>", form.index('name="organisation"'))]
+    select = form[
+        form.index('name="organisation"') : form.index(
+            "</select>", form.index('name="organisation"')
+        )
+    ]
     names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select)
     assert len(names) > 50 and names == sorted(names)
 
@@ -319,11 +372,41 @@ def test_create_user_form_lists_organisations_by_name(login, admin):
 @pytest.mark.parametrize(
     ("data", "field_message"),
     [
-        ({"name": "", "email": "a@example.test", "organisation": "la-cardiff", "role": "ig_lead"}, "full name"),
-        ({"name": "A B", "email": "nope", "organisation": "la-cardiff", "role": "ig_lead"}, "correct format"),
-        ({"name": "A B", "email": "a@example.test", "organisation": "", "role": "ig_lead"}, "Choose the person"),
-        ({"name": "A B", "email": "a@example.test", "organisation": "made-up", "role": "ig_lead"}, "no active organisation"),
-        ({"name": "A B", "email": "a@example.test", "organisation": "la-cardiff", "role": "root"}, "Choose a role"),
+        (
+            {
+                "name": "",
+                "email": "a@example.test",
+                "organisation": "la-cardiff",
+                "role": "ig_lead",
+            },
+            "full name",
+        ),
+        (
+            {"name": "A B", "email": "nope", "organisation": "la-cardiff", "role": "ig_lead"},
+            "correct format",
+        ),
+        (
+            {"name": "A B", "email": "a@example.test", "organisation": "", "role": "ig_lead"},
+            "Choose the person",
+        ),
+        (
+            {
+                "name": "A B",
+                "email": "a@example.test",
+                "organisation": "made-up",
+                "role": "ig_lead",
+            },
+            "no active organisation",
+        ),
+        (
+            {
+                "name": "A B",
+                "email": "a@example.test",
+                "organisation": "la-cardiff",
+                "role": "root",
+            },
+            "Choose a role",
+        ),
     ],
 )
 def test_create_user_form_errors(login, admin, data, field_message):
@@ -336,7 +419,13 @@ def test_create_user_form_errors(login, admin, data, field_message):
 def test_create_user_form_refuses_duplicate(login, admin, make_user):
     make_user(email="twice@example.test")
     response = login(admin).post(
-        "/admin/users/new", data={"name": "A B", "email": "twice@example.test", "organisation": "la-cardiff", "role": "ig_lead"}
+        "/admin/users/new",
+        data={
+            "name": "A B",
+            "email": "twice@example.test",
+            "organisation": "la-cardiff",
+            "role": "ig_lead",
+        },
     )
     assert response.status_code == 422 and "already exists" in html(response)
 
@@ -346,8 +435,12 @@ def test_admin_changes_role_deactivates_and_reactivates(login, admin, make_user)
     client = login(admin)
     page = html(client.get(f"/admin/users/{user.id}"))
     assert "Target Person" in page and "Deactivate user" in page and "police-gwent" in page
-    response = client.post(f"/admin/users/{user.id}/role", data={"role": "auditor"}, follow_redirects=True)
-    assert "Target Person is now: Auditor (read-only)" in html(response) and user.role == Role.AUDITOR
+    response = client.post(
+        f"/admin/users/{user.id}/role", data={"role": "auditor"}, follow_redirects=True
+    )
+    assert (
+        "Target Person is now: Auditor (read-only)" in html(response) and user.role == Role.AUDITOR
+    )
     response = client.post(f"/admin/users/{user.id}/deactivate", follow_redirects=True)
     assert "has been deactivated" in html(response) and not user.is_active_user
     assert "Reactivate user" in html(response)
@@ -368,7 +461,9 @@ def test_admin_cannot_deactivate_themself_on_the_page(login, admin):
 def test_admin_resets_a_password(login, admin, make_user):
     user = make_user()
     response = login(admin).post(f"/admin/users/{user.id}/reset-password")
-    password = re.search(r'id="one-time-password" type="text" value="([^"]+)"', html(response)).group(1)
+    password = re.search(
+        r'id="one-time-password" type="text" value="([^"]+)"', html(response)
+    ).group(1)
     assert passwords.verify_password(user.password_hash, password) and user.must_change_password
 
 

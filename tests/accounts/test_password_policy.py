@@ -75,7 +75,10 @@ def test_password_policy(password, problem):
 
 def test_short_name_parts_do_not_block_ordinary_words():
     # "Ann" and "Li" are too short to refuse on: they are inside too many ordinary words.
-    assert password_problem("planning a bannister lift", email="ann.li@example.test", name="Ann Li") is None
+    assert (
+        password_problem("planning a bannister lift", email="ann.li@example.test", name="Ann Li")
+        is None
+    )
 
 
 def test_shipped_list_is_large_and_lower_case():

@@ -38,7 +38,9 @@ def test_correct_password_signs_in_and_records_the_time(make_user):
     assert services.authenticate(" RIGHT@example.test ", TEST_PASSWORD, ADDRESS) is user
     assert user.last_login_at is not None
     assert db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "user.signed_in", AuditEvent.record_id == str(user.id))
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "user.signed_in", AuditEvent.record_id == str(user.id)
+        )
     )
 
 
@@ -103,7 +105,9 @@ def test_success_clears_that_emails_failures(make_user):
     user = make_user()
     attempt(user.email, "wrong password!!")
     attempt(user.email, TEST_PASSWORD)
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.email == user.email))
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.email == user.email)
+    )
     assert count == 0
 
 
@@ -117,7 +121,9 @@ def test_unknown_email_is_checked_against_a_dummy_hash(monkeypatch, make_user):
 
 def test_old_hash_parameters_are_upgraded_at_sign_in(make_user):
     user = make_user()
-    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(TEST_PASSWORD)
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(
+        TEST_PASSWORD
+    )
     services.authenticate(user.email, TEST_PASSWORD, ADDRESS)
     assert not passwords.needs_rehash(user.password_hash)
     assert passwords.verify_password(user.password_hash, TEST_PASSWORD)
@@ -165,7 +171,11 @@ def test_deactivated_users_tokens_stop_working(make_user):
 
 @pytest.mark.parametrize(
     ("label", "message"),
-    [("", "Enter a name for the token"), ("   ", "Enter a name for the token"), ("x" * 101, "100 characters")],
+    [
+        ("", "Enter a name for the token"),
+        ("   ", "Enter a name for the token"),
+        ("x" * 101, "100 characters"),
+    ],
 )
 def test_token_label_is_required_and_bounded(make_user, label, message):
     user = make_user()
@@ -193,4 +203,9 @@ def test_tokens_of_lists_active_first(make_user):
     second, _ = services.create_api_token(user, "Second", by=user)
     services.revoke_api_token(first, by=user)
     assert [t.label for t in services.tokens_of(user)] == ["Second", "First"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
+        )
+        == 2
+    )

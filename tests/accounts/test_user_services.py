@@ -13,7 +13,7 @@ from isp_manager.errors import Conflict, InvalidInput
 from isp_manager.extensions import db
 from tests.conftest import TEST_PASSWORD, org
 
-GOOD_PASSWORD = "zebra kettle orbit lamp"
+GOOD_PASSWORD = "zebra kettle orbit lamp"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +55,12 @@ def test_create_user_normalises_email_and_generates_a_one_time_password(admin):
 
 def test_create_user_with_a_chosen_password_need_not_change_it(admin):
     user, generated = services.create_user(
-        "rhys@example.test", "Rhys Evans", org("lhb-cardiff-and-vale"), Role.PRACTITIONER, GOOD_PASSWORD, by=admin
+        "rhys@example.test",
+        "Rhys Evans",
+        org("lhb-cardiff-and-vale"),
+        Role.PRACTITIONER,
+        GOOD_PASSWORD,
+        by=admin,
     )
     assert generated is None
     assert not user.must_change_password
@@ -69,22 +74,67 @@ def test_create_user_with_a_chosen_password_need_not_change_it(admin):
         ("not-an-email", "A Person", "la-cardiff", "ig_lead", None, "email", "correct format"),
         ("a@b", "A Person", "la-cardiff", "ig_lead", None, "email", "correct format"),
         ("two@@example.test", "A Person", "la-cardiff", "ig_lead", None, "email", "correct format"),
-        ("x" * 250 + "@example.test", "A Person", "la-cardiff", "ig_lead", None, "email", "254 characters"),
+        (
+            "x" * 250 + "@example.test",
+            "A Person",
+            "la-cardiff",
+            "ig_lead",
+            None,
+            "email",
+            "254 characters",
+        ),
         ("ok@example.test", "   ", "la-cardiff", "ig_lead", None, "name", "full name"),
         ("ok@example.test", "N" * 201, "la-cardiff", "ig_lead", None, "name", "200 characters"),
-        ("ok@example.test", "A Person", "no-such-org", "ig_lead", None, "organisation", "no active organisation"),
+        (
+            "ok@example.test",
+            "A Person",
+            "no-such-org",
+            "ig_lead",
+            None,
+            "organisation",
+            "no active organisation",
+        ),
         ("ok@example.test", "A Person", "", "ig_lead", None, "organisation", "Choose"),
         ("ok@example.test", "A Person", "la-cardiff", "wizard", None, "role", "Choose a role"),
-        ("ok@example.test", "A Person", "la-cardiff", "ig_lead", "password1234", "password", "too easy to guess"),
-        ("ok@example.test", "A Person", "la-cardiff", "ig_lead", "short", "password", "12 characters"),
-        ("person.name@example.test", "A Person", "la-cardiff", "ig_lead", "person.name is me", "password", "your name"),
+        (
+            "ok@example.test",
+            "A Person",
+            "la-cardiff",
+            "ig_lead",
+            "password1234",
+            "password",
+            "too easy to guess",
+        ),
+        (
+            "ok@example.test",
+            "A Person",
+            "la-cardiff",
+            "ig_lead",
+            "short",
+            "password",
+            "12 characters",
+        ),
+        (
+            "person.name@example.test",
+            "A Person",
+            "la-cardiff",
+            "ig_lead",
+            "person.name is me",
+            "password",
+            "your name",
+        ),
     ],
 )
-def test_create_user_refuses_bad_input_naming_the_field(admin, email, name, org_code, role, password, field, message):
+def test_create_user_refuses_bad_input_naming_the_field(
+    admin, email, name, org_code, role, password, field, message
+):
     with pytest.raises(InvalidInput) as refused:
         services.create_user(email, name, org_code, role, password, by=admin)
     assert any(message in m for m in refused.value.errors[field])
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == email)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == email))
+        == 0
+    )
 
 
 def test_create_user_reports_every_bad_field_at_once(admin):
@@ -133,7 +183,9 @@ def test_admin_cannot_deactivate_themself(admin, make_user):
 def test_the_last_active_admin_cannot_be_removed(app):
     for user in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
         user.is_active_user = False
-    only, _ = services.create_user("only@example.test", "Only Admin", "la-cardiff", "admin", GOOD_PASSWORD, by=None)
+    only, _ = services.create_user(
+        "only@example.test", "Only Admin", "la-cardiff", "admin", GOOD_PASSWORD, by=None
+    )
     with pytest.raises(Conflict) as refused:
         services.deactivate_user(only, by=None)
     assert "only active administrator" in refused.value.message

@@ -24,7 +24,16 @@ def user(email):
 
 
 def test_create_prints_a_generated_password_as_the_last_line(cli):
-    result = cli("create", "New.Person@Example.TEST", "--name", "New Person", "--org", "la-cardiff", "--role", "practitioner")
+    result = cli(
+        "create",
+        "New.Person@Example.TEST",
+        "--name",
+        "New Person",
+        "--org",
+        "la-cardiff",
+        "--role",
+        "practitioner",
+    )
     assert result.exit_code == 0, result.output
     created = user("new.person@example.test")
     assert created.role == Role.PRACTITIONER and created.organisation.code == "la-cardiff"
@@ -35,8 +44,16 @@ def test_create_prints_a_generated_password_as_the_last_line(cli):
 
 def test_create_with_password_from_stdin(cli):
     result = cli(
-        "create", "stdin@example.test", "--name", "Stdin Person", "--org", "police-south-wales",
-        "--role", "ig_lead", "--password-stdin", input="zebra kettle orbit lamp\n",
+        "create",
+        "stdin@example.test",
+        "--name",
+        "Stdin Person",
+        "--org",
+        "police-south-wales",
+        "--role",
+        "ig_lead",
+        "--password-stdin",
+        input="zebra kettle orbit lamp\n",
     )
     assert result.exit_code == 0, result.output
     created = user("stdin@example.test")
@@ -48,12 +65,54 @@ def test_create_with_password_from_stdin(cli):
 @pytest.mark.parametrize(
     ("args", "stdin", "names"),
     [
-        (["bad-email", "--name", "A B", "--org", "la-cardiff", "--role", "ig_lead"], None, "EMAIL:"),
-        (["ok1@example.test", "--name", "A B", "--org", "no-such-body", "--role", "ig_lead"], None, "--org:"),
-        (["ok2@example.test", "--name", "A B", "--org", "la-cardiff", "--role", "wizard"], None, "'--role'"),
-        (["ok3@example.test", "--name", "  ", "--org", "la-cardiff", "--role", "ig_lead"], None, "--name:"),
-        (["ok4@example.test", "--name", "A B", "--org", "la-cardiff", "--role", "ig_lead", "--password-stdin"], "password1234\n", "password (--password-stdin):"),
-        (["ok5@example.test", "--name", "A B", "--org", "la-cardiff", "--role", "ig_lead", "--password-stdin"], "short\n", "12 characters"),
+        (
+            ["bad-email", "--name", "A B", "--org", "la-cardiff", "--role", "ig_lead"],
+            None,
+            "EMAIL:",
+        ),
+        (
+            ["ok1@example.test", "--name", "A B", "--org", "no-such-body", "--role", "ig_lead"],
+            None,
+            "--org:",
+        ),
+        (
+            ["ok2@example.test", "--name", "A B", "--org", "la-cardiff", "--role", "wizard"],
+            None,
+            "'--role'",
+        ),
+        (
+            ["ok3@example.test", "--name", "  ", "--org", "la-cardiff", "--role", "ig_lead"],
+            None,
+            "--name:",
+        ),
+        (
+            [
+                "ok4@example.test",
+                "--name",
+                "A B",
+                "--org",
+                "la-cardiff",
+                "--role",
+                "ig_lead",
+                "--password-stdin",
+            ],
+            "password1234\n",
+            "password (--password-stdin):",
+        ),
+        (
+            [
+                "ok5@example.test",
+                "--name",
+                "A B",
+                "--org",
+                "la-cardiff",
+                "--role",
+                "ig_lead",
+                "--password-stdin",
+            ],
+            "short\n",
+            "12 characters",
+        ),
         (["ok6@example.test", "--org", "la-cardiff", "--role", "ig_lead"], None, "'--name'"),
     ],
 )
@@ -66,7 +125,9 @@ def test_create_refuses_bad_input(cli, args, stdin, names):
 
 def test_create_refuses_a_duplicate_email(cli, make_user):
     make_user(email="dup@example.test")
-    result = cli("create", "DUP@example.test", "--name", "Again", "--org", "la-cardiff", "--role", "ig_lead")
+    result = cli(
+        "create", "DUP@example.test", "--name", "Again", "--org", "la-cardiff", "--role", "ig_lead"
+    )
     assert result.exit_code == 1
     assert "EMAIL: A user with this email address already exists" in result.output
 
@@ -84,7 +145,10 @@ def test_token_is_the_last_line_and_works(cli, make_user):
 def test_list_and_deactivate(cli, make_user):
     target = make_user(email="leaving@example.test")
     listed = cli("list", "--org", "la-cardiff")
-    assert listed.exit_code == 0 and "leaving@example.test\tig_lead\tla-cardiff\tactive" in listed.output
+    assert (
+        listed.exit_code == 0
+        and "leaving@example.test\tig_lead\tla-cardiff\tactive" in listed.output
+    )
     assert cli("deactivate", "leaving@example.test").exit_code == 0
     assert not target.is_active_user
     again = cli("deactivate", "leaving@example.test")
