@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .cooperation import reminders  # noqa: F401  (registers the s.164 deadline reminders)
     from .demo_data import demo_data_command
     from .notifications import notify_command
     from .parties.cli import seed_reference_command

@@ -8,16 +8,18 @@ and the notices to each side.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..accounts.services import normalise_email
+from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
 from ..errors import InvalidInput, NotFound, PermissionDenied
@@ -25,7 +27,13 @@ from ..extensions import db
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
-from ..lifecycle.models import DeadlineStatus, InformationNature, Outcome, RequestState
+from ..lifecycle.models import (
+    OPEN_STATES,
+    DeadlineStatus,
+    InformationNature,
+    Outcome,
+    RequestState,
+)
 from ..mail import queue_mail
 from ..parties.models import Organisation
 from ..parties.services import S164Eligibility, eligibility_for_s164
@@ -36,6 +44,16 @@ from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestT
 SUBJECT_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$")
 MAX_TEXT = lifecycle.MAX_TEXT
 MAX_ITEMS = 20
+CREATED_FIELDS = (
+    "reference",
+    "request_type",
+    "function_code",
+    "s164_basis",
+    "requested_org_id",
+    "subject_reference",
+    "is_urgent",
+    "requested_due_date",
+)
 
 
 # ----------------------------------------------------------------- who may ask, whom
@@ -157,8 +175,8 @@ def _details_problems(
     email = _clean(data.contact_email)
     if email:
         try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError:
+            normalise_email(email)
+        except InvalidInput:
             errors["contact_email"] = [
                 _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
             ]
@@ -227,7 +245,7 @@ def create_request(
     )
     db.session.add(req)
     db.session.flush()
-    lifecycle.record_draft(req, by)
+    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
     if send:
         send_request(req, by=by, on=on)
     return req
@@ -508,3 +526,83 @@ def _notify(to, subject: str, body: str) -> None:
     recipients = _recipients(*(to if isinstance(to, list) else [to]))
     if recipients:
         queue_mail(recipients, subject, body)
+
+
+# ----------------------------------------------------------------- inbox and outbox
+
+
+class Box(enum.StrEnum):
+    RECEIVED = "received"  # requests made to the user's organisation
+    SENT = "sent"  # requests the user's organisation made
+    ALL = "all"  # every request (admins and auditors)
+
+
+OPEN = "open"  # the default state filter: waiting for an answer
+ALL_STATES = "all"  # every state but draft
+
+
+@dataclass
+class ListFilters:
+    """What a list of requests is narrowed to."""
+
+    state: str = OPEN
+    deadline: DeadlineStatus | None = None
+    request_type: RequestType | None = None
+    counterparty: Organisation | None = None
+    reference: str = ""
+
+
+def can_see_box(user, box: Box) -> bool:
+    return box is not Box.ALL or user.can_read_everything
+
+
+def list_query(user, box: Box, filters: ListFilters, today: date | None = None) -> sa.Select:
+    """The requests in a box, filtered, with both bodies loaded; open ones by due date, the
+    earliest first, the rest by due date, the latest first; drafts newest first."""
+    today = today or wales_today()
+    model = CooperationRequest
+    stmt = sa.select(model).options(
+        joinedload(model.requesting_org), joinedload(model.requested_org)
+    )
+    if box is Box.RECEIVED:
+        stmt = stmt.where(model.requested_org_id == user.organisation_id)
+        other = model.requesting_org_id
+    elif box is Box.SENT:
+        stmt = stmt.where(model.requesting_org_id == user.organisation_id)
+        other = model.requested_org_id
+    else:
+        stmt = stmt.where(model.visible_to(user))
+        other = None
+    state = filters.state
+    if state == RequestState.DRAFT.value and box is Box.SENT:
+        stmt = stmt.where(model.state == RequestState.DRAFT)
+    elif state == OPEN:
+        stmt = stmt.where(model.state.in_(OPEN_STATES))
+    elif state in {s.value for s in RequestState} - {RequestState.DRAFT.value}:
+        stmt = stmt.where(model.state == RequestState(state))
+    else:
+        stmt = stmt.where(model.state != RequestState.DRAFT)
+    if filters.deadline is not None:
+        stmt = stmt.where(
+            lifecycle.deadline_clause(model, filters.deadline, today, due_soon_until(today))
+        )
+    if filters.request_type is not None:
+        stmt = stmt.where(model.request_type == filters.request_type)
+    if filters.counterparty is not None:
+        if other is None:
+            stmt = stmt.where(
+                sa.or_(
+                    model.requesting_org_id == filters.counterparty.id,
+                    model.requested_org_id == filters.counterparty.id,
+                )
+            )
+        else:
+            stmt = stmt.where(other == filters.counterparty.id)
+    reference = filters.reference.strip().upper()[:24]
+    if reference:
+        stmt = stmt.where(model.reference.contains(reference, autoescape=True))
+    if state == RequestState.DRAFT.value:
+        return stmt.order_by(model.created_at.desc(), model.id.desc())
+    if state in (OPEN, *(s.value for s in OPEN_STATES)):
+        return stmt.order_by(model.due_date, model.id)
+    return stmt.order_by(model.due_date.desc(), model.id.desc())

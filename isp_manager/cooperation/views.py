@@ -1,15 +1,550 @@
-"""HTML pages for s.164 requests."""
+"""HTML pages for s.164 requests: inbox and outbox, a new request, the request with its
+timeline and the actions open to this user, the written-reasons letter, figures, and the
+letterhead upload. Each handler loads, checks access through the services, calls one
+service and renders.
+"""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..calendar import long_date, wales_today
+from ..csv_export import csv_response
+from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
+from ..errors import DomainError, NotFound, PermissionDenied
+from ..extensions import db
+from ..i18n import current_locale
+from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
+from ..law import label as law_label
+from ..lifecycle import services as lifecycle
+from ..lifecycle.models import DeadlineStatus, Outcome
+from ..lifecycle.services import Operation
+from ..pagination import paginate
+from ..parties.models import Organisation
+from . import figures as figures_module
+from . import letters, services
+from .forms import (
+    ChooseBodyForm,
+    ClarificationForm,
+    ConfirmForm,
+    ExtensionForm,
+    FiguresForm,
+    LetterheadForm,
+    ListFilterForm,
+    QuestionForm,
+    RequestForm,
+    ResponseForm,
+    WithdrawForm,
+    apply_errors,
+)
+from .models import RequestType
 
 bp = Blueprint("cooperation", __name__, url_prefix="/requests")
+
+FILTER_NAMES = ("state", "deadline", "request_type", "counterparty", "reference")
+BOX_ENDPOINTS = {
+    services.Box.RECEIVED: "cooperation.inbox",
+    services.Box.SENT: "cooperation.outbox",
+    services.Box.ALL: "cooperation.all_requests",
+}
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here is for signed-in users."""
+
+
+def _organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name)
+        )
+    )
+
+
+# ----------------------------------------------------------------- inbox and outbox
+
+
+@bp.get("/")
+def index():
+    box = services.Box.SENT if services.can_make_requests(current_user) else services.Box.RECEIVED
+    return redirect(url_for(BOX_ENDPOINTS[box]))
 
 
 @bp.get("/received")
 def inbox():
-    return ""
+    return _list_page(services.Box.RECEIVED)
+
+
+@bp.get("/sent")
+def outbox():
+    return _list_page(services.Box.SENT)
+
+
+@bp.get("/all")
+def all_requests():
+    return _list_page(services.Box.ALL)
+
+
+@bp.get("/<any(received,sent,all):box>.csv")
+def export(box: str):
+    return _list_page(services.Box(box), as_csv=True)
+
+
+def _list_page(box: services.Box, *, as_csv: bool = False):
+    if not services.can_see_box(current_user, box):
+        abort(403)
+    locale = current_locale()
+    organisations = _organisations()
+    form = ListFilterForm(formdata=request.args).setup(
+        organisations, with_drafts=box is services.Box.SENT, locale=locale
+    )
+    filters, kept = _filters(form, organisations)
+    today = wales_today()
+    stmt = services.list_query(current_user, box, filters, today)
+    if as_csv:
+        return _csv(box, db.session.scalars(stmt).unique().all(), today)
+    page = paginate(stmt)
+    return render_template(
+        "cooperation/list.html",
+        box=box,
+        form=form,
+        page=page,
+        kept=kept,
+        today=today,
+        soon_until=services.due_soon_until(today),
+        pagination=page.govuk_pagination(BOX_ENDPOINTS[box], **kept),
+        csv_url=url_for(".export", box=box.value, **kept),
+        can_make_requests=services.can_make_requests(current_user),
+    )
+
+
+def _filters(form: ListFilterForm, organisations) -> tuple[services.ListFilters, dict]:
+    """The filters chosen, ignoring values not offered; and the ones to keep in links."""
+
+    def offered(field):
+        return field.data if field.data in {v for v, _label in field.choices} else None
+
+    by_code = {o.code: o for o in organisations}
+    deadline = offered(form.deadline)
+    request_type = offered(form.request_type)
+    filters = services.ListFilters(
+        state=offered(form.state) or services.OPEN,
+        deadline=DeadlineStatus(deadline) if deadline else None,
+        request_type=RequestType(request_type) if request_type else None,
+        counterparty=by_code.get(offered(form.counterparty) or ""),
+        reference=(form.reference.data or "")[:30],
+    )
+    kept = {name: request.args.get(name) for name in FILTER_NAMES if request.args.get(name)}
+    return filters, kept
+
+
+def _csv(box: services.Box, requests, today):
+    header = [
+        _("Reference"),
+        _("Requesting authority"),
+        _("Body asked"),
+        _("Type"),
+        _("Function"),
+        _("Basis (s.164(2))"),
+        _("State"),
+        _("Deadline"),
+        _("Sent on"),
+        _("Due date"),
+        _("Answered on"),
+        _("Outcome"),
+        _("Ground"),
+        _("On time"),
+    ]
+    soon = services.due_soon_until(today)
+
+    def row(r):
+        status = r.deadline_status(today, soon)
+        on_time = r.answered_on_time
+        return [
+            r.reference,
+            r.requesting_org.name,
+            r.requested_org.name,
+            r.request_type.label,
+            r.function_code,
+            r.s164_basis,
+            r.state.label,
+            status.label if status else "",
+            r.sent_on.isoformat() if r.sent_on else "",
+            r.due_date.isoformat() if r.due_date else "",
+            r.answered_on.isoformat() if r.answered_on else "",
+            r.outcome.label if r.outcome else "",
+            r.ground or "",
+            "" if on_time is None else (_("Yes") if on_time else _("No")),
+        ]
+
+    return csv_response(
+        f"s164-requests-{box.value}-{today.isoformat()}.csv", header, map(row, requests)
+    )
+
+
+# ----------------------------------------------------------------- a new request
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not services.can_make_requests(current_user):
+        raise PermissionDenied(_("Only a local authority's staff can make a request under s.164."))
+    locale = current_locale()
+    council = current_user.organisation
+    choose = ChooseBodyForm(formdata=request.args).setup(_organisations(), council.id, locale)
+    code = request.args.get("body")
+    if not code:
+        return render_template("cooperation/choose_body.html", form=choose)
+    body = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+    if body is None:
+        choose.body.errors = [_("Choose the body you are asking, from the list.")]
+        return render_template("cooperation/choose_body.html", form=choose), 422
+    eligibility = services.who_can_be_asked(council, body)
+    if eligibility.code is None:
+        choose.body.errors = [eligibility.explanation]
+        return render_template("cooperation/choose_body.html", form=choose), 422
+    form = RequestForm().setup(locale)
+    if request.method == "GET":
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+    elif form.validate_on_submit():
+        try:
+            req = services.create_request(
+                _request_details(form, body), by=current_user, send=not form.save_draft.data
+            )
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            message = (
+                _("Request %(ref)s saved as a draft.", ref=req.reference)
+                if form.save_draft.data
+                else _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=body.name)
+            )
+            flash(message, "success")
+            return redirect(url_for(".show", request_id=req.id), 303)
+    return render_template(
+        "cooperation/new.html",
+        form=form,
+        body=body,
+        eligibility=eligibility,
+        basis=S164_WHO[eligibility.code],
+        previews={t: services.preview_due_date(t) for t in RequestType},
+    ), (422 if form.errors else 200)
+
+
+def _request_details(form: RequestForm, body: Organisation) -> services.RequestDetails:
+    return services.RequestDetails(
+        requested_organisation=body,
+        request_type=form.request_type.data,
+        function=form.function.data,
+        details=form.details.data,
+        purpose=form.purpose.data,
+        secure_reply=form.secure_reply.data,
+        subject_reference=form.subject_reference.data,
+        urgent=bool(form.urgent.data),
+        requested_due_date=form.requested_due_date.data,
+        urgent_reason=form.urgent_reason.data,
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        contact_phone=form.contact_phone.data,
+    )
+
+
+# ----------------------------------------------------------------- one request
+
+
+def _load(request_id: int):
+    return services.get_request_for(current_user, request_id)
 
 
 @bp.get("/<int:request_id>")
 def show(request_id: int):
-    return ""
+    req = _load(request_id)
+    today = wales_today()
+    return render_template(
+        "cooperation/show.html",
+        req=req,
+        status=req.deadline_status(today, services.due_soon_until(today)),
+        operations=lifecycle.allowed_operations(req, current_user),
+        confirm=ConfirmForm(),
+        Operation=Operation,
+        ground=S164_GROUNDS.get(req.ground),
+        function_label=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
+    )
+
+
+def _step(operation: Operation):
+    """A page for one step: 404 if unseen, 403 or 409 if not open to this user now."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request_id: int):
+            req = _load(request_id)
+            lifecycle.check_allowed(req, operation, current_user)
+            return view(req)
+
+        return wrapped
+
+    return decorator
+
+
+def _done(req, message: str):
+    flash(message, "success")
+    return redirect(url_for(".show", request_id=req.id), 303)
+
+
+@bp.post("/<int:request_id>/send")
+@_step(Operation.SEND)
+def send(req):
+    if ConfirmForm().validate_on_submit():
+        services.send_request(req, by=current_user)
+        return _done(
+            req,
+            _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=req.requested_org.name),
+        )
+    abort(400)
+
+
+@bp.post("/<int:request_id>/acknowledge")
+@_step(Operation.ACKNOWLEDGE)
+def acknowledge(req):
+    if ConfirmForm().validate_on_submit():
+        services.acknowledge_request(req, by=current_user)
+        return _done(req, _("You have acknowledged request %(ref)s.", ref=req.reference))
+    abort(400)
+
+
+@bp.post("/<int:request_id>/close")
+@_step(Operation.CLOSE)
+def close(req):
+    if ConfirmForm().validate_on_submit():
+        services.close_request(req, by=current_user)
+        return _done(req, _("Request %(ref)s is closed.", ref=req.reference))
+    abort(400)
+
+
+def _form_page(req, form, template: str, action, done: str):
+    """A step with a form: on valid input call the service, else show the errors (422)."""
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except DomainError as error:
+            if error.status_code != 422:
+                raise
+            apply_errors(form, error)
+        else:
+            return _done(req, done)
+    return render_template(template, req=req, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/<int:request_id>/clarification", methods=["GET", "POST"])
+@_step(Operation.ASK_CLARIFICATION)
+def ask_clarification(req):
+    return _form_page(
+        req,
+        QuestionForm(),
+        "cooperation/ask_clarification.html",
+        lambda f: services.ask_for_clarification(req, f.question.data, by=current_user),
+        _("Your question has been sent. The clock has stopped until it is answered."),
+    )
+
+
+@bp.route("/<int:request_id>/clarification-answer", methods=["GET", "POST"])
+@_step(Operation.ANSWER_CLARIFICATION)
+def answer_clarification(req):
+    return _form_page(
+        req,
+        ClarificationForm(),
+        "cooperation/answer_clarification.html",
+        lambda f: services.give_clarification(req, f.answer.data, by=current_user),
+        _("Your answer has been sent. The clock has restarted."),
+    )
+
+
+@bp.route("/<int:request_id>/extension", methods=["GET", "POST"])
+@_step(Operation.AGREE_EXTENSION)
+def extension(req):
+    return _form_page(
+        req,
+        ExtensionForm(),
+        "cooperation/extension.html",
+        lambda f: services.agree_extension(
+            req, f.new_due_date.data, f.reason.data, by=current_user
+        ),
+        _("The extension has been recorded."),
+    )
+
+
+@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
+@_step(Operation.WITHDRAW)
+def withdraw(req):
+    return _form_page(
+        req,
+        WithdrawForm(),
+        "cooperation/withdraw.html",
+        lambda f: services.withdraw_request(req, f.reason.data, by=current_user),
+        _("The request has been withdrawn."),
+    )
+
+
+@bp.route("/<int:request_id>/respond", methods=["GET", "POST"])
+@_step(Operation.RESPOND)
+def respond(req):
+    form = ResponseForm().setup(current_locale())
+    if form.validate_on_submit():
+        try:
+            services.respond_to_request(req, _answer(form), by=current_user)
+        except DomainError as error:
+            if error.status_code != 422:
+                raise
+            _apply_answer_errors(form, error)
+        else:
+            return _done(req, _("Your answer to %(ref)s has been recorded.", ref=req.reference))
+    return render_template("cooperation/respond.html", req=req, form=form), (
+        422 if form.errors else 200
+    )
+
+
+def _filled_items(form: ResponseForm):
+    return [entry.form for entry in form.items if not entry.form.is_blank()]
+
+
+def _answer(form: ResponseForm) -> services.AnswerInput:
+    return services.AnswerInput(
+        outcome=form.outcome.data,
+        ground=form.ground.data or None,
+        written_reasons=form.written_reasons.data,
+        not_provided=form.not_provided.data,
+        items=[
+            services.ItemInput(
+                i.description.data, i.nature.data, i.provided_on.data, i.provided_how.data
+            )
+            for i in _filled_items(form)
+        ],
+    )
+
+
+def _apply_answer_errors(form: ResponseForm, error: DomainError) -> None:
+    """Item messages ("items.1") go on that row's first field; the rest as usual."""
+    filled = _filled_items(form)
+    others = {}
+    for key, messages in error.errors.items():
+        if key and key.startswith("items.") and key[6:].isdigit() and int(key[6:]) < len(filled):
+            target = filled[int(key[6:])].description
+            target.errors = [*target.errors, *messages]
+        elif key == "items":
+            form.form_errors.extend(messages)
+        else:
+            others[key] = messages
+    apply_errors(form, DomainError(errors=others))
+
+
+@bp.get("/<int:request_id>/letter.docx")
+def letter(request_id: int):
+    req = _load(request_id)
+    data = letters.reasons_letter(req)
+    import io
+
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=letters.letter_filename(req),
+    )
+
+
+# ----------------------------------------------------------------- figures
+
+
+@bp.get("/figures")
+def figures():
+    return _figures_page(as_csv=False)
+
+
+@bp.get("/figures.csv")
+def figures_csv():
+    return _figures_page(as_csv=True)
+
+
+def _figures_page(*, as_csv: bool):
+    locale = current_locale()
+    this_year = wales_today().year
+    years = list(range(this_year, figures_module.FIRST_YEAR - 1, -1))
+    form = FiguresForm(formdata=request.args)
+    everyone = current_user.can_read_everything
+    organisations = _organisations() if everyone else [current_user.organisation]
+    form.organisation.choices = [(o.code, o.display_name(locale)) for o in organisations]
+    form.year.choices = [(str(y), str(y)) for y in years]
+    org = next(
+        (o for o in organisations if o.code == form.organisation.data), current_user.organisation
+    )
+    year = (
+        int(form.year.data)
+        if (form.year.data or "").isdigit() and int(form.year.data) in years
+        else this_year
+    )
+    if form.organisation.data and form.organisation.data != org.code:
+        raise NotFound(_("There are no figures you can see for that organisation."))
+    form.organisation.data, form.year.data = org.code, str(year)
+    result = figures_module.figures_for(org, year)
+    if as_csv:
+        header = [_("Year"), _("Requests"), _("Measure"), _("Value")]
+        return csv_response(
+            f"s164-figures-{org.code}-{year}.csv", header, figures_module.csv_rows(result)
+        )
+    return render_template(
+        "cooperation/figures.html",
+        form=form,
+        figures=result,
+        choose_organisation=everyone,
+        csv_url=url_for(".figures_csv", organisation=org.code, year=year),
+        Outcome=Outcome,
+    )
+
+
+# ----------------------------------------------------------------- letterhead
+
+
+@bp.route("/letterhead", methods=["GET", "POST"])
+def letterhead():
+    org = current_user.organisation
+    code = request.values.get("organisation")
+    if code and current_user.is_admin:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+        if org is None:
+            abort(404)
+    if not can_manage_letterhead(current_user, org):
+        raise PermissionDenied(
+            _("Only the organisation's IG lead or an administrator can change its letterhead.")
+        )
+    form = LetterheadForm()
+    if form.validate_on_submit():
+        upload = form.letterhead.data
+        try:
+            save_letterhead(
+                org,
+                getattr(upload, "filename", "") or "",
+                upload.read() if upload else b"",
+                by=current_user,
+            )
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The letterhead of %(org)s has been saved.", org=org.name), "success")
+            return redirect(
+                url_for(".letterhead", **({"organisation": org.code} if code else {})), 303
+            )
+    return render_template(
+        "cooperation/letterhead.html",
+        form=form,
+        org=org,
+        current=letterhead_path(org),
+        today=long_date(wales_today()),
+    ), (422 if form.errors else 200)

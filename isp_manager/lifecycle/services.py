@@ -206,18 +206,20 @@ def _record(
     old_due=None,
     new_due=None,
 ):
-    req.events.append(
-        req.event_class(
-            event_type=event_type,
-            actor_id=by.id if by is not None else None,
-            organisation_id=by.organisation_id if by is not None else None,
-            text=text,
-            old_due_date=old_due,
-            new_due_date=new_due,
-        )
-    )
+    req.events.append(_event(req, event_type, by, text=text, old_due=old_due, new_due=new_due))
     old, new = changes(before, snapshot(req, AUDITED_FIELDS))
     record_event(f"{req.AUDIT_NAME}.{op}", req, by=by, before=old, after=new)
+
+
+def _event(req, event_type: TimelineEventType, by, *, text=None, old_due=None, new_due=None):
+    return req.event_class(
+        event_type=event_type,
+        actor_id=by.id if by is not None else None,
+        organisation_id=by.organisation_id if by is not None else None,
+        text=text,
+        old_due_date=old_due,
+        new_due_date=new_due,
+    )
 
 
 def _clean(text: str | None) -> str:
@@ -315,9 +317,12 @@ def send(req, by, *, working_days: int, on: date | None = None) -> None:
     _record(req, "sent", TimelineEventType.SENT, by, before, text=due.explanation, new_due=due.date)
 
 
-def record_draft(req, by) -> None:
-    """A new request saved as a draft (timeline and audit)."""
-    _record(req, "drafted", TimelineEventType.DRAFTED, by, {})
+def record_created(req, by, details: dict, *, as_draft: bool) -> None:
+    """A new request: audited with its details; a draft starts the timeline (a request sent
+    at once starts it with the sending)."""
+    if as_draft:
+        req.events.append(_event(req, TimelineEventType.DRAFTED, by))
+    record_event(f"{req.AUDIT_NAME}.created", req, by=by, after=details)
 
 
 def acknowledge(req, by) -> None:
@@ -376,8 +381,8 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
         by,
         before,
         text=f"{text}\n\n{explanation}",
-        old_due=old,
-        new_due=new,
+        old_due=old if new != old else None,
+        new_due=new if new != old else None,
     )
 
 

@@ -36,6 +36,7 @@ def test_references_are_sequential_and_unique(make_request):
 def test_a_draft_has_no_due_date_until_sent(make_request, council_user):
     req = make_request(send=False)
     assert req.state is RequestState.DRAFT and req.due_date is None
+    assert [e.event_type for e in req.events] == [TimelineEventType.DRAFTED]
     services.send_request(req, by=council_user, on=date(2027, 3, 24))
     assert req.due_date == date(2027, 4, 9)  # over Easter 2027
     assert "26 and 29 March" in req.due_explanation
@@ -69,7 +70,6 @@ def test_the_full_journey_writes_a_timeline_both_sides_see(
     services.close_request(req, by=council_user)
     types = [e.event_type for e in req.events]
     assert types == [
-        TimelineEventType.DRAFTED,
         TimelineEventType.SENT,
         TimelineEventType.ACKNOWLEDGED,
         TimelineEventType.CLARIFICATION_REQUESTED,
@@ -77,7 +77,7 @@ def test_the_full_journey_writes_a_timeline_both_sides_see(
         TimelineEventType.ANSWERED,
         TimelineEventType.CLOSED,
     ]
-    moved = req.events[4]
+    moved = req.events[3]
     assert (moved.old_due_date, moved.new_due_date) == (date(2027, 1, 8), date(2027, 1, 13))
     assert moved.organisation_id == council_user.organisation_id
     actions = db.session.scalars(
@@ -88,7 +88,7 @@ def test_the_full_journey_writes_a_timeline_both_sides_see(
         .order_by(AuditEvent.id)
     ).all()
     assert actions == [
-        "cooperation_request.drafted",
+        "cooperation_request.created",
         "cooperation_request.sent",
         "cooperation_request.acknowledged",
         "cooperation_request.clarification_requested",

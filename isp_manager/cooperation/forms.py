@@ -1,0 +1,240 @@
+"""Forms for s.164 requests. They carry input only: every rule is checked by the services,
+whose field messages are put back onto these fields."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..lifecycle.models import DEADLINE_LABELS, NATURE_LABELS, OUTCOME_LABELS, RequestState
+from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported for views)
+from .models import REQUEST_TYPE_LABELS
+from .services import ALL_STATES, MAX_ITEMS, OPEN
+
+ITEM_ROWS = 3  # blank rows offered for what was provided
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    return [(key.value, str(label)) for key, label in labels.items()]
+
+
+class ChooseBodyForm(FlaskForm):
+    """Step one: the body to ask (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    body = SelectField(_l("Which body are you asking?"), widget=GovSelect(), validate_choice=False)
+
+    def setup(self, organisations, own_id: int, locale: str) -> ChooseBodyForm:
+        self.body.choices = [("", _("Choose a body"))] + [
+            (o.code, o.display_name(locale)) for o in organisations if o.id != own_id
+        ]
+        return self
+
+
+class RequestForm(FlaskForm):
+    """Step two: what is asked, why and how to reply."""
+
+    request_type = RadioField(
+        _l("What are you asking for?"), widget=GovRadioInput(), validate_choice=False
+    )
+    function = RadioField(
+        _l("Which social services function is the request made for?"),
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    details = TextAreaField(
+        _l("What are you asking for?"),
+        description=_l("Say exactly what you need: the records, dates or help, and nothing more."),
+        widget=GovCharacterCount(),
+    )
+    purpose = TextAreaField(
+        _l("Why do you need it?"),
+        description=_l("How it will help you exercise the function."),
+        widget=GovCharacterCount(),
+    )
+    subject_reference = StringField(
+        _l("Your case reference (optional)"),
+        description=_l(
+            "A case number, like CS-2026-00417. Do not enter a name: the body asked can look up "
+            "the person from the reference when it needs to."
+        ),
+        widget=GovTextInput(),
+    )
+    secure_reply = TextAreaField(
+        _l("How should the body reply securely? (optional)"),
+        description=_l("For example, a secure mailbox or a portal."),
+        widget=GovTextArea(),
+    )
+    urgent = BooleanField(_l("This request is urgent"), widget=GovCheckboxInput())
+    requested_due_date = DayMonthYearField(
+        _l("Earlier due date (optional, urgent requests only)"),
+        what=_l("The earlier due date"),
+        description=_l("For example, 24 12 2026. Leave blank to use the usual period."),
+    )
+    urgent_reason = StringField(
+        _l("Why is it urgent? (urgent requests only)"), widget=GovTextInput()
+    )
+    contact_name = StringField(_l("Contact name"), widget=GovTextInput())
+    contact_email = StringField(_l("Contact e-mail address"), widget=GovTextInput())
+    contact_phone = StringField(_l("Contact telephone (optional)"), widget=GovTextInput())
+    send = SubmitField(_l("Send request"), widget=GovSubmitInput())
+    save_draft = SubmitField(_l("Save as draft"), widget=GovSubmitInput())
+
+    def setup(self, locale: str) -> RequestForm:
+        self.request_type.choices = _choices(REQUEST_TYPE_LABELS)
+        self.function.choices = [(e.code, e.label(locale)) for e in SOCIAL_SERVICES_FUNCTIONS]
+        return self
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("What do you need made clear?"),
+        description=_l("The clock stops until the requesting authority answers."),
+        widget=GovCharacterCount(),
+    )
+    submit = SubmitField(_l("Ask for clarification"), widget=GovSubmitInput())
+
+
+class ClarificationForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), widget=GovCharacterCount())
+    submit = SubmitField(_l("Send the clarification"), widget=GovSubmitInput())
+
+
+class ExtensionForm(FlaskForm):
+    new_due_date = DayMonthYearField(
+        _l("New due date"), what=_l("The new due date"), description=_l("For example, 20 1 2027")
+    )
+    reason = TextAreaField(_l("Why was the extension agreed?"), widget=GovTextArea())
+    submit = SubmitField(_l("Record the extension"), widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why are you withdrawing the request?"), widget=GovTextArea())
+    submit = SubmitField(_l("Withdraw the request"), widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state (acknowledge, send, close): only the CSRF token."""
+
+    submit = SubmitField(widget=GovSubmitInput())
+
+
+class ItemForm(Form):
+    """One thing provided (a sub-form: the parent carries the CSRF token)."""
+
+    description = StringField(_l("What was provided"), widget=GovTextInput())
+    nature = SelectField(
+        _l("Fact, opinion or historical"), widget=GovSelect(), validate_choice=False
+    )
+    provided_on = DayMonthYearField(_l("Date provided"), what=_l("The date provided"))
+    provided_how = StringField(_l("How it was provided"), widget=GovTextInput())
+
+    def is_blank(self) -> bool:
+        texts = (self.description.data, self.provided_how.data, self.nature.data)
+        return not any((t or "").strip() for t in texts) and not any(
+            self.provided_on.raw_data or ()
+        )
+
+
+class ResponseForm(FlaskForm):
+    outcome = RadioField(
+        _l("What have you decided?"), widget=GovRadioInput(), validate_choice=False
+    )
+    ground = RadioField(
+        _l("Ground for not complying (s.164)"),
+        description=_l("Needed if you decline or comply only in part."),
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    written_reasons = TextAreaField(
+        _l("Written reasons"),
+        description=_l(
+            "The law requires written reasons for not complying. Explain why the ground applies "
+            "to this request: the requesting authority receives them in a letter."
+        ),
+        widget=GovCharacterCount(),
+    )
+    not_provided = TextAreaField(
+        _l("What was not provided (partly complied only)"), widget=GovTextArea()
+    )
+    items = FieldList(FormField(ItemForm), min_entries=ITEM_ROWS, max_entries=MAX_ITEMS)
+    submit = SubmitField(_l("Record the answer"), widget=GovSubmitInput())
+
+    def setup(self, locale: str) -> ResponseForm:
+        self.outcome.choices = _choices(OUTCOME_LABELS)
+        self.ground.choices = [(e.code, f"{e.citation}: {e.label(locale)}") for e in S164_GROUNDS]
+        natures = [("", _("Choose"))] + _choices(NATURE_LABELS)
+        for entry in self.items:
+            entry.form.nature.choices = natures
+        return self
+
+
+class ListFilterForm(FlaskForm):
+    """The inbox and outbox filters (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("State"), widget=GovSelect(), validate_choice=False, default=OPEN)
+    deadline = SelectField(_l("Deadline"), widget=GovSelect(), validate_choice=False)
+    request_type = SelectField(_l("Type"), widget=GovSelect(), validate_choice=False)
+    counterparty = SelectField(_l("Body"), widget=GovSelect(), validate_choice=False)
+    reference = StringField(_l("Reference"), widget=GovTextInput())
+
+    def setup(self, organisations, *, with_drafts: bool, locale: str) -> ListFilterForm:
+        states = [s for s in RequestState if s is not RequestState.DRAFT or with_drafts]
+        self.state.choices = [(OPEN, _("Waiting for an answer")), (ALL_STATES, _("All"))] + [
+            (s.value, s.label) for s in states
+        ]
+        self.deadline.choices = [("", _("Any"))] + _choices(DEADLINE_LABELS)
+        self.request_type.choices = [("", _("Any"))] + _choices(REQUEST_TYPE_LABELS)
+        self.counterparty.choices = [("", _("Any"))] + [
+            (o.code, o.display_name(locale)) for o in organisations
+        ]
+        return self
+
+
+class FiguresForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    organisation = SelectField(_l("Organisation"), widget=GovSelect(), validate_choice=False)
+    year = SelectField(_l("Year"), widget=GovSelect(), validate_choice=False)
+
+
+class LetterheadForm(FlaskForm):
+    letterhead = FileField(
+        _l("Letterhead template (.docx)"),
+        description=_l(
+            "A Word document with your organisation's header, footer and styles. Letters are "
+            "written below anything already in it. Up to 2 MB, without macros."
+        ),
+        widget=GovFileInput(),
+    )
+    submit = SubmitField(_l("Upload"), widget=GovSubmitInput())
