@@ -20,8 +20,16 @@ from .search import search_text_for
 REFERENCE_FILE = Path(__file__).parent / "data" / "welsh-public-bodies.csv"
 ALL_WALES = "wales"
 AUDITED_FIELDS = (
-    "code", "name", "name_cy", "kind", "ons_code", "s28_category",
-    "relevant_partner_category", "covers_all_wales", "notes", "area_codes",
+    "code",
+    "name",
+    "name_cy",
+    "kind",
+    "ons_code",
+    "s28_category",
+    "relevant_partner_category",
+    "covers_all_wales",
+    "notes",
+    "area_codes",
 )
 
 

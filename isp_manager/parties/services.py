@@ -88,14 +88,18 @@ def _locale(locale: str | None) -> str:
 
 def get_organisation(code: str) -> Organisation:
     """The organisation with this code, with its areas loaded; NotFound if there is none."""
-    org = db.session.scalar(
+    org = get_organisation_or_none(code)
+    if org is None:
+        raise NotFound(_("There is no organisation with the code %(code)s.", code=code))
+    return org
+
+
+def get_organisation_or_none(code: str) -> Organisation | None:
+    return db.session.scalar(
         sa.select(Organisation)
         .where(Organisation.code == (code or "").strip().lower())
         .options(selectinload(Organisation.areas))
     )
-    if org is None:
-        raise NotFound(_("There is no organisation with the code %(code)s.", code=code))
-    return org
 
 
 def councils(*, active_only: bool = True) -> list[Organisation]:
