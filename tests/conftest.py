@@ -6,6 +6,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 
@@ -119,11 +120,17 @@ def make_org():
     return _make
 
 
-@pytest.fixture
-def make_user():
+@functools.cache
+def _test_password_hash() -> str:
+    """Hashed once per run: argon2 is deliberately slow."""
     from argon2 import PasswordHasher
 
-    hashed = PasswordHasher().hash(TEST_PASSWORD)
+    return PasswordHasher().hash(TEST_PASSWORD)
+
+
+@pytest.fixture
+def make_user():
+    hashed = _test_password_hash()
 
     def _make(org_code="la-cardiff", role=Role.IG_LEAD, *, email=None, name=None, active=True):
         n = next(_counter)
