@@ -91,9 +91,6 @@ def login():
         return render_template("accounts/sign_in.html", form=form, next_url=next_url), 422
     _start_session(user)
     if user.must_change_password:
-        flash(
-            _("Choose a new password before you continue. The one you were given works only once.")
-        )
         return redirect(url_for("accounts.change_password"))
     return redirect(next_url or url_for("site.home"))
 
