@@ -30,7 +30,12 @@ def _law_label(code: str | None, catalogue_name: str) -> str:
 def _form_errors(form) -> dict:
     from govuk_frontend_wtf.main import wtforms_errors
 
-    return wtforms_errors(form, {"titleText": _("There is a problem")})
+    params = wtforms_errors(form, {"titleText": _("There is a problem")})
+    # Messages about the whole form (not one field) are all listed, without a link.
+    items = [item for item in params["errorList"] if item.get("href") != "#None"]
+    items += [{"text": message} for message in getattr(form, "form_errors", [])]
+    params["errorList"] = items
+    return params
 
 
 # The service navigation: (endpoint, label, who sees it, endpoint prefix that marks it active).

@@ -139,9 +139,9 @@ def _sections_complete(version, template) -> list[QaCheck]:
         if section_status(version, section) == SectionStatus.COMPLETED:
             results.append(QaCheck("section_complete", True, _("%(title)s is complete", title=title), section.code))
             continue
-        missing = ", ".join(str(f.label) for f in missing_fields(version, section))
+        missing = "; ".join(str(f.label) for f in missing_fields(version, section))
         message = (
-            _("Complete %(title)s: enter %(missing)s", title=title, missing=missing)
+            _("Complete %(title)s (missing: %(missing)s)", title=title, missing=missing)
             if missing
             else _("Mark %(title)s as completed", title=title)
         )

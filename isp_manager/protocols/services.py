@@ -37,7 +37,9 @@ from .models import (
     ProtocolKind,
     ProtocolLawfulBasis,
     ProtocolPartner,
+    ProtocolQaReview,
     ProtocolSection,
+    ProtocolSignature,
     ProtocolVersion,
     VersionState,
 )
@@ -64,17 +66,16 @@ FLOW_FIELDS = ("what", "from_partner_id", "to_partner_id", "method", "security",
 def editor_options():
     """Eager loading for a version and everything its pages show: a fixed number of queries."""
     return (
-        joinedload(ProtocolVersion.protocol).joinedload(Protocol.lead_organisation),
-        selectinload(ProtocolVersion.protocol).selectinload(Protocol.versions).selectinload(
-            ProtocolVersion.partners
-        ),
+        joinedload(ProtocolVersion.protocol)
+        .selectinload(Protocol.versions)
+        .selectinload(ProtocolVersion.partners),
         selectinload(ProtocolVersion.sections),
         selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation),
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.bases),
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
-        selectinload(ProtocolVersion.signatures),
-        selectinload(ProtocolVersion.qa_reviews),
+        selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.user),
+        selectinload(ProtocolVersion.qa_reviews).joinedload(ProtocolQaReview.reviewer),
     )
 
 

@@ -1,15 +1,727 @@
-"""HTML pages for protocols."""
+"""HTML pages for drafting, quality-assuring, signing and versioning agreements.
+
+Handlers are thin: load the version (404 if the user may not see it), call one service, then
+render or redirect. Service refusals come back as field messages on the form (422) or, for
+actions the state or role does not allow, as the 403/409 error pages.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
-from .templates_data import init_templates
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..i18n import current_locale
+from ..law import catalogue as law_catalogue
+from ..pagination import paginate
+from ..parties.models import Organisation
+from . import services, workflow
+from .access import Action, can, can_start_protocol, require, visible_protocols_filter
+from .content import compare_versions, sections_as_data
+from .forms import (
+    AddPartnerForm,
+    CompareForm,
+    DataItemForm,
+    FilterForm,
+    FlowForm,
+    NewVersionForm,
+    PartnerForm,
+    QaDecisionForm,
+    RemoveForm,
+    SignForm,
+    StartProtocolForm,
+    VersionActionForm,
+    WithdrawForm,
+    apply_errors,
+    section_form_class,
+)
+from .models import (
+    PARTNER_ROLE_LABELS,
+    ROLES_BY_KIND,
+    PartnerRole,
+    Protocol,
+    ProtocolKind,
+    ProtocolVersion,
+    VersionState,
+)
+from .qa import failures, qa_checklist, section_status
+from .templates_data import init_templates, template_for
 
 bp = Blueprint("protocols", __name__)
 bp.record_once(lambda state: init_templates(state.app))
 
+VERSION_URL = "/agreements/<int:protocol_id>/versions/<int:number>"
+EXPORT_ENDPOINT = "agreements_register.export_docx"  # the Word download, when installed
+
+
+@bp.app_template_filter("basis_label")
+def basis_label(code: str, catalogue_name: str) -> str:
+    """'UK GDPR Art. 6(1)(e) (Public task)' for a lawful-basis code."""
+    entry = getattr(law_catalogue, catalogue_name).get(code)
+    return f"{entry.citation} ({entry.label(current_locale())})" if entry else code
+
+
+def _load(protocol_id: int, number: int | None = None) -> ProtocolVersion:
+    return services.load_version(protocol_id, number, current_user)
+
+
+def _version_url(version: ProtocolVersion, **kwargs) -> str:
+    return url_for("protocols.version", protocol_id=version.protocol_id, number=version.number, **kwargs)
+
+
+def _section_url(version: ProtocolVersion, code: str, anchor: str | None = None) -> str:
+    url = url_for("protocols.section", protocol_id=version.protocol_id, number=version.number, code=code)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refused(form, error: DomainError) -> int:
+    """Put a service's refusal onto the form; the status to re-render with (409 or 422)."""
+    if isinstance(error, workflow.QaChecksFailed):
+        form.form_errors.extend(check.message for check in error.checks)
+        return 422
+    if error.status_code not in (409, 422):
+        raise error
+    apply_errors(form, error)
+    return error.status_code
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- list and start
+
 
 @bp.get("/agreements")
+@login_required
 def index():
-    return "agreements"
+    form = FilterForm(request.args)
+    latest = (
+        sa.select(ProtocolVersion.protocol_id, sa.func.max(ProtocolVersion.number).label("number"))
+        .group_by(ProtocolVersion.protocol_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(Protocol)
+        .join(latest, latest.c.protocol_id == Protocol.id)
+        .join(ProtocolVersion, sa.and_(ProtocolVersion.protocol_id == Protocol.id,
+                                       ProtocolVersion.number == latest.c.number))
+        .where(visible_protocols_filter(current_user))
+        .options(selectinload(Protocol.versions))
+        .order_by(Protocol.updated_at.desc(), Protocol.id.desc())
+    )
+    kind = form.kind.data if form.kind.data in {k.value for k in ProtocolKind} else None
+    state = form.state.data if form.state.data in {s.value for s in VersionState} else None
+    if kind:
+        stmt = stmt.where(Protocol.kind == kind)
+    if state:
+        stmt = stmt.where(ProtocolVersion.state == state)
+    page = paginate(stmt)
+    filters = {k: v for k, v in (("kind", kind), ("state", state)) if v}
+    return render_template(
+        "protocols/index.html", page=page, filter_form=form, filters=filters,
+        pagination=page.govuk_pagination("protocols.index", **filters),
+        can_start=can_start_protocol(current_user),
+    )
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def start():
+    if not can_start_protocol(current_user):
+        abort(403)
+    form = StartProtocolForm()
+    if form.validate_on_submit():
+        try:
+            protocol = services.create_protocol(
+                kind=form.kind.data, title=form.title.data,
+                lead_organisation=current_user.organisation, partners=[], by=current_user,
+            )
+        except DomainError as error:
+            return render_template("protocols/start.html", form=form), _refused(form, error)
+        flash(_("%(ref)s started. Work through the sections below.", ref=protocol.reference), "success")
+        return redirect(_version_url(protocol.versions[0]))
+    status = 422 if request.method == "POST" else 200
+    return render_template("protocols/start.html", form=form), status
+
+
+@bp.get("/agreements/<int:protocol_id>")
+@login_required
+def protocol(protocol_id: int):
+    return redirect(_version_url(_load(protocol_id)))
+
+
+# ---------------------------------------------------------------- task list
+
+
+def _task_list_context(version: ProtocolVersion, submit_form=None, failures_shown=None) -> dict:
+    template = template_for(version.protocol)
+    checks = qa_checklist(version, template)
+    actions = {action: can(current_user, action, version) for action in Action}
+    protocol = version.protocol
+    if actions[Action.NEW_VERSION] and services.open_version(protocol) is not None:
+        actions[Action.NEW_VERSION] = False
+    latest_review = version.qa_reviews[-1] if version.qa_reviews else None
+    form = submit_form or VersionActionForm(etag=version.etag)
+    return {
+        "version": version, "protocol": protocol, "template": template,
+        "sections": [(s, section_status(version, s)) for s in template.sections],
+        "checks": checks, "failing": failures(checks), "actions": actions,
+        "submit_form": form, "latest_review": latest_review,
+        "failures_shown": [
+            {"text": c.message, "href": _section_url(version, c.section, c.anchor)} for c in failures_shown or []
+        ],
+        "section_url": _section_url,
+        "open_version": services.open_version(protocol),
+        "withdraw_allowed": can(current_user, Action.WITHDRAW, services.latest_version(protocol)),
+        "has_export": EXPORT_ENDPOINT in current_app.view_functions,
+    }
+
+
+@bp.get(VERSION_URL)
+@login_required
+def version(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    return render_template("protocols/version.html", **_task_list_context(version))
+
+
+@bp.post(VERSION_URL + "/submit")
+@login_required
+def submit(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    form = VersionActionForm()
+    try:
+        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data or None)
+    except workflow.QaChecksFailed as error:
+        context = _task_list_context(version, form, failures_shown=error.checks)
+        return render_template("protocols/version.html", **context), 422
+    flash(_("%(ref)s %(v)s has been submitted for quality assurance.", ref=version.protocol.reference, v=version.label), "success")
+    return redirect(_version_url(version))
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _section_or_404(version: ProtocolVersion, code: str):
+    template = template_for(version.protocol)
+    section = template.section(code)
+    if section is None or version.section(code) is None:
+        raise NotFound(_("There is no section '%(code)s' in this agreement.", code=code))
+    return template, section
+
+
+def _fill_section_form(form, version, section) -> None:
+    stored = version.section(section.code)
+    content = stored.content or {}
+    form.row_version.data = stored.row_version
+    for f in section.fields:
+        if not hasattr(form, f.code):
+            continue
+        value = content.get(f.code)
+        target = getattr(form, f.code)
+        if f.type == "list":
+            target.data = "\n".join(value or [])
+        elif f.type == "glossary":
+            rows = list(value or []) + [{"term": "", "definition": ""}] * 3
+            while len(target.entries):
+                target.pop_entry()
+            for row in rows:
+                target.append_entry(row)
+        elif f.type == "review_date":
+            target.data = version.review_date
+        elif value is None and f.suggested:
+            target.data = f.suggested.get(current_locale())
+        else:
+            target.data = value
+    form.is_complete.data = "yes" if stored.is_complete else None
+
+
+def _section_data(form, section) -> dict:
+    data = {}
+    for f in section.fields:
+        if not hasattr(form, f.code):
+            continue
+        target = getattr(form, f.code)
+        if f.type == "glossary":
+            data[f.code] = [{"term": e.form.term.data or "", "definition": e.form.definition.data or ""}
+                            for e in target.entries]
+        elif f.type == "catalogue":
+            data[f.code] = list(target.data or [])
+        else:
+            data[f.code] = target.data
+    return data
+
+
+@bp.route(VERSION_URL + "/sections/<code>", methods=["GET", "POST"])
+@login_required
+def section(protocol_id: int, number: int, code: str):
+    version = _load(protocol_id, number)
+    template, section = _section_or_404(version, code)
+    editable = can(current_user, Action.EDIT, version)
+    form = section_form_class(section, current_locale())()
+    if request.method == "POST":
+        require(current_user, Action.EDIT, version)
+        status = 422
+        if form.validate():
+            choice = form.is_complete.data
+            try:
+                services.save_section(
+                    version, code, _section_data(form, section), by=current_user,
+                    expected_row_version=_int(form.row_version.data),
+                    mark_complete={"yes": True, "no": False}.get(choice),
+                )
+            except DomainError as error:
+                status = _refused(form, error)
+            else:
+                flash(_("%(title)s saved.", title=section.title(current_locale())), "success")
+                return redirect(_version_url(version))
+        return _render_section(version, template, section, form, editable), status
+    _fill_section_form(form, version, section)
+    return _render_section(version, template, section, form, editable)
+
+
+def _render_section(version, template, section, form, editable, **extra):
+    stored = version.section(section.code)
+    row_version = stored.row_version
+    manage = can(current_user, Action.MANAGE_PARTNERS, version)
+    add_partner = None
+    if "partners" in section.table_types and manage:
+        add_partner = extra.pop("add_partner_form", None) or AddPartnerForm(row_version=row_version)
+        add_partner.organisation.choices = _organisation_choices(version)
+    comments = [
+        (review, review.section_comments.get(section.code))
+        for review in version.qa_reviews if review.section_comments.get(section.code)
+    ]
+    locale = current_locale()
+    view = next(s for s in sections_as_data(version, template, locale) if s.code == section.code)
+    return render_template(
+        "protocols/section.html", version=version, protocol=version.protocol, template=template,
+        section=section, section_view=view, form=form if editable else None, editable=editable,
+        manage_partners=manage, add_partner_form=add_partner,
+        remove_form=RemoveForm(row_version=row_version), row_version=row_version,
+        status=section_status(version, section), qa_comments=comments, locale=locale,
+        section_url=_section_url, **extra,
+    )
+
+
+def _organisation_choices(version: ProtocolVersion) -> list[tuple[str, str]]:
+    taken = {p.organisation_id for p in version.partners}
+    locale = current_locale()
+    rows = db.session.scalars(
+        sa.select(Organisation).where(Organisation.is_active.is_(True)).order_by(Organisation.name)
+    )
+    return [("", _("Choose an organisation"))] + [
+        (o.code, o.display_name(locale)) for o in rows if o.id not in taken
+    ]
+
+
+# ---------------------------------------------------------------- partners
+
+
+def _partner_or_404(version: ProtocolVersion, partner_id: int):
+    partner = next((p for p in version.partners if p.id == partner_id), None)
+    if partner is None:
+        raise NotFound(_("That partner is not part of this version."))
+    return partner
+
+
+def _partners_code(version) -> str:
+    return template_for(version.protocol).section_with("partners").code
+
+
+@bp.post(VERSION_URL + "/partners")
+@login_required
+def add_partner(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    form = AddPartnerForm()
+    template, section = _section_or_404(version, _partners_code(version))
+    form.organisation.choices = _organisation_choices(version)
+    status = 422
+    if form.validate():
+        try:
+            partner = services.add_partner(version, form.organisation.data, by=current_user,
+                                           expected_row_version=_int(form.row_version.data))
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(_("%(org)s added. Now give its point of contact and signatory.", org=partner.organisation.name), "success")
+            return redirect(url_for("protocols.edit_partner", protocol_id=protocol_id, number=number, partner_id=partner.id))
+    require(current_user, Action.MANAGE_PARTNERS, version)
+    editable = can(current_user, Action.EDIT, version)
+    section_form = section_form_class(section, current_locale())()
+    _fill_section_form(section_form, version, section)
+    return _render_section(version, template, section, section_form, editable, add_partner_form=form), status
+
+
+@bp.route(VERSION_URL + "/partners/<int:partner_id>", methods=["GET", "POST"])
+@login_required
+def edit_partner(protocol_id: int, number: int, partner_id: int):
+    version = _load(protocol_id, number)
+    require(current_user, Action.EDIT, version)
+    partner = _partner_or_404(version, partner_id)
+    manage = can(current_user, Action.MANAGE_PARTNERS, version)
+    is_lead = partner.organisation_id == version.protocol.lead_organisation_id
+    form = PartnerForm(obj=partner if request.method == "GET" else None)
+    form.role.choices = [(r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]]
+    show_role = manage and version.protocol.kind == ProtocolKind.DDA
+    show_can_edit = manage and not is_lead
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.row_version.data = version.section(_partners_code(version)).row_version
+        form.role.data = partner.role.value
+    elif form.validate():
+        provided = {"departments", "contact_name", "contact_email", "signatory_name", "signatory_role"}
+        provided |= {"role"} if show_role else set()
+        provided |= {"can_edit"} if show_can_edit else set()
+        details = services.PartnerDetails(
+            departments=form.departments.data, contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data, signatory_name=form.signatory_name.data,
+            signatory_role=form.signatory_role.data, can_edit=form.can_edit.data,
+            role=form.role.data, provided=provided,
+        )
+        try:
+            services.update_partner(partner, details, by=current_user,
+                                    expected_row_version=_int(form.row_version.data))
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(_("%(org)s saved.", org=partner.organisation.name), "success")
+            return redirect(_section_url(version, _partners_code(version), f"partner-{partner.id}"))
+    return render_template(
+        "protocols/partner.html", version=version, protocol=version.protocol, partner=partner, form=form,
+        show_role=show_role, show_can_edit=show_can_edit, back=_section_url(version, _partners_code(version)),
+    ), status
+
+
+@bp.post(VERSION_URL + "/partners/<int:partner_id>/remove")
+@login_required
+def remove_partner(protocol_id: int, number: int, partner_id: int):
+    version = _load(protocol_id, number)
+    partner = _partner_or_404(version, partner_id)
+    name = partner.organisation.name
+    return _remove(version, _partners_code(version),
+                   lambda rv: services.remove_partner(partner, by=current_user, expected_row_version=rv),
+                   _("%(org)s removed.", org=name))
+
+
+def _remove(version, section_code, action, done_message):
+    form = RemoveForm()
+    try:
+        action(_int(form.row_version.data))
+    except DomainError as error:
+        if error.status_code != 422:
+            raise
+        flash(error.message, "error")
+        return redirect(_section_url(version, section_code))
+    flash(done_message, "success")
+    return redirect(_section_url(version, section_code))
+
+
+# ---------------------------------------------------------------- data items
+
+
+def _partner_choices(version, roles=None, blank=True):
+    locale = current_locale()
+    partners = [p for p in version.partners if roles is None or p.role in roles]
+    choices = [(str(p.id), p.organisation.display_name(locale)) for p in partners]
+    return ([("", _("Choose a partner"))] if blank else []) + choices
+
+
+def _data_item_form(version, item=None):
+    form = DataItemForm()
+    form.set_law_choices(current_locale())
+    dda = version.protocol.kind == ProtocolKind.DDA
+    form.source_partner_id.choices = _partner_choices(version, {PartnerRole.DISCLOSER} if dda else None)
+    form.recipient_partner_ids.choices = _partner_choices(version, {PartnerRole.RECIPIENT} if dda else None, blank=False)
+    if request.method == "GET":
+        form.row_version.data = version.section(_data_code(version)).row_version
+        if item is not None:
+            form.category.data = item.category
+            form.description.data = item.description
+            form.is_special_category.data = item.is_special_category
+            form.source_partner_id.data = str(item.source_partner_id or "")
+            form.recipient_partner_ids.data = [str(p.id) for p in item.recipients]
+            form.article6.data = item.basis_codes("article6")
+            form.article9.data = item.basis_codes("article9")
+            form.schedule1.data = item.basis_codes("schedule1")
+            form.policy_document_ref.data = item.policy_document_ref
+            form.other_basis.data = item.other_basis
+    return form
+
+
+def _data_code(version) -> str:
+    return template_for(version.protocol).section_with("data_items").code
+
+
+def _data_item_input(form) -> services.DataItemInput:
+    return services.DataItemInput(
+        category=form.category.data or "", description=form.description.data,
+        is_special_category=bool(form.is_special_category.data),
+        source_partner_id=_int(form.source_partner_id.data),
+        recipient_partner_ids=[i for i in (_int(v) for v in form.recipient_partner_ids.data or []) if i],
+        article6=list(form.article6.data or []), article9=list(form.article9.data or []),
+        schedule1=list(form.schedule1.data or []), policy_document_ref=form.policy_document_ref.data,
+        other_basis=form.other_basis.data,
+    )
+
+
+@bp.route(VERSION_URL + "/data-items/new", methods=["GET", "POST"], defaults={"item_id": None})
+@bp.route(VERSION_URL + "/data-items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def data_item(protocol_id: int, number: int, item_id: int | None):
+    version = _load(protocol_id, number)
+    require(current_user, Action.EDIT, version)
+    item = None
+    if item_id is not None:
+        item = next((i for i in version.data_items if i.id == item_id), None)
+        if item is None:
+            raise NotFound(_("That data item is not part of this version."))
+    form = _data_item_form(version, item)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.validate():
+        try:
+            data = _data_item_input(form)
+            rv = _int(form.row_version.data)
+            if item is None:
+                item = services.add_data_item(version, data, by=current_user, expected_row_version=rv)
+            else:
+                services.update_data_item(item, data, by=current_user, expected_row_version=rv)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(_("Data item saved."), "success")
+            return redirect(_section_url(version, _data_code(version), f"data-item-{item.id}"))
+    return render_template(
+        "protocols/data_item.html", version=version, protocol=version.protocol, form=form, item=item,
+        back=_section_url(version, _data_code(version)),
+    ), status
+
+
+@bp.post(VERSION_URL + "/data-items/<int:item_id>/remove")
+@login_required
+def remove_data_item(protocol_id: int, number: int, item_id: int):
+    version = _load(protocol_id, number)
+    item = next((i for i in version.data_items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(_("That data item is not part of this version."))
+    return _remove(version, _data_code(version),
+                   lambda rv: services.remove_data_item(item, by=current_user, expected_row_version=rv),
+                   _("Data item removed."))
+
+
+# ---------------------------------------------------------------- Appendix B flows
+
+
+def _flows_code(version) -> str:
+    return template_for(version.protocol).section_with("flows").code
+
+
+@bp.route(VERSION_URL + "/flows/new", methods=["GET", "POST"], defaults={"flow_id": None})
+@bp.route(VERSION_URL + "/flows/<int:flow_id>", methods=["GET", "POST"])
+@login_required
+def flow(protocol_id: int, number: int, flow_id: int | None):
+    version = _load(protocol_id, number)
+    require(current_user, Action.EDIT, version)
+    flow = None
+    if flow_id is not None:
+        flow = next((f for f in version.flows if f.id == flow_id), None)
+        if flow is None:
+            raise NotFound(_("That row is not part of this version."))
+    form = FlowForm(obj=flow if request.method == "GET" else None)
+    dda = version.protocol.kind == ProtocolKind.DDA
+    form.from_partner_id.choices = _partner_choices(version, {PartnerRole.DISCLOSER} if dda else None)
+    form.to_partner_id.choices = _partner_choices(version, {PartnerRole.RECIPIENT} if dda else None)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.row_version.data = version.section(_flows_code(version)).row_version
+        if flow is not None:
+            form.from_partner_id.data = str(flow.from_partner_id or "")
+            form.to_partner_id.data = str(flow.to_partner_id or "")
+    elif form.validate():
+        data = services.FlowInput(
+            what=form.what.data or "", from_partner_id=_int(form.from_partner_id.data),
+            to_partner_id=_int(form.to_partner_id.data), method=form.method.data,
+            security=form.security.data, frequency=form.frequency.data, purpose=form.purpose.data,
+        )
+        try:
+            rv = _int(form.row_version.data)
+            if flow is None:
+                flow = services.add_flow(version, data, by=current_user, expected_row_version=rv)
+            else:
+                services.update_flow(flow, data, by=current_user, expected_row_version=rv)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(_("Row saved."), "success")
+            return redirect(_section_url(version, _flows_code(version), f"flow-{flow.id}"))
+    return render_template(
+        "protocols/flow.html", version=version, protocol=version.protocol, form=form, flow=flow,
+        back=_section_url(version, _flows_code(version)),
+    ), status
+
+
+@bp.post(VERSION_URL + "/flows/<int:flow_id>/remove")
+@login_required
+def remove_flow(protocol_id: int, number: int, flow_id: int):
+    version = _load(protocol_id, number)
+    flow = next((f for f in version.flows if f.id == flow_id), None)
+    if flow is None:
+        raise NotFound(_("That row is not part of this version."))
+    return _remove(version, _flows_code(version),
+                   lambda rv: services.remove_flow(flow, by=current_user, expected_row_version=rv),
+                   _("Row removed."))
+
+
+# ---------------------------------------------------------------- QA, signing
+
+
+@bp.route(VERSION_URL + "/qa", methods=["GET", "POST"])
+@login_required
+def qa(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    require(current_user, Action.QA_DECIDE, version)
+    template = template_for(version.protocol)
+    form = QaDecisionForm()
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.etag.data = version.etag
+    elif form.validate():
+        section_comments = {
+            s.code: request.form.get(f"section-{s.code}", "") for s in template.sections
+        }
+        try:
+            if form.decision.data == "approve":
+                workflow.approve_qa(version, by=current_user, qa_group=form.qa_group.data,
+                                    comments=form.comments.data, expected_etag=form.etag.data or None)
+                message = _("%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
+                            ref=version.protocol.reference, v=version.label)
+            else:
+                workflow.return_with_comments(version, comments=form.comments.data, by=current_user,
+                                              section_comments=section_comments,
+                                              expected_etag=form.etag.data or None)
+                message = _("%(ref)s %(v)s has been returned to its authors with your comments.",
+                            ref=version.protocol.reference, v=version.label)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(message, "success")
+            return redirect(_version_url(version))
+    checks = qa_checklist(version, template)
+    return render_template(
+        "protocols/qa.html", version=version, protocol=version.protocol, template=template, form=form,
+        checks=checks, failing=failures(checks), section_url=_section_url,
+        sections=sections_as_data(version, template, current_locale()),
+        section_comments=request.form if request.method == "POST" else {},
+    ), status
+
+
+@bp.route(VERSION_URL + "/sign", methods=["GET", "POST"])
+@login_required
+def sign(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    partner = version.partner_for(current_user.organisation_id)
+    if partner is not None and version.signature_for(partner) is not None:
+        flash(_("%(org)s has already signed this version.", org=partner.organisation.name), "info")
+        return redirect(_version_url(version))
+    require(current_user, Action.SIGN, version)
+    form = SignForm()
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.name.data = current_user.name
+        form.role.data = current_user.job_title or current_user.role.label
+    elif form.validate():
+        try:
+            workflow.sign_protocol(version, by=current_user, name=form.name.data, role=form.role.data)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            if version.state == VersionState.ACTIVE:
+                message = _("Signed. Every partner has now signed: %(ref)s %(v)s is active.",
+                            ref=version.protocol.reference, v=version.label)
+            else:
+                message = _("Signed on behalf of %(org)s.", org=partner.organisation.name)
+            flash(message, "success")
+            return redirect(_version_url(version))
+    return render_template(
+        "protocols/sign.html", version=version, protocol=version.protocol, partner=partner, form=form,
+    ), status
+
+
+# ---------------------------------------------------------------- versions, compare, withdraw
+
+
+@bp.get("/agreements/<int:protocol_id>/versions")
+@login_required
+def versions(protocol_id: int):
+    version = _load(protocol_id)
+    protocol = version.protocol
+    return render_template(
+        "protocols/versions.html", protocol=protocol, version=version, versions=list(reversed(protocol.versions)),
+        can_start_version=can(current_user, Action.NEW_VERSION, version) and services.open_version(protocol) is None,
+    )
+
+
+@bp.get("/agreements/<int:protocol_id>/compare")
+@login_required
+def compare(protocol_id: int):
+    protocol = services.get_protocol(protocol_id, current_user)
+    numbers = [v.number for v in protocol.versions]
+    form = CompareForm(request.args)
+    choices = [(str(n), f"V{n}") for n in reversed(numbers)]
+    form.old.choices = form.new.choices = choices
+    new_number = _int(form.new.data) or services.current_version(protocol).number
+    if new_number not in numbers:
+        raise NotFound(_("There is no version %(n)s of this agreement.", n=new_number))
+    old_number = _int(form.old.data) or (new_number - 1 if new_number > 1 else new_number)
+    if old_number not in numbers:
+        raise NotFound(_("There is no version %(n)s of this agreement.", n=old_number))
+    form.old.data, form.new.data = str(old_number), str(new_number)
+    old = _load(protocol_id, old_number)
+    new = _load(protocol_id, new_number)
+    comparison = compare_versions(old, new, current_locale())
+    return render_template(
+        "protocols/compare.html", protocol=protocol, old=old, new=new, comparison=comparison, form=form,
+        changed=sum(1 for s in comparison if s.changed),
+    )
+
+
+@bp.route("/agreements/<int:protocol_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(protocol_id: int):
+    version = _load(protocol_id)
+    protocol = version.protocol
+    require(current_user, Action.WITHDRAW, services.latest_version(protocol))
+    form = WithdrawForm()
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            workflow.withdraw_protocol(protocol, reason=form.reason.data, by=current_user)
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            flash(_("%(ref)s has been withdrawn.", ref=protocol.reference), "success")
+            return redirect(_version_url(services.latest_version(protocol)))
+    return render_template("protocols/withdraw.html", protocol=protocol, version=version, form=form), status
+
+
+@bp.route("/agreements/<int:protocol_id>/new-version", methods=["GET", "POST"])
+@login_required
+def new_version(protocol_id: int):
+    version = _load(protocol_id)
+    protocol = version.protocol
+    form = NewVersionForm()
+    if request.method == "POST":
+        if form.validate():
+            new = workflow.start_new_version(protocol, by=current_user, change_summary=form.change_summary.data)
+            flash(_("%(v)s started as a draft, copied from %(old)s.", v=new.label, old=version.label), "success")
+            return redirect(_version_url(new))
+        return render_template("protocols/new_version.html", protocol=protocol, version=version, form=form), 422
+    require(current_user, Action.NEW_VERSION, version)
+    return render_template("protocols/new_version.html", protocol=protocol, version=version, form=form)

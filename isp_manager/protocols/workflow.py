@@ -155,7 +155,7 @@ def sign_protocol(
     partner = unsigned_partner_for(by, version)
     errors = {}
     name = (name or by.name or "").strip()
-    role = (role or by.job_title or partner.signatory_role or "").strip()
+    role = (role or by.job_title or by.role.label).strip()
     if not name:
         errors["name"] = [_("Enter your full name")]
     if not role:

@@ -1,0 +1,247 @@
+"""A version's content as plain data, section by section, and the comparison of two versions.
+
+`sections_as_data(version)` is what the read-only pages, the comparison and the Word export
+show: for every template section its number, heading and each field as display lines, with
+the table-backed parts (partners, data items, Appendix B, signatures, review date) written out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from ..i18n import uk_date
+from ..law import catalogue as law_catalogue
+from .models import BASIS_CATALOGUES, BasisCatalogue, ProtocolVersion
+from .qa import SectionStatus, section_status
+from .templates_data import ProtocolTemplate, TemplateField, TemplateSection, template_for
+
+
+@dataclass
+class FieldView:
+    code: str
+    type: str
+    label: str
+    value: object  # the stored value: text, list of strings or codes, rows, a date
+    lines: list[str] = field(default_factory=list)  # the value written out, one entry per line
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(line.strip() for line in self.lines)
+
+
+@dataclass
+class SectionView:
+    code: str
+    number: str
+    title: str
+    heading: str
+    is_appendix: bool
+    status: SectionStatus
+    fields: list[FieldView]
+
+
+def sections_as_data(
+    version: ProtocolVersion, template: ProtocolTemplate | None = None, locale: str = "en"
+) -> list[SectionView]:
+    """Every section of the version in template order, each field written out as lines."""
+    template = template or template_for(version.protocol)
+    return [
+        SectionView(
+            code=section.code,
+            number=section.number,
+            title=section.title(locale),
+            heading=section.heading.get(locale),
+            is_appendix=section.is_appendix,
+            status=section_status(version, section),
+            fields=[field_view(version, section, f, locale) for f in section.fields],
+        )
+        for section in template.sections
+    ]
+
+
+def field_view(version: ProtocolVersion, section: TemplateSection, f: TemplateField, locale: str = "en") -> FieldView:
+    stored = version.section(section.code)
+    value = (stored.content if stored else {}).get(f.code)
+    writer = _WRITERS.get(f.type, _text_lines)
+    value, lines = writer(version, f, value, locale)
+    return FieldView(code=f.code, type=f.type, label=f.label.get(locale), value=value, lines=lines)
+
+
+def _text_lines(version, f, value, locale):
+    text = value if isinstance(value, str) else ""
+    return text, text.splitlines() if text else []
+
+
+def _list_lines(version, f, value, locale):
+    items = value if isinstance(value, list) else []
+    return items, list(items)
+
+
+def _catalogue_lines(version, f, value, locale):
+    codes = value if isinstance(value, list) else []
+    catalogue = getattr(law_catalogue, f.catalogue)
+    lines = []
+    for code in codes:
+        entry = catalogue.get(code)
+        lines.append(f"{entry.citation}: {entry.label(locale)}" if entry else code)
+    return codes, lines
+
+
+def _glossary_lines(version, f, value, locale):
+    rows = value if isinstance(value, list) else []
+    return rows, [f"{r.get('term', '')}: {r.get('definition', '')}" for r in rows]
+
+
+def _org_name(partner, locale) -> str:
+    return partner.organisation.display_name(locale) if partner is not None else _("(not named)")
+
+
+def _partner_lines(version, f, value, locale):
+    lines = []
+    for p in version.partners:
+        parts = [f"{_org_name(p, locale)} ({p.role.label})"]
+        if p.departments:
+            parts.append(_("teams: %(teams)s", teams=p.departments))
+        if p.contact_name or p.contact_email:
+            parts.append(_("contact: %(name)s %(email)s", name=p.contact_name or "", email=p.contact_email or "").strip())
+        if p.signatory_name or p.signatory_role:
+            parts.append(_("signatory: %(name)s, %(role)s", name=p.signatory_name or "", role=p.signatory_role or ""))
+        lines.append("; ".join(parts))
+    return version.partners, lines
+
+
+def basis_labels(item, catalogue: BasisCatalogue, locale: str = "en") -> list[str]:
+    known = BASIS_CATALOGUES[catalogue]
+    return [f"{known[c].citation} ({known[c].label(locale)})" for c in item.basis_codes(catalogue)]
+
+
+def _data_item_lines(version, f, value, locale):
+    lines = []
+    for item in version.data_items:
+        special = _(" (special category)") if item.is_special_category else ""
+        parts = [f"{item.category}{special}"]
+        parts.append(_("from %(org)s", org=_org_name(item.source_partner, locale)))
+        if item.recipients:
+            parts.append(_("to %(orgs)s", orgs=", ".join(_org_name(r, locale) for r in item.recipients)))
+        bases = [label for cat in BasisCatalogue for label in basis_labels(item, cat, locale)]
+        if bases:
+            parts.append(_("lawful basis: %(bases)s", bases="; ".join(bases)))
+        if item.policy_document_ref:
+            parts.append(_("appropriate policy document: %(ref)s", ref=item.policy_document_ref))
+        if item.other_basis:
+            parts.append(_("other basis: %(text)s", text=item.other_basis))
+        if item.description:
+            parts.append(item.description)
+        lines.append(" — ".join(parts))
+    return version.data_items, lines
+
+
+def _flow_lines(version, f, value, locale):
+    lines = []
+    for flow in version.flows:
+        lines.append(_(
+            "%(what)s — from %(source)s to %(target)s — how: %(method)s — security: %(security)s — how often: %(frequency)s — why: %(purpose)s",
+            what=flow.what, source=_org_name(flow.from_partner, locale), target=_org_name(flow.to_partner, locale),
+            method=flow.method or "", security=flow.security or "", frequency=flow.frequency or "",
+            purpose=flow.purpose or "",
+        ))
+    return version.flows, lines
+
+
+def _signature_lines(version, f, value, locale):
+    lines = [
+        _("%(org)s: signed by %(name)s, %(role)s, on %(date)s", org=_org_name(s.partner, locale), name=s.name,
+          role=s.role, date=uk_date(s.signed_at))
+        for s in version.signatures
+    ]
+    return version.signatures, lines
+
+
+def _review_date_lines(version, f, value, locale):
+    return version.review_date, [uk_date(version.review_date)] if version.review_date else []
+
+
+_WRITERS = {
+    "text": _text_lines,
+    "textarea": _text_lines,
+    "list": _list_lines,
+    "catalogue": _catalogue_lines,
+    "glossary": _glossary_lines,
+    "partners": _partner_lines,
+    "data_items": _data_item_lines,
+    "flows": _flow_lines,
+    "signatures": _signature_lines,
+    "review_date": _review_date_lines,
+}
+
+
+def purpose_summary(version: ProtocolVersion, limit: int = 300) -> str:
+    """The first lines of the purpose, for registers and lists."""
+    for section in version.sections:
+        purpose = (section.content or {}).get("purpose")
+        if isinstance(purpose, str) and purpose.strip():
+            text = " ".join(purpose.split())
+            return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return ""
+
+
+# ---------------------------------------------------------------- comparison
+
+
+@dataclass
+class LineChange:
+    op: str  # "same", "added", "removed"
+    text: str
+
+
+@dataclass
+class FieldComparison:
+    label: str
+    changes: list[LineChange]
+
+    @property
+    def changed(self) -> bool:
+        return any(c.op != "same" for c in self.changes)
+
+
+@dataclass
+class SectionComparison:
+    code: str
+    title: str
+    fields: list[FieldComparison]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.changed for f in self.fields)
+
+
+def compare_versions(
+    old: ProtocolVersion, new: ProtocolVersion, locale: str = "en"
+) -> list[SectionComparison]:
+    """Section by section and field by field: lines kept, added in `new` and removed from `old`."""
+    template = template_for(new.protocol)
+    old_sections = {s.code: s for s in sections_as_data(old, template_for(old.protocol), locale)}
+    result = []
+    for section in sections_as_data(new, template, locale):
+        before = {f.code: f for f in old_sections[section.code].fields} if section.code in old_sections else {}
+        fields = []
+        for f in section.fields:
+            old_lines = before[f.code].lines if f.code in before else []
+            fields.append(FieldComparison(f.label, diff_lines(old_lines, f.lines)))
+        result.append(SectionComparison(section.code, section.title, fields))
+    return result
+
+
+def diff_lines(old: list[str], new: list[str]) -> list[LineChange]:
+    changes = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            changes += [LineChange("same", line) for line in old[a1:a2]]
+            continue
+        changes += [LineChange("removed", line) for line in old[a1:a2]]
+        changes += [LineChange("added", line) for line in new[b1:b2]]
+    return changes

@@ -1,0 +1,181 @@
+"""Agreement journeys in a real browser: draft a three-partner ISP led by Cardiff and Vale UHB,
+submit it, QA-approve it as another IG lead, have each partner sign, and see it active.
+axe-core runs on every page visited; each new page is screenshotted."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+PARTNERS = {
+    "la-cardiff": "Cardiff Council",
+    "la-vale-of-glamorgan": "Vale of Glamorgan Council",
+    "police-south-wales": "South Wales Police (Chief Constable)",
+}
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def _save_complete(page: Page) -> None:
+    page.get_by_label("Yes, I’ve completed this section").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+
+
+def _open_section(page: Page, name: str) -> None:
+    page.locator(".govuk-task-list").get_by_role("link", name=re.compile(name)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+
+
+def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_user, check_a11y):
+    lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Ceri Lead")
+    partner_leads = {code: make_live_user(code, "ig_lead", name=f"IG lead {name}") for code, name in PARTNERS.items()}
+
+    sign_in(page, lead)
+    page.get_by_role("link", name="Agreements").first.click()
+    check_a11y(page, "protocols-index-empty")
+    page.get_by_role("button", name="Start an agreement").click()
+    check_a11y(page, "protocols-start")
+    page.get_by_role("button", name="Start drafting").click()  # nothing chosen: errors
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the kind of agreement")
+    check_a11y(page, "protocols-start-errors")
+    page.get_by_label("Information Sharing Protocol").check()
+    page.get_by_label("Title").fill("Safeguarding children in Cardiff & the Vale — “Ymuno”")
+    page.get_by_role("button", name="Start drafting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding children in Cardiff & the Vale — “Ymuno”")
+    expect(page.locator(".govuk-task-list")).to_contain_text("Not started")
+    check_a11y(page, "protocols-task-list-new")
+    task_list = page.url
+
+    _open_section(page, "Introduction")
+    check_a11y(page, "protocols-section-introduction")
+    page.get_by_label("Specific purposes for sharing").fill("Child protection enquiries\nMulti-agency risk assessment")
+    _save_complete(page)
+
+    _open_section(page, "The information sharing partner organisations")
+    check_a11y(page, "protocols-section-partners")
+    for code, name in PARTNERS.items():
+        page.get_by_label("Add a partner organisation from the register").select_option(label=name)
+        page.get_by_role("button", name="Add partner").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(name)
+        if code == "la-cardiff":
+            check_a11y(page, "protocols-partner")
+        page.get_by_label("Departments or teams").fill("Safeguarding team")
+        page.get_by_label("Owner or point of contact: name").fill(f"Contact at {name}")
+        page.get_by_label("Owner or point of contact: e-mail address").fill(f"contact@{code}.example")
+        page.get_by_label("Signatory: name").fill(f"Signatory at {name}")
+        page.get_by_label("Signatory: role").fill("Head of Information Governance")
+        page.get_by_role("button", name="Save partner").click()
+        expect(page.locator("[id^=partner-]").filter(has_text=name)).to_be_visible()
+    page.get_by_role("link", name="Change Cardiff and Vale University Health Board").click()
+    page.get_by_label("Owner or point of contact: name").fill("Ceri Lead")
+    page.get_by_label("Owner or point of contact: e-mail address").fill("ig@cav.example")
+    page.get_by_label("Signatory: name").fill("Dr Siân Ŵyn")
+    page.get_by_label("Signatory: role").fill("Executive Medical Director")
+    page.get_by_role("button", name="Save partner").click()
+    check_a11y(page, "protocols-section-partners-filled")
+    _save_complete(page)
+
+    _open_section(page, "Specific organisational")
+    _save_complete(page)  # the suggested wording is filled in
+
+    _open_section(page, "Legislative and statutory powers")
+    page.get_by_label(re.compile("Duty to safeguard and promote the welfare of children")).check()
+    page.get_by_label(re.compile("Local authority's duty to investigate")).check()
+    check_a11y(page, "protocols-section-legislation")
+    _save_complete(page)
+
+    _open_section(page, "Personal information to be shared")
+    page.get_by_role("button", name="Add a data item").click()
+    check_a11y(page, "protocols-data-item")
+    page.get_by_label("Category of information").fill("Health history relevant to the child's safety")
+    page.get_by_label(re.compile("This is special category data")).check()
+    page.get_by_label("Which partner provides it?").select_option(label="Cardiff and Vale University Health Board")
+    for name in PARTNERS.values():
+        page.get_by_role("group", name="Which partners receive it?").get_by_label(name).check()
+    page.get_by_label(re.compile(r"Art. 6\(1\)\(e\)")).check()
+    page.get_by_label(re.compile(r"Art. 9\(2\)\(g\)")).check()
+    page.get_by_label(re.compile(r"Pt.2 para 18")).check()
+    page.get_by_role("button", name="Save data item").click()
+    expect(page.locator("#data-item-1, [id^=data-item-]").first).to_contain_text("Safeguarding of children")
+    page.get_by_label("Whose information is shared (data subject groups)").fill("Children at risk\nTheir parents and carers")
+    check_a11y(page, "protocols-section-personal-information")
+    _save_complete(page)
+
+    page.goto(task_list)
+    expect(page.locator("#qa-checklist + p")).to_contain_text("things to fix")
+    page.get_by_role("link", name=re.compile("appropriate policy document")).click()
+    page.get_by_role("link", name=re.compile("Change Health history")).click()
+    page.get_by_label("Appropriate policy document reference").fill("CAV-APD-2026")
+    page.get_by_role("button", name="Save data item").click()
+
+    for name in ("Data subjects' rights", "Information security"):
+        page.goto(task_list)
+        _open_section(page, name)
+        _save_complete(page)
+
+    _open_section(page, "Review of this Information Sharing Protocol")
+    review = date.today() + timedelta(days=300)
+    page.get_by_label("Day").fill(str(review.day))
+    page.get_by_label("Month").fill(str(review.month))
+    page.get_by_label("Year").fill(str(review.year))
+    check_a11y(page, "protocols-section-review")
+    _save_complete(page)
+
+    _open_section(page, "Information reference table")
+    page.get_by_role("button", name="Add a row").click()
+    check_a11y(page, "protocols-flow")
+    page.get_by_label("What information is shared").fill("Referral with health history")
+    page.get_by_label("Shared by").select_option(label="Cardiff and Vale University Health Board")
+    page.get_by_label("Shared with").select_option(label="Cardiff Council")
+    page.get_by_label("How it is shared").fill("Secure e-mail")
+    page.get_by_label("Why it is shared").fill("To protect the child")
+    page.get_by_role("button", name="Save row").click()
+    check_a11y(page, "protocols-section-flows")
+    _save_complete(page)
+
+    expect(page.locator("#qa-checklist + p")).to_have_text("Every check passes.")
+    check_a11y(page, "protocols-task-list-complete")
+    page.get_by_role("button", name="Submit for quality assurance").click()
+    expect(page.get_by_text("has been submitted for quality assurance")).to_be_visible()
+    check_a11y(page, "protocols-task-list-submitted")
+    _sign_out(page)
+
+    # QA by another IG lead (Cardiff Council's)
+    sign_in(page, partner_leads["la-cardiff"])
+    page.goto(task_list)
+    page.get_by_role("button", name="Review for quality assurance").click()
+    check_a11y(page, "protocols-qa")
+    page.get_by_label("Approve: it meets the QA checklist").check()
+    page.get_by_label("QA group (optional)").fill("WASPI South QA Group")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("is QA approved")).to_be_visible()
+    expect(page.locator(".govuk-tag").filter(has_text="QA approved")).to_be_visible()
+
+    # each partner signs, the lead last
+    signers = [partner_leads[c] for c in PARTNERS] + [lead]
+    for number, email in enumerate(signers):
+        if number:
+            _sign_out(page)
+            sign_in(page, email)
+            page.goto(task_list)
+        page.get_by_role("button", name="Sign for your organisation").click()
+        if number == 0:
+            check_a11y(page, "protocols-sign")
+        page.get_by_label(re.compile("I confirm that I am authorised")).check()
+        page.get_by_role("button", name="Sign the agreement").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Signed")
+    expect(page.get_by_text("is active")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("4 of 4 partners have signed")
+    check_a11y(page, "protocols-task-list-active")
+    page.get_by_role("link", name=re.compile("Partner organisations’ signatures|Partner organisations' signatures")).click()
+    expect(page.locator("table")).to_contain_text("IG lead South Wales Police")
+    expect(page.locator("table")).not_to_contain_text("Not signed yet")
+    check_a11y(page, "protocols-section-signatures")
+    page.get_by_role("link", name="Agreements").first.click()
+    expect(page.locator("table")).to_contain_text("Active")
+    check_a11y(page, "protocols-index")
