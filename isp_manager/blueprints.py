@@ -4,6 +4,7 @@ from .accounts.api import blp as accounts_api
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
+from .cooperation.api import blp as cooperation_api
 from .cooperation.views import bp as cooperation_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
@@ -19,4 +20,4 @@ PAGE_BLUEPRINTS = [
     cooperation_pages,
     protocols_pages,
 ]
-API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api]
+API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api, cooperation_api]

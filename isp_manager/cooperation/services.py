@@ -534,7 +534,7 @@ def _notify(to, subject: str, body: str) -> None:
 class Box(enum.StrEnum):
     RECEIVED = "received"  # requests made to the user's organisation
     SENT = "sent"  # requests the user's organisation made
-    ALL = "all"  # every request (admins and auditors)
+    ALL = "all"  # every request the user may see (for admins and auditors, all of them)
 
 
 OPEN = "open"  # the default state filter: waiting for an answer
@@ -550,10 +550,6 @@ class ListFilters:
     request_type: RequestType | None = None
     counterparty: Organisation | None = None
     reference: str = ""
-
-
-def can_see_box(user, box: Box) -> bool:
-    return box is not Box.ALL or user.can_read_everything
 
 
 def list_query(user, box: Box, filters: ListFilters, today: date | None = None) -> sa.Select:
@@ -574,7 +570,7 @@ def list_query(user, box: Box, filters: ListFilters, today: date | None = None) 
         stmt = stmt.where(model.visible_to(user))
         other = None
     state = filters.state
-    if state == RequestState.DRAFT.value and box is Box.SENT:
+    if state == RequestState.DRAFT.value and box is not Box.RECEIVED:
         stmt = stmt.where(model.state == RequestState.DRAFT)
     elif state == OPEN:
         stmt = stmt.where(model.state.in_(OPEN_STATES))

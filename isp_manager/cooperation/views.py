@@ -98,12 +98,10 @@ def export(box: str):
 
 
 def _list_page(box: services.Box, *, as_csv: bool = False):
-    if not services.can_see_box(current_user, box):
-        abort(403)
     locale = current_locale()
     organisations = _organisations()
     form = ListFilterForm(formdata=request.args).setup(
-        organisations, with_drafts=box is services.Box.SENT, locale=locale
+        organisations, with_drafts=box is not services.Box.RECEIVED, locale=locale
     )
     filters, kept = _filters(form, organisations)
     today = wales_today()
@@ -432,13 +430,15 @@ def _answer(form: ResponseForm) -> services.AnswerInput:
 
 
 def _apply_answer_errors(form: ResponseForm, error: DomainError) -> None:
-    """Item messages ("items.1") go on that row's first field; the rest as usual."""
+    """Item messages ("items.1") show beside that row and in the summary; the rest as usual."""
     filled = _filled_items(form)
     others = {}
     for key, messages in error.errors.items():
-        if key and key.startswith("items.") and key[6:].isdigit() and int(key[6:]) < len(filled):
-            target = filled[int(key[6:])].description
+        row = key[6:] if key and key.startswith("items.") else ""
+        if row.isdigit() and int(row) < len(filled):
+            target = filled[int(row)].description
             target.errors = [*target.errors, *messages]
+            form.form_errors.extend(messages)
         elif key == "items":
             form.form_errors.extend(messages)
         else:

@@ -497,7 +497,7 @@ def record_answer(
     req.written_reasons = _clean(reasons) or None
     req.answered_at = utcnow()
     req.answered_on = on
-    req.answered_by_id = by.id
+    req.answered_by = by
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )

@@ -1,0 +1,191 @@
+"""API schemas for s.164 requests. They list the fields and their types; every rule (who may
+be asked, a ground the law recognises, reasons of substance, dates) is checked once, by the
+services, which name the field in their messages."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+
+from ..lifecycle.models import InformationNature, Outcome, RequestState, TimelineEventType
+
+
+def _required(message) -> dict:
+    return {"required": [message], "null": [message]}
+
+
+def _code(attribute: str):
+    return fields.String(attribute=attribute, dump_only=True)
+
+
+class OrganisationRefSchema(Schema):
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class TimelineEventSchema(Schema):
+    type = fields.Enum(TimelineEventType, by_value=True, attribute="event_type", dump_only=True)
+    at = fields.DateTime(attribute="occurred_at", dump_only=True)
+    actor = fields.String(attribute="actor.name", dump_only=True, allow_none=True)
+    organisation = fields.String(attribute="organisation.code", dump_only=True, allow_none=True)
+    text = fields.String(dump_only=True, allow_none=True)
+    old_due_date = fields.Date(dump_only=True, allow_none=True)
+    new_due_date = fields.Date(dump_only=True, allow_none=True)
+
+
+class ProvidedItemSchema(Schema):
+    description = fields.String(load_default=None)
+    nature = fields.String(
+        load_default=None, metadata={"description": "fact, opinion or historical"}
+    )
+    provided_on = fields.Date(load_default=None)
+    provided_how = fields.String(load_default=None)
+
+
+class ProvidedItemOutSchema(Schema):
+    description = fields.String(dump_only=True)
+    nature = fields.Enum(InformationNature, by_value=True, dump_only=True)
+    provided_on = fields.Date(dump_only=True)
+    provided_how = fields.String(dump_only=True)
+
+
+class RequestSummarySchema(Schema):
+    """A request in a list."""
+
+    id = fields.Integer(dump_only=True)
+    reference = fields.String(dump_only=True)
+    requesting_organisation = _code("requesting_org.code")
+    requested_organisation = _code("requested_org.code")
+    request_type = fields.String(attribute="request_type.value", dump_only=True)
+    function = _code("function_code")
+    s164_basis = fields.String(dump_only=True)
+    state = fields.Enum(RequestState, by_value=True, dump_only=True)
+    deadline = fields.Method(
+        "get_deadline",
+        dump_only=True,
+        metadata={"description": "due_soon or overdue while the clock runs (derived, not stored)"},
+    )
+    urgent = fields.Boolean(attribute="is_urgent", dump_only=True)
+    sent_on = fields.Date(dump_only=True, allow_none=True)
+    due_date = fields.Date(dump_only=True, allow_none=True)
+    outcome = fields.Enum(Outcome, by_value=True, dump_only=True, allow_none=True)
+    ground = fields.String(dump_only=True, allow_none=True)
+    answered_on = fields.Date(dump_only=True, allow_none=True)
+
+    def get_deadline(self, req):
+        from .services import deadline_status
+
+        status = deadline_status(req)
+        return status.value if status else None
+
+
+class RequestSchema(RequestSummarySchema):
+    """One request, with its answer and the timeline both bodies see."""
+
+    basis_reason = fields.String(dump_only=True)
+    details = fields.String(dump_only=True)
+    purpose = fields.String(dump_only=True)
+    secure_reply = fields.String(dump_only=True, allow_none=True)
+    subject_reference = fields.String(dump_only=True, allow_none=True)
+    urgent_reason = fields.String(dump_only=True, allow_none=True)
+    contact_name = fields.String(dump_only=True, allow_none=True)
+    contact_email = fields.String(dump_only=True, allow_none=True)
+    due_explanation = fields.String(dump_only=True, allow_none=True)
+    written_reasons = fields.String(dump_only=True, allow_none=True)
+    not_provided = fields.String(dump_only=True, allow_none=True)
+    answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
+    working_days_to_answer = fields.Integer(dump_only=True, allow_none=True)
+    withdrawal_reason = fields.String(dump_only=True, allow_none=True)
+    provided_items = fields.List(fields.Nested(ProvidedItemOutSchema), dump_only=True)
+    timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
+    letter_url = fields.Method("get_letter_url", dump_only=True)
+
+    def get_letter_url(self, req):
+        """The written-reasons letter (.docx), for a request declined wholly or in part."""
+        if not req.has_reasons_letter:
+            return None
+        return url_for("cooperation_api.letter", request_id=req.id)
+
+
+class RequestCreateSchema(Schema):
+    requesting_organisation = fields.String(
+        required=True,
+        error_messages=_required(
+            _l("Enter the code of the requesting local authority, like la-cardiff")
+        ),
+    )
+    requested_organisation = fields.String(
+        required=True,
+        error_messages=_required(_l("Enter the code of the body asked, like lhb-cardiff-and-vale")),
+    )
+    request_type = fields.String(
+        required=True,
+        error_messages=_required(_l("Enter the request type: co-operation or information")),
+    )
+    function = fields.String(
+        required=True,
+        error_messages=_required(_l("Enter the social services function, like ssf-assessment")),
+    )
+    details = fields.String(
+        required=True, error_messages=_required(_l("Say what you are asking for"))
+    )
+    purpose = fields.String(required=True, error_messages=_required(_l("Say why you need it")))
+    subject_reference = fields.String(load_default=None)
+    urgent = fields.Boolean(load_default=False)
+    due_date = fields.Date(
+        load_default=None,
+        metadata={"description": "An earlier due date for an urgent request (with urgent_reason)"},
+    )
+    urgent_reason = fields.String(load_default=None)
+    secure_reply = fields.String(load_default=None)
+    contact_name = fields.String(load_default=None)
+    contact_email = fields.String(load_default=None)
+    contact_phone = fields.String(load_default=None)
+    draft = fields.Boolean(load_default=False)
+
+
+class RequestQuerySchema(Schema):
+    box = fields.String(
+        load_default="all",
+        metadata={"description": "received, sent, or all (every request the caller may see)"},
+    )
+    state = fields.String(
+        load_default="all",
+        metadata={"description": "open (awaiting an answer), all, or a state such as answered"},
+    )
+    deadline = fields.String(load_default=None, metadata={"description": "due_soon or overdue"})
+    overdue = fields.Boolean(
+        load_default=None, metadata={"description": "same as deadline=overdue"}
+    )
+    request_type = fields.String(load_default=None)
+    counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
+    reference = fields.String(load_default="")
+
+
+class ResponseCreateSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        error_messages=_required(_l("Enter the outcome: complied, partly_complied or declined")),
+    )
+    ground = fields.String(load_default=None, allow_none=True)
+    written_reasons = fields.String(load_default=None, allow_none=True)
+    not_provided = fields.String(load_default=None, allow_none=True)
+    items = fields.List(fields.Nested(ProvidedItemSchema), load_default=list)
+
+
+class QuestionSchema(Schema):
+    question = fields.String(load_default=None)
+
+
+class AnswerSchema(Schema):
+    answer = fields.String(load_default=None)
+
+
+class ExtensionSchema(Schema):
+    new_due_date = fields.Date(load_default=None)
+    reason = fields.String(load_default=None)
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(load_default=None)

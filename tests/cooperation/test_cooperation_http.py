@@ -1,0 +1,368 @@
+"""The pages and the API speak for the services: bad input comes back naming the field (422,
+nothing saved), a step the state does not allow is a 409, and lists filter, page and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from isp_manager.accounts.models import Role
+from isp_manager.cooperation import services
+from isp_manager.cooperation.models import CooperationRequest
+from isp_manager.extensions import db
+from isp_manager.lifecycle.models import RequestState
+from tests.cooperation.factories import REASONS
+
+API = "/api/v1/cooperation-requests"
+NEW_REQUEST = {
+    "requesting_organisation": "la-cardiff",
+    "requested_organisation": "lhb-cardiff-and-vale",
+    "request_type": "information",
+    "function": "ssf-assessment",
+    "details": "Attendance at paediatric appointments since January 2026.",
+    "purpose": "To complete the assessment of the child's needs for care and support.",
+}
+
+
+def _count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CooperationRequest))
+
+
+# ----------------------------------------------------------------- API
+
+
+def test_api_creates_and_sends_a_request(api_client, council_user):
+    response = api_client(council_user).post(
+        f"{API}/", json={**NEW_REQUEST, "subject_reference": "CS-1"}
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["state"] == "sent" and body["s164_basis"] == "s164-2-a"
+    assert body["reference"].startswith("S164-")
+    assert "working day" in body["due_explanation"]
+    assert [e["type"] for e in body["timeline"]] == ["sent"]
+
+
+def test_api_draft_is_not_sent(api_client, council_user):
+    body = api_client(council_user).post(f"{API}/", json={**NEW_REQUEST, "draft": True}).get_json()
+    assert body["state"] == "draft" and body["due_date"] is None
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"requested_organisation": "police-dyfed-powys"}, "requested_organisation"),
+        ({"requested_organisation": "nca"}, "requested_organisation"),
+        ({"requested_organisation": "no-such-body"}, "requested_organisation"),
+        ({"request_type": "gossip"}, "request_type"),
+        ({"function": "s164-2-a"}, "function"),
+        ({"details": ""}, "details"),
+        ({"subject_reference": "Jane Smith"}, "subject_reference"),
+        (
+            {"urgent": True, "due_date": "2020-01-01", "urgent_reason": "Court"},
+            "requested_due_date",
+        ),
+        ({"purpose": None}, "purpose"),
+    ],
+)
+def test_api_refuses_bad_requests_naming_the_field(api_client, council_user, changes, field):
+    client = api_client(council_user)
+    db.session.commit()
+    before = _count()
+    response = client.post(f"{API}/", json={**NEW_REQUEST, **changes})
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    assert _count() == before
+
+
+def test_api_refuses_a_request_from_a_non_council(api_client, make_user):
+    police = make_user("police-south-wales", Role.IG_LEAD)
+    client = api_client(police)
+    db.session.commit()
+    response = client.post(
+        f"{API}/", json={**NEW_REQUEST, "requesting_organisation": "police-south-wales"}
+    )
+    assert response.status_code == 422
+    message = response.get_json()["errors"]["json"]["requesting_organisation"][0]
+    assert "Only a local authority" in message
+    # and on behalf of a council it does not belong to
+    assert client.post(f"{API}/", json=NEW_REQUEST).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "answer, field",
+    [
+        ({"outcome": "declined", "ground": "s164-ground-a"}, "written_reasons"),
+        ({"outcome": "declined", "written_reasons": REASONS}, "ground"),
+        ({"outcome": "declined", "ground": "s164-ground-c", "written_reasons": REASONS}, "ground"),
+        (
+            {"outcome": "declined", "ground": "s164-ground-a", "written_reasons": "N/A"},
+            "written_reasons",
+        ),
+        (
+            {
+                "outcome": "declined",
+                "ground": "s164-ground-a",
+                "written_reasons": "aaaaaaaaaaaaaaaaaaaaaaaa",
+            },
+            "written_reasons",
+        ),
+        ({"outcome": "ignored"}, "outcome"),
+        ({}, "outcome"),
+    ],
+)
+def test_api_refuses_an_unlawful_refusal(api_client, make_request, board_user, answer, field):
+    req = make_request()
+    client = api_client(board_user)
+    db.session.commit()
+    response = client.post(f"{API}/{req.id}/response", json=answer)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    db.session.refresh(req)
+    assert req.state is RequestState.SENT
+
+
+def test_api_answer_lifecycle_and_conflicts(api_client, make_request, council_user, board_user):
+    req = make_request(on=None)  # sent today, answered today
+    board, council = api_client(board_user), api_client(council_user)
+    db.session.commit()
+    assert board.post(f"{API}/{req.id}/clarification", json={"question": "Why?"}).status_code == 422
+    body = board.post(
+        f"{API}/{req.id}/clarification", json={"question": "Which years of records do you need?"}
+    ).get_json()
+    assert body["state"] == "awaiting_clarification"
+    assert (
+        council.post(
+            f"{API}/{req.id}/clarification-answer", json={"answer": "From 2025."}
+        ).status_code
+        == 200
+    )
+    response = board.post(
+        f"{API}/{req.id}/response",
+        json={
+            "outcome": "partly_complied",
+            "ground": "s164-ground-b",
+            "written_reasons": REASONS,
+            "not_provided": "Consultation notes.",
+            "items": [
+                {
+                    "description": "Appointment dates",
+                    "nature": "fact",
+                    "provided_on": date.today().isoformat(),
+                    "provided_how": "Secure e-mail",
+                }
+            ],
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["outcome"] == "partly_complied" and body["letter_url"].endswith("/letter.docx")
+    assert body["provided_items"][0]["nature"] == "fact"
+    second = board.post(f"{API}/{req.id}/response", json={"outcome": "complied"})
+    assert second.status_code == 409 and "second answer" in second.get_json()["message"]
+    assert (
+        council.post(f"{API}/{req.id}/withdraw", json={"reason": "No longer needed"}).status_code
+        == 409
+    )
+    assert council.post(f"{API}/{req.id}/close").get_json()["state"] == "closed"
+
+
+def test_api_withdrawn_request_cannot_be_answered(
+    api_client, make_request, council_user, board_user
+):
+    req = make_request()
+    council, board = api_client(council_user), api_client(board_user)
+    db.session.commit()
+    assert council.post(f"{API}/{req.id}/withdraw", json={"reason": ""}).status_code == 422
+    assert (
+        council.post(f"{API}/{req.id}/withdraw", json={"reason": "Family moved away"}).status_code
+        == 200
+    )
+    response = board.post(
+        f"{API}/{req.id}/response",
+        json={"outcome": "declined", "ground": "s164-ground-a", "written_reasons": REASONS},
+    )
+    assert response.status_code == 409 and "withdrawn" in response.get_json()["message"]
+
+
+def test_api_extension(api_client, make_request, board_user):
+    req = make_request()
+    client = api_client(board_user)
+    db.session.commit()
+    bad = client.post(
+        f"{API}/{req.id}/extension",
+        json={"new_due_date": "2020-01-01", "reason": "More time needed"},
+    )
+    assert bad.status_code == 422 and "new_due_date" in bad.get_json()["errors"]["json"]
+    later = date(date.today().year + 1, 6, 30).isoformat()
+    body = client.post(
+        f"{API}/{req.id}/extension",
+        json={"new_due_date": later, "reason": "Records archived off site"},
+    ).get_json()
+    assert body["due_date"] == later and "Extended by agreement" in body["due_explanation"]
+
+
+def test_api_list_filters_and_paginates(api_client, make_request, board_user, council_user):
+    made = [make_request() for _ in range(3)]
+    services.respond_to_request(
+        made[0], services.AnswerInput("complied"), by=board_user, on=date(2027, 1, 4)
+    )
+    client = api_client(council_user)
+    db.session.commit()
+    response = client.get(f"{API}/?box=sent&state=open&page_size=1")
+    assert response.status_code == 200
+    assert '"total": 2' in response.headers["X-Pagination"]
+    assert len(response.get_json()) == 1
+    answered = client.get(f"{API}/?state=answered").get_json()
+    assert [r["reference"] for r in answered] == [made[0].reference]
+    assert (
+        client.get(f"{API}/?reference={made[1].reference[-6:]}&state=all").get_json()[0]["id"]
+        == made[1].id
+    )
+    assert client.get(f"{API}/?box=nonsense").status_code == 422
+    late = make_request(on=date(2026, 1, 5))
+    db.session.commit()
+    overdue = client.get(f"{API}/?overdue=true").get_json()
+    assert [(r["reference"], r["deadline"]) for r in overdue] == [(late.reference, "overdue")]
+
+
+def test_openapi_documents_the_routes(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/cooperation-requests/" in paths
+    assert "/api/v1/cooperation-requests/{request_id}/response" in paths
+
+
+# ----------------------------------------------------------------- pages
+
+
+FORM = {
+    "request_type": "information",
+    "function": "ssf-assessment",
+    "details": "Attendance at paediatric appointments since January 2026.",
+    "purpose": "To complete the assessment of the child's needs.",
+    "contact_name": "Sian Council",
+    "contact_email": "sian@cardiff.example.test",
+}
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"subject_reference": "Jane Smith"}, "not a name"),
+        ({"details": ""}, "Say what you are asking for"),
+        ({"request_type": ""}, "co-operation or for information"),
+        (
+            {"urgent": "y", "requested_due_date": ["1", "1", "2020"], "urgent_reason": "Court"},
+            "before the request date",
+        ),
+        ({"requested_due_date": ["31", "2", "2027"]}, "must be a real date"),
+    ],
+)
+def test_the_new_request_form_shows_errors_and_saves_nothing(
+    login, council_user, db_session, changes, message
+):
+    db_session.commit()
+    before = _count()
+    response = login(council_user).post(
+        "/requests/new?body=lhb-cardiff-and-vale", data={**FORM, **changes, "send": "Send"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and message in page
+    assert _count() == before
+
+
+def test_the_new_request_form_refuses_a_body_that_cannot_be_asked(login, council_user):
+    response = login(council_user).get("/requests/new?body=nca")
+    assert response.status_code == 422
+    assert "cannot be asked" in response.get_data(as_text=True)
+
+
+def test_saving_a_draft_then_sending_it(login, council_user, db_session):
+    db_session.commit()
+    client = login(council_user)
+    response = client.post(
+        "/requests/new?body=lhb-cardiff-and-vale", data={**FORM, "save_draft": "Save"}
+    )
+    assert response.status_code == 303
+    req = db.session.scalar(sa.select(CooperationRequest).order_by(CooperationRequest.id.desc()))
+    assert req.state is RequestState.DRAFT
+    assert client.post(f"/requests/{req.id}/send").status_code == 303
+    db.session.refresh(req)
+    assert req.state is RequestState.SENT and req.due_date is not None
+
+
+def test_the_answer_form_keeps_the_answer_when_reasons_are_refused(
+    login, make_request, board_user, db_session
+):
+    req = make_request()
+    db_session.commit()
+    response = login(board_user).post(
+        f"/requests/{req.id}/respond",
+        data={"outcome": "declined", "ground": "s164-ground-a", "written_reasons": "see above"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "“see above” is not a reason" in page
+    assert 'value="declined" checked' in page or "checked" in page
+
+
+def test_the_answer_form_records_items_and_maps_item_errors(
+    login, make_request, board_user, db_session
+):
+    req = make_request()
+    db_session.commit()
+    client = login(board_user)
+    data = {
+        "outcome": "complied",
+        "items-0-description": "Appointment dates",
+        "items-0-nature": "fact",
+        "items-0-provided_on": ["5", "1", "2027"],
+        "items-0-provided_how": "",
+    }
+    response = client.post(f"/requests/{req.id}/respond", data=data)
+    assert response.status_code == 422
+    assert "Item 1: say how it was provided" in response.get_data(as_text=True)
+
+
+def test_csv_export_lists_the_box_and_neutralises_formulas(
+    login, make_request, council_user, db_session
+):
+    req = make_request(subject_reference="CS-1")
+    db_session.commit()
+    text = login(council_user).get("/requests/sent.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Reference"
+    assert rows[1][0] == req.reference and rows[1][2] == "Cardiff and Vale University Health Board"
+    from isp_manager.csv_export import safe_cell
+
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"  # the one mechanism the export uses
+
+
+def test_lists_filter_by_state_deadline_type_counterparty_and_reference(
+    login, make_request, make_user, council_user, board_user, db_session
+):
+    first = make_request()
+    second = make_request(request_type="co-operation")
+    third = make_request(None, "police-south-wales", on=date(2026, 1, 5))  # overdue long since
+    services.respond_to_request(
+        first, services.AnswerInput("complied"), by=board_user, on=date(2027, 1, 4)
+    )
+    db_session.commit()
+    client = login(council_user)
+
+    def refs(query):
+        page = client.get(f"/requests/sent?{query}").get_data(as_text=True)
+        return {r.reference for r in (first, second, third) if r.reference in page}
+
+    assert refs("") == {second.reference, third.reference}  # waiting for an answer
+    assert refs("state=answered") == {first.reference}
+    assert refs("state=all&request_type=co-operation") == {second.reference}
+    assert refs("state=all&counterparty=police-south-wales") == {third.reference}
+    assert refs(f"state=all&reference={second.reference.lower()}") == {second.reference}
+    assert refs("deadline=overdue") == {third.reference}
+    assert refs("state=nonsense") == {second.reference, third.reference}

@@ -1,0 +1,180 @@
+"""The written-reasons letter, opened with python-docx and read back, and the letterhead upload."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from docx import Document
+
+from isp_manager.accounts.models import Role
+from isp_manager.audit.models import AuditEvent
+from isp_manager.cooperation import letters, services
+from isp_manager.documents.letterheads import docx_problem, letterhead_path
+from isp_manager.errors import Conflict
+from tests.conftest import org
+from tests.cooperation.factories import REASONS
+
+
+def _text(data: bytes) -> tuple[str, str]:
+    document = Document(io.BytesIO(data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    return body, header
+
+
+def _docx(header_text: str = "", body_text: str = "") -> bytes:
+    document = Document()
+    if header_text:
+        document.sections[0].header.paragraphs[0].text = header_text
+    if body_text:
+        document.add_paragraph(body_text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_letter_reads_back_with_addressee_sender_ground_reasons_and_reference(
+    app, declined, board_user
+):
+    board_user.job_title = "Head of Information Governance"
+    with app.test_request_context():
+        body, header = _text(letters.reasons_letter(declined))
+    assert declined.reference in body
+    assert "CS-2026-00417" in body  # the requester's case reference
+    assert "Cardiff Council" in body  # addressed to the requesting authority
+    assert "Sian Council" in body  # for the attention of its contact
+    assert "Cardiff and Vale University Health Board" in body  # from the deciding body
+    assert "Huw Health" in body and "Head of Information Governance" in body  # the decider
+    assert "section 164 of the Social Services and Well-being (Wales) Act 2014" in body
+    assert "SSWBA 2014, s.164(4)(a)" in body
+    assert "incompatible with the person's own duties" in body
+    assert REASONS in body
+    assert "5 January 2027" in body  # the date of the decision
+    assert "not to comply" in body
+    assert "OFFICIAL" in header
+
+
+def test_a_partial_refusal_letter_says_what_was_not_provided(app, make_request, board_user):
+    req = make_request()
+    services.respond_to_request(
+        req,
+        services.AnswerInput(
+            "partly_complied",
+            "s164-ground-b",
+            REASONS,
+            not_provided="Notes of the March consultation.",
+        ),
+        by=board_user,
+        on=date(2027, 1, 5),
+    )
+    with app.test_request_context():
+        body, _ = _text(letters.reasons_letter(req))
+    assert "comply with the request in part" in body
+    assert "Notes of the March consultation." in body
+    assert "SSWBA 2014, s.164(4)(b)" in body
+
+
+def test_a_request_complied_with_has_no_letter(app, make_request, board_user):
+    req = make_request()
+    services.respond_to_request(
+        req, services.AnswerInput("complied"), by=board_user, on=date(2027, 1, 5)
+    )
+    with app.test_request_context(), pytest.raises(Conflict):
+        letters.reasons_letter(req)
+
+
+def test_the_letter_is_written_on_the_deciding_bodys_letterhead(
+    app, login, declined, board_user, db_session
+):
+    db_session.commit()
+    client = login(board_user)
+    upload = {
+        "letterhead": (io.BytesIO(_docx("CARDIFF AND VALE UHB – HEADED PAPER")), "letterhead.docx")
+    }
+    response = client.post("/requests/letterhead", data=upload, content_type="multipart/form-data")
+    assert response.status_code == 303
+    try:
+        data = client.get(f"/requests/{declined.id}/letter.docx").data
+        _body, header = _text(data)
+        assert "CARDIFF AND VALE UHB – HEADED PAPER" in header
+        assert "OFFICIAL" in header
+        event = db_session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "organisation.letterhead_uploaded")
+        )
+        assert event is not None and event.actor_id == board_user.id
+    finally:
+        with app.app_context():
+            path = letterhead_path(org("lhb-cardiff-and-vale"))
+            if path:
+                path.unlink()
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, text in files.items():
+            package.writestr(name, text)
+    return buffer.getvalue()
+
+
+WORD_TYPES = '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+
+
+@pytest.mark.parametrize(
+    "filename, data, problem",
+    [
+        ("letterhead.doc", _docx(), "ends in .docx"),
+        ("letterhead.docx", b"", "empty"),
+        ("letterhead.docx", b"%PDF-1.7 not a word document", "not a Word document"),
+        ("letterhead.docx", _zip({"hello.txt": "hi"}), "not a Word document"),
+        (
+            "letterhead.docx",
+            _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}),
+            "not a Word document",
+        ),
+        (
+            "letterhead.docx",
+            _zip(
+                {
+                    "[Content_Types].xml": WORD_TYPES.replace(
+                        "document.main", "document.macroEnabled.main"
+                    ),
+                    "word/document.xml": "<w/>",
+                }
+            ),
+            "macros",
+        ),
+        (
+            "letterhead.docx",
+            _zip({"[Content_Types].xml": WORD_TYPES, "word/document.xml": "<broken"}),
+            "could not be read",
+        ),
+        ("letterhead.docx", b"x" * (3 * 1024 * 1024), "smaller than 2 MB"),
+    ],
+)
+def test_uploads_that_are_not_real_word_documents_are_refused(app, filename, data, problem):
+    with app.test_request_context():
+        assert problem in (docx_problem(filename, data) or "")
+
+
+def test_a_real_docx_is_accepted(app):
+    with app.test_request_context():
+        assert docx_problem("Letterhead.DOCX", _docx("Header")) is None
+
+
+def test_a_bad_upload_is_shown_on_the_form_and_nothing_is_saved(app, login, make_user, db_session):
+    lead = make_user("lhb-cardiff-and-vale", Role.IG_LEAD)
+    db_session.commit()
+    response = login(lead).post(
+        "/requests/letterhead",
+        data={"letterhead": (io.BytesIO(b"not a docx"), "letterhead.docx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "not a Word document" in response.get_data(as_text=True)
+    with app.app_context():
+        assert letterhead_path(org("lhb-cardiff-and-vale")) is None
