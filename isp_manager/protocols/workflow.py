@@ -242,6 +242,7 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
         protocol=protocol, number=max(v.number for v in protocol.versions) + 1,
         state=VersionState.DRAFT, based_on_id=source.id, created_by_id=by.id,
     )
+    db.session.add(new)
     review_code = template.section_with("review_date").code
     for section in source.sections:
         new.sections.append(ProtocolSection(
@@ -274,7 +275,6 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
             to_partner=partner_map.get(flow.to_partner_id), method=flow.method, security=flow.security,
             frequency=flow.frequency, purpose=flow.purpose,
         ))
-    db.session.add(new)
     return new
 
 
