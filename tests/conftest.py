@@ -114,7 +114,7 @@ def make_org():
         )
         organisation.areas = [org(a) for a in areas]
         db.session.add(organisation)
-        db.session.flush()
+        db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         return organisation
 
     return _make
@@ -143,7 +143,7 @@ def make_user():
             is_active_user=active,
         )
         db.session.add(user)
-        db.session.flush()
+        db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         return user
 
     return _make
@@ -170,7 +170,7 @@ def api_client(app):
     def _api(user):
         raw = f"test-token-{next(_counter)}-{user.id}"
         db.session.add(ApiToken(user=user, label="test", token_hash=hash_token(raw), prefix=raw[:8]))
-        db.session.flush()
+        db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         c = app.test_client()
         c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
         return c
