@@ -11,14 +11,27 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from ..i18n import current_locale
 from .models import ROLE_LABELS, Role
 
 
-def role_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    choices = [(role.value, str(ROLE_LABELS[role])) for role in Role]
-    return [("", blank), *choices] if blank is not None else choices
+def _choices(pairs, blank=None) -> list[SelectChoice]:
+    choices = [SelectChoice(value, label) for value, label in pairs]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def role_choices(blank=None) -> list[SelectChoice]:
+    return _choices(((role.value, ROLE_LABELS[role]) for role in Role), blank)
+
+
+def organisation_choices(organisations, blank) -> list[SelectChoice]:
+    """(code, name, name_cy) rows as options, by the name shown in the current language."""
+    welsh = current_locale() == "cy"
+    named = [(o.code, (o.name_cy if welsh and o.name_cy else o.name)) for o in organisations]
+    return _choices(sorted(named, key=lambda pair: pair[1].casefold()), blank)
 
 
 def apply_errors(
@@ -131,10 +144,9 @@ class CreateUserForm(FlaskForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [
-            ("", _l("Choose an organisation")),
-            *[(o.code, o.name) for o in organisations],
-        ]
+        self.organisation.choices = organisation_choices(
+            organisations, _l("Choose an organisation")
+        )
         self.role.choices = role_choices(blank=_l("Choose a role"))
 
 
@@ -167,13 +179,9 @@ class UserFilterForm(FlaskForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [
-            ("", _l("All organisations")),
-            *[(o.code, o.name) for o in organisations],
-        ]
+        self.organisation.choices = organisation_choices(organisations, _l("All organisations"))
         self.role.choices = role_choices(blank=_l("All roles"))
-        self.status.choices = [
-            ("", _l("Active and deactivated")),
-            ("active", _l("Active")),
-            ("deactivated", _l("Deactivated")),
-        ]
+        self.status.choices = _choices(
+            [("active", _l("Active")), ("deactivated", _l("Deactivated"))],
+            _l("Active and deactivated"),
+        )

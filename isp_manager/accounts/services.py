@@ -292,19 +292,19 @@ def _set_password(user: User, password: str, *, must_change: bool) -> None:
 
 
 def organisations_with_users():
-    """(code, name) of the organisations that have users, by name: the list filter's choices."""
+    """(code, name, name_cy) of the organisations that have users, by name: the list filter's choices."""
     with_users = sa.select(User.organisation_id).distinct()
     return db.session.execute(
-        sa.select(Organisation.code, Organisation.name)
+        sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.id.in_(with_users))
         .order_by(Organisation.name)
     ).all()
 
 
 def organisation_choices():
-    """(code, name) of every active organisation, by name: who a new user may belong to."""
+    """(code, name, name_cy) of every active organisation, by name: who a new user may belong to."""
     return db.session.execute(
-        sa.select(Organisation.code, Organisation.name)
+        sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.is_active)
         .order_by(Organisation.name)
     ).all()

@@ -1,6 +1,7 @@
 """The accounts pages: who may open each one, and what they show and do."""
 
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -358,15 +359,23 @@ def test_admin_creates_a_user_and_sees_the_one_time_password_once(login, admin):
     assert password not in html(client.get(f"/admin/users/{created.id}"))
 
 
-def test_create_user_form_lists_organisations_by_name(login, admin):
-    form = html(login(admin).get("/admin/users/new"))
-    select = form[
-        form.index('name="organisation"') : form.index(
-            "</select>", form.index('name="organisation"')
-        )
+@pytest.mark.parametrize(
+    ("lang", "first", "welsh"),
+    [
+        ("en", "Aneurin Bevan University Health Board", False),
+        ("cy", "British Transport Police Authority", True),
+    ],
+)
+def test_create_user_form_lists_organisations_by_name(login, admin, lang, first, welsh):
+    form = html(login(admin).get(f"/admin/users/new?lang={lang}"))
+    start = form.index('name="organisation"')
+    select = form[start : form.index("</select>", start)]
+    names = [
+        unescape(n) for n in re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select)
     ]
-    names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select)
-    assert len(names) > 50 and names == sorted(names)
+    assert len(names) > 50 and names == sorted(names, key=str.casefold)
+    assert names[0] == first
+    assert ("Bwrdd Iechyd Prifysgol Aneurin Bevan" in names) is welsh
 
 
 @pytest.mark.parametrize(
