@@ -1,0 +1,296 @@
+"""The agreement pages: who may open each (anonymous, every role, party and non-party), what
+they show, and how refusals come back (error summaries, 409 on stale forms)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from protocol_helpers import LEAD, section_rv
+
+from isp_manager.accounts.models import Role
+from isp_manager.extensions import db
+from isp_manager.protocols import services, workflow
+from isp_manager.protocols.models import VersionState
+
+ACTORS = ["anonymous", "author", "lead_colleague", "partner_ig", "partner_practitioner",
+          "partner_board_officer", "outsider_ig", "outsider_practitioner", "auditor", "admin"]
+
+
+@pytest.fixture
+def as_actor(app, login, make_user):
+    def _client(actor, author):
+        if actor == "anonymous":
+            return app.test_client()
+        if actor == "author":
+            return login(author)
+        org, role = {
+            "lead_colleague": (LEAD, Role.IG_LEAD),
+            "partner_ig": ("la-cardiff", Role.IG_LEAD),
+            "partner_practitioner": ("la-cardiff", Role.PRACTITIONER),
+            "partner_board_officer": ("police-south-wales", Role.BOARD_OFFICER),
+            "outsider_ig": ("la-swansea", Role.IG_LEAD),
+            "outsider_practitioner": ("la-swansea", Role.PRACTITIONER),
+            "auditor": ("la-swansea", Role.AUDITOR),
+            "admin": ("la-swansea", Role.ADMIN),
+        }[actor]
+        user = make_user(org, role)
+        db.session.commit()  # a refused request rolls back; the user must outlive it
+        return login(user)
+
+    return _client
+
+
+READERS = {"author", "lead_colleague", "partner_ig", "partner_practitioner", "partner_board_officer",
+           "auditor", "admin"}
+IG_LEADS = {"author", "lead_colleague", "partner_ig", "outsider_ig"}
+AUTHORS = {"author", "lead_colleague"}
+
+
+def _expect(actor, allowed, *, visible=READERS):
+    if actor == "anonymous":
+        return 302
+    if actor not in visible:
+        return 404
+    return 200 if actor in allowed else 403
+
+
+# (page, state the version is in, who gets 200, words the page shows)
+PAGES = [
+    ("version", "draft", READERS, "Quality assurance checklist"),
+    ("section:introduction", "draft", READERS, "1. Introduction to this Information Sharing Protocol"),
+    ("section:partners", "active", READERS, "South Wales Police"),
+    ("versions", "active", READERS, "Versions of"),
+    ("compare", "active", READERS, "Compare V1 with V1"),
+    ("edit_partner", "draft", AUTHORS, "Owner or point of contact: name"),
+    ("data_item_new", "draft", AUTHORS, "Add a data item"),
+    ("flow_new", "draft", AUTHORS, "Add a row"),
+    ("withdraw", "draft", AUTHORS, "Why is the agreement being withdrawn?"),
+    ("new_version", "active", AUTHORS, "Start a new version"),
+    ("qa", "submitted", {"lead_colleague", "partner_ig"}, "Quality assurance review"),
+    ("sign", "qa_approved", {"author", "lead_colleague", "partner_ig"}, "Sign on behalf of"),
+]
+
+
+def _url(page, version):
+    base = f"/agreements/{version.protocol_id}"
+    v = f"{base}/versions/{version.number}"
+    if page.startswith("section:"):
+        return f"{v}/sections/{page.split(':')[1]}"
+    return {
+        "version": v, "versions": f"{base}/versions", "compare": f"{base}/compare",
+        "edit_partner": f"{v}/partners/{version.partners[1].id}", "data_item_new": f"{v}/data-items/new",
+        "flow_new": f"{v}/flows/new", "withdraw": f"{base}/withdraw", "new_version": f"{base}/new-version",
+        "qa": f"{v}/qa", "sign": f"{v}/sign",
+    }[page]
+
+
+@pytest.mark.parametrize(("page", "state", "allowed", "words"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_page_access_table(version_in, as_actor, page, state, allowed, words, actor):
+    version, author = version_in(state)
+    db.session.commit()
+    response = as_actor(actor, author).get(_url(page, version))
+    expected = _expect(actor, allowed)
+    assert response.status_code == expected, (page, actor, response.status_code)
+    if expected == 200:
+        assert words in response.text
+    if expected == 302:
+        assert "/sign-in" in response.headers["Location"]
+    if expected == 404:
+        assert version.protocol.title not in response.text
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_list_and_start_pages(version_in, as_actor, actor):
+    version, author = version_in("draft")
+    db.session.commit()
+    client = as_actor(actor, author)
+    listing = client.get("/agreements")
+    if actor == "anonymous":
+        assert listing.status_code == 302
+        return
+    assert listing.status_code == 200
+    assert (version.protocol.title in listing.text) == (actor in READERS)
+    start = client.get("/agreements/new")
+    assert start.status_code == (200 if actor in IG_LEADS else 403)
+    assert ("Start an agreement" in listing.text) == (actor in IG_LEADS)
+
+
+def test_a_wrong_section_code_or_row_is_404(version_in, login):
+    version, author = version_in("draft")
+    client = login(author)
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    assert client.get(f"{v}/sections/nonsense").status_code == 404
+    assert client.get(f"{v}/data-items/99999").status_code == 404
+    assert client.get(f"{v}/partners/99999").status_code == 404
+    assert client.get(f"/agreements/{version.protocol_id}/versions/9").status_code == 404
+
+
+def test_frozen_version_pages_are_read_only_and_posts_are_409(version_in, login):
+    version, author = version_in("active")
+    db.session.commit()
+    client = login(author)
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    page = client.get(f"{v}/sections/rights")
+    assert "shown read-only" in page.text and "<textarea" not in page.text
+    assert "Each answers." in page.text
+    response = client.post(f"{v}/sections/rights", data={"complaints": "x", "row_version": "1"})
+    assert response.status_code == 409 and "Start a new version" in response.text
+    assert client.get(f"{v}/data-items/new").status_code == 409
+
+
+def test_start_page_creates_and_redirects_or_shows_errors(login, ig):
+    client = login(ig(LEAD))
+    bad = client.post("/agreements/new", data={"title": ""})
+    assert bad.status_code == 422
+    assert "Choose the kind of agreement" in bad.text and "Enter a title for the agreement" in bad.text
+    good = client.post("/agreements/new", data={"kind": "dda", "title": "A&E attendances"})
+    assert good.status_code == 302
+    page = client.get(good.headers["Location"])
+    assert "A&amp;E attendances" in page.text and "Data Disclosure Agreement" in page.text
+    assert "Appendix A: Parties" in page.text
+
+
+def test_section_page_saves_marks_complete_and_refuses_stale_forms(version_in, login):
+    version, author = version_in("draft")
+    db.session.commit()
+    client = login(author)
+    url = f"/agreements/{version.protocol_id}/versions/1/sections/rights"
+    form = client.get(url).text
+    row_version = re.search(r'name="row_version" type="hidden" value="(\d+)"', form) or re.search(
+        r'name="row_version"[^>]*value="(\d+)"', form)
+    seen = int(row_version.group(1))
+    saved = client.post(url, data={"access_requests": "Each partner answers.", "other_rights": "Tell others.",
+                                   "complaints": "", "is_complete": "yes", "row_version": str(seen)})
+    assert saved.status_code == 302
+    stale = client.post(url, data={"access_requests": "Overwrite", "other_rights": "x", "row_version": str(seen)})
+    assert stale.status_code == 409
+    assert "Someone else saved changes to this section" in stale.text
+    db.session.expire_all()
+    assert version.section("rights").content["access_requests"] == "Each partner answers."
+    missing = client.post(url, data={"access_requests": "", "other_rights": "x", "is_complete": "yes",
+                                     "row_version": str(section_rv(version, "rights"))})
+    assert missing.status_code == 422
+    assert "There is a problem" in missing.text and "Subject access requests is needed" in missing.text
+
+
+def test_submit_with_failures_lists_them_linked_to_sections(draft_isp, login):
+    version, author = draft_isp()
+    db.session.commit()
+    client = login(author)
+    response = client.post(f"/agreements/{version.protocol_id}/versions/1/submit", data={"etag": version.etag})
+    assert response.status_code == 422
+    assert "This agreement cannot be submitted yet" in response.text
+    assert f'href="/agreements/{version.protocol_id}/versions/1/sections/introduction"' in response.text
+    db.session.expire_all()
+    assert version.state == VersionState.DRAFT
+
+
+def test_qa_page_return_needs_comments_then_returns(version_in, login, ig):
+    version, _author = version_in("submitted")
+    reviewer = ig("la-cardiff")
+    db.session.commit()
+    client = login(reviewer)
+    url = f"/agreements/{version.protocol_id}/versions/1/qa"
+    refused = client.post(url, data={"decision": "return", "comments": "", "etag": version.etag})
+    assert refused.status_code == 422 and "Enter your comments" in refused.text
+    done = client.post(url, data={"decision": "return", "comments": "Say more about training",
+                                  "section-obligations": "Name the training", "etag": version.etag})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert version.state == VersionState.RETURNED
+    section = login(_author).get(f"/agreements/{version.protocol_id}/versions/1/sections/obligations")
+    assert "Name the training" in section.text
+
+
+def test_sign_page_needs_the_confirmation(version_in, login, ig):
+    version, author = version_in("qa_approved")
+    db.session.commit()
+    client = login(author)
+    url = f"/agreements/{version.protocol_id}/versions/1/sign"
+    refused = client.post(url, data={"name": "Ceri", "role": "Head of IG"})
+    assert refused.status_code == 422 and "Confirm that you are authorised" in refused.text
+    assert client.post(url, data={"name": "Ceri", "role": "Head of IG", "confirm": "y"}).status_code == 302
+    again = client.get(url)
+    assert again.status_code == 302  # already signed: back to the agreement with a message
+
+
+def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
+    version, author = version_in("active")
+    new = workflow.start_new_version(version.protocol, by=author)
+    services.save_section(new, "rights", {"access_requests": "Each partner answers within ten days."}, by=author,
+                          expected_row_version=None)
+    services.add_partner(new, "nhs-wast", by=author, expected_row_version=None)
+    db.session.commit()
+    page = login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=2")
+    assert page.status_code == 200
+    assert "Removed:</strong> Each answers." in page.text
+    assert "Added:</strong> Each partner answers within ten days." in page.text
+    assert re.search(r"Added:</strong> Welsh Ambulance", page.text)
+    assert "<ins" in page.text and "<del" in page.text
+    assert "No change" in page.text and "Changed" in page.text
+    assert login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=5").status_code == 404
+
+
+def test_withdraw_page(version_in, login):
+    version, author = version_in("active")
+    db.session.commit()
+    client = login(author)
+    url = f"/agreements/{version.protocol_id}/withdraw"
+    assert client.post(url, data={"reason": ""}).status_code == 422
+    assert client.post(url, data={"reason": "Merged into the regional ISP"}).status_code == 302
+    page = client.get(f"/agreements/{version.protocol_id}/versions/1")
+    assert "Merged into the regional ISP" in page.text and "Withdrawn" in page.text
+
+
+def test_partner_sub_forms(draft_isp, login):
+    version, author = draft_isp(partners=["la-cardiff"])
+    db.session.commit()
+    client = login(author)
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    rv = section_rv(version, "partners")
+    added = client.post(f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv})
+    assert added.status_code == 302 and "/partners/" in added.headers["Location"]
+    duplicate = client.post(f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv + 1})
+    assert duplicate.status_code == 422
+    partner = version.partners[-1]
+    bad_email = client.post(f"{v}/partners/{partner.id}", data={"contact_email": "nope", "row_version": rv + 1})
+    assert bad_email.status_code == 422 and "correct format" in bad_email.text
+    removed = client.post(f"{v}/partners/{partner.id}/remove", data={"row_version": rv + 1})
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert [p.organisation.code for p in version.partners] == [LEAD, "la-cardiff"]
+
+
+def test_data_item_and_flow_sub_forms(draft_isp, login):
+    version, author = draft_isp()
+    db.session.commit()
+    client = login(author)
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    lead, council = version.partners[0], version.partners[1]
+    rv = section_rv(version, "personal_information")
+    bad = client.post(f"{v}/data-items/new", data={"category": "", "row_version": rv})
+    assert bad.status_code == 422 and "Enter the category of information" in bad.text
+    ok = client.post(f"{v}/data-items/new", data={
+        "category": "School attendance", "source_partner_id": str(council.id),
+        "recipient_partner_ids": [str(lead.id)], "article6": ["art6-1-e"], "row_version": rv})
+    assert ok.status_code == 302
+    flow = client.post(f"{v}/flows/new", data={
+        "what": "Attendance figures", "from_partner_id": str(council.id), "to_partner_id": str(lead.id),
+        "method": "Secure e-mail", "purpose": "Spot children missing education",
+        "row_version": section_rv(version, "information_flows")})
+    assert flow.status_code == 302
+    section = client.get(f"{v}/sections/information_flows").text
+    assert "Attendance figures" in section and "Spot children missing education" in section
+
+
+def test_review_date_in_the_past_on_the_page(draft_isp, login):
+    version, author = draft_isp()
+    db.session.commit()
+    past = date.today() - timedelta(days=3)
+    response = login(author).post(f"/agreements/{version.protocol_id}/versions/1/sections/review", data={
+        "review_date": [str(past.day), str(past.month), str(past.year)],
+        "review_arrangements": "x", "row_version": section_rv(version, "review")})
+    assert response.status_code == 422 and "The review date must be today or in the future" in response.text
