@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from isp_manager.accounts.demo import DEMO_ACCOUNTS, DEMO_DOMAIN
 from isp_manager.accounts.models import Role, User
@@ -18,8 +19,29 @@ from isp_manager.parties.search import search_text_for
 PASSWORD = "demo password for the tests"  # noqa: S105 (a test fixture)
 
 
-@pytest.fixture
-def demo(app):
+@pytest.fixture(scope="module")
+def db_session(app):
+    """Loading the demo data takes a few seconds, so this module loads it once and every test
+    reads it: one transaction for the whole module, rolled back at its end (this replaces
+    the per-test transaction of conftest.py)."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def demo(app, db_session):
     result = app.test_cli_runner().invoke(
         args=["demo-data", "--scale", "small", "--password-stdin"], input=PASSWORD + "\n"
     )
@@ -50,11 +72,13 @@ def test_prints_every_demo_account_and_the_password(demo):
 
 
 def test_demo_accounts_sign_in_with_the_printed_password(demo):
-    hasher = PasswordHasher()
+    hashes = set()
     for role, local, code, *_ in DEMO_ACCOUNTS:
         user = db.session.scalar(sa.select(User).where(User.email == f"{local}@{DEMO_DOMAIN}"))
         assert user.role == role and user.organisation.code == code and user.is_active
-        assert hasher.verify(user.password_hash, PASSWORD)
+        hashes.add(user.password_hash)
+    assert len(hashes) == 1  # hashed once, shared (argon2 is slow on purpose)
+    assert PasswordHasher().verify(hashes.pop(), PASSWORD)
 
 
 def test_users_of_every_role_in_existing_organisations(demo):
@@ -151,10 +175,93 @@ def test_running_again_writes_nothing(app, demo):
     assert (count(Organisation), count(User)) == before
 
 
-def test_short_password_on_stdin_is_refused(app):
+def test_short_password_on_stdin_is_refused(app, demo):
+    before = count(User)
     result = app.test_cli_runner().invoke(
         args=["demo-data", "--scale", "small", "--password-stdin"], input="short\n"
     )
     assert result.exit_code == 2
     assert "at least 12 characters" in result.output
-    assert count(Organisation, Organisation.code.startswith("demo-")) == 0
+    assert count(User) == before
+
+
+# ---------------------------------------------------------------- protocols
+
+
+def test_protocols_with_versions_partners_and_signatures(demo):
+    from isp_manager.protocols.demo import (
+        EXPORT_BENCH_DATA_ITEMS,
+        EXPORT_BENCH_PARTNERS,
+        EXPORT_BENCH_TITLE,
+    )
+    from isp_manager.protocols.models import Protocol, ProtocolVersion, VersionState
+
+    assert count(Protocol) == SCALES["small"].protocols + 1
+    bench = db.session.scalar(sa.select(Protocol).where(Protocol.title == EXPORT_BENCH_TITLE))
+    version = bench.active_version
+    assert len(version.partners) == EXPORT_BENCH_PARTNERS
+    assert len(version.data_items) == EXPORT_BENCH_DATA_ITEMS
+    assert len(version.signatures) == EXPORT_BENCH_PARTNERS
+    states = set(db.session.scalars(sa.select(ProtocolVersion.state).distinct()))
+    assert {VersionState.ACTIVE, VersionState.DRAFT, VersionState.SUPERSEDED} <= states
+
+
+def test_signed_versions_pass_quality_assurance(demo):
+    """What the demo data calls approved would pass the service's own QA checklist."""
+    from isp_manager.protocols.models import ProtocolVersion, VersionState
+    from isp_manager.protocols.qa import failures, qa_checklist
+    from isp_manager.protocols.templates_data import template_for
+
+    versions = db.session.scalars(
+        sa.select(ProtocolVersion).where(ProtocolVersion.state == VersionState.ACTIVE)
+    ).all()
+    assert versions
+    for version in versions:
+        template = template_for(version.protocol)
+        problems = failures(qa_checklist(version, template, today=version.approved_at.date()))
+        assert problems == [], (version.protocol.reference, [p.message for p in problems])
+        signed = {s.partner_id for s in version.signatures}
+        assert signed == {p.id for p in version.partners}
+
+
+# ---------------------------------------------------------------- s.164 requests
+
+
+def test_requests_follow_the_law_and_the_lifecycle(demo):
+    from isp_manager.calendar import due_date
+    from isp_manager.cooperation.models import CooperationRequest
+    from isp_manager.lifecycle.models import RequestState
+    from isp_manager.lifecycle.reasons import reasons_problem
+    from isp_manager.parties.services import eligibility_for_s164
+
+    requests = db.session.scalars(
+        sa.select(CooperationRequest).options(sa.orm.selectinload(CooperationRequest.events))
+    ).all()
+    assert len(requests) == SCALES["small"].cooperation_requests
+    states = {r.state for r in requests}
+    assert {RequestState.SENT, RequestState.ANSWERED, RequestState.CLOSED} <= states
+    for r in requests[::10]:
+        eligibility = eligibility_for_s164(r.requesting_org, r.requested_org)
+        assert eligibility.code == r.s164_basis, r.reference
+    for r in requests:
+        assert r.events[0].event_type.value == "drafted"
+        if r.written_reasons:
+            assert reasons_problem(r.written_reasons) is None, r.written_reasons
+        plain = not r.is_urgent and r.stopped_working_days == 0
+        if r.sent_on and plain and len([e for e in r.events if e.new_due_date]) == 1:
+            assert r.due_date == due_date(r.sent_on, 10).date, r.reference
+
+
+def test_new_requests_are_numbered_after_the_demo_ones(demo):
+    from isp_manager.cooperation.models import CooperationRequest
+    from isp_manager.lifecycle.services import allocate_reference
+
+    year = db.session.scalar(sa.select(sa.func.max(CooperationRequest.sent_on))).year
+    reference = allocate_reference("S164", year)
+    taken = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(CooperationRequest)
+        .where(CooperationRequest.reference == reference)
+    )
+    assert taken == 0
+    assert int(reference.rsplit("-", 1)[1]) > 1

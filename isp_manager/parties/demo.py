@@ -352,6 +352,7 @@ def _load_existing(ctx: DemoContext) -> dict[str, dict]:
         orgs.c.kind,
         orgs.c.covers_all_wales,
         orgs.c.is_active,
+        orgs.c.relevant_partner_category,
     )
     councils = {}
     for row in ctx.conn.execute(sa.select(*columns).order_by(orgs.c.id)).mappings():
@@ -382,7 +383,7 @@ def generate(ctx: DemoContext) -> None:
     builder.fixed_bodies()
     builder.local_bodies(ctx.scale.organisations - len(ctx.organisations) - len(builder.rows))
     table = Organisation.__table__
-    ids = insert_rows(ctx.conn, table, builder.rows, returning=table.c.id)
+    ids = insert_rows(ctx.conn, table, builder.rows, with_ids=True)
     council_id = {code: info["id"] for code, info in councils.items()}
     insert_rows(
         ctx.conn,
