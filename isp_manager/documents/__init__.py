@@ -5,6 +5,7 @@ from .word import (  # noqa: F401
     add_heading,
     add_key_value_table,
     add_letter,
+    add_long_table,
     add_page_break,
     add_table,
     add_text,
