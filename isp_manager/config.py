@@ -85,6 +85,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Login throttling: this many failures for one e-mail or one address within the window.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        # Many staff of one body may share an address, so an address gets a larger allowance.
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
         # Mail: SMTP when MAIL_SERVER is set, else .eml files in instance/outbox/.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 25),

@@ -75,7 +75,7 @@ def test_throttled_per_email_with_the_same_message_whether_or_not_it_exists(app,
 
 def test_throttled_per_address(app, make_user):
     user = make_user()
-    for n in range(app.config["LOGIN_MAX_FAILURES"]):
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         attempt(f"guess{n}@example.test", "wrong password!!")
     assert attempt(user.email, TEST_PASSWORD)[0] == "SignInThrottled"
     assert attempt(user.email, TEST_PASSWORD, "192.0.2.99") == ("ok", None)
