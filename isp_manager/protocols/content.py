@@ -221,11 +221,14 @@ class SectionComparison:
 def compare_versions(
     old: ProtocolVersion, new: ProtocolVersion, locale: str = "en"
 ) -> list[SectionComparison]:
-    """Section by section and field by field: lines kept, added in `new` and removed from `old`."""
+    """Section by section and field by field: lines kept, added in `new` and removed from `old`.
+    Signatures are not content (each version is signed afresh), so they are left out."""
     template = template_for(new.protocol)
     old_sections = {s.code: s for s in sections_as_data(old, template_for(old.protocol), locale)}
     result = []
     for section in sections_as_data(new, template, locale):
+        if template.section(section.code).is_signatures:
+            continue
         before = {f.code: f for f in old_sections[section.code].fields} if section.code in old_sections else {}
         fields = []
         for f in section.fields:

@@ -326,7 +326,7 @@ class ProtocolVersion(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         """Draft / Final, as a published WASPI ISP shows it on its cover."""
-        return str(_l("Final")) if self.state.is_frozen else str(_l("Draft"))
+        return str(_l("Final")) if self.approved_at is not None else str(_l("Draft"))
 
     @property
     def etag(self) -> str:

@@ -179,3 +179,143 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_role("link", name="Agreements").first.click()
     expect(page.locator("table")).to_contain_text("Active")
     check_a11y(page, "protocols-index")
+
+
+# ---------------------------------------------------------------- a DDA, a new version, compare, withdraw
+
+
+def _api_token(live_instance, email: str) -> str:
+    from conftest import flask_cli  # the browser harness's helper
+
+    return flask_cli(live_instance, "users", "token", email).strip().splitlines()[-1]
+
+
+def _api(base: str, token: str, method: str, path: str, body=None, etag: str | None = None):
+    import json
+    import urllib.request
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if etag:
+        headers["If-Match"] = etag
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + "/api/v1/protocols" + path, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read() or b"null"), response.headers.get("ETag")
+
+
+def _draft_dda_by_api(base: str, token: str) -> int:
+    """A DDA from Cardiff and Vale UHB to two councils, drafted through the API (as another
+    system would); the browser then takes it through QA, signatures and a new version."""
+    created, _ = _api(base, token, "POST", "", {
+        "kind": "dda", "title": "Disclosure of A&E attendances of children to councils",
+        "lead_organisation": "lhb-cardiff-and-vale", "partners": ["la-cardiff", "la-vale-of-glamorgan"]})
+    pid = created["id"]
+    v = f"/{pid}/versions/1"
+    version, _ = _api(base, token, "GET", v)
+    for partner in version["partners"]:
+        _, etag = _api(base, token, "GET", f"{v}/sections/partners")
+        _api(base, token, "PATCH", f"{v}/partners/{partner['id']}", {
+            "contact_name": "Contact", "contact_email": "ig@example.org",
+            "signatory_name": "Signatory", "signatory_role": "Director"}, etag)
+    _api(base, token, "POST", f"{v}/data-items", {
+        "category": "A&E attendances of children", "is_special_category": True,
+        "source_partner": "lhb-cardiff-and-vale", "recipients": ["la-cardiff", "la-vale-of-glamorgan"],
+        "article6": ["art6-1-e"], "article9": ["art9-2-h"], "schedule1": ["sch1-p1-para2"]})
+    _api(base, token, "POST", f"{v}/flows", {
+        "what": "Weekly list of attendances", "from_partner": "lhb-cardiff-and-vale", "to_partner": "la-cardiff",
+        "method": "Secure file transfer", "frequency": "Weekly", "purpose": "Early help"})
+    review = (date.today() + timedelta(days=250)).isoformat()
+    contents = {
+        "about": {"agreement_statement": "Under WASPI."},
+        "purpose": {"purpose": "Early help for children who attend A&E often.", "purposes": ["Early help"]},
+        "parties": {"controller_relationship": "Separate controllers."},
+        "lawful_basis": {"legal_powers": ["power-s28-ca2004"]},
+        "data": {"data_subjects": ["Children attending A&E"]},
+        "security": {"security_measures": "Encrypted.", "retention": "One year."},
+        "rights": {"access_requests": "Each party answers."},
+        "breaches": {"breaches": "Within a day.", "complaints": "Each party's procedure."},
+        "escalation": {"escalation": "IG leads decide."},
+        "review": {"review_date": review, "review_arrangements": "The discloser arranges it."},
+        "partners": {}, "information_flows": {},
+    }
+    for code, content in contents.items():
+        _, etag = _api(base, token, "GET", f"{v}/sections/{code}")
+        _api(base, token, "PATCH", f"{v}/sections/{code}", {"content": content, "is_complete": True}, etag)
+    return pid
+
+
+def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_user, check_a11y, live_server, live_instance):
+    lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Dafydd Lead")
+    council = make_live_user("la-cardiff", "ig_lead", name="Cardiff IG Lead")
+    vale = make_live_user("la-vale-of-glamorgan", "ig_lead", name="Vale IG Lead")
+    pid = _draft_dda_by_api(live_server, _api_token(live_instance, lead))
+
+    sign_in(page, lead)
+    page.goto(f"/agreements/{pid}/versions/1")
+    expect(page.get_by_text("Data Disclosure Agreement", exact=False).first).to_be_visible()
+    check_a11y(page, "protocols-dda-task-list")
+    page.locator(".govuk-task-list").get_by_role("link", name="Appendix A: Parties").click()
+    expect(page.locator("body")).to_contain_text("Discloser")
+    check_a11y(page, "protocols-dda-parties")
+    page.goto(f"/agreements/{pid}/versions/1")
+    page.locator(".govuk-task-list").get_by_role("link", name="5. Data to be disclosed").click()
+    page.get_by_role("link", name=re.compile("Change A&E attendances")).click()
+    expect(page.get_by_label("Which partner provides it?").locator("option")).to_have_count(2)  # the discloser only
+    page.goto(f"/agreements/{pid}/versions/1")
+    page.get_by_role("button", name="Submit for quality assurance").click()
+    expect(page.get_by_text("has been submitted for quality assurance")).to_be_visible()
+    _sign_out(page)
+
+    sign_in(page, council)
+    page.goto(f"/agreements/{pid}/versions/1")
+    page.get_by_role("button", name="Review for quality assurance").click()
+    page.get_by_label("Return it to the authors with comments").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your comments")
+    check_a11y(page, "protocols-qa-errors")
+    page.get_by_label("Approve: it meets the QA checklist").check()
+    page.get_by_role("button", name="Record decision").click()
+    for email in (council, vale, lead):
+        if email != council:
+            _sign_out(page)
+            sign_in(page, email)
+            page.goto(f"/agreements/{pid}/versions/1")
+        page.get_by_role("button", name="Sign for your organisation").click()
+        page.get_by_label(re.compile("I confirm that I am authorised")).check()
+        page.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_text("is active")).to_be_visible()
+
+    # a year later: a new version changing two sections, compared with the active one
+    page.get_by_role("button", name="Start a new version").click()
+    check_a11y(page, "protocols-new-version")
+    page.get_by_label("What will change in the new version? (optional)").fill("Monthly instead of weekly")
+    page.get_by_role("button", name="Start a new version").click()
+    expect(page.get_by_text("V2 started as a draft")).to_be_visible()
+    page.locator(".govuk-task-list").get_by_role("link", name="6. Information security").click()
+    page.get_by_label("Retention and disposal").fill("Six months, then secure deletion.")
+    page.get_by_label("Yes, I’ve completed this section").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.locator(".govuk-task-list").get_by_role("link", name="2. Purpose of the disclosure").click()
+    page.get_by_label("The purpose of the disclosure").fill("Early help for children who attend A&E three times in a year.")
+    page.get_by_label("Yes, I’ve completed this section").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name="All versions").click()
+    expect(page.locator("table")).to_contain_text("Monthly instead of weekly")
+    check_a11y(page, "protocols-versions")
+    page.get_by_role("link", name=re.compile("Compare with V1")).click()
+    expect(page.get_by_role("status")).to_contain_text("3 sections changed")  # purpose, security, review date
+    expect(page.locator("ins").filter(has_text="Six months, then secure deletion.")).to_contain_text("Added:")
+    expect(page.locator("del").filter(has_text="One year.")).to_contain_text("Removed:")
+    check_a11y(page, "protocols-compare")
+    page.goto(f"/agreements/{pid}/versions/1")
+    expect(page.locator(".govuk-tag").filter(has_text="Active")).to_be_visible()  # V1 unchanged and in force
+
+    page.get_by_role("link", name="Withdraw this agreement").click()
+    page.get_by_role("button", name="Withdraw the agreement").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
+    check_a11y(page, "protocols-withdraw-errors")
+    page.get_by_label("Why is the agreement being withdrawn?").fill("The councils now receive this through the regional hub.")
+    page.get_by_role("button", name="Withdraw the agreement").click()
+    expect(page.get_by_text("has been withdrawn")).to_be_visible()
+    expect(page.locator(".govuk-warning-text")).to_contain_text("regional hub")
+    check_a11y(page, "protocols-withdrawn")
