@@ -196,7 +196,7 @@ def test_protocols_with_versions_partners_and_signatures(demo):
     )
     from isp_manager.protocols.models import Protocol, ProtocolVersion, VersionState
 
-    assert count(Protocol) == SCALES["small"].protocols + 1
+    assert count(Protocol) == SCALES["small"].protocols + 2  # and the two for the benchmarks
     bench = db.session.scalar(sa.select(Protocol).where(Protocol.title == EXPORT_BENCH_TITLE))
     version = bench.active_version
     assert len(version.partners) == EXPORT_BENCH_PARTNERS

@@ -3,8 +3,9 @@
 Each protocol is led by a body with an information governance lead and shared with bodies
 around its area; it has one to three versions (earlier ones superseded), sections filled
 from its template, partners, data items with lawful bases, Appendix B flows, QA reviews and
-signatures as far as its state has gone. One more protocol, EXPORT_BENCH_TITLE, has 20
-partners and 200 data items: the Word export benchmark uses it.
+signatures as far as its state has gone. Two more are for the benchmarks: EXPORT_BENCH_TITLE
+has 20 partners and 200 data items (the Word export and the editor pages at their biggest),
+SMALL_BENCH_TITLE three partners and four items.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ from .templates_data import DEFAULT_DIRECTORY, load_templates
 EXPORT_BENCH_TITLE = "Cardiff and Vale Regional Safeguarding Information Sharing Protocol"
 EXPORT_BENCH_PARTNERS = 20
 EXPORT_BENCH_DATA_ITEMS = 200
+# A small agreement for the benchmark to compare with: the editor pages should run the
+# same number of queries for both.
+SMALL_BENCH_TITLE = "Cardiff Multi-Agency Safeguarding Hub Information Sharing Protocol"
+SMALL_BENCH_DATA_ITEMS = 4
 CHUNK = 400  # protocols written per round of inserts
 
 # fmt: off
@@ -460,7 +465,7 @@ def _bases(special: bool) -> list[tuple[BasisCatalogue, str]]:
 
 
 def generate(ctx: DemoContext) -> None:
-    """Write the demo protocols (the export benchmark's one first)."""
+    """Write the demo protocols (the two the benchmarks use first)."""
     generator = _Generator(ctx)
     by_code = {o["code"]: o for o in ctx.organisations.values()}
     lead = by_code["la-cardiff"]
@@ -471,6 +476,11 @@ def generate(ctx: DemoContext) -> None:
         partners=others[: EXPORT_BENCH_PARTNERS - 1], states=[VersionState.ACTIVE],
         items=EXPORT_BENCH_DATA_ITEMS,
     )  # fmt: skip
-    plans = [bench] + [generator.plan() for _ in range(ctx.scale.protocols)]
+    small = generator.plan(
+        title=SMALL_BENCH_TITLE, kind=ProtocolKind.ISP, lead=lead,
+        partners=[by_code["police-south-wales"], by_code["lhb-cardiff-and-vale"]],
+        states=[VersionState.ACTIVE], items=SMALL_BENCH_DATA_ITEMS,
+    )  # fmt: skip
+    plans = [bench, small] + [generator.plan() for _ in range(ctx.scale.protocols)]
     for start in range(0, len(plans), CHUNK):
         generator.write(plans[start : start + CHUNK])
