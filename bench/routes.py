@@ -15,7 +15,10 @@ import sqlalchemy as sa
 
 ADMIN = "admin"
 IG_LEAD = "ig-lead.cardiff"
+POLICE = "ig-lead.police"
 REGISTER_P95_MS = 50.0
+COOPERATION_P95_MS = 50.0
+FIGURES_P95_MS = 200.0
 
 
 @dataclass(frozen=True)
@@ -85,4 +88,105 @@ ROUTES: list[Route] = [
     ),
     Route("Audit log", "audit.index"),
     Route("API: audit events", path="/api/v1/audit-events?page_size=25"),
+    # Agreements: the list, and the editor pages of the biggest agreement and of a small one
+    # (the same queries for both shows the pages do not grow with partners and data items).
+    Route("Agreements list", "protocols.index", user=IG_LEAD),
+    *(
+        Route(f"Agreement {what}: {size}", endpoint, args=args, find=find, user=IG_LEAD)
+        for size, find in (
+            ("20 partners, 200 items", lambda c: _agreement(c, largest=True)),
+            ("small", lambda c: _agreement(c, largest=False)),
+        )
+        for what, endpoint, args in (
+            ("task list", "protocols.version", {}),
+            ("section: partners", "protocols.section", {"code": "partners"}),
+            ("section: data items", "protocols.section", {"code": "personal_information"}),
+        )
+    ),
+    # s.164 requests at 200,000: the busiest body's inbox, the busiest council's outbox.
+    Route(
+        "Co-operation inbox (South Wales Police)",
+        "cooperation.inbox",
+        user=POLICE,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation inbox, overdue",
+        "cooperation.inbox",
+        params={"deadline": "overdue"},
+        user=POLICE,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation inbox, all states, page 5",
+        "cooperation.inbox",
+        params={"state": "all", "page": 5},
+        user=POLICE,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation outbox (Cardiff)",
+        "cooperation.outbox",
+        user=IG_LEAD,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation outbox, by reference",
+        "cooperation.outbox",
+        find=lambda c: _request(c, "reference"),
+        user=IG_LEAD,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation request page",
+        "cooperation.show",
+        find=lambda c: _request(c, "request_id"),
+        user=IG_LEAD,
+        target_p95_ms=COOPERATION_P95_MS,
+    ),
+    Route(
+        "Co-operation figures (Cardiff, this year)",
+        "cooperation.figures",
+        user=IG_LEAD,
+        target_p95_ms=FIGURES_P95_MS,
+    ),
+    Route(
+        "API: co-operation requests", path="/api/v1/cooperation-requests/?page_size=25", user=POLICE
+    ),
 ]
+
+
+def _agreement(conn: sa.Connection, *, largest: bool) -> dict | None:
+    """The demo agreement with 20 partners and 200 items, or the small one (protocols/demo.py)."""
+    from isp_manager.protocols.demo import EXPORT_BENCH_TITLE, SMALL_BENCH_TITLE
+    from isp_manager.protocols.models import Protocol, ProtocolVersion
+
+    row = conn.execute(
+        sa.select(Protocol.id, ProtocolVersion.number)
+        .join(ProtocolVersion, ProtocolVersion.protocol_id == Protocol.id)
+        .where(Protocol.title == (EXPORT_BENCH_TITLE if largest else SMALL_BENCH_TITLE))
+        .where(ProtocolVersion.state == "active")
+        .order_by(Protocol.id)
+        .limit(1)
+    ).first()
+    return {"protocol_id": row.id, "number": row.number} if row else None
+
+
+def _request(conn: sa.Connection, what: str) -> dict | None:
+    """A closed request from Cardiff to South Wales Police: its id, or its reference to search."""
+    row = conn.execute(
+        sa.text(
+            "SELECT r.id, r.reference FROM cooperation_requests r "
+            "JOIN organisations a ON a.id = r.requesting_org_id AND a.code = 'la-cardiff' "
+            "JOIN organisations b ON b.id = r.requested_org_id AND b.code = 'police-south-wales' "
+            "WHERE r.state = 'closed' ORDER BY r.id DESC LIMIT 1"
+        )
+    ).first()
+    if row is None:
+        return None
+    return (
+        {"request_id": row.id}
+        if what == "request_id"
+        else {"reference": row.reference, "state": "all"}
+    )
+
