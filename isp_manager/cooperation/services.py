@@ -18,6 +18,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..accounts.models import User
 from ..accounts.services import normalise_email
 from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
@@ -35,7 +36,7 @@ from ..lifecycle.models import (
     RequestState,
 )
 from ..mail import queue_mail
-from ..parties.models import Organisation
+from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164
 from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
 
@@ -67,6 +68,28 @@ def can_make_requests(user) -> bool:
 def body_contact(org: Organisation) -> str | None:
     """Where notices to a body go: its IG lead, else its data protection officer."""
     return org.ig_lead_email or org.dpo_email
+
+
+# Kinds of body a s.164 request can involve, or that someone might wrongly try to ask (a
+# police force elsewhere, the National Crime Agency, a prison, a board): the choices offered
+# on the pages. Schools, charities and youth support providers are left out of the lists.
+PARTY_KINDS = tuple(
+    k
+    for k in OrgKind
+    if k not in (OrgKind.SCHOOL, OrgKind.CHARITY, OrgKind.OTHER, OrgKind.YOUTH_SUPPORT_SERVICE)
+)
+
+
+def party_choices(*, councils_only: bool = False) -> list[Organisation]:
+    """The active bodies to offer when choosing whom to ask, or filtering by the other side."""
+    kinds = (OrgKind.LOCAL_AUTHORITY,) if councils_only else PARTY_KINDS
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.is_active, Organisation.kind.in_(kinds))
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def who_can_be_asked(council: Organisation, body: Organisation) -> S164Eligibility:
@@ -487,10 +510,12 @@ def get_request_for(user, request_id: int) -> CooperationRequest:
         .options(
             joinedload(CooperationRequest.requesting_org),
             joinedload(CooperationRequest.requested_org),
-            joinedload(CooperationRequest.created_by),
-            joinedload(CooperationRequest.answered_by),
+            # Users without their organisation: a plain join on the key (SQLite would otherwise
+            # build a temporary index over all users for the nested join).
+            joinedload(CooperationRequest.answered_by).lazyload(User.organisation),
             selectinload(CooperationRequest.events).options(
-                joinedload(CooperationEvent.actor), joinedload(CooperationEvent.organisation)
+                joinedload(CooperationEvent.actor).lazyload(User.organisation),
+                joinedload(CooperationEvent.organisation),
             ),
             selectinload(CooperationRequest.provided_items),
         )

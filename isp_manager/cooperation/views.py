@@ -60,14 +60,6 @@ def _signed_in():
     """Every page here is for signed-in users."""
 
 
-def _organisations() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name)
-        )
-    )
-
-
 # ----------------------------------------------------------------- inbox and outbox
 
 
@@ -99,7 +91,7 @@ def export(box: str):
 
 def _list_page(box: services.Box, *, as_csv: bool = False):
     locale = current_locale()
-    organisations = _organisations()
+    organisations = services.party_choices(councils_only=box is services.Box.RECEIVED)
     form = ListFilterForm(formdata=request.args).setup(
         organisations, with_drafts=box is not services.Box.RECEIVED, locale=locale
     )
@@ -196,7 +188,9 @@ def new():
         raise PermissionDenied(_("Only a local authority's staff can make a request under s.164."))
     locale = current_locale()
     council = current_user.organisation
-    choose = ChooseBodyForm(formdata=request.args).setup(_organisations(), council.id, locale)
+    choose = ChooseBodyForm(formdata=request.args).setup(
+        services.party_choices(), council.id, locale
+    )
     code = request.args.get("body")
     if not code:
         return render_template("cooperation/choose_body.html", form=choose)
@@ -479,7 +473,7 @@ def _figures_page(*, as_csv: bool):
     years = list(range(this_year, figures_module.FIRST_YEAR - 1, -1))
     form = FiguresForm(formdata=request.args)
     everyone = current_user.can_read_everything
-    organisations = _organisations() if everyone else [current_user.organisation]
+    organisations = services.party_choices() if everyone else [current_user.organisation]
     form.organisation.choices = [(o.code, o.display_name(locale)) for o in organisations]
     form.year.choices = [(str(y), str(y)) for y in years]
     org = next(
