@@ -9,6 +9,8 @@ from .cooperation.views import bp as cooperation_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
 from .protocols.api import blp as protocols_api
+from .protocols.export_api import blp as protocol_export_api
+from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
 from .site import bp as site_pages
 
@@ -19,5 +21,6 @@ PAGE_BLUEPRINTS = [
     audit_pages,
     cooperation_pages,
     protocols_pages,
+    agreements_register_pages,
 ]
-API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api, cooperation_api]
+API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api, cooperation_api, protocol_export_api]

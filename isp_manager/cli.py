@@ -11,6 +11,7 @@ def register_cli(app: Flask) -> None:
     from .demo_data import demo_data_command
     from .notifications import notify_command
     from .parties.cli import seed_reference_command
+    from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_reference_command)

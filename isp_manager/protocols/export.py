@@ -1,0 +1,438 @@
+"""Word export of any version of an agreement, shaped like a published WASPI ISP.
+
+Cover page (title, status Draft/Final, version V1/V2..., date, lead organisation, QA group),
+a contents field Word fills on opening, then the template's numbered sections in order with
+their fields: text as entered, lists as bullets, and the structured parts as tables (partners,
+legal powers and lawful bases with their citations, data items, the Appendix B information
+reference table, and the signatures, with blank rows for partners that have not signed).
+Header and footer carry the title, the version, page X of Y and the protective marking.
+
+The version and everything in it is loaded in one go (a fixed number of queries, whatever
+the number of partners and data items); long tables are written straight as XML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from docx import Document
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from ..documents import (
+    add_cover_page,
+    add_heading,
+    add_long_table,
+    add_page_break,
+    add_table,
+    add_text,
+    add_toc,
+    document_bytes,
+    new_document,
+)
+from ..extensions import db
+from ..i18n import uk_date
+from ..law import catalogue as law_catalogue
+from . import services
+from .models import (
+    BASIS_CATALOGUES,
+    BasisCatalogue,
+    PartnerRole,
+    ProtocolDataItem,
+    ProtocolKind,
+    ProtocolPartner,
+    ProtocolVersion,
+    VersionState,
+)
+from .templates_data import ProtocolTemplate, TemplateField, TemplateSection, template_for
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_OPTIONAL_SUFFIX = re.compile(r"\s*\((optional|dewisol)\)\s*$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def export_options():
+    """Everything the document shows, eager-loaded: one query per table, never per row."""
+    return (
+        selectinload(ProtocolVersion.sections),
+        selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation),
+        selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.bases),
+        selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
+        selectinload(ProtocolVersion.flows),
+        selectinload(ProtocolVersion.signatures),
+    )
+
+
+def load_for_export(protocol_id: int, number: int | None, user) -> ProtocolVersion:
+    """The version to export (the current one when number is None), if the user may see the
+    agreement: its party organisations, auditors and admins. Anyone else gets NotFound."""
+    protocol = services.get_protocol(protocol_id, user)
+    target = (
+        services.version_by_number(protocol, number)
+        if number is not None
+        else services.current_version(protocol)
+    )
+    return db.session.scalar(
+        sa.select(ProtocolVersion).where(ProtocolVersion.id == target.id).options(*export_options())
+    )
+
+
+def export_filename(version: ProtocolVersion) -> str:
+    return f"{version.protocol.reference}-{version.label}.docx"
+
+
+def docx_response(version: ProtocolVersion, locale: str = "en"):
+    """The version as a Word download."""
+    return send_file(
+        io.BytesIO(export_version(version, locale)),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=export_filename(version),
+        max_age=0,
+    )
+
+
+# ---------------------------------------------------------------- the document
+
+
+def export_version(version: ProtocolVersion, locale: str = "en") -> bytes:
+    """The .docx bytes of one version."""
+    return document_bytes(build_document(version, locale))
+
+
+def build_document(version: ProtocolVersion, locale: str = "en") -> Document:
+    protocol = version.protocol
+    template = template_for(protocol)
+    doc = new_document(
+        title=protocol.title,
+        version_label=f"{version.label} {version.status_label}",
+        marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
+        page_label=_("Page {page} of {pages}"),
+    )
+    add_cover_page(
+        doc, protocol.title, cover_details(version, template, locale), subtitle=protocol.kind.label
+    )
+    add_toc(
+        doc, _("Contents"), placeholder=_("Word fills in the contents when the document is opened.")
+    )
+    for index, section in enumerate(template.sections):
+        if index == 0 or section.is_appendix:  # the body and each appendix start a page
+            add_page_break(doc)
+        _write_section(doc, version, section, locale)
+    return doc
+
+
+def cover_date(version: ProtocolVersion) -> date:
+    """The date a published ISP shows: when it came into force, else when it was approved,
+    else when the draft was last changed."""
+    moment = version.activated_at or version.approved_at or version.updated_at or version.created_at
+    return moment.date() if moment else date.today()
+
+
+def cover_details(
+    version: ProtocolVersion, template: ProtocolTemplate, locale: str
+) -> list[tuple[str, str]]:
+    protocol = version.protocol
+    if version.qa_group:
+        qa = version.qa_group
+    elif version.approved_at:
+        qa = _("Quality assured on %(date)s", date=uk_date(version.approved_at))
+    else:
+        qa = _("Not yet quality assured")
+    rows = [
+        (_("Reference"), protocol.reference),
+        (_("Status"), version.status_label),
+        (_("Version"), version.label),
+        (_("Date"), uk_date(cover_date(version))),
+        (_("Lead organisation"), protocol.lead_organisation.display_name(locale)),
+        (_("Quality assurance"), qa),
+        (_("Review date"), uk_date(version.review_date) if version.review_date else _("Not set")),
+        (_("Template"), f"{template.name.get(locale)} {template.version}"),
+    ]
+    note = _version_note(version)
+    if note:
+        rows.append((_("Note"), note))
+    return rows
+
+
+def _version_note(version: ProtocolVersion) -> str:
+    if version.state == VersionState.SUPERSEDED and version.superseded_at:
+        return _(
+            "This version was superseded by a later version on %(date)s.",
+            date=uk_date(version.superseded_at),
+        )
+    if version.state == VersionState.WITHDRAWN and version.withdrawn_at:
+        return _("This version was withdrawn on %(date)s.", date=uk_date(version.withdrawn_at))
+    if not version.state.is_frozen:
+        return _(
+            "This is a draft (%(state)s). It has not been quality assured or signed.",
+            state=version.state.label.lower(),
+        )
+    return ""
+
+
+# ---------------------------------------------------------------- sections and fields
+
+
+def _write_section(doc, version: ProtocolVersion, section: TemplateSection, locale: str) -> None:
+    add_heading(doc, section.title(locale), level=1)
+    content = (version.section(section.code).content or {}) if version.section(section.code) else {}
+    shown = [f for f in section.fields if _is_shown(version, f, content.get(f.code))]
+    with_subheadings = len(shown) > 1
+    for index, field in enumerate(shown, start=1):
+        if with_subheadings:
+            number = None if section.is_appendix else f"{section.number}.{index}"
+            add_heading(doc, _field_label(field, locale), level=2, number=number)
+        _WRITERS[field.type](doc, version, field, content.get(field.code), locale)
+
+
+def _is_shown(version: ProtocolVersion, field: TemplateField, value) -> bool:
+    """Table-backed parts always show (an empty table says so); other fields show when they
+    have a value or are required (a draft then says what is missing)."""
+    return field.is_table or field.required or _has_value(value)
+
+
+def _has_value(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(_has_value(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_value(v) for v in value.values())
+    return value is not None
+
+
+def _field_label(field: TemplateField, locale: str) -> str:
+    return _OPTIONAL_SUFFIX.sub("", field.label.get(locale))
+
+
+def _not_completed(doc) -> None:
+    add_text(doc, _("Not completed."))
+
+
+def _write_text(doc, version, field, value, locale) -> None:
+    if isinstance(value, str) and value.strip():
+        add_text(doc, value)
+    else:
+        _not_completed(doc)
+
+
+def _write_list(doc, version, field, value, locale) -> None:
+    items = [v for v in (value or []) if isinstance(v, str) and v.strip()]
+    if not items:
+        _not_completed(doc)
+    for item in items:
+        add_text(doc, item, style="List Bullet")
+
+
+def _write_catalogue(doc, version, field, value, locale) -> None:
+    catalogue = getattr(law_catalogue, field.catalogue)
+    rows = []
+    for code in value or []:
+        entry = catalogue.get(code)
+        rows.append((entry.citation, entry.label(locale)) if entry else (code, ""))
+    if not rows:
+        _not_completed(doc)
+        return
+    what = _("Power or duty") if field.catalogue == "LEGAL_POWERS" else _("Provision")
+    add_table(doc, [_("Citation"), what], rows, widths_cm=(5.5, 11))
+
+
+def _write_glossary(doc, version, field, value, locale) -> None:
+    rows = [
+        (r.get("term", ""), r.get("definition", ""))
+        for r in value or []
+        if isinstance(r, dict) and _has_value(r)
+    ]
+    add_long_table(
+        doc,
+        [_("Term"), _("Definition")],
+        rows,
+        widths_cm=(5, 11.5),
+        empty=_("No terms have been defined."),
+    )
+
+
+def _org(partner: ProtocolPartner | None, locale: str) -> str:
+    return partner.organisation.display_name(locale) if partner is not None else _("(not named)")
+
+
+def _contact(partner: ProtocolPartner) -> str:
+    return "\n".join(v for v in (partner.contact_name, partner.contact_email) if v)
+
+
+def _write_partners(doc, version, field, value, locale) -> None:
+    protocol = version.protocol
+    if protocol.kind == ProtocolKind.DDA:
+        discloser = next((p for p in version.partners if p.role == PartnerRole.DISCLOSER), None)
+        add_text(
+            doc,
+            _(
+                "The discloser is %(org)s. The lead organisation is %(lead)s.",
+                org=_org(discloser, locale),
+                lead=protocol.lead_organisation.display_name(locale),
+            ),
+        )
+        header = [
+            _("Organisation"),
+            _("Role"),
+            _("Departments / teams"),
+            _("Owner / point of contact"),
+        ]
+        rows = [
+            (_org(p, locale), p.role.label, p.departments or "", _contact(p))
+            for p in version.partners
+        ]
+        widths = (5, 2.8, 4.2, 4.5)
+    else:
+        add_text(
+            doc,
+            _(
+                "The lead organisation is %(lead)s.",
+                lead=protocol.lead_organisation.display_name(locale),
+            ),
+        )
+        header = [
+            _("Partner organisation"),
+            _("Departments / teams"),
+            _("Owner / point of contact"),
+        ]
+        rows = [(_org(p, locale), p.departments or "", _contact(p)) for p in version.partners]
+        widths = (6, 5, 5.5)
+    add_long_table(doc, header, rows, widths_cm=widths, empty=_("No partner organisations yet."))
+
+
+def _basis_lines(item: ProtocolDataItem) -> list[str]:
+    lines = []
+    for catalogue in BasisCatalogue:
+        known = BASIS_CATALOGUES[catalogue]
+        lines += [known[code].citation for code in item.basis_codes(catalogue)]
+    if item.policy_document_ref:
+        lines.append(_("Appropriate policy document: %(ref)s", ref=item.policy_document_ref))
+    if item.other_basis:
+        lines.append(_("Other: %(text)s", text=item.other_basis))
+    return lines
+
+
+def _write_data_items(doc, version, field, value, locale) -> None:
+    header = [
+        _("Information"),
+        _("Special category"),
+        _("Provided by"),
+        _("Received by"),
+        _("Lawful basis"),
+    ]
+    rows = [
+        (
+            "\n".join(v for v in (item.category, item.description) if v),
+            _("Yes") if item.is_special_category else _("No"),
+            _org(item.source_partner, locale),
+            "\n".join(_org(r, locale) for r in item.recipients),
+            "\n".join(_basis_lines(item)),
+        )
+        for item in version.data_items
+    ]
+    add_long_table(
+        doc,
+        header,
+        rows,
+        widths_cm=(4.5, 2.2, 3.2, 3.4, 3.2),
+        empty=_("No data items have been listed."),
+    )
+    used = {(b.catalogue, b.code) for item in version.data_items for b in item.bases}
+    bases = [
+        (entry.citation, entry.label(locale))
+        for catalogue in BasisCatalogue
+        for entry in BASIS_CATALOGUES[catalogue]
+        if (catalogue, entry.code) in used
+    ]
+    if bases:
+        add_heading(doc, _("Lawful bases relied on"), level=3)
+        add_table(doc, [_("Citation"), _("Condition")], bases, widths_cm=(5.5, 11))
+
+
+def _write_flows(doc, version, field, value, locale) -> None:
+    header = [
+        _("What is shared"),
+        _("From"),
+        _("To"),
+        _("How, and how securely"),
+        _("How often"),
+        _("Why"),
+    ]
+    rows = [
+        (
+            flow.what,
+            _org(flow.from_partner, locale),
+            _org(flow.to_partner, locale),
+            "\n".join(v for v in (flow.method, flow.security) if v),
+            flow.frequency or "",
+            flow.purpose or "",
+        )
+        for flow in version.flows
+    ]
+    add_long_table(
+        doc,
+        header,
+        rows,
+        widths_cm=(3.6, 2.6, 2.6, 3.2, 2, 2.5),
+        empty=_("No information flows have been listed."),
+    )
+
+
+def _write_signatures(doc, version, field, value, locale) -> None:
+    add_text(
+        doc, _("Signed on behalf of each partner organisation by its information governance lead.")
+    )
+    signed = {s.partner_id: s for s in version.signatures}
+    rows = []
+    for partner in version.partners:
+        signature = signed.get(partner.id)
+        if signature is None:
+            rows.append(("", "", _org(partner, locale), ""))
+        else:
+            rows.append(
+                (
+                    signature.name,
+                    signature.role,
+                    _org(partner, locale),
+                    uk_date(signature.signed_at),
+                )
+            )
+    add_long_table(
+        doc,
+        [_("Name"), _("Role"), _("Organisation"), _("Date")],
+        rows,
+        widths_cm=(4.2, 4.2, 5, 3.1),
+        empty=_("No partner organisations yet."),
+    )
+
+
+def _write_review_date(doc, version, field, value, locale) -> None:
+    if version.review_date:
+        add_text(
+            doc,
+            _("This agreement will be reviewed by %(date)s.", date=uk_date(version.review_date)),
+        )
+    else:
+        add_text(doc, _("Not set."))
+
+
+_WRITERS = {
+    "text": _write_text,
+    "textarea": _write_text,
+    "list": _write_list,
+    "catalogue": _write_catalogue,
+    "glossary": _write_glossary,
+    "partners": _write_partners,
+    "data_items": _write_data_items,
+    "flows": _write_flows,
+    "signatures": _write_signatures,
+    "review_date": _write_review_date,
+}
