@@ -190,3 +190,35 @@ def _request(conn: sa.Connection, what: str) -> dict | None:
         else {"reference": row.reference, "state": "all"}
     )
 
+
+def _export_bench_protocol(conn: sa.Connection) -> dict | None:
+    """The demo agreement with 20 partners and 200 data items (protocols/demo.py)."""
+    from isp_manager.protocols.demo import EXPORT_BENCH_TITLE
+
+    found = conn.execute(
+        sa.text("SELECT id FROM protocols WHERE title = :title ORDER BY id LIMIT 1"),
+        {"title": EXPORT_BENCH_TITLE},
+    ).scalar()
+    return {"protocol_id": found} if found else None
+
+
+EXPORT_TARGET_MS = 1000.0
+ROUTES += [
+    Route("Register of current agreements", "agreements_register.index", user=IG_LEAD),
+    Route("Register of agreements: CSV", "agreements_register.download_csv", requests=20),
+    Route("Agreements due for review", "agreements_register.reviews_due", user=IG_LEAD),
+    Route(
+        "Word export: 20 partners, 200 data items",
+        "agreements_register.export_docx",
+        find=_export_bench_protocol,
+        target_p95_ms=EXPORT_TARGET_MS,
+        requests=20,
+    ),
+    Route(
+        "API: Word export, 20 partners, 200 data items",
+        path="/api/v1/protocols/{protocol_id}/export.docx",
+        find=_export_bench_protocol,
+        target_p95_ms=EXPORT_TARGET_MS,
+        requests=20,
+    ),
+]
