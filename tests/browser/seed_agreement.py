@@ -1,0 +1,169 @@
+"""Put an agreement in force straight into the journeys' database, through the services and the
+workflow (drafted, QA-approved, signed by every partner), for journeys about agreements that
+already exist: the register, the reviews dashboard and the Word download.
+
+    python tests/browser/seed_agreement.py INSTANCE_DIR KIND TITLE LEAD PARTNER... [--review-days N]
+
+Prints the agreement's id and reference as JSON. The people who draft, approve and sign are
+made here (they never sign in); journeys sign in as people they make with make_live_user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "protocols"))
+
+from protocol_helpers import fill_isp, section_rv  # noqa: E402
+
+from isp_manager import create_app  # noqa: E402
+from isp_manager.accounts.models import Role, User  # noqa: E402
+from isp_manager.calendar import wales_today  # noqa: E402
+from isp_manager.extensions import db  # noqa: E402
+from isp_manager.parties.models import Organisation  # noqa: E402
+from isp_manager.protocols import services, workflow  # noqa: E402
+from isp_manager.protocols.services import DataItemInput, FlowInput, PartnerDetails  # noqa: E402
+
+
+def _ig_lead(code: str) -> User:
+    organisation = db.session.scalar(db.select(Organisation).where(Organisation.code == code))
+    user = User(
+        email=f"seed-{code}-{secrets.token_hex(4)}@example.test",
+        name=f"IG lead of {organisation.name}",
+        organisation=organisation,
+        role=Role.IG_LEAD,
+        password_hash="!",  # noqa: S106  (no password: cannot sign in)
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _fill_dda(version, by, review_date) -> None:
+    sv = services.save_section
+    texts = {
+        "about": {"agreement_statement": "One-way disclosure under WASPI."},
+        "purpose": {
+            "purpose": "Attendance data for safeguarding reviews.",
+            "purposes": ["Reviews"],
+        },
+        "parties": {"controller_relationship": "Separate controllers."},
+        "lawful_basis": {"legal_powers": ["power-s28-ca2004"]},
+        "data": {"data_subjects": ["Pupils"], "minimisation": "Only what is needed."},
+        "security": {"security_measures": "Secure e-mail.", "retention": "One year."},
+        "rights": {"access_requests": "Each answers.", "foi": "Consult first."},
+        "breaches": {"breaches": "Within a day.", "complaints": "Own procedure."},
+        "escalation": {"escalation": "To the IG leads."},
+        "review": {"review_date": review_date, "review_arrangements": "Discloser arranges."},
+    }
+    for partner in version.partners:
+        services.update_partner(
+            partner,
+            PartnerDetails(
+                departments="Education welfare",
+                contact_name=f"Contact {partner.organisation.code}",
+                contact_email=f"ig@{partner.organisation.code}.example",
+                signatory_name="Signatory",
+                signatory_role="Director",
+            ),
+            by=by,
+            expected_row_version=section_rv(version, "partners"),
+        )
+    discloser, *recipients = version.partners
+    services.add_data_item(
+        version,
+        DataItemInput(
+            category="School attendance",
+            source_partner_id=discloser.id,
+            recipient_partner_ids=[r.id for r in recipients],
+            article6=["art6-1-e"],
+        ),
+        by=by,
+        expected_row_version=section_rv(version, "data"),
+    )
+    services.add_flow(
+        version,
+        FlowInput(
+            what="Attendance list",
+            from_partner_id=discloser.id,
+            to_partner_id=recipients[0].id,
+            method="Secure e-mail",
+            security="Encrypted",
+            frequency="Monthly",
+            purpose="Safeguarding reviews",
+        ),
+        by=by,
+        expected_row_version=section_rv(version, "information_flows"),
+    )
+    for code, data in texts.items():
+        sv(
+            version,
+            code,
+            data,
+            by=by,
+            expected_row_version=section_rv(version, code),
+            mark_complete=True,
+        )
+    for code in ("partners", "information_flows"):
+        sv(
+            version,
+            code,
+            {},
+            by=by,
+            expected_row_version=section_rv(version, code),
+            mark_complete=True,
+        )
+
+
+def seed(kind: str, title: str, lead: str, partners: list[str], review_days: int) -> dict:
+    author = _ig_lead(lead)
+    protocol = services.create_protocol(
+        kind=kind, title=title, lead_organisation=lead, partners=partners, by=author
+    )
+    version = protocol.versions[0]
+    review_date = wales_today() + timedelta(days=max(review_days, 30))
+    if kind == "isp":
+        fill_isp(version, author, review_date=review_date)
+    else:
+        _fill_dda(version, author, review_date)
+    workflow.submit_for_qa(version, by=author)
+    workflow.approve_qa(version, by=_ig_lead(partners[0]), qa_group="WASPI South East QA Group")
+    for partner in version.partners:
+        workflow.sign_protocol(version, by=_ig_lead(partner.organisation.code))
+    if review_days < 30:  # time has passed since approval: the review is close or overdue
+        version.review_date = wales_today() + timedelta(days=review_days)
+    db.session.flush()
+    return {"id": protocol.id, "reference": protocol.reference, "version": version.number}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("instance")
+    parser.add_argument("kind", choices=["isp", "dda"])
+    parser.add_argument("title")
+    parser.add_argument("lead")
+    parser.add_argument("partners", nargs="+")
+    parser.add_argument("--review-days", type=int, default=300)
+    args = parser.parse_args()
+    instance = Path(args.instance)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'live.sqlite'}",
+            "SECRET_KEY": "journeys",
+        },
+        instance_path=instance,
+    )
+    with app.test_request_context():
+        result = seed(args.kind, args.title, args.lead, args.partners, args.review_days)
+        db.session.commit()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
