@@ -276,6 +276,7 @@ def create_request(
 
 def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None:
     """Send a draft: the s.164(2) basis is checked again (the register may have changed)."""
+    lifecycle.check_allowed(req, lifecycle.Operation.SEND, by)
     eligibility = who_can_be_asked(req.requesting_org, req.requested_org)
     if eligibility.code is None:
         raise InvalidInput(eligibility.explanation, field="requested_organisation")
@@ -321,10 +322,9 @@ def ask_for_clarification(
         ),
         _(
             "%(body)s needs something made clear before it can answer request %(ref)s. The clock "
-            "has stopped until you answer.\n\nTheir question:\n%(question)s\n\nAnswer it here: %(link)s",
+            "has stopped until you answer.\n\nSign in to read the question and answer it: %(link)s",
             body=req.requested_org.name,
             ref=req.reference,
-            question=_clean(question),
             link=request_link(req),
         ),
     )
@@ -338,11 +338,10 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
         _("%(ref)s: clarification from %(org)s", ref=req.reference, org=req.requesting_org.name),
         _(
             "%(org)s has answered your question about request %(ref)s. The clock has restarted: "
-            "the request is now due on %(due)s.\n\nTheir answer:\n%(answer)s\n\n%(link)s",
+            "the request is now due on %(due)s.\n\nSign in to read the answer: %(link)s",
             org=req.requesting_org.name,
             ref=req.reference,
             due=long_date(req.due_date),
-            answer=_clean(answer),
             link=request_link(req),
         ),
     )
@@ -359,12 +358,11 @@ def agree_extension(
         _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
         _(
             "%(who)s of %(org)s has recorded an agreed extension to request %(ref)s: it is now due "
-            "on %(due)s.\n\nReason: %(reason)s\n\n%(link)s",
+            "on %(due)s. The reason is on the request's page: %(link)s",
             who=by.name,
             org=by.organisation.name,
             ref=req.reference,
             due=long_date(req.due_date),
-            reason=_clean(reason),
             link=request_link(req),
         ),
     )
@@ -489,10 +487,10 @@ def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None
             body_contact(req.requested_org),
             _("%(ref)s withdrawn by %(org)s", ref=req.reference, org=req.requesting_org.name),
             _(
-                "%(org)s has withdrawn request %(ref)s: no answer is needed.\n\nReason: %(reason)s\n\n%(link)s",
+                "%(org)s has withdrawn request %(ref)s: no answer is needed. The reason is on "
+                "the request's page: %(link)s",
                 org=req.requesting_org.name,
                 ref=req.reference,
-                reason=req.withdrawal_reason,
                 link=request_link(req),
             ),
         )
@@ -548,6 +546,8 @@ def _recipients(*addresses: str | None) -> list[str]:
 
 
 def _notify(to, subject: str, body: str) -> None:
+    """A notice by e-mail. Notices carry references, dates and links, never what was asked or
+    said: that stays in the service, behind sign-in."""
     recipients = _recipients(*(to if isinstance(to, list) else [to]))
     if recipients:
         queue_mail(recipients, subject, body)

@@ -6,6 +6,7 @@ service and renders.
 
 from __future__ import annotations
 
+import io
 from functools import wraps
 
 import sqlalchemy as sa
@@ -444,8 +445,6 @@ def _apply_answer_errors(form: ResponseForm, error: DomainError) -> None:
 def letter(request_id: int):
     req = _load(request_id)
     data = letters.reasons_letter(req)
-    import io
-
     return send_file(
         io.BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
