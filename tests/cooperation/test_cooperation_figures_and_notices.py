@@ -234,6 +234,6 @@ def test_notices_carry_no_free_text(api_client, make_request, board_user, counci
     board.post(f"/api/v1/cooperation-requests/{req.id}/clarification", json={"question": question})
     council.post(f"/api/v1/cooperation-requests/{req.id}/clarification-answer", json={"answer": "Yes, since May."})
     bodies = [m.get_payload(decode=True).decode() for m in outbox()]
-    assert len(bodies) == 2
+    assert len(bodies) == 3  # the new request, the question, the answer
     assert all("Example Street" not in b and "since May" not in b for b in bodies)
     assert all(req.reference in b and f"/requests/{req.id}" in b for b in bodies)
