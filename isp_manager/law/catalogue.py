@@ -84,7 +84,7 @@ S28 = Catalogue("s28", [
               "Pennaeth coleg diogel yng Nghymru", "ha"),
     Provision("s28-l", "Children Act 2004, s.28(1)(i)",
               "A person providing services under arrangements made by a Welsh local authority under s.123(1)(b) Learning and Skills Act 2000 (youth support services)",
-              "Person sy'n darparu gwasanaethau o dan drefniadau a wnaed gan awdurdod lleol yng Nghymru o dan a.123(1)(b) Deddf Dysgu a Sgiliau 2000 (gwasanaethau cymorth ieuenctid)", "i"),
+              "Person sy'n darparu gwasanaethau o dan drefniadau a wnaed gan awdurdod lleol yng Nghymru o dan a.123(1)(b) o Ddeddf Dysgu a Sgiliau 2000 (gwasanaethau cymorth ieuenctid)", "i"),
 ])
 
 # Social Services and Well-being (Wales) Act 2014, s.162(4): relevant partners of a local
@@ -104,7 +104,7 @@ RELEVANT_PARTNER = Catalogue("relevant_partner", [
               extra={"reason_en": "offender management functions in relation to Wales, including {area}", "reason_cy": "swyddogaethau rheoli troseddwyr mewn perthynas â Chymru, gan gynnwys {area}"}),
     Provision("rp-d", "SSWBA 2014, s.162(4)(d)",
               "A provider of probation services required by arrangements under s.3(2) Offender Management Act 2007 to act as a relevant partner of the authority",
-              "Darparwr gwasanaethau prawf y mae'n ofynnol iddo, drwy drefniadau o dan a.3(2) Deddf Rheoli Troseddwyr 2007, weithredu fel partner perthnasol i'r awdurdod",
+              "Darparwr gwasanaethau prawf y mae'n ofynnol iddo, drwy drefniadau o dan a.3(2) o Ddeddf Rheoli Troseddwyr 2007, weithredu fel partner perthnasol i'r awdurdod",
               extra={"reason_en": "probation services provider for {area}", "reason_cy": "darparwr gwasanaethau prawf ar gyfer {area}"}),
     Provision("rp-e", "SSWBA 2014, s.162(4)(e)",
               "A Local Health Board for an area any part of which falls within the local authority's area",
@@ -112,7 +112,7 @@ RELEVANT_PARTNER = Catalogue("relevant_partner", [
               extra={"reason_en": "health board area includes {area}", "reason_cy": "mae ardal y bwrdd iechyd yn cynnwys {area}"}),
     Provision("rp-f", "SSWBA 2014, s.162(4)(f)", "An NHS trust providing services in the local authority's area",
               "Ymddiriedolaeth GIG sy'n darparu gwasanaethau yn ardal yr awdurdod lleol",
-              extra={"reason_en": "provides services in {area}", "reason_cy": "yn darparu gwasanaethau yn {area}"}),
+              extra={"reason_en": "provides services in {area}", "reason_cy": "mae'n darparu gwasanaethau yn ardal {area}"}),
     Provision("rp-g", "SSWBA 2014, s.162(4)(g)",
               "The Welsh Ministers, discharging functions under Part 2 of the Learning and Skills Act 2000",
               "Gweinidogion Cymru, wrth gyflawni swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
@@ -178,7 +178,7 @@ ARTICLE6 = Catalogue("article6", [
     Provision("art6-1-e", "UK GDPR Art. 6(1)(e)", "Public task", "Tasg gyhoeddus"),
     Provision("art6-1-f", "UK GDPR Art. 6(1)(f)",
               "Legitimate interests (not available to public authorities for their tasks)",
-              "Buddiannau dilys (nid ar gael i awdurdodau cyhoeddus ar gyfer eu tasgau)",
+              "Buddiannau dilys (nid yw ar gael i awdurdodau cyhoeddus ar gyfer eu tasgau)",
               extra={"public_authority_task": False}),
     Provision("art6-1-ea", "UK GDPR Art. 6(1)(ea), Data (Use and Access) Act 2025",
               "Recognised legitimate interest (safeguarding vulnerable individuals)",
@@ -190,7 +190,7 @@ ARTICLE6 = Catalogue("article6", [
 ARTICLE9 = Catalogue("article9", [
     Provision("art9-2-a", "UK GDPR Art. 9(2)(a)", "Explicit consent", "Caniatâd penodol"),
     Provision("art9-2-b", "UK GDPR Art. 9(2)(b)", "Employment and social protection",
-              "Cyflogaeth a diogelwch cymdeithasol", extra={"needs_schedule1": True}),
+              "Cyflogaeth ac amddiffyniad cymdeithasol", extra={"needs_schedule1": True}),
     Provision("art9-2-c", "UK GDPR Art. 9(2)(c)", "Vital interests", "Buddiannau hanfodol"),
     Provision("art9-2-d", "UK GDPR Art. 9(2)(d)", "Not-for-profit bodies", "Cyrff nid-er-elw"),
     Provision("art9-2-e", "UK GDPR Art. 9(2)(e)", "Made public by the data subject",
@@ -198,7 +198,7 @@ ARTICLE9 = Catalogue("article9", [
     Provision("art9-2-f", "UK GDPR Art. 9(2)(f)", "Legal claims", "Hawliadau cyfreithiol"),
     Provision("art9-2-g", "UK GDPR Art. 9(2)(g)",
               "Substantial public interest (with a DPA 2018 Schedule 1 Part 2 condition)",
-              "Budd cyhoeddus sylweddol (gydag amod yn Rhan 2 Atodlen 1 DDD 2018)",
+              "Budd cyhoeddus sylweddol (gydag amod yn Rhan 2 o Atodlen 1 i Ddeddf Diogelu Data 2018)",
               extra={"needs_schedule1": True}),
     Provision("art9-2-h", "UK GDPR Art. 9(2)(h)", "Health or social care", "Iechyd neu ofal cymdeithasol",
               extra={"needs_schedule1": True}),
@@ -212,7 +212,7 @@ ARTICLE9 = Catalogue("article9", [
 # appropriate policy document (`extra["part"] == 2`).
 SCHEDULE1 = Catalogue("schedule1", [
     Provision("sch1-p1-para1", "DPA 2018 Sch.1 Pt.1 para 1", "Employment, social security and social protection",
-              "Cyflogaeth, nawdd cymdeithasol a diogelwch cymdeithasol", extra={"part": 1}),
+              "Cyflogaeth, nawdd cymdeithasol ac amddiffyniad cymdeithasol", extra={"part": 1}),
     Provision("sch1-p1-para2", "DPA 2018 Sch.1 Pt.1 para 2", "Health or social care purposes",
               "Dibenion iechyd neu ofal cymdeithasol", extra={"part": 1}),
     Provision("sch1-p2-para6", "DPA 2018 Sch.1 Pt.2 para 6", "Statutory and government purposes",
@@ -233,7 +233,7 @@ PARA18_REASONS = Catalogue("para18_reasons", [
               "O dan yr amgylchiadau, ni ellir disgwyl yn rhesymol i'r rheolydd gael caniatâd testun y data"),
     Provision("para18-2-c", "DPA 2018 Sch.1 para 18(2)(c)",
               "Obtaining the data subject's consent would prejudice the provision of the protection",
-              "Byddai cael caniatâd testun y data yn rhagfarnu darparu'r amddiffyniad"),
+              "Byddai cael caniatâd testun y data yn niweidio'r gwaith o ddarparu'r amddiffyniad"),
 ])
 
 # Statutory powers an agreement may rely on (the legislative section of an ISP).

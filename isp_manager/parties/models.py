@@ -64,6 +64,14 @@ ORG_KIND_LABELS = {
 
 _COUNCIL_SUFFIXES_EN = (" County Borough Council", " County Council", " City Council", " Council")
 _COUNCIL_PREFIXES_CY = ("Cyngor Bwrdeistref Sirol ", "Cyngor Dinas ", "Cyngor ")
+# Welsh area names that are not the council's name without "Cyngor": "Cyngor Sir Penfro" is the
+# council of Sir Benfro, and Ceredigion, Powys and Ynys Môn are not called "Sir ...".
+_AREA_NAMES_CY = {
+    "la-ceredigion": "Ceredigion",
+    "la-isle-of-anglesey": "Ynys Môn",
+    "la-pembrokeshire": "Sir Benfro",
+    "la-powys": "Powys",
+}
 
 
 # ------------------------------------------------------------------ access rules
@@ -161,6 +169,8 @@ class Organisation(TimestampMixin, db.Model):
 
     def area_name(self, locale: str = "en") -> str:
         """A council's area as written in a sentence: "Cardiff", "Vale of Glamorgan", "Sir Gâr"."""
+        if locale == "cy" and self.code in _AREA_NAMES_CY:
+            return _AREA_NAMES_CY[self.code]
         if locale == "cy" and self.name_cy:
             for prefix in _COUNCIL_PREFIXES_CY:
                 if self.name_cy.startswith(prefix) and len(self.name_cy) > len(prefix):

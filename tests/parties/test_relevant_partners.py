@@ -172,7 +172,9 @@ def test_reasons_in_welsh_use_welsh_names():
     assert found["police-dyfed-powys"].reason == (
         "Heddlu Dyfed-Powys: mae ardal yr heddlu yn cynnwys Sir Gâr (a.162(4)(a))"
     )
-    assert found["nhs-phw"].reason.endswith("yn darparu gwasanaethau yn Sir Gâr (a.162(4)(f))")
+    assert found["nhs-phw"].reason.endswith(
+        "mae'n darparu gwasanaethau yn ardal Sir Gâr (a.162(4)(f))"
+    )
 
 
 def test_partners_are_listed_by_category_then_name():
