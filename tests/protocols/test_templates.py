@@ -100,3 +100,16 @@ def test_the_same_template_version_twice_is_refused(tmp_path):
     shutil.copy(ISP_FILE, folder / "copy.toml")
     with pytest.raises(TemplateError, match="already defined in"):
         load_templates(folder)
+
+
+def test_cli_lists_and_checks_templates(app, tmp_path):
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["protocol-templates", "list"])
+    assert listed.exit_code == 0
+    assert "waspi-isp 1.0 isp (default): 11 sections, waspi-isp.toml" in listed.output
+    assert "waspi-dda 1.0 dda (default): 13 sections" in listed.output
+    good = runner.invoke(args=["protocol-templates", "check", str(DEFAULT_DIRECTORY)])
+    assert good.exit_code == 0 and "2 templates are valid" in good.output
+    folder = _copy_with(tmp_path, 'type = "textarea"', 'type = "essay"')
+    bad = runner.invoke(args=["protocol-templates", "check", str(folder)])
+    assert bad.exit_code == 1 and "broken.toml" in bad.output and "essay" in bad.output
