@@ -307,7 +307,10 @@ def _render_section(version, template, section, form, editable, **extra):
         manage_partners=manage, add_partner_form=add_partner,
         remove_form=RemoveForm(row_version=row_version), row_version=row_version,
         status=section_status(version, section), qa_comments=comments, locale=locale,
-        section_url=_section_url, **extra,
+        section_url=_section_url,
+        can_start_version=can(current_user, Action.NEW_VERSION, version)
+        and services.open_version(version.protocol) is None,
+        **extra,
     )
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import refresh
 from protocol_helpers import LEAD, section_rv
 
 from isp_manager.accounts.models import Role
@@ -294,3 +295,25 @@ def test_review_date_in_the_past_on_the_page(draft_isp, login):
         "review_date": [str(past.day), str(past.month), str(past.year)],
         "review_arrangements": "x", "row_version": section_rv(version, "review")})
     assert response.status_code == 422 and "The review date must be today or in the future" in response.text
+
+
+def test_pages_in_welsh_show_the_templates_welsh_text(version_in, login):
+    version, author = version_in("draft")
+    db.session.commit()
+    client = login(author)
+    refresh()  # the test's app context remembers the language the fixtures were built in
+    page = client.get(f"/agreements/{version.protocol_id}/versions/1/sections/introduction?lang=cy")
+    assert page.status_code == 200 and 'lang="cy"' in page.text
+    assert "1. Cyflwyniad i&#39;r Protocol Rhannu Gwybodaeth hwn" in page.text
+    assert "Cadwch y diben yn benodol" in page.text
+    refresh()
+    task_list = client.get(f"/agreements/{version.protocol_id}/versions/1?lang=cy").text
+    assert "Atodiad B: Tabl cyfeirio gwybodaeth" in task_list
+
+
+def test_active_partners_section_points_to_a_new_version(version_in, login):
+    version, author = version_in("active")
+    db.session.commit()
+    page = login(author).get(f"/agreements/{version.protocol_id}/versions/1/sections/partners")
+    assert "To add or remove a partner, start a new version" in page.text
+    assert "Add partner" not in page.text
