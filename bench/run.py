@@ -42,6 +42,7 @@ from .server import (
 from .stats import count_range, markdown_table, median, percentile
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+BUSY = " (other work was running on the machine: times are inflated)"
 SCALES = ("small", "wales", "large")
 
 
@@ -51,6 +52,7 @@ class RouteResult:
     path: str = ""
     seconds: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
     statuses: set[int] = field(default_factory=set)
     skipped: str | None = None
 
@@ -177,6 +179,8 @@ def run_scale(
                 result.statuses.add(response.status)
                 if response.query_count is not None:
                     result.queries.append(response.query_count)
+                if response.query_ms is not None:
+                    result.sql_ms.append(response.query_ms)
             print(
                 f"   {result.route.name:<48} p95 {result.p95_ms:7.1f} ms  "
                 f"queries {count_range(result.queries):>5}  {result.verdict}",
@@ -213,7 +217,12 @@ def _machine() -> str:
 
 
 def report(
-    main: ScaleRun, compare: ScaleRun | None, command: str, requests: int, warmup: int
+    main: ScaleRun,
+    compare: ScaleRun | None,
+    command: str,
+    requests: int,
+    warmup: int,
+    load: tuple[float, float] = (0.0, 0.0),
 ) -> str:
     scale = main.database.scale
     header = [
@@ -242,6 +251,7 @@ def report(
             f"{r.p95_ms:.1f}",
             f"< {r.route.target_p95_ms:.0f} ms" if r.route.target_p95_ms else "",
             r.verdict,
+            f"{median(r.sql_ms):.1f}" if r.sql_ms else "",
             count_range(r.queries),
         ]
         if compare:
@@ -256,7 +266,8 @@ def report(
         "",
         f"Command: `{command}`  ",
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ",
-        f"Machine: {_machine()}  ",
+        f"Machine: {_machine()}; load average (1 min) {load[0]:.1f} at the start, "
+        f"{load[1]:.1f} at the end{BUSY if max(load) > 1.5 else ''}  ",
         f"Database: {main.database_version} ({main.database.url.split('://')[0]}, "
         f"{'reused' if main.database.reused else 'built for this run'})  ",
         "Server: gunicorn, 2 sync workers, on 127.0.0.1  ",
@@ -264,9 +275,12 @@ def report(
         "",
         f"Each route: {warmup} untimed requests, then {requests} timed ones, one at a time; time "
         "from connecting to the last byte, measured by the client. Queries: SQL statements per "
-        "request (X-Query-Count, BENCH_COUNT_QUERIES=1), a range when requests differed.",
+        "request (X-Query-Count, BENCH_COUNT_QUERIES=1), a range when requests differed; SQL ms: "
+        "median time inside the driver's execute (X-Query-Time; SQLite computes the rest of a "
+        "result while it is fetched, so a lower bound). The rest of a request's time is Python: "
+        "the view, the template, the session.",
         "",
-        markdown_table(header, rows, align="llrrrllrr"),
+        markdown_table(header, rows, align="llrrrllrrr"),
     ]
     if growing:
         lines += ["", "Query counts grow with the data for: " + ", ".join(growing) + "."]
@@ -296,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     routes = [r for r in ROUTES if not args.only or args.only.lower() in r.name.lower()]
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     main_run = run_scale(
         args.scale, url=args.database_url, requests=args.requests, warmup=args.warmup,
         routes=routes, rebuild=args.rebuild,
@@ -308,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
             args.compare, url=None, requests=3, warmup=1, routes=routes, rebuild=args.rebuild
         )
     command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    text = report(main_run, compare_run, command.strip(), args.requests, args.warmup)
+    load = (load_at_start, os.getloadavg()[0])
+    text = report(main_run, compare_run, command.strip(), args.requests, args.warmup, load)
     print("\n" + text)
     if not args.no_save:
         RESULTS.write_text(text)

@@ -206,6 +206,11 @@ class Response:
         value = self.headers.get("x-query-count")
         return int(value) if value is not None else None
 
+    @property
+    def query_ms(self) -> float | None:
+        value = self.headers.get("x-query-time")
+        return float(value) if value is not None else None
+
 
 @dataclass
 class Client:

@@ -1,5 +1,7 @@
 """Opt-in instrument for the benchmarks: the number of SQL statements each request ran,
-in an X-Query-Count response header.
+in an X-Query-Count response header, and the milliseconds spent in them in X-Query-Time
+(time inside the driver's execute; SQLite computes the rest of a result while it is fetched,
+so for SQLite this is a lower bound).
 
 Off unless the environment has BENCH_COUNT_QUERIES=1 when the app is created, so it never
 appears in production. It wraps the WSGI app rather than using after_request, so the count
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import sqlalchemy as sa
 from flask import Flask
 
 ENV_FLAG = "BENCH_COUNT_QUERIES"
 HEADER = "X-Query-Count"
+TIME_HEADER = "X-Query-Time"
 _TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
@@ -33,14 +37,28 @@ class QueryCounter:
 
     def reset(self) -> None:
         self._local.count = 0
+        self._local.seconds = 0.0
 
     @property
     def count(self) -> int:
         return getattr(self._local, "count", 0)
 
+    @property
+    def milliseconds(self) -> float:
+        return getattr(self._local, "seconds", 0.0) * 1000
+
     def on_execute(self, _conn, _cursor, statement: str, *_args) -> None:
         if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
             self._local.count = self.count + 1
+        self._local.started = time.perf_counter()
+
+    def on_executed(self, *_args) -> None:
+        started = getattr(self._local, "started", None)
+        if started is not None:
+            self._local.seconds = (
+                getattr(self._local, "seconds", 0.0) + time.perf_counter() - started
+            )
+            self._local.started = None
 
 
 class _CountingMiddleware:
@@ -52,8 +70,10 @@ class _CountingMiddleware:
         self.counter.reset()
 
         def counting_start_response(status, headers, exc_info=None):
-            headers = [h for h in headers if h[0].lower() != HEADER.lower()]
+            ours = {HEADER.lower(), TIME_HEADER.lower()}
+            headers = [h for h in headers if h[0].lower() not in ours]
             headers.append((HEADER, str(self.counter.count)))
+            headers.append((TIME_HEADER, f"{self.counter.milliseconds:.1f}"))
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, counting_start_response)
@@ -67,6 +87,7 @@ def init_query_counter(
         return None
     counter = QueryCounter()
     sa.event.listen(engine, "before_cursor_execute", counter.on_execute)
+    sa.event.listen(engine, "after_cursor_execute", counter.on_executed)
     app.wsgi_app = _CountingMiddleware(app.wsgi_app, counter)
     app.extensions["query_counter"] = counter
     return counter

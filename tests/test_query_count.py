@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from isp_manager.extensions import db
-from isp_manager.query_count import HEADER, QueryCounter, init_query_counter
+from isp_manager.query_count import HEADER, TIME_HEADER, QueryCounter, init_query_counter
 
 
 def test_off_by_default(app, client, monkeypatch):
@@ -22,11 +22,14 @@ def test_counts_statements_of_one_request(app, client):
         engine = db.engine
         counter = init_query_counter(app, engine, force=True)
     try:
-        assert client.get("/healthz").headers[HEADER] == "1"  # SELECT 1
+        response = client.get("/healthz")
+        assert response.headers[HEADER] == "1"  # SELECT 1
+        assert float(response.headers[TIME_HEADER]) >= 0
         assert client.get("/healthz").headers[HEADER] == "1"  # reset between requests
     finally:
         app.wsgi_app = original
         sa.event.remove(engine, "before_cursor_execute", counter.on_execute)
+        sa.event.remove(engine, "after_cursor_execute", counter.on_executed)
         del app.extensions["query_counter"]
 
 
