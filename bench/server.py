@@ -88,6 +88,9 @@ def prepare_database(scale: str, url: str | None = None, *, rebuild: bool = Fals
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{scale}.sqlite"
     url = url or f"sqlite:///{path}"
+    for prefix in ("postgres://", "postgresql://"):  # psycopg 3, as the app's config does
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
     stamp = OUT / f"{scale}-{hashlib.sha256(url.encode()).hexdigest()[:8]}.json"
     database = Database(scale, url, stamp)
     fingerprint = schema_fingerprint()

@@ -287,7 +287,11 @@ def _read_password(from_stdin: bool) -> str:
 )
 @with_appcontext
 def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
-    """Write realistic synthetic data (once per database; see the module docstring)."""
+    """Write realistic synthetic data and print the demo accounts and their password.
+
+    Written once per database: run again, it writes nothing, and exits 0 for the same scale
+    or 1 (saying what to do) for another.
+    """
     missing = _missing_tables()
     if missing:
         raise click.ClickException(
