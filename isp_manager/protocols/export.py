@@ -88,14 +88,15 @@ def export_filename(version: ProtocolVersion) -> str:
 
 
 def docx_response(version: ProtocolVersion, locale: str = "en"):
-    """The version as a Word download."""
-    return send_file(
+    """The version as a Word download, never kept in a shared cache."""
+    response = send_file(
         io.BytesIO(export_version(version, locale)),
         mimetype=DOCX_MIMETYPE,
         as_attachment=True,
         download_name=export_filename(version),
-        max_age=0,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # ---------------------------------------------------------------- the document

@@ -79,6 +79,7 @@ def index():
     locale = current_locale()
     kept = _kept(filters)
     openable = register.visible_protocol_ids(current_user, [v.protocol_id for v in page.items])
+    today = wales_today()
     rows = [
         {
             "version": version,
@@ -86,7 +87,7 @@ def index():
             "purpose": purpose_summary(version),
             "partners": register.partner_names(version, locale),
             "can_open": version.protocol_id in openable,
-            "review": reviews.review_status(version.review_date, wales_today())
+            "review": reviews.review_status(version.review_date, today)
             if filters.view == RegisterView.CURRENT
             else None,
         }

@@ -60,6 +60,7 @@ def export(client, agreement_version, **params):
     )
     assert response.status_code == 200, response.data[:500]
     assert response.mimetype == DOCX
+    assert response.headers["Cache-Control"] == "no-store"
     return response
 
 
