@@ -233,6 +233,7 @@ def report(
         "p95 ms",
         "Target p95",
         "Result",
+        "SQL ms",
         f"Queries ({scale})",
     ]
     if compare:

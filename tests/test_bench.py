@@ -63,3 +63,51 @@ def test_markdown_table_aligns_columns():
 
 def test_markdown_table_ignores_extra_alignment_letters():
     assert markdown_table(["a"], [["x"]], align="rrr").splitlines()[1] == "|--:|"
+
+
+def _scale_run(scale: str, seconds: list[float], queries: list[int]):
+    from bench.routes import Route
+    from bench.run import RouteResult, ScaleRun
+    from bench.server import Database
+
+    results = [
+        RouteResult(
+            Route("Register: list", "parties.register", target_p95_ms=50),
+            path="/organisations",
+            seconds=seconds,
+            queries=queries,
+            sql_ms=[1.0] * len(seconds),
+            statuses={200},
+        ),
+        RouteResult(Route("Later page", "later.page"), skipped="no endpoint later.page yet"),
+    ]
+    return ScaleRun(
+        Database(scale, f"sqlite:///{scale}.sqlite", None), results, {"users": 5}, "SQLite 3"
+    )
+
+
+@pytest.mark.parametrize("compare", [True, False])
+def test_report_table(compare):
+    from bench.run import report
+
+    main = _scale_run("large", [0.010] * 19 + [0.060], [5] * 20)
+    other = _scale_run("small", [0.005] * 3, [5, 5, 5]) if compare else None
+    text = report(main, other, "python -m bench --scale large", 20, 5, (0.5, 0.7))
+    row = next(line for line in text.splitlines() if line.startswith("| Register: list"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[2:9] == ["20", "10.0", "12.5", "< 50 ms", "met", "1.0", "5"]
+    assert (cells[9] == "5") if compare else len(cells) == 9
+    assert "Command: `python -m bench --scale large`" in text
+    assert "- Later page: no endpoint later.page yet" in text
+    assert ("same at small and large" in text) is compare
+
+
+def test_report_flags_a_missed_target_and_growing_queries():
+    from bench.run import report
+
+    main = _scale_run("large", [0.080] * 20, [9] * 20)
+    other = _scale_run("small", [0.005] * 3, [5, 5, 5])
+    text = report(main, other, "python -m bench", 20, 5, (3.0, 3.0))
+    assert "| MISSED |" in text
+    assert "Query counts grow with the data for: Register: list." in text
+    assert "other work was running" in text
