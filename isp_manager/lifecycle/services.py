@@ -14,6 +14,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit.services import changes, record_event, snapshot
 from ..calendar import (
@@ -172,24 +174,32 @@ def allocate_reference(prefix: str, year: int) -> str:
     """The next reference for the prefix and year, e.g. S164-2026-000123.
 
     The UPDATE takes a row lock (PostgreSQL) or the write lock (SQLite) until the request's
-    transaction ends, so two requests never get the same number; the first of a year
-    inserts the row inside a savepoint and retries if another request inserted it first.
+    transaction ends, so two requests never get the same number. The first request of a year
+    adds the year's row, ignoring a row another request added at the same moment, and tries
+    again.
     """
     for _attempt in range(3):
-        number = db.session.execute(
-            sa.update(ReferenceSequence)
-            .where(ReferenceSequence.prefix == prefix, ReferenceSequence.year == year)
-            .values(last_number=ReferenceSequence.last_number + 1)
-            .returning(ReferenceSequence.last_number)
-        ).scalar()
-        if number is not None:
-            return f"{prefix}-{year}-{number:06d}"
-        try:
-            with db.session.begin_nested():
-                db.session.add(ReferenceSequence(prefix=prefix, year=year, last_number=0))
-        except sa.exc.IntegrityError:
-            continue
+        # Read every row RETURNING gives, so that SQLite finishes the statement.
+        numbers = (
+            db.session.execute(
+                sa.update(ReferenceSequence)
+                .where(ReferenceSequence.prefix == prefix, ReferenceSequence.year == year)
+                .values(last_number=ReferenceSequence.last_number + 1)
+                .returning(ReferenceSequence.last_number)
+            )
+            .scalars()
+            .all()
+        )
+        if numbers:
+            return f"{prefix}-{year}-{numbers[0]:06d}"
+        db.session.execute(_insert_ignoring_duplicate(prefix=prefix, year=year, last_number=0))
     raise Conflict(_("A reference number could not be allocated. Try again."))
+
+
+def _insert_ignoring_duplicate(**values):
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(ReferenceSequence).values(**values).on_conflict_do_nothing()
 
 
 # ----------------------------------------------------------------- timeline and audit
