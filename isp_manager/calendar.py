@@ -86,21 +86,21 @@ def _locale() -> str:
         return "en"
 
 
-def _gettext(text: str, **values) -> str:
+def _(text: str, **values) -> str:  # named for the message extractor
     """Translated when a Flask app is active (pages, mail); plain English otherwise."""
     try:
-        from flask_babel import gettext
+        from flask_babel import gettext as flask_gettext
 
-        return gettext(text, **values)
+        return flask_gettext(text, **values)
     except (ImportError, RuntimeError, KeyError):
         return text % values
 
 
-def _ngettext(singular: str, plural: str, num: int, **values) -> str:
+def ngettext(singular: str, plural: str, num: int, **values) -> str:
     try:
-        from flask_babel import ngettext
+        from flask_babel import ngettext as flask_ngettext
 
-        return ngettext(singular, plural, num, **values)
+        return flask_ngettext(singular, plural, num, **values)
     except (ImportError, RuntimeError, KeyError):
         return (singular if num == 1 else plural) % {"num": num, **values}
 
@@ -113,7 +113,7 @@ def long_date(day: date) -> str:
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return _gettext("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
 
 
 def holiday_list(days: list[date]) -> str:
@@ -135,8 +135,8 @@ def holiday_list(days: list[date]) -> str:
 
 def _holidays_clause(skipped: list[date]) -> str:
     if not skipped:
-        return _gettext("weekends not counted")
-    return _ngettext(
+        return _("weekends not counted")
+    return ngettext(
         "not counting the bank holiday on %(days)s",
         "not counting the bank holidays on %(days)s",
         len(skipped),
@@ -149,7 +149,7 @@ def due_date(start: date, working_days: int) -> DueDate:
     "10 working days from 22 December 2026, not counting the bank holidays on 25 and 28
     December and 1 January"."""
     end, skipped = add_working_days(start, working_days)
-    explanation = _ngettext(
+    explanation = ngettext(
         "%(num)s working day from %(start)s, %(holidays)s",
         "%(num)s working days from %(start)s, %(holidays)s",
         working_days,
@@ -167,7 +167,7 @@ def restart_clock(due: date, stopped_on: date, restarted_on: date) -> DueDate:
     if stopped == 0:
         return DueDate(
             due,
-            _gettext(
+            _(
                 "The clock stopped on %(stopped)s and restarted without a working day passing, "
                 "so the due date stays %(due)s",
                 stopped=long_date(stopped_on),
@@ -176,7 +176,7 @@ def restart_clock(due: date, stopped_on: date, restarted_on: date) -> DueDate:
         )
     return DueDate(
         moved,
-        _ngettext(
+        ngettext(
             "The clock stopped from %(stopped)s to %(restarted)s, %(num)s working day "
             "(%(holidays)s), so the due date moves from %(old)s to %(new)s",
             "The clock stopped from %(stopped)s to %(restarted)s, %(num)s working days "
