@@ -165,3 +165,48 @@ def test_a_police_user_cannot_make_a_request(page: Page, sign_in, make_live_user
     response = page.goto("/requests/new")
     assert response.status == 403
     expect(page.get_by_text("Only a local authority")).to_be_visible()
+
+
+def test_letterhead_upload_extension_and_withdrawal(
+    page: Page, sign_in, make_live_user, check_a11y, tmp_path
+):
+    lead = make_live_user("lhb-swansea-bay", "ig_lead")
+    sign_in(page, lead)
+    page.goto("/requests/letterhead")
+    check_a11y(page, "s164-letterhead")
+    letterhead = tmp_path / "letterhead.docx"
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "Swansea Bay UHB"
+    document.save(letterhead)
+    page.get_by_label("Letterhead template (.docx)").set_input_files(str(letterhead))
+    page.get_by_role("button", name="Upload").click()
+    expect(
+        page.get_by_text("The letterhead of Swansea Bay University Health Board has been saved.")
+    ).to_be_visible()
+    _sign_out(page)
+
+    sign_in(page, make_live_user("la-swansea", "practitioner"))
+    page.goto("/requests/new?body=lhb-swansea-bay")
+    page.get_by_label("Co-operation", exact=True).check()
+    page.get_by_label("Safeguarding children and adults at risk").check()
+    page.get_by_label("What are you asking for?", exact=True).fill(
+        "Attendance at a strategy discussion on Monday."
+    )
+    page.get_by_label("Why do you need it?").fill("To plan protective action for the child.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text(re.compile(r"saved as a draft"))).to_be_visible()
+    page.get_by_role("button", name="Send request").click()
+    page.get_by_role("button", name="Record an agreed extension").click()
+    check_a11y(page, "s164-extension")
+    page.get_by_role("button", name="Record the extension").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check_a11y(page, "s164-extension-error")
+    page.get_by_role("link", name="Back to the request").click()
+    page.get_by_role("button", name="Withdraw the request").click()
+    check_a11y(page, "s164-withdraw")
+    page.get_by_label("Why are you withdrawing the request?").fill(
+        "The family has moved to England."
+    )
+    page.get_by_role("button", name="Withdraw the request").click()
+    expect(page.get_by_text("The request has been withdrawn.")).to_be_visible()
+    check_a11y(page, "s164-withdrawn")
