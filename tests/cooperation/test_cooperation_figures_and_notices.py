@@ -226,13 +226,18 @@ def test_nothing_is_mailed_when_the_answer_is_refused(
     assert outbox() == []
 
 
-def test_notices_carry_no_free_text(api_client, make_request, board_user, council_user, contacts, outbox, db_session):
+def test_notices_carry_no_free_text(
+    api_client, make_request, board_user, council_user, contacts, outbox, db_session
+):
     req = make_request(on=None, contact_email="sian@cardiff.example.test")
     board, council = api_client(board_user), api_client(council_user)
     db_session.commit()
     question = "Is the child's mother still living at 12 Example Street?"
     board.post(f"/api/v1/cooperation-requests/{req.id}/clarification", json={"question": question})
-    council.post(f"/api/v1/cooperation-requests/{req.id}/clarification-answer", json={"answer": "Yes, since May."})
+    council.post(
+        f"/api/v1/cooperation-requests/{req.id}/clarification-answer",
+        json={"answer": "Yes, since May."},
+    )
     bodies = [m.get_payload(decode=True).decode() for m in outbox()]
     assert len(bodies) == 3  # the new request, the question, the answer
     assert all("Example Street" not in b and "since May" not in b for b in bodies)
