@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxInput,
     GovDateInput,
     GovSelect,
@@ -19,6 +18,7 @@ from wtforms import BooleanField, Field, SelectField, SelectMultipleField, Strin
 from wtforms.validators import Length, ValidationError
 
 from ..law import RELEVANT_PARTNER, S28
+from ..widgets import UKCharacterCount
 from .models import ORG_KIND_LABELS, OrgKind
 from .services import MAX_SEARCH_LENGTH
 
@@ -207,7 +207,7 @@ class OrganisationForm(FlaskForm):
     waspi_designated_person = StringField(
         _l("Designated person for the WASPI Accord (optional)"), widget=GovTextInput()
     )
-    notes = StringField(_l("Notes (optional)"), widget=GovCharacterCount())
+    notes = StringField(_l("Notes (optional)"), widget=UKCharacterCount())
     is_active = BooleanField(
         _l("This organisation is active"), widget=GovCheckboxInput(), default=True
     )
@@ -279,7 +279,7 @@ class AgreementForm(FlaskForm):
     agreed_on = DayMonthYearField(
         _l("Date agreed"), what=_l("The date agreed"), description=_l("For example, 27 3 2025")
     )
-    notes = StringField(_l("Notes (optional)"), widget=GovCharacterCount())
+    notes = StringField(_l("Notes (optional)"), widget=UKCharacterCount())
     submit = SubmitField(_l("Record agreement"), widget=GovSubmitInput())
 
     def setup(self, council, councils, locale: str) -> AgreementForm:
