@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -32,7 +33,7 @@ def can_read_audit(user) -> bool:
 def audit_events_query(user, filters: AuditFilter) -> sa.Select:
     """Newest first, with actor and organisation loaded in the same query."""
     if not can_read_audit(user):
-        raise PermissionDenied("Only administrators and auditors can read the audit log.")
+        raise PermissionDenied(_("Only administrators and auditors can read the audit log."))
     stmt = sa.select(AuditEvent).options(
         joinedload(AuditEvent.actor).joinedload(User.organisation),
         joinedload(AuditEvent.organisation),

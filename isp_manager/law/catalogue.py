@@ -116,7 +116,7 @@ RELEVANT_PARTNER = Catalogue("relevant_partner", [
     Provision("rp-g", "SSWBA 2014, s.162(4)(g)",
               "The Welsh Ministers, discharging functions under Part 2 of the Learning and Skills Act 2000",
               "Gweinidogion Cymru, wrth gyflawni swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
-              extra={"reason_en": "Learning and Skills Act 2000 Part 2 functions for Wales, including {area}", "reason_cy": "swyddogaethau Rhan 2 Deddf Dysgu a Sgiliau 2000 ar gyfer Cymru, gan gynnwys {area}"}),
+              extra={"reason_en": "Learning and Skills Act 2000 Part 2 functions for Wales, including {area}", "reason_cy": "swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000 ar gyfer Cymru, gan gynnwys {area}"}),
     Provision("rp-h", "SSWBA 2014, s.162(4)(h)", "A person, or a person of a description, specified by regulations",
               "Person, neu berson o ddisgrifiad, a bennir mewn rheoliadau", verify=True,
               extra={"reason_en": "specified by regulations for {area}", "reason_cy": "wedi'i bennu mewn rheoliadau ar gyfer {area}"}),
