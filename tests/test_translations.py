@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask_babel import refresh
 
 from isp_manager.accounts.models import Role
 from isp_manager.law import catalogue as law
@@ -243,3 +244,15 @@ def test_every_provision_has_a_welsh_label(catalogue):
 )
 def test_welsh_area_names(code, area):
     assert org(code).area_name("cy") == area
+
+
+def test_character_count_messages_follow_the_language(login, make_user):
+    client = login(make_user("la-cardiff", Role.ADMIN))
+    _response, html = _welsh(client, "/organisations/new")
+    assert "Gallwch roi hyd at 500 nod" in html
+    assert 'data-i18n.characters-under-limit.two="Mae gennych %{count} nod yn weddill"' in html
+    refresh()  # the tests share one app context, where Flask-Babel keeps the chosen locale
+    html = client.get("/organisations/new", query_string={"lang": "en"}).get_data(as_text=True)
+    assert "You can enter up to 500 characters" in html
+    assert 'characters-under-limit.one="You have %{count} character remaining"' in html
+    assert 'characters-under-limit.other="You have %{count} characters remaining"' in html
