@@ -56,7 +56,7 @@ lint: install
 	$(BIN)/ruff format --check isp_manager tests bench
 
 extract-messages: install ## refresh the Welsh catalogue from the code and templates
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _gettext -k _ngettext:1,2 --no-location --sort-output -o isp_manager/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o isp_manager/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i isp_manager/translations/messages.pot -d isp_manager/translations
 
 demo: setup db ## a database with realistic synthetic data (SCALE=small|wales|large)
