@@ -1,4 +1,4 @@
-"""Serve the app for the browser journeys: a fresh SQLite database, seeded, on a free port.
+"""Serve the app for the browser journeys: a fresh SQLite database, migrated and seeded, on a free port.
 
 Run as a separate process so that the journeys exercise real commits, exactly as users do.
     python tests/browser/serve.py INSTANCE_DIR PORT
@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from werkzeug.serving import make_server
+
+import flask_migrate
 
 from isp_manager import create_app
 from isp_manager.extensions import db
@@ -23,7 +25,7 @@ def main() -> None:
         instance_path=instance,
     )
     with app.app_context():
-        db.create_all()
+        flask_migrate.upgrade()
         seed_reference()
         db.session.commit()
     server = make_server("127.0.0.1", port, app, threaded=True)
