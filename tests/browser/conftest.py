@@ -46,11 +46,15 @@ def live_server(live_instance):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
+    # The server logs every request: to a file, because a pipe nobody reads fills up after a
+    # few hundred requests and then blocks the server for good.
+    log_path = live_instance / "server.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "browser" / "serve.py"), str(live_instance), str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -62,7 +66,7 @@ def live_server(live_instance):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("the app did not start:\n" + proc.stdout.read())
+                raise RuntimeError("the app did not start:\n" + log_path.read_text())
             time.sleep(0.2)
     else:
         proc.kill()
@@ -70,6 +74,7 @@ def live_server(live_instance):
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 def flask_cli(live_instance: Path, *args: str, stdin: str | None = None) -> str:
