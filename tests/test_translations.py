@@ -229,6 +229,32 @@ def test_every_provision_has_a_welsh_label(catalogue):
 
 
 @pytest.mark.parametrize(
+    "catalogue",
+    [getattr(law, n) for n in dir(law) if isinstance(getattr(law, n), law.Catalogue)],
+    ids=lambda c: c.name,
+)
+def test_every_provision_has_a_welsh_citation(catalogue):
+    """Welsh citations name the Act in Welsh and cite sections as "a." (adran)."""
+    for entry in catalogue:
+        welsh = entry.citation_for("cy")
+        assert entry.citation_cy and welsh != entry.citation, entry.code
+        assert not re.search(r"\bs\.\d|SSWBA|Act \d|UK GDPR|DPA ", welsh), welsh
+        assert entry.citation_for("en") == entry.citation
+
+
+def test_citation_in_the_page_language():
+    ground = law.S164_GROUNDS["s164-ground-a"]
+    assert ground.citation_for("cy") == (
+        "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(a)"
+    )
+    assert ground.section_for("en") == "s.164(4)(a)"
+    assert ground.section_for("cy") == "a.164(4)(a)"
+    assert law.S28["s28-a"].section_for("cy") == "a.28(1)(a)"
+    assert law.ARTICLE6["art6-1-e"].citation_for("cy") == "GDPR y DU Erthygl 6(1)(e)"
+    assert law.ARTICLE6["art6-1-e"].section_for("cy") == "GDPR y DU Erthygl 6(1)(e)"
+
+
+@pytest.mark.parametrize(
     ("code", "area"),
     [
         ("la-cardiff", "Caerdydd"),

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n import current_locale
 from ..law import S164_GROUNDS
 from ..lifecycle.models import OPEN_STATES, Outcome, RequestState
 from ..parties.models import Organisation
@@ -69,7 +70,7 @@ class SideFigures:
 
 
 def _ground(code: str) -> str:
-    return S164_GROUNDS[code].citation.removeprefix("SSWBA 2014, ")
+    return S164_GROUNDS[code].section_for(current_locale())
 
 
 @dataclass

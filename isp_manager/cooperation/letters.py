@@ -106,7 +106,7 @@ def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:
     )
     cited = _(
         "The ground for the decision is %(citation)s: %(label)s.",
-        citation=ground.citation,
+        citation=ground.citation_for(locale),
         label=ground.label(locale).lower(),
     )
     return [

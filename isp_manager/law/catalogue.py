@@ -1,7 +1,8 @@
 """The statutory catalogues the product encodes, as data.
 
 One file a lawyer can review: every entry has its code (used everywhere else in the
-code, the database and the API), its citation, and its English and Welsh labels.
+code, the database and the API), its citation in English and in Welsh, and its English and
+Welsh labels.
 Entries marked `verify=True` were not checked against the statute's own wording and are
 kept here, in one place, so that a change is one edit.
 """
@@ -20,9 +21,21 @@ class Provision:
     statute_letter: str | None = None  # where the statute's own lettering differs from the guide's
     verify: bool = False
     extra: dict = field(default_factory=dict)
+    citation_cy: str = ""  # the Welsh citation: "Deddf Plant 2004, a.28(1)(a)"
 
     def label(self, locale: str = "en") -> str:
         return self.cy if locale == "cy" else self.en
+
+    def citation_for(self, locale: str = "en") -> str:
+        """The citation in the page's language ("s." is "a." for adran in Welsh)."""
+        return self.citation_cy if locale == "cy" and self.citation_cy else self.citation
+
+    def section_for(self, locale: str = "en") -> str:
+        """The citation without the Act's name, for a column headed by the Act:
+        "s.162(4)(a)" (Welsh "a.162(4)(a)"); the whole citation when it names no Act first."""
+        citation = self.citation_for(locale)
+        act, sep, section = citation.partition(", ")
+        return section if sep and section[:2] in ("s.", "a.") else citation
 
 
 class Catalogue:
@@ -58,33 +71,45 @@ class Catalogue:
 # Children Act 2004, s.28(1): bodies with a duty to safeguard and promote welfare (Wales).
 # Letters follow the Welsh Government guide; statute_letter gives the Act's own lettering.
 S28 = Catalogue("s28", [
-    Provision("s28-a", "Children Act 2004, s.28(1)(a)", "The local authority", "Yr awdurdod lleol", "a"),
-    Provision("s28-b", "Children Act 2004, s.28(1)(b)", "A Local Health Board", "Bwrdd Iechyd Lleol", "b"),
+    Provision("s28-a", "Children Act 2004, s.28(1)(a)", "The local authority", "Yr awdurdod lleol", "a",
+              citation_cy="Deddf Plant 2004, a.28(1)(a)"),
+    Provision("s28-b", "Children Act 2004, s.28(1)(b)", "A Local Health Board", "Bwrdd Iechyd Lleol", "b",
+              citation_cy="Deddf Plant 2004, a.28(1)(b)"),
     Provision("s28-c", "Children Act 2004, s.28(1)(c)",
               "An NHS trust all or most of whose hospitals, establishments and facilities are in Wales",
-              "Ymddiriedolaeth GIG y mae ei holl ysbytai, sefydliadau a chyfleusterau, neu'r rhan fwyaf ohonynt, yng Nghymru", "c"),
+              "Ymddiriedolaeth GIG y mae ei holl ysbytai, sefydliadau a chyfleusterau, neu'r rhan fwyaf ohonynt, yng Nghymru", "c",
+              citation_cy="Deddf Plant 2004, a.28(1)(c)"),
     Provision("s28-d", "Children Act 2004, s.28(1)(d)",
               "The local policing body and chief officer of police for a police area in Wales",
-              "Y corff plismona lleol a phrif swyddog yr heddlu ar gyfer ardal heddlu yng Nghymru", "d"),
-    Provision("s28-e", "Children Act 2004, s.28(1)(e)", "The National Crime Agency", "Yr Asiantaeth Troseddu Genedlaethol", "e"),
+              "Y corff plismona lleol a phrif swyddog yr heddlu ar gyfer ardal heddlu yng Nghymru", "d",
+              citation_cy="Deddf Plant 2004, a.28(1)(d)"),
+    Provision("s28-e", "Children Act 2004, s.28(1)(e)", "The National Crime Agency", "Yr Asiantaeth Troseddu Genedlaethol", "e",
+              citation_cy="Deddf Plant 2004, a.28(1)(e)"),
     Provision("s28-f", "Children Act 2004, s.28(1)(ea)",
               "The British Transport Police Authority, so far as exercising functions in relation to Wales",
-              "Awdurdod Heddlu Trafnidiaeth Prydain, i'r graddau y mae'n arfer swyddogaethau mewn perthynas â Chymru", "ea"),
+              "Awdurdod Heddlu Trafnidiaeth Prydain, i'r graddau y mae'n arfer swyddogaethau mewn perthynas â Chymru", "ea",
+              citation_cy="Deddf Plant 2004, a.28(1)(ea)"),
     Provision("s28-g", "Children Act 2004, s.28(1)(f)", "A local probation board for an area in Wales",
-              "Bwrdd prawf lleol ar gyfer ardal yng Nghymru", "f"),
+              "Bwrdd prawf lleol ar gyfer ardal yng Nghymru", "f",
+              citation_cy="Deddf Plant 2004, a.28(1)(f)"),
     Provision("s28-h", "Children Act 2004, s.28(1)(fa)",
               "The Secretary of State, in discharging functions under sections 2 and 3 of the Offender Management Act 2007, so far as exercisable in relation to Wales",
-              "Yr Ysgrifennydd Gwladol, wrth gyflawni swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007, i'r graddau y maent yn arferadwy mewn perthynas â Chymru", "fa"),
+              "Yr Ysgrifennydd Gwladol, wrth gyflawni swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007, i'r graddau y maent yn arferadwy mewn perthynas â Chymru", "fa",
+              citation_cy="Deddf Plant 2004, a.28(1)(fa)"),
     Provision("s28-i", "Children Act 2004, s.28(1)(g)", "A youth offending team for an area in Wales",
-              "Tîm troseddau ieuenctid ar gyfer ardal yng Nghymru", "g"),
+              "Tîm troseddau ieuenctid ar gyfer ardal yng Nghymru", "g",
+              citation_cy="Deddf Plant 2004, a.28(1)(g)"),
     Provision("s28-j", "Children Act 2004, s.28(1)(h)",
               "The governor of a prison or secure training centre in Wales (or its director, if contracted out)",
-              "Llywodraethwr carchar neu ganolfan hyfforddi ddiogel yng Nghymru (neu ei gyfarwyddwr, os yw wedi'i gontractio allan)", "h"),
+              "Llywodraethwr carchar neu ganolfan hyfforddi ddiogel yng Nghymru (neu ei gyfarwyddwr, os yw wedi'i gontractio allan)", "h",
+              citation_cy="Deddf Plant 2004, a.28(1)(h)"),
     Provision("s28-k", "Children Act 2004, s.28(1)(ha)", "The principal of a secure college in Wales",
-              "Pennaeth coleg diogel yng Nghymru", "ha"),
+              "Pennaeth coleg diogel yng Nghymru", "ha",
+              citation_cy="Deddf Plant 2004, a.28(1)(ha)"),
     Provision("s28-l", "Children Act 2004, s.28(1)(i)",
               "A person providing services under arrangements made by a Welsh local authority under s.123(1)(b) Learning and Skills Act 2000 (youth support services)",
-              "Person sy'n darparu gwasanaethau o dan drefniadau a wnaed gan awdurdod lleol yng Nghymru o dan a.123(1)(b) o Ddeddf Dysgu a Sgiliau 2000 (gwasanaethau cymorth ieuenctid)", "i"),
+              "Person sy'n darparu gwasanaethau o dan drefniadau a wnaed gan awdurdod lleol yng Nghymru o dan a.123(1)(b) o Ddeddf Dysgu a Sgiliau 2000 (gwasanaethau cymorth ieuenctid)", "i",
+              citation_cy="Deddf Plant 2004, a.28(1)(i)"),
 ])
 
 # Social Services and Well-being (Wales) Act 2014, s.162(4): relevant partners of a local
@@ -93,162 +118,214 @@ RELEVANT_PARTNER = Catalogue("relevant_partner", [
     Provision("rp-a", "SSWBA 2014, s.162(4)(a)",
               "The local policing body and chief officer of police for a police area any part of which falls within the local authority's area",
               "Y corff plismona lleol a phrif swyddog yr heddlu ar gyfer ardal heddlu y mae unrhyw ran ohoni o fewn ardal yr awdurdod lleol",
-              extra={"reason_en": "police area includes {area}", "reason_cy": "mae ardal yr heddlu yn cynnwys {area}"}),
+              extra={"reason_en": "police area includes {area}", "reason_cy": "mae ardal yr heddlu yn cynnwys {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(a)"),
     Provision("rp-b", "SSWBA 2014, s.162(4)(b)",
               "Any other local authority with which the authority agrees that it would be appropriate to co-operate",
               "Unrhyw awdurdod lleol arall y mae'r awdurdod yn cytuno y byddai'n briodol cydweithredu ag ef",
-              extra={"reason_en": "co-operation agreed on {date}", "reason_cy": "cytunwyd i gydweithredu ar {date}"}),
+              extra={"reason_en": "co-operation agreed on {date}", "reason_cy": "cytunwyd i gydweithredu ar {date}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(b)"),
     Provision("rp-c", "SSWBA 2014, s.162(4)(c)",
               "The Secretary of State, discharging functions under sections 2 and 3 of the Offender Management Act 2007 in relation to Wales",
               "Yr Ysgrifennydd Gwladol, wrth gyflawni swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007 mewn perthynas â Chymru",
-              extra={"reason_en": "offender management functions in relation to Wales, including {area}", "reason_cy": "swyddogaethau rheoli troseddwyr mewn perthynas â Chymru, gan gynnwys {area}"}),
+              extra={"reason_en": "offender management functions in relation to Wales, including {area}", "reason_cy": "swyddogaethau rheoli troseddwyr mewn perthynas â Chymru, gan gynnwys {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(c)"),
     Provision("rp-d", "SSWBA 2014, s.162(4)(d)",
               "A provider of probation services required by arrangements under s.3(2) Offender Management Act 2007 to act as a relevant partner of the authority",
               "Darparwr gwasanaethau prawf y mae'n ofynnol iddo, drwy drefniadau o dan a.3(2) o Ddeddf Rheoli Troseddwyr 2007, weithredu fel partner perthnasol i'r awdurdod",
-              extra={"reason_en": "probation services provider for {area}", "reason_cy": "darparwr gwasanaethau prawf ar gyfer {area}"}),
+              extra={"reason_en": "probation services provider for {area}", "reason_cy": "darparwr gwasanaethau prawf ar gyfer {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(d)"),
     Provision("rp-e", "SSWBA 2014, s.162(4)(e)",
               "A Local Health Board for an area any part of which falls within the local authority's area",
               "Bwrdd Iechyd Lleol ar gyfer ardal y mae unrhyw ran ohoni o fewn ardal yr awdurdod lleol",
-              extra={"reason_en": "health board area includes {area}", "reason_cy": "mae ardal y bwrdd iechyd yn cynnwys {area}"}),
+              extra={"reason_en": "health board area includes {area}", "reason_cy": "mae ardal y bwrdd iechyd yn cynnwys {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(e)"),
     Provision("rp-f", "SSWBA 2014, s.162(4)(f)", "An NHS trust providing services in the local authority's area",
               "Ymddiriedolaeth GIG sy'n darparu gwasanaethau yn ardal yr awdurdod lleol",
-              extra={"reason_en": "provides services in {area}", "reason_cy": "mae'n darparu gwasanaethau yn ardal {area}"}),
+              extra={"reason_en": "provides services in {area}", "reason_cy": "mae'n darparu gwasanaethau yn ardal {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(f)"),
     Provision("rp-g", "SSWBA 2014, s.162(4)(g)",
               "The Welsh Ministers, discharging functions under Part 2 of the Learning and Skills Act 2000",
               "Gweinidogion Cymru, wrth gyflawni swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
-              extra={"reason_en": "Learning and Skills Act 2000 Part 2 functions for Wales, including {area}", "reason_cy": "swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000 ar gyfer Cymru, gan gynnwys {area}"}),
+              extra={"reason_en": "Learning and Skills Act 2000 Part 2 functions for Wales, including {area}", "reason_cy": "swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000 ar gyfer Cymru, gan gynnwys {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(g)"),
     Provision("rp-h", "SSWBA 2014, s.162(4)(h)", "A person, or a person of a description, specified by regulations",
               "Person, neu berson o ddisgrifiad, a bennir mewn rheoliadau", verify=True,
-              extra={"reason_en": "specified by regulations for {area}", "reason_cy": "wedi'i bennu mewn rheoliadau ar gyfer {area}"}),
+              extra={"reason_en": "specified by regulations for {area}", "reason_cy": "wedi'i bennu mewn rheoliadau ar gyfer {area}"},
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(h)"),
 ])
 
 # s.164(2): who a local authority may ask for co-operation or information.
 S164_WHO = Catalogue("s164_who", [
     Provision("s164-2-a", "SSWBA 2014, s.164(2)(a)", "A relevant partner of the requesting local authority",
-              "Partner perthnasol i'r awdurdod lleol sy'n gwneud y cais"),
+              "Partner perthnasol i'r awdurdod lleol sy'n gwneud y cais",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(2)(a)"),
     Provision("s164-2-b", "SSWBA 2014, s.164(2)(b)",
               "A local authority, Local Health Board or NHS trust which is not a relevant partner of the requesting authority",
-              "Awdurdod lleol, Bwrdd Iechyd Lleol neu Ymddiriedolaeth GIG nad yw'n bartner perthnasol i'r awdurdod sy'n gwneud y cais"),
+              "Awdurdod lleol, Bwrdd Iechyd Lleol neu Ymddiriedolaeth GIG nad yw'n bartner perthnasol i'r awdurdod sy'n gwneud y cais",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(2)(b)"),
     Provision("s164-2-c", "SSWBA 2014, s.164(2)(c)",
               "A youth offending team for an area any part of which falls within the requesting authority's area",
-              "Tîm troseddau ieuenctid ar gyfer ardal y mae unrhyw ran ohoni o fewn ardal yr awdurdod sy'n gwneud y cais"),
+              "Tîm troseddau ieuenctid ar gyfer ardal y mae unrhyw ran ohoni o fewn ardal yr awdurdod sy'n gwneud y cais",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(2)(c)"),
 ])
 
 # s.164(4): the only two grounds on which the person asked may decline.
 S164_GROUNDS = Catalogue("s164_grounds", [
     Provision("s164-ground-a", "SSWBA 2014, s.164(4)(a)",
               "Complying would be incompatible with the person's own duties",
-              "Byddai cydymffurfio'n anghydnaws â dyletswyddau'r person ei hun"),
+              "Byddai cydymffurfio'n anghydnaws â dyletswyddau'r person ei hun",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(a)"),
     Provision("s164-ground-b", "SSWBA 2014, s.164(4)(b)",
               "Complying would otherwise have an adverse effect on the exercise of the person's functions",
-              "Byddai cydymffurfio fel arall yn cael effaith andwyol ar arfer swyddogaethau'r person"),
+              "Byddai cydymffurfio fel arall yn cael effaith andwyol ar arfer swyddogaethau'r person",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(b)"),
 ])
 
 SOCIAL_SERVICES_FUNCTIONS = Catalogue("ss_functions", [
     Provision("ssf-assessment", "SSWBA 2014, Part 3", "Assessing needs for care and support",
-              "Asesu anghenion am ofal a chymorth"),
+              "Asesu anghenion am ofal a chymorth",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, Rhan 3"),
     Provision("ssf-care-support", "SSWBA 2014, Part 4", "Meeting needs for care and support",
-              "Diwallu anghenion am ofal a chymorth"),
+              "Diwallu anghenion am ofal a chymorth",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, Rhan 4"),
     Provision("ssf-looked-after", "SSWBA 2014, Part 6", "Looked after and accommodated children",
-              "Plant sy'n derbyn gofal a phlant sy'n cael eu lletya"),
+              "Plant sy'n derbyn gofal a phlant sy'n cael eu lletya",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, Rhan 6"),
     Provision("ssf-safeguarding", "SSWBA 2014, Part 7", "Safeguarding children and adults at risk",
-              "Diogelu plant ac oedolion sy'n wynebu risg"),
+              "Diogelu plant ac oedolion sy'n wynebu risg",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, Rhan 7"),
     Provision("ssf-other", "SSWBA 2014", "Another social services function (described in the request)",
-              "Swyddogaeth gwasanaethau cymdeithasol arall (a ddisgrifir yn y cais)"),
+              "Swyddogaeth gwasanaethau cymdeithasol arall (a ddisgrifir yn y cais)",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014"),
 ])
 
 # s.137: what the information a Safeguarding Board asks for relates to.
 S137_RELATES = Catalogue("s137_relates", [
     Provision("s137-a", "SSWBA 2014, s.137(3)(a)", "The qualifying person or body to whom the request is made",
-              "Y person neu'r corff cymhwysol y gwneir y cais iddo", verify=True),
+              "Y person neu'r corff cymhwysol y gwneir y cais iddo", verify=True,
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.137(3)(a)"),
     Provision("s137-b", "SSWBA 2014, s.137(3)(b)", "A function or activity of that person or body",
-              "Un o swyddogaethau neu weithgareddau'r person neu'r corff hwnnw", verify=True),
+              "Un o swyddogaethau neu weithgareddau'r person neu'r corff hwnnw", verify=True,
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.137(3)(b)"),
     Provision("s137-c", "SSWBA 2014, s.137(3)(c)",
               "A person exercising or engaged in a function or activity of that person or body",
-              "Person sy'n arfer neu'n ymwneud ag un o swyddogaethau neu weithgareddau'r person neu'r corff hwnnw", verify=True),
+              "Person sy'n arfer neu'n ymwneud ag un o swyddogaethau neu weithgareddau'r person neu'r corff hwnnw", verify=True,
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.137(3)(c)"),
 ])
 
 # UK GDPR Article 6(1). `extra["public_authority_task"] = False` marks a basis a public
 # authority cannot use for its tasks.
 ARTICLE6 = Catalogue("article6", [
-    Provision("art6-1-a", "UK GDPR Art. 6(1)(a)", "Consent", "Caniatâd"),
-    Provision("art6-1-b", "UK GDPR Art. 6(1)(b)", "Contract", "Contract"),
-    Provision("art6-1-c", "UK GDPR Art. 6(1)(c)", "Legal obligation", "Rhwymedigaeth gyfreithiol"),
-    Provision("art6-1-d", "UK GDPR Art. 6(1)(d)", "Vital interests", "Buddiannau hanfodol"),
-    Provision("art6-1-e", "UK GDPR Art. 6(1)(e)", "Public task", "Tasg gyhoeddus"),
+    Provision("art6-1-a", "UK GDPR Art. 6(1)(a)", "Consent", "Caniatâd",
+              citation_cy="GDPR y DU Erthygl 6(1)(a)"),
+    Provision("art6-1-b", "UK GDPR Art. 6(1)(b)", "Contract", "Contract",
+              citation_cy="GDPR y DU Erthygl 6(1)(b)"),
+    Provision("art6-1-c", "UK GDPR Art. 6(1)(c)", "Legal obligation", "Rhwymedigaeth gyfreithiol",
+              citation_cy="GDPR y DU Erthygl 6(1)(c)"),
+    Provision("art6-1-d", "UK GDPR Art. 6(1)(d)", "Vital interests", "Buddiannau hanfodol",
+              citation_cy="GDPR y DU Erthygl 6(1)(d)"),
+    Provision("art6-1-e", "UK GDPR Art. 6(1)(e)", "Public task", "Tasg gyhoeddus",
+              citation_cy="GDPR y DU Erthygl 6(1)(e)"),
     Provision("art6-1-f", "UK GDPR Art. 6(1)(f)",
               "Legitimate interests (not available to public authorities for their tasks)",
               "Buddiannau dilys (nid yw ar gael i awdurdodau cyhoeddus ar gyfer eu tasgau)",
-              extra={"public_authority_task": False}),
+              extra={"public_authority_task": False},
+              citation_cy="GDPR y DU Erthygl 6(1)(f)"),
     Provision("art6-1-ea", "UK GDPR Art. 6(1)(ea), Data (Use and Access) Act 2025",
               "Recognised legitimate interest (safeguarding vulnerable individuals)",
-              "Buddiant dilys cydnabyddedig (diogelu unigolion agored i niwed)", verify=True),
+              "Buddiant dilys cydnabyddedig (diogelu unigolion agored i niwed)", verify=True,
+              citation_cy="GDPR y DU Erthygl 6(1)(ea), Deddf Data (Defnydd a Mynediad) 2025"),
 ])
 
 # UK GDPR Article 9(2), for special category data. `extra["needs_schedule1"]`: the condition
 # is met only with a DPA 2018 Schedule 1 condition.
 ARTICLE9 = Catalogue("article9", [
-    Provision("art9-2-a", "UK GDPR Art. 9(2)(a)", "Explicit consent", "Caniatâd penodol"),
+    Provision("art9-2-a", "UK GDPR Art. 9(2)(a)", "Explicit consent", "Caniatâd penodol",
+              citation_cy="GDPR y DU Erthygl 9(2)(a)"),
     Provision("art9-2-b", "UK GDPR Art. 9(2)(b)", "Employment and social protection",
-              "Cyflogaeth ac amddiffyniad cymdeithasol", extra={"needs_schedule1": True}),
-    Provision("art9-2-c", "UK GDPR Art. 9(2)(c)", "Vital interests", "Buddiannau hanfodol"),
-    Provision("art9-2-d", "UK GDPR Art. 9(2)(d)", "Not-for-profit bodies", "Cyrff nid-er-elw"),
+              "Cyflogaeth ac amddiffyniad cymdeithasol", extra={"needs_schedule1": True},
+              citation_cy="GDPR y DU Erthygl 9(2)(b)"),
+    Provision("art9-2-c", "UK GDPR Art. 9(2)(c)", "Vital interests", "Buddiannau hanfodol",
+              citation_cy="GDPR y DU Erthygl 9(2)(c)"),
+    Provision("art9-2-d", "UK GDPR Art. 9(2)(d)", "Not-for-profit bodies", "Cyrff nid-er-elw",
+              citation_cy="GDPR y DU Erthygl 9(2)(d)"),
     Provision("art9-2-e", "UK GDPR Art. 9(2)(e)", "Made public by the data subject",
-              "Wedi'i wneud yn gyhoeddus gan destun y data"),
-    Provision("art9-2-f", "UK GDPR Art. 9(2)(f)", "Legal claims", "Hawliadau cyfreithiol"),
+              "Wedi'i wneud yn gyhoeddus gan destun y data",
+              citation_cy="GDPR y DU Erthygl 9(2)(e)"),
+    Provision("art9-2-f", "UK GDPR Art. 9(2)(f)", "Legal claims", "Hawliadau cyfreithiol",
+              citation_cy="GDPR y DU Erthygl 9(2)(f)"),
     Provision("art9-2-g", "UK GDPR Art. 9(2)(g)",
               "Substantial public interest (with a DPA 2018 Schedule 1 Part 2 condition)",
               "Budd cyhoeddus sylweddol (gydag amod yn Rhan 2 o Atodlen 1 i Ddeddf Diogelu Data 2018)",
-              extra={"needs_schedule1": True}),
+              extra={"needs_schedule1": True},
+              citation_cy="GDPR y DU Erthygl 9(2)(g)"),
     Provision("art9-2-h", "UK GDPR Art. 9(2)(h)", "Health or social care", "Iechyd neu ofal cymdeithasol",
-              extra={"needs_schedule1": True}),
+              extra={"needs_schedule1": True},
+              citation_cy="GDPR y DU Erthygl 9(2)(h)"),
     Provision("art9-2-i", "UK GDPR Art. 9(2)(i)", "Public health", "Iechyd y cyhoedd",
-              extra={"needs_schedule1": True}),
+              extra={"needs_schedule1": True},
+              citation_cy="GDPR y DU Erthygl 9(2)(i)"),
     Provision("art9-2-j", "UK GDPR Art. 9(2)(j)", "Archiving, research and statistics",
-              "Archifo, ymchwil ac ystadegau", extra={"needs_schedule1": True}),
+              "Archifo, ymchwil ac ystadegau", extra={"needs_schedule1": True},
+              citation_cy="GDPR y DU Erthygl 9(2)(j)"),
 ])
 
 # DPA 2018 Schedule 1 conditions offered in agreements. Part 2 conditions need an
 # appropriate policy document (`extra["part"] == 2`).
 SCHEDULE1 = Catalogue("schedule1", [
     Provision("sch1-p1-para1", "DPA 2018 Sch.1 Pt.1 para 1", "Employment, social security and social protection",
-              "Cyflogaeth, nawdd cymdeithasol ac amddiffyniad cymdeithasol", extra={"part": 1}),
+              "Cyflogaeth, nawdd cymdeithasol ac amddiffyniad cymdeithasol", extra={"part": 1},
+              citation_cy="DDD 2018 Atod.1 Rh.1 para 1"),
     Provision("sch1-p1-para2", "DPA 2018 Sch.1 Pt.1 para 2", "Health or social care purposes",
-              "Dibenion iechyd neu ofal cymdeithasol", extra={"part": 1}),
+              "Dibenion iechyd neu ofal cymdeithasol", extra={"part": 1},
+              citation_cy="DDD 2018 Atod.1 Rh.1 para 2"),
     Provision("sch1-p2-para6", "DPA 2018 Sch.1 Pt.2 para 6", "Statutory and government purposes",
-              "Dibenion statudol a llywodraethol", extra={"part": 2}),
+              "Dibenion statudol a llywodraethol", extra={"part": 2},
+              citation_cy="DDD 2018 Atod.1 Rh.2 para 6"),
     Provision("sch1-p2-para10", "DPA 2018 Sch.1 Pt.2 para 10", "Preventing or detecting unlawful acts",
-              "Atal neu ganfod gweithredoedd anghyfreithlon", extra={"part": 2}),
+              "Atal neu ganfod gweithredoedd anghyfreithlon", extra={"part": 2},
+              citation_cy="DDD 2018 Atod.1 Rh.2 para 10"),
     Provision("sch1-p2-para18", "DPA 2018 Sch.1 Pt.2 para 18", "Safeguarding of children and of individuals at risk",
-              "Diogelu plant ac unigolion sy'n wynebu risg", extra={"part": 2}),
+              "Diogelu plant ac unigolion sy'n wynebu risg", extra={"part": 2},
+              citation_cy="DDD 2018 Atod.1 Rh.2 para 18"),
 ])
 
 # DPA 2018 Sch.1 para 18(2): why consent is not the basis, one of which must be recorded.
 PARA18_REASONS = Catalogue("para18_reasons", [
     Provision("para18-2-a", "DPA 2018 Sch.1 para 18(2)(a)",
               "In the circumstances, consent cannot be given by the data subject",
-              "O dan yr amgylchiadau, ni all testun y data roi caniatâd"),
+              "O dan yr amgylchiadau, ni all testun y data roi caniatâd",
+              citation_cy="DDD 2018 Atod.1 para 18(2)(a)"),
     Provision("para18-2-b", "DPA 2018 Sch.1 para 18(2)(b)",
               "In the circumstances, the controller cannot reasonably be expected to obtain the data subject's consent",
-              "O dan yr amgylchiadau, ni ellir disgwyl yn rhesymol i'r rheolydd gael caniatâd testun y data"),
+              "O dan yr amgylchiadau, ni ellir disgwyl yn rhesymol i'r rheolydd gael caniatâd testun y data",
+              citation_cy="DDD 2018 Atod.1 para 18(2)(b)"),
     Provision("para18-2-c", "DPA 2018 Sch.1 para 18(2)(c)",
               "Obtaining the data subject's consent would prejudice the provision of the protection",
-              "Byddai cael caniatâd testun y data yn niweidio'r gwaith o ddarparu'r amddiffyniad"),
+              "Byddai cael caniatâd testun y data yn niweidio'r gwaith o ddarparu'r amddiffyniad",
+              citation_cy="DDD 2018 Atod.1 para 18(2)(c)"),
 ])
 
 # Statutory powers an agreement may rely on (the legislative section of an ISP).
 LEGAL_POWERS = Catalogue("legal_powers", [
     Provision("power-s164", "SSWBA 2014, s.164", "Duty to co-operate and provide information (social services functions)",
-              "Dyletswydd i gydweithredu a darparu gwybodaeth (swyddogaethau gwasanaethau cymdeithasol)"),
+              "Dyletswydd i gydweithredu a darparu gwybodaeth (swyddogaethau gwasanaethau cymdeithasol)",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164"),
     Provision("power-s137", "SSWBA 2014, s.137", "Safeguarding Board requests for information",
-              "Ceisiadau Bwrdd Diogelu am wybodaeth"),
-    Provision("power-s130", "SSWBA 2014, s.130", "Duty to report children at risk", "Dyletswydd i adrodd am blant sy'n wynebu risg"),
+              "Ceisiadau Bwrdd Diogelu am wybodaeth",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.137"),
+    Provision("power-s130", "SSWBA 2014, s.130", "Duty to report children at risk", "Dyletswydd i adrodd am blant sy'n wynebu risg",
+              citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.130"),
     Provision("power-s28-ca2004", "Children Act 2004, s.28", "Duty to safeguard and promote the welfare of children",
-              "Dyletswydd i ddiogelu a hybu llesiant plant"),
+              "Dyletswydd i ddiogelu a hybu llesiant plant",
+              citation_cy="Deddf Plant 2004, a.28"),
     Provision("power-s47-ca1989", "Children Act 1989, s.47", "Local authority's duty to investigate",
-              "Dyletswydd yr awdurdod lleol i ymchwilio"),
+              "Dyletswydd yr awdurdod lleol i ymchwilio",
+              citation_cy="Deddf Plant 1989, a.47"),
     Provision("power-s115-cda1998", "Crime and Disorder Act 1998, s.115", "Disclosure of information to prevent crime and disorder",
-              "Datgelu gwybodaeth i atal trosedd ac anhrefn"),
+              "Datgelu gwybodaeth i atal trosedd ac anhrefn",
+              citation_cy="Deddf Trosedd ac Anhrefn 1998, a.115"),
 ])
 
 

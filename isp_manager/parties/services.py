@@ -318,7 +318,7 @@ def _category_message(field: str, problem: str, kind: OrgKind, values: dict, org
     return _(
         "%(citation)s does not apply to this kind of organisation (%(kind)s): choose the "
         "category for this kind of organisation, or none",
-        citation=catalogue[code].citation,
+        citation=catalogue[code].citation_for(_locale(None)),
         kind=kind.label,
     )
 
@@ -663,6 +663,10 @@ class RelevantPartner(NamedTuple):
     def citation(self) -> str:
         return RELEVANT_PARTNER[self.category].citation
 
+    def section_for(self, locale: str = "en") -> str:
+        """The s.162(4) paragraph in the page's language: "s.162(4)(a)", "a.162(4)(a)"."""
+        return RELEVANT_PARTNER[self.category].section_for(locale)
+
 
 def _facts(org: Organisation, area_codes=()) -> rules.BodyFacts:
     return rules.BodyFacts(
@@ -909,7 +913,7 @@ def _s164_no(refusal: str, council, body, locale) -> str:
 
 def _who_can_be_asked(council: Organisation, locale: str) -> str:
     kinds = "; ".join(
-        _lower_first(f"{entry.label(locale)} ({entry.citation})") for entry in S164_WHO
+        _lower_first(f"{entry.label(locale)} ({entry.citation_for(locale)})") for entry in S164_WHO
     )
     return _(
         "Who %(council)s can ask instead: %(kinds)s.",

@@ -71,7 +71,7 @@ def register():
         filtered=bool(kept),
         pagination=page.govuk_pagination("parties.register", **kept),
         can_add=can_edit_register(current_user),
-        s28_citations={p.code: p.citation.removeprefix("Children Act 2004, ") for p in S28},
+        s28_citations={p.code: p.section_for(current_locale()) for p in S28},
     ), (200 if valid else 422)
 
 

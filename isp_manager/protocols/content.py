@@ -86,7 +86,7 @@ def _catalogue_lines(version, f, value, locale):
     lines = []
     for code in codes:
         entry = catalogue.get(code)
-        lines.append(f"{entry.citation}: {entry.label(locale)}" if entry else code)
+        lines.append(f"{entry.citation_for(locale)}: {entry.label(locale)}" if entry else code)
     return codes, lines
 
 
@@ -115,7 +115,7 @@ def _partner_lines(version, f, value, locale):
 
 def basis_labels(item, catalogue: BasisCatalogue, locale: str = "en") -> list[str]:
     known = BASIS_CATALOGUES[catalogue]
-    return [f"{known[c].citation} ({known[c].label(locale)})" for c in item.basis_codes(catalogue)]
+    return [f"{known[c].citation_for(locale)} ({known[c].label(locale)})" for c in item.basis_codes(catalogue)]
 
 
 def _data_item_lines(version, f, value, locale):

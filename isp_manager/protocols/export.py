@@ -237,7 +237,7 @@ def _write_catalogue(doc, version, field, value, locale) -> None:
     rows = []
     for code in value or []:
         entry = catalogue.get(code)
-        rows.append((entry.citation, entry.label(locale)) if entry else (code, ""))
+        rows.append((entry.citation_for(locale), entry.label(locale)) if entry else (code, ""))
     if not rows:
         _not_completed(doc)
         return
@@ -309,11 +309,11 @@ def _write_partners(doc, version, field, value, locale) -> None:
     add_long_table(doc, header, rows, widths_cm=widths, empty=_("No partner organisations yet."))
 
 
-def _basis_lines(item: ProtocolDataItem) -> list[str]:
+def _basis_lines(item: ProtocolDataItem, locale: str) -> list[str]:
     lines = []
     for catalogue in BasisCatalogue:
         known = BASIS_CATALOGUES[catalogue]
-        lines += [known[code].citation for code in item.basis_codes(catalogue)]
+        lines += [known[code].citation_for(locale) for code in item.basis_codes(catalogue)]
     if item.policy_document_ref:
         lines.append(_("Appropriate policy document: %(ref)s", ref=item.policy_document_ref))
     if item.other_basis:
@@ -335,7 +335,7 @@ def _write_data_items(doc, version, field, value, locale) -> None:
             _("Yes") if item.is_special_category else _("No"),
             _org(item.source_partner, locale),
             "\n".join(_org(r, locale) for r in item.recipients),
-            "\n".join(_basis_lines(item)),
+            "\n".join(_basis_lines(item, locale)),
         )
         for item in version.data_items
     ]
@@ -348,7 +348,7 @@ def _write_data_items(doc, version, field, value, locale) -> None:
     )
     used = {(b.catalogue, b.code) for item in version.data_items for b in item.bases}
     bases = [
-        (entry.citation, entry.label(locale))
+        (entry.citation_for(locale), entry.label(locale))
         for catalogue in BasisCatalogue
         for entry in BASIS_CATALOGUES[catalogue]
         if (catalogue, entry.code) in used

@@ -189,9 +189,9 @@ class DataItemForm(FlaskForm):
     submit = SubmitField(_l("Save data item"), widget=GovSubmitInput())
 
     def set_law_choices(self, locale: str) -> None:
-        self.article6.choices = [(e.code, f"{e.citation}: {e.label(locale)}") for e in ARTICLE6]
-        self.article9.choices = [(e.code, f"{e.citation}: {e.label(locale)}") for e in ARTICLE9]
-        self.schedule1.choices = [(e.code, f"{e.citation}: {e.label(locale)}") for e in SCHEDULE1]
+        self.article6.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE6]
+        self.article9.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE9]
+        self.schedule1.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in SCHEDULE1]
 
 
 class FlowForm(FlaskForm):
