@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import uuid
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -63,7 +64,9 @@ def send_now(msg: EmailMessage) -> None:
         return
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(msg.as_bytes())
+    # Named by time first, so the outbox lists messages in the order they were sent.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    (outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml").write_bytes(msg.as_bytes())
 
 
 __all__ = ["queue_mail", "flush_pending", "discard_pending", "send_now", "has_request_context"]
