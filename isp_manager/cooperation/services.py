@@ -25,6 +25,7 @@ from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import current_locale
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
@@ -105,7 +106,7 @@ def _requester_org(by, requesting: Organisation | None) -> Organisation:
         raise PermissionDenied(
             _(
                 "You can make requests only on behalf of your own organisation, %(org)s.",
-                org=by.organisation.name,
+                org=by.organisation.display_name(current_locale()),
             )
         )
     if not requesting.is_local_authority:
@@ -113,7 +114,7 @@ def _requester_org(by, requesting: Organisation | None) -> Organisation:
             _(
                 "Only a local authority can make a request under s.164, and %(org)s is a %(kind)s. "
                 "Ask the local authority concerned to make the request.",
-                org=requesting.name,
+                org=requesting.display_name(current_locale()),
                 kind=requesting.kind_label.lower(),
             ),
             field="requesting_organisation",

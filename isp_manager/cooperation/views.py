@@ -154,14 +154,15 @@ def _csv(box: services.Box, requests, today):
         _("On time"),
     ]
     soon = services.due_soon_until(today)
+    locale = current_locale()
 
     def row(r):
         status = r.deadline_status(today, soon)
         on_time = r.answered_on_time
         return [
             r.reference,
-            r.requesting_org.name,
-            r.requested_org.name,
+            r.requesting_org.display_name(locale),
+            r.requested_org.display_name(locale),
             r.request_type.label,
             r.function_code,
             r.s164_basis,
@@ -218,7 +219,7 @@ def new():
             message = (
                 _("Request %(ref)s saved as a draft.", ref=req.reference)
                 if form.save_draft.data
-                else _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=body.name)
+                else _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=body.display_name(current_locale()))
             )
             flash(message, "success")
             return redirect(url_for(".show", request_id=req.id), 303)
@@ -300,7 +301,7 @@ def send(req):
         services.send_request(req, by=current_user)
         return _done(
             req,
-            _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=req.requested_org.name),
+            _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=req.requested_org.display_name(current_locale())),
         )
     abort(400)
 
@@ -530,7 +531,7 @@ def letterhead():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(_("The letterhead of %(org)s has been saved.", org=org.name), "success")
+            flash(_("The letterhead of %(org)s has been saved.", org=org.display_name(current_locale())), "success")
             return redirect(
                 url_for(".letterhead", **({"organisation": org.code} if code else {})), 303
             )

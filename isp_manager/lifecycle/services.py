@@ -137,14 +137,14 @@ def check_allowed(req, op: Operation, user) -> None:
             raise PermissionDenied(
                 _(
                     "Only %(body)s, the body asked, can %(action)s.",
-                    body=req.requested_org.name,
+                    body=req.requested_org.display_name(current_locale()),
                     action=op.label,
                 )
             )
         raise PermissionDenied(
             _(
                 "Only %(body)s, the body that made the request, can %(action)s.",
-                body=req.requesting_org.name,
+                body=req.requesting_org.display_name(current_locale()),
                 action=op.label,
             )
         )

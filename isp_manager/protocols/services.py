@@ -23,6 +23,7 @@ from ..audit.services import record_event, snapshot
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import current_locale
 from ..law import catalogue as law_catalogue
 from ..parties.models import Organisation
 from .access import Action, can_start_protocol, require
@@ -236,7 +237,7 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
             continue
         if choice.code in seen:
             errors.setdefault("partners", []).append(
-                _("%(org)s is listed more than once: list each partner once", org=organisation.name)
+                _("%(org)s is listed more than once: list each partner once", org=organisation.display_name(current_locale()))
             )
             continue
         seen.add(choice.code)
@@ -560,7 +561,7 @@ def add_partner(
     organisation = _organisation(organisation, "organisation", errors)
     if organisation and version.partner_for(organisation.id):
         errors.setdefault("organisation", []).append(
-            _("%(org)s is already a partner in this agreement", org=organisation.name)
+            _("%(org)s is already a partner in this agreement", org=organisation.display_name(current_locale()))
         )
     if errors:
         raise InvalidInput(errors=errors)
@@ -640,7 +641,7 @@ def _set_role(version, partner, role_value: str, errors) -> None:
         other = next((p for p in version.partners if p.role == PartnerRole.DISCLOSER and p is not partner), None)
         if other:
             errors.setdefault("role", []).append(
-                _("A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.", org=other.organisation.name)
+                _("A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.", org=other.organisation.display_name(current_locale()))
             )
             return
     partner.role = role
@@ -651,7 +652,7 @@ def remove_partner(partner: ProtocolPartner, *, by, expected_row_version: int | 
     version = partner.version
     stored = _partners_section(version, by, Action.MANAGE_PARTNERS)[2]
     check_row_version(stored, expected_row_version)
-    name = partner.organisation.name
+    name = partner.organisation.display_name(current_locale())
     if partner.organisation_id == version.protocol.lead_organisation_id:
         raise InvalidInput(_("%(org)s leads this agreement and cannot be removed", org=name), field="partner")
     uses = [i.category for i in version.data_items if i.source_partner_id == partner.id or partner in i.recipients]

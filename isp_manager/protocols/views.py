@@ -354,7 +354,7 @@ def add_partner(protocol_id: int, number: int):
         except DomainError as error:
             status = _refused(form, error)
         else:
-            flash(_("%(org)s added. Now give its point of contact and signatory.", org=partner.organisation.name), "success")
+            flash(_("%(org)s added. Now give its point of contact and signatory.", org=partner.organisation.display_name(current_locale())), "success")
             return redirect(url_for("protocols.edit_partner", protocol_id=protocol_id, number=number, partner_id=partner.id))
     require(current_user, Action.MANAGE_PARTNERS, version)
     editable = can(current_user, Action.EDIT, version)
@@ -395,7 +395,7 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
         except DomainError as error:
             status = _refused(form, error)
         else:
-            flash(_("%(org)s saved.", org=partner.organisation.name), "success")
+            flash(_("%(org)s saved.", org=partner.organisation.display_name(current_locale())), "success")
             return redirect(_section_url(version, _partners_code(version), f"partner-{partner.id}"))
     return render_template(
         "protocols/partner.html", version=version, protocol=version.protocol, partner=partner, form=form,
@@ -408,7 +408,7 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
 def remove_partner(protocol_id: int, number: int, partner_id: int):
     version = _load(protocol_id, number)
     partner = _partner_or_404(version, partner_id)
-    name = partner.organisation.name
+    name = partner.organisation.display_name(current_locale())
     return _remove(version, _partners_code(version),
                    lambda rv: services.remove_partner(partner, by=current_user, expected_row_version=rv),
                    _("%(org)s removed.", org=name))
@@ -631,7 +631,7 @@ def sign(protocol_id: int, number: int):
     version = _load(protocol_id, number)
     partner = version.partner_for(current_user.organisation_id)
     if partner is not None and version.signature_for(partner) is not None:
-        flash(_("%(org)s has already signed this version.", org=partner.organisation.name), "info")
+        flash(_("%(org)s has already signed this version.", org=partner.organisation.display_name(current_locale())), "info")
         return redirect(_version_url(version))
     require(current_user, Action.SIGN, version)
     form = SignForm()
@@ -649,7 +649,7 @@ def sign(protocol_id: int, number: int):
                 message = _("Signed. Every partner has now signed: %(ref)s %(v)s is active.",
                             ref=version.protocol.reference, v=version.label)
             else:
-                message = _("Signed on behalf of %(org)s.", org=partner.organisation.name)
+                message = _("Signed on behalf of %(org)s.", org=partner.organisation.display_name(current_locale()))
             flash(message, "success")
             return redirect(_version_url(version))
     return render_template(

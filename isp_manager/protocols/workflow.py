@@ -18,6 +18,7 @@ from ..audit.services import record_event
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
+from ..i18n import current_locale
 from ..mail import queue_mail
 from .access import Action, require, unsigned_partner_for
 from .models import (
@@ -150,7 +151,7 @@ def sign_protocol(
     """An IG lead signs for their own organisation; the last signature makes the version active."""
     partner = version.partner_for(by.organisation_id)
     if partner is not None and version.signature_for(partner) is not None and by.role == Role.IG_LEAD:
-        raise Conflict(_("%(org)s has already signed this version.", org=partner.organisation.name))
+        raise Conflict(_("%(org)s has already signed this version.", org=partner.organisation.display_name(current_locale())))
     require(by, Action.SIGN, version)
     partner = unsigned_partner_for(by, version)
     errors = {}
