@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import current_locale
 from ..law import ARTICLE6, ARTICLE9, SCHEDULE1
 from ..parties.models import OrgKind
 from .models import BasisCatalogue, PartnerRole, ProtocolKind, ProtocolVersion
@@ -135,7 +136,7 @@ def _sections_complete(version, template) -> list[QaCheck]:
     for section in template.sections:
         if not section.is_required:
             continue
-        title = section.title()
+        title = section.title(current_locale())
         if section_status(version, section) == SectionStatus.COMPLETED:
             results.append(QaCheck("section_complete", True, _("%(title)s is complete", title=title), section.code))
             continue
@@ -174,7 +175,7 @@ def _partner_contacts(version, template) -> list[QaCheck]:
     section = template.section_with("partners").code
     results = []
     for partner in version.partners:
-        name = partner.organisation.name
+        name = partner.organisation.display_name(current_locale())
         missing = []
         if not (partner.contact_name and partner.contact_email):
             missing.append(_("a point of contact (name and e-mail)"))

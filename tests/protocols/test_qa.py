@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import current_app
+from flask_babel import force_locale
 
 from isp_manager.protocols import services, workflow
 from isp_manager.protocols.qa import add_months, failures, qa_checklist
@@ -118,3 +119,11 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 25), 12) == date(2027, 11, 25)
     assert add_months(date(2027, 12, 1), 1) == date(2028, 1, 1)
+
+
+def test_checklist_in_welsh_names_sections_and_partners_in_welsh(draft_isp):
+    version, _ = draft_isp()
+    with force_locale("cy"):
+        text = " ".join(c.message for c in qa_checklist(version, template_for(version.protocol)))
+    assert "1. Cyflwyniad" in text and "Cyngor Caerdydd" in text
+    assert "Introduction" not in text and "Cardiff Council" not in text
