@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
@@ -32,6 +31,7 @@ from wtforms import (
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import DEADLINE_LABELS, NATURE_LABELS, OUTCOME_LABELS, RequestState
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported for views)
+from ..widgets import UKCharacterCount
 from .models import REQUEST_TYPE_LABELS
 from .services import ALL_STATES, MAX_ITEMS, OPEN
 
@@ -71,12 +71,12 @@ class RequestForm(FlaskForm):
     details = TextAreaField(
         _l("What are you asking for?"),
         description=_l("Say exactly what you need: the records, dates or help, and nothing more."),
-        widget=GovCharacterCount(),
+        widget=UKCharacterCount(),
     )
     purpose = TextAreaField(
         _l("Why do you need it?"),
         description=_l("How it will help you exercise the function."),
-        widget=GovCharacterCount(),
+        widget=UKCharacterCount(),
     )
     subject_reference = StringField(
         _l("Your case reference (optional)"),
@@ -116,13 +116,13 @@ class QuestionForm(FlaskForm):
     question = TextAreaField(
         _l("What do you need made clear?"),
         description=_l("The clock stops until the requesting authority answers."),
-        widget=GovCharacterCount(),
+        widget=UKCharacterCount(),
     )
     submit = SubmitField(_l("Ask for clarification"), widget=GovSubmitInput())
 
 
 class ClarificationForm(FlaskForm):
-    answer = TextAreaField(_l("Your answer"), widget=GovCharacterCount())
+    answer = TextAreaField(_l("Your answer"), widget=UKCharacterCount())
     submit = SubmitField(_l("Send the clarification"), widget=GovSubmitInput())
 
 
@@ -178,7 +178,7 @@ class ResponseForm(FlaskForm):
             "The law requires written reasons for not complying. Explain why the ground applies "
             "to this request: the requesting authority receives them in a letter."
         ),
-        widget=GovCharacterCount(),
+        widget=UKCharacterCount(),
     )
     not_provided = TextAreaField(
         _l("What was not provided (partly complied only)"), widget=GovTextArea()
