@@ -64,6 +64,8 @@ def test_figures_page_and_csv(login, council_user, year_of_requests, db_session)
     assert "Section 164 figures for 2026" in page
     assert "Declined, s.164(4)(a)" in page and "app-bar-chart__bar--40" in page  # 2 of 5
     assert "4.5" in page and "75%" in page
+    # On a phone the data tables scroll sideways inside a focusable region.
+    assert page.count('<div class="app-table-wrapper" role="region"') == page.count("<table")
     rows = list(
         csv.reader(
             io.StringIO(
