@@ -365,3 +365,18 @@ def test_notify_sends_through_smtp_when_configured(app, ig, smtp_server, outbox)
     assert outbox() == []  # nothing written to files when SMTP is configured
     assert run_notify(app) == "0 reminder(s) sent.\n"
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("months", "window", "due_soon"),
+    [
+        (1, "within the next month.", "due within the next month"),
+        (4, "within the next 4 months.", "due within the next 4 months"),
+    ],
+)
+def test_the_window_is_stated_with_its_number(
+    due, login, ig, app, monkeypatch, months, window, due_soon
+):
+    monkeypatch.setitem(app.config, "REVIEW_REMINDER_MONTHS", months)
+    html = page_text(login(ig(LEAD)).get("/agreements/reviews"))
+    assert window in html and due_soon in html
