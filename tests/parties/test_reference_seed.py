@@ -31,6 +31,13 @@ def test_the_register_holds_every_welsh_statutory_body():
     assert sum(kinds.values()) == len(read_reference_rows()) == 56
 
 
+def test_every_reference_body_has_a_welsh_name():
+    assert [o.code for o in services_all() if not o.name_cy] == []
+    assert org("prison-usk").display_name("cy") == "Carchar EF Brynbuga"
+    assert org("pcc-south-wales").display_name("cy") == "Comisiynydd Heddlu a Throseddu De Cymru"
+    assert org("board-gwent").display_name("cy") == "Bwrdd Diogelu Gwent"
+
+
 def services_all():
     from isp_manager.extensions import db
 
