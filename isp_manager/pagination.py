@@ -17,6 +17,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    total_is_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -60,12 +61,28 @@ def page_number() -> int:
         return 1
 
 
-def paginate(stmt: sa.Select, *, page: int | None = None, per_page: int | None = None) -> Page:
+def count_rows(stmt: sa.Select, *, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows `stmt` selects; with `cap`, counting stops just past it (for logs that
+    grow without end, where an exact total would cost more than the page itself)."""
+    counted = stmt.order_by(None)
+    if cap is not None:
+        counted = counted.limit(cap + 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
+    if cap is not None and total > cap:
+        return cap, True
+    return total, False
+
+
+def paginate(
+    stmt: sa.Select,
+    *,
+    page: int | None = None,
+    per_page: int | None = None,
+    count_cap: int | None = None,
+) -> Page:
     """Run `stmt` for one page. The total comes from a COUNT over the same filters."""
     page = page or page_number()
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
+    total, capped = count_rows(stmt, cap=count_cap)
     rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)
+    return Page(items=list(rows), total=total, page=page, per_page=per_page, total_is_capped=capped)

@@ -56,7 +56,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Changing this invalidates every session cookie issued before (logout everywhere).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
 
-    organisation = relationship("Organisation", lazy="joined", innerjoin=True)
+    organisation = relationship("Organisation", lazy="joined", innerjoin="unnested")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
@@ -100,7 +100,7 @@ class ApiToken(TimestampMixin, db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User", lazy="joined", innerjoin=True)
+    user = relationship("User", lazy="joined", innerjoin="unnested")
 
     @property
     def is_revoked(self) -> bool:

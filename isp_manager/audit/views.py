@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..pagination import paginate
 from .forms import AuditFilterForm
-from .queries import AuditFilter, audit_events_query, can_read_audit
+from .queries import COUNT_CAP, AuditFilter, audit_events_query, can_read_audit
 
 bp = Blueprint("audit", __name__)
 
@@ -29,7 +29,7 @@ def index():
             since=form.since.data,
             until=form.until.data,
         )
-    page = paginate(audit_events_query(current_user, filters))
+    page = paginate(audit_events_query(current_user, filters), count_cap=COUNT_CAP)
     kept = {k: v for k, v in request.args.items(multi=False) if k != "page"}
     status = 200 if valid else 422
     return render_template("audit/index.html", form=form, page=page, kept=kept), status

@@ -88,3 +88,13 @@ def test_audit_api_bad_date_is_422_with_field(make_user, api_client):
     response = api_client(make_user("la-cardiff", Role.ADMIN)).get("/api/v1/audit-events?since=yesterday")
     assert response.status_code == 422
     assert "since" in response.json["errors"]["json"]
+
+
+def test_counting_stops_past_the_cap(make_user, login, monkeypatch):
+    import isp_manager.audit.views as views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for _ in range(5):
+        _event()
+    html = login(make_user("la-cardiff", Role.AUDITOR)).get("/audit").get_data(as_text=True)
+    assert "of more than 3 events" in html
