@@ -239,44 +239,46 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
     """A draft with the same sections, partners, data items and flows; review date cleared."""
     protocol = source.protocol
     template = template_for(protocol)
-    new = ProtocolVersion(
-        protocol=protocol, number=max(v.number for v in protocol.versions) + 1,
-        state=VersionState.DRAFT, based_on_id=source.id, created_by_id=by.id,
-    )
-    db.session.add(new)
-    review_code = template.section_with("review_date").code
-    for section in source.sections:
-        new.sections.append(ProtocolSection(
-            code=section.code, position=section.position, content=dict(section.content or {}),
-            is_complete=section.is_complete and section.code != review_code,
-        ))
-    partner_map = {}
-    for partner in source.partners:
-        copy = ProtocolPartner(
-            organisation_id=partner.organisation_id, organisation=partner.organisation,
-            role=partner.role, position=partner.position, departments=partner.departments,
-            contact_name=partner.contact_name, contact_email=partner.contact_email,
-            signatory_name=partner.signatory_name, signatory_role=partner.signatory_role,
-            can_edit=partner.can_edit,
+    # Reading the source's collections must not flush the half-built copy.
+    with db.session.no_autoflush:
+        new = ProtocolVersion(
+            protocol=protocol, number=max(v.number for v in protocol.versions) + 1,
+            state=VersionState.DRAFT, based_on_id=source.id, created_by_id=by.id,
         )
-        partner_map[partner.id] = copy
-        new.partners.append(copy)
-    for item in source.data_items:
-        new.data_items.append(ProtocolDataItem(
-            position=item.position, category=item.category, description=item.description,
-            is_special_category=item.is_special_category,
-            source_partner=partner_map.get(item.source_partner_id),
-            recipients=[partner_map[p.id] for p in item.recipients],
-            policy_document_ref=item.policy_document_ref, other_basis=item.other_basis,
-            bases=[ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases],
-        ))
-    for flow in source.flows:
-        new.flows.append(ProtocolFlow(
-            position=flow.position, what=flow.what, from_partner=partner_map.get(flow.from_partner_id),
-            to_partner=partner_map.get(flow.to_partner_id), method=flow.method, security=flow.security,
-            frequency=flow.frequency, purpose=flow.purpose,
-        ))
-    return new
+        db.session.add(new)
+        review_code = template.section_with("review_date").code
+        for section in source.sections:
+            new.sections.append(ProtocolSection(
+                code=section.code, position=section.position, content=dict(section.content or {}),
+                is_complete=section.is_complete and section.code != review_code,
+            ))
+        partner_map = {}
+        for partner in source.partners:
+            copy = ProtocolPartner(
+                organisation_id=partner.organisation_id, organisation=partner.organisation,
+                role=partner.role, position=partner.position, departments=partner.departments,
+                contact_name=partner.contact_name, contact_email=partner.contact_email,
+                signatory_name=partner.signatory_name, signatory_role=partner.signatory_role,
+                can_edit=partner.can_edit,
+            )
+            partner_map[partner.id] = copy
+            new.partners.append(copy)
+        for item in source.data_items:
+            new.data_items.append(ProtocolDataItem(
+                position=item.position, category=item.category, description=item.description,
+                is_special_category=item.is_special_category,
+                source_partner=partner_map.get(item.source_partner_id),
+                recipients=[partner_map[p.id] for p in item.recipients],
+                policy_document_ref=item.policy_document_ref, other_basis=item.other_basis,
+                bases=[ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases],
+            ))
+        for flow in source.flows:
+            new.flows.append(ProtocolFlow(
+                position=flow.position, what=flow.what, from_partner=partner_map.get(flow.from_partner_id),
+                to_partner=partner_map.get(flow.to_partner_id), method=flow.method, security=flow.security,
+                frequency=flow.frequency, purpose=flow.purpose,
+            ))
+        return new
 
 
 # ---------------------------------------------------------------- notices

@@ -306,8 +306,7 @@ def test_welsh_export_uses_the_welsh_headings(active_tricky, login):
 def two_versions(active_tricky):
     """V1 active; V2 a draft with a different purpose and a second data item."""
     v1, author = active_tricky
-    with db.session.no_autoflush:  # copy_version builds the new version before adding it
-        v2 = workflow.start_new_version(v1.protocol, by=author, change_summary="Annual review")
+    v2 = workflow.start_new_version(v1.protocol, by=author, change_summary="Annual review")
     services.save_section(
         v2,
         "introduction",
