@@ -189,3 +189,32 @@ def restart_clock(due: date, stopped_on: date, restarted_on: date) -> DueDate:
             new=long_date(moved),
         ),
     )
+
+
+def working_days_explanation(start: date, due: date) -> str:
+    """How `due` follows from `start` in working days, worked out again from the two dates
+    (a due date always falls on a working day), in the current language."""
+    return due_date(start, working_days_between(start, due)).explanation
+
+
+def clock_restart_explanation(old_due: date, new_due: date) -> str:
+    """Why a due date moved from `old_due` to `new_due` after the clock stopped for a
+    clarification: it moves on by the working days the clock was stopped, which are the
+    working days between the two dates."""
+    stopped, skipped = _count_working_days(old_due, new_due)
+    if stopped == 0:
+        return _(
+            "The clock stopped and restarted without a working day passing, so the due date "
+            "stays %(due)s",
+            due=long_date(old_due),
+        )
+    return ngettext(
+        "The clock was stopped for %(num)s working day while a clarification was awaited, so "
+        "the due date moves from %(old)s to %(new)s (%(holidays)s)",
+        "The clock was stopped for %(num)s working days while a clarification was awaited, so "
+        "the due date moves from %(old)s to %(new)s (%(holidays)s)",
+        stopped,
+        old=long_date(old_due),
+        new=long_date(new_due),
+        holidays=_holidays_clause(skipped),
+    )

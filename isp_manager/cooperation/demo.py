@@ -265,16 +265,17 @@ class _Requests:
     def _send(self, row, events, sent_on: date, requester) -> None:
         rng, cal = self.rng, self.calendar
         due, explanation = cal.due(sent_on, RESPONSE_DAYS)
+        usual = None  # an urgent request's sent event keeps the usual date it is earlier than
         if rng.random() < 0.08:
             urgent = cal.add(sent_on, URGENT_DAYS)
             explanation = (
                 f"Urgent: due {urgent:%-d %B %Y} ({URGENT_REASON}), "
-                f"earlier than the usual {due:%-d %B %Y}"
+                f"earlier than the usual {due:%-d %B %Y} ({explanation})"
             )
             row.update(is_urgent=True, urgent_reason=URGENT_REASON, requested_due_date=urgent)
-            due = urgent
+            usual, due = due, urgent
         at = self._add(row, events, TimelineEventType.SENT, _at(sent_on, rng), requester,
-                       explanation, new_due=due)  # fmt: skip
+                       old_due=usual, new_due=due)  # fmt: skip
         row.update(state=RequestState.SENT, sent_at=at, sent_on=sent_on, due_date=due,
                    due_explanation=explanation)  # fmt: skip
 

@@ -188,7 +188,9 @@ class ResponseForm(FlaskForm):
 
     def setup(self, locale: str) -> ResponseForm:
         self.outcome.choices = _choices(OUTCOME_LABELS)
-        self.ground.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in S164_GROUNDS]
+        self.ground.choices = [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in S164_GROUNDS
+        ]
         natures = [("", _("Choose"))] + _choices(NATURE_LABELS)
         for entry in self.items:
             entry.form.nature.choices = natures

@@ -83,7 +83,11 @@ class RequestSummarySchema(Schema):
 class RequestSchema(RequestSummarySchema):
     """One request, with its answer and the timeline both bodies see."""
 
-    basis_reason = fields.String(dump_only=True)
+    basis_reason = fields.Method(
+        "get_basis_reason",
+        dump_only=True,
+        metadata={"description": "why the body could be asked, in the language asked for"},
+    )
     details = fields.String(dump_only=True)
     purpose = fields.String(dump_only=True)
     secure_reply = fields.String(dump_only=True, allow_none=True)
@@ -91,7 +95,12 @@ class RequestSchema(RequestSummarySchema):
     urgent_reason = fields.String(dump_only=True, allow_none=True)
     contact_name = fields.String(dump_only=True, allow_none=True)
     contact_email = fields.String(dump_only=True, allow_none=True)
-    due_explanation = fields.String(dump_only=True, allow_none=True)
+    due_explanation = fields.Method(
+        "get_due_explanation",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "how the due date was worked out, in the language asked for"},
+    )
     written_reasons = fields.String(dump_only=True, allow_none=True)
     not_provided = fields.String(dump_only=True, allow_none=True)
     answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
@@ -100,6 +109,16 @@ class RequestSchema(RequestSummarySchema):
     provided_items = fields.List(fields.Nested(ProvidedItemOutSchema), dump_only=True)
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
+
+    def get_basis_reason(self, req):
+        from .services import basis_explanation
+
+        return basis_explanation(req)
+
+    def get_due_explanation(self, req):
+        from .services import due_explanation
+
+        return due_explanation(req)
 
     def get_letter_url(self, req):
         """The written-reasons letter (.docx), for a request declined wholly or in part."""

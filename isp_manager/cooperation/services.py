@@ -15,6 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -38,7 +39,7 @@ from ..lifecycle.models import (
 )
 from ..mail import queue_mail
 from ..parties.models import Organisation, OrgKind
-from ..parties.services import S164Eligibility, eligibility_for_s164
+from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
 from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
 
 # A case number or reference: letters, digits and - / . _ with at least one digit, no spaces
@@ -255,7 +256,6 @@ def create_request(
         request_type=RequestType(data.request_type),
         function_code=data.function,
         s164_basis=eligibility.code,
-        basis_reason=eligibility.explanation,
         details=_clean(data.details),
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
@@ -267,6 +267,7 @@ def create_request(
         contact_email=_clean(data.contact_email) or by.email,
         contact_phone=_clean(data.contact_phone) or None,
     )
+    _keep_basis_reason(req)
     db.session.add(req)
     db.session.flush()
     lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
@@ -281,7 +282,8 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     eligibility = who_can_be_asked(req.requesting_org, req.requested_org)
     if eligibility.code is None:
         raise InvalidInput(eligibility.explanation, field="requested_organisation")
-    req.s164_basis, req.basis_reason = eligibility.code, eligibility.explanation
+    req.s164_basis = eligibility.code
+    _keep_basis_reason(req)
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
     _notify(
         body_contact(req.requested_org),
@@ -296,10 +298,29 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
             function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code),
             ref=req.reference,
             due=long_date(req.due_date),
-            explanation=req.due_explanation,
+            explanation=due_explanation(req),
             link=request_link(req),
         ),
     )
+
+
+def basis_explanation(req: CooperationRequest, locale: str | None = None) -> str:
+    """Why the body asked could be asked, under the s.164(2) paragraph kept on the request, in
+    the reader's language (the sentence is built when shown, from the code and the register)."""
+    return explain_s164_basis(
+        req.s164_basis, req.requesting_org, req.requested_org, on=req.sent_on, locale=locale
+    )
+
+
+def _keep_basis_reason(req: CooperationRequest) -> None:
+    """The reason as it stands, in English, kept on the request for the record."""
+    with force_locale("en"):
+        req.basis_reason = basis_explanation(req, "en")
+
+
+def due_explanation(req: CooperationRequest) -> str | None:
+    """How the due date was worked out, in the reader's language."""
+    return lifecycle.explain_due_date(req).text
 
 
 # ----------------------------------------------------------------- the steps after sending

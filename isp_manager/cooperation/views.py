@@ -219,7 +219,11 @@ def new():
             message = (
                 _("Request %(ref)s saved as a draft.", ref=req.reference)
                 if form.save_draft.data
-                else _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=body.display_name(current_locale()))
+                else _(
+                    "Request %(ref)s sent to %(body)s.",
+                    ref=req.reference,
+                    body=body.display_name(current_locale()),
+                )
             )
             flash(message, "success")
             return redirect(url_for(".show", request_id=req.id), 303)
@@ -270,6 +274,8 @@ def show(request_id: int):
         confirm=ConfirmForm(),
         Operation=Operation,
         ground=S164_GROUNDS.get(req.ground),
+        basis_reason=services.basis_explanation(req),
+        due=lifecycle.explain_due_date(req),
         function_label=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
     )
 
@@ -301,7 +307,11 @@ def send(req):
         services.send_request(req, by=current_user)
         return _done(
             req,
-            _("Request %(ref)s sent to %(body)s.", ref=req.reference, body=req.requested_org.display_name(current_locale())),
+            _(
+                "Request %(ref)s sent to %(body)s.",
+                ref=req.reference,
+                body=req.requested_org.display_name(current_locale()),
+            ),
         )
     abort(400)
 
@@ -531,7 +541,13 @@ def letterhead():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(_("The letterhead of %(org)s has been saved.", org=org.display_name(current_locale())), "success")
+            flash(
+                _(
+                    "The letterhead of %(org)s has been saved.",
+                    org=org.display_name(current_locale()),
+                ),
+                "success",
+            )
             return redirect(
                 url_for(".letterhead", **({"organisation": org.code} if code else {})), 303
             )

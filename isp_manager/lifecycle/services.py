@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,11 +22,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..audit.services import changes, record_event, snapshot
 from ..calendar import (
     add_working_days,
+    clock_restart_explanation,
     due_date,
     long_date,
     restart_clock,
     wales_today,
     working_days_between,
+    working_days_explanation,
 )
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, PermissionDenied
@@ -281,24 +285,6 @@ def check_urgent_due_date(
         raise InvalidInput(errors=errors)
 
 
-def initial_due_date(on: date, working_days: int, requested: date | None, reason: str | None):
-    """The due date of a request sent on `on`, and how it was worked out."""
-    usual = due_date(on, working_days)
-    check_urgent_due_date(requested, reason, on=on, usual=usual.date)
-    if requested is None:
-        return usual
-    return type(usual)(
-        requested,
-        _(
-            "Urgent: due %(date)s (%(reason)s), earlier than the usual %(usual)s (%(explanation)s)",
-            date=long_date(requested),
-            reason=_clean(reason),
-            usual=long_date(usual.date),
-            explanation=usual.explanation,
-        ),
-    )
-
-
 def due_soon_until(today: date, soon_days: int) -> date:
     return add_working_days(today, soon_days)[0]
 
@@ -311,20 +297,105 @@ def deadline_clause(model, status: DeadlineStatus, today: date, soon_until: date
     return sa.and_(running, model.due_date >= today, model.due_date <= soon_until)
 
 
+# ----------------------------------------------------------------- how the due date was worked out
+
+
+class DueDateExplanation(NamedTuple):
+    """How a request's due date was worked out, in the current language: the whole text, and
+    the part each timeline event added (keyed by the event)."""
+
+    text: str | None
+    by_event: dict
+
+
+def _sent_explanation(sent_on: date, due: date, usual: date | None, reason: str | None) -> str:
+    if usual is None:
+        return working_days_explanation(sent_on, due)
+    return _(
+        "Urgent: due %(date)s (%(reason)s), earlier than the usual %(usual)s (%(explanation)s)",
+        date=long_date(due),
+        reason=_clean(reason),
+        usual=long_date(usual),
+        explanation=working_days_explanation(sent_on, usual),
+    )
+
+
+def explain_due_date(req) -> DueDateExplanation:
+    """How the due date was worked out, in the reader's language, from the facts the request
+    and its timeline keep: the request date and the due date set on sending (with the usual
+    date an urgent request is earlier than), the dates a restarted clock or an agreed
+    extension moved it between, and the extension's reason. A request sent before those
+    facts were kept shows the explanation stored when it was sent."""
+    T = TimelineEventType
+    parts, by_event = [], {}
+    due, stopped = None, False
+    for event in req.events:
+        kind, text = event.event_type, None
+        if kind is T.SENT:
+            if event.new_due_date is None or req.sent_on is None:
+                return DueDateExplanation(req.due_explanation, {})
+            if req.is_urgent and event.old_due_date is None and req.requested_due_date:
+                return DueDateExplanation(req.due_explanation, {})  # the usual date was not kept
+            due = event.new_due_date
+            text = _sent_explanation(req.sent_on, due, event.old_due_date, req.urgent_reason)
+        elif kind is T.CLARIFICATION_REQUESTED:
+            stopped = True
+        elif stopped and kind in (T.CLARIFICATION_ANSWERED, T.ANSWERED, T.WITHDRAWN):
+            stopped = False
+            if kind is not T.WITHDRAWN and due is not None:
+                new = event.new_due_date or due
+                text = clock_restart_explanation(due, new)
+                due = new
+        elif kind is T.EXTENSION_AGREED and event.old_due_date and event.new_due_date:
+            text = _(
+                "Extended by agreement from %(old)s to %(new)s: %(reason)s",
+                old=long_date(event.old_due_date),
+                new=long_date(event.new_due_date),
+                reason=_clean(event.text),
+            )
+            due = event.new_due_date
+        if text:
+            parts.append(text)
+            by_event[event] = text
+    if not parts:
+        return DueDateExplanation(req.due_explanation, {})
+    return DueDateExplanation(". ".join(parts), by_event)
+
+
+def _keep_explanation(req) -> None:
+    """Keep the explanation as it now stands on the request, in English, for the record (pages
+    and notices build it again in the reader's language)."""
+    with force_locale("en"):
+        req.due_explanation = explain_due_date(req).text
+
+
 # ----------------------------------------------------------------- transitions
 
 
 def send(req, by, *, working_days: int, on: date | None = None) -> None:
-    """draft -> sent: the request date is today in Wales; the due date is worked out from it."""
+    """draft -> sent: the request date is today in Wales; the due date is worked out from it.
+    The timeline keeps the facts: the due date, and for an urgent request the usual due date
+    it is earlier than (as the event's old due date)."""
     check_allowed(req, Operation.SEND, by)
     on = on or wales_today()
     before = snapshot(req, AUDITED_FIELDS)
-    due = initial_due_date(on, working_days, req.requested_due_date, req.urgent_reason)
+    usual = due_date(on, working_days).date
+    check_urgent_due_date(req.requested_due_date, req.urgent_reason, on=on, usual=usual)
+    urgent = req.requested_due_date
     req.state = RequestState.SENT
     req.sent_at = utcnow()
     req.sent_on = on
-    req.due_date, req.due_explanation = due
-    _record(req, "sent", TimelineEventType.SENT, by, before, text=due.explanation, new_due=due.date)
+    req.due_date = urgent or usual
+    _record(
+        req,
+        "sent",
+        TimelineEventType.SENT,
+        by,
+        before,
+        old_due=usual if urgent else None,
+        new_due=req.due_date,
+    )
+    _keep_explanation(req)
 
 
 def record_created(req, by, details: dict, *, as_draft: bool) -> None:
@@ -366,14 +437,14 @@ def ask_clarification(req, by, question: str, *, on: date | None = None) -> None
     )
 
 
-def _restart_clock(req, on: date) -> tuple[date, date, str]:
+def _restart_clock(req, on: date) -> tuple[date, date]:
+    """The due date moves on by the working days the clock was stopped: (old, new)."""
     old = req.due_date
     moved = restart_clock(old, req.clock_stopped_on, on)
     req.stopped_working_days += working_days_between(req.clock_stopped_on, on)
     req.clock_stopped_on = None
     req.due_date = moved.date
-    req.due_explanation = f"{req.due_explanation}. {moved.explanation}"
-    return old, moved.date, moved.explanation
+    return old, moved.date
 
 
 def answer_clarification(req, by, answer: str, *, on: date | None = None) -> None:
@@ -382,7 +453,7 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
     check_allowed(req, Operation.ANSWER_CLARIFICATION, by)
     text = _require_text(answer, "answer", _("Enter the clarification asked for."))
     before = snapshot(req, AUDITED_FIELDS)
-    old, new, explanation = _restart_clock(req, on or wales_today())
+    old, new = _restart_clock(req, on or wales_today())
     req.state = RequestState.ACKNOWLEDGED
     _record(
         req,
@@ -390,10 +461,11 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
         TimelineEventType.CLARIFICATION_ANSWERED,
         by,
         before,
-        text=f"{text}\n\n{explanation}",
+        text=text,
         old_due=old if new != old else None,
         new_due=new if new != old else None,
     )
+    _keep_explanation(req)
 
 
 def agree_extension(
@@ -419,14 +491,7 @@ def agree_extension(
         raise InvalidInput(errors=errors)
     before = snapshot(req, AUDITED_FIELDS)
     old = req.due_date
-    explanation = _(
-        "Extended by agreement from %(old)s to %(new)s: %(reason)s",
-        old=long_date(old),
-        new=long_date(new_due),
-        reason=_clean(reason),
-    )
     req.due_date = new_due
-    req.due_explanation = f"{req.due_explanation}. {explanation}"
     _record(
         req,
         "extension_agreed",
@@ -437,6 +502,7 @@ def agree_extension(
         old_due=old,
         new_due=new_due,
     )
+    _keep_explanation(req)
 
 
 def as_outcome(value) -> Outcome | None:
@@ -499,8 +565,9 @@ def record_answer(
     if errors:
         raise InvalidInput(errors=errors)
     before = snapshot(req, AUDITED_FIELDS)
+    old = new = req.due_date
     if req.state == RequestState.AWAITING_CLARIFICATION:
-        _restart_clock(req, on)
+        old, new = _restart_clock(req, on)
     req.state = RequestState.ANSWERED
     req.outcome = outcome
     req.ground = ground if outcome.needs_ground_and_reasons else None
@@ -511,7 +578,17 @@ def record_answer(
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )
-    _record(req, "answered", TimelineEventType.ANSWERED, by, before, text=req.written_reasons)
+    _record(
+        req,
+        "answered",
+        TimelineEventType.ANSWERED,
+        by,
+        before,
+        text=req.written_reasons,
+        old_due=old if new != old else None,
+        new_due=new if new != old else None,
+    )
+    _keep_explanation(req)
 
 
 def close(req, by) -> None:

@@ -820,6 +820,43 @@ def eligibility_for_s164(
     return S164Eligibility(None, _s164_no(refusal, council, body, locale))
 
 
+def explain_s164_basis(
+    code: str,
+    council: Organisation,
+    body: Organisation,
+    *,
+    on: date | None = None,
+    locale: str | None = None,
+) -> str:
+    """Why `council` could ask `body` under the s.164(2) paragraph `code` (kept on a request
+    when it was sent), in the reader's language. For s.164(2)(a) the reason is the body's
+    relevant-partner category on the register or, between two councils, their agreement in
+    force on `on` (the request date); if neither is there any more, the sentence says only that
+    the body was a relevant partner."""
+    locale = _locale(locale)
+    category = agreement = None
+    if code == "s164-2-a":
+        if body.is_local_authority and council.is_local_authority:
+            agreement = _agreement_in_force(council, body, on)
+            category = rules.AGREEMENT_CATEGORY if agreement else None
+        elif body.relevant_partner_category in rules.AREA_BASED_CATEGORIES:
+            category = body.relevant_partner_category
+    return _s164_yes(code, council, body, category, agreement, locale)
+
+
+def _agreement_in_force(
+    council: Organisation, other: Organisation, on: date | None
+) -> RelevantPartnerAgreement | None:
+    """The two councils' s.162(4)(b) agreement in force on `on` (else the current one)."""
+    found = [a for a in agreements_of(council) if a.other_side(council.id).id == other.id]
+    in_force = [
+        a
+        for a in found
+        if on is not None and a.agreed_on <= on and (a.ended_on is None or a.ended_on >= on)
+    ]
+    return next(iter(in_force), None) or next((a for a in found if a.ended_on is None), None)
+
+
 def _s164_yes(code, council, body, category, agreement, locale) -> str:
     names = {
         "body": body.display_name(locale),
@@ -827,6 +864,11 @@ def _s164_yes(code, council, body, category, agreement, locale) -> str:
         "area": council.area_name(locale),
     }
     if code == "s164-2-a":
+        if category is None:
+            return _(
+                "%(body)s is a relevant partner of %(council)s, so it can be asked under s.164(2)(a).",
+                **names,
+            )
         why = rules.relevant_partner_reason(
             category,
             area=names["area"],
