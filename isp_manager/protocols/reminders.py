@@ -61,13 +61,12 @@ def _already_sent(ids: list[int]) -> set[tuple[str, str]]:
     sent: set[tuple[str, str]] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = [str(i) for i in ids[start : start + CHUNK]]
-        sent.update(
-            db.session.execute(
-                sa.select(SentReminder.record_id, SentReminder.threshold).where(
-                    SentReminder.record_type == RECORD_TYPE, SentReminder.record_id.in_(chunk)
-                )
-            ).tuples()
+        rows = db.session.execute(
+            sa.select(SentReminder.record_id, SentReminder.threshold).where(
+                SentReminder.record_type == RECORD_TYPE, SentReminder.record_id.in_(chunk)
+            )
         )
+        sent.update((record_id, threshold) for record_id, threshold in rows)
     return sent
 
 
