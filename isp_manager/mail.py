@@ -1,20 +1,31 @@
 """One mail mechanism for every notice the service sends.
 
-Services call queue_mail(); the messages are sent only after the request's transaction
-commits (or, on the command line, after the command commits). With MAIL_SERVER set they
-go through SMTP; otherwise they are written as .eml files into instance/outbox/.
+Services call queue_bilingual_mail() (or queue_mail() with text from render_bilingual());
+the messages are sent only after the request's transaction commits (or, on the command
+line, after the command commits). With MAIL_SERVER set they go through SMTP; otherwise they
+are written as .eml files into instance/outbox/.
+
+Every notice is in Welsh and English in the one message, Welsh first, as the Welsh Language
+Standards expect of correspondence: the sender's language says nothing about the reader's.
 """
 
 from __future__ import annotations
 
 import smtplib
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, g, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+# Welsh first. Each part of a notice is rendered with its language in force.
+NOTICE_LANGUAGES = ("cy", "en")
+SEPARATOR = "-" * 40
 
 
 def _pending() -> list[EmailMessage]:
@@ -35,6 +46,28 @@ def queue_mail(to: str | list[str], subject: str, body: str) -> EmailMessage:
     msg.set_content(body)
     _pending().append(msg)
     return msg
+
+
+def render_bilingual(subject: Callable[[], str], body: Callable[[], str]) -> tuple[str, str]:
+    """The subject and body of a notice in Welsh and English: `subject()` and `body()` are
+    called once in each language (with flask_babel.force_locale), so everything they
+    translate, name or date comes out in that language. The subject is "Cymraeg / English";
+    the body is the Welsh text, then the English, under a line saying English follows."""
+    subjects, bodies, notes = [], [], []
+    for locale in NOTICE_LANGUAGES:
+        with force_locale(locale):
+            subjects.append(subject().strip())
+            bodies.append(body().strip())
+            notes.append(_("English below"))
+    heading = " / ".join(notes)
+    return " / ".join(subjects), f"{heading}\n\n" + f"\n\n{SEPARATOR}\n\n".join(bodies) + "\n"
+
+
+def queue_bilingual_mail(
+    to: str | list[str], subject: Callable[[], str], body: Callable[[], str]
+) -> EmailMessage:
+    """Queue a notice in Welsh and English (see render_bilingual)."""
+    return queue_mail(to, *render_bilingual(subject, body))
 
 
 def discard_pending() -> None:
@@ -69,4 +102,12 @@ def send_now(msg: EmailMessage) -> None:
     (outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml").write_bytes(msg.as_bytes())
 
 
-__all__ = ["queue_mail", "flush_pending", "discard_pending", "send_now", "has_request_context"]
+__all__ = [
+    "queue_mail",
+    "queue_bilingual_mail",
+    "render_bilingual",
+    "flush_pending",
+    "discard_pending",
+    "send_now",
+    "has_request_context",
+]

@@ -42,7 +42,7 @@ class Reminder:
     record_id: str
     threshold: str  # e.g. "review-due-3-months", "overdue"
     to: tuple[str, ...]
-    subject: str
+    subject: str  # in Welsh and English, as mail.render_bilingual() makes them
     body: str
 
 

@@ -101,6 +101,21 @@ def org(code: str) -> Organisation:
     return found
 
 
+def bilingual(subject_or_message) -> tuple[str, str]:
+    """(Welsh, English) of a notice's subject (a str) or of a message's subject and body
+    joined: the subject is "Cymraeg / English", the body Welsh first, then English."""
+    from isp_manager.mail import SEPARATOR
+
+    if isinstance(subject_or_message, str):
+        welsh, _sep, english = " ".join(subject_or_message.split()).partition(" / ")
+        return welsh, english
+    subject = " ".join(str(subject_or_message["Subject"]).split())
+    body = subject_or_message.get_payload(decode=True).decode()
+    welsh_body, _sep, english_body = body.partition(SEPARATOR)
+    welsh, _sep, english = subject.partition(" / ")
+    return f"{welsh}\n{welsh_body}", f"{english}\n{english_body}"
+
+
 @pytest.fixture
 def make_org():
     def _make(code=None, *, name=None, kind=OrgKind.OTHER, areas=(), **fields):
@@ -190,7 +205,12 @@ def outbox(app):
 
     def _read():
         import email
+        from email import policy
 
-        return [email.message_from_bytes(f.read_bytes()) for f in sorted(folder.glob("*.eml"))]
+        # The default policy decodes headers: Welsh subjects are encoded on the wire.
+        return [
+            email.message_from_bytes(f.read_bytes(), policy=policy.default)
+            for f in sorted(folder.glob("*.eml"))
+        ]
 
     return _read

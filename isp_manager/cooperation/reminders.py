@@ -13,7 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from ..calendar import long_date, wales_today
 from ..extensions import db
+from ..i18n import current_locale
 from ..lifecycle.models import CLOCK_RUNNING_STATES, DeadlineStatus
+from ..mail import render_bilingual
 from ..notifications import Reminder, SentReminder, reminder_source
 from .models import CooperationRequest
 from .services import body_contact, due_soon_until, request_link
@@ -66,28 +68,35 @@ def s164_deadline_reminders() -> Iterator[Reminder]:
 
 
 def _reminder(req: CooperationRequest, status: DeadlineStatus, threshold: str) -> Reminder:
-    values = {
-        "ref": req.reference,
-        "council": req.requesting_org.name,
-        "body": req.requested_org.name,
-        "due": long_date(req.due_date),
-        "link": request_link(req),
-    }
+    def values() -> dict:
+        locale = current_locale()
+        return {
+            "ref": req.reference,
+            "council": req.requesting_org.display_name(locale),
+            "body": req.requested_org.display_name(locale),
+            "due": long_date(req.due_date),
+            "link": request_link(req),
+        }
+
     if status is DeadlineStatus.DUE_SOON:
         to = (body_contact(req.requested_org),)
-        subject = _("Due %(due)s: s.164 request %(ref)s from %(council)s", **values)
-        body = _(
-            "The s.164 request %(ref)s from %(council)s to %(body)s is due on %(due)s.\n\n"
-            "Answer it, ask for clarification or agree an extension: %(link)s",
-            **values,
+        subject, body = render_bilingual(
+            lambda: _("Due %(due)s: s.164 request %(ref)s from %(council)s", **values()),
+            lambda: _(
+                "The s.164 request %(ref)s from %(council)s to %(body)s is due on %(due)s.\n\n"
+                "Answer it, ask for clarification or agree an extension: %(link)s",
+                **values(),
+            ),
         )
     else:
         to = (body_contact(req.requested_org), req.contact_email)
-        subject = _("Overdue: s.164 request %(ref)s was due %(due)s", **values)
-        body = _(
-            "The s.164 request %(ref)s from %(council)s to %(body)s was due on %(due)s and has "
-            "not been answered.\n\n%(link)s",
-            **values,
+        subject, body = render_bilingual(
+            lambda: _("Overdue: s.164 request %(ref)s was due %(due)s", **values()),
+            lambda: _(
+                "The s.164 request %(ref)s from %(council)s to %(body)s was due on %(due)s and "
+                "has not been answered.\n\n%(link)s",
+                **values(),
+            ),
         )
     return Reminder(
         record_type=RECORD_TYPE,

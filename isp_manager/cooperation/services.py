@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,7 +38,7 @@ from ..lifecycle.models import (
     Outcome,
     RequestState,
 )
-from ..mail import queue_mail
+from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
 from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
@@ -287,15 +288,19 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
     _notify(
         body_contact(req.requested_org),
-        _("New s.164 request %(ref)s from %(org)s", ref=req.reference, org=req.requesting_org.name),
-        _(
+        lambda: _(
+            "New s.164 request %(ref)s from %(org)s",
+            ref=req.reference,
+            org=req.requesting_org.display_name(current_locale()),
+        ),
+        lambda: _(
             "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
             "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
             "Due: %(due)s (%(explanation)s)\n\nSign in to read and answer it: %(link)s",
-            org=req.requesting_org.name,
-            body=req.requested_org.name,
+            org=req.requesting_org.display_name(current_locale()),
+            body=req.requested_org.display_name(current_locale()),
             type=req.request_type.label.lower(),
-            function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code),
+            function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
             ref=req.reference,
             due=long_date(req.due_date),
             explanation=due_explanation(req),
@@ -337,15 +342,15 @@ def ask_for_clarification(
     lifecycle.ask_clarification(req, by, question, on=on)
     _notify(
         req.contact_email,
-        _(
+        lambda: _(
             "%(ref)s: %(body)s asks for clarification",
             ref=req.reference,
-            body=req.requested_org.name,
+            body=req.requested_org.display_name(current_locale()),
         ),
-        _(
+        lambda: _(
             "%(body)s needs something made clear before it can answer request %(ref)s. The clock "
             "has stopped until you answer.\n\nSign in to read the question and answer it: %(link)s",
-            body=req.requested_org.name,
+            body=req.requested_org.display_name(current_locale()),
             ref=req.reference,
             link=request_link(req),
         ),
@@ -357,11 +362,15 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
     lifecycle.answer_clarification(req, by, answer, on=on)
     _notify(
         body_contact(req.requested_org),
-        _("%(ref)s: clarification from %(org)s", ref=req.reference, org=req.requesting_org.name),
-        _(
+        lambda: _(
+            "%(ref)s: clarification from %(org)s",
+            ref=req.reference,
+            org=req.requesting_org.display_name(current_locale()),
+        ),
+        lambda: _(
             "%(org)s has answered your question about request %(ref)s. The clock has restarted: "
             "the request is now due on %(due)s.\n\nSign in to read the answer: %(link)s",
-            org=req.requesting_org.name,
+            org=req.requesting_org.display_name(current_locale()),
             ref=req.reference,
             due=long_date(req.due_date),
             link=request_link(req),
@@ -377,12 +386,12 @@ def agree_extension(
     other = body_contact(req.requested_org) if req.is_requester(by) else req.contact_email
     _notify(
         other,
-        _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
-        _(
+        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        lambda: _(
             "%(who)s of %(org)s has recorded an agreed extension to request %(ref)s: it is now due "
             "on %(due)s. The reason is on the request's page: %(link)s",
             who=by.name,
-            org=by.organisation.name,
+            org=by.organisation.display_name(current_locale()),
             ref=req.reference,
             due=long_date(req.due_date),
             link=request_link(req),
@@ -476,21 +485,25 @@ def respond_to_request(
             )
         )
     db.session.flush()
-    outcome = req.outcome.label.lower()
-    letter = (
-        _("\n\nThe written reasons and the letter setting them out are on the request's page.")
-        if req.has_reasons_letter
-        else ""
-    )
+
+    def letter() -> str:
+        if not req.has_reasons_letter:
+            return ""
+        return _(
+            "\n\nThe written reasons and the letter setting them out are on the request's page."
+        )
+
     _notify(
         _recipients(req.contact_email, req.created_by.email if req.created_by else None),
-        _("%(ref)s answered: %(outcome)s", ref=req.reference, outcome=outcome),
-        _(
+        lambda: _(
+            "%(ref)s answered: %(outcome)s", ref=req.reference, outcome=req.outcome.label.lower()
+        ),
+        lambda: _(
             "%(body)s has answered request %(ref)s: %(outcome)s.%(letter)s\n\n%(link)s",
-            body=req.requested_org.name,
+            body=req.requested_org.display_name(current_locale()),
             ref=req.reference,
-            outcome=outcome,
-            letter=letter,
+            outcome=req.outcome.label.lower(),
+            letter=letter(),
             link=request_link(req),
         ),
     )
@@ -507,11 +520,15 @@ def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None
     if was_sent:
         _notify(
             body_contact(req.requested_org),
-            _("%(ref)s withdrawn by %(org)s", ref=req.reference, org=req.requesting_org.name),
-            _(
+            lambda: _(
+                "%(ref)s withdrawn by %(org)s",
+                ref=req.reference,
+                org=req.requesting_org.display_name(current_locale()),
+            ),
+            lambda: _(
                 "%(org)s has withdrawn request %(ref)s: no answer is needed. The reason is on "
                 "the request's page: %(link)s",
-                org=req.requesting_org.name,
+                org=req.requesting_org.display_name(current_locale()),
                 ref=req.reference,
                 link=request_link(req),
             ),
@@ -567,12 +584,13 @@ def _recipients(*addresses: str | None) -> list[str]:
     return seen
 
 
-def _notify(to, subject: str, body: str) -> None:
-    """A notice by e-mail. Notices carry references, dates and links, never what was asked or
-    said: that stays in the service, behind sign-in."""
+def _notify(to, subject: Callable[[], str], body: Callable[[], str]) -> None:
+    """A notice by e-mail, in Welsh and English: `subject()` and `body()` are called in each
+    language. Notices carry references, dates and links, never what was asked or said: that
+    stays in the service, behind sign-in."""
     recipients = _recipients(*(to if isinstance(to, list) else [to]))
     if recipients:
-        queue_mail(recipients, subject, body)
+        queue_bilingual_mail(recipients, subject, body)
 
 
 # ----------------------------------------------------------------- inbox and outbox

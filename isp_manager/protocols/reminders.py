@@ -20,6 +20,8 @@ from werkzeug.routing import BuildError
 
 from ..calendar import long_date, wales_today
 from ..extensions import db
+from ..i18n import current_locale
+from ..mail import render_bilingual
 from ..notifications import Reminder, SentReminder, reminder_source
 from .models import Protocol, ProtocolPartner, ProtocolVersion, VersionState
 from .qa import add_months
@@ -108,40 +110,49 @@ def agreement_link(version: ProtocolVersion) -> str:
 
 def review_reminder(version: ProtocolVersion, threshold: str) -> Reminder:
     protocol = version.protocol
-    values = {
-        "ref": protocol.reference,
-        "v": version.label,
-        "title": protocol.title,
-        "lead": protocol.lead_organisation.name,
-        "date": long_date(version.review_date),
-        "link": agreement_link(version),
-    }
-    if threshold == OVERDUE:
-        subject = _("Review overdue: %(ref)s %(title)s was due for review on %(date)s", **values)
-        opening = _(
-            "The review of %(title)s (%(ref)s %(v)s), led by %(lead)s, was due on %(date)s and is now overdue.",
-            **values,
+
+    def values() -> dict:
+        return {
+            "ref": protocol.reference,
+            "v": version.label,
+            "title": protocol.title,
+            "lead": protocol.lead_organisation.display_name(current_locale()),
+            "date": long_date(version.review_date),
+            "link": agreement_link(version),
+        }
+
+    def subject() -> str:
+        if threshold == OVERDUE:
+            return _("Review overdue: %(ref)s %(title)s was due for review on %(date)s", **values())
+        return _("Review due %(date)s: %(ref)s %(title)s", **values())
+
+    def body() -> str:
+        if threshold == OVERDUE:
+            opening = _(
+                "The review of %(title)s (%(ref)s %(v)s), led by %(lead)s, was due on %(date)s and is now overdue.",
+                **values(),
+            )
+        else:
+            opening = _(
+                "The review of %(title)s (%(ref)s %(v)s), led by %(lead)s, is due by %(date)s.",
+                **values(),
+            )
+        return "\n\n".join(
+            [
+                opening,
+                _(
+                    "To review it, start a new version, make any changes with the partners, and take it through quality assurance and signing again. The current version stays in force until the new one is signed by every partner."
+                ),
+                values()["link"],
+            ]
         )
-    else:
-        subject = _("Review due %(date)s: %(ref)s %(title)s", **values)
-        opening = _(
-            "The review of %(title)s (%(ref)s %(v)s), led by %(lead)s, is due by %(date)s.",
-            **values,
-        )
-    body = "\n\n".join(
-        [
-            opening,
-            _(
-                "To review it, start a new version, make any changes with the partners, and take it through quality assurance and signing again. The current version stays in force until the new one is signed by every partner."
-            ),
-            values["link"],
-        ]
-    )
+
+    subject_text, body_text = render_bilingual(subject, body)
     return Reminder(
         record_type=RECORD_TYPE,
         record_id=str(version.id),
         threshold=threshold,
         to=tuple(a for a in (review_contact(version),) if a),
-        subject=subject,
-        body=body,
+        subject=subject_text,
+        body=body_text,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from ..accounts.models import Role, User
@@ -19,7 +20,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
-from ..mail import queue_mail
+from ..mail import queue_bilingual_mail
 from .access import Action, require, unsigned_partner_for
 from .models import (
     Protocol,
@@ -113,7 +114,7 @@ def return_with_comments(
     version.state = VersionState.RETURNED
     _flush()
     _state_change(version, "protocol.returned", by, before, comments=comments, section_comments=cleaned)
-    _notify_authors(version, _("returned with comments"))
+    _notify_authors(version, _l("returned with comments"))
     return review
 
 
@@ -306,23 +307,24 @@ def _version_url(version: ProtocolVersion) -> str:
 def _ask_partners_to_sign(version: ProtocolVersion) -> None:
     protocol = version.protocol
     for user in _ig_leads_of(p.organisation_id for p in version.partners):
-        queue_mail(
+        queue_bilingual_mail(
             user.email,
-            _("Sign %(ref)s %(version)s: %(title)s", ref=protocol.reference, version=version.label, title=protocol.title),
-            _("%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
-              title=protocol.title, ref=protocol.reference, version=version.label, url=_version_url(version)),
+            lambda: _("Sign %(ref)s %(version)s: %(title)s", ref=protocol.reference, version=version.label, title=protocol.title),
+            lambda: _("%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
+                      title=protocol.title, ref=protocol.reference, version=version.label, url=_version_url(version)),
         )
 
 
-def _notify_authors(version: ProtocolVersion, what: str) -> None:
+def _notify_authors(version: ProtocolVersion, what) -> None:
+    """Tell the authors' IG leads what happened to the version; `what` is a lazy string
+    ("returned with comments"), so that each language of the notice has its own."""
     protocol = version.protocol
     ids = {protocol.lead_organisation_id} | {p.organisation_id for p in version.partners if p.can_edit}
     for user in _ig_leads_of(ids):
-        queue_mail(
+        queue_bilingual_mail(
             user.email,
-            _("%(ref)s %(version)s %(what)s", ref=protocol.reference, version=version.label, what=what),
-            _("%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
-              title=protocol.title, ref=protocol.reference, version=version.label, what=what,
-              url=_version_url(version)),
+            lambda: _("%(ref)s %(version)s %(what)s", ref=protocol.reference, version=version.label, what=str(what)),
+            lambda: _("%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
+                      title=protocol.title, ref=protocol.reference, version=version.label, what=str(what),
+                      url=_version_url(version)),
         )
-

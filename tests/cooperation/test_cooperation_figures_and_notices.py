@@ -14,7 +14,7 @@ from isp_manager.cooperation import figures, reminders, services
 from isp_manager.extensions import db
 from isp_manager.mail import flush_pending
 from isp_manager.notifications import send_due_reminders
-from tests.conftest import org
+from tests.conftest import bilingual, org
 from tests.cooperation.factories import REASONS, details
 
 
@@ -122,7 +122,8 @@ def test_reminders_due_soon_then_overdue_each_once(
         assert send_due_reminders() == 1
         assert send_due_reminders() == 0
         flush_pending()
-    subjects = {" ".join(m["Subject"].split()): m["To"] for m in outbox()}  # unfolded
+    # the English half of each subject (Welsh comes first)
+    subjects = {bilingual(str(m["Subject"]))[1]: m["To"] for m in outbox()}
     to_by_subject = {s: to for s, to in subjects.items() if "New s.164" not in s}
     assert len(to_by_subject) == 2, to_by_subject
     due_soon = next(s for s in to_by_subject if s.startswith("Due "))
@@ -192,10 +193,13 @@ def test_a_new_request_made_on_the_page_is_mailed_to_the_body_asked(
     assert response.status_code == 303
     [mail] = outbox()
     assert mail["To"] == "ig@cav.example.test"
-    assert "New s.164 request S164-" in mail["Subject"]
-    body = mail.get_payload(decode=True).decode()
-    assert "Cardiff Council" in body and "working days from" in body and "/requests/" in body
-    assert "CS-2026-00417" not in body  # the case reference stays in the service
+    welsh, english = bilingual(mail)
+    assert "New s.164 request S164-" in english
+    assert "Cardiff Council" in english and "working days from" in english
+    assert "Cyngor Caerdydd" in welsh and "diwrnod gwaith o" in welsh
+    assert "/requests/" in english and "/requests/" in welsh
+    assert "Cardiff Council" not in welsh and "working days" not in welsh
+    assert "CS-2026-00417" not in english + welsh  # the case reference stays in the service
 
 
 def test_the_answer_is_mailed_back_to_the_requester(
@@ -211,7 +215,10 @@ def test_the_answer_is_mailed_back_to_the_requester(
     assert response.status_code == 200
     [mail] = outbox()
     assert "sian@cardiff.example.test" in mail["To"]
-    assert f"{req.reference} answered: declined" == mail["Subject"]
+    assert bilingual(mail["Subject"]) == (
+        f"Atebwyd {req.reference}: gwrthodwyd",
+        f"{req.reference} answered: declined",
+    )
 
 
 def test_nothing_is_mailed_when_the_answer_is_refused(

@@ -19,7 +19,7 @@ from isp_manager.extensions import db
 from isp_manager.notifications import SentReminder, notify_command, send_due_reminders
 from isp_manager.protocols import reminders
 from isp_manager.protocols.reviews import ReviewStatus, review_status
-from tests.conftest import org
+from tests.conftest import bilingual, org
 
 TODAY = date(2026, 11, 25)
 
@@ -214,8 +214,9 @@ def test_reminders_go_to_the_leads_ig_lead_else_its_contact(app, ig):
     assert reminder.to == ("ig.lead@cav.example",)
     assert reminder.threshold == "review-due-1-month"
     assert reminder.record_id == str(version.id)
-    assert reminder.subject.startswith("Review due")
-    assert "Contact test" in reminder.subject and version.protocol.reference in reminder.subject
+    welsh, english = bilingual(reminder.subject)
+    assert english.startswith("Review due") and welsh.startswith("Adolygiad yn ddyledus")
+    assert "Contact test" in english and version.protocol.reference in english
     assert f"/agreements/{version.protocol_id}/versions/1" in reminder.body
 
 
@@ -245,7 +246,7 @@ def test_notify_writes_eml_files_when_no_mail_server_is_set_and_never_twice(
     quick_agreement(author, "Youth justice protocol", review_date=review_date_in(60))
     assert run_notify(app) == "2 reminder(s) sent.\n"
     messages = outbox()
-    subjects = sorted(m["Subject"] for m in messages)
+    subjects = sorted(bilingual(str(m["Subject"]))[1] for m in messages)  # the English half
     assert subjects[0].startswith("Review due ") and "Youth justice protocol" in subjects[0]
     assert subjects[1].startswith("Review overdue: ") and "Overdue MASH protocol" in subjects[1]
     assert all(m["To"] == "ig.lead@cav.example" for m in messages)
@@ -356,11 +357,14 @@ def test_notify_sends_through_smtp_when_configured(app, ig, smtp_server, outbox)
     from email import policy
 
     message = email.message_from_bytes(envelope.content, policy=policy.default)
-    assert message["Subject"] == (
+    welsh, english = bilingual(str(message["Subject"]))
+    assert english == (
         f"Review overdue: {version.protocol.reference} Gŵyl & <MASH> protocol was due for review on "
         + version.review_date.strftime("%-d %B %Y")
     )
+    assert welsh.startswith(f"Adolygiad yn hwyr: roedd {version.protocol.reference} Gŵyl & <MASH>")
     body = message.get_content()
+    assert body.index("yn hwyr") < body.index("is now")  # Welsh first
     assert "is now overdue" in body and f"/agreements/{version.protocol_id}/versions/1" in body
     assert outbox() == []  # nothing written to files when SMTP is configured
     assert run_notify(app) == "0 reminder(s) sent.\n"

@@ -13,6 +13,7 @@ from isp_manager.extensions import db
 from isp_manager.protocols import services, workflow
 from isp_manager.protocols.access import Action, can
 from isp_manager.protocols.models import QaDecision, VersionState
+from tests.conftest import bilingual
 
 STATES = ["draft", "submitted", "returned", "qa_approved", "awaiting_signatures", "active",
           "superseded", "withdrawn"]
@@ -145,8 +146,25 @@ def test_approval_asks_each_partner_ig_lead_to_sign(version_in, ig, app, outbox)
     messages = {m["To"]: m for m in outbox()}
     assert council_lead.email in messages and police_lead.email in messages
     message = messages[police_lead.email]
-    assert message["Subject"].startswith(f"Sign {version.protocol.reference} V1")
-    assert "/versions/1" in message.get_payload(decode=True).decode()
+    welsh, english = bilingual(message)
+    assert english.startswith(f"Sign {version.protocol.reference} V1")
+    assert welsh.startswith(f"Llofnodi {version.protocol.reference} V1")
+    assert "/versions/1" in english and "/versions/1" in welsh
+
+
+def test_returning_tells_the_authors_in_welsh_and_english(version_in, ig, app, outbox):
+    from isp_manager import mail
+
+    version, _author = version_in("submitted")
+    lead = ig(LEAD)
+    with app.test_request_context("/?lang=en"):
+        workflow.return_with_comments(version, comments="Section 3 is thin", by=ig("la-cardiff"))
+        mail.flush_pending()
+    message = {m["To"]: m for m in outbox()}[lead.email]
+    welsh, english = bilingual(message)
+    assert f"{version.protocol.reference} V1 returned with comments" in english
+    assert f"{version.protocol.reference} V1: wedi'i ddychwelyd gyda sylwadau" in welsh
+    assert "Section 3 is thin" not in english + welsh
 
 
 def test_return_needs_comments_and_makes_it_editable(version_in, ig):
