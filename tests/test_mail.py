@@ -39,7 +39,7 @@ def test_welsh_first_then_english_each_in_its_own_language(app):
         body.split("\n\n", 1)[0],
         *body.split("\n\n", 1)[1].split(SEPARATOR),
     )
-    assert "English below" in heading
+    assert heading == "Saesneg isod / English below"
     assert welsh_body.strip() == "Cyngor Caerdydd" and english_body.strip() == "Cardiff Council"
 
 

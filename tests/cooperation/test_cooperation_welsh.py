@@ -191,3 +191,20 @@ def test_the_api_explains_in_the_language_asked_for(make_request, board_user, ap
     )
     assert body["due_explanation"].startswith("10 diwrnod gwaith o 22 Rhagfyr 2026")
     assert body["basis_reason"].startswith("Mae Bwrdd Iechyd Prifysgol Caerdydd")
+
+
+def test_the_timeline_explains_the_restarted_clock_in_welsh(
+    make_request, council_user, board_user, login
+):
+    req = make_request()
+    services.ask_for_clarification(
+        req, "Which years do you need?", by=board_user, on=date(2027, 1, 5)
+    )
+    services.give_clarification(req, "From 2025 to date.", by=council_user, on=date(2027, 1, 8))
+    db.session.commit()
+    html = _welsh(login(board_user), f"/requests/{req.id}")
+    assert (
+        "Roedd y cloc wedi stopio am 3 diwrnod gwaith wrth aros am eglurhad, felly mae&#39;r "
+        "dyddiad dyledus yn symud o 8 Ionawr 2027 i 13 Ionawr 2027 (heb gyfrif penwythnosau)"
+    ) in html
+    assert "The clock" not in html and "working day" not in html

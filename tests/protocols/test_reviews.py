@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask_babel import refresh
 from export_helpers import quick_agreement, review_date_in
 from protocol_helpers import LEAD
 from test_export import counting
@@ -364,7 +365,7 @@ def test_notify_sends_through_smtp_when_configured(app, ig, smtp_server, outbox)
     )
     assert welsh.startswith(f"Adolygiad yn hwyr: roedd {version.protocol.reference} Gŵyl & <MASH>")
     body = message.get_content()
-    assert body.index("yn hwyr") < body.index("is now")  # Welsh first
+    assert body.index("Saesneg isod / English below") < body.index("yn hwyr") < body.index("is now")
     assert "is now overdue" in body and f"/agreements/{version.protocol_id}/versions/1" in body
     assert outbox() == []  # nothing written to files when SMTP is configured
     assert run_notify(app) == "0 reminder(s) sent.\n"
@@ -383,4 +384,24 @@ def test_the_window_is_stated_with_its_number(
 ):
     monkeypatch.setitem(app.config, "REVIEW_REMINDER_MONTHS", months)
     html = page_text(login(ig(LEAD)).get("/agreements/reviews"))
+    assert window in html and due_soon in html
+
+
+@pytest.mark.parametrize(
+    ("months", "window", "due_soon"),
+    [
+        (1, "o fewn y mis nesaf.", "yn ddyledus o fewn y mis nesaf"),
+        (2, "o fewn y 2 fis nesaf.", "yn ddyledus o fewn y 2 fis nesaf"),
+        (4, "o fewn y 4 mis nesaf.", "yn ddyledus o fewn y 4 mis nesaf"),
+        (7, "o fewn y 7 mis nesaf.", "yn ddyledus o fewn y 7 mis nesaf"),
+    ],
+)
+def test_the_window_is_stated_with_its_number_in_welsh(
+    due, login, ig, app, monkeypatch, months, window, due_soon
+):
+    monkeypatch.setitem(app.config, "REVIEW_REMINDER_MONTHS", months)
+    client = login(ig(LEAD))
+    refresh()
+    html = page_text(client.get("/agreements/reviews?lang=cy"))
+    refresh()
     assert window in html and due_soon in html
