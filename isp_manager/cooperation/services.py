@@ -659,9 +659,9 @@ def list_query(user, box: Box, filters: ListFilters, today: date | None = None) 
             )
         else:
             stmt = stmt.where(other == filters.counterparty.id)
-    reference = filters.reference.strip().upper()[:24]
-    if reference:
-        stmt = stmt.where(model.reference.contains(reference, autoescape=True))
+    reference = lifecycle.reference_filter(model, filters.reference)
+    if reference is not None:
+        stmt = stmt.where(reference)
     if state == RequestState.DRAFT.value:
         return stmt.order_by(model.created_at.desc(), model.id.desc())
     if state in (OPEN, *(s.value for s in OPEN_STATES)):

@@ -9,6 +9,7 @@ user; it flushes nothing itself beyond what record_event needs, and never commit
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date
 from typing import NamedTuple
 
@@ -47,6 +48,7 @@ from .models import (
 from .reasons import reasons_problem
 
 MAX_TEXT = 5000
+REFERENCE_MAX_LENGTH = 24  # the reference column's length
 
 
 class Side(enum.StrEnum):
@@ -198,6 +200,28 @@ def allocate_reference(prefix: str, year: int) -> str:
             return f"{prefix}-{year}-{numbers[0]:06d}"
         db.session.execute(_insert_ignoring_duplicate(prefix=prefix, year=year, last_number=0))
     raise Conflict(_("A reference number could not be allocated. Try again."))
+
+
+def reference_filter(model, text: str):
+    """A WHERE clause for a search by reference, or None when `text` is blank.
+
+    References are upper case (S164-2026-000123): the input is trimmed and upper-cased. A whole
+    reference is compared with = so the unique index finds the one row. Input that starts like
+    a reference (S164-2026-00) is a prefix match, which an index on the reference can serve;
+    anything else (a number on its own, 000123) may be anywhere in the reference, so every row
+    the other conditions leave is read."""
+    text = (text or "").strip().upper()[:REFERENCE_MAX_LENGTH]
+    if not text:
+        return None
+    prefix = model.REFERENCE_PREFIX
+    whole = re.compile(rf"{re.escape(prefix)}-\d{{4}}-\d{{6,}}", re.ASCII)
+    if whole.fullmatch(text):
+        return model.reference == text
+    # Completed with the rest of an example, input that starts like a reference is a whole one.
+    example = f"{prefix}-2026-000000"
+    if whole.fullmatch(text + example[len(text) :]):
+        return model.reference.startswith(text, autoescape=True)
+    return model.reference.contains(text, autoescape=True)
 
 
 def _insert_ignoring_duplicate(**values):
