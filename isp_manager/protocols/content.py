@@ -48,18 +48,20 @@ def sections_as_data(
 ) -> list[SectionView]:
     """Every section of the version in template order, each field written out as lines."""
     template = template or template_for(version.protocol)
-    return [
-        SectionView(
-            code=section.code,
-            number=section.number,
-            title=section.title(locale),
-            heading=section.heading.get(locale),
-            is_appendix=section.is_appendix,
-            status=section_status(version, section),
-            fields=[field_view(version, section, f, locale) for f in section.fields],
-        )
-        for section in template.sections
-    ]
+    return [section_as_data(version, section, locale) for section in template.sections]
+
+
+def section_as_data(version: ProtocolVersion, section: TemplateSection, locale: str = "en") -> SectionView:
+    """One section of the version, each field written out as lines."""
+    return SectionView(
+        code=section.code,
+        number=section.number,
+        title=section.title(locale),
+        heading=section.heading.get(locale),
+        is_appendix=section.is_appendix,
+        status=section_status(version, section),
+        fields=[field_view(version, section, f, locale) for f in section.fields],
+    )
 
 
 def field_view(version: ProtocolVersion, section: TemplateSection, f: TemplateField, locale: str = "en") -> FieldView:

@@ -21,7 +21,7 @@ from ..pagination import paginate
 from ..parties.models import Organisation
 from . import services, workflow
 from .access import Action, can, can_start_protocol, require, visible_protocols_filter
-from .content import compare_versions, sections_as_data
+from .content import compare_versions, section_as_data, sections_as_data
 from .forms import (
     AddPartnerForm,
     CompareForm,
@@ -300,7 +300,7 @@ def _render_section(version, template, section, form, editable, **extra):
         for review in version.qa_reviews if review.section_comments.get(section.code)
     ]
     locale = current_locale()
-    view = next(s for s in sections_as_data(version, template, locale) if s.code == section.code)
+    view = section_as_data(version, section, locale)
     return render_template(
         "protocols/section.html", version=version, protocol=version.protocol, template=template,
         section=section, section_view=view, form=form if editable else None, editable=editable,

@@ -317,3 +317,27 @@ def test_active_partners_section_points_to_a_new_version(version_in, login):
     page = login(author).get(f"/agreements/{version.protocol_id}/versions/1/sections/partners")
     assert "To add or remove a partner, start a new version" in page.text
     assert "Add partner" not in page.text
+
+
+def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
+    version, author = version_in("draft")
+    item = version.data_items[0]
+    db.session.commit()
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    page = login(author).get(f"{v}/sections/personal_information").text
+    assert page.count('id="data-item-') == 1 and "1 data item" in page
+    row = page[page.index(f'id="data-item-{item.id}"'):]
+    row = row[: row.index("</tr>")]
+    for text in ("Health history", "Special category data", "Cardiff and Vale University Health Board",
+                 "Cardiff Council, Vale of Glamorgan Council, South Wales Police", "Art. 6(1)(e)",
+                 "Art. 9(2)(g)", "para 18", "APD-2026-01"):
+        assert text in row, text
+    assert f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history' in row
+    assert f'action="{v}/data-items/{item.id}/remove"' in row
+    assert 'Remove<span class="govuk-visually-hidden"> Health history' in row
+
+    read_only, _ = version_in("active")
+    db.session.commit()
+    page = login(author).get(
+        f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information").text
+    assert "Health history" in page and "/remove" not in page and ">Change<" not in page
