@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -79,10 +80,17 @@ def paginate(
     page: int | None = None,
     per_page: int | None = None,
     count_cap: int | None = None,
+    first_rows: Callable[[int], sa.Select] | None = None,
 ) -> Page:
-    """Run `stmt` for one page. The total comes from a COUNT over the same filters."""
+    """Run `stmt` for one page. The total comes from a COUNT over the same filters.
+
+    `first_rows(n)`, when given, is a statement whose first n rows are stmt's first n, cheaper
+    to run for some lists; the page's rows are read from it."""
     page = page or page_number()
     per_page = per_page or current_app.config["PAGE_SIZE"]
     total, capped = count_rows(stmt, cap=count_cap)
-    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    rows_stmt = first_rows(page * per_page) if first_rows else stmt
+    rows = (
+        db.session.scalars(rows_stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    )
     return Page(items=list(rows), total=total, page=page, per_page=per_page, total_is_capped=capped)

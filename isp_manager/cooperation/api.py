@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from ..calendar import wales_today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..lifecycle.models import DeadlineStatus
@@ -76,12 +77,14 @@ class Requests(MethodView):
             counterparty=_organisation(counterparty, "counterparty") if counterparty else None,
             reference=args.get("reference") or "",
         )
-        stmt = services.list_query(_user(), box, filters)
+        today = wales_today()
+        stmt = services.list_query(_user(), box, filters, today)
         pagination_parameters.item_count = db.session.scalar(
             sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
         )
         page, size = pagination_parameters.page, pagination_parameters.page_size
-        return db.session.scalars(stmt.limit(size).offset((page - 1) * size)).unique().all()
+        rows = services.list_query(_user(), box, filters, today, first=page * size)
+        return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()
 
     @blp.arguments(RequestCreateSchema)
     @blp.response(201, RequestSchema)

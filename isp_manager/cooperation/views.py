@@ -101,7 +101,9 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
     stmt = services.list_query(current_user, box, filters, today)
     if as_csv:
         return _csv(box, db.session.scalars(stmt).unique().all(), today)
-    page = paginate(stmt)
+    page = paginate(
+        stmt, first_rows=lambda n: services.list_query(current_user, box, filters, today, first=n)
+    )
     return render_template(
         "cooperation/list.html",
         box=box,
