@@ -12,6 +12,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import mail
 from .config import DEFAULT_INSTANCE, PROJECT_ROOT, build_config
+from flask_smorest import Api
+
 from . import extensions as ext
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,11 @@ def _init_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
 
     init_login(app, ext.login_manager)
-    ext.api.init_app(app)
+    # One Api (and OpenAPI document) per app: a module-level one would be rebuilt by every
+    # create_app() call, so a second app in the same process would empty the first one's spec.
+    api = Api()
+    api.init_app(app)
+    app.extensions["isp_manager_api"] = api
     with app.app_context():
         _configure_engine(ext.db.engine)
 
@@ -115,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
-        ext.api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+        app.extensions["isp_manager_api"].register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
         ext.csrf.exempt(blueprint)
 
 

@@ -95,6 +95,16 @@ def flask_cli(live_instance: Path, *args: str, stdin: str | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
+def live_cli(live_instance, live_server):
+    """live_cli(*args, stdin=None) -> output of `flask <args>` against the live database."""
+
+    def _run(*args: str, stdin: str | None = None) -> str:
+        return flask_cli(live_instance, *args, stdin=stdin)
+
+    return _run
+
+
+@pytest.fixture(scope="session")
 def make_live_user(live_instance, live_server):
     """make_live_user(org_code, role) -> e-mail of a new user (password PASSWORD)."""
 

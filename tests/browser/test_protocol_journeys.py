@@ -184,10 +184,8 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
 # ---------------------------------------------------------------- a DDA, a new version, compare, withdraw
 
 
-def _api_token(live_instance, email: str) -> str:
-    from conftest import flask_cli  # the browser harness's helper
-
-    return flask_cli(live_instance, "users", "token", email).strip().splitlines()[-1]
+def _api_token(live_cli, email: str) -> str:
+    return live_cli("users", "token", email).strip().splitlines()[-1]
 
 
 def _api(base: str, token: str, method: str, path: str, body=None, etag: str | None = None):
@@ -245,11 +243,11 @@ def _draft_dda_by_api(base: str, token: str) -> int:
     return pid
 
 
-def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_user, check_a11y, live_server, live_instance):
+def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_user, check_a11y, live_server, live_cli):
     lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Dafydd Lead")
     council = make_live_user("la-cardiff", "ig_lead", name="Cardiff IG Lead")
     vale = make_live_user("la-vale-of-glamorgan", "ig_lead", name="Vale IG Lead")
-    pid = _draft_dda_by_api(live_server, _api_token(live_instance, lead))
+    pid = _draft_dda_by_api(live_server, _api_token(live_cli, lead))
 
     sign_in(page, lead)
     page.goto(f"/agreements/{pid}/versions/1")
