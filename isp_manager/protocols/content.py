@@ -8,6 +8,7 @@ the table-backed parts (partners, data items, Appendix B, signatures, review dat
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -16,7 +17,13 @@ from ..i18n import uk_date
 from ..law import catalogue as law_catalogue
 from .models import BASIS_CATALOGUES, BasisCatalogue, ProtocolVersion
 from .qa import SectionStatus, section_status
-from .templates_data import ProtocolTemplate, TemplateField, TemplateSection, template_for
+from .templates_data import (
+    ProtocolTemplate,
+    TemplateField,
+    TemplateSection,
+    registry,
+    template_for,
+)
 
 
 @dataclass
@@ -180,14 +187,38 @@ _WRITERS = {
 }
 
 
+PURPOSE_FIELD = "purpose"
+
+
 def purpose_summary(version: ProtocolVersion, limit: int = 300) -> str:
     """The first lines of the purpose, for registers and lists."""
-    for section in version.sections:
-        purpose = (section.content or {}).get("purpose")
+    return summarise_purpose(
+        ((section.content or {}).get(PURPOSE_FIELD) for section in version.sections), limit
+    )
+
+
+def summarise_purpose(texts: Iterable[object], limit: int = 300) -> str:
+    """The first purpose given (sections in order), on one line and cut at `limit`."""
+    for purpose in texts:
         if isinstance(purpose, str) and purpose.strip():
             text = " ".join(purpose.split())
             return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
     return ""
+
+
+def purpose_section_codes() -> tuple[str, ...]:
+    """The sections that hold the purpose field in any installed template (introduction in an
+    ISP, purpose in a DDA), so a list can read just those."""
+    return tuple(
+        sorted(
+            {
+                section.code
+                for template in registry().templates.values()
+                for section in template.sections
+                if any(f.code == PURPOSE_FIELD for f in section.fields)
+            }
+        )
+    )
 
 
 # ---------------------------------------------------------------- comparison

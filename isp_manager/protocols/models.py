@@ -211,6 +211,11 @@ class Protocol(TimestampMixin, db.Model):
         return f"<Protocol {self.reference}>"
 
 
+def version_label(number: int) -> str:
+    """V1, V2 ... as WASPI shows them (for lists that read version numbers without the rows)."""
+    return f"V{number}"
+
+
 class ProtocolVersion(TimestampMixin, db.Model):
     """One text of an agreement (V1, V2, ...) and where it is in the workflow.
 
@@ -321,7 +326,7 @@ class ProtocolVersion(TimestampMixin, db.Model):
     @property
     def label(self) -> str:
         """V1, V2 ... as WASPI shows them."""
-        return f"V{self.number}"
+        return version_label(self.number)
 
     @property
     def status_label(self) -> str:

@@ -3,13 +3,16 @@
 Public: every agreement with a version in force (title, purpose summary, lead, partners,
 version, review date), filterable by kind, organisation involved and title. Signed-in users
 can also list their organisation's agreements in preparation (admins and auditors: all).
-Each list is one SELECT with what it shows eager-loaded, so a page runs a fixed number of
-queries however many partners an agreement has.
+A page is one SELECT with its partners eager-loaded and one more for the purposes; the CSV of
+the whole list reads the versions, their partners, the organisations named and the purposes in
+four queries, however many agreements there are. Purposes are read from the one field of the
+sections that hold it, never from whole sections.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,14 +23,16 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..parties.models import Organisation
 from .access import visible_protocols_filter
-from .content import purpose_summary
+from .content import PURPOSE_FIELD, purpose_section_codes, summarise_purpose
 from .models import (
     OPEN_STATES,
     Protocol,
     ProtocolKind,
     ProtocolPartner,
+    ProtocolSection,
     ProtocolVersion,
     VersionState,
+    version_label,
 )
 from .reviews import review_status
 
@@ -67,11 +72,21 @@ def _base(view: RegisterView, user) -> sa.Select:
 
 
 def register_query(filters: RegisterFilters, user=None) -> sa.Select:
-    """One row per agreement (its active version, or the one in preparation), by title."""
-    stmt = _base(filters.view, user).options(
-        selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation),
-        selectinload(ProtocolVersion.sections),
+    """One row per agreement (its active version, or the one in preparation), by title, with
+    its partners (purposes() gives the purposes)."""
+    return (
+        _listed(filters, user)
+        .options(selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation))
+        .order_by(*_ORDER)
     )
+
+
+_ORDER = (sa.func.lower(Protocol.title), Protocol.reference, ProtocolVersion.id)
+
+
+def _listed(filters: RegisterFilters, user) -> sa.Select:
+    """The versions the list holds, filtered, in no order."""
+    stmt = _base(filters.view, user)
     if filters.kind is not None:
         stmt = stmt.where(Protocol.kind == filters.kind)
     if filters.organisation:
@@ -89,7 +104,24 @@ def register_query(filters: RegisterFilters, user=None) -> sa.Select:
                 Protocol.reference.icontains(term, autoescape=True),
             )
         )
-    return stmt.order_by(sa.func.lower(Protocol.title), Protocol.reference, ProtocolVersion.id)
+    return stmt
+
+
+def purposes(versions: sa.Select | list[int], limit: int = 300) -> dict[int, str]:
+    """The purpose summary of each version (by id; a list of ids or a SELECT of them), in one
+    query that reads only the purpose field of the sections that hold it."""
+    stmt = (
+        sa.select(ProtocolSection.version_id, ProtocolSection.content[PURPOSE_FIELD].as_string())
+        .where(
+            ProtocolSection.version_id.in_(versions),
+            ProtocolSection.code.in_(purpose_section_codes()),
+        )
+        .order_by(ProtocolSection.version_id, ProtocolSection.position)
+    )
+    texts: dict[int, list[str | None]] = defaultdict(list)
+    for version_id, text in db.session.execute(stmt):
+        texts[version_id].append(text)
+    return {version_id: summarise_purpose(found, limit) for version_id, found in texts.items()}
 
 
 def organisations_involved(view: RegisterView, user=None) -> list[Organisation]:
@@ -145,26 +177,60 @@ CSV_HEADER = (
 )
 
 
-def csv_rows(versions, today: date, locale: str = "en"):
-    """The CSV export's rows, one per agreement (dates ISO 8601, partners separated by ';')."""
-    for version in versions:
-        protocol = version.protocol
-        status = (
-            review_status(version.review_date, today)
-            if version.state == VersionState.ACTIVE
-            else None
-        )
+def csv_rows(filters: RegisterFilters, user, today: date, locale: str = "en"):
+    """The CSV export's rows, one per agreement in the list (dates ISO 8601, partners separated
+    by ';'). Four queries however many agreements there are, reading columns rather than
+    records: the versions, their partners, the organisations named and the purposes."""
+    listed = _listed(filters, user)
+    ids = listed.with_only_columns(ProtocolVersion.id)
+    versions = db.session.execute(
+        listed.with_only_columns(
+            ProtocolVersion.id,
+            ProtocolVersion.number,
+            ProtocolVersion.state,
+            ProtocolVersion.review_date,
+            Protocol.reference,
+            Protocol.title,
+            Protocol.kind,
+            Protocol.lead_organisation_id,
+        ).order_by(*_ORDER)
+    ).all()
+    partners: dict[int, list[int]] = defaultdict(list)
+    for version_id, organisation_id in db.session.execute(
+        sa.select(ProtocolPartner.version_id, ProtocolPartner.organisation_id)
+        .where(ProtocolPartner.version_id.in_(ids))
+        .order_by(ProtocolPartner.version_id, ProtocolPartner.position)
+    ):
+        partners[version_id].append(organisation_id)
+    named = sa.union(
+        sa.select(ProtocolPartner.organisation_id).where(ProtocolPartner.version_id.in_(ids)),
+        listed.with_only_columns(Protocol.lead_organisation_id),
+    )
+    names = {
+        o.id: o.display_name(locale)
+        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(named)))
+    }
+    summaries = purposes(ids, limit=1000)
+    labels: dict[enum.Enum, str] = {}  # each kind, state and review status translated once
+
+    def label(member: enum.Enum) -> str:
+        if member not in labels:
+            labels[member] = str(member.label)
+        return labels[member]
+
+    for v in versions:
+        status = review_status(v.review_date, today) if v.state == VersionState.ACTIVE else None
         yield (
-            protocol.reference,
-            protocol.title,
-            protocol.kind.label,
-            purpose_summary(version, limit=1000),
-            protocol.lead_organisation.display_name(locale),
-            "; ".join(partner_names(version, locale)),
-            version.label,
-            version.state.label,
-            version.review_date.isoformat() if version.review_date else "",
-            status.label if status else "",
+            v.reference,
+            v.title,
+            label(v.kind),
+            summaries.get(v.id, ""),
+            names[v.lead_organisation_id],
+            "; ".join(names[o] for o in partners[v.id] if o != v.lead_organisation_id),
+            version_label(v.number),
+            label(v.state),
+            v.review_date.isoformat() if v.review_date else "",
+            label(status) if status else "",
         )
 
 

@@ -15,11 +15,9 @@ from flask_login import current_user, login_required
 from ..calendar import wales_today
 from ..csv_export import csv_response
 from ..errors import NotFound
-from ..extensions import db
 from ..i18n import current_locale
 from ..pagination import paginate
 from . import register, reviews
-from .content import purpose_summary
 from .export import docx_response, load_for_export
 from .models import ProtocolKind
 from .register import RegisterFilters, RegisterView
@@ -79,12 +77,13 @@ def index():
     locale = current_locale()
     kept = _kept(filters)
     openable = register.visible_protocol_ids(current_user, [v.protocol_id for v in page.items])
+    purposes = register.purposes([v.id for v in page.items])
     today = wales_today()
     rows = [
         {
             "version": version,
             "protocol": version.protocol,
-            "purpose": purpose_summary(version),
+            "purpose": purposes.get(version.id, ""),
             "partners": register.partner_names(version, locale),
             "can_open": version.protocol_id in openable,
             "review": reviews.review_status(version.review_date, today)
@@ -115,12 +114,11 @@ def index():
 @bp.get("/register-of-agreements.csv")
 def download_csv():
     _form, filters, _valid = _register_form()
-    versions = db.session.scalars(register.register_query(filters, current_user)).unique().all()
     today = wales_today()
     return csv_response(
         register.csv_filename(filters.view, today),
         [str(h) for h in register.CSV_HEADER],
-        register.csv_rows(versions, today, current_locale()),
+        register.csv_rows(filters, current_user, today, current_locale()),
     )
 
 

@@ -15,7 +15,8 @@ from test_export import counting
 from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
 from isp_manager.i18n import uk_date
-from isp_manager.protocols.register import RegisterFilters, register_query
+from isp_manager.protocols.content import purpose_summary
+from isp_manager.protocols.register import RegisterFilters, purposes, register_query
 
 
 @pytest.fixture
@@ -270,6 +271,23 @@ def test_csv_cells_cannot_run_as_formulas_and_keep_welsh_letters(ig, client):
     assert "'@cmd Rhannu gwybodaeth â Gŵyl" in cells
     assert "'-2+3 ŷ" in cells
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)
+
+
+def test_purposes_come_from_the_section_each_template_keeps_them_in(ig, client):
+    author = ig(LEAD)
+    isp = quick_agreement(author, "ISP", purpose="  Share  concerns\n about children. " + "x" * 400)
+    dda = quick_agreement(author, "DDA", kind="dda", purpose="")
+    dda.section("purpose").content = {"purpose": "Attendance figures for reviews.", "purposes": []}
+    db.session.commit()
+    found = purposes([isp.id, dda.id])
+    assert found[isp.id] == purpose_summary(isp)
+    assert found[isp.id].startswith("Share concerns about children. xxx")
+    assert len(found[isp.id]) == 300 and found[isp.id].endswith("…")
+    assert found[dda.id] == purpose_summary(dda) == "Attendance figures for reviews."
+    rows = read_csv(client.get("/register-of-agreements.csv?kind=dda"))
+    assert rows[1][1] == "DDA" and rows[1][3] == "Attendance figures for reviews."
+    whole = read_csv(client.get("/register-of-agreements.csv?kind=isp"))[1][3]
+    assert whole == "Share concerns about children. " + "x" * 400  # the CSV cuts at 1,000
 
 
 def test_signed_in_csv_of_agreements_in_preparation(agreements, login, ig):
