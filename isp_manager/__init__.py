@@ -8,13 +8,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, g, request
+from flask_smorest import Api
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from . import extensions as ext
 from . import mail
 from .config import DEFAULT_INSTANCE, PROJECT_ROOT, build_config
-from flask_smorest import Api
-
-from . import extensions as ext
 
 log = logging.getLogger(__name__)
 

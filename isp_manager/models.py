@@ -2,8 +2,10 @@
 
 from .accounts.models import ApiToken, LoginAttempt, User  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
-from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
+from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
+from .lifecycle.models import ReferenceSequence  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
+from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
 from .protocols.models import (  # noqa: F401
     Protocol,
     ProtocolDataItem,
@@ -16,5 +18,3 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
-from .lifecycle.models import ReferenceSequence  # noqa: F401
-from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401

@@ -13,7 +13,6 @@ from ..accounts.models import User
 from ..errors import PermissionDenied
 from .models import AuditEvent
 
-
 # The log only grows: past this many matching events the pages say "more than" instead of
 # counting every row (the newest events are what people look for; filters narrow the rest).
 COUNT_CAP = 10_000

@@ -66,7 +66,7 @@ def live_server(live_instance):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("the app did not start:\n" + log_path.read_text())
+                raise RuntimeError("the app did not start:\n" + log_path.read_text()) from None
             time.sleep(0.2)
     else:
         proc.kill()

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
 import flask_migrate
+from werkzeug.serving import make_server
 
 from isp_manager import create_app
 from isp_manager.extensions import db

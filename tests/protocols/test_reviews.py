@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask_babel import refresh
 from export_helpers import quick_agreement, review_date_in
+from flask_babel import refresh
 from protocol_helpers import LEAD
 from test_export import counting
 
