@@ -72,7 +72,9 @@ def _configure_templates(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    ext.migrate.init_app(
+        app, ext.db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True
+    )
     ext.csrf.init_app(app)
     from .i18n import select_locale
 
@@ -120,7 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
-        app.extensions["isp_manager_api"].register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
+        app.extensions["isp_manager_api"].register_blueprint(
+            blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}"
+        )
         ext.csrf.exempt(blueprint)
 
 

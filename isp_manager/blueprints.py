@@ -23,4 +23,11 @@ PAGE_BLUEPRINTS = [
     protocols_pages,
     agreements_register_pages,
 ]
-API_BLUEPRINTS = [accounts_api, parties_api, audit_api, protocols_api, cooperation_api, protocol_export_api]
+API_BLUEPRINTS = [
+    accounts_api,
+    parties_api,
+    audit_api,
+    protocols_api,
+    cooperation_api,
+    protocol_export_api,
+]

@@ -16,7 +16,9 @@ class DomainError(Exception):
         self.errors: dict[str | None, list[str]] = {}
         if errors:
             for key, messages in errors.items():
-                self.errors[key] = list(messages) if isinstance(messages, list | tuple) else [messages]
+                self.errors[key] = (
+                    list(messages) if isinstance(messages, list | tuple) else [messages]
+                )
         if message is not None:
             self.errors.setdefault(field, []).append(message)
         super().__init__(message or "; ".join(m for ms in self.errors.values() for m in ms))

@@ -45,7 +45,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         if _is_api():
-            errors = {k: v for k, v in error.field_errors().items()} if error.status_code == 422 else None
+            errors = (
+                {k: v for k, v in error.field_errors().items()}
+                if error.status_code == 422
+                else None
+            )
             return _api_error(error.status_code, error.message, errors)
         template = ERROR_TEMPLATES.get(error.status_code, "errors/400.html")
         return render_template(template, message=error.message), error.status_code

@@ -44,7 +44,9 @@ class Page:
         for number in range(1, self.pages + 1):
             near = abs(number - self.page) <= 1 or number in (1, self.pages)
             if near:
-                items.append({"number": number, "href": href(number), "current": number == self.page})
+                items.append(
+                    {"number": number, "href": href(number), "current": number == self.page}
+                )
             elif items and not items[-1].get("ellipsis"):
                 items.append({"ellipsis": True})
         result = {"items": items}

@@ -42,7 +42,12 @@ def _form_errors(form) -> dict:
 # An entry whose endpoint is not registered is left out, so a domain appears when it lands.
 NAVIGATION = [
     ("protocols.index", _l("Agreements"), lambda u: True, "protocols."),
-    ("agreements_register.reviews_due", _l("Reviews due"), lambda u: True, "agreements_register.reviews_due"),
+    (
+        "agreements_register.reviews_due",
+        _l("Reviews due"),
+        lambda u: True,
+        "agreements_register.reviews_due",
+    ),
     ("cooperation.inbox", _l("Section 164 requests"), lambda u: True, "cooperation."),
     ("parties.register", _l("Organisations"), lambda u: True, "parties."),
     ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),

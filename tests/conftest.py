@@ -184,7 +184,9 @@ def api_client(app):
 
     def _api(user):
         raw = f"test-token-{next(_counter)}-{user.id}"
-        db.session.add(ApiToken(user=user, label="test", token_hash=hash_token(raw), prefix=raw[:8]))
+        db.session.add(
+            ApiToken(user=user, label="test", token_hash=hash_token(raw), prefix=raw[:8])
+        )
         db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         c = app.test_client()
         c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"

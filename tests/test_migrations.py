@@ -34,7 +34,9 @@ def fresh_database_url(tmp_path):
 
 
 def test_upgrade_matches_models_and_downgrade_removes_everything(fresh_database_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
     with app.app_context():
         engine = db.engine
         flask_migrate.upgrade()

@@ -24,12 +24,20 @@ def list_events(args, pagination_parameters):
     stmt = audit_events_query(
         current_user,
         AuditFilter(
-            record_type=args["record_type"], record_id=args["record_id"], action=args["action"],
-            actor_email=args["actor"], since=args["since"], until=args["until"],
+            record_type=args["record_type"],
+            record_id=args["record_id"],
+            action=args["action"],
+            actor_email=args["actor"],
+            since=args["since"],
+            until=args["until"],
         ),
     )
     # Counting stops past COUNT_CAP events: X-Pagination's total is then COUNT_CAP.
     pagination_parameters.item_count, _capped = count_rows(stmt, cap=COUNT_CAP)
-    return db.session.scalars(
-        stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    ).unique().all()
+    return (
+        db.session.scalars(
+            stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+        )
+        .unique()
+        .all()
+    )

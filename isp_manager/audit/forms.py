@@ -14,24 +14,45 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     record_type = StringField(
-        _l("Record type"), widget=GovTextInput(), validators=[Optional(), Length(max=60)],
+        _l("Record type"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=60)],
         description=_l("For example organisations, users, protocols"),
     )
-    record_id = StringField(_l("Record id"), widget=GovTextInput(), validators=[Optional(), Length(max=80)])
+    record_id = StringField(
+        _l("Record id"), widget=GovTextInput(), validators=[Optional(), Length(max=80)]
+    )
     action = StringField(
-        _l("Action"), widget=GovTextInput(), validators=[Optional(), Length(max=80)],
-        description=_l("For example organisation.updated, or organisation. for every organisation action"),
+        _l("Action"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "For example organisation.updated, or organisation. for every organisation action"
+        ),
     )
     actor_email = StringField(
-        _l("Done by (e-mail address)"), widget=GovTextInput(),
-        validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address in the correct format, like name@example.org"))],
+        _l("Done by (e-mail address)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(
+                message=_l("Enter an e-mail address in the correct format, like name@example.org")
+            ),
+        ],
     )
     since = DateField(
-        _l("From"), widget=UKDateInput(), validators=[Optional()], format="%d %m %Y",
+        _l("From"),
+        widget=UKDateInput(),
+        validators=[Optional()],
+        format="%d %m %Y",
         description=_l("For example, 27 3 2026"),
     )
     until = DateField(
-        _l("To"), widget=UKDateInput(), validators=[Optional()], format="%d %m %Y",
+        _l("To"),
+        widget=UKDateInput(),
+        validators=[Optional()],
+        format="%d %m %Y",
         description=_l("For example, 27 3 2026"),
     )
     submit = SubmitField(_l("Apply filters"), widget=GovSubmitInput())

@@ -53,9 +53,7 @@ POSTGRES_GUARD = [
 ]
 
 for _statement in SQLITE_GUARD:
-    event.listen(
-        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
-    )
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_GUARD:
     event.listen(
         AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")

@@ -19,7 +19,16 @@ class AuditEventSchema(Schema):
 class AuditQuerySchema(Schema):
     record_type = fields.String(load_default=None, metadata={"description": "e.g. organisations"})
     record_id = fields.String(load_default=None)
-    action = fields.String(load_default=None, metadata={"description": "prefix, e.g. organisation."})
-    actor = fields.Email(load_default=None, error_messages={"invalid": "Enter the actor's e-mail address, like name@example.org."})
-    since = fields.Date(load_default=None, error_messages={"invalid": "Enter the date as YYYY-MM-DD."})
-    until = fields.Date(load_default=None, error_messages={"invalid": "Enter the date as YYYY-MM-DD."})
+    action = fields.String(
+        load_default=None, metadata={"description": "prefix, e.g. organisation."}
+    )
+    actor = fields.Email(
+        load_default=None,
+        error_messages={"invalid": "Enter the actor's e-mail address, like name@example.org."},
+    )
+    since = fields.Date(
+        load_default=None, error_messages={"invalid": "Enter the date as YYYY-MM-DD."}
+    )
+    until = fields.Date(
+        load_default=None, error_messages={"invalid": "Enter the date as YYYY-MM-DD."}
+    )

@@ -138,7 +138,9 @@ def add_toc(doc: Document, heading: str = "Contents", placeholder: str = "") -> 
     update.set(qn("w:val"), "true")
 
 
-def add_cover_page(doc: Document, title: str, details: Sequence[tuple[str, str]], subtitle: str = "") -> None:
+def add_cover_page(
+    doc: Document, title: str, details: Sequence[tuple[str, str]], subtitle: str = ""
+) -> None:
     """Title, optional subtitle and a two-column details table, then a page break."""
     for _ in range(3):
         doc.add_paragraph()
@@ -328,5 +330,3 @@ def document_bytes(doc: Document) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-

@@ -37,7 +37,10 @@ def s28_choices(locale: str, blank: str) -> list[tuple[str, str]]:
 def relevant_partner_choices(locale: str, blank: str) -> list[tuple[str, str]]:
     # rp-b comes from an agreement between two councils, never from a register entry.
     entries = (p for p in RELEVANT_PARTNER if p.code != "rp-b")
-    return [("", blank), *((p.code, f"{p.citation_for(locale)}: {p.label(locale)}") for p in entries)]
+    return [
+        ("", blank),
+        *((p.code, f"{p.citation_for(locale)}: {p.label(locale)}") for p in entries),
+    ]
 
 
 def apply_errors(form: FlaskForm, error, field_map: dict[str, str] | None = None) -> None:
@@ -134,8 +137,7 @@ class RegisterFilterForm(FlaskForm):
             (c.code, c.display_name(locale)) for c in councils
         ]
         self.s28_category.choices = [("", _("Any category"))] + [
-            (p.code, f"{p.section_for(locale)}: {p.label(locale)}")
-            for p in S28
+            (p.code, f"{p.section_for(locale)}: {p.label(locale)}") for p in S28
         ]
         for field in (self.kind, self.area, self.s28_category):
             field.validators = [_choice_message(field)]

@@ -101,7 +101,13 @@ def add():
         except DomainError as error:
             apply_errors(form, error, ORGANISATION_FIELD_MAP)
         else:
-            flash(_("%(name)s has been added to the register.", name=org.display_name(current_locale())), "success")
+            flash(
+                _(
+                    "%(name)s has been added to the register.",
+                    name=org.display_name(current_locale()),
+                ),
+                "success",
+            )
             return redirect(url_for(".detail", code=org.code), 303)
     status = 422 if form.errors else 200
     return render_template("parties/organisation_form.html", form=form, org=None), status
@@ -149,7 +155,13 @@ def edit(code: str):
         except DomainError as error:
             apply_errors(form, error, ORGANISATION_FIELD_MAP)
         else:
-            flash(_("The details of %(name)s have been saved.", name=org.display_name(current_locale())), "success")
+            flash(
+                _(
+                    "The details of %(name)s have been saved.",
+                    name=org.display_name(current_locale()),
+                ),
+                "success",
+            )
             return redirect(url_for(".detail", code=org.code), 303)
     status = 422 if form.errors else 200
     return render_template("parties/organisation_form.html", form=form, org=org), status

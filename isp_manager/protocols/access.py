@@ -65,7 +65,9 @@ def reads_everything(user, version: ProtocolVersion) -> bool:
 
 
 def is_lead_ig_lead(user, version: ProtocolVersion) -> bool:
-    return user.role == Role.IG_LEAD and user.organisation_id == version.protocol.lead_organisation_id
+    return (
+        user.role == Role.IG_LEAD and user.organisation_id == version.protocol.lead_organisation_id
+    )
 
 
 def is_author(user, version: ProtocolVersion) -> bool:
@@ -80,7 +82,9 @@ def version_contributor_ids(version: ProtocolVersion) -> set[int]:
     ids = {version.created_by_id, version.submitted_by_id}
     ids.update(
         db.session.scalars(
-            sa.select(AuditEvent.actor_id).distinct().where(
+            sa.select(AuditEvent.actor_id)
+            .distinct()
+            .where(
                 AuditEvent.record_type == ProtocolVersion.__tablename__,
                 AuditEvent.record_id == str(version.id),
                 AuditEvent.action.in_(CONTENT_ACTIONS),
@@ -145,12 +149,16 @@ def _rules() -> dict[Action, Rule]:
         Action.EDIT: Rule(
             (is_author,),
             EDITABLE_STATES,
-            _("This version cannot be changed now: it is %(state)s. Start a new version to make changes."),
+            _(
+                "This version cannot be changed now: it is %(state)s. Start a new version to make changes."
+            ),
         ),
         Action.MANAGE_PARTNERS: Rule(
             (is_lead_ig_lead,),
             EDITABLE_STATES,
-            _("Partners cannot be added or removed now: this version is %(state)s. Start a new version, which every partner signs again."),
+            _(
+                "Partners cannot be added or removed now: this version is %(state)s. Start a new version, which every partner signs again."
+            ),
         ),
         Action.SUBMIT: Rule(
             (is_author,), EDITABLE_STATES, _("This version cannot be submitted: it is %(state)s.")
@@ -158,7 +166,9 @@ def _rules() -> dict[Action, Rule]:
         Action.QA_DECIDE: Rule(
             (is_qa_reviewer,),
             frozenset({VersionState.SUBMITTED}),
-            _("Only a version submitted for QA can be approved or returned; this one is %(state)s."),
+            _(
+                "Only a version submitted for QA can be approved or returned; this one is %(state)s."
+            ),
         ),
         Action.SIGN: Rule(
             (is_partner_signatory,),
@@ -173,7 +183,9 @@ def _rules() -> dict[Action, Rule]:
         Action.NEW_VERSION: Rule(
             (is_lead_ig_lead,),
             frozenset({VersionState.ACTIVE}),
-            _("A new version can only be started from the active version; the latest is %(state)s."),
+            _(
+                "A new version can only be started from the active version; the latest is %(state)s."
+            ),
         ),
     }
 
@@ -213,13 +225,25 @@ def _refusal(action: Action, user, version: ProtocolVersion) -> str:
     if user.is_auditor:
         return _("Auditors can read agreements but cannot change them.")
     messages = {
-        Action.EDIT: _("Only information governance leads of the lead organisation, or of partners given edit rights, can change this agreement."),
-        Action.MANAGE_PARTNERS: _("Only information governance leads of the lead organisation can add or remove partners."),
+        Action.EDIT: _(
+            "Only information governance leads of the lead organisation, or of partners given edit rights, can change this agreement."
+        ),
+        Action.MANAGE_PARTNERS: _(
+            "Only information governance leads of the lead organisation can add or remove partners."
+        ),
         Action.SUBMIT: _("Only an author of this agreement can submit it for quality assurance."),
-        Action.QA_DECIDE: _("The QA reviewer must be an information governance lead of a partner organisation who did not write or submit this version."),
-        Action.SIGN: _("Only an information governance lead of a partner organisation that has not yet signed can sign, on behalf of their own organisation."),
-        Action.WITHDRAW: _("Only information governance leads of the lead organisation can withdraw this agreement."),
-        Action.NEW_VERSION: _("Only information governance leads of the lead organisation can start a new version."),
+        Action.QA_DECIDE: _(
+            "The QA reviewer must be an information governance lead of a partner organisation who did not write or submit this version."
+        ),
+        Action.SIGN: _(
+            "Only an information governance lead of a partner organisation that has not yet signed can sign, on behalf of their own organisation."
+        ),
+        Action.WITHDRAW: _(
+            "Only information governance leads of the lead organisation can withdraw this agreement."
+        ),
+        Action.NEW_VERSION: _(
+            "Only information governance leads of the lead organisation can start a new version."
+        ),
     }
     return messages.get(action, _("You cannot do this."))
 
@@ -234,12 +258,12 @@ def visible_protocols_filter(user):
     """A WHERE clause for the protocols a user may see (for lists)."""
     if user.can_read_everything:
         return sa.true()
-    party = sa.select(ProtocolVersion.protocol_id).join(
-        ProtocolPartner, ProtocolPartner.version_id == ProtocolVersion.id
-    ).where(ProtocolPartner.organisation_id == user.organisation_id)
-    return sa.or_(
-        Protocol.lead_organisation_id == user.organisation_id, Protocol.id.in_(party)
+    party = (
+        sa.select(ProtocolVersion.protocol_id)
+        .join(ProtocolPartner, ProtocolPartner.version_id == ProtocolVersion.id)
+        .where(ProtocolPartner.organisation_id == user.organisation_id)
     )
+    return sa.or_(Protocol.lead_organisation_id == user.organisation_id, Protocol.id.in_(party))
 
 
 def can_start_protocol(user) -> bool:

@@ -77,12 +77,16 @@ def _if_match(required: bool) -> str | None:
     value = request.headers.get("If-Match")
     if required and not value:
         raise PreconditionRequired(
-            _("Send the ETag you last read in an If-Match header, so that nobody's changes are overwritten.")
+            _(
+                "Send the ETag you last read in an If-Match header, so that nobody's changes are overwritten."
+            )
         )
     return value
 
 
-def _expected_section_version(version: ProtocolVersion, code: str, required: bool = True) -> int | None:
+def _expected_section_version(
+    version: ProtocolVersion, code: str, required: bool = True
+) -> int | None:
     """The row version the caller saw, from If-Match; -1 when it names an out-of-date copy."""
     header = _if_match(required)
     if header is None:
@@ -102,9 +106,13 @@ def _section_view(version: ProtocolVersion, code: str) -> dict:
     if "review_date" in section.table_types:
         content["review_date"] = version.review_date.isoformat() if version.review_date else None
     return {
-        "code": code, "number": section.number, "title": section.title(),
-        "status": section_status(version, section), "is_complete": stored.is_complete,
-        "content": content, "etag": stored.etag,
+        "code": code,
+        "number": section.number,
+        "title": section.title(),
+        "status": section_status(version, section),
+        "is_complete": stored.is_complete,
+        "content": content,
+        "etag": stored.etag,
     }
 
 
@@ -131,7 +139,8 @@ def _partner_by_code(version: ProtocolVersion, code: str | None, field: str):
     partner = next((p for p in version.partners if p.organisation.code == code), None)
     if partner is None:
         raise InvalidInput(
-            _("%(code)s is not a partner in this version: add it as a partner first", code=code), field=field
+            _("%(code)s is not a partner in this version: add it as a partner first", code=code),
+            field=field,
         )
     return partner
 
@@ -168,7 +177,9 @@ class Protocols(MethodView):
                     ProtocolVersion.state == args["state"],
                 )
             )
-        page = paginate(stmt, page=pagination_parameters.page, per_page=pagination_parameters.page_size)
+        page = paginate(
+            stmt, page=pagination_parameters.page, per_page=pagination_parameters.page_size
+        )
         pagination_parameters.item_count = page.total
         return page.items
 
@@ -178,8 +189,12 @@ class Protocols(MethodView):
         """Start an agreement from its template: V1 in draft. 422 names each bad field
         (unknown or repeated partner, a DDA with two disclosers...)."""
         return services.create_protocol(
-            kind=data["kind"], title=data["title"], lead_organisation=data["lead_organisation"],
-            partners=data["partners"], by=_user(), template_code=data.get("template"),
+            kind=data["kind"],
+            title=data["title"],
+            lead_organisation=data["lead_organisation"],
+            partners=data["partners"],
+            by=_user(),
+            template_code=data.get("template"),
         )
 
 
@@ -204,7 +219,9 @@ def start_version(data, protocol_id):
     """A new draft copied from the active version (409 unless there is one and nothing else
     is being prepared). Adding a partner to an active agreement is done in a new version."""
     protocol = services.get_protocol(protocol_id, _user())
-    new = workflow.start_new_version(protocol, by=_user(), change_summary=data.get("change_summary"))
+    new = workflow.start_new_version(
+        protocol, by=_user(), change_summary=data.get("change_summary")
+    )
     return _version_response(_version(protocol_id, new.number), 201)
 
 
@@ -263,7 +280,10 @@ class Section(MethodView):
                 if not f.is_table or f.type == "review_date":
                     content.setdefault(f.code, None)
         services.save_section(
-            version, code, content, by=_user(),
+            version,
+            code,
+            content,
+            by=_user(),
             expected_row_version=_expected_section_version(version, code),
             mark_complete=data.get("is_complete"),
         )
@@ -279,8 +299,19 @@ def _partners_section_code(version) -> str:
 
 
 def _partner_details(data) -> services.PartnerDetails:
-    given = {k for k in ("departments", "contact_name", "contact_email", "signatory_name",
-                         "signatory_role", "can_edit", "role") if k in data}
+    given = {
+        k
+        for k in (
+            "departments",
+            "contact_name",
+            "contact_email",
+            "signatory_name",
+            "signatory_role",
+            "can_edit",
+            "role",
+        )
+        if k in data
+    }
     return services.PartnerDetails(**{k: data.get(k) for k in given}, provided=given)
 
 
@@ -291,10 +322,18 @@ def add_partner(data, protocol_id, number):
     """Add an organisation from the register (IG leads of the lead organisation; draft only)."""
     version = _version(protocol_id, number)
     if not data.get("organisation"):
-        raise InvalidInput(_("Give the organisation code of the partner to add, like la-cardiff"), field="organisation")
+        raise InvalidInput(
+            _("Give the organisation code of the partner to add, like la-cardiff"),
+            field="organisation",
+        )
     return services.add_partner(
-        version, data["organisation"], by=_user(), details=_partner_details(data),
-        expected_row_version=_expected_section_version(version, _partners_section_code(version), required=False),
+        version,
+        data["organisation"],
+        by=_user(),
+        details=_partner_details(data),
+        expected_row_version=_expected_section_version(
+            version, _partners_section_code(version), required=False
+        ),
     )
 
 
@@ -307,8 +346,12 @@ class Partner(MethodView):
         version = _version(protocol_id, number)
         partner = _find(version.partners, partner_id, _("partner"))
         return services.update_partner(
-            partner, _partner_details(data), by=_user(),
-            expected_row_version=_expected_section_version(version, _partners_section_code(version)),
+            partner,
+            _partner_details(data),
+            by=_user(),
+            expected_row_version=_expected_section_version(
+                version, _partners_section_code(version)
+            ),
         )
 
     @blp.response(204)
@@ -317,8 +360,11 @@ class Partner(MethodView):
         version = _version(protocol_id, number)
         partner = _find(version.partners, partner_id, _("partner"))
         services.remove_partner(
-            partner, by=_user(),
-            expected_row_version=_expected_section_version(version, _partners_section_code(version)),
+            partner,
+            by=_user(),
+            expected_row_version=_expected_section_version(
+                version, _partners_section_code(version)
+            ),
         )
 
 
@@ -334,14 +380,19 @@ def _find(rows, row_id, what: str):
 
 def _data_item_input(version, data) -> services.DataItemInput:
     source = _partner_by_code(version, data.get("source_partner"), "source_partner")
-    recipients = [_partner_by_code(version, code, "recipients") for code in data.get("recipients") or []]
+    recipients = [
+        _partner_by_code(version, code, "recipients") for code in data.get("recipients") or []
+    ]
     return services.DataItemInput(
-        category=data["category"], description=data.get("description"),
+        category=data["category"],
+        description=data.get("description"),
         is_special_category=data.get("is_special_category", False),
         source_partner_id=source.id if source else None,
         recipient_partner_ids=[p.id for p in recipients],
-        article6=data.get("article6") or [], article9=data.get("article9") or [],
-        schedule1=data.get("schedule1") or [], policy_document_ref=data.get("policy_document_ref"),
+        article6=data.get("article6") or [],
+        article9=data.get("article9") or [],
+        schedule1=data.get("schedule1") or [],
+        policy_document_ref=data.get("policy_document_ref"),
         other_basis=data.get("other_basis"),
     )
 
@@ -358,8 +409,12 @@ def add_data_item(data, protocol_id, number):
     (organisation codes), and lawful-basis codes."""
     version = _version(protocol_id, number)
     return services.add_data_item(
-        version, _data_item_input(version, data), by=_user(),
-        expected_row_version=_expected_section_version(version, _data_code(version), required=False),
+        version,
+        _data_item_input(version, data),
+        by=_user(),
+        expected_row_version=_expected_section_version(
+            version, _data_code(version), required=False
+        ),
     )
 
 
@@ -372,7 +427,9 @@ class DataItem(MethodView):
         version = _version(protocol_id, number)
         item = _find(version.data_items, item_id, _("data item"))
         return services.update_data_item(
-            item, _data_item_input(version, data), by=_user(),
+            item,
+            _data_item_input(version, data),
+            by=_user(),
             expected_row_version=_expected_section_version(version, _data_code(version)),
         )
 
@@ -382,7 +439,9 @@ class DataItem(MethodView):
         version = _version(protocol_id, number)
         item = _find(version.data_items, item_id, _("data item"))
         services.remove_data_item(
-            item, by=_user(), expected_row_version=_expected_section_version(version, _data_code(version))
+            item,
+            by=_user(),
+            expected_row_version=_expected_section_version(version, _data_code(version)),
         )
 
 
@@ -393,9 +452,13 @@ def _flow_input(version, data) -> services.FlowInput:
     source = _partner_by_code(version, data.get("from_partner"), "from_partner")
     target = _partner_by_code(version, data.get("to_partner"), "to_partner")
     return services.FlowInput(
-        what=data["what"], from_partner_id=source.id if source else None,
-        to_partner_id=target.id if target else None, method=data.get("method"),
-        security=data.get("security"), frequency=data.get("frequency"), purpose=data.get("purpose"),
+        what=data["what"],
+        from_partner_id=source.id if source else None,
+        to_partner_id=target.id if target else None,
+        method=data.get("method"),
+        security=data.get("security"),
+        frequency=data.get("frequency"),
+        purpose=data.get("purpose"),
     )
 
 
@@ -410,8 +473,12 @@ def add_flow(data, protocol_id, number):
     """Add an Appendix B row: what, from and to (organisation codes), how, security, how often, why."""
     version = _version(protocol_id, number)
     return services.add_flow(
-        version, _flow_input(version, data), by=_user(),
-        expected_row_version=_expected_section_version(version, _flows_code(version), required=False),
+        version,
+        _flow_input(version, data),
+        by=_user(),
+        expected_row_version=_expected_section_version(
+            version, _flows_code(version), required=False
+        ),
     )
 
 
@@ -424,7 +491,9 @@ class Flow(MethodView):
         version = _version(protocol_id, number)
         flow = _find(version.flows, flow_id, _("row"))
         return services.update_flow(
-            flow, _flow_input(version, data), by=_user(),
+            flow,
+            _flow_input(version, data),
+            by=_user(),
             expected_row_version=_expected_section_version(version, _flows_code(version)),
         )
 
@@ -434,7 +503,9 @@ class Flow(MethodView):
         version = _version(protocol_id, number)
         flow = _find(version.flows, flow_id, _("row"))
         services.remove_flow(
-            flow, by=_user(), expected_row_version=_expected_section_version(version, _flows_code(version))
+            flow,
+            by=_user(),
+            expected_row_version=_expected_section_version(version, _flows_code(version)),
         )
 
 
@@ -460,11 +531,21 @@ def qa_decision(data, protocol_id):
     version = _latest(protocol_id)
     etag = _if_match(False)
     if data["decision"] == "approve":
-        workflow.approve_qa(version, by=_user(), qa_group=data.get("qa_group"),
-                            comments=data.get("comments"), expected_etag=etag)
+        workflow.approve_qa(
+            version,
+            by=_user(),
+            qa_group=data.get("qa_group"),
+            comments=data.get("comments"),
+            expected_etag=etag,
+        )
     else:
-        workflow.return_with_comments(version, comments=data.get("comments") or "", by=_user(),
-                                      section_comments=data.get("section_comments"), expected_etag=etag)
+        workflow.return_with_comments(
+            version,
+            comments=data.get("comments") or "",
+            by=_user(),
+            section_comments=data.get("section_comments"),
+            expected_etag=etag,
+        )
     return _version_response(version)
 
 

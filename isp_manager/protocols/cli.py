@@ -20,7 +20,9 @@ def protocol_templates_cli():
 @with_appcontext
 def list_command():
     """The templates loaded at start-up: code, version, kind, sections and file."""
-    for template in sorted(registry().templates.values(), key=lambda t: (t.kind, t.code, t.version_key)):
+    for template in sorted(
+        registry().templates.values(), key=lambda t: (t.kind, t.code, t.version_key)
+    ):
         default = " (default)" if template.is_default else ""
         click.echo(
             f"{template.code} {template.version} {template.kind.value}{default}: "

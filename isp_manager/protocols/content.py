@@ -58,7 +58,9 @@ def sections_as_data(
     return [section_as_data(version, section, locale) for section in template.sections]
 
 
-def section_as_data(version: ProtocolVersion, section: TemplateSection, locale: str = "en") -> SectionView:
+def section_as_data(
+    version: ProtocolVersion, section: TemplateSection, locale: str = "en"
+) -> SectionView:
     """One section of the version, each field written out as lines."""
     return SectionView(
         code=section.code,
@@ -71,7 +73,9 @@ def section_as_data(version: ProtocolVersion, section: TemplateSection, locale: 
     )
 
 
-def field_view(version: ProtocolVersion, section: TemplateSection, f: TemplateField, locale: str = "en") -> FieldView:
+def field_view(
+    version: ProtocolVersion, section: TemplateSection, f: TemplateField, locale: str = "en"
+) -> FieldView:
     stored = version.section(section.code)
     value = (stored.content if stored else {}).get(f.code)
     writer = _WRITERS.get(f.type, _text_lines)
@@ -115,16 +119,31 @@ def _partner_lines(version, f, value, locale):
         if p.departments:
             parts.append(_("teams: %(teams)s", teams=p.departments))
         if p.contact_name or p.contact_email:
-            parts.append(_("contact: %(name)s %(email)s", name=p.contact_name or "", email=p.contact_email or "").strip())
+            parts.append(
+                _(
+                    "contact: %(name)s %(email)s",
+                    name=p.contact_name or "",
+                    email=p.contact_email or "",
+                ).strip()
+            )
         if p.signatory_name or p.signatory_role:
-            parts.append(_("signatory: %(name)s, %(role)s", name=p.signatory_name or "", role=p.signatory_role or ""))
+            parts.append(
+                _(
+                    "signatory: %(name)s, %(role)s",
+                    name=p.signatory_name or "",
+                    role=p.signatory_role or "",
+                )
+            )
         lines.append("; ".join(parts))
     return version.partners, lines
 
 
 def basis_labels(item, catalogue: BasisCatalogue, locale: str = "en") -> list[str]:
     known = BASIS_CATALOGUES[catalogue]
-    return [f"{known[c].citation_for(locale)} ({known[c].label(locale)})" for c in item.basis_codes(catalogue)]
+    return [
+        f"{known[c].citation_for(locale)} ({known[c].label(locale)})"
+        for c in item.basis_codes(catalogue)
+    ]
 
 
 def _data_item_lines(version, f, value, locale):
@@ -134,7 +153,9 @@ def _data_item_lines(version, f, value, locale):
         parts = [f"{item.category}{special}"]
         parts.append(_("from %(org)s", org=_org_name(item.source_partner, locale)))
         if item.recipients:
-            parts.append(_("to %(orgs)s", orgs=", ".join(_org_name(r, locale) for r in item.recipients)))
+            parts.append(
+                _("to %(orgs)s", orgs=", ".join(_org_name(r, locale) for r in item.recipients))
+            )
         bases = [label for cat in BasisCatalogue for label in basis_labels(item, cat, locale)]
         if bases:
             parts.append(_("lawful basis: %(bases)s", bases="; ".join(bases)))
@@ -151,19 +172,30 @@ def _data_item_lines(version, f, value, locale):
 def _flow_lines(version, f, value, locale):
     lines = []
     for flow in version.flows:
-        lines.append(_(
-            "%(what)s — from %(source)s to %(target)s — how: %(method)s — security: %(security)s — how often: %(frequency)s — why: %(purpose)s",
-            what=flow.what, source=_org_name(flow.from_partner, locale), target=_org_name(flow.to_partner, locale),
-            method=flow.method or "", security=flow.security or "", frequency=flow.frequency or "",
-            purpose=flow.purpose or "",
-        ))
+        lines.append(
+            _(
+                "%(what)s — from %(source)s to %(target)s — how: %(method)s — security: %(security)s — how often: %(frequency)s — why: %(purpose)s",
+                what=flow.what,
+                source=_org_name(flow.from_partner, locale),
+                target=_org_name(flow.to_partner, locale),
+                method=flow.method or "",
+                security=flow.security or "",
+                frequency=flow.frequency or "",
+                purpose=flow.purpose or "",
+            )
+        )
     return version.flows, lines
 
 
 def _signature_lines(version, f, value, locale):
     lines = [
-        _("%(org)s: signed by %(name)s, %(role)s, on %(date)s", org=_org_name(s.partner, locale), name=s.name,
-          role=s.role, date=uk_date(s.signed_at))
+        _(
+            "%(org)s: signed by %(name)s, %(role)s, on %(date)s",
+            org=_org_name(s.partner, locale),
+            name=s.name,
+            role=s.role,
+            date=uk_date(s.signed_at),
+        )
         for s in version.signatures
     ]
     return version.signatures, lines
@@ -262,7 +294,11 @@ def compare_versions(
     for section in sections_as_data(new, template, locale):
         if template.section(section.code).is_signatures:
             continue
-        before = {f.code: f for f in old_sections[section.code].fields} if section.code in old_sections else {}
+        before = (
+            {f.code: f for f in old_sections[section.code].fields}
+            if section.code in old_sections
+            else {}
+        )
         fields = []
         for f in section.fields:
             old_lines = before[f.code].lines if f.code in before else []

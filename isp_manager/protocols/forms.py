@@ -66,7 +66,9 @@ class StartProtocolForm(FlaskForm):
     )
     title = StringField(
         _l("Title"),
-        description=_l("Say who shares what for which purpose, for example ‘Safeguarding children in Cardiff and the Vale of Glamorgan’."),
+        description=_l(
+            "Say who shares what for which purpose, for example ‘Safeguarding children in Cardiff and the Vale of Glamorgan’."
+        ),
         widget=GovTextInput(),
         validators=[DataRequired(message=_l("Enter a title for the agreement")), Length(max=300)],
     )
@@ -93,7 +95,10 @@ class GlossaryRowForm(Form):
     definition = TextAreaField(_l("Definition"), widget=GovTextArea(), validators=[Optional()])
 
 
-COMPLETE_CHOICES = [("yes", _l("Yes, I’ve completed this section")), ("no", _l("No, I’ll come back to it later"))]
+COMPLETE_CHOICES = [
+    ("yes", _l("Yes, I’ve completed this section")),
+    ("no", _l("No, I’ll come back to it later")),
+]
 
 
 def section_form_class(section: TemplateSection, locale: str = "en") -> type[FlaskForm]:
@@ -113,16 +118,23 @@ def section_form_class(section: TemplateSection, locale: str = "en") -> type[Fla
         label = f.label.get(locale)
         hint = f.hint.get(locale) if f.hint else ""
         if f.type == "text":
-            field = StringField(label, description=hint, widget=GovTextInput(), validators=[Optional()])
+            field = StringField(
+                label, description=hint, widget=GovTextInput(), validators=[Optional()]
+            )
         elif f.type in ("textarea", "list"):
-            field = TextAreaField(label, description=hint, widget=GovTextArea(), validators=[Optional()])
+            field = TextAreaField(
+                label, description=hint, widget=GovTextArea(), validators=[Optional()]
+            )
         elif f.type == "catalogue":
             field = MultiCheckboxField(label, description=hint, choices=f.catalogue_choices(locale))
         elif f.type == "glossary":
             field = FieldList(FormField(GlossaryRowForm), min_entries=3)
         elif f.type == "review_date":
             field = DateField(
-                label, description=hint, format="%d %m %Y", widget=UKDateInput(),
+                label,
+                description=hint,
+                format="%d %m %Y",
+                widget=UKDateInput(),
                 validators=[Optional()],
             )
         else:
@@ -136,19 +148,40 @@ class PartnerForm(FlaskForm):
     departments = TextAreaField(
         _l("Departments or teams"), widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
     )
-    contact_name = StringField(_l("Owner or point of contact: name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    contact_email = StringField(_l("Owner or point of contact: e-mail address"), widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    signatory_name = StringField(_l("Signatory: name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    signatory_role = StringField(_l("Signatory: role"), description=_l("For example, Director of Social Services"), widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    role = RadioField(_l("Role in this agreement"), widget=GovRadioInput(), validators=[Optional()], choices=[])
-    can_edit = BooleanField(_l("Its information governance leads may edit this agreement"), widget=GovCheckboxInput())
+    contact_name = StringField(
+        _l("Owner or point of contact: name"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    contact_email = StringField(
+        _l("Owner or point of contact: e-mail address"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=254)],
+    )
+    signatory_name = StringField(
+        _l("Signatory: name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    signatory_role = StringField(
+        _l("Signatory: role"),
+        description=_l("For example, Director of Social Services"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    role = RadioField(
+        _l("Role in this agreement"), widget=GovRadioInput(), validators=[Optional()], choices=[]
+    )
+    can_edit = BooleanField(
+        _l("Its information governance leads may edit this agreement"), widget=GovCheckboxInput()
+    )
     submit = SubmitField(_l("Save partner"), widget=GovSubmitInput())
 
 
 class AddPartnerForm(FlaskForm):
     row_version = HiddenField()
     organisation = SelectField(
-        _l("Organisation"), widget=GovSelect(), choices=[],
+        _l("Organisation"),
+        widget=GovSelect(),
+        choices=[],
         validators=[DataRequired(message=_l("Choose the organisation to add"))],
     )
     submit = SubmitField(_l("Add partner"), widget=GovSubmitInput())
@@ -164,14 +197,21 @@ class DataItemForm(FlaskForm):
     category = StringField(
         _l("Category of information"),
         description=_l("For example, ‘Child protection plan status’ or ‘Attendance at A&E’"),
-        widget=GovTextInput(), validators=[Optional()],
+        widget=GovTextInput(),
+        validators=[Optional()],
     )
-    description = TextAreaField(_l("Description (optional)"), widget=GovTextArea(), validators=[Optional()])
+    description = TextAreaField(
+        _l("Description (optional)"), widget=GovTextArea(), validators=[Optional()]
+    )
     is_special_category = BooleanField(
-        _l("This is special category data (health, ethnicity, religion, sex life or orientation, biometric or genetic)"),
+        _l(
+            "This is special category data (health, ethnicity, religion, sex life or orientation, biometric or genetic)"
+        ),
         widget=GovCheckboxInput(),
     )
-    source_partner_id = SelectField(_l("Which partner provides it?"), widget=GovSelect(), choices=[], validators=[Optional()])
+    source_partner_id = SelectField(
+        _l("Which partner provides it?"), widget=GovSelect(), choices=[], validators=[Optional()]
+    )
     recipient_partner_ids = MultiCheckboxField(_l("Which partners receive it?"), choices=[])
     article6 = MultiCheckboxField(_l("UK GDPR Article 6 lawful basis"), choices=[])
     article9 = MultiCheckboxField(
@@ -181,7 +221,8 @@ class DataItemForm(FlaskForm):
     policy_document_ref = StringField(
         _l("Appropriate policy document reference"),
         description=_l("Needed when relying on a Schedule 1 Part 2 condition"),
-        widget=GovTextInput(), validators=[Optional(), Length(max=300)],
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=300)],
     )
     other_basis = TextAreaField(
         _l("Other powers or bases (optional)"), widget=GovTextArea(), validators=[Optional()]
@@ -189,19 +230,35 @@ class DataItemForm(FlaskForm):
     submit = SubmitField(_l("Save data item"), widget=GovSubmitInput())
 
     def set_law_choices(self, locale: str) -> None:
-        self.article6.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE6]
-        self.article9.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE9]
-        self.schedule1.choices = [(e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in SCHEDULE1]
+        self.article6.choices = [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE6
+        ]
+        self.article9.choices = [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE9
+        ]
+        self.schedule1.choices = [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in SCHEDULE1
+        ]
 
 
 class FlowForm(FlaskForm):
     row_version = HiddenField()
-    what = TextAreaField(_l("What information is shared"), widget=GovTextArea(), validators=[Optional()])
-    from_partner_id = SelectField(_l("Shared by"), widget=GovSelect(), choices=[], validators=[Optional()])
-    to_partner_id = SelectField(_l("Shared with"), widget=GovSelect(), choices=[], validators=[Optional()])
+    what = TextAreaField(
+        _l("What information is shared"), widget=GovTextArea(), validators=[Optional()]
+    )
+    from_partner_id = SelectField(
+        _l("Shared by"), widget=GovSelect(), choices=[], validators=[Optional()]
+    )
+    to_partner_id = SelectField(
+        _l("Shared with"), widget=GovSelect(), choices=[], validators=[Optional()]
+    )
     method = TextAreaField(_l("How it is shared"), widget=GovTextArea(), validators=[Optional()])
-    security = TextAreaField(_l("How it is kept secure"), widget=GovTextArea(), validators=[Optional()])
-    frequency = StringField(_l("How often"), widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    security = TextAreaField(
+        _l("How it is kept secure"), widget=GovTextArea(), validators=[Optional()]
+    )
+    frequency = StringField(
+        _l("How often"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
     purpose = TextAreaField(_l("Why it is shared"), widget=GovTextArea(), validators=[Optional()])
     submit = SubmitField(_l("Save row"), widget=GovSubmitInput())
 
@@ -217,52 +274,75 @@ class QaDecisionForm(FlaskForm):
     etag = HiddenField()
     decision = RadioField(
         _l("Your decision"),
-        choices=[("approve", _l("Approve: it meets the QA checklist")),
-                 ("return", _l("Return it to the authors with comments"))],
+        choices=[
+            ("approve", _l("Approve: it meets the QA checklist")),
+            ("return", _l("Return it to the authors with comments")),
+        ],
         widget=GovRadioInput(),
-        validators=[InputRequired(message=_l("Choose whether to approve the agreement or return it"))],
+        validators=[
+            InputRequired(message=_l("Choose whether to approve the agreement or return it"))
+        ],
     )
     qa_group = StringField(
-        _l("QA group (optional)"), description=_l("Shown on the cover, for example ‘WASPI South QA Group’"),
-        widget=GovTextInput(), validators=[Optional(), Length(max=200)],
+        _l("QA group (optional)"),
+        description=_l("Shown on the cover, for example ‘WASPI South QA Group’"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
     )
     comments = TextAreaField(
-        _l("Comments"), description=_l("Required when returning it: say what the authors need to change."),
-        widget=GovTextArea(), validators=[Optional()],
+        _l("Comments"),
+        description=_l("Required when returning it: say what the authors need to change."),
+        widget=GovTextArea(),
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Record decision"), widget=GovSubmitInput())
 
 
 class SignForm(FlaskForm):
-    name = StringField(_l("Your full name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    name = StringField(
+        _l("Your full name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
     role = StringField(
-        _l("Your role"), description=_l("For example, Head of Information Governance"),
-        widget=GovTextInput(), validators=[Optional(), Length(max=200)],
+        _l("Your role"),
+        description=_l("For example, Head of Information Governance"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
     )
     confirm = BooleanField(
         _l("I confirm that I am authorised to sign this agreement on behalf of my organisation"),
         widget=GovCheckboxInput(),
-        validators=[DataRequired(message=_l("Confirm that you are authorised to sign for your organisation"))],
+        validators=[
+            DataRequired(
+                message=_l("Confirm that you are authorised to sign for your organisation")
+            )
+        ],
     )
     submit = SubmitField(_l("Sign the agreement"), widget=GovSubmitInput())
 
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(
-        _l("Why is the agreement being withdrawn?"), widget=GovTextArea(),
-        validators=[DataRequired(message=_l("Enter the reason for withdrawing the agreement")), Length(max=5000)],
+        _l("Why is the agreement being withdrawn?"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(message=_l("Enter the reason for withdrawing the agreement")),
+            Length(max=5000),
+        ],
     )
     submit = SubmitField(_l("Withdraw the agreement"), widget=GovSubmitInput())
 
 
 class NewVersionForm(FlaskForm):
     change_summary = TextAreaField(
-        _l("What will change in the new version? (optional)"), widget=GovTextArea(),
+        _l("What will change in the new version? (optional)"),
+        widget=GovTextArea(),
         validators=[Optional(), Length(max=5000)],
     )
     submit = SubmitField(_l("Start a new version"), widget=GovSubmitInput())
 
 
 class CompareForm(Form):
-    old = SelectField(_l("Compare version"), widget=GovSelect(), choices=[], validators=[Optional()])
+    old = SelectField(
+        _l("Compare version"), widget=GovSelect(), choices=[], validators=[Optional()]
+    )
     new = SelectField(_l("with version"), widget=GovSelect(), choices=[], validators=[Optional()])

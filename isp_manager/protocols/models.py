@@ -295,7 +295,9 @@ class ProtocolVersion(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": row_version}
 
-    protocol: Mapped[Protocol] = relationship(back_populates="versions", lazy="joined", innerjoin=True)
+    protocol: Mapped[Protocol] = relationship(
+        back_populates="versions", lazy="joined", innerjoin=True
+    )
     based_on = relationship("ProtocolVersion", remote_side=[id], lazy="select")
     created_by = relationship("User", foreign_keys=[created_by_id], lazy="select")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id], lazy="select")
@@ -317,10 +319,14 @@ class ProtocolVersion(TimestampMixin, db.Model):
         back_populates="version", cascade="all, delete-orphan", order_by="ProtocolFlow.position"
     )
     signatures: Mapped[list[ProtocolSignature]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="ProtocolSignature.signed_at"
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="ProtocolSignature.signed_at",
     )
     qa_reviews: Mapped[list[ProtocolQaReview]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="ProtocolQaReview.decided_at"
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="ProtocolQaReview.decided_at",
     )
 
     @property

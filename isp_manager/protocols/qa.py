@@ -95,8 +95,10 @@ def section_status(version: ProtocolVersion, section: TemplateSection) -> Sectio
     if stored and stored.is_complete and not missing_fields(version, section):
         return SectionStatus.COMPLETED
     entered = any(field_has_value(version, content, f) for f in section.fields)
-    return SectionStatus.IN_PROGRESS if entered or (stored and stored.is_complete) else (
-        SectionStatus.NOT_STARTED
+    return (
+        SectionStatus.IN_PROGRESS
+        if entered or (stored and stored.is_complete)
+        else (SectionStatus.NOT_STARTED)
     )
 
 
@@ -138,7 +140,11 @@ def _sections_complete(version, template) -> list[QaCheck]:
             continue
         title = section.title(current_locale())
         if section_status(version, section) == SectionStatus.COMPLETED:
-            results.append(QaCheck("section_complete", True, _("%(title)s is complete", title=title), section.code))
+            results.append(
+                QaCheck(
+                    "section_complete", True, _("%(title)s is complete", title=title), section.code
+                )
+            )
             continue
         missing = "; ".join(str(f.label) for f in missing_fields(version, section))
         message = (
@@ -159,7 +165,11 @@ def _parties(version, template) -> list[QaCheck]:
         message = (
             _("There is exactly one discloser and at least one recipient")
             if ok
-            else _("A Data Disclosure Agreement needs exactly one discloser and at least one recipient (it has %(d)s disclosers and %(r)s recipients)", d=len(disclosers), r=len(recipients))
+            else _(
+                "A Data Disclosure Agreement needs exactly one discloser and at least one recipient (it has %(d)s disclosers and %(r)s recipients)",
+                d=len(disclosers),
+                r=len(recipients),
+            )
         )
         return [QaCheck("parties", ok, message, section)]
     ok = len(version.partners) >= 2
@@ -185,7 +195,9 @@ def _partner_contacts(version, template) -> list[QaCheck]:
             message = _("Give %(org)s %(missing)s", org=name, missing=_(" and ").join(missing))
         else:
             message = _("%(org)s has a point of contact and a signatory", org=name)
-        results.append(QaCheck("partner_contact", not missing, message, section, f"partner-{partner.id}"))
+        results.append(
+            QaCheck("partner_contact", not missing, message, section, f"partner-{partner.id}")
+        )
     return results
 
 
@@ -206,26 +218,54 @@ def _lawful_bases(version, template) -> list[QaCheck]:
         def check(code, ok, good, bad, anchor=anchor):
             results.append(QaCheck(code, ok, good if ok else bad, section, anchor))
 
-        check("lawful_basis", bool(art6),
-              _("%(item)s has an Article 6 lawful basis", item=name),
-              _("Choose an Article 6 lawful basis for %(item)s", item=name))
+        check(
+            "lawful_basis",
+            bool(art6),
+            _("%(item)s has an Article 6 lawful basis", item=name),
+            _("Choose an Article 6 lawful basis for %(item)s", item=name),
+        )
         legit = [c for c in art6 if ARTICLE6[c].extra.get("public_authority_task") is False]
         if legit and _is_public_authority(item.source_partner):
-            check("lawful_basis_public_authority", False, "",
-                  _("%(item)s: legitimate interests is not available to a public authority for its tasks; choose another Article 6 basis", item=name))
+            check(
+                "lawful_basis_public_authority",
+                False,
+                "",
+                _(
+                    "%(item)s: legitimate interests is not available to a public authority for its tasks; choose another Article 6 basis",
+                    item=name,
+                ),
+            )
         if item.is_special_category:
-            check("article9", bool(art9),
-                  _("%(item)s (special category) has an Article 9 condition", item=name),
-                  _("Choose an Article 9 condition for %(item)s: it is special category data", item=name))
+            check(
+                "article9",
+                bool(art9),
+                _("%(item)s (special category) has an Article 9 condition", item=name),
+                _(
+                    "Choose an Article 9 condition for %(item)s: it is special category data",
+                    item=name,
+                ),
+            )
         needs_sch1 = [c for c in art9 if ARTICLE9[c].extra.get("needs_schedule1")]
         if needs_sch1:
-            check("schedule1", bool(sch1),
-                  _("%(item)s names a Schedule 1 condition", item=name),
-                  _("Choose a DPA 2018 Schedule 1 condition for %(item)s: its Article 9 condition needs one", item=name))
+            check(
+                "schedule1",
+                bool(sch1),
+                _("%(item)s names a Schedule 1 condition", item=name),
+                _(
+                    "Choose a DPA 2018 Schedule 1 condition for %(item)s: its Article 9 condition needs one",
+                    item=name,
+                ),
+            )
         if any(SCHEDULE1[c].extra.get("part") == 2 for c in sch1):
-            check("policy_document", bool((item.policy_document_ref or "").strip()),
-                  _("%(item)s names the appropriate policy document", item=name),
-                  _("Give the appropriate policy document reference for %(item)s: it relies on a Schedule 1 Part 2 condition", item=name))
+            check(
+                "policy_document",
+                bool((item.policy_document_ref or "").strip()),
+                _("%(item)s names the appropriate policy document", item=name),
+                _(
+                    "Give the appropriate policy document reference for %(item)s: it relies on a Schedule 1 Part 2 condition",
+                    item=name,
+                ),
+            )
     return results
 
 

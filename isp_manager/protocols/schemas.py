@@ -18,7 +18,8 @@ def _one_of(values, what: str):
 
 def _text(maximum: int, **kwargs):
     return fields.String(
-        validate=validate.Length(max=maximum, error=f"Must be {maximum} characters or fewer."), **kwargs
+        validate=validate.Length(max=maximum, error=f"Must be {maximum} characters or fewer."),
+        **kwargs,
     )
 
 
@@ -45,15 +46,24 @@ class PartnerRefField(fields.Field):
 
 
 class ProtocolCreateSchema(Schema):
-    kind = fields.String(required=True, validate=_one_of(KINDS, "kind"),
-                         metadata={"description": "isp or dda"})
-    title = _text(300, required=True)
-    lead_organisation = fields.String(required=True, metadata={"description": "An organisation code: the caller's own"})
-    partners = fields.List(
-        PartnerRefField(), load_default=list,
-        metadata={"description": 'Organisation codes, or {"organisation", "role"} (a DDA: one discloser; the lead is the discloser unless another is named)'},
+    kind = fields.String(
+        required=True, validate=_one_of(KINDS, "kind"), metadata={"description": "isp or dda"}
     )
-    template = fields.String(load_default=None, metadata={"description": "A template code; the default for the kind if left out"})
+    title = _text(300, required=True)
+    lead_organisation = fields.String(
+        required=True, metadata={"description": "An organisation code: the caller's own"}
+    )
+    partners = fields.List(
+        PartnerRefField(),
+        load_default=list,
+        metadata={
+            "description": 'Organisation codes, or {"organisation", "role"} (a DDA: one discloser; the lead is the discloser unless another is named)'
+        },
+    )
+    template = fields.String(
+        load_default=None,
+        metadata={"description": "A template code; the default for the kind if left out"},
+    )
 
 
 class ProtocolQuerySchema(Schema):
@@ -61,13 +71,18 @@ class ProtocolQuerySchema(Schema):
         unknown = EXCLUDE
 
     kind = fields.String(validate=_one_of(KINDS, "kind"))
-    state = fields.String(validate=_one_of(STATES, "state"), metadata={"description": "State of the latest version"})
+    state = fields.String(
+        validate=_one_of(STATES, "state"), metadata={"description": "State of the latest version"}
+    )
 
 
 class SectionUpdateSchema(Schema):
     content = fields.Dict(
-        keys=fields.String(), required=True,
-        metadata={"description": "The section's fields by code (see the template); review_date as 2027-03-27"},
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "description": "The section's fields by code (see the template); review_date as 2027-03-27"
+        },
     )
     is_complete = fields.Boolean(load_default=None, allow_none=True)
 
@@ -87,11 +102,24 @@ class DataItemInputSchema(Schema):
     category = _text(300, required=True)
     description = fields.String(allow_none=True)
     is_special_category = fields.Boolean(load_default=False)
-    source_partner = fields.String(allow_none=True, metadata={"description": "Organisation code of the partner that provides it"})
-    recipients = fields.List(fields.String(), load_default=list, metadata={"description": "Organisation codes of the receiving partners"})
-    article6 = fields.List(fields.String(), load_default=list, metadata={"description": "Codes like art6-1-e"})
-    article9 = fields.List(fields.String(), load_default=list, metadata={"description": "Codes like art9-2-g"})
-    schedule1 = fields.List(fields.String(), load_default=list, metadata={"description": "Codes like sch1-p2-para18"})
+    source_partner = fields.String(
+        allow_none=True,
+        metadata={"description": "Organisation code of the partner that provides it"},
+    )
+    recipients = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={"description": "Organisation codes of the receiving partners"},
+    )
+    article6 = fields.List(
+        fields.String(), load_default=list, metadata={"description": "Codes like art6-1-e"}
+    )
+    article9 = fields.List(
+        fields.String(), load_default=list, metadata={"description": "Codes like art9-2-g"}
+    )
+    schedule1 = fields.List(
+        fields.String(), load_default=list, metadata={"description": "Codes like sch1-p2-para18"}
+    )
     policy_document_ref = _text(300, allow_none=True)
     other_basis = fields.String(allow_none=True)
 
@@ -115,7 +143,9 @@ class QaDecisionSchema(Schema):
 
 class SignatureInputSchema(Schema):
     name = _text(200, allow_none=True, metadata={"description": "Defaults to the caller's name"})
-    role = _text(200, allow_none=True, metadata={"description": "Defaults to the caller's job title"})
+    role = _text(
+        200, allow_none=True, metadata={"description": "Defaults to the caller's job title"}
+    )
 
 
 class WithdrawSchema(Schema):
@@ -191,7 +221,9 @@ class DataItemSchema(Schema):
     category = fields.String()
     description = fields.String(allow_none=True)
     is_special_category = fields.Boolean()
-    source_partner = fields.Function(lambda i: i.source_partner.organisation.code if i.source_partner else None)
+    source_partner = fields.Function(
+        lambda i: i.source_partner.organisation.code if i.source_partner else None
+    )
     recipients = fields.Function(lambda i: [p.organisation.code for p in i.recipients])
     article6 = fields.Function(lambda i: i.basis_codes("article6"))
     article9 = fields.Function(lambda i: i.basis_codes("article9"))
@@ -203,7 +235,9 @@ class DataItemSchema(Schema):
 class FlowSchema(Schema):
     id = fields.Integer()
     what = fields.String()
-    from_partner = fields.Function(lambda f: f.from_partner.organisation.code if f.from_partner else None)
+    from_partner = fields.Function(
+        lambda f: f.from_partner.organisation.code if f.from_partner else None
+    )
     to_partner = fields.Function(lambda f: f.to_partner.organisation.code if f.to_partner else None)
     method = fields.String(allow_none=True)
     security = fields.String(allow_none=True)
@@ -234,7 +268,9 @@ class SectionSchema(Schema):
     status = fields.Enum(SectionStatus, by_value=True)
     is_complete = fields.Boolean()
     content = fields.Dict()
-    etag = fields.String(metadata={"description": "Send it back in If-Match when changing the section"})
+    etag = fields.String(
+        metadata={"description": "Send it back in If-Match when changing the section"}
+    )
 
 
 class QaCheckSchema(Schema):
@@ -272,4 +308,6 @@ class SectionComparisonSchema(Schema):
     code = fields.String()
     title = fields.String()
     changed = fields.Boolean()
-    fields_ = fields.List(fields.Nested(FieldComparisonSchema), data_key="fields", attribute="fields")
+    fields_ = fields.List(
+        fields.Nested(FieldComparisonSchema), data_key="fields", attribute="fields"
+    )

@@ -51,14 +51,32 @@ MAX_TEXT = 20_000
 MAX_LINE = 500
 MAX_LIST = 200
 PARTNER_FIELDS = (
-    "organisation_id", "role", "departments", "contact_name", "contact_email",
-    "signatory_name", "signatory_role", "can_edit",
+    "organisation_id",
+    "role",
+    "departments",
+    "contact_name",
+    "contact_email",
+    "signatory_name",
+    "signatory_role",
+    "can_edit",
 )
 DATA_ITEM_FIELDS = (
-    "category", "description", "is_special_category", "source_partner_id",
-    "policy_document_ref", "other_basis",
+    "category",
+    "description",
+    "is_special_category",
+    "source_partner_id",
+    "policy_document_ref",
+    "other_basis",
 )
-FLOW_FIELDS = ("what", "from_partner_id", "to_partner_id", "method", "security", "frequency", "purpose")
+FLOW_FIELDS = (
+    "what",
+    "from_partner_id",
+    "to_partner_id",
+    "method",
+    "security",
+    "frequency",
+    "purpose",
+)
 
 
 # ---------------------------------------------------------------- reading
@@ -163,7 +181,10 @@ def create_protocol(
         raise InvalidInput(errors=errors)
     if not can_start_protocol(by) or by.organisation_id != lead.id:
         raise PermissionDenied(
-            _("Only an information governance lead of %(org)s can start an agreement it leads.", org=lead.name),
+            _(
+                "Only an information governance lead of %(org)s can start an agreement it leads.",
+                org=lead.name,
+            ),
             field="lead_organisation",
         )
     protocol = Protocol(
@@ -175,7 +196,9 @@ def create_protocol(
         template_version=template.version,
         created_by_id=by.id,
     )
-    version = ProtocolVersion(protocol=protocol, number=1, state=VersionState.DRAFT, created_by_id=by.id)
+    version = ProtocolVersion(
+        protocol=protocol, number=1, state=VersionState.DRAFT, created_by_id=by.id
+    )
     _add_sections(version, template)
     for position, (organisation, role) in enumerate(resolved):
         version.partners.append(
@@ -184,10 +207,16 @@ def create_protocol(
     db.session.add(protocol)
     db.session.flush()
     record_event(
-        "protocol.created", protocol, by=by,
-        after={**snapshot(protocol, ("reference", "kind", "title", "template_code", "template_version")),
-               "lead_organisation": lead.code,
-               "partners": [f"{o.code}:{r.value}" for o, r in resolved]},
+        "protocol.created",
+        protocol,
+        by=by,
+        after={
+            **snapshot(
+                protocol, ("reference", "kind", "title", "template_code", "template_version")
+            ),
+            "lead_organisation": lead.code,
+            "partners": [f"{o.code}:{r.value}" for o, r in resolved],
+        },
     )
     return protocol
 
@@ -205,11 +234,16 @@ def _organisation(value, field_name: str, errors) -> Organisation | None:
         return value
     code = (value or "").strip() if isinstance(value, str) else ""
     found = (
-        db.session.scalar(sa.select(Organisation).where(Organisation.code == code)) if code else None
+        db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+        if code
+        else None
     )
     if found is None or not found.is_active:
         errors.setdefault(field_name, []).append(
-            _("There is no organisation with the code '%(code)s' on the register: use a code like la-cardiff", code=code)
+            _(
+                "There is no organisation with the code '%(code)s' on the register: use a code like la-cardiff",
+                code=code,
+            )
             if code
             else _("Choose the lead organisation")
         )
@@ -232,19 +266,28 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
         organisation = known.get(choice.code)
         if organisation is None or not organisation.is_active:
             errors.setdefault("partners", []).append(
-                _("There is no organisation with the code '%(code)s' on the register", code=choice.code)
+                _(
+                    "There is no organisation with the code '%(code)s' on the register",
+                    code=choice.code,
+                )
             )
             continue
         if choice.code in seen:
             errors.setdefault("partners", []).append(
-                _("%(org)s is listed more than once: list each partner once", org=organisation.display_name(current_locale()))
+                _(
+                    "%(org)s is listed more than once: list each partner once",
+                    org=organisation.display_name(current_locale()),
+                )
             )
             continue
         seen.add(choice.code)
         if choice.role is not None and choice.role not in roles:
             errors.setdefault("partners", []).append(
-                _("'%(role)s' is not a partner role in this kind of agreement: use %(roles)s",
-                  role=choice.role, roles=", ".join(sorted(roles)))
+                _(
+                    "'%(role)s' is not a partner role in this kind of agreement: use %(roles)s",
+                    role=choice.role,
+                    roles=", ".join(sorted(roles)),
+                )
             )
             continue
         role = PartnerRole(choice.role) if choice.role else None
@@ -257,9 +300,13 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
 
 def _assign_roles(kind, lead, lead_role, others, errors):
     if kind == ProtocolKind.ISP:
-        if lead_role not in (None, PartnerRole.LEAD) or any(r not in (None, PartnerRole.PARTNER) for _, r in others):
+        if lead_role not in (None, PartnerRole.LEAD) or any(
+            r not in (None, PartnerRole.PARTNER) for _, r in others
+        ):
             errors.setdefault("partners", []).append(
-                _("In an Information Sharing Protocol the lead organisation is the lead and every other organisation is a partner")
+                _(
+                    "In an Information Sharing Protocol the lead organisation is the lead and every other organisation is a partner"
+                )
             )
         return [(lead, PartnerRole.LEAD)] + [(o, PartnerRole.PARTNER) for o, _ in others]
     named_disclosers = [o for o, r in others if r == PartnerRole.DISCLOSER]
@@ -267,12 +314,16 @@ def _assign_roles(kind, lead, lead_role, others, errors):
         named_disclosers = [lead, *named_disclosers]
     if len(named_disclosers) > 1:
         errors.setdefault("partners", []).append(
-            _("A Data Disclosure Agreement has exactly one discloser: %(names)s are all named as disclosers",
-              names=", ".join(o.name for o in named_disclosers))
+            _(
+                "A Data Disclosure Agreement has exactly one discloser: %(names)s are all named as disclosers",
+                names=", ".join(o.name for o in named_disclosers),
+            )
         )
     discloser = named_disclosers[0] if named_disclosers else None
     parties = [(lead, PartnerRole.DISCLOSER if lead == discloser else PartnerRole.RECIPIENT)]
-    parties += [(o, PartnerRole.DISCLOSER if o == discloser else PartnerRole.RECIPIENT) for o, _ in others]
+    parties += [
+        (o, PartnerRole.DISCLOSER if o == discloser else PartnerRole.RECIPIENT) for o, _ in others
+    ]
     return parties
 
 
@@ -286,7 +337,11 @@ def _choose_template(kind, template_code, errors) -> ProtocolTemplate | None:
         template = templates.latest(template_code)
         if template is None or template.kind != kind:
             errors.setdefault("template", []).append(
-                _("There is no %(kind)s template with the code '%(code)s'", kind=kind.short_label, code=template_code)
+                _(
+                    "There is no %(kind)s template with the code '%(code)s'",
+                    kind=kind.short_label,
+                    code=template_code,
+                )
             )
         return template
     return templates.default_for(kind)
@@ -313,7 +368,9 @@ def check_row_version(section: ProtocolSection, expected: int | None) -> None:
     """Refuse a change made from an out-of-date copy of the section (409)."""
     if expected is not None and int(expected) != section.row_version:
         raise Conflict(
-            _("Someone else saved changes to this section after you opened it. Your changes have not been saved: reload the page to see the latest version, then make your changes again."),
+            _(
+                "Someone else saved changes to this section after you opened it. Your changes have not been saved: reload the page to see the latest version, then make your changes again."
+            ),
             field="row_version",
         )
 
@@ -325,7 +382,9 @@ def check_version_etag(version: ProtocolVersion, expected: str | None) -> None:
     wanted = {e.strip().removeprefix("W/") for e in expected.split(",")}
     if "*" not in wanted and version.etag not in wanted and str(version.row_version) not in wanted:
         raise Conflict(
-            _("This agreement has changed since you last loaded it. Nothing has been changed: reload it, check the changes, then try again."),
+            _(
+                "This agreement has changed since you last loaded it. Nothing has been changed: reload it, check the changes, then try again."
+            ),
             field="row_version",
         )
 
@@ -342,7 +401,9 @@ def _touch(version: ProtocolVersion, section: ProtocolSection, by) -> None:
     except StaleDataError:
         db.session.rollback()
         raise Conflict(
-            _("Someone else changed this agreement at the same time. Your changes have not been saved: reload the page and try again.")
+            _(
+                "Someone else changed this agreement at the same time. Your changes have not been saved: reload the page and try again."
+            )
         ) from None
 
 
@@ -374,11 +435,17 @@ def save_section(
     template, section, stored = _editable_section(version, section_code, by)
     check_row_version(stored, expected_row_version)
     if section.is_signatures:
-        raise Conflict(_("Signatures are added by signing the agreement, not by editing this section."))
+        raise Conflict(
+            _("Signatures are added by signing the agreement, not by editing this section.")
+        )
     errors: dict[str, list[str]] = {}
-    unknown = set(data) - {f.code for f in section.fields if not f.is_table or f.type == "review_date"}
+    unknown = set(data) - {
+        f.code for f in section.fields if not f.is_table or f.type == "review_date"
+    }
     for name in sorted(unknown):
-        errors.setdefault(name, []).append(_("'%(name)s' is not a field of this section", name=name))
+        errors.setdefault(name, []).append(
+            _("'%(name)s' is not a field of this section", name=name)
+        )
     content = dict(stored.content or {})
     for template_field in section.fields:
         if template_field.code not in data:
@@ -390,8 +457,11 @@ def save_section(
         content[template_field.code] = _clean_value(template_field, value, errors)
     if errors:
         raise InvalidInput(errors=errors)
-    before = {"content": stored.content, "is_complete": stored.is_complete,
-              "review_date": version.review_date}
+    before = {
+        "content": stored.content,
+        "is_complete": stored.is_complete,
+        "review_date": version.review_date,
+    }
     stored.content = content
     if any(f.type == "review_date" and f.code in data for f in section.fields):
         version.review_date = review_date
@@ -400,11 +470,16 @@ def save_section(
     if stored.is_complete:
         _require_complete(version, section)
     _touch(version, stored, by)
-    after = {"content": stored.content, "is_complete": stored.is_complete,
-             "review_date": version.review_date}
+    after = {
+        "content": stored.content,
+        "is_complete": stored.is_complete,
+        "review_date": version.review_date,
+    }
     changed = [k for k in after if before[k] != after[k]]
     record_event(
-        "protocol.section_saved", version, by=by,
+        "protocol.section_saved",
+        version,
+        by=by,
         before={"section": section_code, **{k: before[k] for k in changed}},
         after={"section": section_code, **{k: after[k] for k in changed}},
     )
@@ -416,10 +491,17 @@ def _require_complete(version: ProtocolVersion, section) -> None:
 
     missing = missing_fields(version, section)
     if missing:
-        raise InvalidInput(errors={
-            f.code: [_("%(label)s is needed before this section can be marked as completed", label=f.label)]
-            for f in missing
-        })
+        raise InvalidInput(
+            errors={
+                f.code: [
+                    _(
+                        "%(label)s is needed before this section can be marked as completed",
+                        label=f.label,
+                    )
+                ]
+                for f in missing
+            }
+        )
 
 
 def _clean_value(template_field, value, errors):
@@ -429,12 +511,18 @@ def _clean_value(template_field, value, errors):
         if value is None:
             return ""
         if not isinstance(value, str):
-            errors.setdefault(code, []).append(_("%(label)s must be text", label=template_field.label))
+            errors.setdefault(code, []).append(
+                _("%(label)s must be text", label=template_field.label)
+            )
             return ""
         limit = MAX_LINE if kind == "text" else MAX_TEXT
         if len(value) > limit:
             errors.setdefault(code, []).append(
-                _("%(label)s must be %(n)s characters or fewer", label=template_field.label, n=limit)
+                _(
+                    "%(label)s must be %(n)s characters or fewer",
+                    label=template_field.label,
+                    n=limit,
+                )
             )
         return value.strip().replace("\r\n", "\n")
     if kind == "list":
@@ -457,8 +545,12 @@ def _clean_list(template_field, value, errors) -> list[str]:
     entries = [v.strip() for v in value if v.strip()]
     if len(entries) > MAX_LIST or any(len(v) > MAX_LINE for v in entries):
         errors.setdefault(template_field.code, []).append(
-            _("%(label)s: enter at most %(n)s entries of up to %(c)s characters each",
-              label=template_field.label, n=MAX_LIST, c=MAX_LINE)
+            _(
+                "%(label)s: enter at most %(n)s entries of up to %(c)s characters each",
+                label=template_field.label,
+                n=MAX_LIST,
+                c=MAX_LINE,
+            )
         )
     return entries
 
@@ -473,8 +565,12 @@ def _clean_codes(template_field, value, errors) -> list[str]:
     unknown = [v for v in value if v not in catalogue]
     if unknown:
         errors.setdefault(template_field.code, []).append(
-            _("%(label)s: unknown codes %(codes)s; use codes like %(example)s",
-              label=template_field.label, codes=", ".join(unknown), example=catalogue.codes[0])
+            _(
+                "%(label)s: unknown codes %(codes)s; use codes like %(example)s",
+                label=template_field.label,
+                codes=", ".join(unknown),
+                example=catalogue.codes[0],
+            )
         )
     chosen = set(value)
     return [c for c in catalogue.codes if c in chosen]
@@ -489,7 +585,9 @@ def _clean_glossary(template_field, value, errors) -> list[dict]:
     rows = []
     for number, row in enumerate(value, start=1):
         term = str((row or {}).get("term") or "").strip() if isinstance(row, dict) else ""
-        definition = str((row or {}).get("definition") or "").strip() if isinstance(row, dict) else ""
+        definition = (
+            str((row or {}).get("definition") or "").strip() if isinstance(row, dict) else ""
+        )
         if not term and not definition:
             continue
         if not term or not definition:
@@ -507,10 +605,14 @@ def _clean_review_date(value, code: str, errors) -> date | None:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            errors.setdefault(code, []).append(_("Enter the review date as a real date, like 2027-03-27"))
+            errors.setdefault(code, []).append(
+                _("Enter the review date as a real date, like 2027-03-27")
+            )
             return None
     if not isinstance(value, date):
-        errors.setdefault(code, []).append(_("Enter the review date as a real date, like 2027-03-27"))
+        errors.setdefault(code, []).append(
+            _("Enter the review date as a real date, like 2027-03-27")
+        )
         return None
     today = date.today()
     if value < today:
@@ -518,8 +620,11 @@ def _clean_review_date(value, code: str, errors) -> date | None:
     months = current_app.config["REVIEW_POLICY_MONTHS"]
     if value > add_months(today, months):
         errors.setdefault(code, []).append(
-            _("The review date must be within %(months)s months: choose %(latest)s or earlier",
-              months=months, latest=add_months(today, months).strftime("%d/%m/%Y"))
+            _(
+                "The review date must be within %(months)s months: choose %(latest)s or earlier",
+                months=months,
+                latest=add_months(today, months).strftime("%d/%m/%Y"),
+            )
         )
     return value
 
@@ -540,8 +645,15 @@ class PartnerDetails:
     provided: set[str] = field(default_factory=set)
 
     def fields_given(self) -> set[str]:
-        names = ("departments", "contact_name", "contact_email", "signatory_name",
-                 "signatory_role", "can_edit", "role")
+        names = (
+            "departments",
+            "contact_name",
+            "contact_email",
+            "signatory_name",
+            "signatory_role",
+            "can_edit",
+            "role",
+        )
         return self.provided or {k for k in names if getattr(self, k) is not None}
 
 
@@ -551,8 +663,12 @@ def _partners_section(version: ProtocolVersion, by, action=Action.EDIT):
 
 
 def add_partner(
-    version: ProtocolVersion, organisation: Organisation | str, *, by,
-    expected_row_version: int | None, details: PartnerDetails | None = None,
+    version: ProtocolVersion,
+    organisation: Organisation | str,
+    *,
+    by,
+    expected_row_version: int | None,
+    details: PartnerDetails | None = None,
 ) -> ProtocolPartner:
     """Add an organisation from the register as a partner of a draft version."""
     stored = _partners_section(version, by, Action.MANAGE_PARTNERS)[2]
@@ -561,12 +677,17 @@ def add_partner(
     organisation = _organisation(organisation, "organisation", errors)
     if organisation and version.partner_for(organisation.id):
         errors.setdefault("organisation", []).append(
-            _("%(org)s is already a partner in this agreement", org=organisation.display_name(current_locale()))
+            _(
+                "%(org)s is already a partner in this agreement",
+                org=organisation.display_name(current_locale()),
+            )
         )
     if errors:
         raise InvalidInput(errors=errors)
     details = details or PartnerDetails()
-    default_role = PartnerRole.PARTNER if version.protocol.kind == ProtocolKind.ISP else PartnerRole.RECIPIENT
+    default_role = (
+        PartnerRole.PARTNER if version.protocol.kind == ProtocolKind.ISP else PartnerRole.RECIPIENT
+    )
     partner = ProtocolPartner(
         organisation=organisation,
         role=default_role,
@@ -576,8 +697,9 @@ def add_partner(
     version.partners.append(partner)
     _apply_partner_details(version, partner, details, by)
     _touch(version, stored, by)
-    record_event("protocol.partner_added", version, by=by,
-                 after={"partner": _partner_snapshot(partner)})
+    record_event(
+        "protocol.partner_added", version, by=by, after={"partner": _partner_snapshot(partner)}
+    )
     return partner
 
 
@@ -594,16 +716,26 @@ def update_partner(
     _apply_partner_details(version, partner, details, by)
     _touch(version, stored, by)
     after = _partner_snapshot(partner)
-    record_event("protocol.partner_changed", version, by=by,
-                 before={"partner": before}, after={"partner": after})
+    record_event(
+        "protocol.partner_changed",
+        version,
+        by=by,
+        before={"partner": before},
+        after={"partner": after},
+    )
     return partner
 
 
 def _apply_partner_details(version, partner, details: PartnerDetails, by) -> None:
     errors: dict[str, list[str]] = {}
     provided = details.fields_given()
-    for name, limit in (("departments", 2000), ("contact_name", 200), ("contact_email", 254),
-                        ("signatory_name", 200), ("signatory_role", 200)):
+    for name, limit in (
+        ("departments", 2000),
+        ("contact_name", 200),
+        ("contact_email", 254),
+        ("signatory_name", 200),
+        ("signatory_role", 200),
+    ):
         if name not in provided:
             continue
         value = (getattr(details, name) or "").strip()
@@ -611,12 +743,19 @@ def _apply_partner_details(version, partner, details: PartnerDetails, by) -> Non
             errors.setdefault(name, []).append(_("Enter %(n)s characters or fewer", n=limit))
         setattr(partner, name, value or None)
     email = partner.contact_email
-    if "contact_email" in provided and email and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):
+    if (
+        "contact_email" in provided
+        and email
+        and ("@" not in email or "." not in email.rsplit("@", 1)[-1])
+    ):
         errors.setdefault("contact_email", []).append(
             _("Enter the contact's e-mail address in the correct format, like name@example.org")
         )
     if "can_edit" in provided and details.can_edit is not None:
-        partner.can_edit = bool(details.can_edit) and not partner.organisation_id == version.protocol.lead_organisation_id
+        partner.can_edit = (
+            bool(details.can_edit)
+            and not partner.organisation_id == version.protocol.lead_organisation_id
+        )
     if "role" in provided and details.role:
         _set_role(version, partner, details.role, errors)
     if errors:
@@ -632,16 +771,27 @@ def _set_role(version, partner, role_value: str, errors) -> None:
         role = None
     if role not in allowed or (kind == ProtocolKind.ISP and role != partner.role):
         errors.setdefault("role", []).append(
-            _("Choose a role for this kind of agreement: %(roles)s", roles=", ".join(r.value for r in allowed))
+            _(
+                "Choose a role for this kind of agreement: %(roles)s",
+                roles=", ".join(r.value for r in allowed),
+            )
             if kind == ProtocolKind.DDA
-            else _("In an Information Sharing Protocol the lead organisation is the lead and the others are partners")
+            else _(
+                "In an Information Sharing Protocol the lead organisation is the lead and the others are partners"
+            )
         )
         return
     if role == PartnerRole.DISCLOSER:
-        other = next((p for p in version.partners if p.role == PartnerRole.DISCLOSER and p is not partner), None)
+        other = next(
+            (p for p in version.partners if p.role == PartnerRole.DISCLOSER and p is not partner),
+            None,
+        )
         if other:
             errors.setdefault("role", []).append(
-                _("A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.", org=other.organisation.display_name(current_locale()))
+                _(
+                    "A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.",
+                    org=other.organisation.display_name(current_locale()),
+                )
             )
             return
     partner.role = role
@@ -654,13 +804,22 @@ def remove_partner(partner: ProtocolPartner, *, by, expected_row_version: int | 
     check_row_version(stored, expected_row_version)
     name = partner.organisation.display_name(current_locale())
     if partner.organisation_id == version.protocol.lead_organisation_id:
-        raise InvalidInput(_("%(org)s leads this agreement and cannot be removed", org=name), field="partner")
-    uses = [i.category for i in version.data_items if i.source_partner_id == partner.id or partner in i.recipients]
+        raise InvalidInput(
+            _("%(org)s leads this agreement and cannot be removed", org=name), field="partner"
+        )
+    uses = [
+        i.category
+        for i in version.data_items
+        if i.source_partner_id == partner.id or partner in i.recipients
+    ]
     uses += [f.what for f in version.flows if partner.id in (f.from_partner_id, f.to_partner_id)]
     if uses:
         raise InvalidInput(
-            _("%(org)s is named in data items or Appendix B rows (%(uses)s): change or remove those first",
-              org=name, uses="; ".join(uses[:5])),
+            _(
+                "%(org)s is named in data items or Appendix B rows (%(uses)s): change or remove those first",
+                org=name,
+                uses="; ".join(uses[:5]),
+            ),
             field="partner",
         )
     before = _partner_snapshot(partner)
@@ -698,26 +857,39 @@ def _data_section(version, by):
     return _editable_section(version, template.section_with("data_items").code, by)
 
 
-def add_data_item(version: ProtocolVersion, data: DataItemInput, *, by, expected_row_version: int | None) -> ProtocolDataItem:
+def add_data_item(
+    version: ProtocolVersion, data: DataItemInput, *, by, expected_row_version: int | None
+) -> ProtocolDataItem:
     stored = _data_section(version, by)[2]
     check_row_version(stored, expected_row_version)
-    item = ProtocolDataItem(position=max((i.position for i in version.data_items), default=-1) + 1, category="")
+    item = ProtocolDataItem(
+        position=max((i.position for i in version.data_items), default=-1) + 1, category=""
+    )
     _apply_data_item(version, item, data)
     version.data_items.append(item)
     _touch(version, stored, by)
-    record_event("protocol.data_item_added", version, by=by, after={"data_item": _item_snapshot(item)})
+    record_event(
+        "protocol.data_item_added", version, by=by, after={"data_item": _item_snapshot(item)}
+    )
     return item
 
 
-def update_data_item(item: ProtocolDataItem, data: DataItemInput, *, by, expected_row_version: int | None) -> ProtocolDataItem:
+def update_data_item(
+    item: ProtocolDataItem, data: DataItemInput, *, by, expected_row_version: int | None
+) -> ProtocolDataItem:
     version = item.version
     stored = _data_section(version, by)[2]
     check_row_version(stored, expected_row_version)
     before = _item_snapshot(item)
     _apply_data_item(version, item, data)
     _touch(version, stored, by)
-    record_event("protocol.data_item_changed", version, by=by,
-                 before={"data_item": before}, after={"data_item": _item_snapshot(item)})
+    record_event(
+        "protocol.data_item_changed",
+        version,
+        by=by,
+        before={"data_item": before},
+        after={"data_item": _item_snapshot(item)},
+    )
     return item
 
 
@@ -736,37 +908,66 @@ def _apply_data_item(version, item: ProtocolDataItem, data: DataItemInput) -> No
     errors: dict[str, list[str]] = {}
     category = (data.category or "").strip()
     if not category:
-        errors.setdefault("category", []).append(_("Enter the category of information, like 'Child protection plan status'"))
+        errors.setdefault("category", []).append(
+            _("Enter the category of information, like 'Child protection plan status'")
+        )
     elif len(category) > 300:
         errors.setdefault("category", []).append(_("The category must be 300 characters or fewer"))
     partners = {p.id: p for p in version.partners}
     source = partners.get(data.source_partner_id) if data.source_partner_id else None
     if data.source_partner_id and source is None:
-        errors.setdefault("source_partner_id", []).append(_("Choose the partner that provides this information from the partners of this agreement"))
+        errors.setdefault("source_partner_id", []).append(
+            _(
+                "Choose the partner that provides this information from the partners of this agreement"
+            )
+        )
     recipient_ids = list(dict.fromkeys(data.recipient_partner_ids or []))
     recipients = [partners[i] for i in recipient_ids if i in partners]
     if len(recipients) != len(recipient_ids):
-        errors.setdefault("recipient_partner_ids", []).append(_("Choose the receiving partners from the partners of this agreement"))
+        errors.setdefault("recipient_partner_ids", []).append(
+            _("Choose the receiving partners from the partners of this agreement")
+        )
     if source is not None and source in recipients:
-        errors.setdefault("recipient_partner_ids", []).append(_("The partner that provides the information cannot also be one that receives it"))
+        errors.setdefault("recipient_partner_ids", []).append(
+            _("The partner that provides the information cannot also be one that receives it")
+        )
     if version.protocol.kind == ProtocolKind.DDA:
         if source is not None and source.role != PartnerRole.DISCLOSER:
-            errors.setdefault("source_partner_id", []).append(_("In a Data Disclosure Agreement only the discloser provides information"))
+            errors.setdefault("source_partner_id", []).append(
+                _("In a Data Disclosure Agreement only the discloser provides information")
+            )
         if any(r.role != PartnerRole.RECIPIENT for r in recipients):
-            errors.setdefault("recipient_partner_ids", []).append(_("In a Data Disclosure Agreement only recipients receive information"))
+            errors.setdefault("recipient_partner_ids", []).append(
+                _("In a Data Disclosure Agreement only recipients receive information")
+            )
     codes = {}
-    for catalogue, values in ((BasisCatalogue.ARTICLE6, data.article6), (BasisCatalogue.ARTICLE9, data.article9),
-                              (BasisCatalogue.SCHEDULE1, data.schedule1)):
+    for catalogue, values in (
+        (BasisCatalogue.ARTICLE6, data.article6),
+        (BasisCatalogue.ARTICLE9, data.article9),
+        (BasisCatalogue.SCHEDULE1, data.schedule1),
+    ):
         known = BASIS_CATALOGUES[catalogue]
         unknown = [c for c in values or [] if c not in known]
         if unknown:
             errors.setdefault(catalogue.value, []).append(
-                _("Unknown codes %(codes)s: use codes like %(example)s", codes=", ".join(unknown), example=known.codes[0])
+                _(
+                    "Unknown codes %(codes)s: use codes like %(example)s",
+                    codes=", ".join(unknown),
+                    example=known.codes[0],
+                )
             )
         codes[catalogue] = [c for c in known.codes if c in set(values or [])]
     if codes[BasisCatalogue.ARTICLE9] and not data.is_special_category:
-        errors.setdefault("article9", []).append(_("Article 9 conditions are for special category data: tick 'special category' or remove them"))
-    for name, limit in (("policy_document_ref", 300), ("other_basis", MAX_TEXT), ("description", MAX_TEXT)):
+        errors.setdefault("article9", []).append(
+            _(
+                "Article 9 conditions are for special category data: tick 'special category' or remove them"
+            )
+        )
+    for name, limit in (
+        ("policy_document_ref", 300),
+        ("other_basis", MAX_TEXT),
+        ("description", MAX_TEXT),
+    ):
         if len(getattr(data, name) or "") > limit:
             errors.setdefault(name, []).append(_("Enter %(n)s characters or fewer", n=limit))
     if errors:
@@ -812,7 +1013,9 @@ def _flows_section(version, by):
     return _editable_section(version, template.section_with("flows").code, by)
 
 
-def add_flow(version: ProtocolVersion, data: FlowInput, *, by, expected_row_version: int | None) -> ProtocolFlow:
+def add_flow(
+    version: ProtocolVersion, data: FlowInput, *, by, expected_row_version: int | None
+) -> ProtocolFlow:
     stored = _flows_section(version, by)[2]
     check_row_version(stored, expected_row_version)
     flow = ProtocolFlow(position=max((f.position for f in version.flows), default=-1) + 1, what="")
@@ -823,15 +1026,22 @@ def add_flow(version: ProtocolVersion, data: FlowInput, *, by, expected_row_vers
     return flow
 
 
-def update_flow(flow: ProtocolFlow, data: FlowInput, *, by, expected_row_version: int | None) -> ProtocolFlow:
+def update_flow(
+    flow: ProtocolFlow, data: FlowInput, *, by, expected_row_version: int | None
+) -> ProtocolFlow:
     version = flow.version
     stored = _flows_section(version, by)[2]
     check_row_version(stored, expected_row_version)
     before = snapshot(flow, FLOW_FIELDS)
     _apply_flow(version, flow, data)
     _touch(version, stored, by)
-    record_event("protocol.flow_changed", version, by=by, before={"flow": before},
-                 after={"flow": snapshot(flow, FLOW_FIELDS)})
+    record_event(
+        "protocol.flow_changed",
+        version,
+        by=by,
+        before={"flow": before},
+        after={"flow": snapshot(flow, FLOW_FIELDS)},
+    )
     return flow
 
 
@@ -857,14 +1067,20 @@ def _apply_flow(version, flow: ProtocolFlow, data: FlowInput) -> None:
         if value and value not in partners:
             errors.setdefault(name, []).append(_("Choose a partner of this agreement"))
     if data.from_partner_id and data.from_partner_id == data.to_partner_id:
-        errors.setdefault("to_partner_id", []).append(_("The receiving partner must be different from the one sharing"))
+        errors.setdefault("to_partner_id", []).append(
+            _("The receiving partner must be different from the one sharing")
+        )
     if version.protocol.kind == ProtocolKind.DDA:
         source = partners.get(data.from_partner_id)
         target = partners.get(data.to_partner_id)
         if source is not None and source.role != PartnerRole.DISCLOSER:
-            errors.setdefault("from_partner_id", []).append(_("In a Data Disclosure Agreement information comes only from the discloser"))
+            errors.setdefault("from_partner_id", []).append(
+                _("In a Data Disclosure Agreement information comes only from the discloser")
+            )
         if target is not None and target.role != PartnerRole.RECIPIENT:
-            errors.setdefault("to_partner_id", []).append(_("In a Data Disclosure Agreement information goes only to a recipient"))
+            errors.setdefault("to_partner_id", []).append(
+                _("In a Data Disclosure Agreement information goes only to a recipient")
+            )
     for name in ("what", "method", "security", "purpose"):
         if len(getattr(data, name) or "") > MAX_TEXT:
             errors.setdefault(name, []).append(_("Enter %(n)s characters or fewer", n=MAX_TEXT))

@@ -201,7 +201,9 @@ class _Checker:
         if value is None and not required:
             return None
         if not isinstance(value, dict):
-            self.fail(where, f"'{key}' must have English and Welsh text ('{key}.en' and '{key}.cy')")
+            self.fail(
+                where, f"'{key}' must have English and Welsh text ('{key}.en' and '{key}.cy')"
+            )
         for lang in ("en", "cy"):
             if not isinstance(value.get(lang), str) or not value[lang].strip():
                 self.fail(where, f"'{key}.{lang}' is missing or empty")
@@ -233,7 +235,9 @@ def _parse_field(check: _Checker, data, where: str) -> TemplateField:
         check.fail(where, f"unknown field type '{kind}' (use one of {', '.join(FIELD_TYPES)})")
     catalogue = check.string(data, "catalogue", where, required=kind == "catalogue")
     if kind == "catalogue" and catalogue not in CATALOGUES_ALLOWED:
-        check.fail(where, f"unknown catalogue '{catalogue}' (use one of {', '.join(CATALOGUES_ALLOWED)})")
+        check.fail(
+            where, f"unknown catalogue '{catalogue}' (use one of {', '.join(CATALOGUES_ALLOWED)})"
+        )
     if kind != "catalogue" and catalogue:
         check.fail(where, "only a field of type 'catalogue' names a catalogue")
     suggested = check.text(data, "suggested", where, required=False)
@@ -359,7 +363,9 @@ def load_templates(directory: Path) -> TemplateRegistry:
         registry.templates[key] = template
     for kind in ProtocolKind:
         if not any(t.kind == kind for t in registry.templates.values()):
-            raise TemplateError(f"Protocol templates folder {directory}: no template for {kind.value}")
+            raise TemplateError(
+                f"Protocol templates folder {directory}: no template for {kind.value}"
+            )
     return registry
 
 

@@ -62,7 +62,11 @@ EXPORT_ENDPOINT = "agreements_register.export_docx"  # the Word download, when i
 def basis_label(code: str, catalogue_name: str) -> str:
     """'UK GDPR Art. 6(1)(e) (Public task)' for a lawful-basis code."""
     entry = getattr(law_catalogue, catalogue_name).get(code)
-    return f"{entry.citation_for(current_locale())} ({entry.label(current_locale())})" if entry else code
+    return (
+        f"{entry.citation_for(current_locale())} ({entry.label(current_locale())})"
+        if entry
+        else code
+    )
 
 
 def _load(protocol_id: int, number: int | None = None) -> ProtocolVersion:
@@ -70,11 +74,15 @@ def _load(protocol_id: int, number: int | None = None) -> ProtocolVersion:
 
 
 def _version_url(version: ProtocolVersion, **kwargs) -> str:
-    return url_for("protocols.version", protocol_id=version.protocol_id, number=version.number, **kwargs)
+    return url_for(
+        "protocols.version", protocol_id=version.protocol_id, number=version.number, **kwargs
+    )
 
 
 def _section_url(version: ProtocolVersion, code: str, anchor: str | None = None) -> str:
-    url = url_for("protocols.section", protocol_id=version.protocol_id, number=version.number, code=code)
+    url = url_for(
+        "protocols.section", protocol_id=version.protocol_id, number=version.number, code=code
+    )
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -111,8 +119,13 @@ def index():
     stmt = (
         sa.select(Protocol)
         .join(latest, latest.c.protocol_id == Protocol.id)
-        .join(ProtocolVersion, sa.and_(ProtocolVersion.protocol_id == Protocol.id,
-                                       ProtocolVersion.number == latest.c.number))
+        .join(
+            ProtocolVersion,
+            sa.and_(
+                ProtocolVersion.protocol_id == Protocol.id,
+                ProtocolVersion.number == latest.c.number,
+            ),
+        )
         .where(visible_protocols_filter(current_user))
         .options(selectinload(Protocol.versions))
         .order_by(Protocol.updated_at.desc(), Protocol.id.desc())
@@ -126,7 +139,10 @@ def index():
     page = paginate(stmt)
     filters = {k: v for k, v in (("kind", kind), ("state", state)) if v}
     return render_template(
-        "protocols/index.html", page=page, filter_form=form, filters=filters,
+        "protocols/index.html",
+        page=page,
+        filter_form=form,
+        filters=filters,
         pagination=page.govuk_pagination("protocols.index", **filters),
         can_start=can_start_protocol(current_user),
     )
@@ -141,12 +157,18 @@ def start():
     if form.validate_on_submit():
         try:
             protocol = services.create_protocol(
-                kind=form.kind.data, title=form.title.data,
-                lead_organisation=current_user.organisation, partners=[], by=current_user,
+                kind=form.kind.data,
+                title=form.title.data,
+                lead_organisation=current_user.organisation,
+                partners=[],
+                by=current_user,
             )
         except DomainError as error:
             return render_template("protocols/start.html", form=form), _refused(form, error)
-        flash(_("%(ref)s started. Work through the sections below.", ref=protocol.reference), "success")
+        flash(
+            _("%(ref)s started. Work through the sections below.", ref=protocol.reference),
+            "success",
+        )
         return redirect(_version_url(protocol.versions[0]))
     status = 422 if request.method == "POST" else 200
     return render_template("protocols/start.html", form=form), status
@@ -171,12 +193,18 @@ def _task_list_context(version: ProtocolVersion, submit_form=None, failures_show
     latest_review = version.qa_reviews[-1] if version.qa_reviews else None
     form = submit_form or VersionActionForm(etag=version.etag)
     return {
-        "version": version, "protocol": protocol, "template": template,
+        "version": version,
+        "protocol": protocol,
+        "template": template,
         "sections": [(s, section_status(version, s)) for s in template.sections],
-        "checks": checks, "failing": failures(checks), "actions": actions,
-        "submit_form": form, "latest_review": latest_review,
+        "checks": checks,
+        "failing": failures(checks),
+        "actions": actions,
+        "submit_form": form,
+        "latest_review": latest_review,
         "failures_shown": [
-            {"text": c.message, "href": _section_url(version, c.section, c.anchor)} for c in failures_shown or []
+            {"text": c.message, "href": _section_url(version, c.section, c.anchor)}
+            for c in failures_shown or []
         ],
         "section_url": _section_url,
         "open_version": services.open_version(protocol),
@@ -202,7 +230,14 @@ def submit(protocol_id: int, number: int):
     except workflow.QaChecksFailed as error:
         context = _task_list_context(version, form, failures_shown=error.checks)
         return render_template("protocols/version.html", **context), 422
-    flash(_("%(ref)s %(v)s has been submitted for quality assurance.", ref=version.protocol.reference, v=version.label), "success")
+    flash(
+        _(
+            "%(ref)s %(v)s has been submitted for quality assurance.",
+            ref=version.protocol.reference,
+            v=version.label,
+        ),
+        "success",
+    )
     return redirect(_version_url(version))
 
 
@@ -250,8 +285,10 @@ def _section_data(form, section) -> dict:
             continue
         target = getattr(form, f.code)
         if f.type == "glossary":
-            data[f.code] = [{"term": e.form.term.data or "", "definition": e.form.definition.data or ""}
-                            for e in target.entries]
+            data[f.code] = [
+                {"term": e.form.term.data or "", "definition": e.form.definition.data or ""}
+                for e in target.entries
+            ]
         elif f.type == "catalogue":
             data[f.code] = list(target.data or [])
         else:
@@ -273,7 +310,10 @@ def section(protocol_id: int, number: int, code: str):
             choice = form.is_complete.data
             try:
                 services.save_section(
-                    version, code, _section_data(form, section), by=current_user,
+                    version,
+                    code,
+                    _section_data(form, section),
+                    by=current_user,
                     expected_row_version=_int(form.row_version.data),
                     mark_complete={"yes": True, "no": False}.get(choice),
                 )
@@ -297,16 +337,27 @@ def _render_section(version, template, section, form, editable, **extra):
         add_partner.organisation.choices = _organisation_choices(version)
     comments = [
         (review, review.section_comments.get(section.code))
-        for review in version.qa_reviews if review.section_comments.get(section.code)
+        for review in version.qa_reviews
+        if review.section_comments.get(section.code)
     ]
     locale = current_locale()
     view = section_as_data(version, section, locale)
     return render_template(
-        "protocols/section.html", version=version, protocol=version.protocol, template=template,
-        section=section, section_view=view, form=form if editable else None, editable=editable,
-        manage_partners=manage, add_partner_form=add_partner,
-        remove_form=RemoveForm(row_version=row_version), row_version=row_version,
-        status=section_status(version, section), qa_comments=comments, locale=locale,
+        "protocols/section.html",
+        version=version,
+        protocol=version.protocol,
+        template=template,
+        section=section,
+        section_view=view,
+        form=form if editable else None,
+        editable=editable,
+        manage_partners=manage,
+        add_partner_form=add_partner,
+        remove_form=RemoveForm(row_version=row_version),
+        row_version=row_version,
+        status=section_status(version, section),
+        qa_comments=comments,
+        locale=locale,
         section_url=_section_url,
         can_start_version=can(current_user, Action.NEW_VERSION, version)
         and services.open_version(version.protocol) is None,
@@ -349,18 +400,37 @@ def add_partner(protocol_id: int, number: int):
     status = 422
     if form.validate():
         try:
-            partner = services.add_partner(version, form.organisation.data, by=current_user,
-                                           expected_row_version=_int(form.row_version.data))
+            partner = services.add_partner(
+                version,
+                form.organisation.data,
+                by=current_user,
+                expected_row_version=_int(form.row_version.data),
+            )
         except DomainError as error:
             status = _refused(form, error)
         else:
-            flash(_("%(org)s added. Now give its point of contact and signatory.", org=partner.organisation.display_name(current_locale())), "success")
-            return redirect(url_for("protocols.edit_partner", protocol_id=protocol_id, number=number, partner_id=partner.id))
+            flash(
+                _(
+                    "%(org)s added. Now give its point of contact and signatory.",
+                    org=partner.organisation.display_name(current_locale()),
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "protocols.edit_partner",
+                    protocol_id=protocol_id,
+                    number=number,
+                    partner_id=partner.id,
+                )
+            )
     require(current_user, Action.MANAGE_PARTNERS, version)
     editable = can(current_user, Action.EDIT, version)
     section_form = section_form_class(section, current_locale())()
     _fill_section_form(section_form, version, section)
-    return _render_section(version, template, section, section_form, editable, add_partner_form=form), status
+    return _render_section(
+        version, template, section, section_form, editable, add_partner_form=form
+    ), status
 
 
 @bp.route(VERSION_URL + "/partners/<int:partner_id>", methods=["GET", "POST"])
@@ -372,7 +442,9 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
     manage = can(current_user, Action.MANAGE_PARTNERS, version)
     is_lead = partner.organisation_id == version.protocol.lead_organisation_id
     form = PartnerForm(obj=partner if request.method == "GET" else None)
-    form.role.choices = [(r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]]
+    form.role.choices = [
+        (r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]
+    ]
     show_role = manage and version.protocol.kind == ProtocolKind.DDA
     show_can_edit = manage and not is_lead
     status = 422 if request.method == "POST" else 200
@@ -380,26 +452,46 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
         form.row_version.data = version.section(_partners_code(version)).row_version
         form.role.data = partner.role.value
     elif form.validate():
-        provided = {"departments", "contact_name", "contact_email", "signatory_name", "signatory_role"}
+        provided = {
+            "departments",
+            "contact_name",
+            "contact_email",
+            "signatory_name",
+            "signatory_role",
+        }
         provided |= {"role"} if show_role else set()
         provided |= {"can_edit"} if show_can_edit else set()
         details = services.PartnerDetails(
-            departments=form.departments.data, contact_name=form.contact_name.data,
-            contact_email=form.contact_email.data, signatory_name=form.signatory_name.data,
-            signatory_role=form.signatory_role.data, can_edit=form.can_edit.data,
-            role=form.role.data, provided=provided,
+            departments=form.departments.data,
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data,
+            signatory_name=form.signatory_name.data,
+            signatory_role=form.signatory_role.data,
+            can_edit=form.can_edit.data,
+            role=form.role.data,
+            provided=provided,
         )
         try:
-            services.update_partner(partner, details, by=current_user,
-                                    expected_row_version=_int(form.row_version.data))
+            services.update_partner(
+                partner, details, by=current_user, expected_row_version=_int(form.row_version.data)
+            )
         except DomainError as error:
             status = _refused(form, error)
         else:
-            flash(_("%(org)s saved.", org=partner.organisation.display_name(current_locale())), "success")
+            flash(
+                _("%(org)s saved.", org=partner.organisation.display_name(current_locale())),
+                "success",
+            )
             return redirect(_section_url(version, _partners_code(version), f"partner-{partner.id}"))
     return render_template(
-        "protocols/partner.html", version=version, protocol=version.protocol, partner=partner, form=form,
-        show_role=show_role, show_can_edit=show_can_edit, back=_section_url(version, _partners_code(version)),
+        "protocols/partner.html",
+        version=version,
+        protocol=version.protocol,
+        partner=partner,
+        form=form,
+        show_role=show_role,
+        show_can_edit=show_can_edit,
+        back=_section_url(version, _partners_code(version)),
     ), status
 
 
@@ -409,9 +501,12 @@ def remove_partner(protocol_id: int, number: int, partner_id: int):
     version = _load(protocol_id, number)
     partner = _partner_or_404(version, partner_id)
     name = partner.organisation.display_name(current_locale())
-    return _remove(version, _partners_code(version),
-                   lambda rv: services.remove_partner(partner, by=current_user, expected_row_version=rv),
-                   _("%(org)s removed.", org=name))
+    return _remove(
+        version,
+        _partners_code(version),
+        lambda rv: services.remove_partner(partner, by=current_user, expected_row_version=rv),
+        _("%(org)s removed.", org=name),
+    )
 
 
 def _remove(version, section_code, action, done_message):
@@ -441,8 +536,12 @@ def _data_item_form(version, item=None):
     form = DataItemForm()
     form.set_law_choices(current_locale())
     dda = version.protocol.kind == ProtocolKind.DDA
-    form.source_partner_id.choices = _partner_choices(version, {PartnerRole.DISCLOSER} if dda else None)
-    form.recipient_partner_ids.choices = _partner_choices(version, {PartnerRole.RECIPIENT} if dda else None, blank=False)
+    form.source_partner_id.choices = _partner_choices(
+        version, {PartnerRole.DISCLOSER} if dda else None
+    )
+    form.recipient_partner_ids.choices = _partner_choices(
+        version, {PartnerRole.RECIPIENT} if dda else None, blank=False
+    )
     if request.method == "GET":
         form.row_version.data = version.section(_data_code(version)).row_version
         if item is not None:
@@ -465,12 +564,17 @@ def _data_code(version) -> str:
 
 def _data_item_input(form) -> services.DataItemInput:
     return services.DataItemInput(
-        category=form.category.data or "", description=form.description.data,
+        category=form.category.data or "",
+        description=form.description.data,
         is_special_category=bool(form.is_special_category.data),
         source_partner_id=_int(form.source_partner_id.data),
-        recipient_partner_ids=[i for i in (_int(v) for v in form.recipient_partner_ids.data or []) if i],
-        article6=list(form.article6.data or []), article9=list(form.article9.data or []),
-        schedule1=list(form.schedule1.data or []), policy_document_ref=form.policy_document_ref.data,
+        recipient_partner_ids=[
+            i for i in (_int(v) for v in form.recipient_partner_ids.data or []) if i
+        ],
+        article6=list(form.article6.data or []),
+        article9=list(form.article9.data or []),
+        schedule1=list(form.schedule1.data or []),
+        policy_document_ref=form.policy_document_ref.data,
         other_basis=form.other_basis.data,
     )
 
@@ -493,7 +597,9 @@ def data_item(protocol_id: int, number: int, item_id: int | None):
             data = _data_item_input(form)
             rv = _int(form.row_version.data)
             if item is None:
-                item = services.add_data_item(version, data, by=current_user, expected_row_version=rv)
+                item = services.add_data_item(
+                    version, data, by=current_user, expected_row_version=rv
+                )
             else:
                 services.update_data_item(item, data, by=current_user, expected_row_version=rv)
         except DomainError as error:
@@ -502,7 +608,11 @@ def data_item(protocol_id: int, number: int, item_id: int | None):
             flash(_("Data item saved."), "success")
             return redirect(_section_url(version, _data_code(version), f"data-item-{item.id}"))
     return render_template(
-        "protocols/data_item.html", version=version, protocol=version.protocol, form=form, item=item,
+        "protocols/data_item.html",
+        version=version,
+        protocol=version.protocol,
+        form=form,
+        item=item,
         back=_section_url(version, _data_code(version)),
     ), status
 
@@ -514,9 +624,12 @@ def remove_data_item(protocol_id: int, number: int, item_id: int):
     item = next((i for i in version.data_items if i.id == item_id), None)
     if item is None:
         raise NotFound(_("That data item is not part of this version."))
-    return _remove(version, _data_code(version),
-                   lambda rv: services.remove_data_item(item, by=current_user, expected_row_version=rv),
-                   _("Data item removed."))
+    return _remove(
+        version,
+        _data_code(version),
+        lambda rv: services.remove_data_item(item, by=current_user, expected_row_version=rv),
+        _("Data item removed."),
+    )
 
 
 # ---------------------------------------------------------------- Appendix B flows
@@ -539,7 +652,9 @@ def flow(protocol_id: int, number: int, flow_id: int | None):
             raise NotFound(_("That row is not part of this version."))
     form = FlowForm(obj=flow if request.method == "GET" else None)
     dda = version.protocol.kind == ProtocolKind.DDA
-    form.from_partner_id.choices = _partner_choices(version, {PartnerRole.DISCLOSER} if dda else None)
+    form.from_partner_id.choices = _partner_choices(
+        version, {PartnerRole.DISCLOSER} if dda else None
+    )
     form.to_partner_id.choices = _partner_choices(version, {PartnerRole.RECIPIENT} if dda else None)
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
@@ -549,9 +664,13 @@ def flow(protocol_id: int, number: int, flow_id: int | None):
             form.to_partner_id.data = str(flow.to_partner_id or "")
     elif form.validate():
         data = services.FlowInput(
-            what=form.what.data or "", from_partner_id=_int(form.from_partner_id.data),
-            to_partner_id=_int(form.to_partner_id.data), method=form.method.data,
-            security=form.security.data, frequency=form.frequency.data, purpose=form.purpose.data,
+            what=form.what.data or "",
+            from_partner_id=_int(form.from_partner_id.data),
+            to_partner_id=_int(form.to_partner_id.data),
+            method=form.method.data,
+            security=form.security.data,
+            frequency=form.frequency.data,
+            purpose=form.purpose.data,
         )
         try:
             rv = _int(form.row_version.data)
@@ -565,7 +684,11 @@ def flow(protocol_id: int, number: int, flow_id: int | None):
             flash(_("Row saved."), "success")
             return redirect(_section_url(version, _flows_code(version), f"flow-{flow.id}"))
     return render_template(
-        "protocols/flow.html", version=version, protocol=version.protocol, form=form, flow=flow,
+        "protocols/flow.html",
+        version=version,
+        protocol=version.protocol,
+        form=form,
+        flow=flow,
         back=_section_url(version, _flows_code(version)),
     ), status
 
@@ -577,9 +700,12 @@ def remove_flow(protocol_id: int, number: int, flow_id: int):
     flow = next((f for f in version.flows if f.id == flow_id), None)
     if flow is None:
         raise NotFound(_("That row is not part of this version."))
-    return _remove(version, _flows_code(version),
-                   lambda rv: services.remove_flow(flow, by=current_user, expected_row_version=rv),
-                   _("Row removed."))
+    return _remove(
+        version,
+        _flows_code(version),
+        lambda rv: services.remove_flow(flow, by=current_user, expected_row_version=rv),
+        _("Row removed."),
+    )
 
 
 # ---------------------------------------------------------------- QA, signing
@@ -601,16 +727,31 @@ def qa(protocol_id: int, number: int):
         }
         try:
             if form.decision.data == "approve":
-                workflow.approve_qa(version, by=current_user, qa_group=form.qa_group.data,
-                                    comments=form.comments.data, expected_etag=form.etag.data or None)
-                message = _("%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
-                            ref=version.protocol.reference, v=version.label)
+                workflow.approve_qa(
+                    version,
+                    by=current_user,
+                    qa_group=form.qa_group.data,
+                    comments=form.comments.data,
+                    expected_etag=form.etag.data or None,
+                )
+                message = _(
+                    "%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
+                    ref=version.protocol.reference,
+                    v=version.label,
+                )
             else:
-                workflow.return_with_comments(version, comments=form.comments.data, by=current_user,
-                                              section_comments=section_comments,
-                                              expected_etag=form.etag.data or None)
-                message = _("%(ref)s %(v)s has been returned to its authors with your comments.",
-                            ref=version.protocol.reference, v=version.label)
+                workflow.return_with_comments(
+                    version,
+                    comments=form.comments.data,
+                    by=current_user,
+                    section_comments=section_comments,
+                    expected_etag=form.etag.data or None,
+                )
+                message = _(
+                    "%(ref)s %(v)s has been returned to its authors with your comments.",
+                    ref=version.protocol.reference,
+                    v=version.label,
+                )
         except DomainError as error:
             status = _refused(form, error)
         else:
@@ -618,8 +759,14 @@ def qa(protocol_id: int, number: int):
             return redirect(_version_url(version))
     checks = qa_checklist(version, template)
     return render_template(
-        "protocols/qa.html", version=version, protocol=version.protocol, template=template, form=form,
-        checks=checks, failing=failures(checks), section_url=_section_url,
+        "protocols/qa.html",
+        version=version,
+        protocol=version.protocol,
+        template=template,
+        form=form,
+        checks=checks,
+        failing=failures(checks),
+        section_url=_section_url,
         sections=sections_as_data(version, template, current_locale()),
         section_comments=request.form if request.method == "POST" else {},
     ), status
@@ -631,7 +778,13 @@ def sign(protocol_id: int, number: int):
     version = _load(protocol_id, number)
     partner = version.partner_for(current_user.organisation_id)
     if partner is not None and version.signature_for(partner) is not None:
-        flash(_("%(org)s has already signed this version.", org=partner.organisation.display_name(current_locale())), "info")
+        flash(
+            _(
+                "%(org)s has already signed this version.",
+                org=partner.organisation.display_name(current_locale()),
+            ),
+            "info",
+        )
         return redirect(_version_url(version))
     require(current_user, Action.SIGN, version)
     form = SignForm()
@@ -641,19 +794,31 @@ def sign(protocol_id: int, number: int):
         form.role.data = current_user.job_title or current_user.role.label
     elif form.validate():
         try:
-            workflow.sign_protocol(version, by=current_user, name=form.name.data, role=form.role.data)
+            workflow.sign_protocol(
+                version, by=current_user, name=form.name.data, role=form.role.data
+            )
         except DomainError as error:
             status = _refused(form, error)
         else:
             if version.state == VersionState.ACTIVE:
-                message = _("Signed. Every partner has now signed: %(ref)s %(v)s is active.",
-                            ref=version.protocol.reference, v=version.label)
+                message = _(
+                    "Signed. Every partner has now signed: %(ref)s %(v)s is active.",
+                    ref=version.protocol.reference,
+                    v=version.label,
+                )
             else:
-                message = _("Signed on behalf of %(org)s.", org=partner.organisation.display_name(current_locale()))
+                message = _(
+                    "Signed on behalf of %(org)s.",
+                    org=partner.organisation.display_name(current_locale()),
+                )
             flash(message, "success")
             return redirect(_version_url(version))
     return render_template(
-        "protocols/sign.html", version=version, protocol=version.protocol, partner=partner, form=form,
+        "protocols/sign.html",
+        version=version,
+        protocol=version.protocol,
+        partner=partner,
+        form=form,
     ), status
 
 
@@ -666,8 +831,12 @@ def versions(protocol_id: int):
     version = _load(protocol_id)
     protocol = version.protocol
     return render_template(
-        "protocols/versions.html", protocol=protocol, version=version, versions=list(reversed(protocol.versions)),
-        can_start_version=can(current_user, Action.NEW_VERSION, version) and services.open_version(protocol) is None,
+        "protocols/versions.html",
+        protocol=protocol,
+        version=version,
+        versions=list(reversed(protocol.versions)),
+        can_start_version=can(current_user, Action.NEW_VERSION, version)
+        and services.open_version(protocol) is None,
     )
 
 
@@ -690,7 +859,12 @@ def compare(protocol_id: int):
     new = _load(protocol_id, new_number)
     comparison = compare_versions(old, new, current_locale())
     return render_template(
-        "protocols/compare.html", protocol=protocol, old=old, new=new, comparison=comparison, form=form,
+        "protocols/compare.html",
+        protocol=protocol,
+        old=old,
+        new=new,
+        comparison=comparison,
+        form=form,
         changed=sum(1 for s in comparison if s.changed),
     )
 
@@ -711,7 +885,9 @@ def withdraw(protocol_id: int):
         else:
             flash(_("%(ref)s has been withdrawn.", ref=protocol.reference), "success")
             return redirect(_version_url(services.latest_version(protocol)))
-    return render_template("protocols/withdraw.html", protocol=protocol, version=version, form=form), status
+    return render_template(
+        "protocols/withdraw.html", protocol=protocol, version=version, form=form
+    ), status
 
 
 @bp.route("/agreements/<int:protocol_id>/new-version", methods=["GET", "POST"])
@@ -722,9 +898,18 @@ def new_version(protocol_id: int):
     form = NewVersionForm()
     if request.method == "POST":
         if form.validate():
-            new = workflow.start_new_version(protocol, by=current_user, change_summary=form.change_summary.data)
-            flash(_("%(v)s started as a draft, copied from %(old)s.", v=new.label, old=version.label), "success")
+            new = workflow.start_new_version(
+                protocol, by=current_user, change_summary=form.change_summary.data
+            )
+            flash(
+                _("%(v)s started as a draft, copied from %(old)s.", v=new.label, old=version.label),
+                "success",
+            )
             return redirect(_version_url(new))
-        return render_template("protocols/new_version.html", protocol=protocol, version=version, form=form), 422
+        return render_template(
+            "protocols/new_version.html", protocol=protocol, version=version, form=form
+        ), 422
     require(current_user, Action.NEW_VERSION, version)
-    return render_template("protocols/new_version.html", protocol=protocol, version=version, form=form)
+    return render_template(
+        "protocols/new_version.html", protocol=protocol, version=version, form=form
+    )

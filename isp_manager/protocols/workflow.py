@@ -55,7 +55,9 @@ class QaChecksFailed(InvalidInput):
 
 def _state_change(version: ProtocolVersion, action: str, by, before_state, **after) -> None:
     record_event(
-        action, version, by=by,
+        action,
+        version,
+        by=by,
         before={"state": before_state},
         after={"state": version.state, **after},
     )
@@ -69,11 +71,15 @@ def _flush() -> None:
     except StaleDataError:
         db.session.rollback()
         raise Conflict(
-            _("Someone else changed this agreement at the same time. Nothing has been changed: reload the page and try again.")
+            _(
+                "Someone else changed this agreement at the same time. Nothing has been changed: reload the page and try again."
+            )
         ) from None
 
 
-def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None = None) -> ProtocolVersion:
+def submit_for_qa(
+    version: ProtocolVersion, *, by, expected_etag: str | None = None
+) -> ProtocolVersion:
     """Lock the version for quality assurance; refused, with the failures, unless every check passes."""
     require(by, Action.SUBMIT, version)
     check_version_etag(version, expected_etag)
@@ -90,7 +96,11 @@ def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None = N
 
 
 def return_with_comments(
-    version: ProtocolVersion, *, comments: str, by, section_comments: dict | None = None,
+    version: ProtocolVersion,
+    *,
+    comments: str,
+    by,
+    section_comments: dict | None = None,
     expected_etag: str | None = None,
 ) -> ProtocolQaReview:
     """The QA reviewer sends the version back to its authors, who can edit it again."""
@@ -98,12 +108,17 @@ def return_with_comments(
     check_version_etag(version, expected_etag)
     comments = (comments or "").strip()
     if not comments:
-        raise InvalidInput(_("Enter your comments: say what the authors need to change"), field="comments")
+        raise InvalidInput(
+            _("Enter your comments: say what the authors need to change"), field="comments"
+        )
     template = template_for(version.protocol)
     cleaned = {}
     for code, text in (section_comments or {}).items():
         if template.section(code) is None:
-            raise InvalidInput(_("There is no section '%(code)s' to comment on", code=code), field="section_comments")
+            raise InvalidInput(
+                _("There is no section '%(code)s' to comment on", code=code),
+                field="section_comments",
+            )
         if (text or "").strip():
             cleaned[code] = text.strip()
     review = ProtocolQaReview(
@@ -113,13 +128,19 @@ def return_with_comments(
     before = version.state
     version.state = VersionState.RETURNED
     _flush()
-    _state_change(version, "protocol.returned", by, before, comments=comments, section_comments=cleaned)
+    _state_change(
+        version, "protocol.returned", by, before, comments=comments, section_comments=cleaned
+    )
     _notify_authors(version, _l("returned with comments"))
     return review
 
 
 def approve_qa(
-    version: ProtocolVersion, *, by, qa_group: str | None = None, comments: str | None = None,
+    version: ProtocolVersion,
+    *,
+    by,
+    qa_group: str | None = None,
+    comments: str | None = None,
     expected_etag: str | None = None,
 ) -> ProtocolQaReview:
     """QA approval freezes the version; the partners' IG leads are asked to sign."""
@@ -131,8 +152,11 @@ def approve_qa(
         raise QaChecksFailed(problems)
     qa_group = (qa_group or "").strip() or None
     review = ProtocolQaReview(
-        reviewer_id=by.id, decision=QaDecision.APPROVED, comments=(comments or "").strip() or None,
-        qa_group=qa_group, decided_at=now,
+        reviewer_id=by.id,
+        decision=QaDecision.APPROVED,
+        comments=(comments or "").strip() or None,
+        qa_group=qa_group,
+        decided_at=now,
     )
     version.qa_reviews.append(review)
     before = version.state
@@ -151,8 +175,17 @@ def sign_protocol(
 ) -> ProtocolSignature:
     """An IG lead signs for their own organisation; the last signature makes the version active."""
     partner = version.partner_for(by.organisation_id)
-    if partner is not None and version.signature_for(partner) is not None and by.role == Role.IG_LEAD:
-        raise Conflict(_("%(org)s has already signed this version.", org=partner.organisation.display_name(current_locale())))
+    if (
+        partner is not None
+        and version.signature_for(partner) is not None
+        and by.role == Role.IG_LEAD
+    ):
+        raise Conflict(
+            _(
+                "%(org)s has already signed this version.",
+                org=partner.organisation.display_name(current_locale()),
+            )
+        )
     require(by, Action.SIGN, version)
     partner = unsigned_partner_for(by, version)
     errors = {}
@@ -164,7 +197,9 @@ def sign_protocol(
         errors["role"] = [_("Enter your role, like Head of Information Governance")]
     if errors:
         raise InvalidInput(errors=errors)
-    signature = ProtocolSignature(partner=partner, user_id=by.id, name=name[:200], role=role[:200], signed_at=utcnow())
+    signature = ProtocolSignature(
+        partner=partner, user_id=by.id, name=name[:200], role=role[:200], signed_at=utcnow()
+    )
     version.signatures.append(signature)
     before = version.state
     if len(version.signatures) >= len(version.partners):
@@ -173,8 +208,16 @@ def sign_protocol(
         version.state = VersionState.AWAITING_SIGNATURES
         _flush()
     record_event(
-        "protocol.signed", version, by=by, before={"state": before},
-        after={"state": version.state, "partner": partner.organisation.code, "name": name, "role": role},
+        "protocol.signed",
+        version,
+        by=by,
+        before={"state": before},
+        after={
+            "state": version.state,
+            "partner": partner.organisation.code,
+            "name": name,
+            "role": role,
+        },
     )
     return signature
 
@@ -187,7 +230,9 @@ def _activate(version: ProtocolVersion, by) -> None:
             previous.superseded_at = now
             _flush()  # the old one stops being active before the new one starts (one active)
             record_event(
-                "protocol.superseded", previous, by=by,
+                "protocol.superseded",
+                previous,
+                by=by,
                 before={"state": VersionState.ACTIVE},
                 after={"state": VersionState.SUPERSEDED, "by_version": version.number},
             )
@@ -218,20 +263,31 @@ def withdraw_protocol(protocol: Protocol, *, reason: str, by) -> list[ProtocolVe
     return ended
 
 
-def start_new_version(protocol: Protocol, *, by, change_summary: str | None = None) -> ProtocolVersion:
+def start_new_version(
+    protocol: Protocol, *, by, change_summary: str | None = None
+) -> ProtocolVersion:
     """A new draft copying the active version's content; the active version stays as it is."""
     active = next((v for v in protocol.versions if v.state == VersionState.ACTIVE), None)
     require(by, Action.NEW_VERSION, active or latest_version(protocol))
     if open_version(protocol) is not None:
         raise Conflict(
-            _("Version %(n)s is already being prepared: finish or withdraw it first.", n=open_version(protocol).number)
+            _(
+                "Version %(n)s is already being prepared: finish or withdraw it first.",
+                n=open_version(protocol).number,
+            )
         )
     new = copy_version(active, by=by)
     new.change_summary = (change_summary or "").strip() or None
     _flush()
     record_event(
-        "protocol.version_started", new, by=by,
-        after={"number": new.number, "based_on": active.number, "change_summary": new.change_summary},
+        "protocol.version_started",
+        new,
+        by=by,
+        after={
+            "number": new.number,
+            "based_on": active.number,
+            "change_summary": new.change_summary,
+        },
     )
     return new
 
@@ -243,42 +299,68 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
     # Reading the source's collections must not flush the half-built copy.
     with db.session.no_autoflush:
         new = ProtocolVersion(
-            protocol=protocol, number=max(v.number for v in protocol.versions) + 1,
-            state=VersionState.DRAFT, based_on_id=source.id, created_by_id=by.id,
+            protocol=protocol,
+            number=max(v.number for v in protocol.versions) + 1,
+            state=VersionState.DRAFT,
+            based_on_id=source.id,
+            created_by_id=by.id,
         )
         db.session.add(new)
         review_code = template.section_with("review_date").code
         for section in source.sections:
-            new.sections.append(ProtocolSection(
-                code=section.code, position=section.position, content=dict(section.content or {}),
-                is_complete=section.is_complete and section.code != review_code,
-            ))
+            new.sections.append(
+                ProtocolSection(
+                    code=section.code,
+                    position=section.position,
+                    content=dict(section.content or {}),
+                    is_complete=section.is_complete and section.code != review_code,
+                )
+            )
         partner_map = {}
         for partner in source.partners:
             copy = ProtocolPartner(
-                organisation_id=partner.organisation_id, organisation=partner.organisation,
-                role=partner.role, position=partner.position, departments=partner.departments,
-                contact_name=partner.contact_name, contact_email=partner.contact_email,
-                signatory_name=partner.signatory_name, signatory_role=partner.signatory_role,
+                organisation_id=partner.organisation_id,
+                organisation=partner.organisation,
+                role=partner.role,
+                position=partner.position,
+                departments=partner.departments,
+                contact_name=partner.contact_name,
+                contact_email=partner.contact_email,
+                signatory_name=partner.signatory_name,
+                signatory_role=partner.signatory_role,
                 can_edit=partner.can_edit,
             )
             partner_map[partner.id] = copy
             new.partners.append(copy)
         for item in source.data_items:
-            new.data_items.append(ProtocolDataItem(
-                position=item.position, category=item.category, description=item.description,
-                is_special_category=item.is_special_category,
-                source_partner=partner_map.get(item.source_partner_id),
-                recipients=[partner_map[p.id] for p in item.recipients],
-                policy_document_ref=item.policy_document_ref, other_basis=item.other_basis,
-                bases=[ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases],
-            ))
+            new.data_items.append(
+                ProtocolDataItem(
+                    position=item.position,
+                    category=item.category,
+                    description=item.description,
+                    is_special_category=item.is_special_category,
+                    source_partner=partner_map.get(item.source_partner_id),
+                    recipients=[partner_map[p.id] for p in item.recipients],
+                    policy_document_ref=item.policy_document_ref,
+                    other_basis=item.other_basis,
+                    bases=[
+                        ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases
+                    ],
+                )
+            )
         for flow in source.flows:
-            new.flows.append(ProtocolFlow(
-                position=flow.position, what=flow.what, from_partner=partner_map.get(flow.from_partner_id),
-                to_partner=partner_map.get(flow.to_partner_id), method=flow.method, security=flow.security,
-                frequency=flow.frequency, purpose=flow.purpose,
-            ))
+            new.flows.append(
+                ProtocolFlow(
+                    position=flow.position,
+                    what=flow.what,
+                    from_partner=partner_map.get(flow.from_partner_id),
+                    to_partner=partner_map.get(flow.to_partner_id),
+                    method=flow.method,
+                    security=flow.security,
+                    frequency=flow.frequency,
+                    purpose=flow.purpose,
+                )
+            )
         return new
 
 
@@ -286,13 +368,17 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
 
 
 def _ig_leads_of(organisation_ids) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(
-            User.organisation_id.in_(list(organisation_ids)),
-            User.role == Role.IG_LEAD,
-            User.is_active_user.is_(True),
-        ).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organisation_id.in_(list(organisation_ids)),
+                User.role == Role.IG_LEAD,
+                User.is_active_user.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def _version_url(version: ProtocolVersion) -> str:
@@ -309,9 +395,19 @@ def _ask_partners_to_sign(version: ProtocolVersion) -> None:
     for user in _ig_leads_of(p.organisation_id for p in version.partners):
         queue_bilingual_mail(
             user.email,
-            lambda: _("Sign %(ref)s %(version)s: %(title)s", ref=protocol.reference, version=version.label, title=protocol.title),
-            lambda: _("%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
-                      title=protocol.title, ref=protocol.reference, version=version.label, url=_version_url(version)),
+            lambda: _(
+                "Sign %(ref)s %(version)s: %(title)s",
+                ref=protocol.reference,
+                version=version.label,
+                title=protocol.title,
+            ),
+            lambda: _(
+                "%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
+                title=protocol.title,
+                ref=protocol.reference,
+                version=version.label,
+                url=_version_url(version),
+            ),
         )
 
 
@@ -319,12 +415,24 @@ def _notify_authors(version: ProtocolVersion, what) -> None:
     """Tell the authors' IG leads what happened to the version; `what` is a lazy string
     ("returned with comments"), so that each language of the notice has its own."""
     protocol = version.protocol
-    ids = {protocol.lead_organisation_id} | {p.organisation_id for p in version.partners if p.can_edit}
+    ids = {protocol.lead_organisation_id} | {
+        p.organisation_id for p in version.partners if p.can_edit
+    }
     for user in _ig_leads_of(ids):
         queue_bilingual_mail(
             user.email,
-            lambda: _("%(ref)s %(version)s %(what)s", ref=protocol.reference, version=version.label, what=str(what)),
-            lambda: _("%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
-                      title=protocol.title, ref=protocol.reference, version=version.label, what=str(what),
-                      url=_version_url(version)),
+            lambda: _(
+                "%(ref)s %(version)s %(what)s",
+                ref=protocol.reference,
+                version=version.label,
+                what=str(what),
+            ),
+            lambda: _(
+                "%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
+                title=protocol.title,
+                ref=protocol.reference,
+                version=version.label,
+                what=str(what),
+                url=_version_url(version),
+            ),
         )

@@ -13,7 +13,14 @@ from tests.conftest import org
 
 def _event(user=None, **kwargs):
     target = org("la-cardiff")
-    event = record_event("organisation.updated", target, by=user, before={"name": "Old"}, after={"name": "New"}, **kwargs)
+    event = record_event(
+        "organisation.updated",
+        target,
+        by=user,
+        before={"name": "Old"},
+        after={"name": "New"},
+        **kwargs,
+    )
     db.session.flush()
     return event
 
@@ -29,7 +36,9 @@ def test_event_records_who_what_when_before_and_after(make_user):
     assert event.occurred_at.tzinfo is not None
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"]
+)
 def test_database_refuses_changes_to_the_log(statement):
     _event()
     with pytest.raises(DBAPIError):
@@ -39,14 +48,22 @@ def test_database_refuses_changes_to_the_log(statement):
 
 def test_seeded_reference_data_was_audited():
     count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "organisation.created")
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "organisation.created")
     )
     assert count >= 56
 
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(Role.ADMIN, 200), (Role.AUDITOR, 200), (Role.IG_LEAD, 403), (Role.PRACTITIONER, 403), (Role.BOARD_OFFICER, 403)],
+    [
+        (Role.ADMIN, 200),
+        (Role.AUDITOR, 200),
+        (Role.IG_LEAD, 403),
+        (Role.PRACTITIONER, 403),
+        (Role.BOARD_OFFICER, 403),
+    ],
 )
 def test_audit_page_access(make_user, login, role, status):
     _event()
@@ -85,7 +102,9 @@ def test_audit_api_access_and_filter_by_record(make_user, api_client, role, stat
 
 
 def test_audit_api_bad_date_is_422_with_field(make_user, api_client):
-    response = api_client(make_user("la-cardiff", Role.ADMIN)).get("/api/v1/audit-events?since=yesterday")
+    response = api_client(make_user("la-cardiff", Role.ADMIN)).get(
+        "/api/v1/audit-events?since=yesterday"
+    )
     assert response.status_code == 422
     assert "since" in response.json["errors"]["json"]
 

@@ -51,7 +51,12 @@ def live_server(live_instance):
     log_path = live_instance / "server.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "browser" / "serve.py"), str(live_instance), str(port)],
+        [
+            sys.executable,
+            str(ROOT / "tests" / "browser" / "serve.py"),
+            str(live_instance),
+            str(port),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -87,7 +92,12 @@ def flask_cli(live_instance: Path, *args: str, stdin: str | None = None) -> str:
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "isp_manager", *args],
-        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -108,13 +118,23 @@ def live_cli(live_instance, live_server):
 def make_live_user(live_instance, live_server):
     """make_live_user(org_code, role) -> e-mail of a new user (password PASSWORD)."""
 
-    def _make(org_code: str = "la-cardiff", role: str = "ig_lead", *, name: str | None = None) -> str:
+    def _make(
+        org_code: str = "la-cardiff", role: str = "ig_lead", *, name: str | None = None
+    ) -> str:
         n = next(_numbers)
         email = f"{role.replace('_', '-')}-{org_code}-{n}@example.test"
         flask_cli(
-            live_instance, "users", "create", email,
-            "--name", name or f"{role.replace('_', ' ').title()} {n}",
-            "--org", org_code, "--role", role, "--password-stdin",
+            live_instance,
+            "users",
+            "create",
+            email,
+            "--name",
+            name or f"{role.replace('_', ' ').title()} {n}",
+            "--org",
+            org_code,
+            "--role",
+            role,
+            "--password-stdin",
             stdin=PASSWORD + "\n",
         )
         return email
@@ -128,8 +148,13 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser
@@ -138,14 +163,18 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server) -> Page:
-    context = browser.new_context(base_url=live_server, locale="en-GB", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     csp_errors: list[str] = []
     page.on(
         "console",
-        lambda msg: csp_errors.append(msg.text)
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            csp_errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield page
     context.close()

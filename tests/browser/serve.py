@@ -20,7 +20,10 @@ from isp_manager.parties.reference import seed_reference
 def main() -> None:
     instance, port = Path(sys.argv[1]), int(sys.argv[2])
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'live.sqlite'}", "SECRET_KEY": "journeys"},
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'live.sqlite'}",
+            "SECRET_KEY": "journeys",
+        },
         instance_path=instance,
     )
     with app.app_context():

@@ -33,7 +33,10 @@ def _open_section(page: Page, name: str) -> None:
 
 def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_user, check_a11y):
     lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Ceri Lead")
-    partner_leads = {code: make_live_user(code, "ig_lead", name=f"IG lead {name}") for code, name in PARTNERS.items()}
+    partner_leads = {
+        code: make_live_user(code, "ig_lead", name=f"IG lead {name}")
+        for code, name in PARTNERS.items()
+    }
 
     sign_in(page, lead)
     page.get_by_role("link", name="Agreements").first.click()
@@ -46,14 +49,18 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_label("Information Sharing Protocol").check()
     page.get_by_label("Title").fill("Safeguarding children in Cardiff & the Vale — “Ymuno”")
     page.get_by_role("button", name="Start drafting").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding children in Cardiff & the Vale — “Ymuno”")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Safeguarding children in Cardiff & the Vale — “Ymuno”"
+    )
     expect(page.locator(".govuk-task-list")).to_contain_text("Not started")
     check_a11y(page, "protocols-task-list-new")
     task_list = page.url
 
     _open_section(page, "Introduction")
     check_a11y(page, "protocols-section-introduction")
-    page.get_by_label("Specific purposes for sharing").fill("Child protection enquiries\nMulti-agency risk assessment")
+    page.get_by_label("Specific purposes for sharing").fill(
+        "Child protection enquiries\nMulti-agency risk assessment"
+    )
     _save_complete(page)
 
     _open_section(page, "The information sharing partner organisations")
@@ -66,7 +73,9 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
             check_a11y(page, "protocols-partner")
         page.get_by_label("Departments or teams").fill("Safeguarding team")
         page.get_by_label("Owner or point of contact: name").fill(f"Contact at {name}")
-        page.get_by_label("Owner or point of contact: e-mail address").fill(f"contact@{code}.example")
+        page.get_by_label("Owner or point of contact: e-mail address").fill(
+            f"contact@{code}.example"
+        )
         page.get_by_label("Signatory: name").fill(f"Signatory at {name}")
         page.get_by_label("Signatory: role").fill("Head of Information Governance")
         page.get_by_role("button", name="Save partner").click()
@@ -92,17 +101,25 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     _open_section(page, "Personal information to be shared")
     page.get_by_role("button", name="Add a data item").click()
     check_a11y(page, "protocols-data-item")
-    page.get_by_label("Category of information").fill("Health history relevant to the child's safety")
+    page.get_by_label("Category of information").fill(
+        "Health history relevant to the child's safety"
+    )
     page.get_by_label(re.compile("This is special category data")).check()
-    page.get_by_label("Which partner provides it?").select_option(label="Cardiff and Vale University Health Board")
+    page.get_by_label("Which partner provides it?").select_option(
+        label="Cardiff and Vale University Health Board"
+    )
     for name in PARTNERS.values():
         page.get_by_role("group", name="Which partners receive it?").get_by_label(name).check()
     page.get_by_label(re.compile(r"Art. 6\(1\)\(e\)")).check()
     page.get_by_label(re.compile(r"Art. 9\(2\)\(g\)")).check()
     page.get_by_label(re.compile(r"Pt.2 para 18")).check()
     page.get_by_role("button", name="Save data item").click()
-    expect(page.locator("#data-item-1, [id^=data-item-]").first).to_contain_text("Safeguarding of children")
-    page.get_by_label("Whose information is shared (data subject groups)").fill("Children at risk\nTheir parents and carers")
+    expect(page.locator("#data-item-1, [id^=data-item-]").first).to_contain_text(
+        "Safeguarding of children"
+    )
+    page.get_by_label("Whose information is shared (data subject groups)").fill(
+        "Children at risk\nTheir parents and carers"
+    )
     check_a11y(page, "protocols-section-personal-information")
     _save_complete(page)
 
@@ -172,7 +189,10 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     expect(page.get_by_text("is active")).to_be_visible()
     expect(page.locator(".govuk-summary-list")).to_contain_text("4 of 4 partners have signed")
     check_a11y(page, "protocols-task-list-active")
-    page.get_by_role("link", name=re.compile("Partner organisations’ signatures|Partner organisations' signatures")).click()
+    page.get_by_role(
+        "link",
+        name=re.compile("Partner organisations’ signatures|Partner organisations' signatures"),
+    ).click()
     expect(page.locator("table")).to_contain_text("IG lead South Wales Police")
     expect(page.locator("table")).not_to_contain_text("Not signed yet")
     check_a11y(page, "protocols-section-signatures")
@@ -197,7 +217,9 @@ def _api(base: str, token: str, method: str, path: str, body=None, etag: str | N
         headers["If-Match"] = etag
     data = json.dumps(body).encode() if body is not None else None
     # the live test server on 127.0.0.1 only
-    req = urllib.request.Request(base + "/api/v1/protocols" + path, data=data, method=method, headers=headers)  # noqa: S310
+    req = urllib.request.Request(
+        base + "/api/v1/protocols" + path, data=data, method=method, headers=headers
+    )  # noqa: S310
     with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310
         return json.loads(response.read() or b"null"), response.headers.get("ETag")
 
@@ -205,28 +227,72 @@ def _api(base: str, token: str, method: str, path: str, body=None, etag: str | N
 def _draft_dda_by_api(base: str, token: str) -> int:
     """A DDA from Cardiff and Vale UHB to two councils, drafted through the API (as another
     system would); the browser then takes it through QA, signatures and a new version."""
-    created, _ = _api(base, token, "POST", "", {
-        "kind": "dda", "title": "Disclosure of A&E attendances of children to councils",
-        "lead_organisation": "lhb-cardiff-and-vale", "partners": ["la-cardiff", "la-vale-of-glamorgan"]})
+    created, _ = _api(
+        base,
+        token,
+        "POST",
+        "",
+        {
+            "kind": "dda",
+            "title": "Disclosure of A&E attendances of children to councils",
+            "lead_organisation": "lhb-cardiff-and-vale",
+            "partners": ["la-cardiff", "la-vale-of-glamorgan"],
+        },
+    )
     pid = created["id"]
     v = f"/{pid}/versions/1"
     version, _ = _api(base, token, "GET", v)
     for partner in version["partners"]:
         _, etag = _api(base, token, "GET", f"{v}/sections/partners")
-        _api(base, token, "PATCH", f"{v}/partners/{partner['id']}", {
-            "contact_name": "Contact", "contact_email": "ig@example.org",
-            "signatory_name": "Signatory", "signatory_role": "Director"}, etag)
-    _api(base, token, "POST", f"{v}/data-items", {
-        "category": "A&E attendances of children", "is_special_category": True,
-        "source_partner": "lhb-cardiff-and-vale", "recipients": ["la-cardiff", "la-vale-of-glamorgan"],
-        "article6": ["art6-1-e"], "article9": ["art9-2-h"], "schedule1": ["sch1-p1-para2"]})
-    _api(base, token, "POST", f"{v}/flows", {
-        "what": "Weekly list of attendances", "from_partner": "lhb-cardiff-and-vale", "to_partner": "la-cardiff",
-        "method": "Secure file transfer", "frequency": "Weekly", "purpose": "Early help"})
+        _api(
+            base,
+            token,
+            "PATCH",
+            f"{v}/partners/{partner['id']}",
+            {
+                "contact_name": "Contact",
+                "contact_email": "ig@example.org",
+                "signatory_name": "Signatory",
+                "signatory_role": "Director",
+            },
+            etag,
+        )
+    _api(
+        base,
+        token,
+        "POST",
+        f"{v}/data-items",
+        {
+            "category": "A&E attendances of children",
+            "is_special_category": True,
+            "source_partner": "lhb-cardiff-and-vale",
+            "recipients": ["la-cardiff", "la-vale-of-glamorgan"],
+            "article6": ["art6-1-e"],
+            "article9": ["art9-2-h"],
+            "schedule1": ["sch1-p1-para2"],
+        },
+    )
+    _api(
+        base,
+        token,
+        "POST",
+        f"{v}/flows",
+        {
+            "what": "Weekly list of attendances",
+            "from_partner": "lhb-cardiff-and-vale",
+            "to_partner": "la-cardiff",
+            "method": "Secure file transfer",
+            "frequency": "Weekly",
+            "purpose": "Early help",
+        },
+    )
     review = (date.today() + timedelta(days=250)).isoformat()
     contents = {
         "about": {"agreement_statement": "Under WASPI."},
-        "purpose": {"purpose": "Early help for children who attend A&E often.", "purposes": ["Early help"]},
+        "purpose": {
+            "purpose": "Early help for children who attend A&E often.",
+            "purposes": ["Early help"],
+        },
         "parties": {"controller_relationship": "Separate controllers."},
         "lawful_basis": {"legal_powers": ["power-s28-ca2004"]},
         "data": {"data_subjects": ["Children attending A&E"]},
@@ -235,15 +301,25 @@ def _draft_dda_by_api(base: str, token: str) -> int:
         "breaches": {"breaches": "Within a day.", "complaints": "Each party's procedure."},
         "escalation": {"escalation": "IG leads decide."},
         "review": {"review_date": review, "review_arrangements": "The discloser arranges it."},
-        "partners": {}, "information_flows": {},
+        "partners": {},
+        "information_flows": {},
     }
     for code, content in contents.items():
         _, etag = _api(base, token, "GET", f"{v}/sections/{code}")
-        _api(base, token, "PATCH", f"{v}/sections/{code}", {"content": content, "is_complete": True}, etag)
+        _api(
+            base,
+            token,
+            "PATCH",
+            f"{v}/sections/{code}",
+            {"content": content, "is_complete": True},
+            etag,
+        )
     return pid
 
 
-def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_user, check_a11y, live_server, live_cli):
+def test_dda_new_version_compare_and_withdraw(
+    page: Page, sign_in, make_live_user, check_a11y, live_server, live_cli
+):
     lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Dafydd Lead")
     council = make_live_user("la-cardiff", "ig_lead", name="Cardiff IG Lead")
     vale = make_live_user("la-vale-of-glamorgan", "ig_lead", name="Vale IG Lead")
@@ -259,7 +335,9 @@ def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_use
     page.goto(f"/agreements/{pid}/versions/1")
     page.locator(".govuk-task-list").get_by_role("link", name="5. Data to be disclosed").click()
     page.get_by_role("link", name=re.compile("Change A&E attendances")).click()
-    expect(page.get_by_label("Which partner provides it?").locator("option")).to_have_count(2)  # the discloser only
+    expect(page.get_by_label("Which partner provides it?").locator("option")).to_have_count(
+        2
+    )  # the discloser only
     page.goto(f"/agreements/{pid}/versions/1")
     page.get_by_role("button", name="Submit for quality assurance").click()
     expect(page.get_by_text("has been submitted for quality assurance")).to_be_visible()
@@ -287,33 +365,47 @@ def test_dda_new_version_compare_and_withdraw(page: Page, sign_in, make_live_use
     # a year later: a new version changing two sections, compared with the active one
     page.get_by_role("button", name="Start a new version").click()
     check_a11y(page, "protocols-new-version")
-    page.get_by_label("What will change in the new version? (optional)").fill("Monthly instead of weekly")
+    page.get_by_label("What will change in the new version? (optional)").fill(
+        "Monthly instead of weekly"
+    )
     page.get_by_role("button", name="Start a new version").click()
     expect(page.get_by_text("V2 started as a draft")).to_be_visible()
     page.locator(".govuk-task-list").get_by_role("link", name="6. Information security").click()
     page.get_by_label("Retention and disposal").fill("Six months, then secure deletion.")
     page.get_by_label("Yes, I’ve completed this section").check()
     page.get_by_role("button", name="Save and continue").click()
-    page.locator(".govuk-task-list").get_by_role("link", name="2. Purpose of the disclosure").click()
-    page.get_by_label("The purpose of the disclosure").fill("Early help for children who attend A&E three times in a year.")
+    page.locator(".govuk-task-list").get_by_role(
+        "link", name="2. Purpose of the disclosure"
+    ).click()
+    page.get_by_label("The purpose of the disclosure").fill(
+        "Early help for children who attend A&E three times in a year."
+    )
     page.get_by_label("Yes, I’ve completed this section").check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="All versions").click()
     expect(page.locator("table")).to_contain_text("Monthly instead of weekly")
     check_a11y(page, "protocols-versions")
     page.get_by_role("link", name=re.compile("Compare with V1")).click()
-    expect(page.get_by_role("status")).to_contain_text("3 sections changed")  # purpose, security, review date
-    expect(page.locator("ins").filter(has_text="Six months, then secure deletion.")).to_contain_text("Added:")
+    expect(page.get_by_role("status")).to_contain_text(
+        "3 sections changed"
+    )  # purpose, security, review date
+    expect(
+        page.locator("ins").filter(has_text="Six months, then secure deletion.")
+    ).to_contain_text("Added:")
     expect(page.locator("del").filter(has_text="One year.")).to_contain_text("Removed:")
     check_a11y(page, "protocols-compare")
     page.goto(f"/agreements/{pid}/versions/1")
-    expect(page.locator(".govuk-tag").filter(has_text="Active")).to_be_visible()  # V1 unchanged and in force
+    expect(
+        page.locator(".govuk-tag").filter(has_text="Active")
+    ).to_be_visible()  # V1 unchanged and in force
 
     page.get_by_role("link", name="Withdraw this agreement").click()
     page.get_by_role("button", name="Withdraw the agreement").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
     check_a11y(page, "protocols-withdraw-errors")
-    page.get_by_label("Why is the agreement being withdrawn?").fill("The councils now receive this through the regional hub.")
+    page.get_by_label("Why is the agreement being withdrawn?").fill(
+        "The councils now receive this through the regional hub."
+    )
     page.get_by_role("button", name="Withdraw the agreement").click()
     expect(page.get_by_text("has been withdrawn")).to_be_visible()
     expect(page.locator(".govuk-warning-text")).to_contain_text("regional hub")

@@ -44,7 +44,9 @@ def test_text_comes_out_exactly_as_entered():
 
 
 def test_header_and_footer_carry_marking_title_and_page_fields():
-    doc = new_document(title="Protocol title", version_label="V3 Final", marking="OFFICIAL-SENSITIVE")
+    doc = new_document(
+        title="Protocol title", version_label="V3 Final", marking="OFFICIAL-SENSITIVE"
+    )
     reopened = _reopen(doc)
     section = reopened.sections[0]
     header_text = "\n".join(p.text for p in section.header.paragraphs)

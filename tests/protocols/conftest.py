@@ -26,8 +26,11 @@ def draft_isp(ig):
     def _make(author=None, partners=PARTNERS):
         author = author or ig(LEAD)
         protocol = services.create_protocol(
-            kind="isp", title="Safeguarding children in Cardiff and the Vale",
-            lead_organisation=LEAD, partners=list(partners), by=author,
+            kind="isp",
+            title="Safeguarding children in Cardiff and the Vale",
+            lead_organisation=LEAD,
+            partners=list(partners),
+            by=author,
         )
         return protocol.versions[0], author
 
@@ -75,7 +78,9 @@ def version_in(complete_isp, ig):
         if state == "submitted":
             return version, author
         if state == "returned":
-            workflow.return_with_comments(version, comments="Say more in section 3", by=ig("la-cardiff"))
+            workflow.return_with_comments(
+                version, comments="Say more in section 3", by=ig("la-cardiff")
+            )
             return version, author
         workflow.approve_qa(version, by=ig("la-cardiff"), qa_group="WASPI South QA Group")
         if state == "qa_approved":
@@ -89,8 +94,14 @@ def version_in(complete_isp, ig):
             return version, author
         assert state == "superseded"
         new = workflow.start_new_version(version.protocol, by=author)
-        services.save_section(new, "review", {"review_date": version.review_date}, by=author,
-                              expected_row_version=None, mark_complete=True)
+        services.save_section(
+            new,
+            "review",
+            {"review_date": version.review_date},
+            by=author,
+            expected_row_version=None,
+            mark_complete=True,
+        )
         workflow.submit_for_qa(new, by=author)
         workflow.approve_qa(new, by=ig("la-vale-of-glamorgan"))
         for partner in new.partners:

@@ -19,43 +19,130 @@ def section_rv(version, code):
 def fill_isp(version, by, *, review_date=None):
     """Complete every section of a WASPI ISP draft so that it passes the QA checks."""
     sv = services.save_section
-    sv(version, "introduction", {"purpose": "Protect children at risk", "purposes": ["Child protection enquiries"],
-                                 "accord_statement": "Supplementary to WASPI."},
-       by=by, expected_row_version=section_rv(version, "introduction"), mark_complete=True)
+    sv(
+        version,
+        "introduction",
+        {
+            "purpose": "Protect children at risk",
+            "purposes": ["Child protection enquiries"],
+            "accord_statement": "Supplementary to WASPI.",
+        },
+        by=by,
+        expected_row_version=section_rv(version, "introduction"),
+        mark_complete=True,
+    )
     for partner in version.partners:
         services.update_partner(
             partner,
-            PartnerDetails(departments="Safeguarding", contact_name=f"Contact {partner.organisation.code}",
-                           contact_email=f"ig@{partner.organisation.code}.example", signatory_name="Signatory",
-                           signatory_role="Director"),
-            by=by, expected_row_version=section_rv(version, "partners"),
+            PartnerDetails(
+                departments="Safeguarding",
+                contact_name=f"Contact {partner.organisation.code}",
+                contact_email=f"ig@{partner.organisation.code}.example",
+                signatory_name="Signatory",
+                signatory_role="Director",
+            ),
+            by=by,
+            expected_row_version=section_rv(version, "partners"),
         )
-    sv(version, "partners", {"controller_relationship": "Separate controllers."}, by=by,
-       expected_row_version=section_rv(version, "partners"), mark_complete=True)
-    sv(version, "obligations", {"organisational": "Train staff.", "practitioner": "Record decisions."}, by=by,
-       expected_row_version=section_rv(version, "obligations"), mark_complete=True)
-    sv(version, "legislation", {"legal_powers": ["power-s28-ca2004", "power-s47-ca1989"]}, by=by,
-       expected_row_version=section_rv(version, "legislation"), mark_complete=True)
+    sv(
+        version,
+        "partners",
+        {"controller_relationship": "Separate controllers."},
+        by=by,
+        expected_row_version=section_rv(version, "partners"),
+        mark_complete=True,
+    )
+    sv(
+        version,
+        "obligations",
+        {"organisational": "Train staff.", "practitioner": "Record decisions."},
+        by=by,
+        expected_row_version=section_rv(version, "obligations"),
+        mark_complete=True,
+    )
+    sv(
+        version,
+        "legislation",
+        {"legal_powers": ["power-s28-ca2004", "power-s47-ca1989"]},
+        by=by,
+        expected_row_version=section_rv(version, "legislation"),
+        mark_complete=True,
+    )
     lead, *others = version.partners
-    services.add_data_item(version, DataItemInput(
-        category="Health history", is_special_category=True, source_partner_id=lead.id,
-        recipient_partner_ids=[p.id for p in others], article6=["art6-1-e"], article9=["art9-2-g"],
-        schedule1=["sch1-p2-para18"], policy_document_ref="APD-2026-01"),
-        by=by, expected_row_version=section_rv(version, "personal_information"))
-    sv(version, "personal_information", {"data_subjects": ["Children at risk"], "consent": "Not relied on."}, by=by,
-       expected_row_version=section_rv(version, "personal_information"), mark_complete=True)
-    sv(version, "rights", {"access_requests": "Each answers.", "other_rights": "Tell others."}, by=by,
-       expected_row_version=section_rv(version, "rights"), mark_complete=True)
-    sv(version, "security", {"security_measures": "Secure e-mail.", "retention": "Per schedule.",
-                             "breaches": "Within a day."}, by=by,
-       expected_row_version=section_rv(version, "security"), mark_complete=True)
-    sv(version, "review", {"review_date": review_date or add_months(date.today(), 11),
-                           "review_arrangements": "Lead arranges."}, by=by,
-       expected_row_version=section_rv(version, "review"), mark_complete=True)
-    services.add_flow(version, FlowInput(what="Referral", from_partner_id=lead.id, to_partner_id=others[0].id,
-                                         method="Secure e-mail", security="Encrypted", frequency="As needed",
-                                         purpose="Safeguarding"),
-                      by=by, expected_row_version=section_rv(version, "information_flows"))
-    sv(version, "information_flows", {}, by=by, expected_row_version=section_rv(version, "information_flows"),
-       mark_complete=True)
+    services.add_data_item(
+        version,
+        DataItemInput(
+            category="Health history",
+            is_special_category=True,
+            source_partner_id=lead.id,
+            recipient_partner_ids=[p.id for p in others],
+            article6=["art6-1-e"],
+            article9=["art9-2-g"],
+            schedule1=["sch1-p2-para18"],
+            policy_document_ref="APD-2026-01",
+        ),
+        by=by,
+        expected_row_version=section_rv(version, "personal_information"),
+    )
+    sv(
+        version,
+        "personal_information",
+        {"data_subjects": ["Children at risk"], "consent": "Not relied on."},
+        by=by,
+        expected_row_version=section_rv(version, "personal_information"),
+        mark_complete=True,
+    )
+    sv(
+        version,
+        "rights",
+        {"access_requests": "Each answers.", "other_rights": "Tell others."},
+        by=by,
+        expected_row_version=section_rv(version, "rights"),
+        mark_complete=True,
+    )
+    sv(
+        version,
+        "security",
+        {
+            "security_measures": "Secure e-mail.",
+            "retention": "Per schedule.",
+            "breaches": "Within a day.",
+        },
+        by=by,
+        expected_row_version=section_rv(version, "security"),
+        mark_complete=True,
+    )
+    sv(
+        version,
+        "review",
+        {
+            "review_date": review_date or add_months(date.today(), 11),
+            "review_arrangements": "Lead arranges.",
+        },
+        by=by,
+        expected_row_version=section_rv(version, "review"),
+        mark_complete=True,
+    )
+    services.add_flow(
+        version,
+        FlowInput(
+            what="Referral",
+            from_partner_id=lead.id,
+            to_partner_id=others[0].id,
+            method="Secure e-mail",
+            security="Encrypted",
+            frequency="As needed",
+            purpose="Safeguarding",
+        ),
+        by=by,
+        expected_row_version=section_rv(version, "information_flows"),
+    )
+    sv(
+        version,
+        "information_flows",
+        {},
+        by=by,
+        expected_row_version=section_rv(version, "information_flows"),
+        mark_complete=True,
+    )
     return version

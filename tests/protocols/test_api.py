@@ -38,7 +38,12 @@ def lead_api(ig, api_client):
 
 
 def _create(client, **overrides):
-    body = {"kind": "isp", "title": "Safeguarding children", "lead_organisation": LEAD, "partners": PARTNERS}
+    body = {
+        "kind": "isp",
+        "title": "Safeguarding children",
+        "lead_organisation": LEAD,
+        "partners": PARTNERS,
+    }
     body.update(overrides)
     return client.post(BASE, json=body)
 
@@ -62,8 +67,17 @@ def test_create_returns_the_protocol_with_v1(lead_api):
         ({"partners": ["la-nowhere"]}, "partners", "no organisation with the code 'la-nowhere'"),
         ({"partners": ["la-cardiff", "la-cardiff"]}, "partners", "listed more than once"),
         ({"partners": [LEAD, LEAD]}, "partners", "listed more than once"),
-        ({"kind": "dda", "partners": [{"organisation": LEAD, "role": "discloser"},
-                                      {"organisation": "la-cardiff", "role": "discloser"}]}, "partners", "exactly one discloser"),
+        (
+            {
+                "kind": "dda",
+                "partners": [
+                    {"organisation": LEAD, "role": "discloser"},
+                    {"organisation": "la-cardiff", "role": "discloser"},
+                ],
+            },
+            "partners",
+            "exactly one discloser",
+        ),
         ({"kind": "jca"}, "kind", "kind must be one of"),
         ({"title": ""}, "title", "Enter a title"),
         ({"partners": [7]}, "partners", "organisation code"),
@@ -109,8 +123,11 @@ def test_a_protocol_of_another_organisation_is_404(lead_api, api_as):
     client, _ = lead_api
     protocol_id = _create(client).json["id"]
     outsider = api_as("la-swansea")
-    for url in (f"{BASE}/{protocol_id}", f"{BASE}/{protocol_id}/versions/1",
-                f"{BASE}/{protocol_id}/versions/1/sections/introduction"):
+    for url in (
+        f"{BASE}/{protocol_id}",
+        f"{BASE}/{protocol_id}/versions/1",
+        f"{BASE}/{protocol_id}/versions/1/sections/introduction",
+    ):
         assert outsider.get(url).status_code == 404
     assert outsider.post(f"{BASE}/{protocol_id}/submit").status_code == 404
     assert client.get(f"{BASE}/99999").status_code == 404
@@ -130,15 +147,25 @@ def test_section_edits_need_if_match_and_conflict_when_stale(lead_api):
     saved = client.patch(url, json=body, headers={"If-Match": etag})
     assert saved.status_code == 200 and saved.json["status"] == "in_progress"
     assert saved.headers["ETag"] != etag
-    stale = client.patch(url, json={"content": {"other_rights": "Overwrite"}}, headers={"If-Match": etag})
+    stale = client.patch(
+        url, json={"content": {"other_rights": "Overwrite"}}, headers={"If-Match": etag}
+    )
     assert stale.status_code == 409 and "Someone else saved changes" in stale.json["message"]
     assert client.get(url).json["content"] == {"access_requests": "Each partner answers."}
-    bad = client.patch(url, json={"content": {"colour": "red"}}, headers={"If-Match": saved.headers["ETag"]})
+    bad = client.patch(
+        url, json={"content": {"colour": "red"}}, headers={"If-Match": saved.headers["ETag"]}
+    )
     assert bad.status_code == 422 and "colour" in bad.json["errors"]["json"]
-    replaced = client.put(url, json={"content": {"other_rights": "Tell the others."}, "is_complete": False},
-                          headers={"If-Match": saved.headers["ETag"]})
+    replaced = client.put(
+        url,
+        json={"content": {"other_rights": "Tell the others."}, "is_complete": False},
+        headers={"If-Match": saved.headers["ETag"]},
+    )
     assert replaced.status_code == 200
-    assert replaced.json["content"]["access_requests"] == "" and replaced.json["content"]["other_rights"] == "Tell the others."
+    assert (
+        replaced.json["content"]["access_requests"] == ""
+        and replaced.json["content"]["other_rights"] == "Tell the others."
+    )
 
 
 def _draft_everything(client, protocol_id):
@@ -147,33 +174,73 @@ def _draft_everything(client, protocol_id):
 
     def save(code, content):
         etag = client.get(f"{v}/sections/{code}").headers["ETag"]
-        r = client.patch(f"{v}/sections/{code}", json={"content": content, "is_complete": True}, headers={"If-Match": etag})
+        r = client.patch(
+            f"{v}/sections/{code}",
+            json={"content": content, "is_complete": True},
+            headers={"If-Match": etag},
+        )
         assert r.status_code == 200, r.json
         return r
 
     for partner in client.get(v).json["partners"]:
         etag = client.get(f"{v}/sections/partners").headers["ETag"]
-        r = client.patch(f"{v}/partners/{partner['id']}", headers={"If-Match": etag}, json={
-            "contact_name": "Contact", "contact_email": "ig@example.org",
-            "signatory_name": "Signatory", "signatory_role": "Director"})
+        r = client.patch(
+            f"{v}/partners/{partner['id']}",
+            headers={"If-Match": etag},
+            json={
+                "contact_name": "Contact",
+                "contact_email": "ig@example.org",
+                "signatory_name": "Signatory",
+                "signatory_role": "Director",
+            },
+        )
         assert r.status_code == 200, r.json
-    r = client.post(f"{v}/data-items", json={
-        "category": "Health history", "is_special_category": True, "source_partner": LEAD,
-        "recipients": PARTNERS, "article6": ["art6-1-e"], "article9": ["art9-2-g"],
-        "schedule1": ["sch1-p2-para18"], "policy_document_ref": "APD-1"})
+    r = client.post(
+        f"{v}/data-items",
+        json={
+            "category": "Health history",
+            "is_special_category": True,
+            "source_partner": LEAD,
+            "recipients": PARTNERS,
+            "article6": ["art6-1-e"],
+            "article9": ["art9-2-g"],
+            "schedule1": ["sch1-p2-para18"],
+            "policy_document_ref": "APD-1",
+        },
+    )
     assert r.status_code == 201, r.json
-    r = client.post(f"{v}/flows", json={"what": "Referrals", "from_partner": LEAD, "to_partner": "la-cardiff",
-                                         "method": "Secure e-mail", "purpose": "Safeguarding"})
+    r = client.post(
+        f"{v}/flows",
+        json={
+            "what": "Referrals",
+            "from_partner": LEAD,
+            "to_partner": "la-cardiff",
+            "method": "Secure e-mail",
+            "purpose": "Safeguarding",
+        },
+    )
     assert r.status_code == 201, r.json
-    save("introduction", {"purpose": "Protect children & young people — “Diogelu”", "purposes": ["Enquiries"],
-                          "accord_statement": "Under WASPI"})
+    save(
+        "introduction",
+        {
+            "purpose": "Protect children & young people — “Diogelu”",
+            "purposes": ["Enquiries"],
+            "accord_statement": "Under WASPI",
+        },
+    )
     save("partners", {"controller_relationship": "Separate controllers"})
     save("obligations", {"organisational": "Train", "practitioner": "Record"})
     save("legislation", {"legal_powers": ["power-s28-ca2004"]})
     save("personal_information", {"data_subjects": ["Children"], "consent": "Not relied on"})
     save("rights", {"access_requests": "Each", "other_rights": "Tell"})
     save("security", {"security_measures": "Secure", "retention": "Schedule", "breaches": "A day"})
-    save("review", {"review_date": (date.today() + timedelta(days=200)).isoformat(), "review_arrangements": "Lead"})
+    save(
+        "review",
+        {
+            "review_date": (date.today() + timedelta(days=200)).isoformat(),
+            "review_arrangements": "Lead",
+        },
+    )
     save("information_flows", {})
 
 
@@ -185,7 +252,10 @@ def test_full_journey_through_the_api(lead_api, api_as):
     _draft_everything(client, protocol_id)
     version = client.get(f"{BASE}/{protocol_id}/versions/1").json
     assert all(check["passed"] for check in version["qa_checklist"])
-    assert version["sections"][0]["content"]["purpose"] == "Protect children & young people — “Diogelu”"
+    assert (
+        version["sections"][0]["content"]["purpose"]
+        == "Protect children & young people — “Diogelu”"
+    )
     submitted = client.post(f"{BASE}/{protocol_id}/submit", headers={"If-Match": version["etag"]})
     assert submitted.status_code == 200 and submitted.json["state"] == "submitted"
     assert client.post(f"{BASE}/{protocol_id}/submit").status_code == 409
@@ -195,69 +265,108 @@ def test_full_journey_through_the_api(lead_api, api_as):
     reviewer = api_as("la-vale-of-glamorgan")
     returned = reviewer.post(f"{BASE}/{protocol_id}/qa-decision", json={"decision": "return"})
     assert returned.status_code == 422 and "comments" in returned.json["errors"]["json"]
-    approved = reviewer.post(f"{BASE}/{protocol_id}/qa-decision",
-                             json={"decision": "approve", "qa_group": "WASPI South QA Group"})
+    approved = reviewer.post(
+        f"{BASE}/{protocol_id}/qa-decision",
+        json={"decision": "approve", "qa_group": "WASPI South QA Group"},
+    )
     assert approved.status_code == 200 and approved.json["state"] == "qa_approved"
     assert approved.json["status_label"] == "Final"
 
-    frozen = client.patch(f"{BASE}/{protocol_id}/versions/1/sections/rights",
-                          json={"content": {"complaints": "x"}}, headers={"If-Match": "*"})
+    frozen = client.patch(
+        f"{BASE}/{protocol_id}/versions/1/sections/rights",
+        json={"content": {"complaints": "x"}},
+        headers={"If-Match": "*"},
+    )
     assert frozen.status_code == 409
-    assert client.post(f"{BASE}/{protocol_id}/versions/1/partners", json={"organisation": "nhs-wast"}).status_code == 409
+    assert (
+        client.post(
+            f"{BASE}/{protocol_id}/versions/1/partners", json={"organisation": "nhs-wast"}
+        ).status_code
+        == 409
+    )
     practitioner = api_as("la-cardiff", Role.PRACTITIONER)
     assert practitioner.post(f"{BASE}/{protocol_id}/signatures", json={}).status_code == 403
-    assert practitioner.get(f"{BASE}/{protocol_id}").status_code == 200  # practitioners of parties read
+    assert (
+        practitioner.get(f"{BASE}/{protocol_id}").status_code == 200
+    )  # practitioners of parties read
 
     for code in [LEAD, *PARTNERS]:
         signer = client if code == LEAD else api_as(code)
         r = signer.post(f"{BASE}/{protocol_id}/signatures", json={"role": "Head of IG"})
         assert r.status_code == 201, r.json
         assert r.json["organisation"] == code
-    assert client.post(f"{BASE}/{protocol_id}/signatures", json={}).status_code == 409  # once per partner
+    assert (
+        client.post(f"{BASE}/{protocol_id}/signatures", json={}).status_code == 409
+    )  # once per partner
     protocol = client.get(f"{BASE}/{protocol_id}").json
     assert protocol["versions"][0]["state"] == "active"
     assert len(client.get(f"{BASE}/{protocol_id}/signatures").json) == 4
 
     new = client.post(f"{BASE}/{protocol_id}/versions", json={"change_summary": "Add WAST"})
     assert new.status_code == 201 and new.json["number"] == 2 and new.json["state"] == "draft"
-    added = client.post(f"{BASE}/{protocol_id}/versions/2/partners", json={"organisation": "nhs-wast"})
+    added = client.post(
+        f"{BASE}/{protocol_id}/versions/2/partners", json={"organisation": "nhs-wast"}
+    )
     assert added.status_code == 201 and added.json["role"] == "partner"
     assert client.post(f"{BASE}/{protocol_id}/versions", json={}).status_code == 409
     comparison = client.get(f"{BASE}/{protocol_id}/compare?old=1&new=2").json
     partners = next(s for s in comparison if s["code"] == "partners")
     assert partners["changed"] and any(
-        c["op"] == "added" and "Welsh Ambulance" in c["text"] for f in partners["fields"] for c in f["changes"])
+        c["op"] == "added" and "Welsh Ambulance" in c["text"]
+        for f in partners["fields"]
+        for c in f["changes"]
+    )
 
-    partner_withdraw = api_as("la-cardiff").post(f"{BASE}/{protocol_id}/withdraw", json={"reason": "x"})
+    partner_withdraw = api_as("la-cardiff").post(
+        f"{BASE}/{protocol_id}/withdraw", json={"reason": "x"}
+    )
     assert partner_withdraw.status_code == 403
     assert client.post(f"{BASE}/{protocol_id}/withdraw", json={}).status_code == 422
-    withdrawn = client.post(f"{BASE}/{protocol_id}/withdraw", json={"reason": "Replaced by a regional ISP"})
+    withdrawn = client.post(
+        f"{BASE}/{protocol_id}/withdraw", json={"reason": "Replaced by a regional ISP"}
+    )
     assert withdrawn.status_code == 200
     assert {v["state"] for v in withdrawn.json["versions"]} == {"withdrawn"}
-    assert client.post(f"{BASE}/{protocol_id}/withdraw", json={"reason": "again"}).status_code == 409
+    assert (
+        client.post(f"{BASE}/{protocol_id}/withdraw", json={"reason": "again"}).status_code == 409
+    )
 
 
 def test_data_item_and_flow_errors_name_fields(lead_api):
     client, _ = lead_api
     protocol_id = _create(client).json["id"]
     v = f"{BASE}/{protocol_id}/versions/1"
-    r = client.post(f"{v}/data-items", json={"category": "X", "source_partner": "nhs-wast", "article6": ["art6-9"]})
+    r = client.post(
+        f"{v}/data-items",
+        json={"category": "X", "source_partner": "nhs-wast", "article6": ["art6-9"]},
+    )
     assert r.status_code == 422 and "source_partner" in r.json["errors"]["json"]
     r = client.post(f"{v}/data-items", json={"category": "X", "article6": ["art6-9"]})
     assert r.status_code == 422 and "art6-9" in r.json["errors"]["json"]["article6"][0]
     r = client.post(f"{v}/flows", json={"what": "X", "from_partner": LEAD, "to_partner": LEAD})
     assert r.status_code == 422 and "to_partner_id" in r.json["errors"]["json"]
-    item = client.post(f"{v}/data-items", json={"category": "Attendance", "article6": ["art6-1-e"]}).json
+    item = client.post(
+        f"{v}/data-items", json={"category": "Attendance", "article6": ["art6-1-e"]}
+    ).json
     assert client.put(f"{v}/data-items/{item['id']}", json={"category": "Y"}).status_code == 428
     etag = client.get(f"{v}/sections/personal_information").headers["ETag"]
-    assert client.delete(f"{v}/data-items/{item['id']}", headers={"If-Match": etag}).status_code == 204
-    assert client.delete(f"{v}/data-items/{item['id']}", headers={"If-Match": etag}).status_code == 404
+    assert (
+        client.delete(f"{v}/data-items/{item['id']}", headers={"If-Match": etag}).status_code == 204
+    )
+    assert (
+        client.delete(f"{v}/data-items/{item['id']}", headers={"If-Match": etag}).status_code == 404
+    )
 
 
 def test_openapi_lists_the_protocol_routes(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/protocols", "/api/v1/protocols/{protocol_id}/submit",
-                 "/api/v1/protocols/{protocol_id}/qa-decision", "/api/v1/protocols/{protocol_id}/signatures",
-                 "/api/v1/protocols/{protocol_id}/withdraw", "/api/v1/protocols/{protocol_id}/versions",
-                 "/api/v1/protocols/{protocol_id}/versions/{number}/sections/{code}"):
+    for path in (
+        "/api/v1/protocols",
+        "/api/v1/protocols/{protocol_id}/submit",
+        "/api/v1/protocols/{protocol_id}/qa-decision",
+        "/api/v1/protocols/{protocol_id}/signatures",
+        "/api/v1/protocols/{protocol_id}/withdraw",
+        "/api/v1/protocols/{protocol_id}/versions",
+        "/api/v1/protocols/{protocol_id}/versions/{number}/sections/{code}",
+    ):
         assert path in paths, path

@@ -28,16 +28,51 @@ ROUTES = {
     "get_section": ("GET", "/versions/1/sections/rights", None, "draft", READERS, 200),
     "compare": ("GET", "/compare?old=1&new=1", None, "draft", READERS, 200),
     "signatures": ("GET", "/signatures", None, "draft", READERS, 200),
-    "patch_section": ("PATCH", "/versions/1/sections/rights", {"content": {"complaints": "x"}}, "draft", AUTHORS, 200),
-    "add_partner": ("POST", "/versions/1/partners", {"organisation": "nhs-wast"}, "draft", AUTHORS, 201),
-    "patch_partner": ("PATCH", "/versions/1/partners/{partner}", {"contact_name": "x"}, "draft", AUTHORS, 200),
+    "patch_section": (
+        "PATCH",
+        "/versions/1/sections/rights",
+        {"content": {"complaints": "x"}},
+        "draft",
+        AUTHORS,
+        200,
+    ),
+    "add_partner": (
+        "POST",
+        "/versions/1/partners",
+        {"organisation": "nhs-wast"},
+        "draft",
+        AUTHORS,
+        201,
+    ),
+    "patch_partner": (
+        "PATCH",
+        "/versions/1/partners/{partner}",
+        {"contact_name": "x"},
+        "draft",
+        AUTHORS,
+        200,
+    ),
     "add_item": ("POST", "/versions/1/data-items", {"category": "x"}, "draft", AUTHORS, 201),
     "put_item": ("PUT", "/versions/1/data-items/{item}", {"category": "x"}, "draft", AUTHORS, 200),
     "add_flow": ("POST", "/versions/1/flows", {"what": "x"}, "draft", AUTHORS, 201),
     "delete_flow": ("DELETE", "/versions/1/flows/{flow}", None, "draft", AUTHORS, 204),
     "submit": ("POST", "/submit", None, "draft", AUTHORS, 200),
-    "qa_approve": ("POST", "/qa-decision", {"decision": "approve"}, "submitted", {"lead_colleague", "partner_ig"}, 200),
-    "sign": ("POST", "/signatures", {}, "qa_approved", {"author", "lead_colleague", "partner_ig"}, 201),
+    "qa_approve": (
+        "POST",
+        "/qa-decision",
+        {"decision": "approve"},
+        "submitted",
+        {"lead_colleague", "partner_ig"},
+        200,
+    ),
+    "sign": (
+        "POST",
+        "/signatures",
+        {},
+        "qa_approved",
+        {"author", "lead_colleague", "partner_ig"},
+        201,
+    ),
     "new_version": ("POST", "/versions", {}, "active", AUTHORS, 201),
     "withdraw": ("POST", "/withdraw", {"reason": "Ended"}, "active", AUTHORS, 200),
 }
@@ -56,7 +91,9 @@ def _expected(actor, allowed, ok_status):
 def test_api_access_table(version_in, make_user, api_client, app, route, actor):
     method, path, body, state, allowed, ok_status = ROUTES[route]
     version, author = version_in(state)
-    path = path.format(partner=version.partners[1].id, item=version.data_items[0].id, flow=version.flows[0].id)
+    path = path.format(
+        partner=version.partners[1].id, item=version.data_items[0].id, flow=version.flows[0].id
+    )
     url = f"{BASE}/{version.protocol_id}{path}"
     if actor == "anonymous":
         client = app.test_client()
@@ -66,6 +103,10 @@ def test_api_access_table(version_in, make_user, api_client, app, route, actor):
     db.session.commit()  # a refused request rolls back its transaction, not the test's data
     headers = {"If-Match": "*"} if method in ("PATCH", "PUT", "DELETE") else {}
     response = client.open(url, method=method, json=body, headers=headers)
-    assert response.status_code == _expected(actor, allowed, ok_status), (route, actor, response.json)
+    assert response.status_code == _expected(actor, allowed, ok_status), (
+        route,
+        actor,
+        response.json,
+    )
     if response.status_code == 404:
         assert version.protocol.title not in response.get_data(as_text=True)

@@ -15,8 +15,18 @@ from isp_manager.extensions import db
 from isp_manager.protocols import services, workflow
 from isp_manager.protocols.models import VersionState
 
-ACTORS = ["anonymous", "author", "lead_colleague", "partner_ig", "partner_practitioner",
-          "partner_board_officer", "outsider_ig", "outsider_practitioner", "auditor", "admin"]
+ACTORS = [
+    "anonymous",
+    "author",
+    "lead_colleague",
+    "partner_ig",
+    "partner_practitioner",
+    "partner_board_officer",
+    "outsider_ig",
+    "outsider_practitioner",
+    "auditor",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -43,8 +53,15 @@ def as_actor(app, login, make_user):
     return _client
 
 
-READERS = {"author", "lead_colleague", "partner_ig", "partner_practitioner", "partner_board_officer",
-           "auditor", "admin"}
+READERS = {
+    "author",
+    "lead_colleague",
+    "partner_ig",
+    "partner_practitioner",
+    "partner_board_officer",
+    "auditor",
+    "admin",
+}
 IG_LEADS = {"author", "lead_colleague", "partner_ig", "outsider_ig"}
 AUTHORS = {"author", "lead_colleague"}
 
@@ -60,7 +77,12 @@ def _expect(actor, allowed, *, visible=READERS):
 # (page, state the version is in, who gets 200, words the page shows)
 PAGES = [
     ("version", "draft", READERS, "Quality assurance checklist"),
-    ("section:introduction", "draft", READERS, "1. Introduction to this Information Sharing Protocol"),
+    (
+        "section:introduction",
+        "draft",
+        READERS,
+        "1. Introduction to this Information Sharing Protocol",
+    ),
     ("section:partners", "active", READERS, "South Wales Police"),
     ("versions", "active", READERS, "Versions of"),
     ("compare", "active", READERS, "Compare V1 with V1"),
@@ -80,10 +102,16 @@ def _url(page, version):
     if page.startswith("section:"):
         return f"{v}/sections/{page.split(':')[1]}"
     return {
-        "version": v, "versions": f"{base}/versions", "compare": f"{base}/compare",
-        "edit_partner": f"{v}/partners/{version.partners[1].id}", "data_item_new": f"{v}/data-items/new",
-        "flow_new": f"{v}/flows/new", "withdraw": f"{base}/withdraw", "new_version": f"{base}/new-version",
-        "qa": f"{v}/qa", "sign": f"{v}/sign",
+        "version": v,
+        "versions": f"{base}/versions",
+        "compare": f"{base}/compare",
+        "edit_partner": f"{v}/partners/{version.partners[1].id}",
+        "data_item_new": f"{v}/data-items/new",
+        "flow_new": f"{v}/flows/new",
+        "withdraw": f"{base}/withdraw",
+        "new_version": f"{base}/new-version",
+        "qa": f"{v}/qa",
+        "sign": f"{v}/sign",
     }[page]
 
 
@@ -146,7 +174,9 @@ def test_start_page_creates_and_redirects_or_shows_errors(login, ig):
     client = login(ig(LEAD))
     bad = client.post("/agreements/new", data={"title": ""})
     assert bad.status_code == 422
-    assert "Choose the kind of agreement" in bad.text and "Enter a title for the agreement" in bad.text
+    assert (
+        "Choose the kind of agreement" in bad.text and "Enter a title for the agreement" in bad.text
+    )
     good = client.post("/agreements/new", data={"kind": "dda", "title": "A&E attendances"})
     assert good.status_code == 302
     page = client.get(good.headers["Location"])
@@ -161,30 +191,55 @@ def test_section_page_saves_marks_complete_and_refuses_stale_forms(version_in, l
     url = f"/agreements/{version.protocol_id}/versions/1/sections/rights"
     form = client.get(url).text
     row_version = re.search(r'name="row_version" type="hidden" value="(\d+)"', form) or re.search(
-        r'name="row_version"[^>]*value="(\d+)"', form)
+        r'name="row_version"[^>]*value="(\d+)"', form
+    )
     seen = int(row_version.group(1))
-    saved = client.post(url, data={"access_requests": "Each partner answers.", "other_rights": "Tell others.",
-                                   "complaints": "", "is_complete": "yes", "row_version": str(seen)})
+    saved = client.post(
+        url,
+        data={
+            "access_requests": "Each partner answers.",
+            "other_rights": "Tell others.",
+            "complaints": "",
+            "is_complete": "yes",
+            "row_version": str(seen),
+        },
+    )
     assert saved.status_code == 302
-    stale = client.post(url, data={"access_requests": "Overwrite", "other_rights": "x", "row_version": str(seen)})
+    stale = client.post(
+        url, data={"access_requests": "Overwrite", "other_rights": "x", "row_version": str(seen)}
+    )
     assert stale.status_code == 409
     assert "Someone else saved changes to this section" in stale.text
     db.session.expire_all()
     assert version.section("rights").content["access_requests"] == "Each partner answers."
-    missing = client.post(url, data={"access_requests": "", "other_rights": "x", "is_complete": "yes",
-                                     "row_version": str(section_rv(version, "rights"))})
+    missing = client.post(
+        url,
+        data={
+            "access_requests": "",
+            "other_rights": "x",
+            "is_complete": "yes",
+            "row_version": str(section_rv(version, "rights")),
+        },
+    )
     assert missing.status_code == 422
-    assert "There is a problem" in missing.text and "Subject access requests is needed" in missing.text
+    assert (
+        "There is a problem" in missing.text and "Subject access requests is needed" in missing.text
+    )
 
 
 def test_submit_with_failures_lists_them_linked_to_sections(draft_isp, login):
     version, author = draft_isp()
     db.session.commit()
     client = login(author)
-    response = client.post(f"/agreements/{version.protocol_id}/versions/1/submit", data={"etag": version.etag})
+    response = client.post(
+        f"/agreements/{version.protocol_id}/versions/1/submit", data={"etag": version.etag}
+    )
     assert response.status_code == 422
     assert "This agreement cannot be submitted yet" in response.text
-    assert f'href="/agreements/{version.protocol_id}/versions/1/sections/introduction"' in response.text
+    assert (
+        f'href="/agreements/{version.protocol_id}/versions/1/sections/introduction"'
+        in response.text
+    )
     db.session.expire_all()
     assert version.state == VersionState.DRAFT
 
@@ -197,12 +252,21 @@ def test_qa_page_return_needs_comments_then_returns(version_in, login, ig):
     url = f"/agreements/{version.protocol_id}/versions/1/qa"
     refused = client.post(url, data={"decision": "return", "comments": "", "etag": version.etag})
     assert refused.status_code == 422 and "Enter your comments" in refused.text
-    done = client.post(url, data={"decision": "return", "comments": "Say more about training",
-                                  "section-obligations": "Name the training", "etag": version.etag})
+    done = client.post(
+        url,
+        data={
+            "decision": "return",
+            "comments": "Say more about training",
+            "section-obligations": "Name the training",
+            "etag": version.etag,
+        },
+    )
     assert done.status_code == 302
     db.session.expire_all()
     assert version.state == VersionState.RETURNED
-    section = login(_author).get(f"/agreements/{version.protocol_id}/versions/1/sections/obligations")
+    section = login(_author).get(
+        f"/agreements/{version.protocol_id}/versions/1/sections/obligations"
+    )
     assert "Name the training" in section.text
 
 
@@ -213,7 +277,10 @@ def test_sign_page_needs_the_confirmation(version_in, login, ig):
     url = f"/agreements/{version.protocol_id}/versions/1/sign"
     refused = client.post(url, data={"name": "Ceri", "role": "Head of IG"})
     assert refused.status_code == 422 and "Confirm that you are authorised" in refused.text
-    assert client.post(url, data={"name": "Ceri", "role": "Head of IG", "confirm": "y"}).status_code == 302
+    assert (
+        client.post(url, data={"name": "Ceri", "role": "Head of IG", "confirm": "y"}).status_code
+        == 302
+    )
     again = client.get(url)
     assert again.status_code == 302  # already signed: back to the agreement with a message
 
@@ -221,8 +288,13 @@ def test_sign_page_needs_the_confirmation(version_in, login, ig):
 def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
     version, author = version_in("active")
     new = workflow.start_new_version(version.protocol, by=author)
-    services.save_section(new, "rights", {"access_requests": "Each partner answers within ten days."}, by=author,
-                          expected_row_version=None)
+    services.save_section(
+        new,
+        "rights",
+        {"access_requests": "Each partner answers within ten days."},
+        by=author,
+        expected_row_version=None,
+    )
     services.add_partner(new, "nhs-wast", by=author, expected_row_version=None)
     db.session.commit()
     page = login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=2")
@@ -232,7 +304,10 @@ def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
     assert re.search(r"Added:</strong> Welsh Ambulance", page.text)
     assert "<ins" in page.text and "<del" in page.text
     assert "No change" in page.text and "Changed" in page.text
-    assert login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=5").status_code == 404
+    assert (
+        login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=5").status_code
+        == 404
+    )
 
 
 def test_withdraw_page(version_in, login):
@@ -252,12 +327,18 @@ def test_partner_sub_forms(draft_isp, login):
     client = login(author)
     v = f"/agreements/{version.protocol_id}/versions/1"
     rv = section_rv(version, "partners")
-    added = client.post(f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv})
+    added = client.post(
+        f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv}
+    )
     assert added.status_code == 302 and "/partners/" in added.headers["Location"]
-    duplicate = client.post(f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv + 1})
+    duplicate = client.post(
+        f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv + 1}
+    )
     assert duplicate.status_code == 422
     partner = version.partners[-1]
-    bad_email = client.post(f"{v}/partners/{partner.id}", data={"contact_email": "nope", "row_version": rv + 1})
+    bad_email = client.post(
+        f"{v}/partners/{partner.id}", data={"contact_email": "nope", "row_version": rv + 1}
+    )
     assert bad_email.status_code == 422 and "correct format" in bad_email.text
     removed = client.post(f"{v}/partners/{partner.id}/remove", data={"row_version": rv + 1})
     assert removed.status_code == 302
@@ -274,14 +355,28 @@ def test_data_item_and_flow_sub_forms(draft_isp, login):
     rv = section_rv(version, "personal_information")
     bad = client.post(f"{v}/data-items/new", data={"category": "", "row_version": rv})
     assert bad.status_code == 422 and "Enter the category of information" in bad.text
-    ok = client.post(f"{v}/data-items/new", data={
-        "category": "School attendance", "source_partner_id": str(council.id),
-        "recipient_partner_ids": [str(lead.id)], "article6": ["art6-1-e"], "row_version": rv})
+    ok = client.post(
+        f"{v}/data-items/new",
+        data={
+            "category": "School attendance",
+            "source_partner_id": str(council.id),
+            "recipient_partner_ids": [str(lead.id)],
+            "article6": ["art6-1-e"],
+            "row_version": rv,
+        },
+    )
     assert ok.status_code == 302
-    flow = client.post(f"{v}/flows/new", data={
-        "what": "Attendance figures", "from_partner_id": str(council.id), "to_partner_id": str(lead.id),
-        "method": "Secure e-mail", "purpose": "Spot children missing education",
-        "row_version": section_rv(version, "information_flows")})
+    flow = client.post(
+        f"{v}/flows/new",
+        data={
+            "what": "Attendance figures",
+            "from_partner_id": str(council.id),
+            "to_partner_id": str(lead.id),
+            "method": "Secure e-mail",
+            "purpose": "Spot children missing education",
+            "row_version": section_rv(version, "information_flows"),
+        },
+    )
     assert flow.status_code == 302
     section = client.get(f"{v}/sections/information_flows").text
     assert "Attendance figures" in section and "Spot children missing education" in section
@@ -291,10 +386,18 @@ def test_review_date_in_the_past_on_the_page(draft_isp, login):
     version, author = draft_isp()
     db.session.commit()
     past = date.today() - timedelta(days=3)
-    response = login(author).post(f"/agreements/{version.protocol_id}/versions/1/sections/review", data={
-        "review_date": [str(past.day), str(past.month), str(past.year)],
-        "review_arrangements": "x", "row_version": section_rv(version, "review")})
-    assert response.status_code == 422 and "The review date must be today or in the future" in response.text
+    response = login(author).post(
+        f"/agreements/{version.protocol_id}/versions/1/sections/review",
+        data={
+            "review_date": [str(past.day), str(past.month), str(past.year)],
+            "review_arrangements": "x",
+            "row_version": section_rv(version, "review"),
+        },
+    )
+    assert (
+        response.status_code == 422
+        and "The review date must be today or in the future" in response.text
+    )
 
 
 def test_pages_in_welsh_show_the_templates_welsh_text(version_in, login):
@@ -326,18 +429,31 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
     v = f"/agreements/{version.protocol_id}/versions/1"
     page = login(author).get(f"{v}/sections/personal_information").text
     assert page.count('id="data-item-') == 1 and "1 data item" in page
-    row = page[page.index(f'id="data-item-{item.id}"'):]
+    row = page[page.index(f'id="data-item-{item.id}"') :]
     row = row[: row.index("</tr>")]
-    for text in ("Health history", "Special category data", "Cardiff and Vale University Health Board",
-                 "Cardiff Council, Vale of Glamorgan Council, South Wales Police", "Art. 6(1)(e)",
-                 "Art. 9(2)(g)", "para 18", "APD-2026-01"):
+    for text in (
+        "Health history",
+        "Special category data",
+        "Cardiff and Vale University Health Board",
+        "Cardiff Council, Vale of Glamorgan Council, South Wales Police",
+        "Art. 6(1)(e)",
+        "Art. 9(2)(g)",
+        "para 18",
+        "APD-2026-01",
+    ):
         assert text in row, text
-    assert f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history' in row
+    assert (
+        f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history'
+        in row
+    )
     assert f'action="{v}/data-items/{item.id}/remove"' in row
     assert 'Remove<span class="govuk-visually-hidden"> Health history' in row
 
     read_only, _ = version_in("active")
     db.session.commit()
-    page = login(author).get(
-        f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information").text
+    page = (
+        login(author)
+        .get(f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information")
+        .text
+    )
     assert "Health history" in page and "/remove" not in page and ">Change<" not in page

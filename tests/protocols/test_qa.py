@@ -16,7 +16,10 @@ from isp_manager.protocols.workflow import QaChecksFailed
 
 
 def _failing(version, today=None):
-    return [(c.code, c.section) for c in failures(qa_checklist(version, template_for(version.protocol), today))]
+    return [
+        (c.code, c.section)
+        for c in failures(qa_checklist(version, template_for(version.protocol), today))
+    ]
 
 
 def test_a_complete_isp_passes_every_check(complete_isp):
@@ -24,16 +27,34 @@ def test_a_complete_isp_passes_every_check(complete_isp):
     checks = qa_checklist(version, template_for(version.protocol))
     assert checks and all(c.passed for c in checks)
     codes = {c.code for c in checks}
-    assert {"section_complete", "parties", "partner_contact", "lawful_basis", "article9", "schedule1",
-            "policy_document", "flow_complete", "review_date"} <= codes
+    assert {
+        "section_complete",
+        "parties",
+        "partner_contact",
+        "lawful_basis",
+        "article9",
+        "schedule1",
+        "policy_document",
+        "flow_complete",
+        "review_date",
+    } <= codes
 
 
 def test_an_empty_draft_fails_with_each_section_linked(draft_isp):
     version, author = draft_isp()
     failing = _failing(version)
     sections = {s for code, s in failing if code == "section_complete"}
-    assert sections == {"introduction", "partners", "obligations", "legislation", "personal_information",
-                        "rights", "security", "review", "information_flows"}
+    assert sections == {
+        "introduction",
+        "partners",
+        "obligations",
+        "legislation",
+        "personal_information",
+        "rights",
+        "security",
+        "review",
+        "information_flows",
+    }
     assert ("review_date", "review") in failing
     with pytest.raises(QaChecksFailed) as error:
         workflow.submit_for_qa(version, by=author)
@@ -45,10 +66,19 @@ def test_an_empty_draft_fails_with_each_section_linked(draft_isp):
 def test_partner_without_contact_or_signatory(complete_isp):
     version, author = complete_isp()
     police = version.partners[3]
-    services.update_partner(police, PartnerDetails(contact_name="", signatory_role=""), by=author, expected_row_version=None)
+    services.update_partner(
+        police,
+        PartnerDetails(contact_name="", signatory_role=""),
+        by=author,
+        expected_row_version=None,
+    )
     [check] = [c for c in failures(qa_checklist(version, template_for(version.protocol)))]
     assert check.code == "partner_contact" and check.anchor == f"partner-{police.id}"
-    assert "South Wales Police" in check.message and "point of contact" in check.message and "signatory" in check.message
+    assert (
+        "South Wales Police" in check.message
+        and "point of contact" in check.message
+        and "signatory" in check.message
+    )
 
 
 @pytest.mark.parametrize(
@@ -59,17 +89,28 @@ def test_partner_without_contact_or_signatory(complete_isp):
         ({"schedule1": []}, {"schedule1"}),
         ({"policy_document_ref": ""}, {"policy_document"}),
         ({"article6": ["art6-1-f"]}, {"lawful_basis_public_authority"}),
-        ({"article9": ["art9-2-c"], "schedule1": []}, set()),  # vital interests needs no Schedule 1 condition
-        ({"is_special_category": False, "article9": [], "schedule1": ["sch1-p1-para2"]}, set()),  # Part 1: no policy document
+        (
+            {"article9": ["art9-2-c"], "schedule1": []},
+            set(),
+        ),  # vital interests needs no Schedule 1 condition
+        (
+            {"is_special_category": False, "article9": [], "schedule1": ["sch1-p1-para2"]},
+            set(),
+        ),  # Part 1: no policy document
     ],
 )
 def test_lawful_basis_checks(complete_isp, change, expected):
     version, author = complete_isp()
     item = version.data_items[0]
     data = DataItemInput(
-        category=item.category, is_special_category=True, source_partner_id=item.source_partner_id,
-        recipient_partner_ids=[p.id for p in item.recipients], article6=["art6-1-e"], article9=["art9-2-g"],
-        schedule1=["sch1-p2-para18"], policy_document_ref="APD-1",
+        category=item.category,
+        is_special_category=True,
+        source_partner_id=item.source_partner_id,
+        recipient_partner_ids=[p.id for p in item.recipients],
+        article6=["art6-1-e"],
+        article9=["art9-2-g"],
+        schedule1=["sch1-p2-para18"],
+        policy_document_ref="APD-1",
     )
     for key, value in change.items():
         setattr(data, key, value)
@@ -79,7 +120,9 @@ def test_lawful_basis_checks(complete_isp, change, expected):
 
 def test_appendix_b_rows_need_source_recipient_method_and_purpose(complete_isp):
     version, author = complete_isp()
-    services.add_flow(version, FlowInput(what="Strategy minutes"), by=author, expected_row_version=None)
+    services.add_flow(
+        version, FlowInput(what="Strategy minutes"), by=author, expected_row_version=None
+    )
     [check] = failures(qa_checklist(version, template_for(version.protocol)))
     assert check.section == "information_flows"
     assert "who shares it" in check.message and "who receives it" in check.message
@@ -92,7 +135,9 @@ def test_appendix_b_rows_need_source_recipient_method_and_purpose(complete_isp):
 )
 def test_review_date_checks(complete_isp, review_in_days, approved_days_ago, ok):
     version, _ = complete_isp()
-    version.review_date = None if review_in_days is None else date.today() + timedelta(days=review_in_days)
+    version.review_date = (
+        None if review_in_days is None else date.today() + timedelta(days=review_in_days)
+    )
     failing = {code for code, _ in _failing(version)}
     assert ("review_date" not in failing) == ok
 

@@ -23,7 +23,19 @@ ISP_FILE = DEFAULT_DIRECTORY / "waspi-isp.toml"
 def test_shipped_templates_have_the_waspi_structure(app):
     templates = registry()
     isp = templates.default_for(ProtocolKind.ISP)
-    assert [s.number for s in isp.sections] == ["1", "2", "3", "4", "5", "6", "7", "8", "A", "B", "C"]
+    assert [s.number for s in isp.sections] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "A",
+        "B",
+        "C",
+    ]
     assert isp.section("partners").heading.en == "The information sharing partner organisations"
     assert isp.section("information_flows").title() == "Appendix B: Information reference table"
     assert isp.section("information_flows").title("cy") == "Atodiad B: Tabl cyfeirio gwybodaeth"
@@ -56,11 +68,23 @@ def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
         ('kind = "isp"', 'kind = "jca"', "kind 'jca' must be one of"),
         ('version = "1.0"', 'version = "one"', "must be numbers separated by dots"),
         ('catalogue = "LEGAL_POWERS"', 'catalogue = "MADE_UP"', "unknown catalogue 'MADE_UP'"),
-        ('code = "glossary"\nnumber = "A"', 'code = "glossary"\nnumber = "1"', "section numbers repeated: 1"),
+        (
+            'code = "glossary"\nnumber = "A"',
+            'code = "glossary"\nnumber = "1"',
+            "section numbers repeated: 1",
+        ),
         ('type = "flows"', 'type = "textarea"', "exactly one field of type 'flows'"),
-        ('required = true\nlabel.en = "The purpose', 'required = "yes"\nlabel.en = "The purpose', "'required' must be true or false"),
+        (
+            'required = true\nlabel.en = "The purpose',
+            'required = "yes"\nlabel.en = "The purpose',
+            "'required' must be true or false",
+        ),
         ('code = "waspi-isp"', 'code = "waspi-isp"\ncolour = "red"', "unknown keys: colour"),
-        ('[[sections]]\ncode = "introduction"', '[[sections]\ncode = "introduction"', "not valid TOML"),
+        (
+            '[[sections]]\ncode = "introduction"',
+            '[[sections]\ncode = "introduction"',
+            "not valid TOML",
+        ),
     ],
 )
 def test_a_malformed_template_is_refused_naming_file_and_problem(tmp_path, old, new, message):
@@ -75,8 +99,12 @@ def test_the_app_does_not_start_with_a_bad_template(tmp_path):
     folder = _copy_with(tmp_path, 'type = "textarea"', 'type = "essay"')
     with pytest.raises(TemplateError, match="broken.toml"):
         create_app(
-            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
-             "PROTOCOL_TEMPLATES_DIR": str(folder)},
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SECRET_KEY": "x",
+                "PROTOCOL_TEMPLATES_DIR": str(folder),
+            },
             instance_path=tmp_path / "instance",
         )
 
@@ -84,12 +112,19 @@ def test_the_app_does_not_start_with_a_bad_template(tmp_path):
 def test_adding_a_template_is_adding_a_file(tmp_path):
     folder = tmp_path / "templates"
     shutil.copytree(DEFAULT_DIRECTORY, folder)
-    text = ISP_FILE.read_text(encoding="utf-8").replace('code = "waspi-isp"', 'code = "regional-isp"', 1)
-    (folder / "regional-isp.toml").write_text(text.replace("default = true", "default = false"), encoding="utf-8")
+    text = ISP_FILE.read_text(encoding="utf-8").replace(
+        'code = "waspi-isp"', 'code = "regional-isp"', 1
+    )
+    (folder / "regional-isp.toml").write_text(
+        text.replace("default = true", "default = false"), encoding="utf-8"
+    )
     newer = ISP_FILE.read_text(encoding="utf-8").replace('version = "1.0"', 'version = "1.1"', 1)
     (folder / "waspi-isp-1.1.toml").write_text(newer, encoding="utf-8")
     templates = load_templates(folder)
-    assert {t.code for t in templates.choices_for(ProtocolKind.ISP)} == {"waspi-isp", "regional-isp"}
+    assert {t.code for t in templates.choices_for(ProtocolKind.ISP)} == {
+        "waspi-isp",
+        "regional-isp",
+    }
     assert templates.default_for(ProtocolKind.ISP).version == "1.1"
     assert templates.get("waspi-isp", "1.0") is not None  # agreements drafted from 1.0 still read
 

@@ -15,25 +15,43 @@ from isp_manager.protocols.services import DataItemInput, FlowInput, PartnerDeta
 from isp_manager.protocols.templates_data import template_for
 
 
-@pytest.mark.parametrize("state", ["qa_approved", "awaiting_signatures", "active", "superseded", "withdrawn"])
+@pytest.mark.parametrize(
+    "state", ["qa_approved", "awaiting_signatures", "active", "superseded", "withdrawn"]
+)
 def test_frozen_versions_refuse_every_edit(version_in, state):
     version, author = version_in(state)
-    before = (dict(version.section("rights").content), len(version.partners), len(version.data_items))
+    before = (
+        dict(version.section("rights").content),
+        len(version.partners),
+        len(version.data_items),
+    )
     item, flow, partner = version.data_items[0], version.flows[0], version.partners[1]
     edits = [
-        lambda: services.save_section(version, "rights", {"complaints": "x"}, by=author, expected_row_version=None),
+        lambda: services.save_section(
+            version, "rights", {"complaints": "x"}, by=author, expected_row_version=None
+        ),
         lambda: services.add_partner(version, "nhs-wast", by=author, expected_row_version=None),
-        lambda: services.update_partner(partner, PartnerDetails(contact_name="x"), by=author, expected_row_version=None),
+        lambda: services.update_partner(
+            partner, PartnerDetails(contact_name="x"), by=author, expected_row_version=None
+        ),
         lambda: services.remove_partner(partner, by=author, expected_row_version=None),
-        lambda: services.add_data_item(version, DataItemInput(category="x"), by=author, expected_row_version=None),
+        lambda: services.add_data_item(
+            version, DataItemInput(category="x"), by=author, expected_row_version=None
+        ),
         lambda: services.remove_data_item(item, by=author, expected_row_version=None),
-        lambda: services.update_flow(flow, FlowInput(what="x"), by=author, expected_row_version=None),
+        lambda: services.update_flow(
+            flow, FlowInput(what="x"), by=author, expected_row_version=None
+        ),
         lambda: services.remove_flow(flow, by=author, expected_row_version=None),
     ]
     for edit in edits:
         with pytest.raises(Conflict):
             edit()
-    assert (dict(version.section("rights").content), len(version.partners), len(version.data_items)) == before
+    assert (
+        dict(version.section("rights").content),
+        len(version.partners),
+        len(version.data_items),
+    ) == before
 
 
 def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, ig):
@@ -42,19 +60,38 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         services.add_partner(version, "nhs-wast", by=author, expected_row_version=None)
     new = workflow.start_new_version(version.protocol, by=author, change_summary="Adding WAST")
     assert (new.number, new.state, new.based_on_id) == (2, VersionState.DRAFT, version.id)
-    services.add_partner(new, "nhs-wast", by=author, expected_row_version=None,
-                         details=PartnerDetails(contact_name="A", contact_email="a@wast.example",
-                                                signatory_name="B", signatory_role="Director"))
-    services.save_section(new, "review", {"review_date": version.review_date}, by=author,
-                          expected_row_version=None, mark_complete=True)
+    services.add_partner(
+        new,
+        "nhs-wast",
+        by=author,
+        expected_row_version=None,
+        details=PartnerDetails(
+            contact_name="A",
+            contact_email="a@wast.example",
+            signatory_name="B",
+            signatory_role="Director",
+        ),
+    )
+    services.save_section(
+        new,
+        "review",
+        {"review_date": version.review_date},
+        by=author,
+        expected_row_version=None,
+        mark_complete=True,
+    )
     workflow.submit_for_qa(new, by=author)
     workflow.approve_qa(new, by=ig("la-cardiff"))
     signers = [p.organisation.code for p in new.partners]
     assert "nhs-wast" in signers and len(signers) == 5
     for code in signers[:-1]:
         workflow.sign_protocol(new, by=ig(code))
-        assert new.state == VersionState.AWAITING_SIGNATURES and version.state == VersionState.ACTIVE
-    workflow.sign_protocol(new, by=ig(signers[-1]))  # every partner, old and new, signs the new version
+        assert (
+            new.state == VersionState.AWAITING_SIGNATURES and version.state == VersionState.ACTIVE
+        )
+    workflow.sign_protocol(
+        new, by=ig(signers[-1])
+    )  # every partner, old and new, signs the new version
     assert new.state == VersionState.ACTIVE
     assert version.state == VersionState.SUPERSEDED and version.superseded_at
     assert services.current_version(version.protocol) is new
@@ -64,14 +101,18 @@ def test_a_new_version_copies_content_and_leaves_the_frozen_one_untouched(versio
     version, author = version_in("active")
     frozen_rights = dict(version.section("rights").content)
     new = workflow.start_new_version(version.protocol, by=author)
-    assert [p.organisation_id for p in new.partners] == [p.organisation_id for p in version.partners]
+    assert [p.organisation_id for p in new.partners] == [
+        p.organisation_id for p in version.partners
+    ]
     assert {p.id for p in new.partners}.isdisjoint({p.id for p in version.partners})
     [item] = new.data_items
     assert item.source_partner.version is new and all(r.version is new for r in item.recipients)
     assert sorted(b.code for b in item.bases) == sorted(b.code for b in version.data_items[0].bases)
     assert new.flows[0].from_partner.version is new
     assert new.review_date is None and new.signatures == [] and new.qa_reviews == []
-    services.save_section(new, "rights", {"complaints": "Changed in V2"}, by=author, expected_row_version=None)
+    services.save_section(
+        new, "rights", {"complaints": "Changed in V2"}, by=author, expected_row_version=None
+    )
     db.session.expire_all()
     assert version.section("rights").content == frozen_rights
     with pytest.raises(Conflict, match="already being prepared"):
@@ -83,7 +124,11 @@ def test_only_one_active_and_one_open_version_in_the_database(version_in):
     protocol = version.protocol
     new = workflow.start_new_version(protocol, by=author)
     new.state = VersionState.ACTIVE
-    new.approved_at, new.approved_by_id, new.review_date = version.approved_at, author.id, version.review_date
+    new.approved_at, new.approved_by_id, new.review_date = (
+        version.approved_at,
+        author.id,
+        version.review_date,
+    )
     new.activated_at = version.activated_at
     with pytest.raises(sa.exc.IntegrityError):
         with db.session.begin_nested():
@@ -104,9 +149,13 @@ def test_an_active_version_needs_approval_in_the_database(draft_isp):
 @pytest.fixture
 def dda(ig):
     author = ig(LEAD)
-    protocol = services.create_protocol(kind="dda", title="Disclosure of A&E attendances to councils",
-                                        lead_organisation=LEAD, partners=["la-cardiff", "la-vale-of-glamorgan"],
-                                        by=author)
+    protocol = services.create_protocol(
+        kind="dda",
+        title="Disclosure of A&E attendances to councils",
+        lead_organisation=LEAD,
+        partners=["la-cardiff", "la-vale-of-glamorgan"],
+        by=author,
+    )
     return protocol.versions[0], author
 
 
@@ -115,16 +164,30 @@ def test_dda_has_exactly_one_discloser(dda):
     discloser, council, vale = version.partners
     assert discloser.role == PartnerRole.DISCLOSER
     with pytest.raises(InvalidInput, match="already the discloser"):
-        services.update_partner(council, PartnerDetails(role="discloser"), by=author, expected_row_version=None)
+        services.update_partner(
+            council, PartnerDetails(role="discloser"), by=author, expected_row_version=None
+        )
     with pytest.raises(InvalidInput, match="Choose a role"):
-        services.update_partner(council, PartnerDetails(role="partner"), by=author, expected_row_version=None)
-    added = services.add_partner(version, "police-south-wales", by=author, expected_row_version=None)
+        services.update_partner(
+            council, PartnerDetails(role="partner"), by=author, expected_row_version=None
+        )
+    added = services.add_partner(
+        version, "police-south-wales", by=author, expected_row_version=None
+    )
     assert added.role == PartnerRole.RECIPIENT
     # hand the discloser role over: first make the lead a recipient, then the council the discloser
-    services.update_partner(discloser, PartnerDetails(role="recipient"), by=author, expected_row_version=None)
-    services.update_partner(council, PartnerDetails(role="discloser"), by=author, expected_row_version=None)
-    assert [p.role for p in version.partners] == [PartnerRole.RECIPIENT, PartnerRole.DISCLOSER,
-                                                  PartnerRole.RECIPIENT, PartnerRole.RECIPIENT]
+    services.update_partner(
+        discloser, PartnerDetails(role="recipient"), by=author, expected_row_version=None
+    )
+    services.update_partner(
+        council, PartnerDetails(role="discloser"), by=author, expected_row_version=None
+    )
+    assert [p.role for p in version.partners] == [
+        PartnerRole.RECIPIENT,
+        PartnerRole.DISCLOSER,
+        PartnerRole.RECIPIENT,
+        PartnerRole.RECIPIENT,
+    ]
 
 
 def test_dda_database_refuses_two_disclosers(dda):
@@ -139,7 +202,9 @@ def test_dda_qa_check_needs_a_discloser_and_a_recipient(dda):
     version, author = dda
     template = template_for(version.protocol)
     assert "parties" not in {c.code for c in failures(qa_checklist(version, template))}
-    services.update_partner(version.partners[0], PartnerDetails(role="recipient"), by=author, expected_row_version=None)
+    services.update_partner(
+        version.partners[0], PartnerDetails(role="recipient"), by=author, expected_row_version=None
+    )
     [check] = [c for c in failures(qa_checklist(version, template)) if c.code == "parties"]
     assert "exactly one discloser" in check.message and check.section == "partners"
 
@@ -148,21 +213,42 @@ def test_dda_information_flows_one_way_only(dda):
     version, author = dda
     discloser, council, vale = version.partners
     with pytest.raises(InvalidInput) as error:
-        services.add_data_item(version, DataItemInput(category="Attendances", source_partner_id=council.id,
-                                                      recipient_partner_ids=[discloser.id]),
-                               by=author, expected_row_version=None)
+        services.add_data_item(
+            version,
+            DataItemInput(
+                category="Attendances",
+                source_partner_id=council.id,
+                recipient_partner_ids=[discloser.id],
+            ),
+            by=author,
+            expected_row_version=None,
+        )
     assert set(error.value.errors) == {"source_partner_id", "recipient_partner_ids"}
     with pytest.raises(InvalidInput):
-        services.add_flow(version, FlowInput(what="x", from_partner_id=council.id, to_partner_id=vale.id),
-                          by=author, expected_row_version=None)
-    services.add_flow(version, FlowInput(what="Attendances", from_partner_id=discloser.id, to_partner_id=vale.id),
-                      by=author, expected_row_version=section_rv(version, "information_flows"))
+        services.add_flow(
+            version,
+            FlowInput(what="x", from_partner_id=council.id, to_partner_id=vale.id),
+            by=author,
+            expected_row_version=None,
+        )
+    services.add_flow(
+        version,
+        FlowInput(what="Attendances", from_partner_id=discloser.id, to_partner_id=vale.id),
+        by=author,
+        expected_row_version=section_rv(version, "information_flows"),
+    )
 
 
 def test_partner_rows_are_unique_per_version(draft_isp):
     version, _ = draft_isp()
-    db.session.add(ProtocolPartner(version=version, organisation_id=version.partners[1].organisation_id,
-                                   role=PartnerRole.PARTNER, position=9))
+    db.session.add(
+        ProtocolPartner(
+            version=version,
+            organisation_id=version.partners[1].organisation_id,
+            role=PartnerRole.PARTNER,
+            position=9,
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError):
         with db.session.begin_nested():
             db.session.flush()

@@ -15,15 +15,25 @@ from isp_manager.protocols.access import Action, can
 from isp_manager.protocols.models import QaDecision, VersionState
 from tests.conftest import bilingual
 
-STATES = ["draft", "submitted", "returned", "qa_approved", "awaiting_signatures", "active",
-          "superseded", "withdrawn"]
+STATES = [
+    "draft",
+    "submitted",
+    "returned",
+    "qa_approved",
+    "awaiting_signatures",
+    "active",
+    "superseded",
+    "withdrawn",
+]
 OK, E403, E404, E409 = "ok", PermissionDenied, NotFound, Conflict
 
 
 def _actor(name, author, make_user):
     return {
         "author": lambda: author,
-        "lead_colleague": lambda: make_user(LEAD, Role.IG_LEAD),  # IG lead of the lead org, not the author
+        "lead_colleague": lambda: make_user(
+            LEAD, Role.IG_LEAD
+        ),  # IG lead of the lead org, not the author
         "partner_ig": lambda: make_user("la-cardiff", Role.IG_LEAD),
         "partner_practitioner": lambda: make_user("la-cardiff", Role.PRACTITIONER),
         "outsider_ig": lambda: make_user("la-swansea", Role.IG_LEAD),
@@ -34,7 +44,9 @@ def _actor(name, author, make_user):
 
 def _do(action, version, user):
     if action == "edit":
-        return services.save_section(version, "rights", {"complaints": "Changed"}, by=user, expected_row_version=None)
+        return services.save_section(
+            version, "rights", {"complaints": "Changed"}, by=user, expected_row_version=None
+        )
     if action == "submit":
         return workflow.submit_for_qa(version, by=user)
     if action == "approve":
@@ -81,8 +93,18 @@ def _expected(state, actor, action):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("actor", ["author", "lead_colleague", "partner_ig", "partner_practitioner",
-                                   "outsider_ig", "auditor", "admin"])
+@pytest.mark.parametrize(
+    "actor",
+    [
+        "author",
+        "lead_colleague",
+        "partner_ig",
+        "partner_practitioner",
+        "outsider_ig",
+        "auditor",
+        "admin",
+    ],
+)
 @pytest.mark.parametrize("action", ["edit", "submit", "approve", "return", "sign", "withdraw"])
 def test_transition_table(version_in, make_user, state, actor, action):
     version, author = version_in(state)
@@ -113,7 +135,9 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
     version, author = version_in("submitted")
     assert version.submitted_by_id == author.id and version.submitted_at
     reviewer = ig("la-vale-of-glamorgan")
-    review = workflow.approve_qa(version, by=reviewer, qa_group="WASPI South QA Group", comments="Good")
+    review = workflow.approve_qa(
+        version, by=reviewer, qa_group="WASPI South QA Group", comments="Good"
+    )
     assert review.decision == QaDecision.APPROVED
     assert version.state == VersionState.QA_APPROVED and version.status_label == "Final"
     assert version.approved_by_id == reviewer.id and version.qa_group == "WASPI South QA Group"
@@ -123,14 +147,29 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
     for signer in signers[1:]:
         workflow.sign_protocol(version, by=signer)
     assert version.state == VersionState.ACTIVE and version.activated_at
-    assert version.protocol.active_version is version or services.current_version(version.protocol) is version
+    assert (
+        version.protocol.active_version is version
+        or services.current_version(version.protocol) is version
+    )
     sig = version.signatures[0]
-    assert (sig.name, sig.role, sig.partner.organisation.code) == ("Dr A Jones", "Caldicott Guardian", LEAD)
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.record_type == "protocol_versions", AuditEvent.record_id == str(version.id),
-        AuditEvent.action.notlike("protocol.%_saved"), AuditEvent.action.like("protocol.%"),
-        AuditEvent.action.notin_(["protocol.partner_changed", "protocol.data_item_added", "protocol.flow_added"]),
-    ).order_by(AuditEvent.id)).all()
+    assert (sig.name, sig.role, sig.partner.organisation.code) == (
+        "Dr A Jones",
+        "Caldicott Guardian",
+        LEAD,
+    )
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action)
+        .where(
+            AuditEvent.record_type == "protocol_versions",
+            AuditEvent.record_id == str(version.id),
+            AuditEvent.action.notlike("protocol.%_saved"),
+            AuditEvent.action.like("protocol.%"),
+            AuditEvent.action.notin_(
+                ["protocol.partner_changed", "protocol.data_item_added", "protocol.flow_added"]
+            ),
+        )
+        .order_by(AuditEvent.id)
+    ).all()
     assert actions == ["protocol.submitted", "protocol.qa_approved"] + ["protocol.signed"] * 4
 
 
@@ -173,11 +212,17 @@ def test_return_needs_comments_and_makes_it_editable(version_in, ig):
     with pytest.raises(InvalidInput) as error:
         workflow.return_with_comments(version, comments="  ", by=reviewer)
     assert "comments" in error.value.errors
-    workflow.return_with_comments(version, comments="Section 3 is thin", by=reviewer,
-                                  section_comments={"obligations": "Add training"})
+    workflow.return_with_comments(
+        version,
+        comments="Section 3 is thin",
+        by=reviewer,
+        section_comments={"obligations": "Add training"},
+    )
     assert version.state == VersionState.RETURNED
     assert version.qa_reviews[-1].section_comments == {"obligations": "Add training"}
-    services.save_section(version, "obligations", {"training": "Annual"}, by=author, expected_row_version=None)
+    services.save_section(
+        version, "obligations", {"training": "Annual"}, by=author, expected_row_version=None
+    )
     workflow.submit_for_qa(version, by=author)
     assert version.state == VersionState.SUBMITTED
 
@@ -186,8 +231,16 @@ def test_someone_who_edited_the_version_cannot_review_it(version_in, ig):
     version, author = version_in("draft")
     council_lead = ig("la-cardiff")
     partner = version.partner_for(council_lead.organisation_id)
-    services.update_partner(partner, services.PartnerDetails(can_edit=True), by=author, expected_row_version=None)
-    services.save_section(version, "rights", {"complaints": "Via each partner"}, by=council_lead, expected_row_version=None)
+    services.update_partner(
+        partner, services.PartnerDetails(can_edit=True), by=author, expected_row_version=None
+    )
+    services.save_section(
+        version,
+        "rights",
+        {"complaints": "Via each partner"},
+        by=council_lead,
+        expected_row_version=None,
+    )
     workflow.submit_for_qa(version, by=author)
     with pytest.raises(PermissionDenied, match="did not write or submit"):
         workflow.approve_qa(version, by=council_lead)
@@ -212,7 +265,9 @@ def test_withdraw_needs_a_reason_and_ends_active_and_open_versions(version_in):
 def test_transition_with_a_stale_etag_is_a_conflict(version_in):
     version, author = version_in("draft")
     stale = version.etag
-    services.save_section(version, "rights", {"complaints": "x"}, by=author, expected_row_version=None)
+    services.save_section(
+        version, "rights", {"complaints": "x"}, by=author, expected_row_version=None
+    )
     with pytest.raises(Conflict, match="has changed since you last loaded it"):
         workflow.submit_for_qa(version, by=author, expected_etag=stale)
     workflow.submit_for_qa(version, by=author, expected_etag=version.etag)
