@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from . import extensions as ext
 from . import mail
 from .config import DEFAULT_INSTANCE, PROJECT_ROOT, build_config
+from .db import transaction_may_write
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +93,18 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     app.extensions["isp_manager_api"] = api
     with app.app_context():
-        _configure_engine(ext.db.engine)
+        _configure_engine(app, ext.db.engine)
 
 
-def _configure_engine(engine: sa.Engine) -> None:
-    """SQLite: foreign keys on, WAL, and transactions SQLAlchemy controls (so SAVEPOINT works)."""
+def _configure_engine(app: Flask, engine: sa.Engine) -> None:
+    """SQLite: foreign keys on, WAL, and transactions SQLAlchemy controls (so SAVEPOINT works).
+
+    A transaction that may write takes SQLite's write lock when it begins (BEGIN IMMEDIATE),
+    waiting up to the busy timeout for it. A deferred transaction that reads and then writes
+    would have to upgrade its lock half-way, and SQLite refuses that at once, without waiting,
+    when another writer got there first. Read-only requests stay deferred, so readers never
+    wait for each other (see db.transaction_may_write).
+    """
     if engine.dialect.name != "sqlite":
         return
 
@@ -105,7 +113,7 @@ def _configure_engine(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(app.config['DATABASE_BUSY_TIMEOUT_MS'])}")
         if engine.url.database and engine.url.database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -113,7 +121,7 @@ def _configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_may_write() else "BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -51,6 +51,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     config = {
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # SQLite: how long a writer waits for another writer to finish before giving up (503).
+        "DATABASE_BUSY_TIMEOUT_MS": _int("DATABASE_BUSY_TIMEOUT_MS", 5000),
+        # Seconds between writes of an API token's last use and a session's last activity.
+        "LAST_SEEN_INTERVAL_SECONDS": _int("LAST_SEEN_INTERVAL_SECONDS", 5 * 60),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies whenever the service is reached over HTTPS (the production case).

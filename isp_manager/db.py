@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -16,6 +20,34 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Requests with these methods only read, so their transactions need not take the write lock.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_write_intent: ContextVar[bool | None] = ContextVar("isp_manager_write_intent", default=None)
+
+
+def transaction_may_write() -> bool:
+    """Whether a transaction begun now may write, so SQLite must take the write lock up front.
+
+    Inside a GET, HEAD or OPTIONS request: no. Anywhere else (other requests, CLI commands,
+    scripts): yes. `transaction_intent()` overrides both for a block of code.
+    """
+    intent = _write_intent.get()
+    if intent is not None:
+        return intent
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+@contextmanager
+def transaction_intent(*, writes: bool) -> Iterator[None]:
+    """Transactions begun in this block write (a short bookkeeping write made by a read-only
+    request) or only read (an error page drawn after a failed write)."""
+    token = _write_intent.set(writes)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def utcnow() -> datetime:
