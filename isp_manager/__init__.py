@@ -156,10 +156,15 @@ def _register_request_hooks(app: Flask) -> None:
         if response.status_code < 400:
             try:
                 ext.db.session.commit()
-            except Exception:
+            except Exception as error:
                 ext.db.session.rollback()
                 mail.discard_pending()
-                raise
+                from .errors_views import database_error_response
+
+                failed = database_error_response(error)  # busy: 503; a conflict: 409
+                if failed is None:
+                    raise
+                return _security_headers(failed)
             try:
                 mail.flush_pending()
             except Exception:  # the change stands; the notice is logged for a retry
