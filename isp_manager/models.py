@@ -1,6 +1,6 @@
 """Imports every model so that metadata (Alembic, create_all in tests) sees all tables."""
 
-from .accounts.models import ApiToken, LoginAttempt, User  # noqa: F401
+from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
 from .lifecycle.models import ReferenceSequence  # noqa: F401

@@ -169,9 +169,13 @@ def login(app):
     """login(user) -> a test client signed in as that user."""
 
     def _login(user):
+        from isp_manager.accounts.services import start_user_session
+
+        key = start_user_session(user)
+        db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         c = app.test_client()
         with c.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = key
             session["_fresh"] = True
         return c
 

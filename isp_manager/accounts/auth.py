@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, jsonify, request
+from flask import Flask, abort, current_app, g, has_request_context, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from ..db import utcnow
+from ..db import transaction_intent, utcnow
 from ..extensions import db
-from .models import ApiToken, Role, User, hash_token
+from .models import ApiToken, Role, User, UserSession, hash_token
 
+log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1/"
 PUBLIC_API_PATHS = {"/api/v1/openapi.json"}
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -27,14 +28,21 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load_user(session_id: str):
-        user_id, _, version = session_id.partition(":")
-        if not user_id.isdigit():
+    def _load_user(session_key: str):
+        from .services import session_for_key
+
+        user_session = session_for_key(session_key)  # one query: the session and its user
+        if user_session is None or not user_session.user.is_active:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.is_active or str(user.session_version) != version:
-            return None
+        if _is_due(user_session.last_seen_at):
+            g._record_session_seen = user_session.id
+        user = user_session.user
+        user.session_key = session_key
         return user
+
+    @app.teardown_request
+    def _record_last_use(_exc):
+        record_last_use(g.pop("_record_session_seen", None), g.pop("_record_token_used", None))
 
     @app.before_request
     def _authenticate_api():
@@ -71,10 +79,40 @@ def user_from_bearer(header: str) -> User | None:
     )
     if api_token is None or api_token.is_revoked or not api_token.user.is_active:
         return None
-    now = utcnow()
-    if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        api_token.last_used_at = now
+    if has_request_context() and _is_due(api_token.last_used_at):
+        g._record_token_used = api_token.id
     return api_token.user
+
+
+def _is_due(last: datetime | None) -> bool:
+    interval = timedelta(seconds=current_app.config["LAST_SEEN_INTERVAL_SECONDS"])
+    return last is None or utcnow() - last >= interval
+
+
+def record_last_use(session_id: int | None, token_id: int | None) -> None:
+    """Note when a session or token was last used: after the request's own transaction, in a
+    short one of its own (so a page that only reads never waits for the write lock), at most
+    every LAST_SEEN_INTERVAL_SECONDS, and never failing the request: if the database is busy
+    the note waits for the next request."""
+    if session_id is None and token_id is None:
+        return
+    now = utcnow()
+    try:
+        with transaction_intent(writes=True):
+            if session_id is not None:
+                db.session.execute(
+                    sa.update(UserSession)
+                    .where(UserSession.id == session_id)
+                    .values(last_seen_at=now)
+                )
+            if token_id is not None:
+                db.session.execute(
+                    sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+                )
+            db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        log.warning("last use not recorded (database busy); the next request will try again")
+        db.session.rollback()
 
 
 def roles_required(*roles: Role):

@@ -53,17 +53,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_user: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Changing this invalidates every session cookie issued before (logout everywhere).
+    # Counts the times every session was ended at once (the rows in user_sessions decide).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
 
     organisation = relationship("Organisation", lazy="joined", innerjoin="unnested")
+
+    # The key of the session this request is signed in with (not stored: see UserSession).
+    session_key = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
         return self.is_active_user
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the signed cookie: the session's random key."""
+        return self.session_key
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -105,6 +109,24 @@ class ApiToken(TimestampMixin, db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The signed cookie holds a random key and this row its hash;
+    signing out deletes the row, so a copy of the cookie opens nothing afterwards."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Written at most every LAST_SEEN_INTERVAL_SECONDS, not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class LoginAttempt(db.Model):

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..parties.models import Organisation, OrgKind
 from ..parties.search import search_text_for
 from . import passwords
-from .models import ApiToken, LoginAttempt, Role, User, hash_token
+from .models import ApiToken, LoginAttempt, Role, User, UserSession, hash_token
 
 TOKEN_PREFIX = "ispm_"  # noqa: S105  (a marker, not a secret)
 NAME_MAX = 200
@@ -204,9 +204,41 @@ def _guard_last_admin(user: User, field: str) -> None:
         )
 
 
+def start_user_session(user: User) -> str:
+    """A new session for this user; its random key, for the signed cookie (stored hashed)."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user=user, key_hash=hash_token(key)))
+    db.session.flush()
+    user.session_key = key
+    return key
+
+
+def session_for_key(key: str | None) -> UserSession | None:
+    """The session a cookie's key belongs to, with its user, in one query; None if it ended."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == hash_token(key)))
+
+
+def end_user_session(key: str | None) -> None:
+    """Signing out: the cookie, and every copy of it, stops working."""
+    if key:
+        db.session.execute(sa.delete(UserSession).where(UserSession.key_hash == hash_token(key)))
+
+
+def forget_old_sessions() -> int:
+    """Sessions unused for longer than a session cookie lasts can never be used again."""
+    lifetime = current_app.permanent_session_lifetime
+    result = db.session.execute(
+        sa.delete(UserSession).where(UserSession.last_seen_at < utcnow() - lifetime)
+    )
+    return result.rowcount or 0
+
+
 def end_sessions(user: User) -> None:
-    """Every session cookie issued to this user stops working (the loader checks the version)."""
+    """Every session of this user ends now, on every device."""
     user.session_version = (user.session_version or 1) + 1
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
 
 
 def sign_out_everywhere(user: User, *, by: User | None) -> None:
@@ -216,7 +248,8 @@ def sign_out_everywhere(user: User, *, by: User | None) -> None:
     record_event("user.sessions_ended", user, by=by)
 
 
-def record_sign_out(user: User) -> None:
+def record_sign_out(user: User, session_key: str | None) -> None:
+    end_user_session(session_key)
     record_event("user.signed_out", user, by=user)
 
 
@@ -392,6 +425,7 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User:
     user.last_login_at = utcnow()
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
     forget_old_login_attempts()
+    forget_old_sessions()
     db.session.flush()
     record_event("user.signed_in", user, by=user)
     return user

@@ -63,6 +63,7 @@ def _start_session(user: User) -> None:
     session.clear()
     if language:
         session["lang"] = language
+    services.start_user_session(user)
     login_user(user, remember=False)
     session.permanent = True
 
@@ -98,7 +99,7 @@ def login():
 @bp.post("/sign-out")
 def logout():
     if current_user.is_authenticated:
-        services.record_sign_out(current_user._get_current_object())
+        services.record_sign_out(current_user._get_current_object(), session.get("_user_id"))
     language = session.get("lang")
     logout_user()
     session.clear()

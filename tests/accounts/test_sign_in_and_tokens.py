@@ -143,12 +143,46 @@ def test_token_is_returned_once_and_stored_hashed(make_user):
     assert raw not in str(event.after) and token.token_hash not in str(event.after)
 
 
-def test_token_authenticates_records_last_use_and_stops_when_revoked(make_user):
+def test_token_records_its_last_use_after_the_request_at_most_every_few_minutes(
+    app, client, make_user
+):
     user = make_user()
     token, raw = services.create_api_token(user, "Scripts", by=None)
-    assert token.last_used_at is None
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.refresh(token)
+    first = token.last_used_at
+    assert first is not None
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.refresh(token)
+    assert token.last_used_at == first  # within the interval: not written again
+    app.config["LAST_SEEN_INTERVAL_SECONDS"] = 0
+    try:
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    finally:
+        app.config["LAST_SEEN_INTERVAL_SECONDS"] = 300
+    db.session.refresh(token)
+    assert token.last_used_at > first
+
+
+def test_a_failure_to_record_last_use_does_not_fail_the_request(client, make_user, monkeypatch):
+    user = make_user()
+    _token, raw = services.create_api_token(user, "Scripts", by=None)
+    db.session.commit()
+
+    def busy(*_args, **_kwargs):
+        raise sa.exc.OperationalError("UPDATE api_tokens", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("isp_manager.accounts.auth.db.session.execute", busy)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200 and response.json["email"] == user.email
+
+
+def test_token_authenticates_and_stops_when_revoked(make_user):
+    user = make_user()
+    token, raw = services.create_api_token(user, "Scripts", by=None)
     assert user_from_bearer(f"Bearer {raw}") is user
-    assert token.last_used_at is not None
     assert user_from_bearer(f"Bearer {raw}x") is None
     services.revoke_api_token(token, by=user)
     assert token.is_revoked
