@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask.cli import with_appcontext
 
-from .db import utcnow
+from .db import transaction_intent, utcnow
 from .extensions import db
 
 LOADED_ACTION = "demo_data.loaded"
@@ -261,7 +261,8 @@ def refresh_statistics() -> None:
 
 
 def _missing_tables() -> list[str]:
-    present = set(sa.inspect(db.engine).get_table_names())
+    with transaction_intent(writes=False):  # a look at the schema: no write lock wanted
+        present = set(sa.inspect(db.engine).get_table_names())
     return sorted(set(db.metadata.tables) - present)
 
 
