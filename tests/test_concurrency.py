@@ -292,8 +292,7 @@ def test_an_api_write_that_cannot_get_the_lock_is_a_503_in_json(live_app):
 
 
 class _holding_the_write_lock:
-    """Another process holds SQLite's write lock (PostgreSQL: a lock timeout of 0.1 s on a
-    locked table)."""
+    """Another process holds SQLite's write lock, and the app waits only 0.1 s for it."""
 
     def __init__(self, app):
         self.app = app
