@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import refresh
-from protocol_helpers import LEAD, section_rv
+from protocol_helpers import LEAD, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
@@ -293,9 +293,9 @@ def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
         "rights",
         {"access_requests": "Each partner answers within ten days."},
         by=author,
-        expected_row_version=None,
+        expected_row_version=section_rv(new, "rights"),
     )
-    services.add_partner(new, "nhs-wast", by=author, expected_row_version=None)
+    services.add_partner(new, "nhs-wast", by=author, expected_row_version=table_rv(new, "partners"))
     db.session.commit()
     page = login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=2")
     assert page.status_code == 200
@@ -457,3 +457,35 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
         .text
     )
     assert "Health history" in page and "/remove" not in page and ">Change<" not in page
+
+
+@pytest.mark.parametrize("row_version", [None, "", "abc"])
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("sections/rights", {"other_rights": "Overwritten", "access_requests": "x"}),
+        ("data-items/new", {"category": "Overwritten"}),
+        ("flows/new", {"what": "Overwritten"}),
+        ("partner:edit", {"contact_name": "Overwritten"}),
+    ],
+)
+def test_a_form_without_its_row_version_is_a_conflict_and_saves_nothing(
+    draft_isp, login, path, data, row_version
+):
+    version, author = draft_isp()
+    db.session.commit()
+    counters = [(s.code, s.row_version) for s in version.sections]
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    if path == "partner:edit":
+        path = f"partners/{version.partners[1].id}"
+    posted = dict(data) | ({} if row_version is None else {"row_version": row_version})
+    response = login(author).post(f"{v}/{path}", data=posted)
+    assert response.status_code == 409
+    assert "There is a problem" in response.text
+    assert "We could not tell which version of this section" in response.text
+    assert "Overwritten" in response.text  # what was typed is shown again, to copy
+    db.session.expire_all()
+    assert [(s.code, s.row_version) for s in version.sections] == counters
+    assert not version.data_items and not version.flows
+    assert "Overwritten" not in str(version.section("rights").content)
+    assert version.partners[1].contact_name != "Overwritten"
