@@ -52,6 +52,7 @@ MIX = {  # operation: weight
     "s.164 answer (API)": 2,
 }
 REQUEST_TIMEOUT_S = 30
+SHOW_5XX = 40  # URLs listed; the count of all of them is in the statuses
 
 
 @dataclass
@@ -315,7 +316,10 @@ def report(tally: Tally, facts: dict) -> str:
     ]
     if tally.server_errors:
         lines += ["", "5xx responses:"]
-        lines += [f"  {n} x {what}" for what, n in tally.server_errors.most_common()]
+        shown = tally.server_errors.most_common(SHOW_5XX)
+        lines += [f"  {n} x {what}" for what, n in shown]
+        if len(tally.server_errors) > SHOW_5XX:
+            lines.append(f"  and {len(tally.server_errors) - SHOW_5XX} more URLs")
     if tally.client_errors:
         lines += ["", "4xx responses:"]
         lines += [f"  {n} x {what}" for what, n in tally.client_errors.most_common()]
