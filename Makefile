@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := isp_manager
 
-.PHONY: run test test-sqlite test-postgres setup install assets translations db chromium lint bench demo clean
+.PHONY: run test test-sqlite test-postgres setup install assets translations db chromium lint bench load demo clean
 
 run: setup db ## set up, migrate, load reference data, print how to sign in, serve
 	@echo "Serving ISP Manager on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
@@ -64,6 +64,9 @@ demo: setup db ## a database with realistic synthetic data (SCALE=small|wales|la
 
 bench: setup ## time the key pages and API routes under gunicorn (SCALE=small|wales|large)
 	$(BIN)/python -m bench --scale $${SCALE:-large}
+
+load: setup ## 50 concurrent clients for 60 s against gunicorn (LOAD_ARGS="--clients 4 --seconds 10 --database URL --write")
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules isp_manager/static/dist

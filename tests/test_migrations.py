@@ -14,6 +14,24 @@ from alembic.migration import MigrationContext
 from isp_manager import create_app
 from isp_manager.extensions import db
 
+FORGE = (
+    "audit_events (id, occurred_at, action, record_type, record_id) "
+    "SELECT id, '2020-01-01 09:00:00', 'forged', 'test', '1' FROM audit_events"
+)
+REFUSED_BY_THE_GUARD = {
+    "sqlite": [
+        "DELETE FROM audit_events",
+        "UPDATE audit_events SET action = 'x'",
+        f"INSERT OR REPLACE INTO {FORGE}",
+        f"REPLACE INTO {FORGE}",
+    ],
+    "postgresql": [
+        "DELETE FROM audit_events",
+        "UPDATE audit_events SET action = 'x'",
+        "TRUNCATE audit_events",
+    ],
+}
+
 
 @pytest.fixture
 def fresh_database_url(tmp_path):
@@ -53,9 +71,10 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(fresh_database_
                 )
             )
             conn.commit()
-            with pytest.raises(sa.exc.DBAPIError):
-                conn.execute(sa.text("DELETE FROM audit_events"))
-            conn.rollback()
+            for statement in REFUSED_BY_THE_GUARD[engine.dialect.name]:
+                with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                    conn.execute(sa.text(statement))
+                conn.rollback()
 
         flask_migrate.downgrade(revision="base")
         remaining = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}

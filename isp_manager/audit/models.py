@@ -38,7 +38,8 @@ class AuditEvent(db.Model):
 
 
 # Database-level guard: the log cannot be changed or emptied, whatever the code does.
-# The same statements are applied by the migration that creates the table.
+# SQLITE_GUARD and POSTGRES_GUARD are installed by the initial migration, the *_GUARD_B2 lists
+# by b2_audit_append_only; a schema made by create_all gets all of them (the tests' schema).
 SQLITE_GUARD = [
     """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END""",
@@ -51,10 +52,24 @@ POSTGRES_GUARD = [
     """CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
        FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
 ]
+# INSERT OR REPLACE / REPLACE INTO deletes the clashing row without firing delete triggers, so
+# an insert that names an id already taken (the only unique key) is refused before it runs.
+# PostgreSQL's TRUNCATE fires only its own kind of trigger.
+SQLITE_GUARD_B2 = [
+    """CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
+       WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END""",
+]
+POSTGRES_GUARD_B2 = [
+    """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
+]
+SQLITE_GUARD_B2_DROP = ["DROP TRIGGER IF EXISTS audit_events_no_replace"]
+POSTGRES_GUARD_B2_DROP = ["DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events"]
 
-for _statement in SQLITE_GUARD:
+for _statement in SQLITE_GUARD + SQLITE_GUARD_B2:
     event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_GUARD:
+for _statement in POSTGRES_GUARD + POSTGRES_GUARD_B2:
     event.listen(
         AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
     )

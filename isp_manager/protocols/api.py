@@ -87,13 +87,15 @@ def _if_match(required: bool) -> str | None:
 def _expected_section_version(
     version: ProtocolVersion, code: str, required: bool = True
 ) -> int | None:
-    """The row version the caller saw, from If-Match; -1 when it names an out-of-date copy."""
+    """The row version the caller saw, from If-Match; -1 when it names an out-of-date copy.
+    Where If-Match is optional (adding a row, which overwrites nothing), its absence means
+    the current copy."""
     header = _if_match(required)
-    if header is None:
-        return None
     stored = version.section(code)
     if stored is None:
         raise NotFound(_("There is no section '%(code)s' in this agreement.", code=code))
+    if header is None:
+        return stored.row_version
     wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     return stored.row_version if (stored.etag in wanted or "*" in wanted) else -1
 

@@ -114,6 +114,15 @@ def section_form_class(section: TemplateSection, locale: str = "en") -> type[Fla
         )
         submit = SubmitField(_l("Save and continue"), widget=GovSubmitInput())
 
+    if "partners" in section.table_types:
+        # Part of the section's form, so that adding a partner keeps what was typed above it.
+        SectionForm.new_partner = SelectField(
+            _l("Add a partner organisation from the register"),
+            widget=GovSelect(),
+            choices=[],
+            validate_choice=False,
+            validators=[Optional()],
+        )
     for f in section.fields:
         label = f.label.get(locale)
         hint = f.hint.get(locale) if f.hint else ""
@@ -188,8 +197,10 @@ class AddPartnerForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
+    """The confirmation page's button: removes one partner, data item or row."""
+
     row_version = HiddenField()
-    submit = SubmitField(_l("Remove"), widget=GovSubmitInput())
+    submit = SubmitField(_l("Yes, remove it"), widget=GovSubmitInput())
 
 
 class DataItemForm(FlaskForm):

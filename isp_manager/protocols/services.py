@@ -5,7 +5,8 @@ validates, changes the records, writes one audit event and flushes (the request 
 Workflow transitions (submit, QA, sign, withdraw, new version) are in workflow.py.
 
 Concurrency: every edit names the row_version of the section it changes (a hidden field on
-the page, If-Match in the API). A different number means someone else saved first: 409.
+the page, If-Match in the API). A different number means someone else saved first, and a
+missing or malformed one says nothing about what the editor saw: both are 409.
 """
 
 from __future__ import annotations
@@ -364,9 +365,22 @@ def _add_sections(version: ProtocolVersion, template: ProtocolTemplate) -> None:
 # ---------------------------------------------------------------- concurrency and touching
 
 
-def check_row_version(section: ProtocolSection, expected: int | None) -> None:
-    """Refuse a change made from an out-of-date copy of the section (409)."""
-    if expected is not None and int(expected) != section.row_version:
+def check_row_version(section: ProtocolSection, expected: int | str | None) -> None:
+    """Refuse a change made from an out-of-date copy of the section (409), or from a copy that
+    does not say which version it was (no or a malformed row_version): that is not a licence
+    to overwrite."""
+    try:
+        seen = int(expected) if expected is not None else None
+    except (TypeError, ValueError):
+        seen = None
+    if seen is None:
+        raise Conflict(
+            _(
+                "We could not tell which version of this section your changes were made to, so they have not been saved. Reload the page, then make your changes again."
+            ),
+            field="row_version",
+        )
+    if seen != section.row_version:
         raise Conflict(
             _(
                 "Someone else saved changes to this section after you opened it. Your changes have not been saved: reload the page to see the latest version, then make your changes again."

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, InvalidInput, NotFound
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import catalogue as law_catalogue
@@ -23,7 +23,6 @@ from . import services, workflow
 from .access import Action, can, can_start_protocol, require, visible_protocols_filter
 from .content import compare_versions, section_as_data, sections_as_data
 from .forms import (
-    AddPartnerForm,
     CompareForm,
     DataItemForm,
     FilterForm,
@@ -296,6 +295,26 @@ def _section_data(form, section) -> dict:
     return data
 
 
+# The section page is one form: its secondary buttons (add or remove a partner, data item or
+# row) are named submit buttons, so what was typed is saved as a draft before they act.
+SECTION_ACTIONS = {
+    "add_partner",
+    "add_data_item",
+    "add_flow",
+    "remove_partner",
+    "remove_data_item",
+    "remove_flow",
+}
+
+
+def _section_action() -> tuple[str, int | None]:
+    """The button pressed: ("save", None), ("add_partner", None), ("remove_flow", 12)..."""
+    name, _sep, record_id = request.form.get("action", "save").partition(":")
+    if name not in SECTION_ACTIONS:
+        return "save", None
+    return name, _int(record_id)
+
+
 @bp.route(VERSION_URL + "/sections/<code>", methods=["GET", "POST"])
 @login_required
 def section(protocol_id: int, number: int, code: str):
@@ -303,38 +322,66 @@ def section(protocol_id: int, number: int, code: str):
     template, section = _section_or_404(version, code)
     editable = can(current_user, Action.EDIT, version)
     form = section_form_class(section, current_locale())()
-    if request.method == "POST":
-        require(current_user, Action.EDIT, version)
-        status = 422
-        if form.validate():
-            choice = form.is_complete.data
-            try:
-                services.save_section(
-                    version,
-                    code,
-                    _section_data(form, section),
-                    by=current_user,
-                    expected_row_version=_int(form.row_version.data),
-                    mark_complete={"yes": True, "no": False}.get(choice),
-                )
-            except DomainError as error:
-                status = _refused(form, error)
-            else:
-                flash(_("%(title)s saved.", title=section.title(current_locale())), "success")
-                return redirect(_version_url(version))
-        return _render_section(version, template, section, form, editable), status
-    _fill_section_form(form, version, section)
-    return _render_section(version, template, section, form, editable)
+    if request.method == "GET":
+        _fill_section_form(form, version, section)
+        return _render_section(version, template, section, form, editable)
+    require(current_user, Action.EDIT, version)
+    action, record_id = _section_action()
+    if not form.validate():
+        return _render_section(version, template, section, form, editable), 422
+    data = _section_data(form, section)
+    title = section.title(current_locale())
+    try:
+        row_version = _int(form.row_version.data)
+        if action == "save" or data:
+            row_version = services.save_section(
+                version,
+                code,
+                data,
+                by=current_user,
+                expected_row_version=row_version,
+                mark_complete={"yes": True, "no": False}.get(form.is_complete.data)
+                if action == "save"
+                else None,
+            ).row_version
+        if action == "save":
+            flash(_("%(title)s saved.", title=title), "success")
+            return redirect(_version_url(version))
+        if data:
+            flash(_("Your changes to %(title)s have been saved as a draft.", title=title), "info")
+        return _section_secondary_action(version, form, action, record_id, row_version)
+    except DomainError as error:
+        status = _refused(form, error)
+    return _render_section(version, template, section, form, editable), status
+
+
+def _section_secondary_action(version, form, action, record_id, row_version):
+    """After the draft is saved: add a partner here, or go to the page that does the rest."""
+    url = {"protocol_id": version.protocol_id, "number": version.number}
+    if action == "add_partner":
+        require(current_user, Action.MANAGE_PARTNERS, version)
+        if not form.new_partner.data:
+            raise InvalidInput(_("Choose the organisation to add"), field="new_partner")
+        try:
+            partner = services.add_partner(
+                version, form.new_partner.data, by=current_user, expected_row_version=row_version
+            )
+        except InvalidInput as error:
+            raise InvalidInput(errors={"new_partner": error.message}) from None
+        org = partner.organisation.display_name(current_locale())
+        flash(_("%(org)s added. Now give its point of contact and signatory.", org=org), "success")
+        return redirect(url_for("protocols.edit_partner", partner_id=partner.id, **url))
+    if action in ("add_data_item", "add_flow"):
+        return redirect(url_for(f"protocols.{action.removeprefix('add_')}", **url))
+    key = {"remove_partner": "partner_id", "remove_data_item": "item_id", "remove_flow": "flow_id"}
+    return redirect(url_for(f"protocols.{action}", **{key[action]: record_id or 0}, **url))
 
 
 def _render_section(version, template, section, form, editable, **extra):
     stored = version.section(section.code)
-    row_version = stored.row_version
     manage = can(current_user, Action.MANAGE_PARTNERS, version)
-    add_partner = None
-    if "partners" in section.table_types and manage:
-        add_partner = extra.pop("add_partner_form", None) or AddPartnerForm(row_version=row_version)
-        add_partner.organisation.choices = _organisation_choices(version)
+    if "partners" in section.table_types:
+        form.new_partner.choices = _organisation_choices(version) if manage else []
     comments = [
         (review, review.section_comments.get(section.code))
         for review in version.qa_reviews
@@ -352,9 +399,7 @@ def _render_section(version, template, section, form, editable, **extra):
         form=form if editable else None,
         editable=editable,
         manage_partners=manage,
-        add_partner_form=add_partner,
-        remove_form=RemoveForm(row_version=row_version),
-        row_version=row_version,
+        row_version=stored.row_version,
         status=section_status(version, section),
         qa_comments=comments,
         locale=locale,
@@ -388,49 +433,6 @@ def _partner_or_404(version: ProtocolVersion, partner_id: int):
 
 def _partners_code(version) -> str:
     return template_for(version.protocol).section_with("partners").code
-
-
-@bp.post(VERSION_URL + "/partners")
-@login_required
-def add_partner(protocol_id: int, number: int):
-    version = _load(protocol_id, number)
-    form = AddPartnerForm()
-    template, section = _section_or_404(version, _partners_code(version))
-    form.organisation.choices = _organisation_choices(version)
-    status = 422
-    if form.validate():
-        try:
-            partner = services.add_partner(
-                version,
-                form.organisation.data,
-                by=current_user,
-                expected_row_version=_int(form.row_version.data),
-            )
-        except DomainError as error:
-            status = _refused(form, error)
-        else:
-            flash(
-                _(
-                    "%(org)s added. Now give its point of contact and signatory.",
-                    org=partner.organisation.display_name(current_locale()),
-                ),
-                "success",
-            )
-            return redirect(
-                url_for(
-                    "protocols.edit_partner",
-                    protocol_id=protocol_id,
-                    number=number,
-                    partner_id=partner.id,
-                )
-            )
-    require(current_user, Action.MANAGE_PARTNERS, version)
-    editable = can(current_user, Action.EDIT, version)
-    section_form = section_form_class(section, current_locale())()
-    _fill_section_form(section_form, version, section)
-    return _render_section(
-        version, template, section, section_form, editable, add_partner_form=form
-    ), status
 
 
 @bp.route(VERSION_URL + "/partners/<int:partner_id>", methods=["GET", "POST"])
@@ -495,31 +497,47 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
     ), status
 
 
-@bp.post(VERSION_URL + "/partners/<int:partner_id>/remove")
+@bp.route(VERSION_URL + "/partners/<int:partner_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_partner(protocol_id: int, number: int, partner_id: int):
     version = _load(protocol_id, number)
+    require(current_user, Action.MANAGE_PARTNERS, version)
     partner = _partner_or_404(version, partner_id)
     name = partner.organisation.display_name(current_locale())
     return _remove(
         version,
         _partners_code(version),
+        name,
         lambda rv: services.remove_partner(partner, by=current_user, expected_row_version=rv),
         _("%(org)s removed.", org=name),
     )
 
 
-def _remove(version, section_code, action, done_message):
+def _remove(version, section_code, what, action, done_message):
+    """Ask "Are you sure?" (GET); remove on the confirmation page's button (POST)."""
     form = RemoveForm()
-    try:
-        action(_int(form.row_version.data))
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        flash(error.message, "error")
-        return redirect(_section_url(version, section_code))
-    flash(done_message, "success")
-    return redirect(_section_url(version, section_code))
+    status = 200
+    if request.method == "GET":
+        form.row_version.data = version.section(section_code).row_version
+    else:
+        try:
+            action(_int(form.row_version.data))
+        except DomainError as error:
+            if error.status_code == 422:
+                flash(error.message, "error")
+                return redirect(_section_url(version, section_code))
+            status = _refused(form, error)
+        else:
+            flash(done_message, "success")
+            return redirect(_section_url(version, section_code))
+    return render_template(
+        "protocols/confirm_remove.html",
+        version=version,
+        protocol=version.protocol,
+        form=form,
+        what=what,
+        back=_section_url(version, section_code),
+    ), status
 
 
 # ---------------------------------------------------------------- data items
@@ -617,16 +635,18 @@ def data_item(protocol_id: int, number: int, item_id: int | None):
     ), status
 
 
-@bp.post(VERSION_URL + "/data-items/<int:item_id>/remove")
+@bp.route(VERSION_URL + "/data-items/<int:item_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_data_item(protocol_id: int, number: int, item_id: int):
     version = _load(protocol_id, number)
+    require(current_user, Action.EDIT, version)
     item = next((i for i in version.data_items if i.id == item_id), None)
     if item is None:
         raise NotFound(_("That data item is not part of this version."))
     return _remove(
         version,
         _data_code(version),
+        _("the data item ‘%(category)s’", category=item.category),
         lambda rv: services.remove_data_item(item, by=current_user, expected_row_version=rv),
         _("Data item removed."),
     )
@@ -693,16 +713,19 @@ def flow(protocol_id: int, number: int, flow_id: int | None):
     ), status
 
 
-@bp.post(VERSION_URL + "/flows/<int:flow_id>/remove")
+@bp.route(VERSION_URL + "/flows/<int:flow_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_flow(protocol_id: int, number: int, flow_id: int):
     version = _load(protocol_id, number)
+    require(current_user, Action.EDIT, version)
     flow = next((f for f in version.flows if f.id == flow_id), None)
     if flow is None:
         raise NotFound(_("That row is not part of this version."))
+    position = version.flows.index(flow) + 1
     return _remove(
         version,
         _flows_code(version),
+        _("row %(n)s (‘%(what)s’)", n=position, what=flow.what),
         lambda rv: services.remove_flow(flow, by=current_user, expected_row_version=rv),
         _("Row removed."),
     )

@@ -36,14 +36,56 @@ def test_event_records_who_what_when_before_and_after(make_user):
     assert event.occurred_at.tzinfo is not None
 
 
-@pytest.mark.parametrize(
-    "statement", ["UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"]
+COLUMNS_AND_FORGED_ROW = (
+    " audit_events (id, occurred_at, action, record_type, record_id)"
+    " VALUES (:id, '2020-01-01 09:00:00', 'forged', 'organisations', '1')"
 )
-def test_database_refuses_changes_to_the_log(statement):
-    _event()
-    with pytest.raises(DBAPIError):
+BOTH = ("sqlite", "postgresql")
+REFUSED = [
+    (BOTH, "UPDATE audit_events SET action = 'x'"),
+    (BOTH, "UPDATE audit_events SET occurred_at = '2020-01-01 09:00:00' WHERE id = :id"),
+    (BOTH, "DELETE FROM audit_events"),
+    (BOTH, "DELETE FROM audit_events WHERE id = :id"),
+    (
+        BOTH,
+        "INSERT INTO" + COLUMNS_AND_FORGED_ROW + " ON CONFLICT (id) DO UPDATE SET action = 'x'",
+    ),
+    (("sqlite",), "INSERT OR REPLACE INTO" + COLUMNS_AND_FORGED_ROW),
+    (("sqlite",), "REPLACE INTO" + COLUMNS_AND_FORGED_ROW),
+    (("postgresql",), "TRUNCATE audit_events"),
+    (("postgresql",), "TRUNCATE audit_events RESTART IDENTITY CASCADE"),
+    (("postgresql",), "TRUNCATE users CASCADE"),  # empties the log through its foreign key
+]
+
+
+@pytest.mark.parametrize(("dialects", "statement"), REFUSED)
+def test_database_refuses_changes_to_the_log(dialects, statement):
+    if db.session.get_bind().dialect.name not in dialects:
+        pytest.skip("not a statement of this database")
+    event = _event()
+    before = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.occurred_at).where(AuditEvent.id == event.id)
+    ).one()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    with pytest.raises(DBAPIError, match="append-only"):
         with db.session.begin_nested():
-            db.session.execute(sa.text(statement))
+            db.session.execute(sa.text(statement), {"id": event.id})
+    db.session.expire_all()
+    after = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.occurred_at).where(AuditEvent.id == event.id)
+    ).one()
+    assert after == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == count
+
+
+def test_new_events_are_still_appended_by_direct_sql():
+    db.session.execute(
+        sa.text(
+            "INSERT INTO audit_events (occurred_at, action, record_type, record_id) "
+            "VALUES (CURRENT_TIMESTAMP, 'direct', 'organisations', '1')"
+        )
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "direct")) == 1
 
 
 def test_seeded_reference_data_was_audited():

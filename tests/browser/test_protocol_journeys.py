@@ -65,9 +65,11 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
 
     _open_section(page, "The information sharing partner organisations")
     check_a11y(page, "protocols-section-partners")
+    relationship = page.get_by_label("Controller relationship")
+    relationship.fill("Each partner is a separate controller.")
     for code, name in PARTNERS.items():
         page.get_by_label("Add a partner organisation from the register").select_option(label=name)
-        page.get_by_role("button", name="Add partner").click()
+        page.get_by_role("button", name="Add partner").click()  # keeps what was typed above
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         if code == "la-cardiff":
             check_a11y(page, "protocols-partner")
@@ -86,6 +88,7 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_label("Signatory: name").fill("Dr Siân Ŵyn")
     page.get_by_label("Signatory: role").fill("Executive Medical Director")
     page.get_by_role("button", name="Save partner").click()
+    expect(relationship).to_have_value("Each partner is a separate controller.")
     check_a11y(page, "protocols-section-partners-filled")
     _save_complete(page)
 
@@ -118,6 +121,23 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
         "Safeguarding of children"
     )
     page.get_by_label("Whose information is shared (data subject groups)").fill(
+        "Children at risk\nTheir parents and carers"
+    )
+    page.get_by_role("button", name="Add a data item").click()  # a second, removed again
+    page.get_by_label("Category of information").fill("Added by mistake")
+    page.get_by_role("button", name="Save data item").click()
+    page.get_by_role("button", name="Remove Added by mistake").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to remove the data item ‘Added by mistake’?"
+    )
+    check_a11y(page, "protocols-confirm-remove")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator("[id^=data-item-]")).to_have_count(2)
+    page.get_by_role("button", name="Remove Added by mistake").click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("removed")
+    expect(page.locator("[id^=data-item-]")).to_have_count(1)
+    expect(page.get_by_label("Whose information is shared (data subject groups)")).to_have_value(
         "Children at risk\nTheir parents and carers"
     )
     check_a11y(page, "protocols-section-personal-information")

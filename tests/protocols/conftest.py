@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from protocol_helpers import LEAD, PARTNERS, fill_isp
+from protocol_helpers import LEAD, PARTNERS, fill_isp, section_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.protocols import services, workflow
@@ -99,7 +99,7 @@ def version_in(complete_isp, ig):
             "review",
             {"review_date": version.review_date},
             by=author,
-            expected_row_version=None,
+            expected_row_version=section_rv(new, "review"),
             mark_complete=True,
         )
         workflow.submit_for_qa(new, by=author)

@@ -146,3 +146,10 @@ def fill_isp(version, by, *, review_date=None):
         mark_complete=True,
     )
     return version
+
+
+def table_rv(version, table):
+    """The row_version of the section holding a table: "partners", "data_items" or "flows"."""
+    from isp_manager.protocols.templates_data import template_for
+
+    return section_rv(version, template_for(version.protocol).section_with(table).code)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD, PARTNERS, section_rv
+from protocol_helpers import LEAD, PARTNERS, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.audit.models import AuditEvent
@@ -276,19 +276,35 @@ def test_a_partner_with_edit_rights_can_edit_but_not_manage_partners(draft_isp, 
     council_lead = ig("la-cardiff")
     with pytest.raises(PermissionDenied):
         services.save_section(
-            version, "rights", {"other_rights": "x"}, by=council_lead, expected_row_version=None
+            version,
+            "rights",
+            {"other_rights": "x"},
+            by=council_lead,
+            expected_row_version=section_rv(version, "rights"),
         )
     services.update_partner(
-        council, PartnerDetails(can_edit=True), by=author, expected_row_version=None
+        council,
+        PartnerDetails(can_edit=True),
+        by=author,
+        expected_row_version=table_rv(council.version, "partners"),
     )
     services.save_section(
-        version, "rights", {"other_rights": "x"}, by=council_lead, expected_row_version=None
+        version,
+        "rights",
+        {"other_rights": "x"},
+        by=council_lead,
+        expected_row_version=section_rv(version, "rights"),
     )
     with pytest.raises(PermissionDenied):
-        services.add_partner(version, "nhs-wast", by=council_lead, expected_row_version=None)
+        services.add_partner(
+            version, "nhs-wast", by=council_lead, expected_row_version=table_rv(version, "partners")
+        )
     with pytest.raises(PermissionDenied):
         services.update_partner(
-            council, PartnerDetails(can_edit=False), by=council_lead, expected_row_version=None
+            council,
+            PartnerDetails(can_edit=False),
+            by=council_lead,
+            expected_row_version=table_rv(council.version, "partners"),
         )
 
 
@@ -299,10 +315,12 @@ def test_partner_named_in_items_or_flows_cannot_be_removed(draft_isp):
         version,
         FlowInput(what="Referrals", from_partner_id=lead.id, to_partner_id=council.id),
         by=author,
-        expected_row_version=None,
+        expected_row_version=table_rv(version, "flows"),
     )
     with pytest.raises(InvalidInput, match="Referrals"):
-        services.remove_partner(council, by=author, expected_row_version=None)
+        services.remove_partner(
+            council, by=author, expected_row_version=table_rv(council.version, "partners")
+        )
 
 
 def test_data_items_validate_partners_and_codes(draft_isp):
@@ -319,7 +337,7 @@ def test_data_items_validate_partners_and_codes(draft_isp):
                 article9=["art9-2-h"],
             ),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "data_items"),
         )
     errors = error.value.errors
     assert set(errors) == {"category", "recipient_partner_ids", "article6", "article9"}
@@ -332,7 +350,7 @@ def test_data_items_validate_partners_and_codes(draft_isp):
             article6=["art6-1-e", "art6-1-c"],
         ),
         by=author,
-        expected_row_version=None,
+        expected_row_version=table_rv(version, "data_items"),
     )
     assert sorted(item.basis_codes("article6")) == ["art6-1-c", "art6-1-e"]
     services.update_data_item(
@@ -344,10 +362,12 @@ def test_data_items_validate_partners_and_codes(draft_isp):
             article6=["art6-1-e"],
         ),
         by=author,
-        expected_row_version=None,
+        expected_row_version=table_rv(item.version, "data_items"),
     )
     assert item.basis_codes("article6") == ["art6-1-e"] and item.category == "Attendance"
-    services.remove_data_item(item, by=author, expected_row_version=None)
+    services.remove_data_item(
+        item, by=author, expected_row_version=table_rv(item.version, "data_items")
+    )
     assert version.data_items == []
 
 
@@ -359,7 +379,7 @@ def test_flows_must_run_between_different_partners(draft_isp):
             version,
             FlowInput(what="", from_partner_id=lead.id, to_partner_id=lead.id),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "flows"),
         )
     assert set(error.value.errors) == {"what", "to_partner_id"}
 
@@ -388,9 +408,15 @@ def test_a_stale_row_version_is_a_conflict_and_changes_nothing(draft_isp):
 def test_every_change_writes_an_audit_event(draft_isp):
     version, author = draft_isp()
     services.save_section(
-        version, "rights", {"other_rights": "First"}, by=author, expected_row_version=None
+        version,
+        "rights",
+        {"other_rights": "First"},
+        by=author,
+        expected_row_version=section_rv(version, "rights"),
     )
-    services.add_partner(version, "nhs-wast", by=author, expected_row_version=None)
+    services.add_partner(
+        version, "nhs-wast", by=author, expected_row_version=table_rv(version, "partners")
+    )
     actions = db.session.scalars(
         sa.select(AuditEvent.action)
         .where(
@@ -410,3 +436,115 @@ def test_every_change_writes_an_audit_event(draft_isp):
 
 def test_kind_labels():
     assert ProtocolKind.DDA.label == "Data Disclosure Agreement"
+
+
+def _every_versioned_edit(version, author):
+    """(name, call(expected_row_version)) for every service that takes an expected version."""
+    lead, council = version.partners[0], version.partners[1]
+    item = services.add_data_item(
+        version,
+        DataItemInput(category="Attendance", source_partner_id=council.id),
+        by=author,
+        expected_row_version=table_rv(version, "data_items"),
+    )
+    flow = services.add_flow(
+        version,
+        FlowInput(what="Referrals", from_partner_id=lead.id, to_partner_id=council.id),
+        by=author,
+        expected_row_version=table_rv(version, "flows"),
+    )
+    spare = version.partners[2]
+    return [
+        (
+            "save_section",
+            lambda rv: services.save_section(
+                version,
+                "rights",
+                {"other_rights": "Overwritten"},
+                by=author,
+                expected_row_version=rv,
+            ),
+        ),
+        (
+            "add_partner",
+            lambda rv: services.add_partner(
+                version, "nhs-wast", by=author, expected_row_version=rv
+            ),
+        ),
+        (
+            "update_partner",
+            lambda rv: services.update_partner(
+                council,
+                PartnerDetails(contact_name="Overwritten"),
+                by=author,
+                expected_row_version=rv,
+            ),
+        ),
+        (
+            "remove_partner",
+            lambda rv: services.remove_partner(spare, by=author, expected_row_version=rv),
+        ),
+        (
+            "add_data_item",
+            lambda rv: services.add_data_item(
+                version, DataItemInput(category="New"), by=author, expected_row_version=rv
+            ),
+        ),
+        (
+            "update_data_item",
+            lambda rv: services.update_data_item(
+                item, DataItemInput(category="Overwritten"), by=author, expected_row_version=rv
+            ),
+        ),
+        (
+            "remove_data_item",
+            lambda rv: services.remove_data_item(item, by=author, expected_row_version=rv),
+        ),
+        (
+            "add_flow",
+            lambda rv: services.add_flow(
+                version, FlowInput(what="New"), by=author, expected_row_version=rv
+            ),
+        ),
+        (
+            "update_flow",
+            lambda rv: services.update_flow(
+                flow, FlowInput(what="Overwritten"), by=author, expected_row_version=rv
+            ),
+        ),
+        ("remove_flow", lambda rv: services.remove_flow(flow, by=author, expected_row_version=rv)),
+    ]
+
+
+EDITS = [
+    "save_section",
+    "add_partner",
+    "update_partner",
+    "remove_partner",
+    "add_data_item",
+    "update_data_item",
+    "remove_data_item",
+    "add_flow",
+    "update_flow",
+    "remove_flow",
+]
+
+
+@pytest.mark.parametrize("name", EDITS)
+@pytest.mark.parametrize("expected", [None, "", "abc", "1.5", [], -1])
+def test_a_missing_or_malformed_row_version_is_a_conflict_not_an_overwrite(
+    draft_isp, name, expected
+):
+    version, author = draft_isp()
+    edit = dict(_every_versioned_edit(version, author))[name]
+    db.session.flush()
+    counters = [(s.code, s.row_version) for s in version.sections]
+    shape = (len(version.partners), len(version.data_items), len(version.flows))
+    with pytest.raises(Conflict) as refused:
+        edit(expected)
+    message = "We could not tell which version" if expected != -1 else "Someone else saved"
+    assert message in refused.value.message and refused.value.errors.keys() == {"row_version"}
+    assert [(s.code, s.row_version) for s in version.sections] == counters
+    assert (len(version.partners), len(version.data_items), len(version.flows)) == shape
+    assert "Overwritten" not in str(version.section("rights").content)
+    assert version.partners[1].contact_name != "Overwritten"

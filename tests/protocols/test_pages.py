@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import refresh
-from protocol_helpers import LEAD, section_rv
+from protocol_helpers import LEAD, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
@@ -293,9 +293,9 @@ def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
         "rights",
         {"access_requests": "Each partner answers within ten days."},
         by=author,
-        expected_row_version=None,
+        expected_row_version=section_rv(new, "rights"),
     )
-    services.add_partner(new, "nhs-wast", by=author, expected_row_version=None)
+    services.add_partner(new, "nhs-wast", by=author, expected_row_version=table_rv(new, "partners"))
     db.session.commit()
     page = login(author).get(f"/agreements/{version.protocol_id}/compare?old=1&new=2")
     assert page.status_code == 200
@@ -326,21 +326,24 @@ def test_partner_sub_forms(draft_isp, login):
     db.session.commit()
     client = login(author)
     v = f"/agreements/{version.protocol_id}/versions/1"
+    section = f"{v}/sections/partners"
     rv = section_rv(version, "partners")
-    added = client.post(
-        f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv}
-    )
+    add = {"action": "add_partner", "new_partner": "police-south-wales"}
+    added = client.post(section, data=add | {"row_version": rv})
     assert added.status_code == 302 and "/partners/" in added.headers["Location"]
-    duplicate = client.post(
-        f"{v}/partners", data={"organisation": "police-south-wales", "row_version": rv + 1}
-    )
+    rv = section_rv(version, "partners")
+    duplicate = client.post(section, data=add | {"row_version": rv})
     assert duplicate.status_code == 422
+    assert "South Wales Police (Chief Constable) is already a partner" in duplicate.text
+    assert 'href="#new_partner"' in duplicate.text  # the error summary links to the select
+    none_chosen = client.post(section, data={"action": "add_partner", "row_version": rv})
+    assert none_chosen.status_code == 422 and "Choose the organisation to add" in none_chosen.text
     partner = version.partners[-1]
     bad_email = client.post(
-        f"{v}/partners/{partner.id}", data={"contact_email": "nope", "row_version": rv + 1}
+        f"{v}/partners/{partner.id}", data={"contact_email": "nope", "row_version": rv}
     )
     assert bad_email.status_code == 422 and "correct format" in bad_email.text
-    removed = client.post(f"{v}/partners/{partner.id}/remove", data={"row_version": rv + 1})
+    removed = client.post(f"{v}/partners/{partner.id}/remove", data={"row_version": rv})
     assert removed.status_code == 302
     db.session.expire_all()
     assert [p.organisation.code for p in version.partners] == [LEAD, "la-cardiff"]
@@ -446,7 +449,7 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
         f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history'
         in row
     )
-    assert f'action="{v}/data-items/{item.id}/remove"' in row
+    assert f'name="action" value="remove_data_item:{item.id}"' in row
     assert 'Remove<span class="govuk-visually-hidden"> Health history' in row
 
     read_only, _ = version_in("active")
@@ -456,4 +459,111 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
         .get(f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information")
         .text
     )
-    assert "Health history" in page and "/remove" not in page and ">Change<" not in page
+    assert "Health history" in page and "remove_" not in page and ">Change<" not in page
+
+
+@pytest.mark.parametrize("row_version", [None, "", "abc"])
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("sections/rights", {"other_rights": "Overwritten", "access_requests": "x"}),
+        ("data-items/new", {"category": "Overwritten"}),
+        ("flows/new", {"what": "Overwritten"}),
+        ("partner:edit", {"contact_name": "Overwritten"}),
+    ],
+)
+def test_a_form_without_its_row_version_is_a_conflict_and_saves_nothing(
+    draft_isp, login, path, data, row_version
+):
+    version, author = draft_isp()
+    db.session.commit()
+    counters = [(s.code, s.row_version) for s in version.sections]
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    if path == "partner:edit":
+        path = f"partners/{version.partners[1].id}"
+    posted = dict(data) | ({} if row_version is None else {"row_version": row_version})
+    response = login(author).post(f"{v}/{path}", data=posted)
+    assert response.status_code == 409
+    assert "There is a problem" in response.text
+    assert "We could not tell which version of this section" in response.text
+    assert "Overwritten" in response.text  # what was typed is shown again, to copy
+    db.session.expire_all()
+    assert [(s.code, s.row_version) for s in version.sections] == counters
+    assert not version.data_items and not version.flows
+    assert "Overwritten" not in str(version.section("rights").content)
+    assert version.partners[1].contact_name != "Overwritten"
+
+
+def _section_post(client, version, code, data):
+    url = f"/agreements/{version.protocol_id}/versions/1/sections/{code}"
+    return client.post(url, data=data | {"row_version": str(section_rv(version, code))})
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "action", "goes_to"),
+    [
+        ("partners", {"controller_relationship": "Joint controllers"}, "add_partner", "/partners/"),
+        ("partners", {"controller_relationship": "Joint controllers"}, "remove_partner", "/remove"),
+        ("personal_information", {"consent": "Not relied on"}, "add_data_item", "/data-items/new"),
+        ("personal_information", {"consent": "Not relied on"}, "remove_data_item", "/remove"),
+        ("information_flows", {}, "add_flow", "/flows/new"),
+        ("information_flows", {}, "remove_flow", "/remove"),
+    ],
+)
+def test_every_button_on_a_section_page_keeps_what_was_typed(
+    version_in, login, code, typed, action, goes_to
+):
+    version, author = version_in("draft")
+    db.session.commit()
+    client = login(author)
+    record = {
+        "remove_partner": lambda: version.partners[-1],
+        "remove_data_item": lambda: version.data_items[0],
+        "remove_flow": lambda: version.flows[0],
+    }.get(action)
+    pressed = f"{action}:{record().id}" if record else action
+    page = client.get(f"/agreements/{version.protocol_id}/versions/1/sections/{code}").text
+    assert f'name="action" value="{pressed}"' in page and page.count("<form") == 2  # + sign out
+    shape = (len(version.partners), len(version.data_items), len(version.flows))
+    data = typed | {"action": pressed, "data_subjects": "Children"}
+    data |= {"new_partner": "nhs-wast"} if record is None else {}
+    response = _section_post(client, version, code, data)
+    assert response.status_code == 302 and goes_to in response.headers["Location"]
+    db.session.expire_all()
+    for name, value in typed.items():
+        assert version.section(code).content[name] == value
+    if action.startswith("remove"):  # nothing is removed before the confirmation
+        assert (len(version.partners), len(version.data_items), len(version.flows)) == shape
+
+
+def test_removing_asks_for_confirmation_then_removes(version_in, login):
+    version, author = version_in("draft")
+    db.session.commit()
+    client = login(author)
+    v = f"/agreements/{version.protocol_id}/versions/1"
+    item, flow, partner = version.data_items[0], version.flows[0], version.partners[-1]
+    for url, question, section in [
+        (
+            f"{v}/data-items/{item.id}/remove",
+            "the data item ‘Health history",
+            "personal_information",
+        ),
+        (f"{v}/flows/{flow.id}/remove", "row 1 (‘", "information_flows"),
+        (f"{v}/partners/{partner.id}/remove", "South Wales Police (Chief Constable)?", "partners"),
+    ]:
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Are you sure you want to remove " + question in page.text.replace("&#39;", "'")
+        assert "govuk-button--warning" in page.text and "Yes, remove it" in page.text
+        assert f'href="{v}/sections/{section}">Cancel</a>' in page.text
+    db.session.expire_all()
+    assert (len(version.data_items), len(version.flows), len(version.partners)) == (1, 1, 4)
+    stale = client.post(f"{v}/flows/{flow.id}/remove", data={"row_version": "0"})
+    assert stale.status_code == 409 and "Someone else saved changes" in stale.text
+    done = client.post(
+        f"{v}/flows/{flow.id}/remove",
+        data={"row_version": section_rv(version, "information_flows")},
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith("/information_flows")
+    db.session.expire_all()
+    assert not version.flows

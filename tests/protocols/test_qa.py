@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from flask import current_app
 from flask_babel import force_locale
+from protocol_helpers import table_rv
 
 from isp_manager.protocols import services, workflow
 from isp_manager.protocols.qa import add_months, failures, qa_checklist
@@ -70,7 +71,7 @@ def test_partner_without_contact_or_signatory(complete_isp):
         police,
         PartnerDetails(contact_name="", signatory_role=""),
         by=author,
-        expected_row_version=None,
+        expected_row_version=table_rv(police.version, "partners"),
     )
     [check] = [c for c in failures(qa_checklist(version, template_for(version.protocol)))]
     assert check.code == "partner_contact" and check.anchor == f"partner-{police.id}"
@@ -114,14 +115,19 @@ def test_lawful_basis_checks(complete_isp, change, expected):
     )
     for key, value in change.items():
         setattr(data, key, value)
-    services.update_data_item(item, data, by=author, expected_row_version=None)
+    services.update_data_item(
+        item, data, by=author, expected_row_version=table_rv(item.version, "data_items")
+    )
     assert {code for code, _ in _failing(version)} == expected
 
 
 def test_appendix_b_rows_need_source_recipient_method_and_purpose(complete_isp):
     version, author = complete_isp()
     services.add_flow(
-        version, FlowInput(what="Strategy minutes"), by=author, expected_row_version=None
+        version,
+        FlowInput(what="Strategy minutes"),
+        by=author,
+        expected_row_version=table_rv(version, "flows"),
     )
     [check] = failures(qa_checklist(version, template_for(version.protocol)))
     assert check.section == "information_flows"

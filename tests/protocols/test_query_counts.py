@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD
+from protocol_helpers import LEAD, table_rv
 
 from isp_manager.extensions import db
 from isp_manager.parties.models import Organisation
@@ -60,7 +60,7 @@ def _agreement(author, n_partners: int, n_items: int):
                 signatory_role="R",
             ),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(partner.version, "partners"),
         )
     for n in range(n_items):
         source = version.partners[n % len(version.partners)]
@@ -77,7 +77,7 @@ def _agreement(author, n_partners: int, n_items: int):
                 policy_document_ref="APD",
             ),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "data_items"),
         )
         services.add_flow(
             version,
@@ -89,7 +89,7 @@ def _agreement(author, n_partners: int, n_items: int):
                 purpose="Safeguarding",
             ),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "flows"),
         )
     db.session.commit()
     return version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD, section_rv
+from protocol_helpers import LEAD, section_rv, table_rv
 
 from isp_manager.errors import Conflict, InvalidInput
 from isp_manager.extensions import db
@@ -28,21 +28,42 @@ def test_frozen_versions_refuse_every_edit(version_in, state):
     item, flow, partner = version.data_items[0], version.flows[0], version.partners[1]
     edits = [
         lambda: services.save_section(
-            version, "rights", {"complaints": "x"}, by=author, expected_row_version=None
+            version,
+            "rights",
+            {"complaints": "x"},
+            by=author,
+            expected_row_version=section_rv(version, "rights"),
         ),
-        lambda: services.add_partner(version, "nhs-wast", by=author, expected_row_version=None),
+        lambda: services.add_partner(
+            version, "nhs-wast", by=author, expected_row_version=table_rv(version, "partners")
+        ),
         lambda: services.update_partner(
-            partner, PartnerDetails(contact_name="x"), by=author, expected_row_version=None
+            partner,
+            PartnerDetails(contact_name="x"),
+            by=author,
+            expected_row_version=table_rv(partner.version, "partners"),
         ),
-        lambda: services.remove_partner(partner, by=author, expected_row_version=None),
+        lambda: services.remove_partner(
+            partner, by=author, expected_row_version=table_rv(partner.version, "partners")
+        ),
         lambda: services.add_data_item(
-            version, DataItemInput(category="x"), by=author, expected_row_version=None
+            version,
+            DataItemInput(category="x"),
+            by=author,
+            expected_row_version=table_rv(version, "data_items"),
         ),
-        lambda: services.remove_data_item(item, by=author, expected_row_version=None),
+        lambda: services.remove_data_item(
+            item, by=author, expected_row_version=table_rv(item.version, "data_items")
+        ),
         lambda: services.update_flow(
-            flow, FlowInput(what="x"), by=author, expected_row_version=None
+            flow,
+            FlowInput(what="x"),
+            by=author,
+            expected_row_version=table_rv(flow.version, "flows"),
         ),
-        lambda: services.remove_flow(flow, by=author, expected_row_version=None),
+        lambda: services.remove_flow(
+            flow, by=author, expected_row_version=table_rv(flow.version, "flows")
+        ),
     ]
     for edit in edits:
         with pytest.raises(Conflict):
@@ -57,14 +78,16 @@ def test_frozen_versions_refuse_every_edit(version_in, state):
 def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, ig):
     version, author = version_in("active")
     with pytest.raises(Conflict, match="Start a new version"):
-        services.add_partner(version, "nhs-wast", by=author, expected_row_version=None)
+        services.add_partner(
+            version, "nhs-wast", by=author, expected_row_version=table_rv(version, "partners")
+        )
     new = workflow.start_new_version(version.protocol, by=author, change_summary="Adding WAST")
     assert (new.number, new.state, new.based_on_id) == (2, VersionState.DRAFT, version.id)
     services.add_partner(
         new,
         "nhs-wast",
         by=author,
-        expected_row_version=None,
+        expected_row_version=table_rv(new, "partners"),
         details=PartnerDetails(
             contact_name="A",
             contact_email="a@wast.example",
@@ -77,7 +100,7 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         "review",
         {"review_date": version.review_date},
         by=author,
-        expected_row_version=None,
+        expected_row_version=section_rv(new, "review"),
         mark_complete=True,
     )
     workflow.submit_for_qa(new, by=author)
@@ -111,7 +134,11 @@ def test_a_new_version_copies_content_and_leaves_the_frozen_one_untouched(versio
     assert new.flows[0].from_partner.version is new
     assert new.review_date is None and new.signatures == [] and new.qa_reviews == []
     services.save_section(
-        new, "rights", {"complaints": "Changed in V2"}, by=author, expected_row_version=None
+        new,
+        "rights",
+        {"complaints": "Changed in V2"},
+        by=author,
+        expected_row_version=section_rv(new, "rights"),
     )
     db.session.expire_all()
     assert version.section("rights").content == frozen_rights
@@ -165,22 +192,34 @@ def test_dda_has_exactly_one_discloser(dda):
     assert discloser.role == PartnerRole.DISCLOSER
     with pytest.raises(InvalidInput, match="already the discloser"):
         services.update_partner(
-            council, PartnerDetails(role="discloser"), by=author, expected_row_version=None
+            council,
+            PartnerDetails(role="discloser"),
+            by=author,
+            expected_row_version=table_rv(council.version, "partners"),
         )
     with pytest.raises(InvalidInput, match="Choose a role"):
         services.update_partner(
-            council, PartnerDetails(role="partner"), by=author, expected_row_version=None
+            council,
+            PartnerDetails(role="partner"),
+            by=author,
+            expected_row_version=table_rv(council.version, "partners"),
         )
     added = services.add_partner(
-        version, "police-south-wales", by=author, expected_row_version=None
+        version, "police-south-wales", by=author, expected_row_version=table_rv(version, "partners")
     )
     assert added.role == PartnerRole.RECIPIENT
     # hand the discloser role over: first make the lead a recipient, then the council the discloser
     services.update_partner(
-        discloser, PartnerDetails(role="recipient"), by=author, expected_row_version=None
+        discloser,
+        PartnerDetails(role="recipient"),
+        by=author,
+        expected_row_version=table_rv(discloser.version, "partners"),
     )
     services.update_partner(
-        council, PartnerDetails(role="discloser"), by=author, expected_row_version=None
+        council,
+        PartnerDetails(role="discloser"),
+        by=author,
+        expected_row_version=table_rv(council.version, "partners"),
     )
     assert [p.role for p in version.partners] == [
         PartnerRole.RECIPIENT,
@@ -203,7 +242,10 @@ def test_dda_qa_check_needs_a_discloser_and_a_recipient(dda):
     template = template_for(version.protocol)
     assert "parties" not in {c.code for c in failures(qa_checklist(version, template))}
     services.update_partner(
-        version.partners[0], PartnerDetails(role="recipient"), by=author, expected_row_version=None
+        version.partners[0],
+        PartnerDetails(role="recipient"),
+        by=author,
+        expected_row_version=table_rv(version.partners[0].version, "partners"),
     )
     [check] = [c for c in failures(qa_checklist(version, template)) if c.code == "parties"]
     assert "exactly one discloser" in check.message and check.section == "partners"
@@ -221,7 +263,7 @@ def test_dda_information_flows_one_way_only(dda):
                 recipient_partner_ids=[discloser.id],
             ),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "data_items"),
         )
     assert set(error.value.errors) == {"source_partner_id", "recipient_partner_ids"}
     with pytest.raises(InvalidInput):
@@ -229,7 +271,7 @@ def test_dda_information_flows_one_way_only(dda):
             version,
             FlowInput(what="x", from_partner_id=council.id, to_partner_id=vale.id),
             by=author,
-            expected_row_version=None,
+            expected_row_version=table_rv(version, "flows"),
         )
     services.add_flow(
         version,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD
+from protocol_helpers import LEAD, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.audit.models import AuditEvent
@@ -45,7 +45,11 @@ def _actor(name, author, make_user):
 def _do(action, version, user):
     if action == "edit":
         return services.save_section(
-            version, "rights", {"complaints": "Changed"}, by=user, expected_row_version=None
+            version,
+            "rights",
+            {"complaints": "Changed"},
+            by=user,
+            expected_row_version=section_rv(version, "rights"),
         )
     if action == "submit":
         return workflow.submit_for_qa(version, by=user)
@@ -221,7 +225,11 @@ def test_return_needs_comments_and_makes_it_editable(version_in, ig):
     assert version.state == VersionState.RETURNED
     assert version.qa_reviews[-1].section_comments == {"obligations": "Add training"}
     services.save_section(
-        version, "obligations", {"training": "Annual"}, by=author, expected_row_version=None
+        version,
+        "obligations",
+        {"training": "Annual"},
+        by=author,
+        expected_row_version=section_rv(version, "obligations"),
     )
     workflow.submit_for_qa(version, by=author)
     assert version.state == VersionState.SUBMITTED
@@ -232,14 +240,17 @@ def test_someone_who_edited_the_version_cannot_review_it(version_in, ig):
     council_lead = ig("la-cardiff")
     partner = version.partner_for(council_lead.organisation_id)
     services.update_partner(
-        partner, services.PartnerDetails(can_edit=True), by=author, expected_row_version=None
+        partner,
+        services.PartnerDetails(can_edit=True),
+        by=author,
+        expected_row_version=table_rv(partner.version, "partners"),
     )
     services.save_section(
         version,
         "rights",
         {"complaints": "Via each partner"},
         by=council_lead,
-        expected_row_version=None,
+        expected_row_version=section_rv(version, "rights"),
     )
     workflow.submit_for_qa(version, by=author)
     with pytest.raises(PermissionDenied, match="did not write or submit"):
@@ -266,7 +277,11 @@ def test_transition_with_a_stale_etag_is_a_conflict(version_in):
     version, author = version_in("draft")
     stale = version.etag
     services.save_section(
-        version, "rights", {"complaints": "x"}, by=author, expected_row_version=None
+        version,
+        "rights",
+        {"complaints": "x"},
+        by=author,
+        expected_row_version=section_rv(version, "rights"),
     )
     with pytest.raises(Conflict, match="has changed since you last loaded it"):
         workflow.submit_for_qa(version, by=author, expected_etag=stale)
