@@ -1,7 +1,7 @@
 """audit log append-only against REPLACE (SQLite) and TRUNCATE (PostgreSQL)
 
 Revision ID: b2_audit_append_only
-Revises: c7d9d2ca651c
+Revises: b1_user_sessions
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -17,7 +17,7 @@ from isp_manager.audit.models import (
 
 # revision identifiers, used by Alembic.
 revision = "b2_audit_append_only"
-down_revision = "c7d9d2ca651c"
+down_revision = "b1_user_sessions"
 branch_labels = None
 depends_on = None
 
