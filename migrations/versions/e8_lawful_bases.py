@@ -9,9 +9,8 @@ Existing organisations become public authorities except charities and `other` bo
 item is changed: QA shows what breaks the new rules. The new columns are added in place (not by
 recreating the tables, which on SQLite would cascade deletes to the rows that refer to them).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e8_lawful_bases"
