@@ -147,6 +147,8 @@ def test_legal_powers_data_items_and_lawful_bases_carry_their_citations(active_t
         "Cardiff and Vale University Health Board",
         "Cardiff Council\nVale of Glamorgan Council\nSouth Wales Police (Chief Constable)",
         "UK GDPR Art. 6(1)(e)\nUK GDPR Art. 9(2)(g)\nDPA 2018 Sch.1 Pt.2 para 18\n"
+        "Consent not relied on: Obtaining the data subject's consent would prejudice the "
+        "provision of the protection (DPA 2018 Sch.1 para 18(2)(c))\n"
         "Appropriate policy document: APD-2026-01",
     ]
     bases = table_rows(table_with_header(doc, "Citation", "Condition"))
