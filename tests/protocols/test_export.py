@@ -301,6 +301,24 @@ def test_welsh_export_uses_the_welsh_headings(active_tricky, login):
     assert "Atodiad B: Tabl cyfeirio gwybodaeth" in heading_texts(doc)
 
 
+def test_welsh_export_gives_the_para18_reason_and_criminal_offence_condition(active_tricky, login):
+    import flask_babel
+
+    version, author = active_tricky
+    item = version.data_items[0]
+    item.is_criminal_offence = True
+    item.criminal_offence_condition = "sch1-p3-para36"
+    db.session.commit()
+    flask_babel.refresh()
+    doc = read_docx(export(login(author), version, lang="cy").data)
+    items = table_rows(table_with_header(doc, "Gwybodaeth"))
+    cell = items[1][4]
+    assert "DDD 2018 Atod.1 para 18(2)(c)" in cell and "DDD 2018 Atod.1 Rh.3 para 36" in cell
+    assert "Consent not relied on" not in cell and "Criminal offence data" not in cell
+    bases = [row[0] for row in table_rows(table_with_header(doc, "Cyfeiriad cyfreithiol"))[1:]]
+    assert "DDD 2018 Atod.1 Rh.3 para 36" in bases
+
+
 # ---------------------------------------------------------------- versions
 
 
