@@ -391,7 +391,8 @@ S137_RELATES = Catalogue(
 )
 
 # UK GDPR Article 6(1). `extra["public_authority_task"] = False` marks a basis a public
-# authority cannot use for its tasks.
+# authority cannot use for its tasks (Art. 6(1) last paragraph; for 6(1)(ea), inserted by s.70
+# Data (Use and Access) Act 2025, verify). `extra["consent"]` marks consent.
 ARTICLE6 = Catalogue(
     "article6",
     [
@@ -400,6 +401,7 @@ ARTICLE6 = Catalogue(
             "UK GDPR Art. 6(1)(a)",
             "Consent",
             "Caniatâd",
+            extra={"consent": True},
             citation_cy="GDPR y DU Erthygl 6(1)(a)",
         ),
         Provision(
@@ -444,6 +446,7 @@ ARTICLE6 = Catalogue(
             "Recognised legitimate interest (safeguarding vulnerable individuals)",
             "Buddiant dilys cydnabyddedig (diogelu unigolion agored i niwed)",
             verify=True,
+            extra={"public_authority_task": False},
             citation_cy="GDPR y DU Erthygl 6(1)(ea), Deddf Data (Defnydd a Mynediad) 2025",
         ),
     ],
@@ -459,6 +462,7 @@ ARTICLE9 = Catalogue(
             "UK GDPR Art. 9(2)(a)",
             "Explicit consent",
             "Caniatâd penodol",
+            extra={"consent": True},
             citation_cy="GDPR y DU Erthygl 9(2)(a)",
         ),
         Provision(
@@ -532,8 +536,15 @@ ARTICLE9 = Catalogue(
     ],
 )
 
-# DPA 2018 Schedule 1 conditions offered in agreements. Part 2 conditions need an
-# appropriate policy document (`extra["part"] == 2`).
+# DPA 2018 Schedule 1 conditions offered in agreements, as data for the rules in lawful_basis.py:
+# `extra["part"]` (1, 2 or 3); `extra["article9"]`, the Article 9(2) point the condition goes with
+# (Part 1 paras 1-4: (b), (h), (i), (j); Part 2: (g); Part 3: None, for criminal offence data
+# under Article 10); `extra["apd_required"]`, whether relying on it needs an appropriate policy
+# document (Part 1 para 1 and Part 2, Sch.1 paras 1(1)(b) and 5; Part 3 para 36 by way of the Part
+# 2 condition it extends); `extra["consent"]` marks a consent condition.
+# verify=True: the title or the policy-document requirement was not checked against the Act
+# (several Part 2 paragraphs dispense with the document in particular cases, e.g. para 10(3) for a
+# disclosure to a competent authority: not modelled, the document is always asked for).
 SCHEDULE1 = Catalogue(
     "schedule1",
     [
@@ -542,7 +553,7 @@ SCHEDULE1 = Catalogue(
             "DPA 2018 Sch.1 Pt.1 para 1",
             "Employment, social security and social protection",
             "Cyflogaeth, nawdd cymdeithasol ac amddiffyniad cymdeithasol",
-            extra={"part": 1},
+            extra={"part": 1, "article9": "art9-2-b", "apd_required": True},
             citation_cy="DDD 2018 Atod.1 Rh.1 para 1",
         ),
         Provision(
@@ -550,32 +561,190 @@ SCHEDULE1 = Catalogue(
             "DPA 2018 Sch.1 Pt.1 para 2",
             "Health or social care purposes",
             "Dibenion iechyd neu ofal cymdeithasol",
-            extra={"part": 1},
+            extra={"part": 1, "article9": "art9-2-h", "apd_required": False},
             citation_cy="DDD 2018 Atod.1 Rh.1 para 2",
+        ),
+        Provision(
+            "sch1-p1-para3",
+            "DPA 2018 Sch.1 Pt.1 para 3",
+            "Public health",
+            "Iechyd y cyhoedd",
+            extra={"part": 1, "article9": "art9-2-i", "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.1 para 3",
+        ),
+        Provision(
+            "sch1-p1-para4",
+            "DPA 2018 Sch.1 Pt.1 para 4",
+            "Archiving, research and statistics",
+            "Archifo, ymchwil ac ystadegau",
+            extra={"part": 1, "article9": "art9-2-j", "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.1 para 4",
         ),
         Provision(
             "sch1-p2-para6",
             "DPA 2018 Sch.1 Pt.2 para 6",
             "Statutory and government purposes",
             "Dibenion statudol a llywodraethol",
-            extra={"part": 2},
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
             citation_cy="DDD 2018 Atod.1 Rh.2 para 6",
+        ),
+        Provision(
+            "sch1-p2-para7",
+            "DPA 2018 Sch.1 Pt.2 para 7",
+            "Administration of justice and parliamentary purposes",
+            "Gweinyddu cyfiawnder a dibenion seneddol",
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 7",
+        ),
+        Provision(
+            "sch1-p2-para8",
+            "DPA 2018 Sch.1 Pt.2 para 8",
+            "Equality of opportunity or treatment",
+            "Cyfle neu driniaeth gyfartal",
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 8",
         ),
         Provision(
             "sch1-p2-para10",
             "DPA 2018 Sch.1 Pt.2 para 10",
             "Preventing or detecting unlawful acts",
             "Atal neu ganfod gweithredoedd anghyfreithlon",
-            extra={"part": 2},
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
             citation_cy="DDD 2018 Atod.1 Rh.2 para 10",
+        ),
+        Provision(
+            "sch1-p2-para11",
+            "DPA 2018 Sch.1 Pt.2 para 11",
+            "Protecting the public against dishonesty etc.",
+            "Diogelu'r cyhoedd rhag anonestrwydd etc.",
+            verify=True,
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 11",
+        ),
+        Provision(
+            "sch1-p2-para12",
+            "DPA 2018 Sch.1 Pt.2 para 12",
+            "Regulatory requirements relating to unlawful acts and dishonesty etc.",
+            "Gofynion rheoleiddiol sy'n ymwneud â gweithredoedd anghyfreithlon ac anonestrwydd etc.",
+            verify=True,
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 12",
+        ),
+        Provision(
+            "sch1-p2-para14",
+            "DPA 2018 Sch.1 Pt.2 para 14",
+            "Preventing fraud",
+            "Atal twyll",
+            verify=True,
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 14",
+        ),
+        Provision(
+            "sch1-p2-para16",
+            "DPA 2018 Sch.1 Pt.2 para 16",
+            "Support for individuals with a particular disability or medical condition",
+            "Cymorth i unigolion ag anabledd neu gyflwr meddygol penodol",
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 16",
+        ),
+        Provision(
+            "sch1-p2-para17",
+            "DPA 2018 Sch.1 Pt.2 para 17",
+            "Counselling etc.",
+            "Cwnsela etc.",
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 17",
         ),
         Provision(
             "sch1-p2-para18",
             "DPA 2018 Sch.1 Pt.2 para 18",
             "Safeguarding of children and of individuals at risk",
             "Diogelu plant ac unigolion sy'n wynebu risg",
-            extra={"part": 2},
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
             citation_cy="DDD 2018 Atod.1 Rh.2 para 18",
+        ),
+        Provision(
+            "sch1-p2-para19",
+            "DPA 2018 Sch.1 Pt.2 para 19",
+            "Safeguarding of economic well-being of certain individuals",
+            "Diogelu llesiant economaidd unigolion penodol",
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 19",
+        ),
+        Provision(
+            "sch1-p2-para24",
+            "DPA 2018 Sch.1 Pt.2 para 24",
+            "Disclosure to elected representatives",
+            "Datgelu i gynrychiolwyr etholedig",
+            verify=True,
+            extra={"part": 2, "article9": "art9-2-g", "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.2 para 24",
+        ),
+        Provision(
+            "sch1-p3-para29",
+            "DPA 2018 Sch.1 Pt.3 para 29",
+            "Consent",
+            "Caniatâd",
+            extra={"part": 3, "article9": None, "apd_required": False, "consent": True},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 29",
+        ),
+        Provision(
+            "sch1-p3-para30",
+            "DPA 2018 Sch.1 Pt.3 para 30",
+            "Protecting individual's vital interests",
+            "Diogelu buddiannau hanfodol unigolyn",
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 30",
+        ),
+        Provision(
+            "sch1-p3-para31",
+            "DPA 2018 Sch.1 Pt.3 para 31",
+            "Processing by not-for-profit bodies",
+            "Prosesu gan gyrff nid-er-elw",
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 31",
+        ),
+        Provision(
+            "sch1-p3-para32",
+            "DPA 2018 Sch.1 Pt.3 para 32",
+            "Personal data in the public domain",
+            "Data personol yn y parth cyhoeddus",
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 32",
+        ),
+        Provision(
+            "sch1-p3-para33",
+            "DPA 2018 Sch.1 Pt.3 para 33",
+            "Legal claims",
+            "Hawliadau cyfreithiol",
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 33",
+        ),
+        Provision(
+            "sch1-p3-para34",
+            "DPA 2018 Sch.1 Pt.3 para 34",
+            "Judicial acts",
+            "Gweithredoedd barnwrol",
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 34",
+        ),
+        Provision(
+            "sch1-p3-para35",
+            "DPA 2018 Sch.1 Pt.3 para 35",
+            "Administration of accounts used in commission of indecency offences involving children",
+            "Gweinyddu cyfrifon a ddefnyddir i gyflawni troseddau anwedduster sy'n ymwneud â phlant",
+            verify=True,
+            extra={"part": 3, "article9": None, "apd_required": False},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 35",
+        ),
+        Provision(
+            "sch1-p3-para36",
+            "DPA 2018 Sch.1 Pt.3 para 36",
+            "Extension of conditions in Part 2 referring to substantial public interest",
+            "Estyn amodau yn Rhan 2 sy'n cyfeirio at fudd cyhoeddus sylweddol",
+            verify=True,
+            extra={"part": 3, "article9": None, "apd_required": True},
+            citation_cy="DDD 2018 Atod.1 Rh.3 para 36",
         ),
     ],
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import PARA18_REASONS, RELEVANT_PARTNER
+from .catalogue import RELEVANT_PARTNER
 
 # Kinds of organisation, as stored on the register (the `kind` column of the reference data).
 LOCAL_AUTHORITY = "local_authority"
@@ -169,13 +169,3 @@ def s164_refusal(council: BodyFacts, body: BodyFacts, *, is_relevant_partner: bo
     if body.relevant_partner_category in AREA_BASED_CATEGORIES:
         return "partner_outside_area"
     return "not_listed"
-
-
-def para18_problems(*, reason_code: str | None, consent_relied_on: bool) -> list[str]:
-    """What stops a record relying on DPA 2018 Sch.1 para 18 (empty when it may)."""
-    problems = []
-    if reason_code not in PARA18_REASONS:
-        problems.append("para18_reason")
-    if consent_relied_on:
-        problems.append("consent")
-    return problems

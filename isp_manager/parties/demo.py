@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from ..demo_data import DemoContext, insert_audit_events, insert_rows
+from ..law.lawful_basis import is_public_authority_by_default
 from .demo_catalogue import (
     ALL_WALES_BODIES,
     AREAS,
@@ -89,6 +90,7 @@ class _Builder:
                 "s28_category": s28,
                 "relevant_partner_category": rp,
                 "covers_all_wales": all_wales,
+                "is_public_authority": is_public_authority_by_default(str(kind)),
                 "ico_registration": f"Z{rng.randrange(1_000_000, 9_999_999)}"
                 if rng.random() < 0.85
                 else None,

@@ -10,11 +10,20 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, Field, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Length, ValidationError
 
 from ..law import RELEVANT_PARTNER, S28
@@ -213,6 +222,22 @@ class OrganisationForm(FlaskForm):
     is_active = BooleanField(
         _l("This organisation is active"), widget=GovCheckboxInput(), default=True
     )
+    is_public_authority = RadioField(
+        _l("Is it a public authority?"),
+        description=_l(
+            "A public authority cannot rely on legitimate interests (UK GDPR Article 6(1)(f) or "
+            "6(1)(ea)) for its tasks. Councils, health boards, NHS trusts, the police and the other "
+            "statutory bodies are; charities and other organisations usually are not."
+        ),
+        choices=[
+            ("", _l("Work it out from the kind of organisation")),
+            ("yes", _l("Yes, it is a public authority")),
+            ("no", _l("No, it is not a public authority")),
+        ],
+        widget=GovRadioInput(),
+        validate_choice=False,
+        default="",
+    )
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
     def setup(self, councils, locale: str) -> OrganisationForm:
@@ -244,6 +269,7 @@ class OrganisationForm(FlaskForm):
             "waspi_designated_person": self.waspi_designated_person.data,
             "notes": self.notes.data,
             "is_active": bool(self.is_active.data),
+            "is_public_authority": {"yes": True, "no": False}.get(self.is_public_authority.data),
         }
         if with_code:
             fields["code"] = self.code.data
@@ -267,6 +293,7 @@ class OrganisationForm(FlaskForm):
         self.waspi_designated_person.data = org.waspi_designated_person or ""
         self.notes.data = org.notes or ""
         self.is_active.data = org.is_active
+        self.is_public_authority.data = "yes" if org.is_public_authority else "no"
         return self
 
 

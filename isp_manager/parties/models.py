@@ -13,6 +13,7 @@ from ..accounts.models import Role
 from ..db import TimestampMixin, enum_type
 from ..extensions import db
 from ..law import RELEVANT_PARTNER, S28
+from ..law.lawful_basis import is_public_authority_by_default
 
 
 class OrgKind(enum.StrEnum):
@@ -97,6 +98,11 @@ def can_act_for_council(user, *councils) -> bool:
     return user.role == Role.IG_LEAD and any(user.organisation_id == c.id for c in councils)
 
 
+def _public_authority_default(context) -> bool:
+    kind = context.get_current_parameters().get("kind")
+    return is_public_authority_by_default(getattr(kind, "value", kind) or "")
+
+
 def _code_check(column: str, catalogue) -> sa.CheckConstraint:
     codes = ", ".join(f"'{c}'" for c in catalogue.codes)
     return sa.CheckConstraint(f"{column} IS NULL OR {column} IN ({codes})", name=f"{column}_code")
@@ -143,6 +149,11 @@ class Organisation(TimestampMixin, db.Model):
     waspi_designated_person: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str | None] = mapped_column(sa.String(500))
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    # Whether it is a public authority (UK GDPR Art. 6(1): no legitimate interests for its
+    # tasks). Unless given, it follows the kind: law.lawful_basis.is_public_authority_by_default.
+    is_public_authority: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=_public_authority_default, server_default=sa.true()
+    )
 
     areas: Mapped[list[Organisation]] = relationship(
         secondary=organisation_areas,

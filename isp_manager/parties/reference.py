@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..audit.services import record_event, snapshot
 from ..extensions import db
+from ..law.lawful_basis import is_public_authority_by_default
 from .models import Organisation, OrgKind
 from .search import search_text_for
 
@@ -28,6 +29,7 @@ AUDITED_FIELDS = (
     "s28_category",
     "relevant_partner_category",
     "covers_all_wales",
+    "is_public_authority",
     "notes",
     "area_codes",
 )
@@ -107,6 +109,8 @@ def _apply_row(org: Organisation, row: dict, by_code: dict[str, Organisation]) -
     for key, value in values.items():
         if getattr(org, key) != value:
             setattr(org, key, value)
+    if org.id is None:  # a new body; an administrator's later choice is kept on re-seeding
+        org.is_public_authority = is_public_authority_by_default(row["kind"])
     org.search_text = search_text_for(org.name, org.name_cy)
     area_codes = [a for a in area_field if a != ALL_WALES]
     if sorted(a.code for a in org.areas) != sorted(area_codes):

@@ -55,6 +55,9 @@ class OrganisationSchema(Schema):
     waspi_designated_person = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
     is_active = fields.Boolean()
+    is_public_authority = fields.Boolean(
+        metadata={"description": "A public authority: no legitimate interests for its tasks"}
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -107,6 +110,10 @@ class OrganisationUpdateSchema(Schema):
     waspi_designated_person = _text("waspi_designated_person")
     notes = _text("notes")
     is_active = fields.Boolean()
+    is_public_authority = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "A public authority (null: work it out from the kind)"},
+    )
 
 
 class OrganisationCreateSchema(OrganisationUpdateSchema):

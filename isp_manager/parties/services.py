@@ -23,6 +23,7 @@ from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, uk_date
 from ..law import RELEVANT_PARTNER, S28, S164_WHO, rules
+from ..law.lawful_basis import is_public_authority_by_default
 from .models import (
     Organisation,
     OrgKind,
@@ -67,6 +68,7 @@ EDITABLE_FIELDS = (
     "waspi_designated_person",
     "notes",
     "is_active",
+    "is_public_authority",
 )
 AUDITED_FIELDS = ("code", *(f for f in EDITABLE_FIELDS if f != "areas"))
 MAX_SEARCH_LENGTH = 100
@@ -165,6 +167,7 @@ def create_organisation(fields: dict, *, by) -> Organisation:
     code = _clean_code(fields.pop("code", None), errors)
     fields.setdefault("covers_all_wales", False)
     fields.setdefault("is_active", True)
+    fields.setdefault("is_public_authority", None)
     org = Organisation(code=code or "", search_text="", kind=OrgKind.OTHER, name="")
     values = _clean_fields(fields, org, errors, required=("name", "kind"))
     if errors:
@@ -221,6 +224,9 @@ def _audit_view(org: Organisation) -> dict:
 
 
 def _apply(org: Organisation, values: dict) -> None:
+    values = dict(values)
+    given = "is_public_authority" in values
+    public_authority = values.pop("is_public_authority", None)
     for key, value in values.items():
         if key == "areas":
             org.areas = value
@@ -230,6 +236,11 @@ def _apply(org: Organisation, values: dict) -> None:
         # A council's area is its own area.
         org.covers_all_wales = False
         org.areas = [org]
+    if given:  # None: it follows the kind of organisation
+        if public_authority is None:
+            public_authority = is_public_authority_by_default(org.kind.value)
+        if org.is_public_authority != public_authority:
+            org.is_public_authority = public_authority
     org.search_text = search_text_for(org.name, org.name_cy)
 
 
@@ -417,6 +428,12 @@ def _clean_bool(label):
     return clean
 
 
+def _clean_optional_bool(label):
+    """True, false, or None: work it out from the kind of organisation."""
+    strict = _clean_bool(label)
+    return lambda raw: None if raw is None else strict(raw)
+
+
 def _clean_ico(raw):
     if raw in (None, ""):
         return None
@@ -480,6 +497,7 @@ _CLEANERS = {
     "waspi_designated_person": _text("waspi_designated_person", lambda: _("The designated person")),
     "notes": _text("notes", lambda: _("Notes")),
     "is_active": _clean_bool(lambda: _("Active")),
+    "is_public_authority": _clean_optional_bool(lambda: _("Public authority")),
 }
 
 

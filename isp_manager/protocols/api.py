@@ -396,6 +396,9 @@ def _data_item_input(version, data) -> services.DataItemInput:
         schedule1=data.get("schedule1") or [],
         policy_document_ref=data.get("policy_document_ref"),
         other_basis=data.get("other_basis"),
+        para18_reason=data.get("para18_reason"),
+        is_criminal_offence=data.get("is_criminal_offence", False),
+        criminal_offence_condition=data.get("criminal_offence_condition"),
     )
 
 

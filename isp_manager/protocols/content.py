@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from ..i18n import uk_date
+from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
+from ..law import label as law_label
 from .models import BASIS_CATALOGUES, BasisCatalogue, ProtocolVersion
 from .qa import SectionStatus, section_status
 from .templates_data import (
@@ -159,6 +161,21 @@ def _data_item_lines(version, f, value, locale):
         bases = [label for cat in BasisCatalogue for label in basis_labels(item, cat, locale)]
         if bases:
             parts.append(_("lawful basis: %(bases)s", bases="; ".join(bases)))
+        if item.para18_reason:
+            parts.append(
+                _(
+                    "why consent is not relied on: %(reason)s",
+                    reason=law_label(PARA18_REASONS, item.para18_reason, locale),
+                )
+            )
+        if item.is_criminal_offence:
+            condition = SCHEDULE1.get(item.criminal_offence_condition)
+            parts.append(
+                _(
+                    "criminal offence data, condition: %(condition)s",
+                    condition=condition.citation_for(locale) if condition else _("not entered"),
+                )
+            )
         if item.policy_document_ref:
             parts.append(_("appropriate policy document: %(ref)s", ref=item.policy_document_ref))
         if item.other_basis:

@@ -373,7 +373,8 @@ class _Generator:
                 items.append({"version_id": vid, "position": position, "category": category,
                               "description": None, "is_special_category": special, "source_partner_id": source,
                               "policy_document_ref": "Appropriate policy document (DPA 2018 Sch.1 Pt.4)" if special else None,
-                              "other_basis": None})  # fmt: skip
+                              "other_basis": None, "para18_reason": "para18-2-c" if special else None,
+                              "is_criminal_offence": False, "criminal_offence_condition": None})  # fmt: skip
                 recipients_of.append(recipients)
             for position in range(rng.randint(2, 5) if len(partners) > 1 else 0):
                 source = partners[0] if dda else rng.choice(partners)

@@ -36,6 +36,7 @@ from ..documents import (
 )
 from ..extensions import db
 from ..i18n import uk_date
+from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from . import services
 from .models import (
@@ -314,6 +315,25 @@ def _basis_lines(item: ProtocolDataItem, locale: str) -> list[str]:
     for catalogue in BasisCatalogue:
         known = BASIS_CATALOGUES[catalogue]
         lines += [known[code].citation_for(locale) for code in item.basis_codes(catalogue)]
+    if item.para18_reason:
+        reason = PARA18_REASONS[item.para18_reason]
+        lines.append(
+            _(
+                "Consent not relied on: %(reason)s (%(citation)s)",
+                reason=reason.label(locale),
+                citation=reason.citation_for(locale),
+            )
+        )
+    if item.is_criminal_offence:
+        condition = SCHEDULE1.get(item.criminal_offence_condition)
+        lines.append(
+            _(
+                "Criminal offence data: %(condition)s",
+                condition=condition.citation_for(locale)
+                if condition
+                else _("no condition entered"),
+            )
+        )
     if item.policy_document_ref:
         lines.append(_("Appropriate policy document: %(ref)s", ref=item.policy_document_ref))
     if item.other_basis:
@@ -347,6 +367,11 @@ def _write_data_items(doc, version, field, value, locale) -> None:
         empty=_("No data items have been listed."),
     )
     used = {(b.catalogue, b.code) for item in version.data_items for b in item.bases}
+    used |= {
+        (BasisCatalogue.SCHEDULE1, item.criminal_offence_condition)
+        for item in version.data_items
+        if item.is_criminal_offence and item.criminal_offence_condition
+    }
     bases = [
         (entry.citation_for(locale), entry.label(locale))
         for catalogue in BasisCatalogue

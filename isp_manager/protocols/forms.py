@@ -3,6 +3,7 @@ turn posted fields into the values the services take."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -30,7 +31,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..law import ARTICLE6, ARTICLE9, SCHEDULE1
+from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..widgets import UKDateInput
 from .models import KIND_LABELS, STATE_LABELS, ProtocolKind, VersionState
 from .templates_data import TemplateSection
@@ -231,9 +232,32 @@ class DataItemForm(FlaskForm):
     schedule1 = MultiCheckboxField(_l("Data Protection Act 2018 Schedule 1 condition"), choices=[])
     policy_document_ref = StringField(
         _l("Appropriate policy document reference"),
-        description=_l("Needed when relying on a Schedule 1 Part 2 condition"),
+        description=_l(
+            "Needed when relying on Schedule 1 Part 1 paragraph 1 or a Part 2 condition"
+        ),
         widget=GovTextInput(),
         validators=[Optional(), Length(max=300)],
+    )
+    para18_reason = RadioField(
+        _l("Why consent is not relied on (only with Schedule 1 paragraph 18)"),
+        widget=GovRadioInput(),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    is_criminal_offence = BooleanField(
+        _l(
+            "This is criminal offence data (allegations, proceedings, convictions or offences: UK GDPR Article 10)"
+        ),
+        widget=GovCheckboxInput(),
+    )
+    criminal_offence_condition = SelectField(
+        _l("Schedule 1 condition for the criminal offence data"),
+        description=_l("A condition in Part 1, 2 or 3 of Schedule 1 to the DPA 2018"),
+        widget=GovSelect(),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
     )
     other_basis = TextAreaField(
         _l("Other powers or bases (optional)"), widget=GovTextArea(), validators=[Optional()]
@@ -248,6 +272,14 @@ class DataItemForm(FlaskForm):
             (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in ARTICLE9
         ]
         self.schedule1.choices = [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}")
+            for e in SCHEDULE1
+            if e.extra["article9"]
+        ]
+        self.para18_reason.choices = [("", _("Not relying on paragraph 18"))] + [
+            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in PARA18_REASONS
+        ]
+        self.criminal_offence_condition.choices = [("", _("Choose a condition"))] + [
             (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in SCHEDULE1
         ]
 

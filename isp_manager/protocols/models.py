@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..law import ARTICLE6, ARTICLE9, SCHEDULE1
+from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 
 
 class ProtocolKind(enum.StrEnum):
@@ -458,9 +458,24 @@ data_item_recipients = sa.Table(
 
 
 class ProtocolDataItem(db.Model):
-    """A category of personal information shared under the agreement (section 5)."""
+    """A category of personal information shared under the agreement (section 5).
+
+    Its lawful basis: the codes in `bases`, the DPA 2018 Sch.1 para 18(2) reason when it relies
+    on para 18, and for criminal offence data (Article 10) the Schedule 1 condition for it. The
+    rules between them are in law/lawful_basis.py."""
 
     __tablename__ = "protocol_data_items"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"para18_reason IS NULL OR {_in('para18_reason', PARA18_REASONS.codes)}",
+            name="para18_reason_code",
+        ),
+        sa.CheckConstraint(
+            "criminal_offence_condition IS NULL OR "
+            + _in("criminal_offence_condition", SCHEDULE1.codes),
+            name="criminal_offence_condition_code",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
@@ -475,6 +490,11 @@ class ProtocolDataItem(db.Model):
     )
     policy_document_ref: Mapped[str | None] = mapped_column(sa.String(300))
     other_basis: Mapped[str | None] = mapped_column(sa.Text)
+    para18_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    is_criminal_offence: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false()
+    )
+    criminal_offence_condition: Mapped[str | None] = mapped_column(sa.String(40))
 
     version: Mapped[ProtocolVersion] = relationship(back_populates="data_items")
     source_partner = relationship("ProtocolPartner", foreign_keys=[source_partner_id])

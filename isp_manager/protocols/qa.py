@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import current_locale
-from ..law import ARTICLE6, ARTICLE9, SCHEDULE1
-from ..parties.models import OrgKind
+from ..law import ARTICLE9
+from ..law import lawful_basis as rules
+from .lawful_bases import data_item_problems, problem_message
 from .models import BasisCatalogue, PartnerRole, ProtocolKind, ProtocolVersion
 from .templates_data import ProtocolTemplate, TemplateField, TemplateSection
 
@@ -38,8 +39,6 @@ SECTION_STATUS_LABELS = {
     SectionStatus.IN_PROGRESS: _l("In progress"),
     SectionStatus.COMPLETED: _l("Completed"),
 }
-# Organisations that are not public authorities may rely on legitimate interests.
-NOT_PUBLIC_AUTHORITIES = frozenset({OrgKind.CHARITY, OrgKind.OTHER})
 
 
 def add_months(start: date, months: int) -> date:
@@ -201,71 +200,73 @@ def _partner_contacts(version, template) -> list[QaCheck]:
     return results
 
 
-def _is_public_authority(partner) -> bool:
-    return partner is None or partner.organisation.kind not in NOT_PUBLIC_AUTHORITIES
+# The QA check each lawful-basis problem fails, and the passing message of each check.
+_QA_CODES = {
+    rules.ARTICLE6_MISSING: "lawful_basis",
+    rules.ARTICLE6_PUBLIC_AUTHORITY: "lawful_basis_public_authority",
+    rules.ARTICLE9_MISSING: "article9",
+    rules.ARTICLE9_NOT_SPECIAL: "article9",
+    rules.SCHEDULE1_MISSING: "schedule1",
+    rules.SCHEDULE1_MISMATCH: "schedule1_article9",
+    rules.SCHEDULE1_NOT_SPECIAL: "schedule1_article9",
+    rules.SCHEDULE1_PART3: "schedule1_article9",
+    rules.CRIMINAL_CONDITION_MISSING: "criminal_offence",
+    rules.CRIMINAL_CONDITION_NOT_CRIMINAL: "criminal_offence",
+    rules.POLICY_DOCUMENT_MISSING: "policy_document",
+    rules.PARA18_REASON_MISSING: "para18",
+    rules.PARA18_REASON_UNKNOWN: "para18",
+    rules.PARA18_REASON_UNUSED: "para18",
+    rules.PARA18_WITH_CONSENT: "para18",
+    rules.RECIPIENTS_MISSING: "recipients",
+}
+
+
+def _passing_checks(item) -> dict[str, str]:
+    """The lawful-basis checks that apply to this item, with what each says when it passes."""
+    name = item.category
+    sch1 = item.basis_codes(BasisCatalogue.SCHEDULE1)
+    art9 = item.basis_codes(BasisCatalogue.ARTICLE9)
+    relied = [
+        *sch1,
+        *([item.criminal_offence_condition] if item.criminal_offence_condition else []),
+    ]
+    checks = {"lawful_basis": _("%(item)s has an Article 6 lawful basis", item=name)}
+    if item.is_special_category:
+        checks["article9"] = _("%(item)s (special category) has an Article 9 condition", item=name)
+    if any(ARTICLE9[c].extra.get("needs_schedule1") for c in art9):
+        checks["schedule1"] = _("%(item)s names a Schedule 1 condition", item=name)
+    if rules.needs_policy_document(relied):
+        checks["policy_document"] = _("%(item)s names the appropriate policy document", item=name)
+    if item.is_criminal_offence:
+        checks["criminal_offence"] = _(
+            "%(item)s (criminal offence data) names its Schedule 1 condition", item=name
+        )
+    if rules.PARA18 in relied:
+        checks["para18"] = _(
+            "%(item)s records why consent is not relied on (Schedule 1 paragraph 18)", item=name
+        )
+    checks["recipients"] = _("%(item)s names the partners that receive it", item=name)
+    return checks
 
 
 def _lawful_bases(version, template) -> list[QaCheck]:
+    """Each data item against law/lawful_basis.py. Existing data that breaks a rule is shown
+    here with the fix and a link to the item; it is never changed for the user."""
     section = template.section_with("data_items").code
     results = []
     for item in version.data_items:
         anchor = f"data-item-{item.id}"
-        art6 = item.basis_codes(BasisCatalogue.ARTICLE6)
-        art9 = item.basis_codes(BasisCatalogue.ARTICLE9)
-        sch1 = item.basis_codes(BasisCatalogue.SCHEDULE1)
-        name = item.category
-
-        def check(code, ok, good, bad, anchor=anchor):
-            results.append(QaCheck(code, ok, good if ok else bad, section, anchor))
-
-        check(
-            "lawful_basis",
-            bool(art6),
-            _("%(item)s has an Article 6 lawful basis", item=name),
-            _("Choose an Article 6 lawful basis for %(item)s", item=name),
-        )
-        legit = [c for c in art6 if ARTICLE6[c].extra.get("public_authority_task") is False]
-        if legit and _is_public_authority(item.source_partner):
-            check(
-                "lawful_basis_public_authority",
-                False,
-                "",
-                _(
-                    "%(item)s: legitimate interests is not available to a public authority for its tasks; choose another Article 6 basis",
-                    item=name,
-                ),
+        failed: dict[str, list[str]] = {}
+        for problem in data_item_problems(item):
+            message = _(
+                "%(item)s: %(problem)s", item=item.category, problem=problem_message(problem)
             )
-        if item.is_special_category:
-            check(
-                "article9",
-                bool(art9),
-                _("%(item)s (special category) has an Article 9 condition", item=name),
-                _(
-                    "Choose an Article 9 condition for %(item)s: it is special category data",
-                    item=name,
-                ),
-            )
-        needs_sch1 = [c for c in art9 if ARTICLE9[c].extra.get("needs_schedule1")]
-        if needs_sch1:
-            check(
-                "schedule1",
-                bool(sch1),
-                _("%(item)s names a Schedule 1 condition", item=name),
-                _(
-                    "Choose a DPA 2018 Schedule 1 condition for %(item)s: its Article 9 condition needs one",
-                    item=name,
-                ),
-            )
-        if any(SCHEDULE1[c].extra.get("part") == 2 for c in sch1):
-            check(
-                "policy_document",
-                bool((item.policy_document_ref or "").strip()),
-                _("%(item)s names the appropriate policy document", item=name),
-                _(
-                    "Give the appropriate policy document reference for %(item)s: it relies on a Schedule 1 Part 2 condition",
-                    item=name,
-                ),
-            )
+            failed.setdefault(_QA_CODES[problem.code], []).append(message)
+        for code, message in _passing_checks(item).items():
+            if code not in failed:
+                results.append(QaCheck(code, True, message, section, anchor))
+        for code, messages in failed.items():
+            results += [QaCheck(code, False, m, section, anchor) for m in messages]
     return results
 
 

@@ -122,6 +122,23 @@ class DataItemInputSchema(Schema):
     )
     policy_document_ref = _text(300, allow_none=True)
     other_basis = fields.String(allow_none=True)
+    para18_reason = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "With DPA 2018 Sch.1 para 18: why consent is not relied on, "
+            "para18-2-a, para18-2-b or para18-2-c"
+        },
+    )
+    is_criminal_offence = fields.Boolean(
+        load_default=False, metadata={"description": "Criminal offence data (UK GDPR Art. 10)"}
+    )
+    criminal_offence_condition = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "For criminal offence data: a Schedule 1 code (Part 1, 2 or 3), "
+            "like sch1-p3-para36"
+        },
+    )
 
 
 class FlowInputSchema(Schema):
@@ -230,6 +247,9 @@ class DataItemSchema(Schema):
     schedule1 = fields.Function(lambda i: i.basis_codes("schedule1"))
     policy_document_ref = fields.String(allow_none=True)
     other_basis = fields.String(allow_none=True)
+    para18_reason = fields.String(allow_none=True)
+    is_criminal_offence = fields.Boolean()
+    criminal_offence_condition = fields.String(allow_none=True)
 
 
 class FlowSchema(Schema):

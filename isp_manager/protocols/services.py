@@ -25,9 +25,12 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..law import SCHEDULE1
 from ..law import catalogue as law_catalogue
+from ..law.lawful_basis import lawful_basis_problems
 from ..parties.models import Organisation
 from .access import Action, can_start_protocol, require
+from .lawful_bases import INPUT_FIELDS, is_public_authority_task, problem_message
 from .models import (
     BASIS_CATALOGUES,
     ROLES_BY_KIND,
@@ -68,6 +71,9 @@ DATA_ITEM_FIELDS = (
     "source_partner_id",
     "policy_document_ref",
     "other_basis",
+    "para18_reason",
+    "is_criminal_offence",
+    "criminal_offence_condition",
 )
 FLOW_FIELDS = (
     "what",
@@ -864,6 +870,9 @@ class DataItemInput:
     schedule1: list[str] = field(default_factory=list)
     policy_document_ref: str | None = None
     other_basis: str | None = None
+    para18_reason: str | None = None
+    is_criminal_offence: bool = False
+    criminal_offence_condition: str | None = None
 
 
 def _data_section(version, by):
@@ -971,12 +980,7 @@ def _apply_data_item(version, item: ProtocolDataItem, data: DataItemInput) -> No
                 )
             )
         codes[catalogue] = [c for c in known.codes if c in set(values or [])]
-    if codes[BasisCatalogue.ARTICLE9] and not data.is_special_category:
-        errors.setdefault("article9", []).append(
-            _(
-                "Article 9 conditions are for special category data: tick 'special category' or remove them"
-            )
-        )
+    _check_lawful_basis(data, codes, source, errors)
     for name, limit in (
         ("policy_document_ref", 300),
         ("other_basis", MAX_TEXT),
@@ -994,11 +998,44 @@ def _apply_data_item(version, item: ProtocolDataItem, data: DataItemInput) -> No
     item.recipients = recipients
     item.policy_document_ref = (data.policy_document_ref or "").strip() or None
     item.other_basis = (data.other_basis or "").strip() or None
+    item.para18_reason = data.para18_reason or None
+    item.is_criminal_offence = bool(data.is_criminal_offence)
+    item.criminal_offence_condition = data.criminal_offence_condition or None
     wanted = {(cat, code) for cat, values in codes.items() for code in values}
     item.bases = [b for b in item.bases if (b.catalogue, b.code) in wanted]
     have = {(b.catalogue, b.code) for b in item.bases}
     for cat, code in sorted(wanted - have):
         item.bases.append(ProtocolLawfulBasis(catalogue=cat, code=code))
+
+
+def _check_lawful_basis(data: DataItemInput, codes: dict, source, errors: dict) -> None:
+    """Refuse the combinations the law does not allow (law/lawful_basis.py); what is only
+    missing may be saved in a draft, and QA asks for it."""
+    condition = data.criminal_offence_condition or None
+    if condition and condition not in SCHEDULE1:
+        errors.setdefault("criminal_offence_condition", []).append(
+            _(
+                "Unknown codes %(codes)s: use codes like %(example)s",
+                codes=condition,
+                example=SCHEDULE1.codes[0],
+            )
+        )
+        condition = None
+    problems = lawful_basis_problems(
+        article6=codes[BasisCatalogue.ARTICLE6],
+        article9=codes[BasisCatalogue.ARTICLE9],
+        schedule1=codes[BasisCatalogue.SCHEDULE1],
+        is_special_category=bool(data.is_special_category),
+        is_criminal_offence=bool(data.is_criminal_offence),
+        criminal_offence_condition=condition,
+        para18_reason=data.para18_reason or None,
+        policy_document_ref=data.policy_document_ref,
+        is_public_authority_task=is_public_authority_task(source),
+    )
+    for problem in problems:
+        if not problem.is_incomplete:
+            field_name = INPUT_FIELDS.get(problem.field, problem.field)
+            errors.setdefault(field_name, []).append(problem_message(problem))
 
 
 def _item_snapshot(item: ProtocolDataItem) -> dict:

@@ -573,6 +573,9 @@ def _data_item_form(version, item=None):
             form.schedule1.data = item.basis_codes("schedule1")
             form.policy_document_ref.data = item.policy_document_ref
             form.other_basis.data = item.other_basis
+            form.para18_reason.data = item.para18_reason or ""
+            form.is_criminal_offence.data = item.is_criminal_offence
+            form.criminal_offence_condition.data = item.criminal_offence_condition or ""
     return form
 
 
@@ -594,6 +597,9 @@ def _data_item_input(form) -> services.DataItemInput:
         schedule1=list(form.schedule1.data or []),
         policy_document_ref=form.policy_document_ref.data,
         other_basis=form.other_basis.data,
+        para18_reason=form.para18_reason.data or None,
+        is_criminal_offence=bool(form.is_criminal_offence.data),
+        criminal_offence_condition=form.criminal_offence_condition.data or None,
     )
 
 

@@ -343,6 +343,9 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
                     recipients=[partner_map[p.id] for p in item.recipients],
                     policy_document_ref=item.policy_document_ref,
                     other_basis=item.other_basis,
+                    para18_reason=item.para18_reason,
+                    is_criminal_offence=item.is_criminal_offence,
+                    criminal_offence_condition=item.criminal_offence_condition,
                     bases=[
                         ProtocolLawfulBasis(catalogue=b.catalogue, code=b.code) for b in item.bases
                     ],

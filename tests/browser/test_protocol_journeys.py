@@ -117,6 +117,13 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_label(re.compile(r"Art. 9\(2\)\(g\)")).check()
     page.get_by_label(re.compile(r"Pt.2 para 18")).check()
     page.get_by_role("button", name="Save data item").click()
+    # Paragraph 18 needs one of the para 18(2) reasons for not relying on consent.
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose why consent is not relied on"
+    )
+    check_a11y(page, "protocols-data-item-error")
+    page.get_by_label(re.compile("would prejudice the provision of the protection")).check()
+    page.get_by_role("button", name="Save data item").click()
     expect(page.locator("#data-item-1, [id^=data-item-]").first).to_contain_text(
         "Safeguarding of children"
     )

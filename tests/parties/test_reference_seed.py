@@ -123,3 +123,14 @@ def test_seed_reference_command(app):
     result = app.test_cli_runner().invoke(args=["seed-reference"])
     assert result.exit_code == 0
     assert "0 created, 0 updated, 56 unchanged" in result.output
+
+
+def test_every_reference_body_is_a_public_authority(db_session):
+    assert [o.code for o in services_all() if not o.is_public_authority] == []
+
+
+def test_reseeding_keeps_an_administrators_public_authority_choice(db_session):
+    org("board-gwent").is_public_authority = False
+    db_session.flush()
+    seed_reference()
+    assert org("board-gwent").is_public_authority is False

@@ -356,3 +356,44 @@ def test_openapi_documents_the_routes(client):
                  "/api/v1/organisations/{code}/relevant-partners", "/api/v1/organisations/{code}/agreements"):  # fmt: skip
         assert path in paths
     assert "patch" in paths["/api/v1/organisations/{code}"]
+
+
+# ------------------------------------------------------------------ public authorities
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "expected"),
+    [
+        ("youth_offending_team", {}, True),
+        ("charity", {}, False),
+        ("other", {}, False),
+        ("charity", {"is_public_authority": True}, True),
+        ("other", {"is_public_authority": None}, False),
+        ("youth_offending_team", {"is_public_authority": False}, False),
+    ],
+)
+def test_public_authority_follows_the_kind_unless_given(caller, kind, given, expected):
+    body = {**NEW_YOT, "kind": kind, **given}
+    if kind != "youth_offending_team":
+        body = {k: v for k, v in body.items() if k not in ("s28_category", "areas")}
+    response = caller(Role.ADMIN).post("/api/v1/organisations", json=body)
+    assert response.status_code == 201, response.json
+    assert response.json["is_public_authority"] is expected
+    assert org("yot-gwent").is_public_authority is expected
+
+
+def test_admins_patch_whether_a_body_is_a_public_authority(caller):
+    assert caller(Role.ADMIN).get("/api/v1/organisations/board-gwent").json["is_public_authority"]
+    refused = caller(Role.IG_LEAD).patch(
+        "/api/v1/organisations/board-gwent", json={"is_public_authority": False}
+    )
+    assert refused.status_code == 403 and org("board-gwent").is_public_authority
+    response = caller(Role.ADMIN).patch(
+        "/api/v1/organisations/board-gwent", json={"is_public_authority": False}
+    )
+    assert response.status_code == 200 and response.json["is_public_authority"] is False
+    assert org("board-gwent").is_public_authority is False
+    bad = caller(Role.ADMIN).patch(
+        "/api/v1/organisations/board-gwent", json={"is_public_authority": "maybe"}
+    )
+    assert bad.status_code == 422 and "is_public_authority" in bad.json["errors"]["json"]

@@ -494,3 +494,26 @@ def test_agreement_of_another_council_is_404(visitor, make_user):
     )
     response = visitor(Role.ADMIN).get(f"/organisations/la-swansea/agreements/{agreement.id}/end")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "choice", "expected"),
+    [
+        ("charity", "", False),
+        ("charity", "yes", True),
+        ("youth_offending_team", "", True),
+        ("youth_offending_team", "no", False),
+    ],
+)
+def test_admin_form_sets_whether_a_body_is_a_public_authority(visitor, kind, choice, expected):
+    data = {**NEW_YOT, "kind": kind, "is_public_authority": choice}
+    if kind == "charity":
+        data = {k: v for k, v in data.items() if k not in ("s28_category", "areas")}
+    client = visitor(Role.ADMIN)
+    response = client.post("/organisations/new", data=data, follow_redirects=True)
+    assert response.status_code == 200, text(response)
+    assert org("yot-cardiff").is_public_authority is expected
+    page = text(response)
+    assert ("Public authority Yes: it cannot rely on legitimate interests" in page) == expected
+    edit = client.get("/organisations/yot-cardiff/edit").get_data(as_text=True)
+    assert re.search(rf'value="{"yes" if expected else "no"}"[^>]*checked', edit)

@@ -136,6 +136,7 @@ def big_isp(ig, *, partners: int = 20, items: int = 200, flows: int = 60):
             source_partner=parties[n % len(parties)],
             recipients=[parties[(n + 1) % len(parties)], parties[(n + 2) % len(parties)]],
             policy_document_ref="APD-1" if n % 3 == 0 else None,
+            para18_reason="para18-2-b" if n % 3 == 0 else None,
         )
         item.bases = [ProtocolLawfulBasis(catalogue=BasisCatalogue.ARTICLE6, code="art6-1-e")]
         if n % 3 == 0:

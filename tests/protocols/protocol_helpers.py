@@ -79,6 +79,7 @@ def fill_isp(version, by, *, review_date=None):
             article6=["art6-1-e"],
             article9=["art9-2-g"],
             schedule1=["sch1-p2-para18"],
+            para18_reason="para18-2-c",
             policy_document_ref="APD-2026-01",
         ),
         by=by,

@@ -205,6 +205,7 @@ def _draft_everything(client, protocol_id):
             "article6": ["art6-1-e"],
             "article9": ["art9-2-g"],
             "schedule1": ["sch1-p2-para18"],
+            "para18_reason": "para18-2-c",
             "policy_document_ref": "APD-1",
         },
     )

@@ -147,6 +147,8 @@ def test_legal_powers_data_items_and_lawful_bases_carry_their_citations(active_t
         "Cardiff and Vale University Health Board",
         "Cardiff Council\nVale of Glamorgan Council\nSouth Wales Police (Chief Constable)",
         "UK GDPR Art. 6(1)(e)\nUK GDPR Art. 9(2)(g)\nDPA 2018 Sch.1 Pt.2 para 18\n"
+        "Consent not relied on: Obtaining the data subject's consent would prejudice the "
+        "provision of the protection (DPA 2018 Sch.1 para 18(2)(c))\n"
         "Appropriate policy document: APD-2026-01",
     ]
     bases = table_rows(table_with_header(doc, "Citation", "Condition"))
@@ -297,6 +299,24 @@ def test_welsh_export_uses_the_welsh_headings(active_tricky, login):
     doc = read_docx(export(login(author), version, lang="cy").data)
     assert "1. Cyflwyniad i'r Protocol Rhannu Gwybodaeth hwn" in heading_texts(doc)
     assert "Atodiad B: Tabl cyfeirio gwybodaeth" in heading_texts(doc)
+
+
+def test_welsh_export_gives_the_para18_reason_and_criminal_offence_condition(active_tricky, login):
+    import flask_babel
+
+    version, author = active_tricky
+    item = version.data_items[0]
+    item.is_criminal_offence = True
+    item.criminal_offence_condition = "sch1-p3-para36"
+    db.session.commit()
+    flask_babel.refresh()
+    doc = read_docx(export(login(author), version, lang="cy").data)
+    items = table_rows(table_with_header(doc, "Gwybodaeth"))
+    cell = items[1][4]
+    assert "DDD 2018 Atod.1 para 18(2)(c)" in cell and "DDD 2018 Atod.1 Rh.3 para 36" in cell
+    assert "Consent not relied on" not in cell and "Criminal offence data" not in cell
+    cited = [row[0] for table in doc.tables[1:] for row in table_rows(table)]
+    assert "DDD 2018 Atod.1 Rh.3 para 36" in cited  # in the lawful bases relied on
 
 
 # ---------------------------------------------------------------- versions

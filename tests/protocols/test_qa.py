@@ -82,28 +82,8 @@ def test_partner_without_contact_or_signatory(complete_isp):
     )
 
 
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [
-        ({"article6": []}, {"lawful_basis"}),
-        ({"article9": [], "schedule1": []}, {"article9"}),
-        ({"schedule1": []}, {"schedule1"}),
-        ({"policy_document_ref": ""}, {"policy_document"}),
-        ({"article6": ["art6-1-f"]}, {"lawful_basis_public_authority"}),
-        (
-            {"article9": ["art9-2-c"], "schedule1": []},
-            set(),
-        ),  # vital interests needs no Schedule 1 condition
-        (
-            {"is_special_category": False, "article9": [], "schedule1": ["sch1-p1-para2"]},
-            set(),
-        ),  # Part 1: no policy document
-    ],
-)
-def test_lawful_basis_checks(complete_isp, change, expected):
-    version, author = complete_isp()
-    item = version.data_items[0]
-    data = DataItemInput(
+def _good_input(item) -> DataItemInput:
+    return DataItemInput(
         category=item.category,
         is_special_category=True,
         source_partner_id=item.source_partner_id,
@@ -111,14 +91,123 @@ def test_lawful_basis_checks(complete_isp, change, expected):
         article6=["art6-1-e"],
         article9=["art9-2-g"],
         schedule1=["sch1-p2-para18"],
+        para18_reason="para18-2-c",
         policy_document_ref="APD-1",
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"article6": []}, {"lawful_basis"}),
+        ({"article9": [], "schedule1": [], "para18_reason": None}, {"article9"}),
+        ({"schedule1": [], "para18_reason": None}, {"schedule1"}),
+        ({"policy_document_ref": ""}, {"policy_document"}),
+        ({"recipient_partner_ids": []}, {"recipients"}),
+        (
+            {"article9": ["art9-2-c"], "schedule1": [], "para18_reason": None},
+            set(),
+        ),  # vital interests needs no Schedule 1 condition
+        (
+            {
+                "article9": ["art9-2-h"],
+                "schedule1": ["sch1-p1-para2"],
+                "para18_reason": None,
+                "policy_document_ref": "",
+            },
+            set(),
+        ),  # Part 1 para 2 goes with (h) and needs no policy document
+        (
+            {"is_criminal_offence": True, "criminal_offence_condition": "sch1-p3-para33"},
+            set(),
+        ),
+    ],
+)
+def test_lawful_basis_checks(complete_isp, change, expected):
+    """What is only missing may be saved in a draft; QA asks for it."""
+    version, author = complete_isp()
+    item = version.data_items[0]
+    data = _good_input(item)
     for key, value in change.items():
         setattr(data, key, value)
     services.update_data_item(
         item, data, by=author, expected_row_version=table_rv(item.version, "data_items")
     )
     assert {code for code, _ in _failing(version)} == expected
+
+
+def test_legitimate_interests_pass_for_a_partner_that_is_not_a_public_authority(complete_isp):
+    version, author = complete_isp()
+    item = version.data_items[0]
+    item.source_partner.organisation.is_public_authority = False
+    data = _good_input(item)
+    data.article6 = ["art6-1-f"]
+    services.update_data_item(item, data, by=author, expected_row_version=table_rv(version, "data_items"))
+    assert _failing(version) == []
+
+
+def _basis(catalogue, code):
+    from isp_manager.protocols.models import ProtocolLawfulBasis
+
+    return ProtocolLawfulBasis(catalogue=catalogue, code=code)
+
+
+# Data saved before the rules (or changed outside the forms) that breaks one: the checklist
+# says what is wrong and how to fix it, linked to the item; nothing is changed for the user.
+EXISTING_BAD_DATA = [
+    (
+        "para 18 without a reason",
+        lambda i: setattr(i, "para18_reason", None),
+        {"para18"},
+        "why consent is not relied on",
+    ),
+    (
+        "para 18 with consent",
+        lambda i: i.bases.append(_basis("article6", "art6-1-a")),
+        {"para18"},
+        "remove consent or paragraph 18",
+    ),
+    (
+        "legitimate interests for a health board",
+        lambda i: setattr(i.bases[0], "code", "art6-1-f"),
+        {"lawful_basis_public_authority"},
+        "not available to a public authority",
+    ),
+    (
+        "a Part 2 condition with Art. 9(2)(h)",
+        lambda i: setattr(i.bases[1], "code", "art9-2-h"),
+        {"schedule1_article9", "schedule1"},
+        "DPA 2018 Sch.1 Pt.2 para 18 goes with UK GDPR Art. 9(2)(g)",
+    ),
+    (
+        "criminal offence data without a condition",
+        lambda i: setattr(i, "is_criminal_offence", True),
+        {"criminal_offence"},
+        "criminal offence data is processed under",
+    ),
+    ("no recipient", lambda i: i.recipients.clear(), {"recipients"}, "partner that receives it"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "break_it", "expected", "fix"),
+    EXISTING_BAD_DATA,
+    ids=[c[0] for c in EXISTING_BAD_DATA],
+)
+def test_existing_data_that_breaks_a_rule_shows_in_the_checklist(
+    complete_isp, case, break_it, expected, fix
+):
+    version, _author = complete_isp()
+    item = version.data_items[0]
+    assert [b.code for b in item.bases] == ["art6-1-e", "art9-2-g", "sch1-p2-para18"]
+    break_it(item)
+    before = ([(b.catalogue, b.code) for b in item.bases], item.para18_reason)
+    failed = failures(qa_checklist(version, template_for(version.protocol)))
+    assert {c.code for c in failed} == expected
+    assert all(c.section == "personal_information" for c in failed)
+    assert all(c.anchor == f"data-item-{item.id}" for c in failed)
+    assert any(fix in c.message and c.message.startswith(item.category) for c in failed)
+    assert ([(b.catalogue, b.code) for b in item.bases], item.para18_reason) == before
 
 
 def test_appendix_b_rows_need_source_recipient_method_and_purpose(complete_isp):

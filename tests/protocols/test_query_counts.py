@@ -74,6 +74,7 @@ def _agreement(author, n_partners: int, n_items: int):
                 article6=["art6-1-e"],
                 article9=["art9-2-g"] if n % 2 else [],
                 schedule1=["sch1-p2-para18"] if n % 2 else [],
+                para18_reason="para18-2-a" if n % 2 else None,
                 policy_document_ref="APD",
             ),
             by=author,
