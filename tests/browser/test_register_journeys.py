@@ -110,9 +110,11 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     expect(summary).to_contain_text("Select the kind of organisation")
     check_a11y(page, "organisation-add-errors")
 
-    page.get_by_label("Code").fill("yot-cardiff")
-    page.get_by_label("Name", exact=True).fill("Cardiff Youth Justice Service")
-    page.get_by_label("Welsh name (optional)").fill("Gwasanaeth Cyfiawnder Ieuenctid Caerdydd")
+    page.get_by_label("Code").fill("yot-cardiff-west")
+    page.get_by_label("Name", exact=True).fill("Cardiff West Youth Justice Service")
+    page.get_by_label("Welsh name (optional)").fill(
+        "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd"
+    )
     page.get_by_label("Kind of organisation").select_option(label="Youth offending team")
     page.get_by_label("Section 28 category (optional)").select_option("s28-i")
     page.get_by_label("Cardiff Council").check()
@@ -124,9 +126,9 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_role("button", name="Add organisation").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Cardiff Youth Justice Service has been added to the register."
+        "Cardiff West Youth Justice Service has been added to the register."
     )
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cardiff Youth Justice Service")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cardiff West Youth Justice Service")
     expect(
         page.get_by_text(
             "Children Act 2004, s.28(1)(g): A youth offending team for an area in Wales"
@@ -139,11 +141,13 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     check_a11y(page, "organisation-added")
 
     page.goto("/organisations?q=cyfiawnder")
-    expect(page.get_by_role("link", name="Cardiff Youth Justice Service")).to_be_visible()
+    expect(page.get_by_role("link", name="Cardiff West Youth Justice Service")).to_be_visible()
 
-    page.goto("/organisations/yot-cardiff")
+    page.goto("/organisations/yot-cardiff-west")
     page.get_by_role("button", name="Change details").click()
-    expect(page.get_by_label("Name", exact=True)).to_have_value("Cardiff Youth Justice Service")
+    expect(page.get_by_label("Name", exact=True)).to_have_value(
+        "Cardiff West Youth Justice Service"
+    )
     check_a11y(page, "organisation-edit")
 
 
