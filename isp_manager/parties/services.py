@@ -204,6 +204,102 @@ def register_csv_rows(filters: RegisterFilters):
 # ------------------------------------------------------------------ changing the register
 
 
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportRejected(Exception):
+    """A file with bad rows: nothing was loaded. `problems` are sentences naming the line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def import_organisations(rows) -> ImportResult:
+    """Create or update the bodies in `rows` (pairs of line number and a row of
+    REGISTER_CSV_COLUMNS), all or nothing: each row is checked as the add and edit forms check
+    their input (same cleaners, same rules between fields), and if any row is wrong nothing
+    is changed and ImportRejected lists every problem with its line. A body is matched by its
+    code, so loading a file twice changes nothing the second time. The caller commits."""
+    rows = list(rows)
+    codes = [(row.get("code") or "").strip().lower() for _line, row in rows]
+    existing = {
+        o.code: o
+        for o in db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.code.in_(codes))
+            .options(selectinload(Organisation.areas))
+        )
+    }
+    problems: list[str] = []
+    planned = []
+    first_line: dict[str, int] = {}
+    for (line, row), code in zip(rows, codes, strict=True):
+        errors: dict[str, list[str]] = {}
+        if code in first_line:
+            errors["code"] = [
+                _(
+                    "%(code)s is already on line %(line)d of the file",
+                    code=code,
+                    line=first_line[code],
+                )
+            ]
+        first_line.setdefault(code, line)
+        org = existing.get(code)
+        if org is None and "code" not in errors:
+            _clean_code(code, errors)
+        target = org or Organisation(code=code, search_text="", kind=OrgKind.OTHER, name="")
+        values = _clean_fields(
+            _fields_from_row(row), target, errors, required=("name", "kind", "nation")
+        )
+        if org is not None:
+            _check_welsh_name_kept(org, values, errors)
+        for field, messages in errors.items():
+            problems.extend(
+                _("Line %(line)d, %(field)s: %(message)s", line=line, field=field, message=m)
+                for m in messages
+            )
+        planned.append((org, target, values))
+    if problems:
+        raise ImportRejected(problems)
+    return _load_planned(planned)
+
+
+def _fields_from_row(row: dict) -> dict:
+    areas = [a.strip() for a in (row.get("areas") or "").split(";") if a.strip()]
+    fields = {
+        key: row.get(key) or None for key in REGISTER_CSV_COLUMNS if key not in ("code", "areas")
+    }
+    fields["areas"] = [a for a in areas if a != ALL_WALES_AREA]
+    fields["covers_all_wales"] = ALL_WALES_AREA in areas
+    return fields
+
+
+def _load_planned(planned) -> ImportResult:
+    result = ImportResult()
+    for org, target, values in planned:
+        before = _audit_view(org) if org is not None else None
+        if org is None:
+            db.session.add(target)
+        _apply(target, values)
+        db.session.flush()
+        after = _audit_view(target)
+        if before is None:
+            result.created += 1
+            record_event("organisation.created", target, after=after)
+        elif before != after:
+            result.updated += 1
+            old, new = changes(before, after)
+            record_event("organisation.updated", target, before=old, after=new)
+        else:
+            result.unchanged += 1
+    return result
+
+
 def create_organisation(fields: dict, *, by) -> Organisation:
     """Add an organisation to the register (administrators). `fields` holds `code` and any of
     EDITABLE_FIELDS; `areas` is a list of council codes. Raises InvalidInput naming each field."""
