@@ -43,7 +43,7 @@ def _in(values) -> str:
 
 
 def _swap_checks(kinds, partner_codes) -> None:
-    with op.batch_alter_table("organisations", recreate="always") as batch_op:
+    with op.batch_alter_table("organisations") as batch_op:
         batch_op.drop_constraint(op.f("ck_organisations_org_kind"), type_="check")
         batch_op.drop_constraint(
             op.f("ck_organisations_relevant_partner_category_code"), type_="check"
