@@ -6,6 +6,7 @@ from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
 from .cooperation.api import blp as cooperation_api
 from .cooperation.views import bp as cooperation_pages
+from .law.views import bp as law_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
 from .protocols.api import blp as protocols_api
@@ -22,6 +23,7 @@ PAGE_BLUEPRINTS = [
     cooperation_pages,
     protocols_pages,
     agreements_register_pages,
+    law_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,

@@ -10,12 +10,13 @@ def register_cli(app: Flask) -> None:
     from .cooperation import reminders  # noqa: F401  (registers the s.164 deadline reminders)
     from .demo_data import demo_data_command
     from .notifications import notify_command
-    from .parties.cli import seed_reference_command
+    from .parties.cli import organisations_cli, seed_reference_command
     from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)
     from .protocols.cli import protocol_templates_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_reference_command)
+    app.cli.add_command(organisations_cli)
     app.cli.add_command(notify_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(protocol_templates_cli)

@@ -113,7 +113,6 @@ def test_every_demo_organisation_has_an_area_and_search_text(demo):
     assert {
         OrgKind.SCHOOL,
         OrgKind.CHARITY,
-        OrgKind.YOUTH_OFFENDING_TEAM,
         OrgKind.PROBATION_PROVIDER,
         OrgKind.OTHER,
     } <= kinds

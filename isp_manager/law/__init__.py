@@ -3,6 +3,7 @@
 from .catalogue import (  # noqa: F401
     ARTICLE6,
     ARTICLE9,
+    DEFINITIONS,
     LEGAL_POWERS,
     PARA18_REASONS,
     RELEVANT_PARTNER,
@@ -14,5 +15,6 @@ from .catalogue import (  # noqa: F401
     SOCIAL_SERVICES_FUNCTIONS,
     Catalogue,
     Provision,
+    all_catalogues,
     label,
 )

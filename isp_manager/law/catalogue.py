@@ -207,6 +207,8 @@ RELEVANT_PARTNER = Catalogue(
             extra={
                 "reason_en": "offender management functions in relation to Wales, including {area}",
                 "reason_cy": "swyddogaethau rheoli troseddwyr mewn perthynas â Chymru, gan gynnwys {area}",
+                "limit_en": "Only when discharging functions under sections 2 and 3 of the Offender Management Act 2007",
+                "limit_cy": "Dim ond wrth gyflawni swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007",
             },
             citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(c)",
         ),
@@ -251,8 +253,25 @@ RELEVANT_PARTNER = Catalogue(
             extra={
                 "reason_en": "Learning and Skills Act 2000 Part 2 functions for Wales, including {area}",
                 "reason_cy": "swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000 ar gyfer Cymru, gan gynnwys {area}",
+                "limit_en": "Only when discharging functions under Part 2 of the Learning and Skills Act 2000",
+                "limit_cy": "Dim ond wrth gyflawni swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
             },
             citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(g)",
+        ),
+        # Inserted by the Tertiary Education and Research (Wales) Act 2022, Sch.4 para 30. Its
+        # wording and commencement have not been checked: probably the Commission for Tertiary
+        # Education and Research (Medr), which acts for the whole of Wales.
+        Provision(
+            "rp-ga",
+            "SSWBA 2014, s.162(4)(ga)",
+            "The Commission for Tertiary Education and Research",
+            "Y Comisiwn Addysg Drydyddol ac Ymchwil",
+            verify=True,
+            extra={
+                "reason_en": "tertiary education and research functions for Wales, including {area}",
+                "reason_cy": "swyddogaethau addysg drydyddol ac ymchwil ar gyfer Cymru, gan gynnwys {area}",
+            },
+            citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.162(4)(ga)",
         ),
         Provision(
             "rp-h",
@@ -314,6 +333,28 @@ S164_GROUNDS = Catalogue(
             "Complying would otherwise have an adverse effect on the exercise of the person's functions",
             "Byddai cydymffurfio fel arall yn cael effaith andwyol ar arfer swyddogaethau'r person",
             citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(b)",
+        ),
+    ],
+)
+
+# Definitions the rules depend on. "NHS trust" in s.164(2)(b) takes the Act's own definition
+# (SSWBA 2014, s.197(1)). VERIFY: that definition may name trusts established under the
+# National Health Service Act 2006 (England) as well as under the National Health Service
+# (Wales) Act 2006; it has not been checked. Until a lawyer confirms it, only trusts
+# established in Wales are treated as NHS trusts: `extra["nations"]` lists the nations whose
+# NHS trusts s.164(2)(b) reaches (add "england" here, and nowhere else, if the definition
+# includes English trusts). An NHS foundation trust is never an NHS trust.
+DEFINITIONS = Catalogue(
+    "definitions",
+    [
+        Provision(
+            "def-nhs-trust",
+            "SSWBA 2014, s.197(1)",
+            "NHS trust: a trust established in Wales; whether a trust established in England is included is to be confirmed. An NHS foundation trust is not an NHS trust",
+            "Ymddiriedolaeth GIG: ymddiriedolaeth a sefydlwyd yng Nghymru; mae angen cadarnhau a yw ymddiriedolaeth a sefydlwyd yn Lloegr wedi'i chynnwys. Nid yw ymddiriedolaeth sefydledig GIG yn Ymddiriedolaeth GIG",
+            verify=True,
+            extra={"nations": ("wales",)},
+            citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.197(1)",
         ),
     ],
 )
@@ -825,6 +866,12 @@ LEGAL_POWERS = Catalogue(
         ),
     ],
 )
+
+
+def all_catalogues() -> list[Catalogue]:
+    """Every catalogue in this module, in the order they are written: the law catalogue page
+    lists them all, so a catalogue added here appears there with no other change."""
+    return [value for value in globals().values() if isinstance(value, Catalogue)]
 
 
 def label(catalogue: Catalogue, code: str | None, locale: str = "en") -> str:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from ..errors import InvalidInput, NotFound
 from ..pagination import paginate
 from . import services
-from .models import OrgKind
+from .models import Nation, OrgKind
 from .schemas import (
     AgreementCreateSchema,
     AgreementEndSchema,
@@ -38,7 +38,7 @@ def list_organisations(args, pagination_parameters):
     area = None
     if args.get("area"):
         area = services.get_organisation_or_none(args["area"])
-        if area is None or not area.is_local_authority:
+        if area is None or not area.is_welsh_council:
             raise InvalidInput(
                 _(
                     "No council has the code %(code)s: use a council's code, like la-cardiff.",
@@ -49,6 +49,7 @@ def list_organisations(args, pagination_parameters):
     filters = services.RegisterFilters(
         q=args.get("q", ""),
         kind=OrgKind(args["kind"]) if args.get("kind") else None,
+        nation=Nation(args["nation"]) if args.get("nation") else None,
         area=area,
         s28_category=args.get("s28_category"),
         status=args["status"],
@@ -90,14 +91,15 @@ def update_organisation(data, code):
 @blp.alt_response(422, description="The organisation is not a local authority")
 def relevant_partners(code):
     """The relevant partners of a local authority under s.162(4), each with its category
-    (rp-a...) and the reason. Only a local authority has relevant partners: for any other
-    body this is 422, naming `code`; its councils are at /organisations/{code}/partner-of."""
+    (rp-a...), the reason, and for a partner only for some functions (rp-c, rp-g) its
+    `limit`. Only a Welsh council has relevant partners: for any other body this is 422,
+    naming `code`; its councils are at /organisations/{code}/partner-of."""
     council = services.get_organisation(code)
-    if not council.is_local_authority:
+    if not council.is_welsh_council:
         raise InvalidInput(
             _(
-                "%(name)s is not a local authority: only a local authority has relevant partners "
-                "under s.162(4). The councils it is a relevant partner of are at %(url)s.",
+                "%(name)s is not a local authority in Wales: only a Welsh council has relevant "
+                "partners under s.162(4). The councils it is a relevant partner of are at %(url)s.",
                 name=council.name,
                 url=f"/api/v1/organisations/{council.code}/partner-of",
             ),

@@ -20,11 +20,10 @@ from ..law.lawful_basis import is_public_authority_by_default
 from .demo_catalogue import (
     ALL_WALES_BODIES,
     AREAS,
+    BORDER_BODIES,
     CHARITY_PATTERNS,
     COLLEGES,
-    FIRE_SERVICES,
     FIRST_NAMES,
-    JOINT_YOT_COUNCILS,
     LAST_NAMES,
     LOCAL_FAMILIES,
     LOCALITY_FIRST,
@@ -33,9 +32,8 @@ from .demo_catalogue import (
     PROBATION_UNITS,
     SAINTS,
     SCHOOL_TYPES,
-    YOUTH_OFFENDING_TEAMS,
 )
-from .models import Organisation, OrgKind, organisation_areas
+from .models import Nation, Organisation, OrgKind, organisation_areas
 from .search import search_text_for
 
 
@@ -69,7 +67,18 @@ class _Builder:
         self.regions = _health_board_regions(ctx, councils)
 
     def add(
-        self, code, name, name_cy, kind, areas, *, all_wales=False, s28=None, rp=None, notes=None
+        self,
+        code,
+        name,
+        name_cy,
+        kind,
+        areas,
+        *,
+        all_wales=False,
+        s28=None,
+        rp=None,
+        notes=None,
+        nation=Nation.WALES,
     ):
         rng = self.rng
         name, name_cy = _lower_article(name), _lower_article(name_cy)
@@ -86,6 +95,7 @@ class _Builder:
                 "name_cy": name_cy,
                 "search_text": search_text_for(name, name_cy),
                 "kind": kind,
+                "nation": nation,
                 "ons_code": None,
                 "s28_category": s28,
                 "relevant_partner_category": rp,
@@ -118,39 +128,18 @@ class _Builder:
     # ---------------------------------------------------------------- fixed bodies
 
     def fixed_bodies(self) -> None:
-        Y, P = OrgKind.YOUTH_OFFENDING_TEAM, OrgKind.PROBATION_PROVIDER
-        for suffix, en, cy, councils in YOUTH_OFFENDING_TEAMS:
-            self.add(f"demo-yot-{suffix}", en, cy, Y, councils, s28="s28-i")
-        for code, council in self.councils.items():
-            if code not in JOINT_YOT_COUNCILS:
-                en, cy = short_council_names(council["name"], council["name_cy"])
-                self.add(
-                    f"demo-yot-{code.removeprefix('la-')}",
-                    f"{en} Youth Justice Service",
-                    f"Gwasanaeth Cyfiawnder Ieuenctid {cy}",
-                    Y,
-                    [code],
-                    s28="s28-i",
-                )
         for suffix, en, cy, councils in PROBATION_UNITS:
             self.add(
                 f"demo-probation-{suffix}",
                 f"Probation Service Wales: {en} Probation Delivery Unit",
                 f"Gwasanaeth Prawf Cymru: Uned Cyflawni Prawf {cy}",
-                P,
+                OrgKind.PROBATION_PROVIDER,
                 councils,
                 rp="rp-d",
                 notes="Probation services provider (Offender Management Act 2007, s.3(2))",
             )
-        for suffix, en, cy, councils in FIRE_SERVICES:
-            self.add(
-                f"demo-fire-{suffix}",
-                en,
-                cy,
-                OrgKind.OTHER,
-                councils,
-                notes="Fire and rescue authority",
-            )
+        for suffix, en, kind, nation, councils in BORDER_BODIES:
+            self.add(f"demo-{suffix}", en, None, OrgKind(kind), councils, nation=Nation(nation))
         for suffix, en, cy, councils in COLLEGES:
             self.add(
                 f"demo-college-{suffix}",

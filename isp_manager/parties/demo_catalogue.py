@@ -118,19 +118,8 @@ LAST_NAMES = ("Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Lewi
 # fmt: on
 
 # fmt: off
-# (code suffix, English, Welsh, council codes) -- joint services as they are organised in Wales.
-YOUTH_OFFENDING_TEAMS = [
-    ("blaenau-gwent-caerphilly", "Blaenau Gwent and Caerphilly Youth Offending Service",
-     "Gwasanaeth Troseddau Ieuenctid Blaenau Gwent a Chaerffili", ["la-blaenau-gwent", "la-caerphilly"]),
-    ("monmouthshire-torfaen", "Monmouthshire and Torfaen Youth Offending Service",
-     "Gwasanaeth Troseddau Ieuenctid Sir Fynwy a Thorfaen", ["la-monmouthshire", "la-torfaen"]),
-    ("conwy-denbighshire", "Conwy and Denbighshire Youth Justice Service",
-     "Gwasanaeth Cyfiawnder Ieuenctid Conwy a Sir Ddinbych", ["la-conwy", "la-denbighshire"]),
-    ("gwynedd-mon", "Gwynedd and Anglesey Youth Justice Service",
-     "Gwasanaeth Cyfiawnder Ieuenctid Gwynedd a Môn", ["la-gwynedd", "la-isle-of-anglesey"]),
-]
-JOINT_YOT_COUNCILS = {c for *_, councils in YOUTH_OFFENDING_TEAMS for c in councils}
-
+# (code suffix, English, Welsh, council codes). Youth offending teams and fire and rescue
+# authorities are on the reference register (welsh-public-bodies.csv), so they are not made up.
 PROBATION_UNITS = [
     ("cardiff-and-vale", "Cardiff and Vale", "Caerdydd a'r Fro", ["la-cardiff", "la-vale-of-glamorgan"]),
     ("cwm-taf", "Cwm Taf Morgannwg", "Cwm Taf Morgannwg", ["la-bridgend", "la-merthyr-tydfil", "la-rhondda-cynon-taf"]),
@@ -142,14 +131,10 @@ PROBATION_UNITS = [
      ["la-isle-of-anglesey", "la-conwy", "la-denbighshire", "la-flintshire", "la-gwynedd", "la-wrexham"]),
 ]
 
-FIRE_SERVICES = [
-    ("mid-west", "Mid and West Wales Fire and Rescue Service", "Gwasanaeth Tân ac Achub Canolbarth a Gorllewin Cymru",
-     ["la-carmarthenshire", "la-ceredigion", "la-pembrokeshire", "la-powys", "la-swansea", "la-neath-port-talbot"]),
-    ("north", "North Wales Fire and Rescue Service", "Gwasanaeth Tân ac Achub Gogledd Cymru",
-     ["la-isle-of-anglesey", "la-conwy", "la-denbighshire", "la-flintshire", "la-gwynedd", "la-wrexham"]),
-    ("south", "South Wales Fire and Rescue Service", "Gwasanaeth Tân ac Achub De Cymru",
-     ["la-blaenau-gwent", "la-bridgend", "la-caerphilly", "la-cardiff", "la-merthyr-tydfil", "la-monmouthshire",
-      "la-newport", "la-rhondda-cynon-taf", "la-torfaen", "la-vale-of-glamorgan"]),
+# Bodies across the border that Welsh bodies share with (their nation is not Wales).
+BORDER_BODIES = [
+    ("countess-of-chester", "Countess of Chester Hospital NHS Foundation Trust", "nhs_foundation_trust",
+     "england", ["la-flintshire", "la-wrexham"]),
 ]
 
 COLLEGES = [

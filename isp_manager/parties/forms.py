@@ -28,7 +28,7 @@ from wtforms.validators import Length, ValidationError
 
 from ..law import RELEVANT_PARTNER, S28
 from ..widgets import UKCharacterCount
-from .models import ORG_KIND_LABELS, OrgKind
+from .models import NATION_LABELS, ORG_KIND_LABELS, Nation, OrgKind
 from .services import MAX_SEARCH_LENGTH
 
 ALL_WALES = "wales"  # the "All of Wales" choice among the areas
@@ -37,6 +37,10 @@ STATUS_CHOICES = (("active", _l("Active")), ("inactive", _l("Inactive")), ("all"
 
 def kind_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank), *((kind.value, str(ORG_KIND_LABELS[kind])) for kind in OrgKind)]
+
+
+def nation_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *((nation.value, str(NATION_LABELS[nation])) for nation in Nation)]
 
 
 def s28_choices(locale: str, blank: str) -> list[tuple[str, str]]:
@@ -134,6 +138,7 @@ class RegisterFilterForm(FlaskForm):
     kind = SelectField(
         _l("Kind of organisation"), widget=GovSelect(), validate_choice=False, default=""
     )
+    nation = SelectField(_l("Nation"), widget=GovSelect(), validate_choice=False, default="")
     area = SelectField(_l("Council area"), widget=GovSelect(), validate_choice=False, default="")
     s28_category = SelectField(
         _l("Section 28 category"), widget=GovSelect(), validate_choice=False, default=""
@@ -142,13 +147,14 @@ class RegisterFilterForm(FlaskForm):
 
     def setup(self, councils, locale: str) -> RegisterFilterForm:
         self.kind.choices = kind_choices(_("Any kind"))
+        self.nation.choices = nation_choices(_("Any nation"))
         self.area.choices = [("", _("Anywhere in Wales"))] + [
             (c.code, c.display_name(locale)) for c in councils
         ]
         self.s28_category.choices = [("", _("Any category"))] + [
             (p.code, f"{p.section_for(locale)}: {p.label(locale)}") for p in S28
         ]
-        for field in (self.kind, self.area, self.s28_category):
+        for field in (self.kind, self.nation, self.area, self.s28_category):
             field.validators = [_choice_message(field)]
         return self
 
@@ -177,6 +183,15 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), widget=GovTextInput())
     name_cy = StringField(_l("Welsh name (optional)"), widget=GovTextInput())
     kind = SelectField(_l("Kind of organisation"), widget=GovSelect(), validate_choice=False)
+    nation = SelectField(
+        _l("Nation"),
+        description=_l(
+            "Where the organisation is established. Choose UK-wide for a body that works across "
+            "the nations, such as the National Crime Agency."
+        ),
+        widget=GovSelect(),
+        validate_choice=False,
+    )
     s28_category = SelectField(
         _l("Section 28 category (optional)"),
         description=_l(
@@ -242,6 +257,7 @@ class OrganisationForm(FlaskForm):
 
     def setup(self, councils, locale: str) -> OrganisationForm:
         self.kind.choices = kind_choices(_("Choose a kind"))
+        self.nation.choices = nation_choices(_("Choose a nation"))
         self.s28_category.choices = s28_choices(locale, _("None"))
         self.relevant_partner_category.choices = relevant_partner_choices(locale, _("None"))
         self.areas.choices = [(c.code, c.display_name(locale)) for c in councils] + [
@@ -256,6 +272,7 @@ class OrganisationForm(FlaskForm):
             "name": self.name.data,
             "name_cy": self.name_cy.data,
             "kind": self.kind.data,
+            "nation": self.nation.data,
             "s28_category": self.s28_category.data,
             "relevant_partner_category": self.relevant_partner_category.data,
             "areas": [code for code in chosen if code != ALL_WALES],
@@ -281,6 +298,7 @@ class OrganisationForm(FlaskForm):
         self.name.data = org.name
         self.name_cy.data = org.name_cy or ""
         self.kind.data = org.kind.value
+        self.nation.data = org.nation.value
         self.s28_category.data = org.s28_category or ""
         self.relevant_partner_category.data = org.relevant_partner_category or ""
         self.areas.data = [ALL_WALES] if org.covers_all_wales else [a.code for a in org.areas]

@@ -20,6 +20,8 @@ class OrgKind(enum.StrEnum):
     LOCAL_AUTHORITY = "local_authority"
     LOCAL_HEALTH_BOARD = "local_health_board"
     NHS_TRUST = "nhs_trust"
+    NHS_FOUNDATION_TRUST = "nhs_foundation_trust"
+    SPECIAL_HEALTH_AUTHORITY = "special_health_authority"
     CHIEF_OFFICER_OF_POLICE = "chief_officer_of_police"
     LOCAL_POLICING_BODY = "local_policing_body"
     NATIONAL_CRIME_AGENCY = "national_crime_agency"
@@ -32,6 +34,7 @@ class OrgKind(enum.StrEnum):
     YOUTH_SUPPORT_SERVICE = "youth_support_service"
     WELSH_MINISTERS = "welsh_ministers"
     SAFEGUARDING_BOARD = "safeguarding_board"
+    FIRE_AND_RESCUE_AUTHORITY = "fire_and_rescue_authority"
     SCHOOL = "school"
     CHARITY = "charity"
     OTHER = "other"
@@ -45,6 +48,8 @@ ORG_KIND_LABELS = {
     OrgKind.LOCAL_AUTHORITY: _l("Local authority"),
     OrgKind.LOCAL_HEALTH_BOARD: _l("Local Health Board"),
     OrgKind.NHS_TRUST: _l("NHS trust"),
+    OrgKind.NHS_FOUNDATION_TRUST: _l("NHS foundation trust"),
+    OrgKind.SPECIAL_HEALTH_AUTHORITY: _l("Special health authority"),
     OrgKind.CHIEF_OFFICER_OF_POLICE: _l("Police force (chief officer)"),
     OrgKind.LOCAL_POLICING_BODY: _l("Police and crime commissioner"),
     OrgKind.NATIONAL_CRIME_AGENCY: _l("National Crime Agency"),
@@ -57,9 +62,34 @@ ORG_KIND_LABELS = {
     OrgKind.YOUTH_SUPPORT_SERVICE: _l("Youth support services provider"),
     OrgKind.WELSH_MINISTERS: _l("Welsh Ministers"),
     OrgKind.SAFEGUARDING_BOARD: _l("Regional Safeguarding Board"),
+    OrgKind.FIRE_AND_RESCUE_AUTHORITY: _l("Fire and rescue authority"),
     OrgKind.SCHOOL: _l("School"),
     OrgKind.CHARITY: _l("Charity or voluntary organisation"),
     OrgKind.OTHER: _l("Other organisation"),
+}
+
+
+class Nation(enum.StrEnum):
+    """Where a body is established. UK: a body working across the nations (the National
+    Crime Agency, say), whose duties in Wales apply so far as it acts in relation to Wales."""
+
+    WALES = "wales"
+    ENGLAND = "england"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+    UK = "uk"
+
+    @property
+    def label(self) -> str:
+        return str(NATION_LABELS[self])
+
+
+NATION_LABELS = {
+    Nation.WALES: _l("Wales"),
+    Nation.ENGLAND: _l("England"),
+    Nation.SCOTLAND: _l("Scotland"),
+    Nation.NORTHERN_IRELAND: _l("Northern Ireland"),
+    Nation.UK: _l("UK-wide"),
 }
 
 
@@ -136,6 +166,11 @@ class Organisation(TimestampMixin, db.Model):
     # Lower-cased names without accents, for search that is quick and forgiving.
     search_text: Mapped[str] = mapped_column(sa.String(420), nullable=False, default="", index=True)
     kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind, "org_kind"), nullable=False)
+    # Required when a body is added by hand (the service says so); the default is for the
+    # generators and factories that write Welsh bodies directly.
+    nation: Mapped[Nation] = mapped_column(
+        enum_type(Nation, "nation"), nullable=False, default=Nation.WALES
+    )
     ons_code: Mapped[str | None] = mapped_column(sa.String(16))
     s28_category: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     relevant_partner_category: Mapped[str | None] = mapped_column(sa.String(16), index=True)
@@ -171,8 +206,17 @@ class Organisation(TimestampMixin, db.Model):
         return self.name_cy if locale == "cy" and self.name_cy else self.name
 
     @property
+    def nation_label(self) -> str:
+        return self.nation.label
+
+    @property
     def is_local_authority(self) -> bool:
         return self.kind == OrgKind.LOCAL_AUTHORITY
+
+    @property
+    def is_welsh_council(self) -> bool:
+        """A "local authority" in the Social Services and Well-being (Wales) Act 2014."""
+        return self.kind == OrgKind.LOCAL_AUTHORITY and self.nation == Nation.WALES
 
     @property
     def is_safeguarding_board(self) -> bool:
@@ -194,7 +238,7 @@ class Organisation(TimestampMixin, db.Model):
 
     def can_record_agreement(self, user) -> bool:
         """s.162(4)(b) agreements of this council: admins, and this council's IG lead."""
-        return self.is_local_authority and can_act_for_council(user, self)
+        return self.is_welsh_council and can_act_for_council(user, self)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.code}>"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ..audit.services import record_event, snapshot
 from ..extensions import db
 from ..law.lawful_basis import is_public_authority_by_default
-from .models import Organisation, OrgKind
+from .models import Nation, Organisation, OrgKind
 from .search import search_text_for
 
 REFERENCE_FILE = Path(__file__).parent / "data" / "welsh-public-bodies.csv"
@@ -25,6 +25,7 @@ AUDITED_FIELDS = (
     "name",
     "name_cy",
     "kind",
+    "nation",
     "ons_code",
     "s28_category",
     "relevant_partner_category",
@@ -100,6 +101,8 @@ def _apply_row(org: Organisation, row: dict, by_code: dict[str, Organisation]) -
         "name": row["name"],
         "name_cy": row["name_cy"] or None,
         "kind": OrgKind(row["kind"]),
+        # The reference bodies are Welsh unless the file says otherwise.
+        "nation": Nation(row.get("nation") or Nation.WALES),
         "ons_code": row["ons_code"] or None,
         "s28_category": row["s28_category"] or None,
         "relevant_partner_category": row["relevant_partner_category"] or None,

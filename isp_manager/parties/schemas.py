@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..i18n import current_locale
 from ..law import RELEVANT_PARTNER, S28
-from .models import OrgKind
+from .models import Nation, OrgKind
 from .services import MAX_LENGTHS, MAX_SEARCH_LENGTH
 
 KIND_VALUES = [kind.value for kind in OrgKind]
+NATION_VALUES = [nation.value for nation in Nation]
 # rp-b is never a register entry's category: it comes from an agreement between two councils.
 CATEGORY_VALUES = [code for code in RELEVANT_PARTNER.codes if code != "rp-b"]
 
@@ -35,6 +37,12 @@ class OrganisationSchema(Schema):
     name_cy = fields.String(allow_none=True, metadata={"description": "Welsh name"})
     kind = fields.Enum(OrgKind, by_value=True)
     kind_label = fields.String()
+    nation = fields.Enum(
+        Nation,
+        by_value=True,
+        metadata={"description": "wales, england, scotland, northern_ireland, or uk (across them)"},
+    )
+    nation_label = fields.String()
     s28_category = fields.String(
         allow_none=True, metadata={"description": "Children Act 2004 s.28(1) code, like s28-d"}
     )
@@ -77,6 +85,7 @@ class OrganisationQuerySchema(Schema):
         },
     )
     kind = fields.String(validate=_one_of(KIND_VALUES, "kind"))
+    nation = fields.String(validate=_one_of(NATION_VALUES, "nation"))
     area = fields.String(metadata={"description": "A council's code: bodies covering its area"})
     s28_category = fields.String(validate=_one_of(list(S28.codes), "s28_category"))
     status = fields.String(
@@ -93,6 +102,7 @@ class OrganisationUpdateSchema(Schema):
     name = _text("name")
     name_cy = _text("name_cy")
     kind = fields.String(validate=_one_of(KIND_VALUES, "kind"))
+    nation = fields.String(validate=_one_of(NATION_VALUES, "nation"))
     s28_category = fields.String(allow_none=True, validate=_one_of(list(S28.codes), "s28_category"))
     relevant_partner_category = fields.String(
         allow_none=True, validate=_one_of(CATEGORY_VALUES, "relevant_partner_category")
@@ -117,13 +127,14 @@ class OrganisationUpdateSchema(Schema):
 
 
 class OrganisationCreateSchema(OrganisationUpdateSchema):
-    """A new organisation: code, name and kind are required."""
+    """A new organisation: code, name, kind and nation are required."""
 
     code = fields.String(
         required=True, metadata={"description": "Lower-case letters, numbers and hyphens"}
     )
     name = fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTHS["name"]))
     kind = fields.String(required=True, validate=_one_of(KIND_VALUES, "kind"))
+    nation = fields.String(required=True, validate=_one_of(NATION_VALUES, "nation"))
 
 
 class RelevantPartnerSchema(Schema):
@@ -134,6 +145,14 @@ class RelevantPartnerSchema(Schema):
     category = fields.String(metadata={"description": "s.162(4) code, like rp-a"})
     citation = fields.String()
     reason = fields.String()
+    limit = fields.Function(
+        lambda p: p.limit_for(current_locale()),
+        allow_none=True,
+        metadata={
+            "description": "For a body that is a relevant partner only for some of its functions "
+            "(rp-c, rp-g): which functions; otherwise null"
+        },
+    )
 
 
 class AgreementSchema(Schema):

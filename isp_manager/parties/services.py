@@ -25,6 +25,7 @@ from ..i18n import current_locale, uk_date
 from ..law import RELEVANT_PARTNER, S28, S164_WHO, rules
 from ..law.lawful_basis import is_public_authority_by_default
 from .models import (
+    Nation,
     Organisation,
     OrgKind,
     RelevantPartnerAgreement,
@@ -50,11 +51,13 @@ MAX_LENGTHS = {
     "ig_lead_email": 254,
     "waspi_designated_person": 200,
     "notes": 500,
+    "ons_code": 16,
 }
 EDITABLE_FIELDS = (
     "name",
     "name_cy",
     "kind",
+    "nation",
     "s28_category",
     "relevant_partner_category",
     "areas",
@@ -105,11 +108,18 @@ def get_organisation_or_none(code: str) -> Organisation | None:
 
 
 def councils(*, active_only: bool = True) -> list[Organisation]:
-    """The local authorities, by name (one query)."""
-    stmt = sa.select(Organisation).where(Organisation.kind == OrgKind.LOCAL_AUTHORITY)
+    """The Welsh councils (the areas bodies cover, and the councils with relevant partners),
+    by name (one query)."""
+    stmt = sa.select(Organisation).where(_is_welsh_council())
     if active_only:
         stmt = stmt.where(Organisation.is_active)
     return list(db.session.scalars(stmt.order_by(Organisation.name)))
+
+
+def _is_welsh_council():
+    return sa.and_(
+        Organisation.kind == OrgKind.LOCAL_AUTHORITY, Organisation.nation == Nation.WALES
+    )
 
 
 @dataclass
@@ -118,6 +128,7 @@ class RegisterFilters:
 
     q: str = ""
     kind: OrgKind | None = None
+    nation: Nation | None = None
     area: Organisation | None = None
     s28_category: str | None = None
     status: str = "active"
@@ -132,6 +143,8 @@ def register_query(filters: RegisterFilters) -> sa.Select:
         stmt = stmt.where(~Organisation.is_active)
     if filters.kind is not None:
         stmt = stmt.where(Organisation.kind == filters.kind)
+    if filters.nation is not None:
+        stmt = stmt.where(Organisation.nation == filters.nation)
     if filters.s28_category:
         stmt = stmt.where(Organisation.s28_category == filters.s28_category)
     if filters.area is not None:
@@ -155,7 +168,138 @@ def _covers(council: Organisation):
     return sa.or_(Organisation.covers_all_wales, Organisation.id.in_(in_area))
 
 
+# The columns of the reference file (parties/data/welsh-public-bodies.csv): the register's CSV
+# export is written in it, and `flask organisations import` reads it.
+REGISTER_CSV_COLUMNS = (
+    "code",
+    "name",
+    "name_cy",
+    "kind",
+    "ons_code",
+    "s28_category",
+    "relevant_partner_category",
+    "areas",
+    "notes",
+    "nation",
+)
+ALL_WALES_AREA = "wales"  # "areas" in the file: council codes separated by ';', or "wales"
+
+
+def register_csv_rows(filters: RegisterFilters):
+    """The register list as rows of REGISTER_CSV_COLUMNS (the list's own queries)."""
+    for org in db.session.scalars(register_query(filters)):
+        areas = ALL_WALES_AREA if org.covers_all_wales else ";".join(a.code for a in org.areas)
+        yield (
+            org.code,
+            org.name,
+            org.name_cy,
+            org.kind.value,
+            org.ons_code,
+            org.s28_category,
+            org.relevant_partner_category,
+            areas,
+            org.notes,
+            org.nation.value,
+        )
+
+
 # ------------------------------------------------------------------ changing the register
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportRejected(Exception):
+    """A file with bad rows: nothing was loaded. `problems` are sentences naming the line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def import_organisations(rows) -> ImportResult:
+    """Create or update the bodies in `rows` (pairs of line number and a row of
+    REGISTER_CSV_COLUMNS), all or nothing: each row is checked as the add and edit forms check
+    their input (same cleaners, same rules between fields), and if any row is wrong nothing
+    is changed and ImportRejected lists every problem with its line. A body is matched by its
+    code, so loading a file twice changes nothing the second time. The caller commits."""
+    rows = list(rows)
+    codes = [(row.get("code") or "").strip().lower() for _line, row in rows]
+    existing = {
+        o.code: o
+        for o in db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.code.in_(codes))
+            .options(selectinload(Organisation.areas))
+        )
+    }
+    problems: list[str] = []
+    planned = []
+    first_line: dict[str, int] = {}
+    for (line, row), code in zip(rows, codes, strict=True):
+        errors: dict[str, list[str]] = {}
+        if code in first_line:
+            errors["code"] = [
+                _(
+                    "%(code)s is already on line %(line)d of the file",
+                    code=code,
+                    line=first_line[code],
+                )
+            ]
+        first_line.setdefault(code, line)
+        org = existing.get(code)
+        if org is None and "code" not in errors:
+            _clean_code(code, errors)
+        target = org or Organisation(code=code, search_text="", kind=OrgKind.OTHER, name="")
+        values = _clean_fields(
+            _fields_from_row(row), target, errors, required=("name", "kind", "nation")
+        )
+        if org is not None:
+            _check_welsh_name_kept(org, values, errors)
+        for field, messages in errors.items():
+            problems.extend(
+                _("Line %(line)d, %(field)s: %(message)s", line=line, field=field, message=m)
+                for m in messages
+            )
+        planned.append((org, target, values))
+    if problems:
+        raise ImportRejected(problems)
+    return _load_planned(planned)
+
+
+def _fields_from_row(row: dict) -> dict:
+    areas = [a.strip() for a in (row.get("areas") or "").split(";") if a.strip()]
+    fields = {
+        key: row.get(key) or None for key in REGISTER_CSV_COLUMNS if key not in ("code", "areas")
+    }
+    fields["areas"] = [a for a in areas if a != ALL_WALES_AREA]
+    fields["covers_all_wales"] = ALL_WALES_AREA in areas
+    return fields
+
+
+def _load_planned(planned) -> ImportResult:
+    result = ImportResult()
+    for org, target, values in planned:
+        before = _audit_view(org) if org is not None else None
+        if org is None:
+            db.session.add(target)
+        _apply(target, values)
+        db.session.flush()
+        after = _audit_view(target)
+        if before is None:
+            result.created += 1
+            record_event("organisation.created", target, after=after)
+        elif before != after:
+            result.updated += 1
+            old, new = changes(before, after)
+            record_event("organisation.updated", target, before=old, after=new)
+        else:
+            result.unchanged += 1
+    return result
 
 
 def create_organisation(fields: dict, *, by) -> Organisation:
@@ -169,7 +313,7 @@ def create_organisation(fields: dict, *, by) -> Organisation:
     fields.setdefault("is_active", True)
     fields.setdefault("is_public_authority", None)
     org = Organisation(code=code or "", search_text="", kind=OrgKind.OTHER, name="")
-    values = _clean_fields(fields, org, errors, required=("name", "kind"))
+    values = _clean_fields(fields, org, errors, required=("name", "kind", "nation"))
     if errors:
         raise InvalidInput(errors=errors)
     db.session.add(org)
@@ -201,7 +345,9 @@ def update_organisation(org: Organisation, fields: dict, *, by) -> Organisation:
             field="kind",
         )
     before = _audit_view(org)
-    values = _clean_fields(fields, org, errors)
+    required = tuple(key for key in ("name", "kind", "nation") if key in fields)
+    values = _clean_fields(fields, org, errors, required=required)
+    _check_welsh_name_kept(org, values, errors)
     if errors:
         raise InvalidInput(errors=errors)
     _apply(org, values)
@@ -210,6 +356,19 @@ def update_organisation(org: Organisation, fields: dict, *, by) -> Organisation:
     if new:
         record_event("organisation.updated", org, by=by, before=old, after=new)
     return org
+
+
+def _check_welsh_name_kept(org: Organisation, values: dict, errors: dict) -> None:
+    """A recorded Welsh name is corrected, never silently emptied: the register is bilingual,
+    and an empty box is more often a slip than a decision."""
+    if org.name_cy and "name_cy" in values and values["name_cy"] is None:
+        errors.setdefault("name_cy", []).append(
+            _(
+                "Enter the Welsh name. A Welsh name that has been recorded (%(name)s) can be "
+                "corrected but not removed",
+                name=org.name_cy,
+            )
+        )
 
 
 def _require_register_editor(user) -> None:
@@ -376,6 +535,15 @@ def _as_kind(raw) -> OrgKind | None:
         return None
 
 
+def _clean_nation(raw):
+    if raw in (None, ""):
+        return None
+    try:
+        return Nation(raw)
+    except ValueError:
+        raise InvalidInput(_("Select the nation the organisation is in from the list")) from None
+
+
 def _clean_kind(raw):
     kind = _as_kind(raw)
     if kind is None and raw not in (None, ""):
@@ -403,16 +571,14 @@ def _clean_areas(raw) -> list[Organisation]:
     found = {
         o.code: o
         for o in db.session.scalars(
-            sa.select(Organisation).where(
-                Organisation.code.in_(wanted), Organisation.kind == OrgKind.LOCAL_AUTHORITY
-            )
+            sa.select(Organisation).where(Organisation.code.in_(wanted), _is_welsh_council())
         )
     }
     unknown = [c for c in wanted if c not in found]
     if unknown:
         raise InvalidInput(
             _(
-                "%(codes)s: not a council's code. Use council codes like la-cardiff",
+                "%(codes)s: not a council's code. Use the codes of Welsh councils, like la-cardiff",
                 codes=", ".join(unknown),
             )
         )
@@ -467,11 +633,14 @@ def _clean_waspi_date(raw):
 _REQUIRED_MESSAGES = {
     "name": lambda: _("Enter the organisation's name"),
     "kind": lambda: _("Select the kind of organisation"),
+    "nation": lambda: _("Select the nation the organisation is in"),
 }
 _CLEANERS = {
     "name": _text("name", lambda: _("Name")),
     "name_cy": _text("name_cy", lambda: _("Welsh name")),
     "kind": _clean_kind,
+    "nation": _clean_nation,
+    "ons_code": _text("ons_code", lambda: _("The ONS code")),
     "s28_category": _catalogue_code(S28, lambda: _("Select a section 28 category from the list")),
     "relevant_partner_category": _catalogue_code(
         RELEVANT_PARTNER, lambda: _("Select a relevant-partner category from the list")
@@ -552,7 +721,7 @@ def record_agreement(
             )
         )
     errors: dict[str, list[str]] = {}
-    if not council.is_local_authority:
+    if not council.is_welsh_council:
         errors["council"] = [
             _(
                 "%(name)s is not a local authority: s.162(4)(b) agreements are "
@@ -614,9 +783,9 @@ def end_agreement(agreement: RelevantPartnerAgreement, ended_on, *, by) -> Relev
 def _check_other_council(council, other, errors: dict) -> None:
     if other is None:
         errors["other_council"] = [_("Select the other council")]
-    elif not other.is_local_authority:
+    elif not other.is_welsh_council:
         errors["other_council"] = [
-            _("%(name)s is not a local authority: choose another council", name=other.name)
+            _("%(name)s is not a local authority in Wales: choose another council", name=other.name)
         ]
     elif other.id == council.id:
         errors["other_council"] = [_("Choose a council other than %(name)s", name=council.name)]
@@ -685,6 +854,10 @@ class RelevantPartner(NamedTuple):
         """The s.162(4) paragraph in the page's language: "s.162(4)(a)", "a.162(4)(a)"."""
         return RELEVANT_PARTNER[self.category].section_for(locale)
 
+    def limit_for(self, locale: str = "en") -> str | None:
+        """The functions the partner is one for, if only some (rp-c, rp-g); else None."""
+        return rules.relevant_partner_limit(self.category, locale)
+
 
 def _facts(org: Organisation, area_codes=()) -> rules.BodyFacts:
     return rules.BodyFacts(
@@ -693,6 +866,7 @@ def _facts(org: Organisation, area_codes=()) -> rules.BodyFacts:
         relevant_partner_category=org.relevant_partner_category,
         covers_all_wales=org.covers_all_wales,
         area_codes=frozenset(area_codes),
+        nation=org.nation.value,
     )
 
 
@@ -717,8 +891,8 @@ def relevant_partners_of(
 ) -> list[RelevantPartner]:
     """The relevant partners of a local authority under s.162(4), with the reason for each, in
     the current language: area-based categories from the register (one query), and rp-b from
-    recorded agreements (one query). Empty for a body that is not a local authority."""
-    if not council.is_local_authority:
+    recorded agreements (one query). Empty for a body that is not a Welsh council."""
+    if not council.is_welsh_council:
         return []
     locale = _locale(locale)
     council_facts = _facts(council, {council.code})
@@ -763,9 +937,7 @@ def councils_partnered_by(
         ]
     if not body.is_active or body.relevant_partner_category not in rules.AREA_BASED_CATEGORIES:
         return []
-    stmt = sa.select(Organisation).where(
-        Organisation.kind == OrgKind.LOCAL_AUTHORITY, Organisation.is_active
-    )
+    stmt = sa.select(Organisation).where(_is_welsh_council(), Organisation.is_active)
     if not body.covers_all_wales:
         stmt = stmt.where(
             Organisation.id.in_(
@@ -934,8 +1106,19 @@ def _s164_no(refusal: str, council, body, locale) -> str:
             "Only a local authority can make a request under s.164, and %(council)s is not one.",
             **names,
         )
+    if refusal == "requester_outside_wales":
+        return _(
+            "%(council)s is a council in %(nation)s. A council outside Wales cannot make a "
+            "request under the Social Services and Well-being (Wales) Act 2014: only a Welsh "
+            "council can.",
+            nation=council.nation.label,
+            **names,
+        )
     if refusal == "same_body":
         return _("%(council)s cannot make a s.164 request to itself.", **names)
+    why = _outside_wales_refusal(refusal, body, names)
+    if why:
+        return why + " " + _who_can_be_asked(council, locale)
     if refusal == "yot_outside_area":
         why = _(
             "%(body)s cannot be asked under s.164: it is a youth offending team, but its area does "
@@ -969,6 +1152,40 @@ def _s164_no(refusal: str, council, body, locale) -> str:
             **names,
         )
     return why + " " + _who_can_be_asked(council, locale)
+
+
+def _outside_wales_refusal(refusal: str, body, names: dict) -> str | None:
+    """Why a council, health board or trust that s.164(2)(b) does not reach cannot be asked."""
+    nation = body.nation.label
+    if refusal == "council_outside_wales":
+        return _(
+            "%(body)s cannot be asked under s.164: it is a council in %(nation)s, and a local "
+            "authority in s.164(2)(b) is a council in Wales.",
+            nation=nation,
+            **names,
+        )
+    if refusal == "health_board_outside_wales":
+        return _(
+            "%(body)s cannot be asked under s.164: it is in %(nation)s, and a Local Health Board "
+            "in s.164(2)(b) is a Welsh health board.",
+            nation=nation,
+            **names,
+        )
+    if refusal == "nhs_trust_outside_wales":
+        return _(
+            "%(body)s cannot be asked under s.164: it is a trust established in %(nation)s, and "
+            'the register reads "NHS trust" in s.164(2)(b) as a trust established in Wales '
+            "(the Act's definition, s.197(1), is still to be confirmed).",
+            nation=nation,
+            **names,
+        )
+    if refusal == "foundation_trust":
+        return _(
+            "%(body)s cannot be asked under s.164. An NHS foundation trust is not an NHS trust "
+            "under s.164(2)(b).",
+            **names,
+        )
+    return None
 
 
 def _who_can_be_asked(council: Organisation, locale: str) -> str:

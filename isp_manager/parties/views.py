@@ -12,10 +12,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..csv_export import csv_response
 from ..errors import DomainError
 from ..extensions import login_manager
 from ..i18n import current_locale
-from ..law import RELEVANT_PARTNER, S28
+from ..law import RELEVANT_PARTNER, S28, rules
 from ..pagination import paginate
 from . import services
 from .forms import (
@@ -26,11 +27,11 @@ from .forms import (
     RegisterFilterForm,
     apply_errors,
 )
-from .models import OrgKind, can_edit_register, can_see_contacts
+from .models import Nation, OrgKind, can_edit_register, can_see_contacts
 
 bp = Blueprint("parties", __name__)
 
-FILTER_NAMES = ("q", "kind", "area", "s28_category", "status")
+FILTER_NAMES = ("q", "kind", "nation", "area", "s28_category", "status")
 
 
 def register_editors_only(view):
@@ -70,9 +71,25 @@ def register():
         search=filters.q,
         filtered=bool(kept),
         pagination=page.govuk_pagination("parties.register", **kept),
+        csv_url=url_for("parties.register_csv", **kept),
         can_add=can_edit_register(current_user),
         s28_citations={p.code: p.section_for(current_locale()) for p in S28},
     ), (200 if valid else 422)
+
+
+@bp.get("/organisations.csv")
+def register_csv():
+    """The register as filtered, in the layout of the reference file (and of `flask
+    organisations import`), so an export can be corrected and loaded again."""
+    councils = services.councils()
+    form = RegisterFilterForm(formdata=request.args).setup(councils, current_locale())
+    form.validate()
+    filters = _filters_from(form, councils)
+    return csv_response(
+        "organisations.csv",
+        list(services.REGISTER_CSV_COLUMNS),
+        services.register_csv_rows(filters),
+    )
 
 
 def _filters_from(form: RegisterFilterForm, councils) -> services.RegisterFilters:
@@ -85,6 +102,7 @@ def _filters_from(form: RegisterFilterForm, councils) -> services.RegisterFilter
     return services.RegisterFilters(
         q=ok(form.q) or "",
         kind=OrgKind(ok(form.kind)) if ok(form.kind) else None,
+        nation=Nation(ok(form.nation)) if ok(form.nation) else None,
         area=by_code.get(ok(form.area)),
         s28_category=ok(form.s28_category),
         status=ok(form.status) or "active",
@@ -120,7 +138,7 @@ def detail(code: str):
 
 def _detail_page(org, agreement_form: AgreementForm | None = None, status: int = 200):
     locale = current_locale()
-    is_council = org.is_local_authority
+    is_council = org.is_welsh_council
     if (
         is_council
         and agreement_form is None
@@ -133,12 +151,14 @@ def _detail_page(org, agreement_form: AgreementForm | None = None, status: int =
         org=org,
         s28=S28.get(org.s28_category),
         relevant_partner=RELEVANT_PARTNER.get(org.relevant_partner_category),
+        partner_limit=rules.relevant_partner_limit(org.relevant_partner_category, locale),
         partners=services.relevant_partners_of(org) if is_council else [],
         partner_of=[] if is_council else services.councils_partnered_by(org),
         agreements=services.agreements_of(org) if is_council else [],
         form=agreement_form,
         show_contacts=can_see_contacts(current_user),
         can_edit=can_edit_register(current_user),
+        is_council=is_council,
     ), status
 
 
@@ -171,7 +191,7 @@ def edit(code: str):
 @login_required
 def record_agreement(code: str):
     council = services.get_organisation(code)
-    if not council.is_local_authority:
+    if not council.is_welsh_council:
         abort(404)
     if not council.can_record_agreement(current_user):
         abort(403)

@@ -363,7 +363,7 @@ def test_admin_creates_a_user_and_sees_the_one_time_password_once(login, admin):
     ("lang", "first", "welsh"),
     [
         ("en", "Aneurin Bevan University Health Board", False),
-        ("cy", "Awdurdod Heddlu Trafnidiaeth Prydain", True),
+        ("cy", "Addysg a Gwella Iechyd Cymru", True),
     ],
 )
 def test_create_user_form_lists_organisations_by_name(login, admin, lang, first, welsh):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD
 
 from isp_manager.accounts.models import UserSession
 from isp_manager.extensions import db

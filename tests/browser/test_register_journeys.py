@@ -16,11 +16,11 @@ def results(page):
 def test_browse_search_and_filter_the_register(page, check_a11y):
     page.goto("/organisations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
-    expect(results(page)).to_contain_text("Showing 1 to 25 of 56 organisations")
+    expect(results(page)).to_contain_text("Showing 1 to 25 of 78 organisations")
     check_a11y(page, "register-list")
 
     page.get_by_role("link", name="Next").click()
-    expect(results(page)).to_contain_text("Showing 26 to 50 of 56 organisations")
+    expect(results(page)).to_contain_text("Showing 26 to 50 of 78 organisations")
 
     # Welsh name, typed without the circumflex
     page.get_by_label("Name").fill("gar")
@@ -108,12 +108,16 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     expect(summary).to_contain_text("Enter a code for the organisation")
     expect(summary).to_contain_text("Enter the organisation's name")
     expect(summary).to_contain_text("Select the kind of organisation")
+    expect(summary).to_contain_text("Select the nation the organisation is in")
     check_a11y(page, "organisation-add-errors")
 
-    page.get_by_label("Code").fill("yot-cardiff")
-    page.get_by_label("Name", exact=True).fill("Cardiff Youth Justice Service")
-    page.get_by_label("Welsh name (optional)").fill("Gwasanaeth Cyfiawnder Ieuenctid Caerdydd")
+    page.get_by_label("Code").fill("yot-cardiff-west")
+    page.get_by_label("Name", exact=True).fill("Cardiff West Youth Justice Service")
+    page.get_by_label("Welsh name (optional)").fill(
+        "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd"
+    )
     page.get_by_label("Kind of organisation").select_option(label="Youth offending team")
+    page.get_by_label("Nation", exact=True).select_option(label="Wales")
     page.get_by_label("Section 28 category (optional)").select_option("s28-i")
     page.get_by_label("Cardiff Council").check()
     page.get_by_label("ICO registration number (optional)").fill("ZA123456")
@@ -124,9 +128,9 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_role("button", name="Add organisation").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Cardiff Youth Justice Service has been added to the register."
+        "Cardiff West Youth Justice Service has been added to the register."
     )
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cardiff Youth Justice Service")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cardiff West Youth Justice Service")
     expect(
         page.get_by_text(
             "Children Act 2004, s.28(1)(g): A youth offending team for an area in Wales"
@@ -139,11 +143,13 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     check_a11y(page, "organisation-added")
 
     page.goto("/organisations?q=cyfiawnder")
-    expect(page.get_by_role("link", name="Cardiff Youth Justice Service")).to_be_visible()
+    expect(page.get_by_role("link", name="Cardiff West Youth Justice Service")).to_be_visible()
 
-    page.goto("/organisations/yot-cardiff")
+    page.goto("/organisations/yot-cardiff-west")
     page.get_by_role("button", name="Change details").click()
-    expect(page.get_by_label("Name", exact=True)).to_have_value("Cardiff Youth Justice Service")
+    expect(page.get_by_label("Name", exact=True)).to_have_value(
+        "Cardiff West Youth Justice Service"
+    )
     check_a11y(page, "organisation-edit")
 
 
@@ -182,3 +188,29 @@ def test_ig_lead_records_an_agreement_with_another_council(
     page.get_by_role("button", name="End agreement").click()
     expect(page.locator("#relevant-partners-table")).not_to_contain_text("Monmouthshire")
     expect(page.get_by_text(re.compile("Ended on"))).to_be_visible()
+
+
+def test_law_catalogue_in_both_languages_with_verify_marks_for_admins(
+    page, check_a11y, sign_in, make_live_user
+):
+    sign_in(page, make_live_user("la-cardiff", "admin"))
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="The law catalogue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The law catalogue")
+    row = page.locator("#provision-rp-ga")
+    expect(row).to_contain_text("SSWBA 2014, s.162(4)(ga)")
+    expect(row).to_contain_text("Y Comisiwn Addysg Drydyddol ac Ymchwil")
+    expect(row.locator(".govuk-tag")).to_have_text("Verify")
+    expect(page.locator("#provision-rp-a .govuk-tag")).to_have_count(0)
+    expect(page.locator("#verify-explanation")).to_be_visible()
+    check_a11y(page, "law-catalogue")
+    page.get_by_role("link", name="Cymraeg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Y catalog cyfraith")
+    check_a11y(page, "law-catalogue-cy")
+
+
+def test_practitioner_reads_the_law_catalogue_without_verify_marks(page, sign_in, make_live_user):
+    sign_in(page, make_live_user("la-cardiff", "practitioner"))
+    page.goto("/law")
+    expect(page.locator("#provision-s164-2-c")).to_contain_text("s.164(2)(c)")
+    expect(page.locator("main .govuk-tag")).to_have_count(0)

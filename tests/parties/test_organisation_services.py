@@ -16,10 +16,11 @@ from isp_manager.parties.models import Organisation, OrgKind
 from tests.conftest import org
 
 YOT = {
-    "code": "yot-cardiff",
-    "name": "Cardiff Youth Justice Service",
-    "name_cy": "Gwasanaeth Cyfiawnder Ieuenctid Caerdydd",
+    "code": "yot-cardiff-west",
+    "name": "Cardiff West Youth Justice Service",
+    "name_cy": "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd",
     "kind": "youth_offending_team",
+    "nation": "wales",
     "s28_category": "s28-i",
     "areas": ["la-cardiff"],
 }
@@ -50,11 +51,11 @@ def field_errors(excinfo) -> dict:
 def test_admin_adds_a_youth_offending_team(db_session, admin):
     yot = services.create_organisation({**YOT, "ico_registration": "za 123456",
                                         "dpo_email": "DPO@Cardiff.gov.uk"}, by=admin)  # fmt: skip
-    assert yot.code == "yot-cardiff" and yot.kind == OrgKind.YOUTH_OFFENDING_TEAM
+    assert yot.code == "yot-cardiff-west" and yot.kind == OrgKind.YOUTH_OFFENDING_TEAM
     assert [a.code for a in yot.areas] == ["la-cardiff"]
     assert yot.ico_registration == "ZA123456"
     assert yot.dpo_email == "DPO@cardiff.gov.uk"
-    assert "gwasanaeth cyfiawnder ieuenctid caerdydd" in yot.search_text
+    assert "gwasanaeth cyfiawnder ieuenctid gorllewin caerdydd" in yot.search_text
     [event] = events(db_session, yot)
     assert event.action == "organisation.created" and event.actor_id == admin.id
     assert (
@@ -69,6 +70,7 @@ def test_a_new_council_covers_its_own_area(admin):
             "code": "la-test",
             "name": "Test County Council",
             "kind": "local_authority",
+            "nation": "wales",
             "s28_category": "s28-a",
         },
         by=admin,
@@ -78,8 +80,8 @@ def test_a_new_council_covers_its_own_area(admin):
 
 def test_search_finds_the_new_body_by_either_name(admin):
     services.create_organisation(YOT, by=admin)
-    stmt = services.register_query(services.RegisterFilters(q="CYFIAWNDER ieuenctid"))
-    assert [o.code for o in services.db.session.scalars(stmt)] == ["yot-cardiff"]
+    stmt = services.register_query(services.RegisterFilters(q="CYFIAWNDER ieuenctid GORLLEWIN"))
+    assert [o.code for o in services.db.session.scalars(stmt)] == ["yot-cardiff-west"]
 
 
 @pytest.mark.parametrize(
@@ -132,7 +134,7 @@ def test_every_bad_field_is_reported_at_once(admin):
         services.create_organisation(
             {"code": "BAD CODE", "name": "", "kind": "", "dpo_email": "x"}, by=admin
         )
-    assert set(excinfo.value.errors) == {"code", "name", "kind", "dpo_email"}
+    assert set(excinfo.value.errors) == {"code", "name", "kind", "nation", "dpo_email"}
 
 
 @pytest.mark.parametrize("ico", ["Z1234567", "ZA123456", "ZB910034", "zc 224111"])

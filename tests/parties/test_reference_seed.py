@@ -1,4 +1,4 @@
-"""`flask seed-reference`: the 56 Welsh bodies, loaded idempotently."""
+"""`flask seed-reference`: the 78 Welsh bodies, loaded idempotently."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_the_register_holds_every_welsh_statutory_body():
     assert kinds[OrgKind.PRISON] == 6
     for code in ("nca", "btpa", "hmpps-wales", "welsh-ministers-lsa"):
         assert org(code)
-    assert sum(kinds.values()) == len(read_reference_rows()) == 56
+    assert sum(kinds.values()) == len(read_reference_rows()) == 78
 
 
 def test_every_reference_body_has_a_welsh_name():
@@ -48,7 +48,7 @@ def test_seeding_twice_changes_nothing(db_session):
     orgs, areas, events = (count(db_session, Organisation), count(db_session, organisation_areas),
                            count(db_session, AuditEvent))  # fmt: skip
     result = seed_reference()
-    assert (result.created, result.updated, result.unchanged) == (0, 0, 56)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 78)
     assert count(db_session, Organisation) == orgs
     assert count(db_session, organisation_areas) == areas
     assert count(db_session, AuditEvent) == events
@@ -65,7 +65,7 @@ def test_a_changed_row_is_updated_not_duplicated(db_session, tmp_path):
 
     result = seed_reference(changed)
 
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 55)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 77)
     assert count(db_session, Organisation) == orgs
     lhb = org("lhb-powys")
     assert lhb.name == "Powys Teaching Health Board (renamed)"
@@ -116,13 +116,13 @@ def test_new_rows_are_created_and_lost_areas_restored_with_audit_events(db_sessi
     assert event.action == "organisation.created"
     assert event.after["area_codes"] == ["la-cardiff"]
     assert seed_reference(path).created == 0
-    assert count(db_session, Organisation) == 57
+    assert count(db_session, Organisation) == 79
 
 
 def test_seed_reference_command(app):
     result = app.test_cli_runner().invoke(args=["seed-reference"])
     assert result.exit_code == 0
-    assert "0 created, 0 updated, 56 unchanged" in result.output
+    assert "0 created, 0 updated, 78 unchanged" in result.output
 
 
 def test_every_reference_body_is_a_public_authority(db_session):

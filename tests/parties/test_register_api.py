@@ -15,6 +15,7 @@ NEW_YOT = {
     "code": "yot-gwent",
     "name": "Gwent Youth Offending Service",
     "kind": "youth_offending_team",
+    "nation": "wales",
     "s28_category": "s28-i",
     "areas": ["la-newport", "la-torfaen"],
     "ico_registration": "Z1234567",
@@ -67,7 +68,7 @@ def test_list_is_paginated_and_filtered(caller):
     second = api.get("/api/v1/organisations?kind=local_health_board&page_size=5&page=2")
     assert [o["code"] for o in second.json] == ["lhb-powys", "lhb-swansea-bay"]
     everything = api.get("/api/v1/organisations?page_size=100")
-    assert json.loads(everything.headers["X-Pagination"])["total"] == 56
+    assert json.loads(everything.headers["X-Pagination"])["total"] == 78
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,14 @@ def test_relevant_partners_of_a_council(caller):
         "category": "rp-a",
         "citation": "SSWBA 2014, s.162(4)(a)",
         "reason": "South Wales Police (Chief Constable): police area includes Cardiff (s.162(4)(a))",
+        "limit": None,
     }
+    assert by_code["hmpps-wales"]["limit"] == (
+        "Only when discharging functions under sections 2 and 3 of the Offender Management Act 2007"
+    )
+    assert by_code["welsh-ministers-lsa"]["limit"] == (
+        "Only when discharging functions under Part 2 of the Learning and Skills Act 2000"
+    )
     assert by_code["hmpps-wales"]["category"] == "rp-c"
     assert by_code["welsh-ministers-lsa"]["category"] == "rp-g"
 

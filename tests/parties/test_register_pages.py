@@ -53,7 +53,7 @@ def test_everyone_can_browse_the_register(visitor, role):
     response = visitor(role).get("/organisations")
     assert response.status_code == 200
     page = text(response)
-    assert "Showing 1 to 25 of 56 organisations" in page
+    assert "Showing 1 to 25 of 78 organisations" in page
     assert "Aneurin Bevan University Health Board" in page
     assert ("Add an organisation" in page) == (role == Role.ADMIN)
 
@@ -83,7 +83,7 @@ def test_search_full_of_sql_and_html_is_harmless_and_shown_escaped(client):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "No organisations match" in text(response)
-    assert services.db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 56
+    assert services.db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 78
 
 
 def test_wildcards_are_taken_literally(client):
@@ -138,7 +138,7 @@ def test_bad_filter_values_get_a_message_and_are_ignored(client, bad):
     assert response.status_code == 422
     page = text(response)
     assert "There is a problem" in page and "from the list" in page
-    assert "of 56 organisations" in page
+    assert "of 78 organisations" in page
 
 
 def test_pagination_keeps_the_filters(client):
@@ -154,7 +154,7 @@ def test_pagination_keeps_the_filters(client):
     html = client.get("/organisations?area=la-cardiff&status=all").get_data(as_text=True)
     assert "page=2" not in html
     page2 = client.get("/organisations?page=2&status=all")
-    assert "Showing 26 to 50 of 56" in text(page2)
+    assert "Showing 26 to 50 of 78" in text(page2)
     html = client.get("/organisations?page=1&q=o").get_data(as_text=True)
     assert "q=o&amp;page=2" in html
 
@@ -262,10 +262,11 @@ def test_agreement_form_shown_to_admins_and_the_councils_ig_lead(
 # ------------------------------------------------------------------ add and edit
 
 NEW_YOT = {
-    "code": "yot-cardiff",
-    "name": "Cardiff Youth Justice Service",
-    "name_cy": "Gwasanaeth Cyfiawnder Ieuenctid Caerdydd",
+    "code": "yot-cardiff-west",
+    "name": "Cardiff West Youth Justice Service",
+    "name_cy": "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd",
     "kind": "youth_offending_team",
+    "nation": "wales",
     "s28_category": "s28-i",
     "relevant_partner_category": "",
     "areas": ["la-cardiff"],
@@ -290,9 +291,9 @@ def test_add_page_access(visitor, role):
     else:
         assert get.status_code == 200 and "Add an organisation" in text(get)
         assert post.status_code == 303 and post.headers["Location"].endswith(
-            "/organisations/yot-cardiff"
+            "/organisations/yot-cardiff-west"
         )
-    created = services.get_organisation_or_none("yot-cardiff")
+    created = services.get_organisation_or_none("yot-cardiff-west")
     assert (created is not None) == (role == Role.ADMIN)
 
 
@@ -300,11 +301,11 @@ def test_admin_adds_a_youth_offending_team_and_sees_it(visitor):
     client = visitor(Role.ADMIN)
     response = client.post("/organisations/new", data=NEW_YOT, follow_redirects=True)
     page = text(response)
-    assert "Cardiff Youth Justice Service has been added to the register" in page
+    assert "Cardiff West Youth Justice Service has been added to the register" in page
     assert "Children Act 2004, s.28(1)(g): A youth offending team for an area in Wales" in page
     assert "1 April 2024" in page and "A. Person" in page and "ZA123456" in page
     assert "can be asked for co-operation or information under s.164(2)(c)" in page
-    yot = org("yot-cardiff")
+    yot = org("yot-cardiff-west")
     assert [a.code for a in yot.areas] == ["la-cardiff"] and yot.waspi_signed_on == date(2024, 4, 1)
 
 
@@ -327,7 +328,7 @@ def test_add_form_errors_are_shown_with_422(visitor, changes, messages):
     assert "There is a problem" in page
     for message in messages:
         assert message in page
-    assert services.get_organisation_or_none("yot-cardiff") is None
+    assert services.get_organisation_or_none("yot-cardiff-west") is None
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])
@@ -336,7 +337,8 @@ def test_edit_page_access(visitor, role):
     get = client.get("/organisations/police-gwent/edit")
     post = client.post(
         "/organisations/police-gwent/edit",
-        data={"name": "Gwent Police (Chief Constable)", "kind": "chief_officer_of_police",
+        data={"name": "Gwent Police (Chief Constable)", "name_cy": "Heddlu Gwent",
+              "kind": "chief_officer_of_police", "nation": "wales",
               "s28_category": "s28-d", "relevant_partner_category": "rp-a",
               "areas": [a.code for a in org("police-gwent").areas], "ico_registration": "Z9999999",
               "is_active": "y"},
@@ -359,6 +361,8 @@ def test_edit_all_wales_body_keeps_its_areas(visitor):
     response = client.post(
         "/organisations/nhs-wast/edit",
         data={"name": "Welsh Ambulance Services University NHS Trust", "kind": "nhs_trust",
+              "name_cy": "Ymddiriedolaeth GIG Prifysgol Gwasanaethau Ambiwlans Cymru",
+              "nation": "wales",
               "s28_category": "s28-c", "relevant_partner_category": "rp-f", "areas": ["wales"],
               "notes": "all-Wales services"},
     )  # fmt: skip
@@ -512,8 +516,8 @@ def test_admin_form_sets_whether_a_body_is_a_public_authority(visitor, kind, cho
     client = visitor(Role.ADMIN)
     response = client.post("/organisations/new", data=data, follow_redirects=True)
     assert response.status_code == 200, text(response)
-    assert org("yot-cardiff").is_public_authority is expected
+    assert org(NEW_YOT["code"]).is_public_authority is expected
     page = text(response)
     assert ("Public authority Yes: it cannot rely on legitimate interests" in page) == expected
-    edit = client.get("/organisations/yot-cardiff/edit").get_data(as_text=True)
+    edit = client.get(f"/organisations/{NEW_YOT['code']}/edit").get_data(as_text=True)
     assert re.search(rf'value="{"yes" if expected else "no"}"[^>]*checked', edit)

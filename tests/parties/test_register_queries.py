@@ -24,11 +24,15 @@ PAGES = [
     "/organisations/la-cardiff",
     "/organisations/probation-0",
     "/organisations/nhs-wast",
+    "/organisations/hmpps-wales",
+    "/organisations?nation=wales&kind=charity",
+    "/organisations.csv?area=la-cardiff",
 ]
 API = [
     "/api/v1/organisations?page_size=100",
     "/api/v1/organisations?area=la-cardiff&q=test",
     "/api/v1/organisations/la-cardiff",
+    "/api/v1/organisations?nation=wales&page_size=100",
     "/api/v1/organisations/la-cardiff/relevant-partners",
     "/api/v1/organisations/nhs-wast/partner-of",
 ]

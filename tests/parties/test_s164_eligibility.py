@@ -7,23 +7,23 @@ from datetime import date
 import pytest
 
 from isp_manager.accounts.models import Role
-from isp_manager.law import rules
 from isp_manager.parties import services
-from isp_manager.parties.models import OrgKind
+from isp_manager.parties.models import Nation, OrgKind
 from tests.conftest import org
 
 
 @pytest.fixture
-def yots(make_org):
-    make_org(
-        "yot-cardiff",
-        name="Cardiff Youth Justice Service",
-        kind=OrgKind.YOUTH_OFFENDING_TEAM,
-        s28_category="s28-i",
-        areas=["la-cardiff"],
-    )
-    make_org("yot-gwent", name="Gwent Youth Offending Service", kind=OrgKind.YOUTH_OFFENDING_TEAM,
-             s28_category="s28-i", areas=["la-newport", "la-torfaen"])  # fmt: skip
+def outside_wales(make_org):
+    """Bodies beyond Wales, as an administrator would add them (the reference is Welsh)."""
+    make_org("la-shropshire", name="Shropshire Council", kind=OrgKind.LOCAL_AUTHORITY,
+             nation=Nation.ENGLAND)  # fmt: skip
+    make_org("nhs-highland", name="NHS Highland", kind=OrgKind.LOCAL_HEALTH_BOARD,
+             nation=Nation.SCOTLAND)  # fmt: skip
+    make_org("nhs-shrewsbury-telford", name="The Shrewsbury and Telford Hospital NHS Trust",
+             kind=OrgKind.NHS_TRUST, nation=Nation.ENGLAND, areas=["la-powys"])  # fmt: skip
+    make_org("nhs-countess-of-chester", name="Countess of Chester Hospital NHS Foundation Trust",
+             kind=OrgKind.NHS_FOUNDATION_TRUST, nation=Nation.ENGLAND,
+             areas=["la-flintshire"])  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -39,10 +39,19 @@ def yots(make_org):
         ("la-wrexham", "lhb-cardiff-and-vale", "s164-2-b", "s.164(2)(b)"),
         ("la-cardiff", "la-newport", "s164-2-b", "local authority that is not a relevant partner"),
         ("la-cardiff", "yot-cardiff", "s164-2-c", "youth offending team whose area includes Cardiff"),
-        ("la-torfaen", "yot-gwent", "s164-2-c", "area includes Torfaen"),
+        ("la-torfaen", "yot-monmouthshire-torfaen", "s164-2-c", "area includes Torfaen"),
+        ("la-newport", "yot-newport", "s164-2-c", "area includes Newport"),
         ("la-cardiff", "police-north-wales", None, "its area does not include Cardiff"),
         ("la-cardiff", "pcc-dyfed-powys", None, "not a relevant partner of Cardiff Council"),
-        ("la-cardiff", "yot-gwent", None, "youth offending team, but its area does not include Cardiff"),
+        ("la-cardiff", "yot-newport", None, "youth offending team, but its area does not include Cardiff"),
+        ("la-cardiff", "fra-south-wales", None, "s.164(2) covers no one else"),
+        ("la-cardiff", "sha-heiw", None, "s.164(2) covers no one else"),
+        ("la-shropshire", "lhb-powys", None, "A council outside Wales cannot make a request under the Social Services and Well-being (Wales) Act 2014"),
+        ("la-shropshire", "police-dyfed-powys", None, "is a council in England"),
+        ("la-powys", "la-shropshire", None, "a local authority in s.164(2)(b) is a council in Wales"),
+        ("la-powys", "nhs-highland", None, "a Local Health Board in s.164(2)(b) is a Welsh health board"),
+        ("la-powys", "nhs-shrewsbury-telford", None, "a trust established in England"),
+        ("la-flintshire", "nhs-countess-of-chester", None, "An NHS foundation trust is not an NHS trust under s.164(2)(b)"),
         ("la-cardiff", "nca", None, "s.164(2) covers no one else"),
         ("la-cardiff", "btpa", None, "cannot be asked under s.164"),
         ("la-cardiff", "prison-cardiff", None, "cannot be asked under s.164"),
@@ -52,7 +61,7 @@ def yots(make_org):
         ("lhb-cardiff-and-vale", "lhb-powys", None, "Only a local authority can make a request"),
     ],
 )  # fmt: skip
-def test_eligibility_table(yots, council, body, code, words):
+def test_eligibility_table(outside_wales, council, body, code, words):
     result = services.eligibility_for_s164(org(council), org(body), locale="en")
     assert result.code == code
     assert words in result.explanation
@@ -91,77 +100,3 @@ def test_inactive_body_cannot_be_asked(db_session):
     )
     assert code is None
     assert "no longer active" in explanation
-
-
-# ------------------------------------------------------------------ the pure rules
-
-
-def facts(code, kind, category=None, *, areas=(), all_wales=False):
-    return rules.BodyFacts(code, kind, category, all_wales, frozenset(areas))
-
-
-CARDIFF = facts("la-cardiff", "local_authority", areas={"la-cardiff"})
-
-
-@pytest.mark.parametrize(
-    ("body", "partner", "refusal"),
-    [
-        (facts("x", "youth_offending_team", areas={"la-newport"}), False, "yot_outside_area"),
-        (
-            facts("x", "chief_officer_of_police", "rp-a", areas={"la-conwy"}),
-            False,
-            "partner_outside_area",
-        ),
-        (facts("x", "prison", areas={"la-cardiff"}), False, "not_listed"),
-        (facts("x", "charity", areas={"la-cardiff"}), False, "not_listed"),
-        (facts("la-cardiff", "local_authority"), False, "same_body"),
-        (facts("x", "local_health_board", "rp-e", areas={"la-cardiff"}), True, None),
-    ],
-)
-def test_s164_refusal_codes(body, partner, refusal):
-    assert rules.s164_refusal(CARDIFF, body, is_relevant_partner=partner) == refusal
-
-
-@pytest.mark.parametrize(
-    ("kind", "s28", "rp", "all_wales", "has_areas", "problems"),
-    [
-        ("chief_officer_of_police", "s28-d", "rp-a", False, True, {}),
-        ("chief_officer_of_police", "s28-b", "rp-a", False, True, {"s28_category": "wrong_kind"}),
-        ("charity", None, "rp-a", False, True, {"relevant_partner_category": "wrong_kind"}),
-        (
-            "local_authority",
-            "s28-a",
-            "rp-b",
-            False,
-            True,
-            {"relevant_partner_category": "agreement_only"},
-        ),
-        ("welsh_ministers", None, "rp-g", False, True, {"areas": "needs_all_wales"}),
-        ("secretary_of_state_offender_management", "s28-h", "rp-c", True, False, {}),
-        ("local_health_board", "s28-b", "rp-e", False, False, {"areas": "needs_area"}),
-        ("youth_offending_team", "s28-i", None, False, False, {"areas": "needs_area"}),
-        ("charity", None, "rp-h", False, True, {}),
-        ("school", None, None, False, False, {}),
-    ],
-)
-def test_category_problems(kind, s28, rp, all_wales, has_areas, problems):
-    found = rules.category_problems(
-        kind=kind, s28_category=s28, relevant_partner_category=rp,
-        covers_all_wales=all_wales, has_areas=has_areas,
-    )  # fmt: skip
-    assert found == problems
-
-
-def test_every_reference_body_fits_the_category_rules():
-    from isp_manager.parties.reference import read_reference_rows
-
-    for row in read_reference_rows():
-        areas = [a for a in row["areas"].split(";") if a]
-        found = rules.category_problems(
-            kind=row["kind"],
-            s28_category=row["s28_category"] or None,
-            relevant_partner_category=row["relevant_partner_category"] or None,
-            covers_all_wales="wales" in areas,
-            has_areas=bool(areas),
-        )
-        assert found == {}, row["code"]
