@@ -186,10 +186,11 @@ class ResponseForm(FlaskForm):
     items = FieldList(FormField(ItemForm), min_entries=ITEM_ROWS, max_entries=MAX_ITEMS)
     submit = SubmitField(_l("Record the answer"), widget=GovSubmitInput())
 
-    def setup(self, locale: str) -> ResponseForm:
+    def setup(self, locale: str, kind: str) -> ResponseForm:
+        """`kind`: the request's type, which decides the subsection each ground is cited by."""
         self.outcome.choices = _choices(OUTCOME_LABELS)
         self.ground.choices = [
-            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in S164_GROUNDS
+            (e.code, f"{e.citation_for(locale, kind)}: {e.label(locale)}") for e in S164_GROUNDS
         ]
         natures = [("", _("Choose"))] + _choices(NATURE_LABELS)
         for entry in self.items:

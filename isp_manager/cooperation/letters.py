@@ -14,7 +14,7 @@ from ..documents import add_letter, document_bytes, new_document
 from ..documents.letterheads import letterhead_path
 from ..errors import Conflict
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..law import S164_GROUNDS, S164_PROVISIONS, S164_REASONS_DUTY, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle.models import Outcome
 from .models import CooperationRequest
@@ -98,15 +98,18 @@ def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:
         decision = _("%(body)s has decided to comply with the request in part.", body=body)
         if req.not_provided:
             decision += "\n" + _("What is not provided: %(what)s", what=req.not_provided)
+    kind = req.request_type.value
     law = _(
-        "Section 164 allows a person asked not to comply where it considers that doing so would "
+        "%(request)s allows a person asked not to comply where it considers that doing so would "
         "be incompatible with its own duties, or would otherwise have an adverse effect on the "
-        "exercise of its functions, and requires it to give the requesting local authority "
-        "written reasons for its decision. This letter gives those reasons."
+        "exercise of its functions; %(duty)s requires it to give the requesting local authority "
+        "written reasons for its decision. This letter gives those reasons.",
+        request=S164_PROVISIONS[kind].citation_for(locale),
+        duty=S164_REASONS_DUTY.section_for(locale),
     )
     cited = _(
         "The ground for the decision is %(citation)s: %(label)s.",
-        citation=ground.citation_for(locale),
+        citation=ground.citation_for(locale, kind),
         label=ground.label(locale).lower(),
     )
     return [

@@ -101,6 +101,15 @@ class RequestSchema(RequestSummarySchema):
         allow_none=True,
         metadata={"description": "how the due date was worked out, in the language asked for"},
     )
+    ground_citation = fields.Method(
+        "get_ground_citation",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the ground's subsection for this type of request: s.164(1)(a)/(b) "
+            "for co-operation, s.164(3)(a)/(b) for information"
+        },
+    )
     written_reasons = fields.String(dump_only=True, allow_none=True)
     not_provided = fields.String(dump_only=True, allow_none=True)
     answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
@@ -114,6 +123,11 @@ class RequestSchema(RequestSummarySchema):
         from .services import basis_explanation
 
         return basis_explanation(req)
+
+    def get_ground_citation(self, req):
+        from .services import ground_citation
+
+        return ground_citation(req)
 
     def get_due_explanation(self, req):
         from .services import due_explanation

@@ -323,6 +323,15 @@ def _keep_basis_reason(req: CooperationRequest) -> None:
         req.basis_reason = basis_explanation(req, "en")
 
 
+def ground_citation(req: CooperationRequest, locale: str | None = None) -> str | None:
+    """The ground of a refusal cited by the request's type (s.164(1)(a) for co-operation,
+    s.164(3)(a) for information), in the reader's language; None when there is no ground."""
+    ground = S164_GROUNDS.get(req.ground)
+    if ground is None:
+        return None
+    return ground.citation_for(locale or current_locale(), req.request_type.value)
+
+
 def due_explanation(req: CooperationRequest) -> str | None:
     """How the due date was worked out, in the reader's language."""
     return lifecycle.explain_due_date(req).text
@@ -490,7 +499,9 @@ def respond_to_request(
         if not req.has_reasons_letter:
             return ""
         return _(
-            "\n\nThe written reasons and the letter setting them out are on the request's page."
+            " Ground: %(citation)s.\n\nThe written reasons and the letter setting them out are "
+            "on the request's page.",
+            citation=ground_citation(req),
         )
 
     _notify(

@@ -403,7 +403,7 @@ def withdraw(req):
 @bp.route("/<int:request_id>/respond", methods=["GET", "POST"])
 @_step(Operation.RESPOND)
 def respond(req):
-    form = ResponseForm().setup(current_locale())
+    form = ResponseForm().setup(current_locale(), req.request_type.value)
     if form.validate_on_submit():
         try:
             services.respond_to_request(req, _answer(form), by=current_user)

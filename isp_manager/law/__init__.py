@@ -9,6 +9,8 @@ from .catalogue import (  # noqa: F401
     S28,
     S137_RELATES,
     S164_GROUNDS,
+    S164_PROVISIONS,
+    S164_REASONS_DUTY,
     S164_WHO,
     SCHEDULE1,
     SOCIAL_SERVICES_FUNCTIONS,

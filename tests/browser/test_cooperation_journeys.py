@@ -106,7 +106,7 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     page.get_by_role("button", name="Answer the request").click()
     check_a11y(page, "s164-respond")
     page.get_by_label("Declined").check()
-    page.get_by_label(re.compile(r"s\.164\(4\)\(a\)")).check()
+    page.get_by_label(re.compile(r"s\.164\(3\)\(a\)")).check()
     page.get_by_label("Written reasons").fill("n/a")
     page.get_by_role("button", name="Record the answer").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -118,7 +118,7 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     check_a11y(page, "s164-declined")
     text = _letter_text(page)
     assert reference in text and "Cardiff Council" in text
-    assert "SSWBA 2014, s.164(4)(a)" in text and REASONS in text
+    assert "SSWBA 2014, s.164(3)(a)" in text and REASONS in text
     assert "Dafydd Price" in text
     _sign_out(page)
 
@@ -138,7 +138,7 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     page.get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", name=re.compile("Section 164 figures for"))).to_be_visible()
     expect(
-        page.get_by_role("row", name=re.compile(r"Declined, s\.164\(4\)\(a\) 1 100%"))
+        page.get_by_role("row", name=re.compile(r"Declined, s\.164\(1\)\(a\) or \(3\)\(a\) 1 100%"))
     ).to_be_visible()
     check_a11y(page, "s164-figures")
 

@@ -228,7 +228,8 @@ def test_the_request_page_shows_both_sides_the_same_timeline(login, world):
         assert world["declined"].reference in page
         assert "Both bodies see this timeline." in page
         assert "Request sent" in page and "Answered" in page
-        assert "SSWBA 2014, s.164(4)(b)" in page
+        assert "SSWBA 2014, s.164(3)(b)" in page  # an information request
+        assert "s.164(4)" not in page
         assert "Download the written-reasons letter" in page
 
 

@@ -62,7 +62,7 @@ def test_figures_page_and_csv(login, council_user, year_of_requests, db_session)
     client = login(council_user)
     page = client.get("/requests/figures?year=2026").get_data(as_text=True)
     assert "Section 164 figures for 2026" in page
-    assert "Declined, s.164(4)(a)" in page and "app-bar-chart__bar--40" in page  # 2 of 5
+    assert "Declined, s.164(1)(a) or (3)(a)" in page and "app-bar-chart__bar--40" in page  # 2 of 5
     assert "4.5" in page and "75%" in page
     # On a phone the data tables scroll sideways inside a focusable region.
     assert page.count('<div class="app-table-wrapper" role="region"') == page.count("<table")
@@ -76,7 +76,7 @@ def test_figures_page_and_csv(login, council_user, year_of_requests, db_session)
         )
     )
     assert rows[0] == ["Year", "Requests", "Measure", "Value"]
-    assert ["2026", "Sent", "Declined, s.164(4)(a)", "2"] in rows
+    assert ["2026", "Sent", "Declined, s.164(1)(a) or (3)(a)", "2"] in rows
     assert ["2026", "Sent", "Median working days to answer", "4.5"] in rows
     assert ["2026", "Sent", "Share answered on time (%)", "75"] in rows
 

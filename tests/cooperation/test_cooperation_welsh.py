@@ -53,7 +53,7 @@ def test_letterhead_page_names_the_organisation_in_welsh(login, make_user):
 def test_ground_is_cited_in_welsh(declined, login, council_user):
     db.session.commit()
     html = _welsh(login(council_user), f"/requests/{declined.id}")
-    assert "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(a)" in html
+    assert "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(3)(a)" in html
     assert "SSWBA" not in html
 
 
