@@ -18,6 +18,7 @@ from ..law import S164_GROUNDS, S164_PROVISIONS, S164_REASONS_DUTY, SOCIAL_SERVI
 from ..law import label as law_label
 from ..lifecycle.models import Outcome
 from .models import CooperationRequest
+from .services import function_text
 
 ACT = "Social Services and Well-being (Wales) Act 2014"
 
@@ -90,7 +91,9 @@ def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:
         body=body,
         act=ACT,
         what=_("information") if req.request_type.value == "information" else _("co-operation"),
-        function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale).lower(),
+        function=function_text(req, locale)
+        if req.function_description
+        else law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale).lower(),
     )
     if req.outcome is Outcome.DECLINED:
         decision = _("%(body)s has decided not to comply with the request.", body=body)

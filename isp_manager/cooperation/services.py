@@ -41,7 +41,14 @@ from ..lifecycle.models import (
 from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
-from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
+from .models import (
+    MIN_FUNCTION_DESCRIPTION,
+    OTHER_FUNCTION,
+    CooperationEvent,
+    CooperationRequest,
+    ProvidedItem,
+    RequestType,
+)
 
 # A case number or reference: letters, digits and - / . _ with at least one digit, no spaces
 # (so a name cannot be entered by mistake).
@@ -52,6 +59,8 @@ CREATED_FIELDS = (
     "reference",
     "request_type",
     "function_code",
+    "function_description",
+    "partner_function",
     "s164_basis",
     "requested_org_id",
     "subject_reference",
@@ -144,6 +153,8 @@ class RequestDetails:
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+    function_description: str | None = None  # which function, when it is ssf-other
+    partner_function: str | None = None  # which function, for a limited relevant partner
 
 
 def _clean(value: str | None) -> str:
@@ -185,6 +196,18 @@ def _details_problems(
         ]
     if data.function not in SOCIAL_SERVICES_FUNCTIONS:
         errors["function"] = [_("Choose the social services function the request is made for.")]
+    elif data.function == OTHER_FUNCTION:
+        _check_text(
+            errors,
+            "function_description",
+            data.function_description,
+            _(
+                "Say which social services function the request is made for, like "
+                "“support for carers”: you chose another social services function."
+            ),
+            minimum=MIN_FUNCTION_DESCRIPTION,
+            maximum=500,
+        )
     _check_text(
         errors, "details", data.details, _("Say what you are asking for, in at least a sentence.")
     )
@@ -256,6 +279,9 @@ def create_request(
         state=RequestState.DRAFT,
         request_type=RequestType(data.request_type),
         function_code=data.function,
+        function_description=(_clean(data.function_description) or None)
+        if data.function == OTHER_FUNCTION
+        else None,
         s164_basis=eligibility.code,
         details=_clean(data.details),
         purpose=_clean(data.purpose),
@@ -300,7 +326,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
             org=req.requesting_org.display_name(current_locale()),
             body=req.requested_org.display_name(current_locale()),
             type=req.request_type.label.lower(),
-            function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
+            function=function_text(req),
             ref=req.reference,
             due=long_date(req.due_date),
             explanation=due_explanation(req),
@@ -321,6 +347,14 @@ def _keep_basis_reason(req: CooperationRequest) -> None:
     """The reason as it stands, in English, kept on the request for the record."""
     with force_locale("en"):
         req.basis_reason = basis_explanation(req, "en")
+
+
+def function_text(req: CooperationRequest, locale: str | None = None) -> str:
+    """The social services function the request is made for: its label, or for another
+    function the requester's description of it."""
+    if req.function_code == OTHER_FUNCTION and req.function_description:
+        return req.function_description
+    return law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale or current_locale())
 
 
 def ground_citation(req: CooperationRequest, locale: str | None = None) -> str | None:
@@ -387,25 +421,104 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
     )
 
 
-def agree_extension(
+def extension_limit_days() -> int:
+    """How far an extension may go: working days from the request date (configurable)."""
+    return int(current_app.config["S164_EXTENSION_LIMIT_WORKING_DAYS"])
+
+
+def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
+    _notify(body_contact(req.requested_org), subject, body)
+
+
+def ask_for_extension(
     req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
-) -> None:
-    """Record an extension both bodies have agreed; the other side is told."""
-    lifecycle.agree_extension(req, by, new_due, reason, on=on)
-    other = body_contact(req.requested_org) if req.is_requester(by) else req.contact_email
+):
+    """The body asked asks for more time; the council that made the request is told, and
+    agrees or refuses it."""
+    ext = lifecycle.ask_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
     _notify(
-        other,
-        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        req.contact_email,
         lambda: _(
-            "%(who)s of %(org)s has recorded an agreed extension to request %(ref)s: it is now due "
-            "on %(due)s. The reason is on the request's page: %(link)s",
-            who=by.name,
-            org=by.organisation.display_name(current_locale()),
+            "%(ref)s: %(body)s asks for more time",
+            ref=req.reference,
+            body=req.requested_org.display_name(current_locale()),
+        ),
+        lambda: _(
+            "%(body)s asks for request %(ref)s to be due on %(new)s instead of %(old)s. The "
+            "due date moves only if you agree.\n\nSign in to read the reason and agree or "
+            "refuse it: %(link)s",
+            body=req.requested_org.display_name(current_locale()),
+            ref=req.reference,
+            new=long_date(ext.new_due_date),
+            old=long_date(ext.old_due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
+
+
+def agree_extension(req: CooperationRequest, *, by, on: date | None = None):
+    """The council agrees the extension the body asked for; the body is told the new date."""
+    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    _tell_body_asked(
+        req,
+        lambda: _(
+            "%(ref)s: extension agreed, now due %(due)s",
+            ref=req.reference,
+            due=long_date(req.due_date),
+        ),
+        lambda: _(
+            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
+            "%(due)s.\n\n%(link)s",
+            org=req.requesting_org.display_name(current_locale()),
             ref=req.reference,
             due=long_date(req.due_date),
             link=request_link(req),
         ),
     )
+    return ext
+
+
+def refuse_extension(req: CooperationRequest, reason: str | None, *, by):
+    """The council refuses the extension asked for, saying why; the body is told."""
+    ext = lifecycle.refuse_extension(req, by, reason)
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: extension refused", ref=req.reference),
+        lambda: _(
+            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
+            "%(due)s. The reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
+
+
+def grant_extension(
+    req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
+):
+    """The council gives the body more time of its own accord; the body is told."""
+    ext = lifecycle.grant_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        lambda: _(
+            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
+            "reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 @dataclass
@@ -566,6 +679,7 @@ def get_request_for(user, request_id: int) -> CooperationRequest:
                 joinedload(CooperationEvent.organisation),
             ),
             selectinload(CooperationRequest.provided_items),
+            selectinload(CooperationRequest.extensions),
         )
     )
     if req is None:

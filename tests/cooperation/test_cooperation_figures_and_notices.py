@@ -136,19 +136,21 @@ def test_reminders_due_soon_then_overdue_each_once(
 
 
 def test_an_extension_allows_a_fresh_reminder_for_the_new_date(
-    app, monkeypatch, make_request, board_user, contacts
+    app, monkeypatch, make_request, board_user, council_user, contacts
 ):
     req = make_request()
     with app.test_request_context():
         _due(monkeypatch, date(2027, 1, 7))
         assert send_due_reminders() == 1
-        services.agree_extension(
+        services.ask_for_extension(
             req,
             date(2027, 1, 20),
             "Records are archived off site",
             by=board_user,
             on=date(2027, 1, 7),
         )
+        assert _due(monkeypatch, date(2027, 1, 7)) == set()  # asked for: still due 8 January
+        services.agree_extension(req, by=council_user, on=date(2027, 1, 7))
         assert _due(monkeypatch, date(2027, 1, 7)) == set()
         assert _due(monkeypatch, date(2027, 1, 18)) == {("due_soon", str(req.id))}
 

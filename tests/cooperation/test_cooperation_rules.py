@@ -499,37 +499,6 @@ def test_a_draft_is_not_seen_by_the_body_asked(make_request, board_user, council
         services.acknowledge_request(req, by=board_user)
 
 
-@pytest.mark.parametrize(
-    "new_due, reason, field",
-    [
-        (None, "More time to gather the records", "new_due_date"),
-        (date(2027, 1, 7), "More time to gather the records", "new_due_date"),  # earlier
-        (date(2027, 1, 8), "More time to gather the records", "new_due_date"),  # the same
-        (date(2027, 1, 20), "", "reason"),
-    ],
-)
-def test_bad_extensions_are_refused(make_request, board_user, new_due, reason, field):
-    req = make_request()
-    with pytest.raises(InvalidInput) as refused:
-        services.agree_extension(req, new_due, reason, by=board_user, on=date(2027, 1, 4))
-    assert field in refused.value.errors
-    assert req.due_date == date(2027, 1, 8)
-
-
-def test_an_agreed_extension_moves_the_due_date_with_its_reason(make_request, board_user, outbox):
-    req = make_request()
-    services.agree_extension(
-        req, date(2027, 1, 20), "Records are archived off site", by=board_user, on=date(2027, 1, 4)
-    )
-    assert req.due_date == date(2027, 1, 20)
-    assert (
-        "Extended by agreement from 8 January 2027 to 20 January 2027: Records are archived off site"
-        in req.due_explanation
-    )
-    event = req.events[-1]
-    assert (event.old_due_date, event.new_due_date) == (date(2027, 1, 8), date(2027, 1, 20))
-
-
 def test_withdrawing_needs_a_reason(make_request, council_user):
     req = make_request()
     with pytest.raises(InvalidInput) as refused:
