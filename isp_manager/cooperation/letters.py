@@ -17,6 +17,7 @@ from ..i18n import current_locale
 from ..law import S164_GROUNDS, S164_PROVISIONS, S164_REASONS_DUTY, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle.models import Outcome
+from . import services
 from .models import CooperationRequest
 from .services import function_text
 
@@ -36,6 +37,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
     locale = current_locale()
     body, council = req.requested_org, req.requesting_org
     decider = req.answered_by
+    decided_by = services.decider(req)
     ground = S164_GROUNDS[req.ground]
     doc = new_document(
         title=_("Written reasons: %(ref)s", ref=req.reference),
@@ -72,11 +74,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
         else _("Dear colleague"),
         paragraphs=_paragraphs(req, ground, locale),
         closing=_("Yours sincerely"),
-        signer_lines=[
-            *([decider.name] if decider else []),
-            *([decider.job_title] if decider and decider.job_title else []),
-            body.display_name(locale),
-        ],
+        signer_lines=[*(decided_by or ()), body.display_name(locale)],
     )
     return document_bytes(doc)
 

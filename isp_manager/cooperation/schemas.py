@@ -135,6 +135,12 @@ class RequestSchema(RequestSummarySchema):
             "for co-operation, s.164(3)(a)/(b) for information"
         },
     )
+    decided_by = fields.Method(
+        "get_decided_by",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "who decided the answer: name and job title (or role)"},
+    )
     written_reasons = fields.String(dump_only=True, allow_none=True)
     not_provided = fields.String(dump_only=True, allow_none=True)
     answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
@@ -154,6 +160,12 @@ class RequestSchema(RequestSummarySchema):
         from .services import ground_citation
 
         return ground_citation(req)
+
+    def get_decided_by(self, req):
+        from .services import decider
+
+        who = decider(req)
+        return {"name": who[0], "title": who[1]} if who else None
 
     def get_due_explanation(self, req):
         from .services import due_explanation

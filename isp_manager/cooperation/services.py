@@ -580,6 +580,38 @@ def _answer_problems(
     return errors
 
 
+def check_response(
+    req: CooperationRequest, answer: AnswerInput, *, by, on: date | None = None
+) -> None:
+    """Raise what stops the answer being recorded, recording nothing: the page checks a
+    refusal with the person deciding before it is sent."""
+    on = on or wales_today()
+    lifecycle.check_answer(
+        req,
+        by,
+        outcome=answer.outcome,
+        ground=answer.ground,
+        reasons=answer.written_reasons,
+        grounds=S164_GROUNDS,
+        on=on,
+        more_problems=lambda outcome, day: _answer_problems(answer, req, outcome, day),
+    )
+
+
+def needs_check(answer: AnswerInput) -> bool:
+    """A refusal, whole or in part, is a decision of the body: it is checked before it is sent."""
+    outcome = lifecycle.as_outcome(answer.outcome)
+    return outcome is not None and outcome.needs_ground_and_reasons
+
+
+def decider(req: CooperationRequest) -> tuple[str, str] | None:
+    """Who decided the answer and their job title (as it was then) or role."""
+    user = req.answered_by
+    if user is None:
+        return None
+    return user.name, req.answered_by_title or lifecycle.decider_title(user)
+
+
 def respond_to_request(
     req: CooperationRequest, answer: AnswerInput, *, by, on: date | None = None
 ) -> None:

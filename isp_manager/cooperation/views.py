@@ -20,7 +20,7 @@ from ..documents.letterheads import can_manage_letterhead, letterhead_path, save
 from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
+from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus, Outcome
@@ -459,18 +459,46 @@ def withdraw(req):
 @bp.route("/<int:request_id>/respond", methods=["GET", "POST"])
 @_step(Operation.RESPOND)
 def respond(req):
+    """The answer. A refusal, whole or in part, is a decision of the body: it goes through a
+    check page (the answer carried in hidden fields, with Change buttons back to this form)
+    and is recorded only when the person deciding sends it."""
     form = ResponseForm().setup(current_locale(), req.request_type.value)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not request.form.get("change"):
+        answer = _answer(form)
         try:
-            services.respond_to_request(req, _answer(form), by=current_user)
+            if services.needs_check(answer) and not request.form.get("confirm"):
+                services.check_response(req, answer, by=current_user)
+                return _check_page(req, form, answer)
+            services.respond_to_request(req, answer, by=current_user)
         except DomainError as error:
             if error.status_code != 422:
                 raise
             _apply_answer_errors(form, error)
         else:
             return _done(req, _("Your answer to %(ref)s has been recorded.", ref=req.reference))
-    return render_template("cooperation/respond.html", req=req, form=form), (
-        422 if form.errors else 200
+    return render_template(
+        "cooperation/respond.html", req=req, form=form, focus=request.form.get("change")
+    ), (422 if form.errors else 200)
+
+
+def _check_page(req, form: ResponseForm, answer: services.AnswerInput):
+    ground = S164_GROUNDS.get(answer.ground)
+    carried = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", "confirm", "change", "submit")
+    ]
+    return render_template(
+        "cooperation/respond_check.html",
+        req=req,
+        form=form,
+        answer=answer,
+        carried=carried,
+        ground=ground,
+        citation=ground.citation_for(current_locale(), req.request_type.value) if ground else "",
+        decider=(current_user.name, lifecycle.decider_title(current_user)),
+        reasons_duty_citation=S164_REASONS_DUTY.citation_for(current_locale()),
+        items=_filled_items(form),
     )
 
 

@@ -772,6 +772,26 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: C
     return errors
 
 
+def check_answer(
+    req, by, *, outcome, ground, reasons, grounds: Catalogue, on: date, more_problems=None
+) -> None:
+    """Raise what stops the answer being recorded, recording nothing (a check-your-answers
+    page asks this before the decision is sent)."""
+    check_allowed(req, Operation.RESPOND, by)
+    errors = answer_problems(outcome, ground, reasons, grounds)
+    outcome = as_outcome(outcome)
+    if more_problems is not None and outcome is not None:
+        errors.update(more_problems(outcome, on))
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def decider_title(user) -> str:
+    """How a decision's letter describes the person who made it: their job title, else their
+    role in the service."""
+    return (user.job_title or "").strip() or user.role.label
+
+
 def record_answer(
     req,
     by,
@@ -786,14 +806,18 @@ def record_answer(
     """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
     ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
     adds the domain's own field messages, so that every problem is reported at once."""
-    check_allowed(req, Operation.RESPOND, by)
     on = on or wales_today()
-    errors = answer_problems(outcome, ground, reasons, grounds)
+    check_answer(
+        req,
+        by,
+        outcome=outcome,
+        ground=ground,
+        reasons=reasons,
+        grounds=grounds,
+        on=on,
+        more_problems=more_problems,
+    )
     outcome = as_outcome(outcome)
-    if more_problems is not None and outcome is not None:
-        errors.update(more_problems(outcome, on))
-    if errors:
-        raise InvalidInput(errors=errors)
     before = snapshot(req, AUDITED_FIELDS)
     old = new = req.due_date
     if req.state == RequestState.AWAITING_CLARIFICATION:
@@ -806,6 +830,7 @@ def record_answer(
     req.answered_at = utcnow()
     req.answered_on = on
     req.answered_by = by
+    req.answered_by_title = (by.job_title or "").strip() or None
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )

@@ -421,3 +421,46 @@ def test_lists_filter_by_state_deadline_type_counterparty_and_reference(
     assert refs(f"state=all&reference={second.reference.lower()}") == {second.reference}
     assert refs("deadline=overdue") == {third.reference}
     assert refs("state=nonsense") == {second.reference, third.reference}
+
+
+def test_a_refusal_is_checked_before_it_is_sent(login, make_request, board_user, db_session):
+    """Declining goes through a check page: outcome, ground cited by the request's type,
+    written reasons and who decides, with Change buttons; only "Send response" records it."""
+    req = make_request()
+    db_session.commit()
+    client = login(board_user)
+    answer = {"outcome": "declined", "ground": "s164-ground-a", "written_reasons": REASONS}
+    check = client.post(f"/requests/{req.id}/respond", data=answer)
+    page = check.get_data(as_text=True)
+    assert check.status_code == 200 and "Check your decision before sending it" in page
+    assert "SSWBA 2014, s.164(3)(a)" in page and "Huw Health" in page
+    assert "Information governance lead" in page  # no job title: the role
+    assert "Send response" in page and 'name="change" value="ground"' in page
+    db_session.refresh(req)
+    assert req.state is RequestState.SENT  # nothing recorded yet
+    change = client.post(f"/requests/{req.id}/respond", data={**answer, "change": "ground"})
+    assert "Record the answer" in change.get_data(as_text=True) and change.status_code == 200
+    sent = client.post(f"/requests/{req.id}/respond", data={**answer, "confirm": "1"})
+    assert sent.status_code == 303
+    db_session.refresh(req)
+    assert req.state is RequestState.ANSWERED and req.answered_by_id == board_user.id
+
+
+def test_complying_is_recorded_without_a_check_page(login, make_request, board_user, db_session):
+    req = make_request()
+    db_session.commit()
+    response = login(board_user).post(f"/requests/{req.id}/respond", data={"outcome": "complied"})
+    assert response.status_code == 303
+
+
+def test_api_answer_records_who_decided(api_client, make_request, board_user):
+    board_user.job_title = "Head of Information Governance"
+    req = make_request()
+    client = api_client(board_user)
+    db.session.commit()
+    body = client.post(
+        f"{API}/{req.id}/response",
+        json={"outcome": "declined", "ground": "s164-ground-b", "written_reasons": REASONS},
+    ).get_json()
+    assert body["decided_by"] == {"name": "Huw Health", "title": "Head of Information Governance"}
+    assert body["ground_citation"] == "SSWBA 2014, s.164(3)(b)"

@@ -60,6 +60,12 @@ def test_the_letter_reads_back_with_addressee_sender_ground_reasons_and_referenc
     assert "OFFICIAL" in header
 
 
+def test_the_letter_names_the_deciders_role_without_a_job_title(app, declined):
+    with app.test_request_context():
+        body, _ = _text(letters.reasons_letter(declined))
+    assert "Huw Health\nInformation governance lead" in body
+
+
 def test_a_partial_refusal_letter_says_what_was_not_provided(app, make_request, board_user):
     req = make_request()
     services.respond_to_request(
