@@ -99,6 +99,7 @@ class Requests(MethodView):
             request_type=data["request_type"],
             function=data["function"],
             function_description=data["function_description"],
+            partner_function=data["partner_function"],
             details=data["details"],
             purpose=data["purpose"],
             secure_reply=data["secure_reply"],

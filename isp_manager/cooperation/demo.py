@@ -55,6 +55,11 @@ KIND_SHARES = {
     OrgKind.LOCAL_POLICING_BODY: 2, OrgKind.SECRETARY_OF_STATE_OFFENDER_MANAGEMENT: 3,
     OrgKind.WELSH_MINISTERS: 1,
 }
+# What a request to a relevant partner limited to some functions says it concerns.
+LIMITED_FUNCTION_SAID = {
+    "rp-c": "Offender management (OMA 2007 s.3): the parent's licence conditions",
+    "rp-g": "Learning and skills (LSA 2000 Part 2): the young person's post-16 provision",
+}
 # What a request for "another social services function" says it is for.
 OTHER_FUNCTIONS = ("Support for carers (Part 3 carer's assessment)", "Direct payments review",
                    "Adoption support services", "Preparing a care leaver's pathway plan")  # fmt: skip
@@ -248,6 +253,8 @@ class _Requests:
             "request_type": RequestType.INFORMATION if rng.random() < 0.7 else RequestType.COOPERATION,
             "function_code": function, "s164_basis": pair.basis, "basis_reason": pair.reason,
             "function_description": rng.choice(OTHER_FUNCTIONS) if function == "ssf-other" else None,
+            "partner_function": LIMITED_FUNCTION_SAID.get(pair.body.get("relevant_partner_category"))
+            if pair.basis == "s164-2-a" else None,
             "details": rng.choice(DETAILS), "purpose": PURPOSES[function],
             "secure_reply": "Reply by secure e-mail to the duty team" if rng.random() < 0.4 else None,
             "subject_reference": f"CS/{sent_on.year}/{rng.randrange(10_000, 99_999)}",

@@ -73,6 +73,9 @@ class RequestForm(FlaskForm):
         description=_l("For example, support for carers."),
         widget=GovTextInput(),
     )
+    partner_function = StringField(
+        _l("Which of those functions does the request concern?"), widget=GovTextInput()
+    )
     details = TextAreaField(
         _l("What are you asking for?"),
         description=_l("Say exactly what you need: the records, dates or help, and nothing more."),

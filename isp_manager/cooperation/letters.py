@@ -93,6 +93,8 @@ def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:
         if req.function_description
         else law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale).lower(),
     )
+    if req.partner_function:
+        asked += " " + _("It concerns: %(what)s.", what=req.partner_function)
     if req.outcome is Outcome.DECLINED:
         decision = _("%(body)s has decided not to comply with the request.", body=body)
     else:

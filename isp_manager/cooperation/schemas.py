@@ -113,6 +113,7 @@ class RequestSchema(RequestSummarySchema):
         metadata={"description": "why the body could be asked, in the language asked for"},
     )
     function_description = fields.String(dump_only=True, allow_none=True)
+    partner_function = fields.String(dump_only=True, allow_none=True)
     details = fields.String(dump_only=True)
     purpose = fields.String(dump_only=True)
     secure_reply = fields.String(dump_only=True, allow_none=True)
@@ -205,6 +206,13 @@ class RequestCreateSchema(Schema):
     function_description = fields.String(
         load_default=None,
         metadata={"description": "which function, required when function is ssf-other"},
+    )
+    partner_function = fields.String(
+        load_default=None,
+        metadata={
+            "description": "which of its functions the request concerns: required when the "
+            "body asked is a relevant partner only in discharging some (rp-c, rp-g)"
+        },
     )
     subject_reference = fields.String(load_default=None)
     urgent = fields.Boolean(load_default=False)

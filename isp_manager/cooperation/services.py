@@ -28,7 +28,7 @@ from ..calendar import long_date, wales_today
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
@@ -107,6 +107,14 @@ def party_choices(*, councils_only: bool = False) -> list[Organisation]:
 def who_can_be_asked(council: Organisation, body: Organisation) -> S164Eligibility:
     """Under which part of s.164(2) `council` may ask `body` (the register's one rule)."""
     return eligibility_for_s164(council, body)
+
+
+def limited_partner(basis: str | None, body: Organisation):
+    """The functions a relevant partner asked under s.164(2)(a) is a partner only in
+    discharging (the Secretary of State, the Welsh Ministers), or None."""
+    if basis != "s164-2-a":
+        return None
+    return LIMITED_PARTNER_FUNCTIONS.get(body.relevant_partner_category)
 
 
 def _requester_org(by, requesting: Organisation | None) -> Organisation:
@@ -190,6 +198,16 @@ def _details_problems(
         eligibility = who_can_be_asked(council, body)
         if eligibility.code is None:
             errors["requested_organisation"] = [eligibility.explanation]
+        limit = limited_partner(eligibility.code, body)
+        if limit is not None and len(_clean(data.partner_function)) < MIN_FUNCTION_DESCRIPTION:
+            errors["partner_function"] = [
+                _(
+                    "Say which of its %(functions)s the request concerns: %(body)s is a relevant "
+                    "partner only in discharging those.",
+                    functions=limit.label(current_locale()).lower(),
+                    body=body.display_name(current_locale()),
+                )
+            ]
     if data.request_type not in {t.value for t in RequestType}:
         errors["request_type"] = [
             _("Choose whether you are asking for co-operation or for information.")
@@ -252,6 +270,14 @@ def response_days(request_type: RequestType) -> int:
     return int(current_app.config["S164_RESPONSE_DAYS"][request_type.value])
 
 
+def local_practice_note(request_type: RequestType) -> str:
+    """Where a due date is shown: it is local practice, not law."""
+    return _(
+        "The Act sets no deadline; this date follows local practice of %(days)s working days.",
+        days=response_days(request_type),
+    )
+
+
 def preview_due_date(request_type: RequestType, on: date | None = None):
     """The due date a request of this type sent today would get, and why."""
     return working_due_date(on or wales_today(), response_days(request_type))
@@ -283,6 +309,9 @@ def create_request(
         if data.function == OTHER_FUNCTION
         else None,
         s164_basis=eligibility.code,
+        partner_function=(_clean(data.partner_function)[:500] or None)
+        if limited_partner(eligibility.code, data.requested_organisation)
+        else None,
         details=_clean(data.details),
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
@@ -322,7 +351,8 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
         lambda: _(
             "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
             "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
-            "Due: %(due)s (%(explanation)s)\n\nSign in to read and answer it: %(link)s",
+            "Due: %(due)s (%(explanation)s). %(practice)s\n\nSign in to read and answer it: "
+            "%(link)s",
             org=req.requesting_org.display_name(current_locale()),
             body=req.requested_org.display_name(current_locale()),
             type=req.request_type.label.lower(),
@@ -330,6 +360,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
             ref=req.reference,
             due=long_date(req.due_date),
             explanation=due_explanation(req),
+            practice=local_practice_note(req.request_type),
             link=request_link(req),
         ),
     )

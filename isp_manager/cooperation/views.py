@@ -240,6 +240,8 @@ def new():
         eligibility=eligibility,
         basis=S164_WHO[eligibility.code],
         previews={t: services.preview_due_date(t) for t in RequestType},
+        local_practice={t: services.local_practice_note(t) for t in RequestType},
+        limit=services.limited_partner(eligibility.code, body),
     ), (422 if form.errors else 200)
 
 
@@ -249,6 +251,7 @@ def _request_details(form: RequestForm, body: Organisation) -> services.RequestD
         request_type=form.request_type.data,
         function=form.function.data,
         function_description=form.function_description.data,
+        partner_function=form.partner_function.data,
         details=form.details.data,
         purpose=form.purpose.data,
         secure_reply=form.secure_reply.data,
@@ -285,6 +288,8 @@ def show(request_id: int):
         due=lifecycle.explain_due_date(req),
         function_label=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
         function_text=services.function_text(req),
+        local_practice=services.local_practice_note(req.request_type),
+        limit=services.limited_partner(req.s164_basis, req.requested_org),
     )
 
 

@@ -4,6 +4,7 @@ from .catalogue import (  # noqa: F401
     ARTICLE6,
     ARTICLE9,
     LEGAL_POWERS,
+    LIMITED_PARTNER_FUNCTIONS,
     PARA18_REASONS,
     RELEVANT_PARTNER,
     S28,

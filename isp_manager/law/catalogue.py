@@ -716,6 +716,30 @@ LEGAL_POWERS = Catalogue(
 )
 
 
+# Relevant partners only in discharging certain functions (s.162(4)(c) and (g)): a request to
+# one under s.164(2)(a) says which of those functions it concerns. Codes are the
+# relevant-partner categories.
+LIMITED_PARTNER_FUNCTIONS = Catalogue(
+    "limited_partner_functions",
+    [
+        Provision(
+            "rp-c",
+            "Offender Management Act 2007, ss.2-3",
+            "Functions under sections 2 and 3 of the Offender Management Act 2007",
+            "Swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007",
+            citation_cy="Deddf Rheoli Troseddwyr 2007, a.2-3",
+        ),
+        Provision(
+            "rp-g",
+            "Learning and Skills Act 2000, Part 2",
+            "Functions under Part 2 of the Learning and Skills Act 2000",
+            "Swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
+            citation_cy="Deddf Dysgu a Sgiliau 2000, Rhan 2",
+        ),
+    ],
+)
+
+
 def label(catalogue: Catalogue, code: str | None, locale: str = "en") -> str:
     """The label of a code in the given language, or the code itself if it is unknown."""
     entry = catalogue.get(code)

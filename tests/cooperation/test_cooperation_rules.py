@@ -43,7 +43,8 @@ ASKABLE = [
 @pytest.mark.parametrize("council, body, basis", ASKABLE)
 def test_bodies_that_can_be_asked_record_the_part_of_s164_2(make_user, council, body, basis):
     user = make_user(council, Role.PRACTITIONER)
-    req = services.create_request(details(body), by=user, on=REQUEST_DAY)
+    data = details(body, partner_function="Offender management: the licence conditions")
+    req = services.create_request(data, by=user, on=REQUEST_DAY)
     assert req.s164_basis == basis
     assert req.basis_reason
 
