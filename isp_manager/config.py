@@ -108,6 +108,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
             "information": _int("S164_RESPONSE_DAYS_INFORMATION", 10),
         },
         "S164_DUE_SOON_DAYS": _int("S164_DUE_SOON_DAYS", 2),
+        "S164_EXTENSION_LIMIT_WORKING_DAYS": _int("S164_EXTENSION_LIMIT_WORKING_DAYS", 60),
         "TESTING": False,
     }
     config.update(overrides)

@@ -244,11 +244,14 @@ def test_every_provision_has_a_welsh_citation(catalogue):
 
 def test_citation_in_the_page_language():
     ground = law.S164_GROUNDS["s164-ground-a"]
-    assert ground.citation_for("cy") == (
-        "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(a)"
+    assert ground.citation_for("cy", "co-operation") == (
+        "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(1)(a)"
     )
-    assert ground.section_for("en") == "s.164(4)(a)"
-    assert ground.section_for("cy") == "a.164(4)(a)"
+    assert ground.citation_for("en", "information") == "SSWBA 2014, s.164(3)(a)"
+    assert ground.section_for("en", "co-operation") == "s.164(1)(a)"
+    assert ground.section_for("cy", "information") == "a.164(3)(a)"
+    assert ground.section_for("en") == "s.164(1)(a) or (3)(a)"
+    assert law.S164_REASONS_DUTY.section_for("cy") == "a.164(4)"
     assert law.S28["s28-a"].section_for("cy") == "a.28(1)(a)"
     assert law.ARTICLE6["art6-1-e"].citation_for("cy") == "GDPR y DU Erthygl 6(1)(e)"
     assert law.ARTICLE6["art6-1-e"].section_for("cy") == "GDPR y DU Erthygl 6(1)(e)"

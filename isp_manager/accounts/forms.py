@@ -95,6 +95,18 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
+class JobTitleForm(FlaskForm):
+    job_title = StringField(
+        _l("Job title (optional)"),
+        description=_l(
+            "Shown on letters you sign, such as the written reasons for not complying with a "
+            "request. Without one, your role is shown."
+        ),
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Save job title"), widget=GovSubmitInput())
+
+
 class TokenForm(FlaskForm):
     label = StringField(
         _l("Token name"),

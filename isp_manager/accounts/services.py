@@ -44,6 +44,27 @@ class SignInThrottled(InvalidInput):
     status_code = 429
 
 
+JOB_TITLE_MAX = 200
+
+
+def change_job_title(user: User, job_title: str | None, *, by: User) -> None:
+    """A user's job title, optional: letters they sign show it (or their role without one)."""
+    title = " ".join((job_title or "").split())
+    if len(title) > JOB_TITLE_MAX:
+        raise InvalidInput(
+            _("Job title must be %(n)d characters or fewer", n=JOB_TITLE_MAX), field="job_title"
+        )
+    old = user.job_title
+    user.job_title = title or None
+    record_event(
+        "user.job_title_changed",
+        user,
+        by=by,
+        before={"job_title": old},
+        after={"job_title": user.job_title},
+    )
+
+
 def user_view(user: User) -> dict:
     """What the audit log records about a user (never the password hash)."""
     return {

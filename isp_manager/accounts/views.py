@@ -17,6 +17,7 @@ from .forms import (
     ChangePasswordForm,
     ChangeRoleForm,
     CreateUserForm,
+    JobTitleForm,
     SignInForm,
     TokenForm,
     UserFilterForm,
@@ -112,15 +113,23 @@ def logout():
 # ---------------------------------------------------------------- my account
 
 
-def _render_account(token_form: TokenForm | None = None, status: int = 200):
+def _render_account(
+    token_form: TokenForm | None = None,
+    status: int = 200,
+    job_title_form: JobTitleForm | None = None,
+):
     user = current_user._get_current_object()
+    if job_title_form is None:
+        job_title_form = JobTitleForm(formdata=None, job_title=user.job_title)
+    errors = next((f for f in (token_form, job_title_form) if f is not None and f.errors), None)
     return (
         render_template(
             "accounts/my_account.html",
             user=user,
             tokens=services.tokens_of(user),
             token_form=token_form or TokenForm(),
-            form=token_form if token_form is not None and token_form.errors else None,
+            job_title_form=job_title_form,
+            form=errors,
         ),
         status,
     )
@@ -130,6 +139,22 @@ def _render_account(token_form: TokenForm | None = None, status: int = 200):
 @login_required
 def my_account():
     return _render_account()
+
+
+@bp.post("/account/job-title")
+@login_required
+def change_job_title():
+    form = JobTitleForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            services.change_job_title(user, form.job_title.data, by=user)
+        except DomainError as error:
+            apply_errors(form, error, default="job_title")
+        else:
+            flash(_("Your job title has been saved."), "success")
+            return redirect(url_for("accounts.my_account"))
+    return _render_account(status=422, job_title_form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

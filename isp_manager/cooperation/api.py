@@ -25,6 +25,7 @@ from .schemas import (
     ExtensionSchema,
     QuestionSchema,
     ReasonSchema,
+    RefusalReasonSchema,
     RequestCreateSchema,
     RequestQuerySchema,
     RequestSchema,
@@ -97,6 +98,8 @@ class Requests(MethodView):
             requested_organisation=requested,
             request_type=data["request_type"],
             function=data["function"],
+            function_description=data["function_description"],
+            partner_function=data["partner_function"],
             details=data["details"],
             purpose=data["purpose"],
             secure_reply=data["secure_reply"],
@@ -192,14 +195,45 @@ def answer_clarification(data, request_id):
     )
 
 
+@blp.route("/<int:request_id>/extension-request", methods=["POST"])
+@blp.arguments(ExtensionSchema)
+@blp.response(200, RequestSchema)
+def ask_extension(data, request_id):
+    """The body asked asks for more time: `new_due_date` (after the current due date, within
+    the limit from the request date) and `reason`. The due date moves only once the requesting
+    council agrees. 409 while another extension waits for a decision."""
+    return _step(
+        request_id,
+        lambda req: services.ask_for_extension(
+            req, data["new_due_date"], data["reason"], by=_user()
+        ),
+    )
+
+
+@blp.route("/<int:request_id>/extension-request/agreement", methods=["POST"])
+@blp.response(200, RequestSchema)
+def agree_extension(request_id):
+    """The requesting council agrees the extension asked for: the due date moves. The side
+    that asked for it cannot agree it (403); 409 when none is waiting."""
+    return _step(request_id, lambda req: services.agree_extension(req, by=_user()))
+
+
+@blp.route("/<int:request_id>/extension-request/refusal", methods=["POST"])
+@blp.arguments(RefusalReasonSchema)
+@blp.response(200, RequestSchema)
+def refuse_extension(data, request_id):
+    """The requesting council refuses the extension asked for, with a `reason`."""
+    return _step(request_id, lambda req: services.refuse_extension(req, data["reason"], by=_user()))
+
+
 @blp.route("/<int:request_id>/extension", methods=["POST"])
 @blp.arguments(ExtensionSchema)
 @blp.response(200, RequestSchema)
 def extension(data, request_id):
-    """Record an extension both bodies agreed: `new_due_date` and `reason`."""
+    """The requesting council gives more time of its own accord: `new_due_date` and `reason`."""
     return _step(
         request_id,
-        lambda req: services.agree_extension(req, data["new_due_date"], data["reason"], by=_user()),
+        lambda req: services.grant_extension(req, data["new_due_date"], data["reason"], by=_user()),
     )
 
 

@@ -23,6 +23,9 @@ from ..calendar import is_working_day
 from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..law.rules import BodyFacts, relevant_partner_category, relevant_partner_reason, s164_basis
 from ..lifecycle.models import (
+    REQUESTED_SIDE,
+    REQUESTER_SIDE,
+    ExtensionState,
     InformationNature,
     Outcome,
     ReferenceSequence,
@@ -31,7 +34,13 @@ from ..lifecycle.models import (
 )
 from ..parties.demo_catalogue import AREAS
 from ..parties.models import OrgKind
-from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
+from .models import (
+    CooperationEvent,
+    CooperationExtension,
+    CooperationRequest,
+    ProvidedItem,
+    RequestType,
+)
 
 CHUNK = 5000
 HISTORY_DAYS = 730
@@ -46,6 +55,14 @@ KIND_SHARES = {
     OrgKind.LOCAL_POLICING_BODY: 2, OrgKind.SECRETARY_OF_STATE_OFFENDER_MANAGEMENT: 3,
     OrgKind.WELSH_MINISTERS: 1,
 }
+# What a request to a relevant partner limited to some functions says it concerns.
+LIMITED_FUNCTION_SAID = {
+    "rp-c": "Offender management (OMA 2007 s.3): the parent's licence conditions",
+    "rp-g": "Learning and skills (LSA 2000 Part 2): the young person's post-16 provision",
+}
+# What a request for "another social services function" says it is for.
+OTHER_FUNCTIONS = ("Support for carers (Part 3 carer's assessment)", "Direct payments review",
+                   "Adoption support services", "Preparing a care leaver's pathway plan")  # fmt: skip
 FUNCTIONS = (("ssf-safeguarding", 45), ("ssf-assessment", 25), ("ssf-care-support", 15),
              ("ssf-looked-after", 10), ("ssf-other", 5))
 DETAILS = (
@@ -235,6 +252,9 @@ class _Requests:
             "requested_org_id": pair.body["id"], "created_by_id": requester and requester["id"],
             "request_type": RequestType.INFORMATION if rng.random() < 0.7 else RequestType.COOPERATION,
             "function_code": function, "s164_basis": pair.basis, "basis_reason": pair.reason,
+            "function_description": rng.choice(OTHER_FUNCTIONS) if function == "ssf-other" else None,
+            "partner_function": LIMITED_FUNCTION_SAID.get(pair.body.get("relevant_partner_category"))
+            if pair.basis == "s164-2-a" else None,
             "details": rng.choice(DETAILS), "purpose": PURPOSES[function],
             "secure_reply": "Reply by secure e-mail to the duty team" if rng.random() < 0.4 else None,
             "subject_reference": f"CS/{sent_on.year}/{rng.randrange(10_000, 99_999)}",
@@ -298,11 +318,25 @@ class _Requests:
                 return []
         agreed_on = cal.add(row["due_date"], -2)
         if taken > RESPONSE_DAYS - 2 and rng.random() < 0.2 and agreed_on <= today:
+            # The body asked asks for five more working days; the council agrees.
             old = row["due_date"]
-            row["due_date"] = new = cal.add(old, 5)
-            self._add(row, events, TimelineEventType.EXTENSION_AGREED, _at(agreed_on, rng), answerer,
-                      "Five more working days agreed: the records are archived.",
-                      old_due=old, new_due=new)  # fmt: skip
+            new, reason = (
+                cal.add(old, 5),
+                "Five more working days, please: the records are archived.",
+            )
+            asked_at = self._add(row, events, TimelineEventType.EXTENSION_REQUESTED,
+                                 _at(cal.add(agreed_on, -1), rng), answerer, reason,
+                                 old_due=old, new_due=new)  # fmt: skip
+            row["due_date"] = new
+            agreed_at = self._add(row, events, TimelineEventType.EXTENSION_AGREED,
+                                  _at(agreed_on, rng), requester, reason, old_due=old, new_due=new)  # fmt: skip
+            row["_extensions"] = [{
+                "state": ExtensionState.AGREED, "old_due_date": old, "new_due_date": new,
+                "reason": reason, "asked_by_side": REQUESTED_SIDE,
+                "asked_by_id": answerer and answerer["id"], "asked_at": asked_at,
+                "decided_by_side": REQUESTER_SIDE, "decided_by_id": requester and requester["id"],
+                "decided_at": agreed_at, "refusal_reason": None,
+            }]  # fmt: skip
         answered_on = cal.add(sent_on, taken + stopped)
         if answered_on > today:
             return []
@@ -377,7 +411,15 @@ class _Requests:
         blank = dict.fromkeys(
             c.name for c in table.columns if c.name != "id"
         )  # same keys in every row
-        ids = insert_rows(ctx.conn, table, ({**blank, **row} for row, _, _ in made), with_ids=True)
+        ids = insert_rows(ctx.conn, table, (
+            {**blank, **{k: v for k, v in row.items() if not k.startswith("_")}}
+            for row, _, _ in made
+        ), with_ids=True)  # fmt: skip
+        insert_rows(ctx.conn, CooperationExtension.__table__, (
+            {**extension, "request_id": request_id}
+            for request_id, (row, _, _) in zip(ids, made, strict=True)
+            for extension in row.get("_extensions", ())
+        ))  # fmt: skip
         insert_rows(ctx.conn, CooperationEvent.__table__, (
             {**event, "request_id": request_id}
             for request_id, (_, events, _) in zip(ids, made, strict=True) for event in events

@@ -68,6 +68,14 @@ class RequestForm(FlaskForm):
         widget=GovRadioInput(),
         validate_choice=False,
     )
+    function_description = StringField(
+        _l("Which social services function?"),
+        description=_l("For example, support for carers."),
+        widget=GovTextInput(),
+    )
+    partner_function = StringField(
+        _l("Which of those functions does the request concern?"), widget=GovTextInput()
+    )
     details = TextAreaField(
         _l("What are you asking for?"),
         description=_l("Say exactly what you need: the records, dates or help, and nothing more."),
@@ -127,11 +135,35 @@ class ClarificationForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
+    """The body asked asks for more time (or the council grants it): a new date and why."""
+
     new_due_date = DayMonthYearField(
         _l("New due date"), what=_l("The new due date"), description=_l("For example, 20 1 2027")
     )
-    reason = TextAreaField(_l("Why was the extension agreed?"), widget=GovTextArea())
-    submit = SubmitField(_l("Record the extension"), widget=GovSubmitInput())
+    reason = TextAreaField(_l("Why is more time needed?"), widget=GovTextArea())
+    submit = SubmitField(_l("Ask for the extension"), widget=GovSubmitInput())
+
+
+class GrantExtensionForm(ExtensionForm):
+    reason = TextAreaField(_l("Why are you giving more time?"), widget=GovTextArea())
+    submit = SubmitField(_l("Grant the extension"), widget=GovSubmitInput())
+
+
+EXTENSION_DECISIONS = {"agree": _l("Agree the new due date"), "refuse": _l("Refuse it")}
+
+
+class ExtensionDecisionForm(FlaskForm):
+    """The council agrees or refuses the extension asked for (a refusal says why)."""
+
+    decision = RadioField(
+        _l("Do you agree the extension?"), widget=GovRadioInput(), validate_choice=False
+    )
+    reason = TextAreaField(_l("Why are you refusing it?"), widget=GovTextArea())
+    submit = SubmitField(_l("Send the decision"), widget=GovSubmitInput())
+
+    def setup(self) -> ExtensionDecisionForm:
+        self.decision.choices = [(k, str(v)) for k, v in EXTENSION_DECISIONS.items()]
+        return self
 
 
 class WithdrawForm(FlaskForm):
@@ -186,10 +218,11 @@ class ResponseForm(FlaskForm):
     items = FieldList(FormField(ItemForm), min_entries=ITEM_ROWS, max_entries=MAX_ITEMS)
     submit = SubmitField(_l("Record the answer"), widget=GovSubmitInput())
 
-    def setup(self, locale: str) -> ResponseForm:
+    def setup(self, locale: str, kind: str) -> ResponseForm:
+        """`kind`: the request's type, which decides the subsection each ground is cited by."""
         self.outcome.choices = _choices(OUTCOME_LABELS)
         self.ground.choices = [
-            (e.code, f"{e.citation_for(locale)}: {e.label(locale)}") for e in S164_GROUNDS
+            (e.code, f"{e.citation_for(locale, kind)}: {e.label(locale)}") for e in S164_GROUNDS
         ]
         natures = [("", _("Choose"))] + _choices(NATURE_LABELS)
         for entry in self.items:

@@ -14,10 +14,12 @@ from ..documents import add_letter, document_bytes, new_document
 from ..documents.letterheads import letterhead_path
 from ..errors import Conflict
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..law import S164_GROUNDS, S164_PROVISIONS, S164_REASONS_DUTY, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle.models import Outcome
+from . import services
 from .models import CooperationRequest
+from .services import function_text
 
 ACT = "Social Services and Well-being (Wales) Act 2014"
 
@@ -35,6 +37,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
     locale = current_locale()
     body, council = req.requested_org, req.requesting_org
     decider = req.answered_by
+    decided_by = services.decider(req)
     ground = S164_GROUNDS[req.ground]
     doc = new_document(
         title=_("Written reasons: %(ref)s", ref=req.reference),
@@ -71,11 +74,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
         else _("Dear colleague"),
         paragraphs=_paragraphs(req, ground, locale),
         closing=_("Yours sincerely"),
-        signer_lines=[
-            *([decider.name] if decider else []),
-            *([decider.job_title] if decider and decider.job_title else []),
-            body.display_name(locale),
-        ],
+        signer_lines=[*(decided_by or ()), body.display_name(locale)],
     )
     return document_bytes(doc)
 
@@ -90,23 +89,30 @@ def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:
         body=body,
         act=ACT,
         what=_("information") if req.request_type.value == "information" else _("co-operation"),
-        function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale).lower(),
+        function=function_text(req, locale)
+        if req.function_description
+        else law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale).lower(),
     )
+    if req.partner_function:
+        asked += " " + _("It concerns: %(what)s.", what=req.partner_function)
     if req.outcome is Outcome.DECLINED:
         decision = _("%(body)s has decided not to comply with the request.", body=body)
     else:
         decision = _("%(body)s has decided to comply with the request in part.", body=body)
         if req.not_provided:
             decision += "\n" + _("What is not provided: %(what)s", what=req.not_provided)
+    kind = req.request_type.value
     law = _(
-        "Section 164 allows a person asked not to comply where it considers that doing so would "
+        "%(request)s allows a person asked not to comply where it considers that doing so would "
         "be incompatible with its own duties, or would otherwise have an adverse effect on the "
-        "exercise of its functions, and requires it to give the requesting local authority "
-        "written reasons for its decision. This letter gives those reasons."
+        "exercise of its functions; %(duty)s requires it to give the requesting local authority "
+        "written reasons for its decision. This letter gives those reasons.",
+        request=S164_PROVISIONS[kind].citation_for(locale),
+        duty=S164_REASONS_DUTY.section_for(locale),
     )
     cited = _(
         "The ground for the decision is %(citation)s: %(label)s.",
-        citation=ground.citation_for(locale),
+        citation=ground.citation_for(locale, kind),
         label=ground.label(locale).lower(),
     )
     return [

@@ -16,12 +16,17 @@ from ..db import enum_type
 from ..extensions import db
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
+    ExtensionMixin,
     InformationNature,
     RequestLifecycleMixin,
     TimelineEventMixin,
+    extension_constraints,
     lifecycle_constraints,
     lifecycle_indexes,
 )
+
+OTHER_FUNCTION = "ssf-other"
+MIN_FUNCTION_DESCRIPTION = 5
 
 
 class RequestType(enum.StrEnum):
@@ -56,6 +61,12 @@ class CooperationRequest(RequestLifecycleMixin, db.Model):
         _codes("function_code", SOCIAL_SERVICES_FUNCTIONS),
         _codes("s164_basis", S164_WHO),
         sa.CheckConstraint("requesting_org_id <> requested_org_id", name="two_bodies"),
+        sa.CheckConstraint(
+            f"(function_code = '{OTHER_FUNCTION}' AND function_description IS NOT NULL "
+            f"AND length(trim(function_description)) >= {MIN_FUNCTION_DESCRIPTION}) "
+            f"OR (function_code <> '{OTHER_FUNCTION}' AND function_description IS NULL)",
+            name="other_function_described",
+        ),
     )
 
     REFERENCE_PREFIX = "S164"
@@ -66,6 +77,11 @@ class CooperationRequest(RequestLifecycleMixin, db.Model):
         enum_type(RequestType, "request_type"), nullable=False
     )
     function_code: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    # ssf-other: which social services function it is (required then, and only then).
+    function_description: Mapped[str | None] = mapped_column(sa.String(500))
+    # A limited relevant partner (rp-c, rp-g) asked under s.164(2)(a): which of the functions
+    # it is a partner in discharging the request concerns.
+    partner_function: Mapped[str | None] = mapped_column(sa.String(500))
     s164_basis: Mapped[str] = mapped_column(sa.String(16), nullable=False)
     basis_reason: Mapped[str | None] = mapped_column(sa.Text)
     details: Mapped[str] = mapped_column(sa.Text, nullable=False)
@@ -84,6 +100,11 @@ class CooperationRequest(RequestLifecycleMixin, db.Model):
         order_by=lambda: (CooperationEvent.occurred_at, CooperationEvent.id),
         cascade="all, delete-orphan",
     )
+    extensions: Mapped[list[CooperationExtension]] = relationship(
+        back_populates="request",
+        order_by=lambda: CooperationExtension.id,
+        cascade="all, delete-orphan",
+    )
     provided_items: Mapped[list[ProvidedItem]] = relationship(
         back_populates="request",
         order_by=lambda: ProvidedItem.id,
@@ -93,6 +114,10 @@ class CooperationRequest(RequestLifecycleMixin, db.Model):
     @property
     def event_class(self):
         return CooperationEvent
+
+    @property
+    def extension_class(self):
+        return CooperationExtension
 
     @property
     def has_reasons_letter(self) -> bool:
@@ -115,6 +140,19 @@ class CooperationEvent(TimelineEventMixin, db.Model):
         sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False
     )
     request: Mapped[CooperationRequest] = relationship(back_populates="events")
+
+
+class CooperationExtension(ExtensionMixin, db.Model):
+    """More time for a s.164 request: asked for by the body asked, agreed or refused by the
+    council, or granted by the council of its own accord."""
+
+    __tablename__ = "cooperation_extensions"
+    __table_args__ = extension_constraints()
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    request: Mapped[CooperationRequest] = relationship(back_populates="extensions")
 
 
 class ProvidedItem(db.Model):

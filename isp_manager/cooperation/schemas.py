@@ -8,7 +8,13 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
-from ..lifecycle.models import InformationNature, Outcome, RequestState, TimelineEventType
+from ..lifecycle.models import (
+    ExtensionState,
+    InformationNature,
+    Outcome,
+    RequestState,
+    TimelineEventType,
+)
 
 
 def _required(message) -> dict:
@@ -32,6 +38,24 @@ class TimelineEventSchema(Schema):
     text = fields.String(dump_only=True, allow_none=True)
     old_due_date = fields.Date(dump_only=True, allow_none=True)
     new_due_date = fields.Date(dump_only=True, allow_none=True)
+
+
+class ExtensionOutSchema(Schema):
+    """An extension: asked for by the body asked (`asked_by_side` requested) and agreed or
+    refused by the council, or granted by the council (`asked_by_side` requester)."""
+
+    id = fields.Integer(dump_only=True)
+    state = fields.Enum(ExtensionState, by_value=True, dump_only=True)
+    old_due_date = fields.Date(dump_only=True)
+    new_due_date = fields.Date(dump_only=True)
+    reason = fields.String(dump_only=True)
+    asked_by_side = fields.String(dump_only=True)
+    asked_by = fields.String(attribute="asked_by.name", dump_only=True, allow_none=True)
+    asked_at = fields.DateTime(dump_only=True)
+    decided_by_side = fields.String(dump_only=True, allow_none=True)
+    decided_by = fields.String(attribute="decided_by.name", dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    refusal_reason = fields.String(dump_only=True, allow_none=True)
 
 
 class ProvidedItemSchema(Schema):
@@ -88,6 +112,8 @@ class RequestSchema(RequestSummarySchema):
         dump_only=True,
         metadata={"description": "why the body could be asked, in the language asked for"},
     )
+    function_description = fields.String(dump_only=True, allow_none=True)
+    partner_function = fields.String(dump_only=True, allow_none=True)
     details = fields.String(dump_only=True)
     purpose = fields.String(dump_only=True)
     secure_reply = fields.String(dump_only=True, allow_none=True)
@@ -101,12 +127,28 @@ class RequestSchema(RequestSummarySchema):
         allow_none=True,
         metadata={"description": "how the due date was worked out, in the language asked for"},
     )
+    ground_citation = fields.Method(
+        "get_ground_citation",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the ground's subsection for this type of request: s.164(1)(a)/(b) "
+            "for co-operation, s.164(3)(a)/(b) for information"
+        },
+    )
+    decided_by = fields.Method(
+        "get_decided_by",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "who decided the answer: name and job title (or role)"},
+    )
     written_reasons = fields.String(dump_only=True, allow_none=True)
     not_provided = fields.String(dump_only=True, allow_none=True)
     answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
     working_days_to_answer = fields.Integer(dump_only=True, allow_none=True)
     withdrawal_reason = fields.String(dump_only=True, allow_none=True)
     provided_items = fields.List(fields.Nested(ProvidedItemOutSchema), dump_only=True)
+    extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
 
@@ -114,6 +156,17 @@ class RequestSchema(RequestSummarySchema):
         from .services import basis_explanation
 
         return basis_explanation(req)
+
+    def get_ground_citation(self, req):
+        from .services import ground_citation
+
+        return ground_citation(req)
+
+    def get_decided_by(self, req):
+        from .services import decider
+
+        who = decider(req)
+        return {"name": who[0], "title": who[1]} if who else None
 
     def get_due_explanation(self, req):
         from .services import due_explanation
@@ -150,6 +203,17 @@ class RequestCreateSchema(Schema):
         required=True, error_messages=_required(_l("Say what you are asking for"))
     )
     purpose = fields.String(required=True, error_messages=_required(_l("Say why you need it")))
+    function_description = fields.String(
+        load_default=None,
+        metadata={"description": "which function, required when function is ssf-other"},
+    )
+    partner_function = fields.String(
+        load_default=None,
+        metadata={
+            "description": "which of its functions the request concerns: required when the "
+            "body asked is a relevant partner only in discharging some (rp-c, rp-g)"
+        },
+    )
     subject_reference = fields.String(load_default=None)
     urgent = fields.Boolean(load_default=False)
     due_date = fields.Date(
@@ -204,6 +268,12 @@ class AnswerSchema(Schema):
 class ExtensionSchema(Schema):
     new_due_date = fields.Date(load_default=None)
     reason = fields.String(load_default=None)
+
+
+class RefusalReasonSchema(Schema):
+    reason = fields.String(
+        load_default=None, metadata={"description": "why the extension asked for is refused"}
+    )
 
 
 class ReasonSchema(Schema):

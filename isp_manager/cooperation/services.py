@@ -28,7 +28,7 @@ from ..calendar import long_date, wales_today
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
@@ -41,7 +41,14 @@ from ..lifecycle.models import (
 from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
-from .models import CooperationEvent, CooperationRequest, ProvidedItem, RequestType
+from .models import (
+    MIN_FUNCTION_DESCRIPTION,
+    OTHER_FUNCTION,
+    CooperationEvent,
+    CooperationRequest,
+    ProvidedItem,
+    RequestType,
+)
 
 # A case number or reference: letters, digits and - / . _ with at least one digit, no spaces
 # (so a name cannot be entered by mistake).
@@ -52,6 +59,8 @@ CREATED_FIELDS = (
     "reference",
     "request_type",
     "function_code",
+    "function_description",
+    "partner_function",
     "s164_basis",
     "requested_org_id",
     "subject_reference",
@@ -100,6 +109,14 @@ def who_can_be_asked(council: Organisation, body: Organisation) -> S164Eligibili
     return eligibility_for_s164(council, body)
 
 
+def limited_partner(basis: str | None, body: Organisation):
+    """The functions a relevant partner asked under s.164(2)(a) is a partner only in
+    discharging (the Secretary of State, the Welsh Ministers), or None."""
+    if basis != "s164-2-a":
+        return None
+    return LIMITED_PARTNER_FUNCTIONS.get(body.relevant_partner_category)
+
+
 def _requester_org(by, requesting: Organisation | None) -> Organisation:
     requesting = requesting or by.organisation
     if by.is_auditor:
@@ -144,6 +161,8 @@ class RequestDetails:
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+    function_description: str | None = None  # which function, when it is ssf-other
+    partner_function: str | None = None  # which function, for a limited relevant partner
 
 
 def _clean(value: str | None) -> str:
@@ -179,12 +198,34 @@ def _details_problems(
         eligibility = who_can_be_asked(council, body)
         if eligibility.code is None:
             errors["requested_organisation"] = [eligibility.explanation]
+        limit = limited_partner(eligibility.code, body)
+        if limit is not None and len(_clean(data.partner_function)) < MIN_FUNCTION_DESCRIPTION:
+            errors["partner_function"] = [
+                _(
+                    "Say which of its %(functions)s the request concerns: %(body)s is a relevant "
+                    "partner only in discharging those.",
+                    functions=limit.label(current_locale()).lower(),
+                    body=body.display_name(current_locale()),
+                )
+            ]
     if data.request_type not in {t.value for t in RequestType}:
         errors["request_type"] = [
             _("Choose whether you are asking for co-operation or for information.")
         ]
     if data.function not in SOCIAL_SERVICES_FUNCTIONS:
         errors["function"] = [_("Choose the social services function the request is made for.")]
+    elif data.function == OTHER_FUNCTION:
+        _check_text(
+            errors,
+            "function_description",
+            data.function_description,
+            _(
+                "Say which social services function the request is made for, like "
+                "“support for carers”: you chose another social services function."
+            ),
+            minimum=MIN_FUNCTION_DESCRIPTION,
+            maximum=500,
+        )
     _check_text(
         errors, "details", data.details, _("Say what you are asking for, in at least a sentence.")
     )
@@ -229,6 +270,14 @@ def response_days(request_type: RequestType) -> int:
     return int(current_app.config["S164_RESPONSE_DAYS"][request_type.value])
 
 
+def local_practice_note(request_type: RequestType) -> str:
+    """Where a due date is shown: it is local practice, not law."""
+    return _(
+        "The Act sets no deadline; this date follows local practice of %(days)s working days.",
+        days=response_days(request_type),
+    )
+
+
 def preview_due_date(request_type: RequestType, on: date | None = None):
     """The due date a request of this type sent today would get, and why."""
     return working_due_date(on or wales_today(), response_days(request_type))
@@ -256,7 +305,13 @@ def create_request(
         state=RequestState.DRAFT,
         request_type=RequestType(data.request_type),
         function_code=data.function,
+        function_description=(_clean(data.function_description) or None)
+        if data.function == OTHER_FUNCTION
+        else None,
         s164_basis=eligibility.code,
+        partner_function=(_clean(data.partner_function)[:500] or None)
+        if limited_partner(eligibility.code, data.requested_organisation)
+        else None,
         details=_clean(data.details),
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
@@ -296,14 +351,16 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
         lambda: _(
             "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
             "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
-            "Due: %(due)s (%(explanation)s)\n\nSign in to read and answer it: %(link)s",
+            "Due: %(due)s (%(explanation)s). %(practice)s\n\nSign in to read and answer it: "
+            "%(link)s",
             org=req.requesting_org.display_name(current_locale()),
             body=req.requested_org.display_name(current_locale()),
             type=req.request_type.label.lower(),
-            function=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
+            function=function_text(req),
             ref=req.reference,
             due=long_date(req.due_date),
             explanation=due_explanation(req),
+            practice=local_practice_note(req.request_type),
             link=request_link(req),
         ),
     )
@@ -321,6 +378,23 @@ def _keep_basis_reason(req: CooperationRequest) -> None:
     """The reason as it stands, in English, kept on the request for the record."""
     with force_locale("en"):
         req.basis_reason = basis_explanation(req, "en")
+
+
+def function_text(req: CooperationRequest, locale: str | None = None) -> str:
+    """The social services function the request is made for: its label, or for another
+    function the requester's description of it."""
+    if req.function_code == OTHER_FUNCTION and req.function_description:
+        return req.function_description
+    return law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale or current_locale())
+
+
+def ground_citation(req: CooperationRequest, locale: str | None = None) -> str | None:
+    """The ground of a refusal cited by the request's type (s.164(1)(a) for co-operation,
+    s.164(3)(a) for information), in the reader's language; None when there is no ground."""
+    ground = S164_GROUNDS.get(req.ground)
+    if ground is None:
+        return None
+    return ground.citation_for(locale or current_locale(), req.request_type.value)
 
 
 def due_explanation(req: CooperationRequest) -> str | None:
@@ -378,25 +452,104 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
     )
 
 
-def agree_extension(
+def extension_limit_days() -> int:
+    """How far an extension may go: working days from the request date (configurable)."""
+    return int(current_app.config["S164_EXTENSION_LIMIT_WORKING_DAYS"])
+
+
+def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
+    _notify(body_contact(req.requested_org), subject, body)
+
+
+def ask_for_extension(
     req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
-) -> None:
-    """Record an extension both bodies have agreed; the other side is told."""
-    lifecycle.agree_extension(req, by, new_due, reason, on=on)
-    other = body_contact(req.requested_org) if req.is_requester(by) else req.contact_email
+):
+    """The body asked asks for more time; the council that made the request is told, and
+    agrees or refuses it."""
+    ext = lifecycle.ask_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
     _notify(
-        other,
-        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        req.contact_email,
         lambda: _(
-            "%(who)s of %(org)s has recorded an agreed extension to request %(ref)s: it is now due "
-            "on %(due)s. The reason is on the request's page: %(link)s",
-            who=by.name,
-            org=by.organisation.display_name(current_locale()),
+            "%(ref)s: %(body)s asks for more time",
+            ref=req.reference,
+            body=req.requested_org.display_name(current_locale()),
+        ),
+        lambda: _(
+            "%(body)s asks for request %(ref)s to be due on %(new)s instead of %(old)s. The "
+            "due date moves only if you agree.\n\nSign in to read the reason and agree or "
+            "refuse it: %(link)s",
+            body=req.requested_org.display_name(current_locale()),
+            ref=req.reference,
+            new=long_date(ext.new_due_date),
+            old=long_date(ext.old_due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
+
+
+def agree_extension(req: CooperationRequest, *, by, on: date | None = None):
+    """The council agrees the extension the body asked for; the body is told the new date."""
+    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    _tell_body_asked(
+        req,
+        lambda: _(
+            "%(ref)s: extension agreed, now due %(due)s",
+            ref=req.reference,
+            due=long_date(req.due_date),
+        ),
+        lambda: _(
+            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
+            "%(due)s.\n\n%(link)s",
+            org=req.requesting_org.display_name(current_locale()),
             ref=req.reference,
             due=long_date(req.due_date),
             link=request_link(req),
         ),
     )
+    return ext
+
+
+def refuse_extension(req: CooperationRequest, reason: str | None, *, by):
+    """The council refuses the extension asked for, saying why; the body is told."""
+    ext = lifecycle.refuse_extension(req, by, reason)
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: extension refused", ref=req.reference),
+        lambda: _(
+            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
+            "%(due)s. The reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
+
+
+def grant_extension(
+    req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
+):
+    """The council gives the body more time of its own accord; the body is told."""
+    ext = lifecycle.grant_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        lambda: _(
+            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
+            "reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 @dataclass
@@ -458,6 +611,38 @@ def _answer_problems(
     return errors
 
 
+def check_response(
+    req: CooperationRequest, answer: AnswerInput, *, by, on: date | None = None
+) -> None:
+    """Raise what stops the answer being recorded, recording nothing: the page checks a
+    refusal with the person deciding before it is sent."""
+    on = on or wales_today()
+    lifecycle.check_answer(
+        req,
+        by,
+        outcome=answer.outcome,
+        ground=answer.ground,
+        reasons=answer.written_reasons,
+        grounds=S164_GROUNDS,
+        on=on,
+        more_problems=lambda outcome, day: _answer_problems(answer, req, outcome, day),
+    )
+
+
+def needs_check(answer: AnswerInput) -> bool:
+    """A refusal, whole or in part, is a decision of the body: it is checked before it is sent."""
+    outcome = lifecycle.as_outcome(answer.outcome)
+    return outcome is not None and outcome.needs_ground_and_reasons
+
+
+def decider(req: CooperationRequest) -> tuple[str, str] | None:
+    """Who decided the answer and their job title (as it was then) or role."""
+    user = req.answered_by
+    if user is None:
+        return None
+    return user.name, req.answered_by_title or lifecycle.decider_title(user)
+
+
 def respond_to_request(
     req: CooperationRequest, answer: AnswerInput, *, by, on: date | None = None
 ) -> None:
@@ -490,7 +675,9 @@ def respond_to_request(
         if not req.has_reasons_letter:
             return ""
         return _(
-            "\n\nThe written reasons and the letter setting them out are on the request's page."
+            " Ground: %(citation)s.\n\nThe written reasons and the letter setting them out are "
+            "on the request's page.",
+            citation=ground_citation(req),
         )
 
     _notify(
@@ -555,6 +742,7 @@ def get_request_for(user, request_id: int) -> CooperationRequest:
                 joinedload(CooperationEvent.organisation),
             ),
             selectinload(CooperationRequest.provided_items),
+            selectinload(CooperationRequest.extensions),
         )
     )
     if req is None:

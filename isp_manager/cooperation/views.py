@@ -17,10 +17,10 @@ from flask_login import current_user, login_required
 from ..calendar import long_date, wales_today
 from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
-from ..errors import DomainError, NotFound, PermissionDenied
+from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
-from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
+from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus, Outcome
@@ -33,8 +33,10 @@ from .forms import (
     ChooseBodyForm,
     ClarificationForm,
     ConfirmForm,
+    ExtensionDecisionForm,
     ExtensionForm,
     FiguresForm,
+    GrantExtensionForm,
     LetterheadForm,
     ListFilterForm,
     QuestionForm,
@@ -145,6 +147,7 @@ def _csv(box: services.Box, requests, today):
         _("Body asked"),
         _("Type"),
         _("Function"),
+        _("Function described"),
         _("Basis (s.164(2))"),
         _("State"),
         _("Deadline"),
@@ -167,6 +170,7 @@ def _csv(box: services.Box, requests, today):
             r.requested_org.display_name(locale),
             r.request_type.label,
             r.function_code,
+            r.function_description or "",
             r.s164_basis,
             r.state.label,
             status.label if status else "",
@@ -236,6 +240,8 @@ def new():
         eligibility=eligibility,
         basis=S164_WHO[eligibility.code],
         previews={t: services.preview_due_date(t) for t in RequestType},
+        local_practice={t: services.local_practice_note(t) for t in RequestType},
+        limit=services.limited_partner(eligibility.code, body),
     ), (422 if form.errors else 200)
 
 
@@ -244,6 +250,8 @@ def _request_details(form: RequestForm, body: Organisation) -> services.RequestD
         requested_organisation=body,
         request_type=form.request_type.data,
         function=form.function.data,
+        function_description=form.function_description.data,
+        partner_function=form.partner_function.data,
         details=form.details.data,
         purpose=form.purpose.data,
         secure_reply=form.secure_reply.data,
@@ -279,6 +287,9 @@ def show(request_id: int):
         basis_reason=services.basis_explanation(req),
         due=lifecycle.explain_due_date(req),
         function_label=law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, current_locale()),
+        function_text=services.function_text(req),
+        local_practice=services.local_practice_note(req.request_type),
+        limit=services.limited_partner(req.s164_basis, req.requested_org),
     )
 
 
@@ -336,7 +347,7 @@ def close(req):
     abort(400)
 
 
-def _form_page(req, form, template: str, action, done: str):
+def _form_page(req, form, template: str, action, done: str, **context):
     """A step with a form: on valid input call the service, else show the errors (422)."""
     if form.validate_on_submit():
         try:
@@ -347,7 +358,7 @@ def _form_page(req, form, template: str, action, done: str):
             apply_errors(form, error)
         else:
             return _done(req, done)
-    return render_template(template, req=req, form=form), (422 if form.errors else 200)
+    return render_template(template, req=req, form=form, **context), (422 if form.errors else 200)
 
 
 @bp.route("/<int:request_id>/clarification", methods=["GET", "POST"])
@@ -374,18 +385,68 @@ def answer_clarification(req):
     )
 
 
-@bp.route("/<int:request_id>/extension", methods=["GET", "POST"])
-@_step(Operation.AGREE_EXTENSION)
-def extension(req):
+@bp.route("/<int:request_id>/extension-request", methods=["GET", "POST"])
+@_step(Operation.ASK_EXTENSION)
+def ask_extension(req):
     return _form_page(
         req,
         ExtensionForm(),
-        "cooperation/extension.html",
-        lambda f: services.agree_extension(
+        "cooperation/ask_extension.html",
+        lambda f: services.ask_for_extension(
             req, f.new_due_date.data, f.reason.data, by=current_user
         ),
-        _("The extension has been recorded."),
+        _(
+            "Your request for more time has been sent. The due date moves only if %(org)s agrees.",
+            org=req.requesting_org.display_name(current_locale()),
+        ),
+        limit=_extension_limit(req),
     )
+
+
+@bp.route("/<int:request_id>/extension-request/decision", methods=["GET", "POST"])
+@_step(Operation.AGREE_EXTENSION)
+def decide_extension(req):
+    def decide(form):
+        if form.decision.data == "agree":
+            services.agree_extension(req, by=current_user)
+        elif form.decision.data == "refuse":
+            services.refuse_extension(req, form.reason.data, by=current_user)
+        else:
+            raise InvalidInput(
+                _("Choose whether you agree the new due date or refuse it."), field="decision"
+            )
+
+    form = ExtensionDecisionForm().setup()
+    done = (
+        _("You have refused the extension. The due date has not changed.")
+        if form.decision.data == "refuse"
+        else _("You have agreed the extension. The new due date is on the request.")
+    )
+    return _form_page(
+        req, form, "cooperation/decide_extension.html", decide, done, ext=req.pending_extension
+    )
+
+
+@bp.route("/<int:request_id>/extension", methods=["GET", "POST"])
+@_step(Operation.GRANT_EXTENSION)
+def extension(req):
+    return _form_page(
+        req,
+        GrantExtensionForm(),
+        "cooperation/extension.html",
+        lambda f: services.grant_extension(
+            req, f.new_due_date.data, f.reason.data, by=current_user
+        ),
+        _(
+            "The extension has been granted and %(body)s told.",
+            body=req.requested_org.display_name(current_locale()),
+        ),
+        limit=_extension_limit(req),
+    )
+
+
+def _extension_limit(req):
+    return lifecycle.extension_limit(req, services.extension_limit_days())
 
 
 @bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
@@ -403,18 +464,46 @@ def withdraw(req):
 @bp.route("/<int:request_id>/respond", methods=["GET", "POST"])
 @_step(Operation.RESPOND)
 def respond(req):
-    form = ResponseForm().setup(current_locale())
-    if form.validate_on_submit():
+    """The answer. A refusal, whole or in part, is a decision of the body: it goes through a
+    check page (the answer carried in hidden fields, with Change buttons back to this form)
+    and is recorded only when the person deciding sends it."""
+    form = ResponseForm().setup(current_locale(), req.request_type.value)
+    if form.validate_on_submit() and not request.form.get("change"):
+        answer = _answer(form)
         try:
-            services.respond_to_request(req, _answer(form), by=current_user)
+            if services.needs_check(answer) and not request.form.get("confirm"):
+                services.check_response(req, answer, by=current_user)
+                return _check_page(req, form, answer)
+            services.respond_to_request(req, answer, by=current_user)
         except DomainError as error:
             if error.status_code != 422:
                 raise
             _apply_answer_errors(form, error)
         else:
             return _done(req, _("Your answer to %(ref)s has been recorded.", ref=req.reference))
-    return render_template("cooperation/respond.html", req=req, form=form), (
-        422 if form.errors else 200
+    return render_template(
+        "cooperation/respond.html", req=req, form=form, focus=request.form.get("change")
+    ), (422 if form.errors else 200)
+
+
+def _check_page(req, form: ResponseForm, answer: services.AnswerInput):
+    ground = S164_GROUNDS.get(answer.ground)
+    carried = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", "confirm", "change", "submit")
+    ]
+    return render_template(
+        "cooperation/respond_check.html",
+        req=req,
+        form=form,
+        answer=answer,
+        carried=carried,
+        ground=ground,
+        citation=ground.citation_for(current_locale(), req.request_type.value) if ground else "",
+        decider=(current_user.name, lifecycle.decider_title(current_user)),
+        reasons_duty_citation=S164_REASONS_DUTY.citation_for(current_locale()),
+        items=_filled_items(form),
     )
 
 

@@ -22,18 +22,25 @@ class Provision:
     verify: bool = False
     extra: dict = field(default_factory=dict)
     citation_cy: str = ""  # the Welsh citation: "Deddf Plant 2004, a.28(1)(a)"
+    # Where the provision sits in a different subsection for each kind of request (the s.164
+    # grounds: s.164(1)(a) for co-operation, s.164(3)(a) for information): kind -> (en, cy).
+    citations_by_kind: dict = field(default_factory=dict)
 
     def label(self, locale: str = "en") -> str:
         return self.cy if locale == "cy" else self.en
 
-    def citation_for(self, locale: str = "en") -> str:
-        """The citation in the page's language ("s." is "a." for adran in Welsh)."""
+    def citation_for(self, locale: str = "en", kind: str | None = None) -> str:
+        """The citation in the page's language ("s." is "a." for adran in Welsh); for the kind
+        of request given, the subsection that applies to it."""
+        if kind is not None and str(kind) in self.citations_by_kind:
+            en, cy = self.citations_by_kind[str(kind)]
+            return cy if locale == "cy" else en
         return self.citation_cy if locale == "cy" and self.citation_cy else self.citation
 
-    def section_for(self, locale: str = "en") -> str:
+    def section_for(self, locale: str = "en", kind: str | None = None) -> str:
         """The citation without the Act's name, for a column headed by the Act:
         "s.162(4)(a)" (Welsh "a.162(4)(a)"); the whole citation when it names no Act first."""
-        citation = self.citation_for(locale)
+        citation = self.citation_for(locale, kind)
         act, sep, section = citation.partition(", ")
         return section if sep and section[:2] in ("s.", "a.") else citation
 
@@ -316,23 +323,74 @@ S164_WHO = Catalogue(
     ],
 )
 
-# s.164(4): the only two grounds on which the person asked may decline.
+SSWBA = "SSWBA 2014"
+SSWBA_CY = "Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014"
+
+
+def _s164(subsection: str) -> tuple[str, str]:
+    """A citation of s.164 in English and Welsh: "SSWBA 2014, s.164(1)(a)" / "..., a.164(1)(a)"."""
+    return f"{SSWBA}, s.164{subsection}", f"{SSWBA_CY}, a.164{subsection}"
+
+
+# s.164(1) and (3): the two kinds of request, each with its own two grounds for not complying,
+# and s.164(4): the duty to give written reasons for not complying. Codes are the request
+# types of the API.
+S164_PROVISIONS = Catalogue(
+    "s164_provisions",
+    [
+        Provision(
+            "co-operation",
+            _s164("(1)")[0],
+            "A request for the co-operation of the person asked",
+            "Cais am gydweithrediad y person y gofynnir iddo",
+            citation_cy=_s164("(1)")[1],
+        ),
+        Provision(
+            "information",
+            _s164("(3)")[0],
+            "A request for the provision of information by the person asked",
+            "Cais i'r person y gofynnir iddo ddarparu gwybodaeth",
+            citation_cy=_s164("(3)")[1],
+        ),
+        Provision(
+            "s164-4",
+            _s164("(4)")[0],
+            "A person who decides not to comply with a request must give the requesting local "
+            "authority written reasons for the decision",
+            "Rhaid i berson sy'n penderfynu peidio â chydymffurfio â chais roi rhesymau "
+            "ysgrifenedig dros y penderfyniad i'r awdurdod lleol a wnaeth y cais",
+            citation_cy=_s164("(4)")[1],
+        ),
+    ],
+)
+S164_REASONS_DUTY = S164_PROVISIONS["s164-4"]
+
+
+def _ground(letter: str) -> dict:
+    return {"co-operation": _s164(f"(1)({letter})"), "information": _s164(f"(3)({letter})")}
+
+
+# s.164(1)(a)/(b) and (3)(a)/(b): the only two grounds on which the person asked may decline,
+# cited by the kind of request (the codes are the same for both kinds). Without a kind, the
+# citation names both subsections (for figures that count both kinds together).
 S164_GROUNDS = Catalogue(
     "s164_grounds",
     [
         Provision(
             "s164-ground-a",
-            "SSWBA 2014, s.164(4)(a)",
+            f"{SSWBA}, s.164(1)(a) or (3)(a)",
             "Complying would be incompatible with the person's own duties",
             "Byddai cydymffurfio'n anghydnaws â dyletswyddau'r person ei hun",
-            citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(a)",
+            citation_cy=f"{SSWBA_CY}, a.164(1)(a) neu (3)(a)",
+            citations_by_kind=_ground("a"),
         ),
         Provision(
             "s164-ground-b",
-            "SSWBA 2014, s.164(4)(b)",
+            f"{SSWBA}, s.164(1)(b) or (3)(b)",
             "Complying would otherwise have an adverse effect on the exercise of the person's functions",
             "Byddai cydymffurfio fel arall yn cael effaith andwyol ar arfer swyddogaethau'r person",
-            citation_cy="Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, a.164(4)(b)",
+            citation_cy=f"{SSWBA_CY}, a.164(1)(b) neu (3)(b)",
+            citations_by_kind=_ground("b"),
         ),
     ],
 )
@@ -863,6 +921,30 @@ LEGAL_POWERS = Catalogue(
             "Disclosure of information to prevent crime and disorder",
             "Datgelu gwybodaeth i atal trosedd ac anhrefn",
             citation_cy="Deddf Trosedd ac Anhrefn 1998, a.115",
+        ),
+    ],
+)
+
+
+# Relevant partners only in discharging certain functions (s.162(4)(c) and (g)): a request to
+# one under s.164(2)(a) says which of those functions it concerns. Codes are the
+# relevant-partner categories.
+LIMITED_PARTNER_FUNCTIONS = Catalogue(
+    "limited_partner_functions",
+    [
+        Provision(
+            "rp-c",
+            "Offender Management Act 2007, ss.2-3",
+            "Functions under sections 2 and 3 of the Offender Management Act 2007",
+            "Swyddogaethau o dan adrannau 2 a 3 o Ddeddf Rheoli Troseddwyr 2007",
+            citation_cy="Deddf Rheoli Troseddwyr 2007, a.2-3",
+        ),
+        Provision(
+            "rp-g",
+            "Learning and Skills Act 2000, Part 2",
+            "Functions under Part 2 of the Learning and Skills Act 2000",
+            "Swyddogaethau o dan Ran 2 o Ddeddf Dysgu a Sgiliau 2000",
+            citation_cy="Deddf Dysgu a Sgiliau 2000, Rhan 2",
         ),
     ],
 )

@@ -94,7 +94,10 @@ class TimelineEventType(enum.StrEnum):
     ACKNOWLEDGED = "acknowledged"
     CLARIFICATION_REQUESTED = "clarification_requested"
     CLARIFICATION_ANSWERED = "clarification_answered"
+    EXTENSION_REQUESTED = "extension_requested"
     EXTENSION_AGREED = "extension_agreed"
+    EXTENSION_REFUSED = "extension_refused"
+    EXTENSION_GRANTED = "extension_granted"
     ANSWERED = "answered"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
@@ -110,11 +113,43 @@ EVENT_LABELS = {
     TimelineEventType.ACKNOWLEDGED: _l("Request acknowledged"),
     TimelineEventType.CLARIFICATION_REQUESTED: _l("Clarification asked for (clock stopped)"),
     TimelineEventType.CLARIFICATION_ANSWERED: _l("Clarification given (clock restarted)"),
+    TimelineEventType.EXTENSION_REQUESTED: _l("Extension asked for"),
     TimelineEventType.EXTENSION_AGREED: _l("Extension agreed"),
+    TimelineEventType.EXTENSION_REFUSED: _l("Extension refused"),
+    TimelineEventType.EXTENSION_GRANTED: _l("Extension granted"),
     TimelineEventType.ANSWERED: _l("Answered"),
     TimelineEventType.CLOSED: _l("Closed"),
     TimelineEventType.WITHDRAWN: _l("Withdrawn"),
 }
+
+
+class ExtensionState(enum.StrEnum):
+    """An extension is asked for by the body asked and agreed or refused by the body that made
+    the request, or granted by that body of its own accord; an ask not decided before the
+    request is answered or withdrawn lapses."""
+
+    ASKED = "asked"
+    AGREED = "agreed"
+    REFUSED = "refused"
+    GRANTED = "granted"
+    LAPSED = "lapsed"
+
+    @property
+    def label(self) -> str:
+        return str(EXTENSION_STATE_LABELS[self])
+
+
+EXTENSION_STATE_LABELS = {
+    ExtensionState.ASKED: _l("Waiting for a decision"),
+    ExtensionState.AGREED: _l("Agreed"),
+    ExtensionState.REFUSED: _l("Refused"),
+    ExtensionState.GRANTED: _l("Granted"),
+    ExtensionState.LAPSED: _l("Lapsed"),
+}
+
+# The two sides of a request, as stored on an extension (who asked, who decided).
+REQUESTER_SIDE = "requester"
+REQUESTED_SIDE = "requested"
 
 
 class InformationNature(enum.StrEnum):
@@ -192,6 +227,67 @@ def lifecycle_constraints(ground_codes: tuple[str, ...]) -> tuple[sa.CheckConstr
     )
 
 
+MIN_EXTENSION_REASON_CHARS = 10
+
+
+def extension_constraints() -> tuple[sa.CheckConstraint, ...]:
+    """CHECK constraints of an extension: a later date with a reason; asked for by the body
+    asked and decided by the other side (never agreed by the side that asked for it); granted
+    only by the body that made the request; a refusal has its reason."""
+    sides = f"('{REQUESTER_SIDE}', '{REQUESTED_SIDE}')"
+    decided = "state IN ('agreed', 'refused')"
+    return (
+        sa.CheckConstraint("new_due_date > old_due_date", name="later_date"),
+        sa.CheckConstraint(
+            f"length(trim(reason)) >= {MIN_EXTENSION_REASON_CHARS}", name="has_reason"
+        ),
+        sa.CheckConstraint(
+            f"(state = 'granted' AND asked_by_side = '{REQUESTER_SIDE}') "
+            f"OR (state <> 'granted' AND asked_by_side = '{REQUESTED_SIDE}')",
+            name="asked_by_the_right_side",
+        ),
+        sa.CheckConstraint(
+            f"NOT ({decided}) OR (decided_at IS NOT NULL AND decided_by_side IN {sides} "
+            "AND decided_by_side <> asked_by_side)",
+            name="decided_by_the_other_side",
+        ),
+        sa.CheckConstraint(
+            f"state <> 'refused' OR (refusal_reason IS NOT NULL "
+            f"AND length(trim(refusal_reason)) >= {MIN_EXTENSION_REASON_CHARS})",
+            name="refusal_has_reason",
+        ),
+        sa.CheckConstraint("state <> 'asked' OR decided_at IS NULL", name="asked_is_undecided"),
+    )
+
+
+class ExtensionMixin:
+    """More time for a request: asked for by one side and agreed or refused by the other, or
+    granted by the requesting side of its own accord. The domain table adds `request_id`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[ExtensionState] = mapped_column(
+        enum_type(ExtensionState, "extension_state"), nullable=False
+    )
+    old_due_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    new_due_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    asked_by_side: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decided_by_side: Mapped[str | None] = mapped_column(sa.String(16))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    @declared_attr
+    def asked_by(cls):
+        return relationship("User", foreign_keys=[cls.asked_by_id])
+
+    @declared_attr
+    def decided_by(cls):
+        return relationship("User", foreign_keys=[cls.decided_by_id])
+
+
 # What the yearly figures read, so that they come from the index alone.
 FIGURES_COLUMNS = (
     "state",
@@ -258,6 +354,8 @@ class RequestLifecycleMixin:
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_on: Mapped[date | None] = mapped_column(sa.Date)
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Who decided, as their account described them then: job title, else role.
+    answered_by_title: Mapped[str | None] = mapped_column(sa.String(200))
     # Working days from the request to the answer, less the days the clock was stopped.
     working_days_to_answer: Mapped[int | None] = mapped_column(sa.Integer)
     ground: Mapped[str | None] = mapped_column(sa.String(32))
@@ -295,6 +393,11 @@ class RequestLifecycleMixin:
     @property
     def clock_running(self) -> bool:
         return self.state in CLOCK_RUNNING_STATES
+
+    @property
+    def pending_extension(self):
+        """The extension asked for and not yet agreed or refused, if any."""
+        return next((e for e in self.extensions if e.state is ExtensionState.ASKED), None)
 
     def deadline_status(self, today: date, due_soon_until: date) -> DeadlineStatus | None:
         """Overdue after the due date, due soon up to `due_soon_until`, while the clock runs."""

@@ -39,7 +39,11 @@ from ..law import Catalogue
 from .models import (
     ANSWERED_STATES,
     CLOCK_RUNNING_STATES,
+    MIN_EXTENSION_REASON_CHARS,
+    REQUESTED_SIDE,
+    REQUESTER_SIDE,
     DeadlineStatus,
+    ExtensionState,
     Outcome,
     ReferenceSequence,
     RequestState,
@@ -62,7 +66,10 @@ class Operation(enum.StrEnum):
     ACKNOWLEDGE = "acknowledge"
     ASK_CLARIFICATION = "ask_clarification"
     ANSWER_CLARIFICATION = "answer_clarification"
+    ASK_EXTENSION = "ask_extension"
     AGREE_EXTENSION = "agree_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    GRANT_EXTENSION = "grant_extension"
     RESPOND = "respond"
     CLOSE = "close"
     WITHDRAW = "withdraw"
@@ -72,19 +79,32 @@ class Operation(enum.StrEnum):
         return str(OPERATION_LABELS[self])
 
 
+class Rule(NamedTuple):
+    """Who may do an operation, from which states, and whether it needs an extension waiting
+    for a decision (True), needs none waiting (False), or does not care (None)."""
+
+    side: Side
+    states: tuple[RequestState, ...]
+    pending_extension: bool | None = None
+
+
 S = RequestState
-# Which side may do what, from which states.
-OPERATIONS: dict[Operation, tuple[Side, tuple[RequestState, ...]]] = {
-    Operation.SEND: (Side.REQUESTER, (S.DRAFT,)),
-    Operation.ACKNOWLEDGE: (Side.REQUESTED, (S.SENT,)),
-    Operation.ASK_CLARIFICATION: (Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED)),
-    Operation.ANSWER_CLARIFICATION: (Side.REQUESTER, (S.AWAITING_CLARIFICATION,)),
-    Operation.AGREE_EXTENSION: (Side.EITHER, (S.SENT, S.ACKNOWLEDGED)),
-    Operation.RESPOND: (Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
-    Operation.CLOSE: (Side.REQUESTER, (S.ANSWERED,)),
-    Operation.WITHDRAW: (
-        Side.REQUESTER,
-        (S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION),
+RUNNING = (S.SENT, S.ACKNOWLEDGED)
+# The state machine: which side may do what, from which states. The body asked asks for more
+# time and the requesting side agrees or refuses it, or grants more time of its own accord.
+OPERATIONS: dict[Operation, Rule] = {
+    Operation.SEND: Rule(Side.REQUESTER, (S.DRAFT,)),
+    Operation.ACKNOWLEDGE: Rule(Side.REQUESTED, (S.SENT,)),
+    Operation.ASK_CLARIFICATION: Rule(Side.REQUESTED, RUNNING),
+    Operation.ANSWER_CLARIFICATION: Rule(Side.REQUESTER, (S.AWAITING_CLARIFICATION,)),
+    Operation.ASK_EXTENSION: Rule(Side.REQUESTED, RUNNING, pending_extension=False),
+    Operation.AGREE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
+    Operation.REFUSE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
+    Operation.GRANT_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=False),
+    Operation.RESPOND: Rule(Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
+    Operation.CLOSE: Rule(Side.REQUESTER, (S.ANSWERED,)),
+    Operation.WITHDRAW: Rule(
+        Side.REQUESTER, (S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)
     ),
 }
 
@@ -93,7 +113,10 @@ OPERATION_LABELS = {
     Operation.ACKNOWLEDGE: _l("acknowledge it"),
     Operation.ASK_CLARIFICATION: _l("ask for clarification"),
     Operation.ANSWER_CLARIFICATION: _l("give the clarification"),
-    Operation.AGREE_EXTENSION: _l("agree an extension"),
+    Operation.ASK_EXTENSION: _l("ask for an extension"),
+    Operation.AGREE_EXTENSION: _l("agree the extension asked for"),
+    Operation.REFUSE_EXTENSION: _l("refuse the extension asked for"),
+    Operation.GRANT_EXTENSION: _l("grant an extension"),
     Operation.RESPOND: _l("answer it"),
     Operation.CLOSE: _l("close it"),
     Operation.WITHDRAW: _l("withdraw it"),
@@ -124,18 +147,28 @@ def _side_allows(req, user, side: Side) -> bool:
     return req.can_act_as_requester(user) or req.can_act_as_requested(user)
 
 
+def _pending_allows(req, rule: Rule) -> bool:
+    return rule.pending_extension is None or rule.pending_extension == (
+        req.pending_extension is not None
+    )
+
+
 def allowed_operations(req, user) -> list[Operation]:
     """What `user` can do to `req` now (the actions a page offers)."""
     return [
         op
-        for op, (side, states) in OPERATIONS.items()
-        if req.state in states and _side_allows(req, user, side)
+        for op, rule in OPERATIONS.items()
+        if req.state in rule.states
+        and _side_allows(req, user, rule.side)
+        and _pending_allows(req, rule)
     ]
 
 
 def check_allowed(req, op: Operation, user) -> None:
     """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow)."""
-    side, states = OPERATIONS[op]
+    side, states, _pending = OPERATIONS[op]
+    if op is Operation.AGREE_EXTENSION and req.pending_extension is not None:
+        _refuse_agreeing_own_ask(req, user)
     if not _side_allows(req, user, side):
         if user.is_auditor:
             raise PermissionDenied(_("Auditors can read requests but not change them."))
@@ -155,6 +188,7 @@ def check_allowed(req, op: Operation, user) -> None:
             )
         )
     if req.state in states:
+        _check_pending(req, op)
         return
     if op is Operation.RESPOND and req.state in ANSWERED_STATES:
         raise Conflict(
@@ -171,6 +205,49 @@ def check_allowed(req, op: Operation, user) -> None:
             action=op.label,
         )
     )
+
+
+def _side_of(req, user) -> str | None:
+    if req.is_requester(user):
+        return REQUESTER_SIDE
+    if req.is_requested(user):
+        return REQUESTED_SIDE
+    return None
+
+
+def _refuse_agreeing_own_ask(req, user) -> None:
+    """An extension is agreed by the other side: the side that asked for it cannot agree it."""
+    ext = req.pending_extension
+    if _side_of(req, user) != ext.asked_by_side:
+        return
+    asker = req.requested_org if ext.asked_by_side == REQUESTED_SIDE else req.requesting_org
+    other = req.requesting_org if ext.asked_by_side == REQUESTED_SIDE else req.requested_org
+    raise PermissionDenied(
+        _(
+            "%(asker)s asked for this extension, so it cannot also agree it. An extension needs "
+            "both sides: %(other)s agrees or refuses it.",
+            asker=asker.display_name(current_locale()),
+            other=other.display_name(current_locale()),
+        )
+    )
+
+
+def _check_pending(req, op: Operation) -> None:
+    """An extension asked for is decided before another is asked for or granted; only an
+    extension asked for can be agreed or refused."""
+    rule = OPERATIONS[op]
+    pending = req.pending_extension
+    if rule.pending_extension is True and pending is None:
+        raise Conflict(_("No extension is waiting for a decision on this request."))
+    if rule.pending_extension is False and pending is not None:
+        raise Conflict(
+            _(
+                "An extension to %(date)s was asked for on %(asked)s and is waiting for a "
+                "decision. It must be agreed or refused first.",
+                date=long_date(pending.new_due_date),
+                asked=long_date(pending.asked_at.date()),
+            )
+        )
 
 
 # ----------------------------------------------------------------- references
@@ -378,6 +455,14 @@ def explain_due_date(req) -> DueDateExplanation:
                 reason=_clean(event.text),
             )
             due = event.new_due_date
+        elif kind is T.EXTENSION_GRANTED and event.old_due_date and event.new_due_date:
+            text = _(
+                "Extended by the requesting body from %(old)s to %(new)s: %(reason)s",
+                old=long_date(event.old_due_date),
+                new=long_date(event.new_due_date),
+                reason=_clean(event.text),
+            )
+            due = event.new_due_date
         if text:
             parts.append(text)
             by_event[event] = text
@@ -492,41 +577,162 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
     _keep_explanation(req)
 
 
-def agree_extension(
-    req, by, new_due: date | None, reason: str | None, *, on: date | None = None
-) -> None:
-    """Both bodies have agreed more time: a later due date, with the reason."""
-    check_allowed(req, Operation.AGREE_EXTENSION, by)
+def extension_limit(req, limit_days: int) -> date:
+    """The latest due date an extension may set: `limit_days` working days from the request
+    date."""
+    return add_working_days(req.sent_on, limit_days)[0]
+
+
+def extension_problems(
+    req, new_due: date | None, reason: str | None, *, limit_days: int, on: date
+) -> dict[str, list[str]]:
+    """The field messages that stop an extension: a new due date after the current one, not
+    in the past, within the limit; and a reason."""
     errors: dict[str, list[str]] = {}
+    limit = extension_limit(req, limit_days)
     if new_due is None:
-        errors["new_due_date"] = [_("Enter the new due date agreed, like 15 1 2027.")]
-    elif new_due <= req.due_date or new_due < (on or wales_today()):
+        errors["new_due_date"] = [_("Enter the new due date, like 15 1 2027.")]
+    elif new_due <= req.due_date or new_due < on:
         errors["new_due_date"] = [
             _(
-                "The new due date must be after the current one, %(date)s, and not in the past.",
+                "The new due date must be after the current due date, %(date)s, and not in the "
+                "past. Enter a later date.",
                 date=long_date(req.due_date),
             )
         ]
-    if len(_clean(reason)) < 10:
-        errors["reason"] = [
-            _("Enter why the extension was agreed, so both bodies have it on record.")
+    elif new_due > limit:
+        errors["new_due_date"] = [
+            _(
+                "The new due date can be no later than %(limit)s: an extension may run to at "
+                "most %(days)s working days from the request date, %(sent)s. Enter an earlier "
+                "date.",
+                limit=long_date(limit),
+                days=limit_days,
+                sent=long_date(req.sent_on),
+            )
         ]
+    if len(_clean(reason)) < MIN_EXTENSION_REASON_CHARS:
+        errors["reason"] = [_("Enter why more time is needed, so both bodies have it on record.")]
+    return errors
+
+
+def _moved_due_date(req, ext, by, op: str, event_type: TimelineEventType, before: dict) -> None:
+    old = req.due_date
+    req.due_date = ext.new_due_date
+    _record(req, op, event_type, by, before, text=ext.reason, old_due=old, new_due=ext.new_due_date)
+    _keep_explanation(req)
+
+
+def ask_extension(
+    req, by, new_due: date | None, reason: str | None, *, limit_days: int, on: date | None = None
+):
+    """The body asked asks for more time: a later due date, with the reason. The due date moves
+    only once the requesting side agrees."""
+    check_allowed(req, Operation.ASK_EXTENSION, by)
+    errors = extension_problems(req, new_due, reason, limit_days=limit_days, on=on or wales_today())
     if errors:
         raise InvalidInput(errors=errors)
     before = snapshot(req, AUDITED_FIELDS)
-    old = req.due_date
-    req.due_date = new_due
+    ext = req.extension_class(
+        state=ExtensionState.ASKED,
+        old_due_date=req.due_date,
+        new_due_date=new_due,
+        reason=_clean(reason),
+        asked_by_side=REQUESTED_SIDE,
+        asked_by_id=by.id,
+        asked_at=utcnow(),
+    )
+    req.extensions.append(ext)
     _record(
         req,
-        "extension_agreed",
-        TimelineEventType.EXTENSION_AGREED,
+        "extension_requested",
+        TimelineEventType.EXTENSION_REQUESTED,
         by,
         before,
-        text=_clean(reason),
-        old_due=old,
+        text=ext.reason,
+        old_due=req.due_date,
         new_due=new_due,
     )
-    _keep_explanation(req)
+    return ext
+
+
+def _decide(req, ext, by, state: ExtensionState) -> None:
+    ext.state = state
+    ext.decided_by_side = _side_of(req, by)
+    ext.decided_by_id = by.id
+    ext.decided_at = utcnow()
+
+
+def agree_extension(req, by, *, limit_days: int, on: date | None = None):
+    """The requesting side agrees the extension asked for: the due date moves to it."""
+    check_allowed(req, Operation.AGREE_EXTENSION, by)
+    ext = req.pending_extension
+    errors = extension_problems(
+        req, ext.new_due_date, ext.reason, limit_days=limit_days, on=on or wales_today()
+    )
+    if errors:
+        raise Conflict(
+            _(
+                "The extension asked for can no longer be agreed: %(why)s Refuse it, and "
+                "grant a different date if more time is right.",
+                why=" ".join(m for messages in errors.values() for m in messages),
+            )
+        )
+    before = snapshot(req, AUDITED_FIELDS)
+    _decide(req, ext, by, ExtensionState.AGREED)
+    _moved_due_date(req, ext, by, "extension_agreed", TimelineEventType.EXTENSION_AGREED, before)
+    return ext
+
+
+def refuse_extension(req, by, reason: str | None):
+    """The requesting side refuses the extension asked for, saying why; the due date stays."""
+    check_allowed(req, Operation.REFUSE_EXTENSION, by)
+    text = _require_text(
+        reason,
+        "reason",
+        _("Enter why the extension is refused, so both bodies have it on record."),
+        min_chars=MIN_EXTENSION_REASON_CHARS,
+    )
+    ext = req.pending_extension
+    before = snapshot(req, AUDITED_FIELDS)
+    _decide(req, ext, by, ExtensionState.REFUSED)
+    ext.refusal_reason = text
+    _record(req, "extension_refused", TimelineEventType.EXTENSION_REFUSED, by, before, text=text)
+    return ext
+
+
+def grant_extension(
+    req, by, new_due: date | None, reason: str | None, *, limit_days: int, on: date | None = None
+):
+    """The requesting side gives more time of its own accord: a later due date, with the reason."""
+    check_allowed(req, Operation.GRANT_EXTENSION, by)
+    errors = extension_problems(req, new_due, reason, limit_days=limit_days, on=on or wales_today())
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = snapshot(req, AUDITED_FIELDS)
+    now = utcnow()
+    ext = req.extension_class(
+        state=ExtensionState.GRANTED,
+        old_due_date=req.due_date,
+        new_due_date=new_due,
+        reason=_clean(reason),
+        asked_by_side=REQUESTER_SIDE,
+        asked_by_id=by.id,
+        asked_at=now,
+        decided_by_side=REQUESTER_SIDE,
+        decided_by_id=by.id,
+        decided_at=now,
+    )
+    req.extensions.append(ext)
+    _moved_due_date(req, ext, by, "extension_granted", TimelineEventType.EXTENSION_GRANTED, before)
+    return ext
+
+
+def _lapse_pending_extension(req) -> None:
+    """An ask not decided before the request is answered or withdrawn lapses."""
+    ext = req.pending_extension
+    if ext is not None:
+        ext.state = ExtensionState.LAPSED
 
 
 def as_outcome(value) -> Outcome | None:
@@ -566,6 +772,26 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: C
     return errors
 
 
+def check_answer(
+    req, by, *, outcome, ground, reasons, grounds: Catalogue, on: date, more_problems=None
+) -> None:
+    """Raise what stops the answer being recorded, recording nothing (a check-your-answers
+    page asks this before the decision is sent)."""
+    check_allowed(req, Operation.RESPOND, by)
+    errors = answer_problems(outcome, ground, reasons, grounds)
+    outcome = as_outcome(outcome)
+    if more_problems is not None and outcome is not None:
+        errors.update(more_problems(outcome, on))
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def decider_title(user) -> str:
+    """How a decision's letter describes the person who made it: their job title, else their
+    role in the service."""
+    return (user.job_title or "").strip() or user.role.label
+
+
 def record_answer(
     req,
     by,
@@ -580,18 +806,23 @@ def record_answer(
     """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
     ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
     adds the domain's own field messages, so that every problem is reported at once."""
-    check_allowed(req, Operation.RESPOND, by)
     on = on or wales_today()
-    errors = answer_problems(outcome, ground, reasons, grounds)
+    check_answer(
+        req,
+        by,
+        outcome=outcome,
+        ground=ground,
+        reasons=reasons,
+        grounds=grounds,
+        on=on,
+        more_problems=more_problems,
+    )
     outcome = as_outcome(outcome)
-    if more_problems is not None and outcome is not None:
-        errors.update(more_problems(outcome, on))
-    if errors:
-        raise InvalidInput(errors=errors)
     before = snapshot(req, AUDITED_FIELDS)
     old = new = req.due_date
     if req.state == RequestState.AWAITING_CLARIFICATION:
         old, new = _restart_clock(req, on)
+    _lapse_pending_extension(req)
     req.state = RequestState.ANSWERED
     req.outcome = outcome
     req.ground = ground if outcome.needs_ground_and_reasons else None
@@ -599,6 +830,7 @@ def record_answer(
     req.answered_at = utcnow()
     req.answered_on = on
     req.answered_by = by
+    req.answered_by_title = (by.job_title or "").strip() or None
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )
@@ -630,6 +862,7 @@ def withdraw(req, by, reason: str | None) -> None:
         reason, "reason", _("Enter why the request is being withdrawn."), min_chars=5
     )
     before = snapshot(req, AUDITED_FIELDS)
+    _lapse_pending_extension(req)
     req.state = RequestState.WITHDRAWN
     req.withdrawn_at = utcnow()
     req.withdrawal_reason = text

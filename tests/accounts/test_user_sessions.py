@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from tests.conftest import TEST_PASSWORD
 
 from isp_manager.accounts.models import UserSession
 from isp_manager.extensions import db
+from tests.conftest import TEST_PASSWORD
 
 COOKIE = "ispm_session"
 

@@ -106,7 +106,7 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     page.get_by_role("button", name="Answer the request").click()
     check_a11y(page, "s164-respond")
     page.get_by_label("Declined").check()
-    page.get_by_label(re.compile(r"s\.164\(4\)\(a\)")).check()
+    page.get_by_label(re.compile(r"s\.164\(3\)\(a\)")).check()
     page.get_by_label("Written reasons").fill("n/a")
     page.get_by_role("button", name="Record the answer").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -114,12 +114,23 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     check_a11y(page, "s164-respond-error")
     page.get_by_label("Written reasons").fill(REASONS)
     page.get_by_role("button", name="Record the answer").click()
+    # A refusal is a decision of the body: checked before it is sent.
+    expect(page.get_by_role("heading", name=reference)).to_be_visible()
+    expect(page.get_by_text("Check your decision before sending it").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"SSWBA 2014, s\.164\(3\)\(a\)"))).to_be_visible()
+    expect(page.get_by_text("Dafydd Price, Information governance lead")).to_be_visible()
+    check_a11y(page, "s164-respond-check")
+    page.get_by_role("button", name="Change ground").click()
+    page.get_by_label(re.compile(r"s\.164\(3\)\(b\)")).check()
+    page.get_by_role("button", name="Record the answer").click()
+    expect(page.get_by_text(re.compile(r"SSWBA 2014, s\.164\(3\)\(b\)"))).to_be_visible()
+    page.get_by_role("button", name="Send response").click()
     expect(page.get_by_text(f"Your answer to {reference} has been recorded.")).to_be_visible()
     check_a11y(page, "s164-declined")
     text = _letter_text(page)
     assert reference in text and "Cardiff Council" in text
-    assert "SSWBA 2014, s.164(4)(a)" in text and REASONS in text
-    assert "Dafydd Price" in text
+    assert "SSWBA 2014, s.164(3)(b)" in text and REASONS in text
+    assert "Dafydd Price" in text and "Information governance lead" in text
     _sign_out(page)
 
     # Cardiff sees the same timeline and the letter, then the year's figures.
@@ -138,7 +149,7 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     page.get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", name=re.compile("Section 164 figures for"))).to_be_visible()
     expect(
-        page.get_by_role("row", name=re.compile(r"Declined, s\.164\(4\)\(a\) 1 100%"))
+        page.get_by_role("row", name=re.compile(r"Declined, s\.164\(1\)\(b\) or \(3\)\(b\) 1 100%"))
     ).to_be_visible()
     check_a11y(page, "s164-figures")
 
@@ -167,7 +178,7 @@ def test_a_police_user_cannot_make_a_request(page: Page, sign_in, make_live_user
     expect(page.get_by_text("Only a local authority")).to_be_visible()
 
 
-def test_letterhead_upload_extension_and_withdrawal(
+def test_letterhead_upload_extension_asked_for_and_agreed_and_withdrawal(
     page: Page, sign_in, make_live_user, check_a11y, tmp_path
 ):
     lead = make_live_user("lhb-swansea-bay", "ig_lead")
@@ -185,7 +196,8 @@ def test_letterhead_upload_extension_and_withdrawal(
     ).to_be_visible()
     _sign_out(page)
 
-    sign_in(page, make_live_user("la-swansea", "practitioner"))
+    council = make_live_user("la-swansea", "practitioner")
+    sign_in(page, council)
     page.goto("/requests/new?body=lhb-swansea-bay")
     page.get_by_label("Co-operation", exact=True).check()
     page.get_by_label("Safeguarding children and adults at risk").check()
@@ -196,12 +208,55 @@ def test_letterhead_upload_extension_and_withdrawal(
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text(re.compile(r"saved as a draft"))).to_be_visible()
     page.get_by_role("button", name="Send request").click()
-    page.get_by_role("button", name="Record an agreed extension").click()
+    reference = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("button", name="Give more time").click()
     check_a11y(page, "s164-extension")
-    page.get_by_role("button", name="Record the extension").click()
+    page.get_by_role("button", name="Grant the extension").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check_a11y(page, "s164-extension-error")
     page.get_by_role("link", name="Back to the request").click()
+    _sign_out(page)
+
+    # The health board asks for more time; a date past the limit is refused with why.
+    sign_in(page, lead)
+    page.goto("/requests/received")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Ask for more time").click()
+    check_a11y(page, "s164-ask-extension")
+    due = page.get_by_text(re.compile("no later than")).inner_text()
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2030")
+    page.get_by_label("Why is more time needed?").fill("The records are archived off site.")
+    page.get_by_role("button", name="Ask for the extension").click()
+    expect(
+        page.get_by_role("link", name=re.compile("working days from the request date"))
+    ).to_be_visible()
+    limit = re.search(r"no later than (\d+) (\w+) (\d{4})", due)
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]  # fmt: skip
+    page.get_by_label("Day").fill(limit.group(1))
+    page.get_by_label("Month").fill(str(months.index(limit.group(2)) + 1))
+    page.get_by_label("Year").fill(limit.group(3))
+    page.get_by_role("button", name="Ask for the extension").click()
+    expect(page.get_by_text(re.compile("Your request for more time has been sent"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Extension asked for")).to_be_visible()
+    expect(page.get_by_role("button", name="Agree or refuse the extension")).to_have_count(0)
+    _sign_out(page)
+
+    # The council agrees it: the due date moves.
+    sign_in(page, council)
+    page.goto("/requests/sent")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Agree or refuse the extension").click()
+    check_a11y(page, "s164-decide-extension")
+    page.get_by_label("Agree the new due date").check()
+    page.get_by_role("button", name="Send the decision").click()
+    expect(page.get_by_text("You have agreed the extension.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Extension agreed")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(f"Extended by agreement .* to {limit.group(0)[14:]}"))
+    ).to_be_visible()
     page.get_by_role("button", name="Withdraw the request").click()
     check_a11y(page, "s164-withdraw")
     page.get_by_label("Why are you withdrawing the request?").fill(

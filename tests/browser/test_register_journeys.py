@@ -43,7 +43,7 @@ def test_browse_search_and_filter_the_register(page, check_a11y):
 
     # Filter by kind
     page.get_by_label("Name").fill("")
-    page.get_by_label("Kind of organisation").select_option(label="Local Health Board")
+    page.get_by_label("Kind of organisation", exact=True).select_option(label="Local Health Board")
     page.get_by_role("button", name="Search").click()
     expect(results(page)).to_contain_text("Showing 1 to 7 of 7 organisations")
     expect(page.get_by_role("link", name="Betsi Cadwaladr University Health Board")).to_be_visible()
@@ -116,7 +116,7 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_label("Welsh name (optional)").fill(
         "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd"
     )
-    page.get_by_label("Kind of organisation").select_option(label="Youth offending team")
+    page.get_by_label("Kind of organisation", exact=True).select_option(label="Youth offending team")
     page.get_by_label("Nation", exact=True).select_option(label="Wales")
     page.get_by_label("Section 28 category (optional)").select_option("s28-i")
     page.get_by_label("Cardiff Council").check()
@@ -197,11 +197,11 @@ def test_law_catalogue_in_both_languages_with_verify_marks_for_admins(
     page.goto("/")
     page.get_by_role("contentinfo").get_by_role("link", name="The law catalogue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The law catalogue")
-    row = page.locator("#provision-rp-ga")
+    row = page.locator("#provision-relevant_partner-rp-ga")
     expect(row).to_contain_text("SSWBA 2014, s.162(4)(ga)")
     expect(row).to_contain_text("Y Comisiwn Addysg Drydyddol ac Ymchwil")
     expect(row.locator(".govuk-tag")).to_have_text("Verify")
-    expect(page.locator("#provision-rp-a .govuk-tag")).to_have_count(0)
+    expect(page.locator("#provision-relevant_partner-rp-a .govuk-tag")).to_have_count(0)
     expect(page.locator("#verify-explanation")).to_be_visible()
     check_a11y(page, "law-catalogue")
     page.get_by_role("link", name="Cymraeg").click()
@@ -212,5 +212,5 @@ def test_law_catalogue_in_both_languages_with_verify_marks_for_admins(
 def test_practitioner_reads_the_law_catalogue_without_verify_marks(page, sign_in, make_live_user):
     sign_in(page, make_live_user("la-cardiff", "practitioner"))
     page.goto("/law")
-    expect(page.locator("#provision-s164-2-c")).to_contain_text("s.164(2)(c)")
+    expect(page.locator("#provision-s164_who-s164-2-c")).to_contain_text("s.164(2)(c)")
     expect(page.locator("main .govuk-tag")).to_have_count(0)

@@ -119,7 +119,10 @@ PAGE_TABLE = [
     ("/requests/{sent}/clarification", "third", 404),
     ("/requests/{sent}/clarification-answer", "council", 409),  # nothing was asked
     ("/requests/{sent}/extension", "council", 200),
-    ("/requests/{sent}/extension", "board", 200),
+    ("/requests/{sent}/extension", "board", 403),  # the council gives more time
+    ("/requests/{sent}/extension-request", "board", 200),  # the body asked asks for it
+    ("/requests/{sent}/extension-request", "council", 403),
+    ("/requests/{sent}/extension-request/decision", "council", 409),  # nothing asked for
     ("/requests/{sent}/extension", "auditor", 403),
     ("/requests/{sent}/withdraw", "council", 200),
     ("/requests/{sent}/withdraw", "board", 403),
@@ -228,7 +231,8 @@ def test_the_request_page_shows_both_sides_the_same_timeline(login, world):
         assert world["declined"].reference in page
         assert "Both bodies see this timeline." in page
         assert "Request sent" in page and "Answered" in page
-        assert "SSWBA 2014, s.164(4)(b)" in page
+        assert "SSWBA 2014, s.164(3)(b)" in page  # an information request
+        assert "s.164(4)" not in page
         assert "Download the written-reasons letter" in page
 
 
@@ -240,7 +244,15 @@ def test_actions_offered_follow_side_and_role(login, world):
     assert "Answer the request" in board_page and "Acknowledge" in board_page
     assert "Withdraw the request" not in board_page
     assert "Withdraw the request" in council_page and "Answer the request" not in council_page
-    for action in ("Answer the request", "Acknowledge", "Withdraw the request", "Record an agreed"):
+    assert "Ask for more time" in board_page and "Give more time" not in board_page
+    assert "Give more time" in council_page and "Ask for more time" not in council_page
+    for action in (
+        "Answer the request",
+        "Acknowledge",
+        "Withdraw the request",
+        "Ask for more time",
+        "Give more time",
+    ):
         assert action not in auditor_page
 
 

@@ -62,7 +62,7 @@ def test_figures_page_and_csv(login, council_user, year_of_requests, db_session)
     client = login(council_user)
     page = client.get("/requests/figures?year=2026").get_data(as_text=True)
     assert "Section 164 figures for 2026" in page
-    assert "Declined, s.164(4)(a)" in page and "app-bar-chart__bar--40" in page  # 2 of 5
+    assert "Declined, s.164(1)(a) or (3)(a)" in page and "app-bar-chart__bar--40" in page  # 2 of 5
     assert "4.5" in page and "75%" in page
     # On a phone the data tables scroll sideways inside a focusable region.
     assert page.count('<div class="app-table-wrapper" role="region"') == page.count("<table")
@@ -76,7 +76,7 @@ def test_figures_page_and_csv(login, council_user, year_of_requests, db_session)
         )
     )
     assert rows[0] == ["Year", "Requests", "Measure", "Value"]
-    assert ["2026", "Sent", "Declined, s.164(4)(a)", "2"] in rows
+    assert ["2026", "Sent", "Declined, s.164(1)(a) or (3)(a)", "2"] in rows
     assert ["2026", "Sent", "Median working days to answer", "4.5"] in rows
     assert ["2026", "Sent", "Share answered on time (%)", "75"] in rows
 
@@ -136,19 +136,21 @@ def test_reminders_due_soon_then_overdue_each_once(
 
 
 def test_an_extension_allows_a_fresh_reminder_for_the_new_date(
-    app, monkeypatch, make_request, board_user, contacts
+    app, monkeypatch, make_request, board_user, council_user, contacts
 ):
     req = make_request()
     with app.test_request_context():
         _due(monkeypatch, date(2027, 1, 7))
         assert send_due_reminders() == 1
-        services.agree_extension(
+        services.ask_for_extension(
             req,
             date(2027, 1, 20),
             "Records are archived off site",
             by=board_user,
             on=date(2027, 1, 7),
         )
+        assert _due(monkeypatch, date(2027, 1, 7)) == set()  # asked for: still due 8 January
+        services.agree_extension(req, by=council_user, on=date(2027, 1, 7))
         assert _due(monkeypatch, date(2027, 1, 7)) == set()
         assert _due(monkeypatch, date(2027, 1, 18)) == {("due_soon", str(req.id))}
 

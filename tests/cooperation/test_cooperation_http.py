@@ -60,6 +60,7 @@ def test_api_draft_is_not_sent(api_client, council_user):
         ({"requested_organisation": "no-such-body"}, "requested_organisation"),
         ({"request_type": "gossip"}, "request_type"),
         ({"function": "s164-2-a"}, "function"),
+        ({"function": "ssf-other"}, "function_description"),  # which other function?
         ({"details": ""}, "details"),
         ({"subject_reference": "Jane Smith"}, "subject_reference"),
         (
@@ -189,21 +190,75 @@ def test_api_withdrawn_request_cannot_be_answered(
     assert response.status_code == 409 and "withdrawn" in response.get_json()["message"]
 
 
-def test_api_extension(api_client, make_request, board_user):
+def test_api_extension_is_asked_for_by_the_body_and_agreed_by_the_council(
+    api_client, make_request, board_user, council_user
+):
     req = make_request()
-    client = api_client(board_user)
+    board, council = api_client(board_user), api_client(council_user)
     db.session.commit()
-    bad = client.post(
-        f"{API}/{req.id}/extension",
-        json={"new_due_date": "2020-01-01", "reason": "More time needed"},
+    bad = board.post(
+        f"{API}/{req.id}/extension-request",
+        json={"new_due_date": "2027-01-07", "reason": "More time needed"},
     )
-    assert bad.status_code == 422 and "new_due_date" in bad.get_json()["errors"]["json"]
-    later = date(date.today().year + 1, 6, 30).isoformat()
-    body = client.post(
-        f"{API}/{req.id}/extension",
-        json={"new_due_date": later, "reason": "Records archived off site"},
+    assert bad.status_code == 422
+    assert "after the current due date" in bad.get_json()["errors"]["json"]["new_due_date"][0]
+    too_late = board.post(
+        f"{API}/{req.id}/extension-request",
+        json={"new_due_date": "2027-12-31", "reason": "More time needed"},
+    )
+    assert "60 working days" in too_late.get_json()["errors"]["json"]["new_due_date"][0]
+    asked = board.post(
+        f"{API}/{req.id}/extension-request",
+        json={"new_due_date": "2027-01-20", "reason": "Records archived off site"},
     ).get_json()
-    assert body["due_date"] == later and "Extended by agreement" in body["due_explanation"]
+    assert asked["due_date"] == "2027-01-08"  # not moved until agreed
+    assert asked["extensions"][0]["state"] == "asked"
+    again = board.post(
+        f"{API}/{req.id}/extension-request",
+        json={"new_due_date": "2027-01-21", "reason": "Records archived off site"},
+    )
+    assert again.status_code == 409 and "waiting for a decision" in again.get_json()["message"]
+    own = board.post(f"{API}/{req.id}/extension-request/agreement")
+    assert own.status_code == 403 and "cannot also agree it" in own.get_json()["message"]
+    agreed = council.post(f"{API}/{req.id}/extension-request/agreement")
+    body = agreed.get_json()
+    assert agreed.status_code == 200 and body["due_date"] == "2027-01-20"
+    assert body["extensions"][0]["state"] == "agreed"
+    assert body["extensions"][0]["decided_by_side"] == "requester"
+    assert "Extended by agreement" in body["due_explanation"]
+    none_waiting = council.post(f"{API}/{req.id}/extension-request/refusal", json={"reason": "x"})
+    assert none_waiting.status_code == 409
+
+
+def test_api_council_refuses_or_grants_an_extension(
+    api_client, make_request, board_user, council_user
+):
+    req = make_request()
+    board, council = api_client(board_user), api_client(council_user)
+    db.session.commit()
+    board.post(
+        f"{API}/{req.id}/extension-request",
+        json={"new_due_date": "2027-01-20", "reason": "Records archived off site"},
+    )
+    no_reason = council.post(f"{API}/{req.id}/extension-request/refusal", json={})
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["errors"]["json"]
+    refused = council.post(
+        f"{API}/{req.id}/extension-request/refusal",
+        json={"reason": "The court hearing cannot move."},
+    ).get_json()
+    assert refused["due_date"] == "2027-01-08"
+    assert refused["extensions"][0]["refusal_reason"] == "The court hearing cannot move."
+    by_board = board.post(
+        f"{API}/{req.id}/extension",
+        json={"new_due_date": "2027-01-15", "reason": "We would like more time"},
+    )
+    assert by_board.status_code == 403
+    granted = council.post(
+        f"{API}/{req.id}/extension",
+        json={"new_due_date": "2027-01-15", "reason": "The hearing has moved a week"},
+    ).get_json()
+    assert granted["due_date"] == "2027-01-15"
+    assert "Extended by the requesting body" in granted["due_explanation"]
 
 
 def test_api_list_filters_and_paginates(api_client, make_request, board_user, council_user):
@@ -366,3 +421,46 @@ def test_lists_filter_by_state_deadline_type_counterparty_and_reference(
     assert refs(f"state=all&reference={second.reference.lower()}") == {second.reference}
     assert refs("deadline=overdue") == {third.reference}
     assert refs("state=nonsense") == {second.reference, third.reference}
+
+
+def test_a_refusal_is_checked_before_it_is_sent(login, make_request, board_user, db_session):
+    """Declining goes through a check page: outcome, ground cited by the request's type,
+    written reasons and who decides, with Change buttons; only "Send response" records it."""
+    req = make_request()
+    db_session.commit()
+    client = login(board_user)
+    answer = {"outcome": "declined", "ground": "s164-ground-a", "written_reasons": REASONS}
+    check = client.post(f"/requests/{req.id}/respond", data=answer)
+    page = check.get_data(as_text=True)
+    assert check.status_code == 200 and "Check your decision before sending it" in page
+    assert "SSWBA 2014, s.164(3)(a)" in page and "Huw Health" in page
+    assert "Information governance lead" in page  # no job title: the role
+    assert "Send response" in page and 'name="change" value="ground"' in page
+    db_session.refresh(req)
+    assert req.state is RequestState.SENT  # nothing recorded yet
+    change = client.post(f"/requests/{req.id}/respond", data={**answer, "change": "ground"})
+    assert "Record the answer" in change.get_data(as_text=True) and change.status_code == 200
+    sent = client.post(f"/requests/{req.id}/respond", data={**answer, "confirm": "1"})
+    assert sent.status_code == 303
+    db_session.refresh(req)
+    assert req.state is RequestState.ANSWERED and req.answered_by_id == board_user.id
+
+
+def test_complying_is_recorded_without_a_check_page(login, make_request, board_user, db_session):
+    req = make_request()
+    db_session.commit()
+    response = login(board_user).post(f"/requests/{req.id}/respond", data={"outcome": "complied"})
+    assert response.status_code == 303
+
+
+def test_api_answer_records_who_decided(api_client, make_request, board_user):
+    board_user.job_title = "Head of Information Governance"
+    req = make_request()
+    client = api_client(board_user)
+    db.session.commit()
+    body = client.post(
+        f"{API}/{req.id}/response",
+        json={"outcome": "declined", "ground": "s164-ground-b", "written_reasons": REASONS},
+    ).get_json()
+    assert body["decided_by"] == {"name": "Huw Health", "title": "Head of Information Governance"}
+    assert body["ground_citation"] == "SSWBA 2014, s.164(3)(b)"

@@ -50,12 +50,20 @@ def test_the_letter_reads_back_with_addressee_sender_ground_reasons_and_referenc
     assert "Cardiff and Vale University Health Board" in body  # from the deciding body
     assert "Huw Health" in body and "Head of Information Governance" in body  # the decider
     assert "section 164 of the Social Services and Well-being (Wales) Act 2014" in body
-    assert "SSWBA 2014, s.164(4)(a)" in body
+    assert "SSWBA 2014, s.164(3)(a)" in body  # the ground of an information request
+    assert "SSWBA 2014, s.164(3) allows" in body and "s.164(4) requires" in body
+    assert "s.164(4)(a)" not in body
     assert "incompatible with the person's own duties" in body
     assert REASONS in body
     assert "5 January 2027" in body  # the date of the decision
     assert "not to comply" in body
     assert "OFFICIAL" in header
+
+
+def test_the_letter_names_the_deciders_role_without_a_job_title(app, declined):
+    with app.test_request_context():
+        body, _ = _text(letters.reasons_letter(declined))
+    assert "Huw Health\nInformation governance lead" in body
 
 
 def test_a_partial_refusal_letter_says_what_was_not_provided(app, make_request, board_user):
@@ -75,7 +83,7 @@ def test_a_partial_refusal_letter_says_what_was_not_provided(app, make_request, 
         body, _ = _text(letters.reasons_letter(req))
     assert "comply with the request in part" in body
     assert "Notes of the March consultation." in body
-    assert "SSWBA 2014, s.164(4)(b)" in body
+    assert "SSWBA 2014, s.164(3)(b)" in body
 
 
 def test_a_request_complied_with_has_no_letter(app, make_request, board_user):

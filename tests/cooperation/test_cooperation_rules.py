@@ -43,7 +43,8 @@ ASKABLE = [
 @pytest.mark.parametrize("council, body, basis", ASKABLE)
 def test_bodies_that_can_be_asked_record_the_part_of_s164_2(make_user, council, body, basis):
     user = make_user(council, Role.PRACTITIONER)
-    req = services.create_request(details(body), by=user, on=REQUEST_DAY)
+    data = details(body, partner_function="Offender management: the licence conditions")
+    req = services.create_request(data, by=user, on=REQUEST_DAY)
     assert req.s164_basis == basis
     assert req.basis_reason
 
@@ -497,37 +498,6 @@ def test_a_draft_is_not_seen_by_the_body_asked(make_request, board_user, council
     assert req.can_view(council_user) and not req.can_view(board_user)
     with pytest.raises(PermissionDenied):
         services.acknowledge_request(req, by=board_user)
-
-
-@pytest.mark.parametrize(
-    "new_due, reason, field",
-    [
-        (None, "More time to gather the records", "new_due_date"),
-        (date(2027, 1, 7), "More time to gather the records", "new_due_date"),  # earlier
-        (date(2027, 1, 8), "More time to gather the records", "new_due_date"),  # the same
-        (date(2027, 1, 20), "", "reason"),
-    ],
-)
-def test_bad_extensions_are_refused(make_request, board_user, new_due, reason, field):
-    req = make_request()
-    with pytest.raises(InvalidInput) as refused:
-        services.agree_extension(req, new_due, reason, by=board_user, on=date(2027, 1, 4))
-    assert field in refused.value.errors
-    assert req.due_date == date(2027, 1, 8)
-
-
-def test_an_agreed_extension_moves_the_due_date_with_its_reason(make_request, board_user, outbox):
-    req = make_request()
-    services.agree_extension(
-        req, date(2027, 1, 20), "Records are archived off site", by=board_user, on=date(2027, 1, 4)
-    )
-    assert req.due_date == date(2027, 1, 20)
-    assert (
-        "Extended by agreement from 8 January 2027 to 20 January 2027: Records are archived off site"
-        in req.due_explanation
-    )
-    event = req.events[-1]
-    assert (event.old_due_date, event.new_due_date) == (date(2027, 1, 8), date(2027, 1, 20))
 
 
 def test_withdrawing_needs_a_reason(make_request, council_user):

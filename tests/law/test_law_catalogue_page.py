@@ -52,7 +52,7 @@ def test_every_provision_of_every_catalogue_is_listed_in_both_languages(visitor)
     for catalogue in all_catalogues():
         assert f'id="catalogue-{catalogue.name}"' in html
         for entry in catalogue:
-            row = html[html.index(f'id="provision-{entry.code}"') :]
+            row = html[html.index(f'id="provision-{catalogue.name}-{entry.code}"') :]
             row = row[: row.index("</tr>")]
             for text in (entry.code, entry.citation, entry.en, entry.cy):
                 assert str(escape(text)) in row, entry.code
@@ -64,7 +64,7 @@ def test_admins_see_the_verify_mark_on_exactly_the_verify_provisions(visitor):
     assert {"rp-ga", "rp-h", "def-nhs-trust"} <= set(marked)
     for catalogue in all_catalogues():
         for entry in catalogue:
-            row = html[html.index(f'id="provision-{entry.code}"') :]
+            row = html[html.index(f'id="provision-{catalogue.name}-{entry.code}"') :]
             row = row[: row.index("</tr>")]
             assert ("govuk-tag--yellow" in row) is entry.verify, entry.code
 

@@ -142,7 +142,9 @@ def test_legitimate_interests_pass_for_a_partner_that_is_not_a_public_authority(
     item.source_partner.organisation.is_public_authority = False
     data = _good_input(item)
     data.article6 = ["art6-1-f"]
-    services.update_data_item(item, data, by=author, expected_row_version=table_rv(version, "data_items"))
+    services.update_data_item(
+        item, data, by=author, expected_row_version=table_rv(version, "data_items")
+    )
     assert _failing(version) == []
 
 
