@@ -80,3 +80,38 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(fresh_database_
         remaining = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         engine.dispose()
+
+
+def test_upgrade_keeps_the_rows_of_an_existing_database(fresh_database_url, tmp_path):
+    """A database in use is upgraded in place: tables that are rebuilt (SQLite batch
+    migrations) keep every row, and so do the rows that refer to them."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
+    with app.app_context():
+        engine = db.engine
+        flask_migrate.upgrade(revision="c7d9d2ca651c")
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, code, name, search_text, kind, "
+                    "covers_all_wales, is_active, created_at, updated_at) VALUES (1, 'nca', "
+                    "'National Crime Agency', 'national crime agency', 'national_crime_agency', "
+                    "true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, name, organisation_id, role, password_hash, "
+                    "is_active_user, must_change_password, session_version, created_at, "
+                    "updated_at) VALUES (1, 'a@example.org', 'A', 1, 'practitioner', 'x', true, "
+                    "false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.commit()
+        flask_migrate.upgrade()
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT organisation_id FROM users")).all() == [(1,)]
+            row = conn.execute(sa.text("SELECT nation, is_public_authority FROM organisations"))
+            assert row.one() == ("uk", True)
+        engine.dispose()
