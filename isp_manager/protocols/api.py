@@ -13,9 +13,9 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 
+from ..api_blueprint import Blueprint
 from ..errors import DomainError, InvalidInput, NotFound
 from ..pagination import paginate
 from . import services, workflow
