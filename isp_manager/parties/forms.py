@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
@@ -17,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, Field, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
+from ..forms_base import FlaskForm
 from ..law import RELEVANT_PARTNER, S28
 from ..widgets import UKCharacterCount
 from .models import ORG_KIND_LABELS, OrgKind

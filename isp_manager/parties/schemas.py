@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from ..api_schema import Schema
 from ..law import RELEVANT_PARTNER, S28
 from .models import OrgKind
 from .services import MAX_LENGTHS, MAX_SEARCH_LENGTH

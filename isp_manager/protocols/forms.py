@@ -4,7 +4,6 @@ turn posted fields into the values the services take."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -30,6 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..forms_base import FlaskForm
 from ..law import ARTICLE6, ARTICLE9, SCHEDULE1
 from ..widgets import UKDateInput
 from .models import KIND_LABELS, STATE_LABELS, ProtocolKind, VersionState
