@@ -259,12 +259,14 @@ class Section(MethodView):
 
     @blp.arguments(SectionUpdateSchema)
     @blp.response(200, SectionSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, code):
         """Replace the section's fields (those left out are emptied). Needs If-Match."""
         return self._save(data, protocol_id, number, code, replace=True)
 
     @blp.arguments(SectionUpdateSchema)
     @blp.response(200, SectionSchema)
+    @blp.if_match(required=True)
     def patch(self, data, protocol_id, number, code):
         """Change the fields given; the others stay. Needs If-Match."""
         return self._save(data, protocol_id, number, code, replace=False)
@@ -318,6 +320,7 @@ def _partner_details(data) -> services.PartnerDetails:
 @blp.route(VERSION + "/partners", methods=["POST"])
 @blp.arguments(PartnerInputSchema)
 @blp.response(201, PartnerSchema)
+@blp.if_match(required=False)
 def add_partner(data, protocol_id, number):
     """Add an organisation from the register (IG leads of the lead organisation; draft only)."""
     version = _version(protocol_id, number)
@@ -341,6 +344,7 @@ def add_partner(data, protocol_id, number):
 class Partner(MethodView):
     @blp.arguments(PartnerInputSchema)
     @blp.response(200, PartnerSchema)
+    @blp.if_match(required=True)
     def patch(self, data, protocol_id, number, partner_id):
         """Change a partner's teams, contact, signatory, role (DDA) or edit rights. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -355,6 +359,7 @@ class Partner(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, partner_id):
         """Remove a partner from a draft. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -404,6 +409,7 @@ def _data_code(version) -> str:
 @blp.route(VERSION + "/data-items", methods=["POST"])
 @blp.arguments(DataItemInputSchema)
 @blp.response(201, DataItemSchema)
+@blp.if_match(required=False)
 def add_data_item(data, protocol_id, number):
     """Add a data item: category, special category or not, source and receiving partners
     (organisation codes), and lawful-basis codes."""
@@ -422,6 +428,7 @@ def add_data_item(data, protocol_id, number):
 class DataItem(MethodView):
     @blp.arguments(DataItemInputSchema)
     @blp.response(200, DataItemSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, item_id):
         """Replace a data item. Needs If-Match (the personal information section's ETag)."""
         version = _version(protocol_id, number)
@@ -434,6 +441,7 @@ class DataItem(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, item_id):
         """Remove a data item. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -469,6 +477,7 @@ def _flows_code(version) -> str:
 @blp.route(VERSION + "/flows", methods=["POST"])
 @blp.arguments(FlowInputSchema)
 @blp.response(201, FlowSchema)
+@blp.if_match(required=False)
 def add_flow(data, protocol_id, number):
     """Add an Appendix B row: what, from and to (organisation codes), how, security, how often, why."""
     version = _version(protocol_id, number)
@@ -486,6 +495,7 @@ def add_flow(data, protocol_id, number):
 class Flow(MethodView):
     @blp.arguments(FlowInputSchema)
     @blp.response(200, FlowSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, flow_id):
         """Replace an Appendix B row. Needs If-Match (Appendix B's ETag)."""
         version = _version(protocol_id, number)
@@ -498,6 +508,7 @@ class Flow(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, flow_id):
         """Remove an Appendix B row. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -514,6 +525,7 @@ class Flow(MethodView):
 
 @blp.route("/<int:protocol_id>/submit", methods=["POST"])
 @blp.response(200, VersionSchema)
+@blp.if_match(required=False)
 def submit(protocol_id):
     """Submit the latest version for QA. 422 lists the failing checks by section code; 409 if
     its state does not allow it."""
@@ -525,6 +537,7 @@ def submit(protocol_id):
 @blp.route("/<int:protocol_id>/qa-decision", methods=["POST"])
 @blp.arguments(QaDecisionSchema)
 @blp.response(200, VersionSchema)
+@blp.if_match(required=False)
 def qa_decision(data, protocol_id):
     """Approve (freezes the version; partners are asked to sign) or return with comments.
     The reviewer is an IG lead of a party organisation who did not write or submit it."""
