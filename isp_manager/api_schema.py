@@ -2,7 +2,7 @@
 
 A String field is single-line unless its name is one of MULTILINE_FIELDS (or its metadata says
 `multiline: True`); strings inside other fields (lists, mappings, custom fields) are checked as
-multi-line text. Integers are kept to what the database can hold. See text_input.py.
+multi-line text. Integers are kept to what an INTEGER column holds in both databases. See text_input.py.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ MULTILINE_FIELDS = frozenset(
         "written_reasons",
     }
 )
-# SQLite and PostgreSQL BIGINT hold signed 64-bit integers.
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# PostgreSQL's INTEGER (SQLite's is 64-bit): every id, version number and year fits.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 
 
 def _is_multiline(name: str, field: ma.fields.Field) -> bool:
@@ -60,7 +60,7 @@ def _integer_problem(key: str, value) -> str | None:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
         return None  # the field's own message says what a whole number looks like
-    if INT64_MIN <= number <= INT64_MAX:
+    if DB_INT_MIN <= number <= DB_INT_MAX:
         return None
     return _("%(field)s is too large: give a smaller whole number.", field=key)
 

@@ -1,8 +1,9 @@
 """URL converters for every route: an address that no record can have matches no route (404).
 
-`<int:...>` takes whole numbers from 0 to the largest the databases hold (2^63 - 1), so a
-longer number is "not found" rather than an overflow; a text segment may not hold control
-characters (a NUL cannot even be sent to PostgreSQL).
+`<int:...>` takes whole numbers from 0 to the largest an id column holds in both databases
+(2^31 - 1, PostgreSQL's INTEGER; SQLite's go to 2^63 - 1), so a larger one is "not found"
+rather than an overflow; a text segment may not hold control characters (a NUL cannot even
+be sent to PostgreSQL).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-INT64_MAX = 2**63 - 1
+from .api_schema import DB_INT_MAX
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    def __init__(self, map, fixed_digits=0, min=None, max=INT64_MAX, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=DB_INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

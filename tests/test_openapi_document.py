@@ -110,7 +110,7 @@ def test_ids_in_paths_say_their_range(spec):
         for p in spec["paths"]["/api/v1/protocols/{protocol_id}"]["parameters"]
         if p["name"] == "protocol_id"
     ]
-    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 
 
 def test_no_documented_path_ends_in_a_slash(spec):
