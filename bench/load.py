@@ -199,7 +199,7 @@ class LoadClient:
             "subject_reference": f"LOAD-{self.number}-{len(self.sent)}",
         }
         made = self.lead_api.call(
-            "s.164 request (API)", "POST", "/api/v1/cooperation-requests/", json_body=body
+            "s.164 request (API)", "POST", "/api/v1/cooperation-requests", json_body=body
         )
         if made and made[0] == 201:
             self.sent.append(json.loads(made[2])["id"])

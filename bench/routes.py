@@ -151,7 +151,7 @@ ROUTES: list[Route] = [
         target_p95_ms=FIGURES_P95_MS,
     ),
     Route(
-        "API: co-operation requests", path="/api/v1/cooperation-requests/?page_size=25", user=POLICE
+        "API: co-operation requests", path="/api/v1/cooperation-requests?page_size=25", user=POLICE
     ),
 ]
 

@@ -126,7 +126,9 @@ def _configure_engine(app: Flask, engine: sa.Engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import API_BLUEPRINTS, PAGE_BLUEPRINTS
+    from .url_converters import register_url_converters
 
+    register_url_converters(app)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:

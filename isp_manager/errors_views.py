@@ -156,11 +156,19 @@ def register_error_handlers(app: Flask) -> None:
             if messages:
                 flat = {}
                 for location_errors in messages.values():
-                    flat.update(location_errors)
-                return _api_error(status, _("Some of the information sent is not valid."), flat)
-            return _api_error(status, error.description or _status_name(status))
-        template = ERROR_TEMPLATES.get(status, "errors/400.html")
-        return error_page(template, status, message=None, status=status)
+                    if isinstance(location_errors, dict):
+                        flat.update(location_errors)
+                response = _api_error(status, _("Some of the information sent is not valid."), flat)
+            else:
+                response = _api_error(status, error.description or _status_name(status))
+        else:
+            template = ERROR_TEMPLATES.get(status, "errors/400.html")
+            response = app.make_response(error_page(template, status, message=None, status=status))
+        # The exception's own headers (Allow on a 405, WWW-Authenticate on a 401) stay.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(sa.exc.SQLAlchemyError)
     def _database_error(error: sa.exc.SQLAlchemyError):

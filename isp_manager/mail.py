@@ -11,7 +11,9 @@ Standards expect of correspondence: the sender's language says nothing about the
 
 from __future__ import annotations
 
+import re
 import smtplib
+import unicodedata
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,6 +30,16 @@ NOTICE_LANGUAGES = ("cy", "en")
 SEPARATOR = "-" * 40
 
 
+def header_text(value: str) -> str:
+    """`value` made safe for a header: line breaks, tabs and other control characters (and
+    any half surrogate) become spaces, runs of spaces one. A record stored before the forms
+    refused them must not stop its notice, nor add a header of its own."""
+    cleaned = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in str(value)
+    )
+    return re.sub(r" {2,}", " ", cleaned).strip()
+
+
 def _pending() -> list[EmailMessage]:
     if "pending_mail" not in g:
         g.pending_mail = []
@@ -36,14 +48,14 @@ def _pending() -> list[EmailMessage]:
 
 def queue_mail(to: str | list[str], subject: str, body: str) -> EmailMessage:
     """Queue a plain-text message to go out once the current transaction has committed."""
-    recipients = [to] if isinstance(to, str) else list(to)
+    recipients = [header_text(r) for r in ([to] if isinstance(to, str) else list(to))]
     msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["From"] = header_text(current_app.config["MAIL_SENDER"])
     msg["To"] = ", ".join(recipients)
-    msg["Subject"] = subject
+    msg["Subject"] = header_text(subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="isp-manager.invalid")
-    msg.set_content(body)
+    msg.set_content(body.encode("utf-8", "replace").decode("utf-8"))
     _pending().append(msg)
     return msg
 

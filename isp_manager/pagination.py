@@ -7,9 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 
 from .extensions import db
+
+# The last page number a list answers: far past any list, and (page - 1) * page size stays
+# well inside the 64-bit OFFSET both databases take.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -58,10 +62,14 @@ class Page:
 
 
 def page_number() -> int:
+    """The page asked for in ?page=: 1 if it is not a number; past MAX_PAGE there is no page."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        number = max(1, int(request.args.get("page", 1)))
     except (TypeError, ValueError):
         return 1
+    if number > MAX_PAGE:
+        abort(404)
+    return number
 
 
 def count_rows(stmt: sa.Select, *, cap: int | None = None) -> tuple[int, bool]:

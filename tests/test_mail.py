@@ -61,3 +61,16 @@ def test_one_message_is_queued(app, outbox):
     welsh, english = bilingual(message)
     assert message["To"] == "ig@cav.example.test"
     assert welsh.index("Cyngor Caerdydd") >= 0 and english.endswith("Cardiff Council\n")
+
+
+def test_every_header_is_folded_to_one_line(app):
+    from isp_manager.mail import discard_pending, queue_mail
+
+    with app.test_request_context():
+        msg = queue_mail(
+            ["a@example.test\r\nBcc: b@example.test"], "One\r\ntwo\x00\tthree\u2028four", "Body"
+        )
+        discard_pending()
+    assert msg["Subject"] == "One two three four"
+    assert msg["To"].startswith("a@example.test")
+    assert msg["Bcc"] is None

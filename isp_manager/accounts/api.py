@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api_blueprint import Blueprint
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from . import services

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSelect,
@@ -14,6 +13,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from ..forms_base import FlaskForm
 from ..i18n import current_locale
 from .models import ROLE_LABELS, Role
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api_blueprint import Blueprint
 from ..extensions import db
 from ..pagination import count_rows
 from .queries import COUNT_CAP, AuditFilter, audit_events_query

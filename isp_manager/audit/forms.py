@@ -1,11 +1,11 @@
 """Filter form for the audit log page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
+from ..forms_base import FlaskForm
 from ..widgets import UKDateInput
 
 

@@ -1,6 +1,8 @@
 """API shapes for the audit log."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from ..api_schema import Schema
 
 
 class AuditEventSchema(Schema):

@@ -11,8 +11,8 @@ from flask import send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api_blueprint import Blueprint
 from ..calendar import wales_today
 from ..errors import InvalidInput
 from ..extensions import db
@@ -57,7 +57,7 @@ def _organisation(code: str | None, field: str) -> Organisation:
     return org
 
 
-@blp.route("/")
+@blp.route("")
 class Requests(MethodView):
     @blp.arguments(RequestQuerySchema, location="query")
     @blp.response(200, RequestSummarySchema(many=True))

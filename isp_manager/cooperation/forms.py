@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -28,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from ..forms_base import FlaskForm
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import DEADLINE_LABELS, NATURE_LABELS, OUTCOME_LABELS, RequestState
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported for views)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields
+from marshmallow import fields
 
+from ..api_schema import Schema
 from ..lifecycle.models import (
     ExtensionState,
     InformationNature,

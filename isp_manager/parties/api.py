@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, NotFound
 from ..pagination import paginate
 from . import services

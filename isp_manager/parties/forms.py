@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
@@ -26,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, ValidationError
 
+from ..forms_base import FlaskForm
 from ..law import RELEVANT_PARTNER, S28
 from ..widgets import UKCharacterCount
 from .models import NATION_LABELS, ORG_KIND_LABELS, Nation, OrgKind

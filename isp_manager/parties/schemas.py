@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from ..api_schema import Schema
 from ..i18n import current_locale
 from ..law import RELEVANT_PARTNER, S28
 from .models import Nation, OrgKind

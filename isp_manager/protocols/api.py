@@ -13,9 +13,9 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 
+from ..api_blueprint import Blueprint
 from ..errors import DomainError, InvalidInput, NotFound
 from ..pagination import paginate
 from . import services, workflow
@@ -261,12 +261,14 @@ class Section(MethodView):
 
     @blp.arguments(SectionUpdateSchema)
     @blp.response(200, SectionSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, code):
         """Replace the section's fields (those left out are emptied). Needs If-Match."""
         return self._save(data, protocol_id, number, code, replace=True)
 
     @blp.arguments(SectionUpdateSchema)
     @blp.response(200, SectionSchema)
+    @blp.if_match(required=True)
     def patch(self, data, protocol_id, number, code):
         """Change the fields given; the others stay. Needs If-Match."""
         return self._save(data, protocol_id, number, code, replace=False)
@@ -320,6 +322,7 @@ def _partner_details(data) -> services.PartnerDetails:
 @blp.route(VERSION + "/partners", methods=["POST"])
 @blp.arguments(PartnerInputSchema)
 @blp.response(201, PartnerSchema)
+@blp.if_match(required=False)
 def add_partner(data, protocol_id, number):
     """Add an organisation from the register (IG leads of the lead organisation; draft only)."""
     version = _version(protocol_id, number)
@@ -343,6 +346,7 @@ def add_partner(data, protocol_id, number):
 class Partner(MethodView):
     @blp.arguments(PartnerInputSchema)
     @blp.response(200, PartnerSchema)
+    @blp.if_match(required=True)
     def patch(self, data, protocol_id, number, partner_id):
         """Change a partner's teams, contact, signatory, role (DDA) or edit rights. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -357,6 +361,7 @@ class Partner(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, partner_id):
         """Remove a partner from a draft. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -409,6 +414,7 @@ def _data_code(version) -> str:
 @blp.route(VERSION + "/data-items", methods=["POST"])
 @blp.arguments(DataItemInputSchema)
 @blp.response(201, DataItemSchema)
+@blp.if_match(required=False)
 def add_data_item(data, protocol_id, number):
     """Add a data item: category, special category or not, source and receiving partners
     (organisation codes), and lawful-basis codes."""
@@ -427,6 +433,7 @@ def add_data_item(data, protocol_id, number):
 class DataItem(MethodView):
     @blp.arguments(DataItemInputSchema)
     @blp.response(200, DataItemSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, item_id):
         """Replace a data item. Needs If-Match (the personal information section's ETag)."""
         version = _version(protocol_id, number)
@@ -439,6 +446,7 @@ class DataItem(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, item_id):
         """Remove a data item. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -474,6 +482,7 @@ def _flows_code(version) -> str:
 @blp.route(VERSION + "/flows", methods=["POST"])
 @blp.arguments(FlowInputSchema)
 @blp.response(201, FlowSchema)
+@blp.if_match(required=False)
 def add_flow(data, protocol_id, number):
     """Add an Appendix B row: what, from and to (organisation codes), how, security, how often, why."""
     version = _version(protocol_id, number)
@@ -491,6 +500,7 @@ def add_flow(data, protocol_id, number):
 class Flow(MethodView):
     @blp.arguments(FlowInputSchema)
     @blp.response(200, FlowSchema)
+    @blp.if_match(required=True)
     def put(self, data, protocol_id, number, flow_id):
         """Replace an Appendix B row. Needs If-Match (Appendix B's ETag)."""
         version = _version(protocol_id, number)
@@ -503,6 +513,7 @@ class Flow(MethodView):
         )
 
     @blp.response(204)
+    @blp.if_match(required=True)
     def delete(self, protocol_id, number, flow_id):
         """Remove an Appendix B row. Needs If-Match."""
         version = _version(protocol_id, number)
@@ -519,6 +530,7 @@ class Flow(MethodView):
 
 @blp.route("/<int:protocol_id>/submit", methods=["POST"])
 @blp.response(200, VersionSchema)
+@blp.if_match(required=False)
 def submit(protocol_id):
     """Submit the latest version for QA. 422 lists the failing checks by section code; 409 if
     its state does not allow it."""
@@ -530,6 +542,7 @@ def submit(protocol_id):
 @blp.route("/<int:protocol_id>/qa-decision", methods=["POST"])
 @blp.arguments(QaDecisionSchema)
 @blp.response(200, VersionSchema)
+@blp.if_match(required=False)
 def qa_decision(data, protocol_id):
     """Approve (freezes the version; partners are asked to sign) or return with comments.
     The reviewer is an IG lead of a party organisation who did not write or submit it."""

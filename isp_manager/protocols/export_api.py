@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from ..api_blueprint import Blueprint
+from ..api_schema import Schema
 from ..i18n import current_locale
 from .export import DOCX_MIMETYPE, docx_response, load_for_export
 
@@ -21,7 +22,7 @@ blp = Blueprint(
 )
 
 
-class ExportQuerySchema(ma.Schema):
+class ExportQuerySchema(Schema):
     class Meta:
         unknown = ma.EXCLUDE  # ?lang=cy and the like
 

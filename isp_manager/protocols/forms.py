@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -31,6 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..forms_base import FlaskForm
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..widgets import UKDateInput
 from .models import KIND_LABELS, STATE_LABELS, ProtocolKind, VersionState

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, ValidationError, fields, validate
 
+from ..api_schema import Schema
 from .models import PartnerRole, ProtocolKind, QaDecision, VersionState
 from .qa import SectionStatus
 

@@ -116,7 +116,9 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_label("Welsh name (optional)").fill(
         "Gwasanaeth Cyfiawnder Ieuenctid Gorllewin Caerdydd"
     )
-    page.get_by_label("Kind of organisation", exact=True).select_option(label="Youth offending team")
+    page.get_by_label("Kind of organisation", exact=True).select_option(
+        label="Youth offending team"
+    )
     page.get_by_label("Nation", exact=True).select_option(label="Wales")
     page.get_by_label("Section 28 category (optional)").select_option("s28-i")
     page.get_by_label("Cardiff Council").check()

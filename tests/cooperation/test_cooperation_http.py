@@ -36,9 +36,7 @@ def _count() -> int:
 
 
 def test_api_creates_and_sends_a_request(api_client, council_user):
-    response = api_client(council_user).post(
-        f"{API}/", json={**NEW_REQUEST, "subject_reference": "CS-1"}
-    )
+    response = api_client(council_user).post(API, json={**NEW_REQUEST, "subject_reference": "CS-1"})
     assert response.status_code == 201
     body = response.get_json()
     assert body["state"] == "sent" and body["s164_basis"] == "s164-2-a"
@@ -48,7 +46,7 @@ def test_api_creates_and_sends_a_request(api_client, council_user):
 
 
 def test_api_draft_is_not_sent(api_client, council_user):
-    body = api_client(council_user).post(f"{API}/", json={**NEW_REQUEST, "draft": True}).get_json()
+    body = api_client(council_user).post(API, json={**NEW_REQUEST, "draft": True}).get_json()
     assert body["state"] == "draft" and body["due_date"] is None
 
 
@@ -74,7 +72,7 @@ def test_api_refuses_bad_requests_naming_the_field(api_client, council_user, cha
     client = api_client(council_user)
     db.session.commit()
     before = _count()
-    response = client.post(f"{API}/", json={**NEW_REQUEST, **changes})
+    response = client.post(API, json={**NEW_REQUEST, **changes})
     assert response.status_code == 422
     assert field in response.get_json()["errors"]["json"]
     assert _count() == before
@@ -85,13 +83,13 @@ def test_api_refuses_a_request_from_a_non_council(api_client, make_user):
     client = api_client(police)
     db.session.commit()
     response = client.post(
-        f"{API}/", json={**NEW_REQUEST, "requesting_organisation": "police-south-wales"}
+        API, json={**NEW_REQUEST, "requesting_organisation": "police-south-wales"}
     )
     assert response.status_code == 422
     message = response.get_json()["errors"]["json"]["requesting_organisation"][0]
     assert "Only a local authority" in message
     # and on behalf of a council it does not belong to
-    assert client.post(f"{API}/", json=NEW_REQUEST).status_code == 403
+    assert client.post(API, json=NEW_REQUEST).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -268,26 +266,26 @@ def test_api_list_filters_and_paginates(api_client, make_request, board_user, co
     )
     client = api_client(council_user)
     db.session.commit()
-    response = client.get(f"{API}/?box=sent&state=open&page_size=1")
+    response = client.get(f"{API}?box=sent&state=open&page_size=1")
     assert response.status_code == 200
     assert '"total": 2' in response.headers["X-Pagination"]
     assert len(response.get_json()) == 1
-    answered = client.get(f"{API}/?state=answered").get_json()
+    answered = client.get(f"{API}?state=answered").get_json()
     assert [r["reference"] for r in answered] == [made[0].reference]
     assert (
-        client.get(f"{API}/?reference={made[1].reference[-6:]}&state=all").get_json()[0]["id"]
+        client.get(f"{API}?reference={made[1].reference[-6:]}&state=all").get_json()[0]["id"]
         == made[1].id
     )
-    assert client.get(f"{API}/?box=nonsense").status_code == 422
+    assert client.get(f"{API}?box=nonsense").status_code == 422
     late = make_request(on=date(2026, 1, 5))
     db.session.commit()
-    overdue = client.get(f"{API}/?overdue=true").get_json()
+    overdue = client.get(f"{API}?overdue=true").get_json()
     assert [(r["reference"], r["deadline"]) for r in overdue] == [(late.reference, "overdue")]
 
 
 def test_openapi_documents_the_routes(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert "/api/v1/cooperation-requests/" in paths
+    assert "/api/v1/cooperation-requests" in paths
     assert "/api/v1/cooperation-requests/{request_id}/response" in paths
 
 

@@ -46,7 +46,7 @@ PAGES = [
     "/requests/received",
     "/requests/all?state=all",
     "/requests/{req}",
-    "/api/v1/cooperation-requests/?state=all",
+    "/api/v1/cooperation-requests?state=all",
     "/api/v1/cooperation-requests/{req}",
 ]
 
@@ -116,10 +116,10 @@ def test_the_api_pages_through_all_a_body_sees(
         services.create_request(details("la-cardiff"), by=swansea, on=date(2026, 3, day))
     db_session.commit()
     client = api_client(council_user)
-    whole = [r["id"] for r in client.get("/api/v1/cooperation-requests/?page_size=100").json]
+    whole = [r["id"] for r in client.get("/api/v1/cooperation-requests?page_size=100").json]
     paged = []
     for page in (1, 2, 3, 4):
-        response = client.get(f"/api/v1/cooperation-requests/?page_size=2&page={page}")
+        response = client.get(f"/api/v1/cooperation-requests?page_size=2&page={page}")
         assert json.loads(response.headers["X-Pagination"])["total"] == 6
         paged += [r["id"] for r in response.json]
     assert len(whole) == 6 and paged == whole

@@ -69,10 +69,10 @@ def test_api_and_page_show_the_function_described(api_client, login, council_use
         "details": "Attendance at paediatric appointments since January 2026.",
         "purpose": "To complete the assessment of the child's needs.",
     }
-    missing = client.post(f"{API}/", json=body)
+    missing = client.post(API, json=body)
     assert missing.status_code == 422
     assert "function_description" in missing.get_json()["errors"]["json"]
-    made = client.post(f"{API}/", json={**body, "function_description": "Support for carers"})
+    made = client.post(API, json={**body, "function_description": "Support for carers"})
     assert (
         made.status_code == 201 and made.get_json()["function_description"] == "Support for carers"
     )
