@@ -6,6 +6,8 @@ from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
 from .cooperation.api import blp as cooperation_api
 from .cooperation.views import bp as cooperation_pages
+from .decisions.api import blp as decisions_api
+from .decisions.views import bp as decisions_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
 from .protocols.api import blp as protocols_api
@@ -22,6 +24,7 @@ PAGE_BLUEPRINTS = [
     cooperation_pages,
     protocols_pages,
     agreements_register_pages,
+    decisions_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
@@ -30,4 +33,5 @@ API_BLUEPRINTS = [
     protocols_api,
     cooperation_api,
     protocol_export_api,
+    decisions_api,
 ]

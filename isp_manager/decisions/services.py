@@ -69,6 +69,14 @@ BOOL_FIELDS = (
     "advice_identified_individual",
     "individual_told",
 )
+# Flags that are false unless said (the others are a question still to answer while None).
+NOT_NULL_FLAGS = (
+    "includes_fact",
+    "includes_opinion",
+    "includes_historical",
+    "is_special_category",
+    "is_criminal_offence",
+)
 CODE_FIELDS = {
     "article6": ARTICLE6,
     "article9": ARTICLE9,
@@ -249,7 +257,8 @@ def clean_input(raw: dict, by) -> tuple[dict, dict]:
         elif name in BOOL_FIELDS:
             if value is not None and not isinstance(value, bool):
                 errors[name] = [_("Answer yes or no.")]
-            values[name] = value if isinstance(value, bool) else None
+            flag = value if isinstance(value, bool) else None
+            values[name] = bool(flag) if name in NOT_NULL_FLAGS else flag
         elif name in CODE_FIELDS:
             code = value or None
             if code is not None and code not in CODE_FIELDS[name]:
