@@ -6,6 +6,8 @@ from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
 from .cooperation.api import blp as cooperation_api
 from .cooperation.views import bp as cooperation_pages
+from .decisions.api import blp as decisions_api
+from .decisions.views import bp as decisions_pages
 from .law.views import bp as law_pages
 from .parties.api import blp as parties_api
 from .parties.views import bp as parties_pages
@@ -24,6 +26,7 @@ PAGE_BLUEPRINTS = [
     protocols_pages,
     agreements_register_pages,
     law_pages,
+    decisions_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
@@ -32,4 +35,5 @@ API_BLUEPRINTS = [
     protocols_api,
     cooperation_api,
     protocol_export_api,
+    decisions_api,
 ]

@@ -3,6 +3,7 @@
 from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
+from .decisions.models import Decision, DecisionAmendment, decision_recipients  # noqa: F401
 from .lifecycle.models import ReferenceSequence  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401

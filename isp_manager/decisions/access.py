@@ -1,0 +1,142 @@
+"""Who may do what to a decision record: one table, used by the services, the pages, the API
+and the list queries.
+
+| action       | role                               | relation to the record         | state    |
+|--------------|------------------------------------|--------------------------------|----------|
+| view         | practitioner, ig_lead, board_officer | author (the user who made it) | any      |
+| view         | ig_lead                            | same organisation              | recorded |
+| edit_draft   | practitioner, ig_lead, board_officer | author                        | draft    |
+| amend        | practitioner, ig_lead, board_officer | author                        | recorded |
+| amend        | ig_lead                            | same organisation              | recorded |
+
+Admins of the instance and auditors see decisions only as counts (`can_count`), never their
+content: no row of the table names them, so every record is a 404 to them. Another
+organisation's decision is a 404 to everyone. A team relation, when teams exist, is one more
+entry in RELATIONS and one more row.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts.models import Role
+from ..errors import Conflict, NotFound, PermissionDenied
+from .models import Decision, DecisionState
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    EDIT_DRAFT = "edit_draft"
+    AMEND = "amend"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a user stands to a decision: as a test on one record and as a WHERE clause."""
+
+    holds: Callable[[object, Decision], bool]
+    clause: Callable[[object], sa.ColumnElement[bool]]
+
+
+RELATIONS: dict[str, Relation] = {
+    "author": Relation(
+        lambda user, d: d.created_by_id == user.id,
+        lambda user: Decision.created_by_id == user.id,
+    ),
+    "same_organisation": Relation(
+        lambda user, d: d.organisation_id == user.organisation_id,
+        lambda user: Decision.organisation_id == user.organisation_id,
+    ),
+}
+
+AUTHORS = frozenset({Role.PRACTITIONER, Role.IG_LEAD, Role.BOARD_OFFICER})
+ANY_STATE = frozenset(DecisionState)
+RECORDED = frozenset({DecisionState.RECORDED})
+
+
+@dataclass(frozen=True)
+class Row:
+    action: Action
+    roles: frozenset[Role]
+    relation: str
+    states: frozenset[DecisionState]
+
+
+TABLE: tuple[Row, ...] = (
+    Row(Action.VIEW, AUTHORS, "author", ANY_STATE),
+    Row(Action.VIEW, frozenset({Role.IG_LEAD}), "same_organisation", RECORDED),
+    Row(Action.EDIT_DRAFT, AUTHORS, "author", frozenset({DecisionState.DRAFT})),
+    Row(Action.AMEND, AUTHORS, "author", RECORDED),
+    Row(Action.AMEND, frozenset({Role.IG_LEAD}), "same_organisation", RECORDED),
+)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def _rows(user, action: Action):
+    return [row for row in TABLE if row.action == action and user.role in row.roles]
+
+
+def _who(user, action: Action, decision: Decision) -> list[Row]:
+    if not _signed_in(user):
+        return []
+    return [row for row in _rows(user, action) if RELATIONS[row.relation].holds(user, decision)]
+
+
+def can(user, action: Action, decision: Decision) -> bool:
+    """True if the user may take the action on this decision now (for showing links)."""
+    return any(decision.state in row.states for row in _who(user, Action.VIEW, decision)) and any(
+        decision.state in row.states for row in _who(user, action, decision)
+    )
+
+
+def require(user, action: Action, decision: Decision) -> None:
+    """Raise NotFound (cannot see it), PermissionDenied (cannot act) or Conflict (its state)."""
+    if not can(user, Action.VIEW, decision):
+        raise NotFound(_("There is no decision with that number that you can see."))
+    rows = _who(user, action, decision)
+    if not rows:
+        raise PermissionDenied(_("You cannot change this decision record."))
+    if not any(decision.state in row.states for row in rows):
+        if decision.state is DecisionState.RECORDED:
+            raise Conflict(
+                _(
+                    "A recorded decision cannot be changed. To correct it, add an amendment "
+                    "with the reason."
+                )
+            )
+        raise Conflict(_("This decision is still a draft: record it before amending it."))
+
+
+def visible_filter(user, action: Action = Action.VIEW) -> sa.ColumnElement[bool]:
+    """A WHERE clause for the decisions the user may take the action on (lists, counts)."""
+    if not _signed_in(user):
+        return sa.false()
+    clauses = [
+        sa.and_(RELATIONS[row.relation].clause(user), Decision.state.in_(row.states))
+        for row in _rows(user, action)
+    ]
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def can_record(user) -> bool:
+    """Who may start a decision record (auditors and admins record none)."""
+    return _signed_in(user) and user.role in AUTHORS
+
+
+def can_count(user) -> bool:
+    """Admins and auditors see how many decisions each organisation records, nothing more."""
+    return _signed_in(user) and user.role in (Role.ADMIN, Role.AUDITOR)
+
+
+def can_see_register(user) -> bool:
+    """The register page lists what `visible_filter` allows: an IG lead's whole organisation,
+    a practitioner's own."""
+    return can_record(user)
