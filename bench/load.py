@@ -1,11 +1,15 @@
 """`python -m bench.load`: many people at once, against gunicorn on the loopback interface.
 
 It creates (or reuses) a demo database (`--scale small` by default; `--database` sqlite or a
-PostgreSQL URL), starts gunicorn with 2 sync workers on a free 127.0.0.1 port, then runs
-`--clients` threads for `--seconds`, each looping over a weighted mix: signing in through the
-form, reading pages, reading the API with a Bearer token, saving a protocol section with its
+PostgreSQL URL), starts gunicorn with 2 sync workers (`--threads` for gthread workers) on a
+free 127.0.0.1 port, then runs `--clients` threads for `--seconds`. Each client signs in once,
+then loops over a weighted mix, pausing `--think` seconds on average between operations:
+reading pages, reading the API with a Bearer token, saving a protocol section with its
 version (the page's row_version, the API's If-Match), making s.164 requests through the API
-and answering them. Every client has its own draft agreement, so the only 409s are real.
+and answering them, and now and then signing in afresh. The clients start spread over
+`--ramp-up` seconds, as people arrive; `--ramp-up 0` starts them all at once (a stampede,
+which must not fail either: requests wait, they do not fail). Every client has its own draft
+agreement, so the only 409s are real.
 
 The run is bounded in time and in requests (`--max-requests`); each request times out.
 It prints the requests made, the errors by status (with the URL of every 5xx) and p50/p95/p99
@@ -221,7 +225,7 @@ class LoadClient:
         }
         self.police_api.call("s.164 answer (API)", "POST", path, json_body=body)
 
-    def run(self, deadline: float, budget: threading.Semaphore) -> None:
+    def run(self, start_at: float, deadline: float, think: float, budget) -> None:
         operations = {
             "sign-in": self.sign_in,
             "page read": self.page_read,
@@ -232,8 +236,10 @@ class LoadClient:
             "s.164 answer (API)": self.request_answer,
         }
         names, weights = list(MIX), list(MIX.values())
+        time.sleep(max(0.0, start_at - time.monotonic()))
         self.sign_in()
         while time.monotonic() < deadline and budget.acquire(blocking=False):
+            time.sleep(self.random.uniform(0, 2 * think))  # reading the page, typing
             operations[self.random.choices(names, weights)[0]]()
 
 
@@ -267,7 +273,7 @@ def _draft_agreements(port: int, token: str, count: int, tally: Tally) -> list[i
 def run_load(args) -> tuple[Tally, dict]:
     database = prepare_database(args.scale, None if args.database == "sqlite" else args.database)
     load_at_start = os.getloadavg()
-    with Server(database, workers=2) as server:
+    with Server(database, workers=2, threads=args.threads) as server:
         lead_token = api_token(database, demo_email(IG_LEAD))
         police_token = api_token(database, demo_email(POLICE))
         tally = Tally()
@@ -276,8 +282,12 @@ def run_load(args) -> tuple[Tally, dict]:
         budget = threading.Semaphore(args.max_requests)
         started = time.monotonic()
         deadline = started + args.seconds
+        ramp_up = min(args.ramp_up, args.seconds / 2)
         threads = [
-            threading.Thread(target=LoadClient(n, setup, tally).run, args=(deadline, budget))
+            threading.Thread(
+                target=LoadClient(n, setup, tally).run,
+                args=(started + ramp_up * n / args.clients, deadline, args.think, budget),
+            )
             for n in range(args.clients)
         ]
         for thread in threads:
@@ -293,6 +303,8 @@ def run_load(args) -> tuple[Tally, dict]:
         "load_start": load_at_start,
         "load_end": os.getloadavg(),
         "clients": args.clients,
+        "server": f"2 {'sync' if args.threads == 1 else f'gthread x {args.threads}'} workers",
+        "pace": f"ramp-up {ramp_up:g} s, think {args.think:g} s",
     }
     return tally, facts
 
@@ -309,7 +321,8 @@ def report(tally: Tally, facts: dict) -> str:
     lines = [
         f"{tally.requests} requests in {facts['elapsed_s']:.1f} s "
         f"({tally.requests / max(facts['elapsed_s'], 0.001):.1f}/s) by {facts['clients']} clients, "
-        f"{facts['database']} ({facts['scale']} scale)",
+        f"{facts['database']} ({facts['scale']} scale), {facts['server']}, {facts['pace']}; "
+        f"load {facts['load_start'][0]:.1f} / {facts['load_end'][0]:.1f}",
         "Statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())),
         "",
         markdown_table(["Operation", "Requests", "p50 ms", "p95 ms", "p99 ms"], rows, "lrrrr"),
@@ -369,10 +382,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL URL")
     parser.add_argument("--scale", default="small", choices=("small", "wales"))
     parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument(
+        "--ramp-up", type=float, default=10, help="seconds over which the clients start"
+    )
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a client's operations (s)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (gthread if > 1)"
+    )
     parser.add_argument("--write", action="store_true", help="add a row to bench/RESULTS.md")
     args = parser.parse_args(argv)
     if args.clients < 1 or not 0 < args.seconds <= 3600:
         parser.error("--clients must be at least 1 and --seconds between 0 and 3600")
+    if args.ramp_up < 0 or args.think < 0 or args.threads < 1:
+        parser.error("--ramp-up and --think must be 0 or more, --threads at least 1")
     tally, facts = run_load(args)
     print(report(tally, facts))
     if args.write:

@@ -98,10 +98,12 @@ def _resolve(app, routes: list[Route]) -> list[RouteResult]:
     from werkzeug.exceptions import HTTPException
     from werkzeug.routing import BuildError
 
+    from isp_manager.db import transaction_intent
     from isp_manager.extensions import db
 
     results = []
-    with app.app_context(), db.engine.connect() as conn:
+    # Outside a request SQLite transactions take the write lock; these only read.
+    with app.app_context(), transaction_intent(writes=False), db.engine.connect() as conn:
         for route in routes:
             result = RouteResult(route)
             found = route.find(conn) if route.find else {}
@@ -126,6 +128,7 @@ def _resolve(app, routes: list[Route]) -> list[RouteResult]:
 
 
 def _data_counts(app) -> tuple[dict[str, int], str]:
+    from isp_manager.db import transaction_intent
     from isp_manager.extensions import db
 
     tables = {
@@ -136,7 +139,7 @@ def _data_counts(app) -> tuple[dict[str, int], str]:
         "protocol data items": "protocol_data_items",
         "co-operation requests": "cooperation_requests",
     }
-    with app.app_context(), db.engine.connect() as conn:
+    with app.app_context(), transaction_intent(writes=False), db.engine.connect() as conn:
         present = set(sa.inspect(conn).get_table_names())
         counts = {
             label: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608

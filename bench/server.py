@@ -146,11 +146,12 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with `workers` sync workers on a free 127.0.0.1 port, counting queries."""
+    """gunicorn with `workers` sync workers (gthread ones with `threads` > 1) on a free
+    127.0.0.1 port, counting queries."""
 
-    def __init__(self, database: Database, workers: int = 2):
+    def __init__(self, database: Database, workers: int = 2, threads: int = 1):
         self.database = database
-        self.workers = workers
+        self.workers, self.threads = workers, threads
         self.port = free_port()
         self.log = OUT / f"gunicorn-{database.scale}.log"
         self.process: subprocess.Popen | None = None
@@ -161,6 +162,8 @@ class Server:
         command = [
             str(BIN / "gunicorn"),
             "--workers", str(self.workers),
+            *(["--worker-class", "gthread", "--threads", str(self.threads)]
+              if self.threads > 1 else []),
             "--bind", f"127.0.0.1:{self.port}",
             "--log-level", "warning",
             f"isp_manager:create_app(instance_path={str(instance)!r})",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -48,6 +48,51 @@ def transaction_intent(*, writes: bool) -> Iterator[None]:
         yield
     finally:
         _write_intent.reset(token)
+
+
+@contextmanager
+def read_only_transaction(session: Session) -> Iterator[None]:
+    """Run slow reads (verifying a password) in a transaction of their own, before the write.
+
+    On SQLite a request that may write takes the write lock as its transaction begins, and
+    every other writer waits for it; so work that takes time and only reads goes first, here,
+    and the request's writes begin afterwards in a fresh transaction (objects loaded in the
+    block are expired and load again there, so check that what was read still holds). The
+    transaction under way is ended first: it must not have written, nor may the block.
+    """
+    if session_has_written(session):
+        raise RuntimeError("read_only_transaction() after a write: the write would be lost")
+    session.rollback()
+    try:
+        with transaction_intent(writes=False):
+            yield
+        if session_has_written(session):
+            raise RuntimeError("a write inside read_only_transaction()")
+    finally:
+        session.rollback()
+
+
+def session_has_written(session: Session) -> bool:
+    """Whether the session's transaction under way has changed anything (or is about to)."""
+    pending = session.new or session.dirty or session.deleted
+    return bool(pending) or session.info.get("has_written", False)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    session.info["has_written"] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_bulk_write(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["has_written"] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session, transaction):
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop("has_written", None)
 
 
 def utcnow() -> datetime:

@@ -23,9 +23,9 @@ from datetime import datetime
 
 import click
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 from flask.cli import with_appcontext
 
+from .accounts.passwords import hash_password
 from .db import transaction_intent, utcnow
 from .extensions import db
 
@@ -233,7 +233,7 @@ def load_demo_data(scale: Scale, *, password: str, seed: int = 2026) -> DemoCont
         rng=random.Random(seed),
         now=started,
         # argon2 is deliberately slow: hash the one demo password once and share the hash.
-        password_hash=PasswordHasher().hash(password),
+        password_hash=hash_password(password),
     )
     if reference_created:
         ctx.count("reference organisations (loaded first)", reference_created)

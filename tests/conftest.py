@@ -138,9 +138,9 @@ def make_org():
 @functools.cache
 def _test_password_hash() -> str:
     """Hashed once per run: argon2 is deliberately slow."""
-    from argon2 import PasswordHasher
+    from isp_manager.accounts.passwords import hash_password
 
-    return PasswordHasher().hash(TEST_PASSWORD)
+    return hash_password(TEST_PASSWORD)
 
 
 @pytest.fixture

@@ -115,19 +115,20 @@ def test_report_flags_a_missed_target_and_growing_queries():
     assert "other work was running" in text
 
 
-def test_load_test_runs_briefly_and_reports(capsys):
-    """4 clients for 3 seconds against SQLite: every operation of the mix is tried and timed.
-    (5xx are reported, not asserted against: SQLite's write locking is being fixed apart.)"""
+def test_load_test_runs_briefly_without_server_errors(capsys):
+    """4 clients for 5 seconds against SQLite: every operation of the mix is tried and timed,
+    and none is answered with a 5xx (a 503 included: requests wait for the write lock)."""
     from bench.load import MIX, main
 
-    status = main(["--clients", "4", "--seconds", "3", "--database", "sqlite"])
+    args = ["--clients", "4", "--seconds", "5", "--ramp-up", "1", "--think", "0.05"]
+    status = main([*args, "--database", "sqlite"])
     out = capsys.readouterr().out
-    assert status in (0, 1)
-    assert re.search(r"^\d+ requests in [\d.]+ s .* by 4 clients, sqlite", out, re.M)
+    assert re.search(r"^\d+ requests in [\d.]+ s \([\d.]+/s\) by 4 clients, sqlite", out, re.M)
     assert "Statuses: " in out and "200: " in out
     for operation in MIX:
-        assert f"| {operation} " in out
-    assert ("5xx responses:" in out) == (status == 1)
+        assert re.search(rf"^\| {re.escape(operation)} +\| +[1-9]", out, re.M), operation
+    assert "5xx responses:" not in out and "No response:" not in out
+    assert status == 0
 
 
 def test_load_results_table_is_made_then_extended(tmp_path):

@@ -15,11 +15,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
 from isp_manager import create_app
+from isp_manager.accounts import passwords
 from isp_manager.accounts import services as account_services
 from isp_manager.accounts.models import ApiToken, LoginAttempt, Role, User, hash_token
+from isp_manager.accounts.passwords import hash_password
+from isp_manager.db import utcnow
 from isp_manager.extensions import db
 from isp_manager.parties.models import Organisation
 from isp_manager.parties.reference import seed_reference
@@ -80,7 +82,7 @@ def live_app(tmp_path):
         engine.dispose()
 
 
-_HASH = PasswordHasher().hash(PASSWORD)
+_HASH = hash_password(PASSWORD)
 
 
 def _add_user(org_code=LEAD, role=Role.IG_LEAD) -> int:
@@ -199,6 +201,130 @@ def test_simultaneous_failed_sign_ins_are_all_counted(live_app):
             sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email)
         )
     assert counted == 4
+
+
+# ---------------------------------------------------------------- signing in: verify, then write
+
+
+@pytest.fixture
+def during_verification(monkeypatch):
+    """Run `fn` while a sign-in verifies the password (argon2, slow on purpose)."""
+    hooks = []
+    original = passwords.verify_password
+
+    def verify_with_hook(password_hash, password):
+        for fn in hooks:
+            fn()
+        return original(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", verify_with_hook)
+    return hooks.append
+
+
+def _sqlite_path(app) -> str:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith("sqlite"):
+        pytest.skip("SQLite's write lock; PostgreSQL writers lock rows, not the database")
+    return uri.removeprefix("sqlite:///")
+
+
+def _elsewhere(app, statement) -> None:
+    """Commit a change through a connection of its own, as another request would."""
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.begin() as conn:
+        conn.execute(statement)
+    engine.dispose()
+
+
+def test_a_sign_in_does_not_hold_the_write_lock_while_it_verifies_the_password(
+    live_app, during_verification
+):
+    path = _sqlite_path(live_app)
+    with live_app.app_context():
+        email = db.session.get(User, _add_user()).email
+    others_could_write = []
+
+    def try_to_write():
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in holds the lock
+            other.execute("ROLLBACK")
+            others_could_write.append(True)
+        except sqlite3.OperationalError:
+            others_could_write.append(False)
+        finally:
+            other.close()
+
+    during_verification(try_to_write)
+    response = live_app.test_client().post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert others_could_write == [True]
+
+
+def test_a_sign_in_verifies_while_another_writer_holds_the_lock_then_waits_to_write(
+    live_app, during_verification
+):
+    path = _sqlite_path(live_app)
+    with live_app.app_context():
+        email = db.session.get(User, _add_user()).email
+    verifying = threading.Event()
+    during_verification(verifying.set)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    result = []
+    signing_in = threading.Thread(
+        target=lambda: result.append(
+            live_app.test_client().post("/sign-in", data={"email": email, "password": PASSWORD})
+        )
+    )
+    signing_in.start()
+    try:
+        assert verifying.wait(timeout=4), "the password check waited for the write lock"
+    finally:
+        holder.execute("ROLLBACK")  # well within the 5 s busy timeout
+        holder.close()
+    signing_in.join(timeout=30)
+    assert result and result[0].status_code == 302
+    with live_app.app_context():
+        assert db.session.scalar(sa.select(User.last_login_at).where(User.email == email))
+
+
+def test_a_password_changed_during_the_check_refuses_the_old_one_and_counts_it(
+    live_app, during_verification
+):
+    with live_app.app_context():
+        user_id = _add_user()
+        email = db.session.get(User, user_id).email
+    new_hash = hash_password("another passphrase entirely 7")
+    during_verification(
+        lambda: _elsewhere(
+            live_app,
+            sa.update(User.__table__).where(User.id == user_id).values(password_hash=new_hash),
+        )
+    )
+    response = live_app.test_client().post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 422
+    with live_app.app_context():
+        assert db.session.scalar(sa.select(User.last_login_at).where(User.id == user_id)) is None
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email)
+        )
+
+
+def test_failures_counted_during_the_check_throttle_the_sign_in(live_app, during_verification):
+    with live_app.app_context():
+        email = db.session.get(User, _add_user()).email
+    failures = [
+        {"email": email, "remote_addr": f"198.51.100.{n}", "attempted_at": utcnow()}
+        for n in range(live_app.config["LOGIN_MAX_FAILURES"])
+    ]
+    during_verification(
+        lambda: _elsewhere(live_app, sa.insert(LoginAttempt.__table__).values(failures))
+    )
+    response = live_app.test_client().post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 429
+    with live_app.app_context():
+        assert db.session.scalar(sa.select(User.last_login_at).where(User.email == email)) is None
 
 
 def test_simultaneous_api_reads_all_succeed_and_record_the_token_once(live_app):

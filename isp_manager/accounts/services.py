@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from ..audit.services import changes, record_event
-from ..db import utcnow
+from ..db import read_only_transaction, utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..parties.models import Organisation, OrgKind
@@ -427,29 +427,50 @@ def is_throttled(email: str, remote_addr: str) -> bool:
 def authenticate(email: str, password: str, remote_addr: str | None) -> User:
     """The active user with this e-mail and password, or SignInRefused / SignInThrottled.
 
+    The password is verified in a read-only transaction of its own: argon2 is slow on purpose,
+    and on SQLite a transaction that may write would hold every other writer up meanwhile.
+    The outcome is then written in a short transaction that checks again what could have
+    changed in between (the throttle, the account, its password).
     The caller must commit even when this raises, so that a failed attempt is counted.
     The answer and the time taken are the same whether or not the e-mail belongs to anyone.
     """
     email = (email or "").strip().lower()[:EMAIL_MAX]
     remote_addr = (remote_addr or "unknown")[:64]
-    if is_throttled(email, remote_addr):
-        raise SignInThrottled(throttled_message(), field="email")
-    user = user_by_email(email)
-    password_hash = user.password_hash if user is not None else passwords.dummy_hash()
-    matches = passwords.verify_password(password_hash, password or "")
-    if user is None or not matches or not user.is_active_user:
+    with read_only_transaction(db.session):
+        _refuse_if_throttled(email, remote_addr)
+        user = user_by_email(email)
+        user_id, verified_hash = (user.id, user.password_hash) if user else (None, None)
+        matches = passwords.verify_password(verified_hash or passwords.dummy_hash(), password or "")
+        rehashed = _rehashed(verified_hash, password) if matches and user_id else None
+    _refuse_if_throttled(email, remote_addr)
+    user = db.session.get(User, user_id) if matches and user_id is not None else None
+    if user is None or not user.is_active_user or user.password_hash != verified_hash:
         db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, attempted_at=utcnow()))
         db.session.flush()
         raise SignInRefused(sign_in_failed_message(), field="email")
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    _record_sign_in(user, email, rehashed)
+    return user
+
+
+def _refuse_if_throttled(email: str, remote_addr: str) -> None:
+    if is_throttled(email, remote_addr):
+        raise SignInThrottled(throttled_message(), field="email")
+
+
+def _rehashed(password_hash: str, password: str) -> str | None:
+    """A hash with the current parameters when this one was made with others, else None."""
+    return passwords.hash_password(password) if passwords.needs_rehash(password_hash) else None
+
+
+def _record_sign_in(user: User, email: str, rehashed: str | None) -> None:
+    if rehashed is not None:
+        user.password_hash = rehashed
     user.last_login_at = utcnow()
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
     forget_old_login_attempts()
     forget_old_sessions()
     db.session.flush()
     record_event("user.signed_in", user, by=user)
-    return user
 
 
 def forget_old_login_attempts(older_than: timedelta = timedelta(days=1)) -> int:

@@ -172,6 +172,7 @@ def test_deactivation_ends_existing_sessions(login, make_user):
 def test_one_time_password_forces_a_change_first(client, make_user):
     user = make_user()
     user.must_change_password = True
+    db.session.commit()  # saved before the sign-in, as an administrator's reset would be
     response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/account/password"
     for path in ("/", "/account", "/organisations"):

@@ -105,3 +105,13 @@ def test_argon2_hash_verifies_and_never_raises():
     assert not passwords.verify_password("not a hash", "anything")
     assert not passwords.needs_rehash(hashed)
     assert passwords.needs_rehash(PasswordHasher(time_cost=1, memory_cost=8192).hash("x"))
+
+
+def test_argon2_parameters_meet_owasp_minimum():
+    """Argon2id with at least OWASP's 19 MiB, 2 passes, 1 lane; the RFC 9106 default's 64 MiB,
+    3 passes and 4 lanes would cost several times as much CPU per sign-in."""
+    settings = passwords.hash_password("zebra kettle orbit lamp").split("$")
+    assert settings[1] == "argon2id"
+    params = dict(pair.split("=") for pair in settings[3].split(","))
+    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2 and int(params["p"]) >= 1
+    assert passwords.needs_rehash(PasswordHasher().hash("x"))  # the library's default is replaced

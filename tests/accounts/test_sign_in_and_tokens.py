@@ -26,10 +26,17 @@ def _request(app):
 
 
 def attempt(email, password, address=ADDRESS):
+    """One sign-in, ended as the sign-in page ends it: a refusal is committed (it counts),
+    a throttled attempt rolled back."""
     try:
         services.authenticate(email, password, address)
-    except InvalidInput as error:
+    except services.SignInThrottled as error:
+        db.session.rollback()
         return type(error).__name__, error.message
+    except InvalidInput as error:
+        db.session.commit()
+        return type(error).__name__, error.message
+    db.session.commit()
     return "ok", None
 
 
@@ -89,6 +96,7 @@ def test_throttling_ends_after_the_window(app, make_user):
     window = timedelta(seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"] + 1)
     for row in db.session.scalars(sa.select(LoginAttempt)):
         row.attempted_at = row.attempted_at - window
+    db.session.commit()
     assert attempt(user.email, TEST_PASSWORD) == ("ok", None)
 
 
@@ -97,6 +105,7 @@ def test_old_attempts_are_forgotten_at_the_next_sign_in(make_user):
     attempt("someone.else@example.test", "wrong password!!")
     for row in db.session.scalars(sa.select(LoginAttempt)):
         row.attempted_at = row.attempted_at - timedelta(days=2)
+    db.session.commit()
     attempt(user.email, TEST_PASSWORD)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 0
 
@@ -124,6 +133,7 @@ def test_old_hash_parameters_are_upgraded_at_sign_in(make_user):
     user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(
         TEST_PASSWORD
     )
+    db.session.commit()
     services.authenticate(user.email, TEST_PASSWORD, ADDRESS)
     assert not passwords.needs_rehash(user.password_hash)
     assert passwords.verify_password(user.password_hash, TEST_PASSWORD)
