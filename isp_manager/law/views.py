@@ -11,14 +11,17 @@ from .catalogue import all_catalogues
 
 bp = Blueprint("law", __name__)
 
-# Headings for the catalogues; a catalogue added later without one is headed by its name.
+# Headings for the catalogues (tests/law/test_law_catalogue_page.py checks each has one).
 CATALOGUE_TITLES = {
     "s28": _l("Children Act 2004, s.28(1): bodies with a duty to safeguard children"),
     "relevant_partner": _l(
         "Social Services and Well-being (Wales) Act 2014, s.162(4): relevant partners"
     ),
     "s164_who": _l("s.164(2): who a local authority may ask"),
-    "s164_grounds": _l("s.164(4): grounds for not complying"),
+    "s164_provisions": _l(
+        "s.164(1), (3) and (4): the kinds of request and the duty to give reasons"
+    ),
+    "s164_grounds": _l("s.164(1)(a)/(b) and (3)(a)/(b): grounds for not complying"),
     "definitions": _l("Definitions the rules depend on"),
     "ss_functions": _l("Social services functions a request is made for"),
     "s137_relates": _l("s.137: what a Safeguarding Board's request relates to"),
@@ -27,6 +30,9 @@ CATALOGUE_TITLES = {
     "schedule1": _l("Data Protection Act 2018, Schedule 1 conditions"),
     "para18_reasons": _l("DPA 2018 Sch.1 para 18(2): why consent is not the basis"),
     "legal_powers": _l("Statutory powers an agreement may rely on"),
+    "limited_partner_functions": _l(
+        "s.162(4)(c) and (g): the functions a limited relevant partner is asked about"
+    ),
 }
 
 

@@ -82,3 +82,9 @@ def test_a_catalogue_added_later_appears_without_other_changes(visitor, monkeypa
 def test_page_in_welsh(visitor):
     html = visitor(Role.ADMIN).get("/law?lang=cy").get_data(as_text=True)
     assert '<html lang="cy"' in html
+
+
+def test_every_catalogue_has_a_heading():
+    from isp_manager.law.views import CATALOGUE_TITLES
+
+    assert {c.name for c in all_catalogues()} <= set(CATALOGUE_TITLES)
