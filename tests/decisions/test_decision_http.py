@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import refresh
 
 from isp_manager.decisions import services
 from isp_manager.decisions.models import Decision
@@ -137,6 +139,48 @@ def test_a_name_on_the_subject_page_gets_the_error_summary(login, practitioner):
         and "#subject_reference" in text
         and "person&#39;s name" in text
     )
+
+
+def test_an_amendment_without_a_reason_gets_the_error_summary(login, practitioner, recorded):
+    client = login(practitioner)
+    response = client.post(
+        f"/decisions/{recorded.id}/amend/shared",
+        data={
+            "shared_what": SHARE["shared_what"],
+            "shared_on-day": "20",
+            "shared_on-month": "11",
+            "shared_on-year": "2026",
+            "shared_how": "By hand",
+        },
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in text and 'href="#reason"' in text
+    assert "Give the reason for the amendment." in text
+    assert recorded.amendments == []
+
+
+@pytest.mark.parametrize(
+    "lang, question, not_given",
+    [
+        ("en", "How was it shared, and how securely?", "Not given"),
+        ("cy", "Sut y'i rhannwyd, a pha mor ddiogel?", "Heb ei roi"),
+    ],
+)
+def test_the_history_names_the_question_not_the_field(
+    login, practitioner, recorded, lang, question, not_given
+):
+    services.amend_decision(
+        recorded,
+        "Confirmed the route",
+        {"shared_how": "By hand", "recipient_roles": None},
+        by=practitioner,
+    )
+    refresh()  # the service's messages fixed this test's locale; the page chooses its own
+    text = login(practitioner).get(f"/decisions/{recorded.id}?lang={lang}").get_data(as_text=True)
+    history = html.unescape(text[text.index('id="history"') :])
+    assert question in history and "shared_how" not in history
+    assert "recipient_roles" not in history and not_given in history
 
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
