@@ -27,6 +27,7 @@ from .forms import (
     AmendmentReasonForm,
     answers_from,
     field_for_error,
+    field_label,
     step_form,
 )
 from .models import CONSENT_LABELS, OUTCOME_LABELS, ConsentOutcome, DecisionOutcome
@@ -255,13 +256,27 @@ def _organisation_names(codes, locale: str) -> dict[str, str]:
     }
 
 
-def _labels(step, locale: str) -> dict[str, str]:
+NATURE_FIELDS = ("includes_fact", "includes_opinion", "includes_historical")
+
+
+def _labels(step) -> dict[str, str]:
     """The question each answer of a page is asked by, in the reader's language."""
-    form = step_form(step, locale, [], data={})
-    return {
-        name: str(form["recipient_0" if name == "recipients" else name].label.text)
-        for name in step.fields
-    }
+    return {name: field_label(name) for name in step.fields}
+
+
+def _rows(step, values: dict, locale: str, names: dict) -> list[tuple[str, str]]:
+    """A page's answers as (question, answer); the three kinds of information are one row."""
+    labels = _labels(step)
+    rows = []
+    for name in step.fields:
+        if name in NATURE_FIELDS[1:]:
+            continue
+        if name == NATURE_FIELDS[0]:
+            kinds = [labels[f] for f in NATURE_FIELDS if values.get(f)]
+            rows.append((_("Fact, opinion or historical"), ", ".join(kinds) or _("Not given")))
+        else:
+            rows.append((labels[name], _display(name, values.get(name), locale, names)))
+    return rows
 
 
 def _summary(decision, values: dict, *, change: bool):
@@ -272,14 +287,9 @@ def _summary(decision, values: dict, *, change: bool):
     for step in STEPS:
         if step.only_if_share and values.get("decision") != DecisionOutcome.SHARE:
             continue
-        labels = _labels(step, locale)
         rows = []
-        for name in step.fields:
-            label = labels[name]
-            row = {
-                "key": {"text": label},
-                "value": {"text": _display(name, values.get(name), locale, names)},
-            }
+        for label, answer in _rows(step, values, locale, names):
+            row = {"key": {"text": label}, "value": {"text": answer}}
             if change:
                 href = url_for(
                     ".question", decision_id=decision.id, slug=step.slug, **{"return": "check"}
@@ -343,7 +353,7 @@ def _history(decision) -> list[dict]:
     """Each amendment with its changes as the questions and the answers people read, never
     the field names and codes it is stored with."""
     locale = current_locale()
-    labels = {name: label for step in STEPS for name, label in _labels(step, locale).items()}
+    labels = {name: label for step in STEPS for name, label in _labels(step).items()}
     codes = {
         code
         for a in decision.amendments
