@@ -211,15 +211,25 @@ def test_the_register_and_api_list_run_a_fixed_number_of_queries(
     login, api_client, ig_lead, practitioner
 ):
     services.create_decision(dict(SHARE), by=practitioner)
+    first = services.create_decision(dict(SHARE), by=practitioner)
     page, api = login(ig_lead), api_client(ig_lead)
-    _queries(page, "/decisions"), _queries(api, API)  # warm up: the token's first use is recorded
+    urls = [
+        (page, "/decisions"),
+        (page, "/decisions?decision=share&consent_outcome=not_sought"),
+        (page, f"/decisions/{first.id}"),
+        (api, API),
+        (api, f"{API}?decision=share"),
+    ]
+    [_queries(c, u) for c, u in urls]  # warm up: the token's first use is recorded
     db.session.commit()  # each count starts from the same point: nothing pending, nothing cached
-    few = (_queries(page, "/decisions"), _queries(api, API))
+    few = [_queries(c, u) for c, u in urls]
     for _n in range(6):
         services.create_decision(dict(SHARE), by=practitioner)
-    recorded = services.register_query(ig_lead, services.RegisterFilters())
-    services.amend_decision(
-        db.session.scalars(recorded).first(), "Typo", {"shared_how": "By hand"}, by=ig_lead
-    )
+    for reason in ("Typo", "Another typo"):
+        for decision in db.session.scalars(
+            services.register_query(ig_lead, services.RegisterFilters())
+        ).all():
+            how = f"By hand ({reason})"
+            services.amend_decision(decision, reason, {"shared_how": how}, by=ig_lead)
     db.session.commit()
-    assert (_queries(page, "/decisions"), _queries(api, API)) == few
+    assert [_queries(c, u) for c, u in urls] == few
