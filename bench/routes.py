@@ -222,3 +222,51 @@ ROUTES += [
         requests=20,
     ),
 ]
+
+
+DECISIONS_P95_MS = 50.0
+
+
+def _busiest_decision(conn: sa.Connection) -> dict | None:
+    """The newest amended share decision of Cardiff Council (decisions/demo.py's busiest)."""
+    found = conn.execute(
+        sa.text(
+            "SELECT d.id FROM decisions d "
+            "JOIN organisations o ON o.id = d.organisation_id AND o.code = 'la-cardiff' "
+            "WHERE d.state = 'recorded' AND d.current_decision = 'share' AND EXISTS "
+            "(SELECT 1 FROM decision_amendments a WHERE a.decision_id = d.id) "
+            "ORDER BY d.id DESC LIMIT 1"
+        )
+    ).scalar()
+    return {"decision_id": found} if found else None
+
+
+# Decision records: Cardiff Council holds the most, and its IG lead sees all of them.
+ROUTES += [
+    Route(
+        "Decisions register (Cardiff)",
+        "decisions.register",
+        user=IG_LEAD,
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route(
+        "Decisions register, shared without consent sought, page 3",
+        "decisions.register",
+        params={"decision": "share", "consent_outcome": "not_sought", "page": 3},
+        user=IG_LEAD,
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route(
+        "Decision record with an amendment",
+        "decisions.show",
+        find=_busiest_decision,
+        user=IG_LEAD,
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route("API: decisions", path="/api/v1/decisions?page_size=25", user=IG_LEAD),
+    Route(
+        "API: decisions, shared",
+        path="/api/v1/decisions?decision=share&page_size=25",
+        user=IG_LEAD,
+    ),
+]

@@ -138,6 +138,7 @@ def _data_counts(app) -> tuple[dict[str, int], str]:
         "protocols": "protocols",
         "protocol data items": "protocol_data_items",
         "co-operation requests": "cooperation_requests",
+        "decision records": "decisions",
     }
     with app.app_context(), transaction_intent(writes=False), db.engine.connect() as conn:
         present = set(sa.inspect(conn).get_table_names())

@@ -43,15 +43,33 @@ class Scale:
     users: int
     cooperation_requests: int
     protocols: int
+    decisions: int
 
 
 SCALES = {
-    "small": Scale("small", organisations=300, users=300, cooperation_requests=2_000, protocols=40),
+    "small": Scale(
+        "small",
+        organisations=300,
+        users=300,
+        cooperation_requests=2_000,
+        protocols=40,
+        decisions=400,
+    ),
     "wales": Scale(
-        "wales", organisations=2_600, users=3_000, cooperation_requests=20_000, protocols=400
+        "wales",
+        organisations=2_600,
+        users=3_000,
+        cooperation_requests=20_000,
+        protocols=400,
+        decisions=4_000,
     ),
     "large": Scale(
-        "large", organisations=10_000, users=5_000, cooperation_requests=200_000, protocols=3_000
+        "large",
+        organisations=10_000,
+        users=5_000,
+        cooperation_requests=200_000,
+        protocols=3_000,
+        decisions=40_000,
     ),
 }
 
@@ -185,6 +203,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
     has no demo module yet, and is simply absent from this list."""
     from .accounts import demo as accounts_demo
     from .cooperation import demo as cooperation_demo
+    from .decisions import demo as decisions_demo
     from .parties import demo as parties_demo
     from .protocols import demo as protocols_demo
 
@@ -193,6 +212,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("users", accounts_demo.generate),
         ("protocols", protocols_demo.generate),
         ("co-operation requests", cooperation_demo.generate),
+        ("decision records", decisions_demo.generate),
     ]
 
 

@@ -264,3 +264,53 @@ def test_new_requests_are_numbered_after_the_demo_ones(demo):
     )
     assert taken == 0
     assert int(reference.rsplit("-", 1)[1]) > 1
+
+
+# ---------------------------------------------------------------- decision records
+
+
+def test_decisions_meet_every_rule_and_one_organisation_holds_many(demo):
+    from isp_manager.decisions import services
+    from isp_manager.decisions.demo import BUSIEST
+    from isp_manager.decisions.models import Decision, DecisionState
+
+    decisions = db.session.scalars(
+        sa.select(Decision).options(
+            sa.orm.selectinload(Decision.recipients),
+            sa.orm.selectinload(Decision.amendments),
+            sa.orm.selectinload(Decision.organisation),
+        )
+    ).all()
+    assert len(decisions) == SCALES["small"].decisions
+    assert {d.state for d in decisions} == {DecisionState.RECORDED}
+    per_org: dict[str, int] = {}
+    for d in decisions:
+        per_org[d.organisation.code] = per_org.get(d.organisation.code, 0) + 1
+    assert max(per_org, key=per_org.get) == BUSIEST
+    assert per_org[BUSIEST] > len(decisions) / 5 and len(per_org) > 10
+    assert {d.current_decision.value for d in decisions} == {"share", "not_share"}
+    assert any(d.amendments for d in decisions) and not all(d.amendments for d in decisions)
+    for d in decisions:
+        values = services.current_values(d)
+        assert services.rule_problems(values, d.organisation) == {}, d.reference
+        assert d.organisation not in d.recipients
+        assert (d.current_decision.value, d.current_consent_outcome.value) == (
+            values["decision"],
+            values["consent_outcome"],
+        )
+        assert d.current_article6 == values["article6"]
+        assert d.reference.startswith(f"DEC-{d.decided_on.year}-")
+    recorded = count(AuditEvent, AuditEvent.action == "decision.recorded")
+    amended = count(AuditEvent, AuditEvent.action == "decision.amended")
+    assert recorded == len(decisions)
+    assert amended == sum(len(d.amendments) for d in decisions)
+
+
+def test_new_decisions_are_numbered_after_the_demo_ones(demo):
+    from isp_manager.decisions.models import Decision
+    from isp_manager.lifecycle.services import allocate_reference
+
+    year = db.session.scalar(sa.select(sa.func.max(Decision.decided_on))).year
+    reference = allocate_reference("DEC", year)
+    assert count(Decision, Decision.reference == reference) == 0
+    assert int(reference.rsplit("-", 1)[1]) > 1

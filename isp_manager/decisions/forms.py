@@ -111,6 +111,13 @@ def _field(name: str):
     return fields[name]
 
 
+def field_label(name: str) -> str:
+    """The question an answer is asked by, in the reader's language (no form is built)."""
+    if name == "recipients":
+        return _("Organisations that receive it")
+    return str(_field(name).args[0])
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str

@@ -151,7 +151,8 @@ def as_json(values: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
 
-def _from_json(name: str, value):
+def from_json(name: str, value):
+    """A value as an amendment stores it, back as the value it was (dates are ISO text)."""
     if name == "shared_on" and isinstance(value, str):
         return date.fromisoformat(value)
     return value
@@ -162,7 +163,7 @@ def current_values(decision: Decision) -> dict:
     values = record_values(decision)
     for amendment in decision.amendments:
         for name, change in amendment.changes.items():
-            values[name] = _from_json(name, change["after"])
+            values[name] = from_json(name, change["after"])
     return values
 
 

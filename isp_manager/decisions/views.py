@@ -27,6 +27,7 @@ from .forms import (
     AmendmentReasonForm,
     answers_from,
     field_for_error,
+    field_label,
     step_form,
 )
 from .models import CONSENT_LABELS, OUTCOME_LABELS, ConsentOutcome, DecisionOutcome
@@ -246,28 +247,49 @@ def _display(name: str, value, locale: str, names: dict) -> str:
     return str(value)
 
 
-def _summary(decision, values: dict, *, change: bool):
-    """The answers as summary-list rows, one list per question page; Change links on drafts."""
-    locale = current_locale()
-    codes = values.get("recipients") or []
-    names = {
+def _organisation_names(codes, locale: str) -> dict[str, str]:
+    if not codes:
+        return {}
+    return {
         o.code: o.display_name(locale)
         for o in db.session.scalars(sa.select(Organisation).where(Organisation.code.in_(codes)))
     }
+
+
+NATURE_FIELDS = ("includes_fact", "includes_opinion", "includes_historical")
+
+
+def _labels(step) -> dict[str, str]:
+    """The question each answer of a page is asked by, in the reader's language."""
+    return {name: field_label(name) for name in step.fields}
+
+
+def _rows(step, values: dict, locale: str, names: dict) -> list[tuple[str, str]]:
+    """A page's answers as (question, answer); the three kinds of information are one row."""
+    labels = _labels(step)
+    rows = []
+    for name in step.fields:
+        if name in NATURE_FIELDS[1:]:
+            continue
+        if name == NATURE_FIELDS[0]:
+            kinds = [labels[f] for f in NATURE_FIELDS if values.get(f)]
+            rows.append((_("Fact, opinion or historical"), ", ".join(kinds) or _("Not given")))
+        else:
+            rows.append((labels[name], _display(name, values.get(name), locale, names)))
+    return rows
+
+
+def _summary(decision, values: dict, *, change: bool):
+    """The answers as summary-list rows, one list per question page; Change links on drafts."""
+    locale = current_locale()
+    names = _organisation_names(values.get("recipients"), locale)
     groups = []
     for step in STEPS:
         if step.only_if_share and values.get("decision") != DecisionOutcome.SHARE:
             continue
-        form = step_form(step, locale, [], data={})
         rows = []
-        for name in step.fields:
-            label = (
-                form["recipient_0"].label.text if name == "recipients" else form[name].label.text
-            )
-            row = {
-                "key": {"text": label},
-                "value": {"text": _display(name, values.get(name), locale, names)},
-            }
+        for label, answer in _rows(step, values, locale, names):
+            row = {"key": {"text": label}, "value": {"text": answer}}
             if change:
                 href = url_for(
                     ".question", decision_id=decision.id, slug=step.slug, **{"return": "check"}
@@ -327,6 +349,38 @@ def discard(decision_id: int):
 # ----------------------------------------------------------------- the record and amendments
 
 
+def _history(decision) -> list[dict]:
+    """Each amendment with its changes as the questions and the answers people read, never
+    the field names and codes it is stored with."""
+    locale = current_locale()
+    labels = {name: label for step in STEPS for name, label in _labels(step).items()}
+    codes = {
+        code
+        for a in decision.amendments
+        for change in (a.changes.get("recipients") or {}).values()
+        for code in change or []
+    }
+    names = _organisation_names(codes, locale)
+
+    def shown(name, value):
+        return _display(name, services.from_json(name, value), locale, names)
+
+    return [
+        {
+            "amendment": a,
+            "changes": [
+                {
+                    "question": labels.get(name, name),
+                    "before": shown(name, change["before"]),
+                    "after": shown(name, change["after"]),
+                }
+                for name, change in a.changes.items()
+            ],
+        }
+        for a in decision.amendments
+    ]
+
+
 @bp.get("/<int:decision_id>")
 def show(decision_id: int):
     decision = services.get_decision_for(_user(), decision_id)
@@ -338,7 +392,7 @@ def show(decision_id: int):
         decision=decision,
         groups=_summary(decision, values, change=False),
         can_amend=access.can(_user(), Action.AMEND, decision),
-        steps=STEPS,
+        history=_history(decision),
     )
 
 
@@ -396,6 +450,14 @@ class _Combined:
     def __init__(self, *forms):
         self.forms = forms
         self.form_errors = []
+
+    @property
+    def _fields(self):
+        """What the error summary reads to link each message to its field."""
+        merged = {}
+        for f in self.forms:
+            merged.update(f._fields)
+        return merged
 
     @property
     def errors(self):
