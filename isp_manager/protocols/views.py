@@ -225,10 +225,14 @@ def submit(protocol_id: int, number: int):
     version = _load(protocol_id, number)
     form = VersionActionForm()
     try:
-        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data or None)
+        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data)
     except workflow.QaChecksFailed as error:
         context = _task_list_context(version, form, failures_shown=error.checks)
         return render_template("protocols/version.html", **context), 422
+    except DomainError as error:
+        status = _refused(form, error)
+        context = _task_list_context(version, form)
+        return render_template("protocols/version.html", form=form, **context), status
     flash(
         _(
             "%(ref)s %(v)s has been submitted for quality assurance.",
@@ -761,7 +765,7 @@ def qa(protocol_id: int, number: int):
                     by=current_user,
                     qa_group=form.qa_group.data,
                     comments=form.comments.data,
-                    expected_etag=form.etag.data or None,
+                    expected_etag=form.etag.data,
                 )
                 message = _(
                     "%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
@@ -774,7 +778,7 @@ def qa(protocol_id: int, number: int):
                     comments=form.comments.data,
                     by=current_user,
                     section_comments=section_comments,
-                    expected_etag=form.etag.data or None,
+                    expected_etag=form.etag.data,
                 )
                 message = _(
                     "%(ref)s %(v)s has been returned to its authors with your comments.",
@@ -819,12 +823,17 @@ def sign(protocol_id: int, number: int):
     form = SignForm()
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
+        form.etag.data = version.etag
         form.name.data = current_user.name
         form.role.data = current_user.job_title or current_user.role.label
     elif form.validate():
         try:
             workflow.sign_protocol(
-                version, by=current_user, name=form.name.data, role=form.role.data
+                version,
+                by=current_user,
+                expected_etag=form.etag.data,
+                name=form.name.data,
+                role=form.role.data,
             )
         except DomainError as error:
             status = _refused(form, error)
@@ -906,9 +915,13 @@ def withdraw(protocol_id: int):
     require(current_user, Action.WITHDRAW, services.latest_version(protocol))
     form = WithdrawForm()
     status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.etag.data = services.latest_version(protocol).etag
+    elif form.validate():
         try:
-            workflow.withdraw_protocol(protocol, reason=form.reason.data, by=current_user)
+            workflow.withdraw_protocol(
+                protocol, reason=form.reason.data, by=current_user, expected_etag=form.etag.data
+            )
         except DomainError as error:
             status = _refused(form, error)
         else:
@@ -925,20 +938,26 @@ def new_version(protocol_id: int):
     version = _load(protocol_id)
     protocol = version.protocol
     form = NewVersionForm()
-    if request.method == "POST":
-        if form.validate():
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        require(current_user, Action.NEW_VERSION, version)
+        form.etag.data = version.etag
+    elif form.validate():
+        try:
             new = workflow.start_new_version(
-                protocol, by=current_user, change_summary=form.change_summary.data
+                protocol,
+                by=current_user,
+                expected_etag=form.etag.data,
+                change_summary=form.change_summary.data,
             )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
             flash(
                 _("%(v)s started as a draft, copied from %(old)s.", v=new.label, old=version.label),
                 "success",
             )
             return redirect(_version_url(new))
-        return render_template(
-            "protocols/new_version.html", protocol=protocol, version=version, form=form
-        ), 422
-    require(current_user, Action.NEW_VERSION, version)
     return render_template(
         "protocols/new_version.html", protocol=protocol, version=version, form=form
-    )
+    ), status

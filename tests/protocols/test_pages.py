@@ -275,19 +275,17 @@ def test_sign_page_needs_the_confirmation(version_in, login, ig):
     db.session.commit()
     client = login(author)
     url = f"/agreements/{version.protocol_id}/versions/1/sign"
-    refused = client.post(url, data={"name": "Ceri", "role": "Head of IG"})
+    typed = {"name": "Ceri", "role": "Head of IG", "etag": version.etag}
+    refused = client.post(url, data=typed)
     assert refused.status_code == 422 and "Confirm that you are authorised" in refused.text
-    assert (
-        client.post(url, data={"name": "Ceri", "role": "Head of IG", "confirm": "y"}).status_code
-        == 302
-    )
+    assert client.post(url, data=typed | {"confirm": "y"}).status_code == 302
     again = client.get(url)
     assert again.status_code == 302  # already signed: back to the agreement with a message
 
 
 def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
     version, author = version_in("active")
-    new = workflow.start_new_version(version.protocol, by=author)
+    new = workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
     services.save_section(
         new,
         "rights",
@@ -315,10 +313,61 @@ def test_withdraw_page(version_in, login):
     db.session.commit()
     client = login(author)
     url = f"/agreements/{version.protocol_id}/withdraw"
-    assert client.post(url, data={"reason": ""}).status_code == 422
-    assert client.post(url, data={"reason": "Merged into the regional ISP"}).status_code == 302
+    assert client.post(url, data={"reason": "", "etag": version.etag}).status_code == 422
+    done = client.post(url, data={"reason": "Merged into the regional ISP", "etag": version.etag})
+    assert done.status_code == 302
     page = client.get(f"/agreements/{version.protocol_id}/versions/1")
     assert "Merged into the regional ISP" in page.text and "Withdrawn" in page.text
+
+
+# page, state, who acts, what they typed: each form that moves a version on
+VERSION_FORMS = [
+    ("submit", "draft", "author", {}),
+    ("qa", "submitted", "reviewer", {"decision": "return", "comments": "Typed comments"}),
+    ("qa", "submitted", "reviewer", {"decision": "approve", "qa_group": "Typed group"}),
+    ("sign", "qa_approved", "author", {"name": "Typed name", "role": "IG", "confirm": "y"}),
+    ("new_version", "active", "author", {"change_summary": "Typed summary"}),
+    ("withdraw", "active", "author", {"reason": "Typed reason"}),
+]
+
+
+@pytest.mark.parametrize(("page", "state", "who", "typed"), VERSION_FORMS)
+@pytest.mark.parametrize(
+    ("etag", "words"),
+    [
+        (None, "We could not tell which version of this agreement"),
+        ("", "We could not tell which version of this agreement"),
+        ("not-an-etag", "We could not tell which version of this agreement"),
+        ('"999999.1"', "This agreement has changed since you last loaded it"),
+    ],
+)
+def test_a_version_form_without_its_etag_is_a_conflict_and_changes_nothing(
+    version_in, login, ig, complete_isp, page, state, who, typed, etag, words
+):
+    version, author = complete_isp() if page == "submit" else version_in(state)
+    user = ig("la-cardiff") if who == "reviewer" else author
+    db.session.commit()
+
+    def shape():
+        return (
+            version.state,
+            version.row_version,
+            len(version.protocol.versions),
+            len(version.signatures),
+            len(version.qa_reviews),
+        )
+
+    before = shape()
+    url = f"{_url(page, version)}" if page != "submit" else f"{_url('version', version)}/submit"
+    posted = typed | ({} if etag is None else {"etag": etag})
+    response = login(user).post(url, data=posted)
+    assert response.status_code == 409
+    assert "There is a problem" in response.text and words in response.text
+    for value in typed.values():
+        if value.startswith("Typed"):
+            assert value in response.text  # what was typed is shown again
+    db.session.expire_all()
+    assert shape() == before
 
 
 def test_partner_sub_forms(draft_isp, login):
