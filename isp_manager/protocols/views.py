@@ -299,20 +299,32 @@ def _section_data(form, section) -> dict:
     return data
 
 
-# The section page is one form: its secondary buttons (add or remove a partner, data item or
-# row) are named submit buttons, so what was typed is saved as a draft before they act.
+# The section page is one form: its secondary buttons (add, change or remove a partner, data
+# item or row) are named submit buttons, so what was typed is saved as a draft before they act.
 SECTION_ACTIONS = {
     "add_partner",
     "add_data_item",
     "add_flow",
+    "change_partner",
+    "change_data_item",
+    "change_flow",
     "remove_partner",
     "remove_data_item",
     "remove_flow",
 }
+# The page each "Change" and "Remove" button goes on to, and the id it names.
+RECORD_PAGES = {
+    "change_partner": ("protocols.edit_partner", "partner_id"),
+    "change_data_item": ("protocols.data_item", "item_id"),
+    "change_flow": ("protocols.flow", "flow_id"),
+    "remove_partner": ("protocols.remove_partner", "partner_id"),
+    "remove_data_item": ("protocols.remove_data_item", "item_id"),
+    "remove_flow": ("protocols.remove_flow", "flow_id"),
+}
 
 
 def _section_action() -> tuple[str, int | None]:
-    """The button pressed: ("save", None), ("add_partner", None), ("remove_flow", 12)..."""
+    """The button pressed: ("save", None), ("add_partner", None), ("change_flow", 12)..."""
     name, _sep, record_id = request.form.get("action", "save").partition(":")
     if name not in SECTION_ACTIONS:
         return "save", None
@@ -377,8 +389,8 @@ def _section_secondary_action(version, form, action, record_id, row_version):
         return redirect(url_for("protocols.edit_partner", partner_id=partner.id, **url))
     if action in ("add_data_item", "add_flow"):
         return redirect(url_for(f"protocols.{action.removeprefix('add_')}", **url))
-    key = {"remove_partner": "partner_id", "remove_data_item": "item_id", "remove_flow": "flow_id"}
-    return redirect(url_for(f"protocols.{action}", **{key[action]: record_id or 0}, **url))
+    endpoint, key = RECORD_PAGES[action]
+    return redirect(url_for(endpoint, **{key: record_id or 0}, **url))
 
 
 def _render_section(version, template, section, form, editable, **extra):

@@ -495,9 +495,9 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
     ):
         assert text in row, text
     assert (
-        f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history'
-        in row
-    )
+        f'name="action" value="change_data_item:{item.id}" class="app-link-button">Change'
+        '<span class="govuk-visually-hidden"> Health history'
+    ) in row
     assert f'name="action" value="remove_data_item:{item.id}"' in row
     assert 'Remove<span class="govuk-visually-hidden"> Health history' in row
 
@@ -508,7 +508,8 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
         .get(f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information")
         .text
     )
-    assert "Health history" in page and "remove_" not in page and ">Change<" not in page
+    assert "Health history" in page and "remove_" not in page and "change_" not in page
+    assert ">Change<" not in page
 
 
 @pytest.mark.parametrize("row_version", [None, "", "abc"])
@@ -557,6 +558,9 @@ def _section_post(client, version, code, data):
         ("personal_information", {"consent": "Not relied on"}, "remove_data_item", "/remove"),
         ("information_flows", {}, "add_flow", "/flows/new"),
         ("information_flows", {}, "remove_flow", "/remove"),
+        ("partners", {"controller_relationship": "Joint controllers"}, "change_partner", ""),
+        ("personal_information", {"consent": "Not relied on"}, "change_data_item", ""),
+        ("information_flows", {}, "change_flow", ""),
     ],
 )
 def test_every_button_on_a_section_page_keeps_what_was_typed(
@@ -565,12 +569,19 @@ def test_every_button_on_a_section_page_keeps_what_was_typed(
     version, author = version_in("draft")
     db.session.commit()
     client = login(author)
-    record = {
-        "remove_partner": lambda: version.partners[-1],
-        "remove_data_item": lambda: version.data_items[0],
-        "remove_flow": lambda: version.flows[0],
-    }.get(action)
+    record = (
+        {
+            "partner": lambda: version.partners[-1],
+            "data_item": lambda: version.data_items[0],
+            "flow": lambda: version.flows[0],
+        }.get(action.partition("_")[2])
+        if not action.startswith("add")
+        else None
+    )
     pressed = f"{action}:{record().id}" if record else action
+    if action.startswith("change"):  # on to the record's own page
+        kind = {"partner": "partners", "data_item": "data-items", "flow": "flows"}
+        goes_to = f"/{kind[action.partition('_')[2]]}/{record().id}"
     page = client.get(f"/agreements/{version.protocol_id}/versions/1/sections/{code}").text
     assert f'name="action" value="{pressed}"' in page and page.count("<form") == 2  # + sign out
     shape = (len(version.partners), len(version.data_items), len(version.flows))
@@ -578,10 +589,13 @@ def test_every_button_on_a_section_page_keeps_what_was_typed(
     data |= {"new_partner": "nhs-wast"} if record is None else {}
     response = _section_post(client, version, code, data)
     assert response.status_code == 302 and goes_to in response.headers["Location"]
+    if action.startswith("change"):
+        assert response.headers["Location"].endswith(goes_to)
+        assert client.get(response.headers["Location"]).status_code == 200
     db.session.expire_all()
     for name, value in typed.items():
         assert version.section(code).content[name] == value
-    if action.startswith("remove"):  # nothing is removed before the confirmation
+    if not action.startswith("add"):  # nothing changes before the record's own page
         assert (len(version.partners), len(version.data_items), len(version.flows)) == shape
 
 
