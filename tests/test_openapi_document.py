@@ -1,5 +1,6 @@
-"""The OpenAPI document says what the API does: If-Match where it is needed, X-Pagination as
-the JSON text it is, 405s with Allow, and each collection at its path, with no redirect."""
+"""The OpenAPI document says what the API does: If-Match where it is needed (section edits
+and every transition of a version), X-Pagination as the JSON text it is, 405s with Allow, and
+each collection at its path, with no redirect."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ SECTION = "/api/v1/protocols/{protocol_id}/versions/{number}/sections/{code}"
 PARTNER = "/api/v1/protocols/{protocol_id}/versions/{number}/partners/{partner_id}"
 DATA_ITEM = "/api/v1/protocols/{protocol_id}/versions/{number}/data-items/{item_id}"
 FLOW = "/api/v1/protocols/{protocol_id}/versions/{number}/flows/{flow_id}"
+TRANSITIONS = [
+    "/api/v1/protocols/{protocol_id}/submit",
+    "/api/v1/protocols/{protocol_id}/qa-decision",
+    "/api/v1/protocols/{protocol_id}/signatures",
+    "/api/v1/protocols/{protocol_id}/versions",
+    "/api/v1/protocols/{protocol_id}/withdraw",
+]
 COLLECTIONS = [
     "/api/v1/organisations",
     "/api/v1/protocols",
@@ -42,6 +50,7 @@ def _if_match(operation) -> dict | None:
         (DATA_ITEM, "delete"),
         (FLOW, "put"),
         (FLOW, "delete"),
+        *((path, "post") for path in TRANSITIONS),
     ],
 )
 def test_if_match_is_a_required_header_where_the_server_requires_it(spec, path, method):
@@ -59,12 +68,12 @@ def test_if_match_is_a_required_header_where_the_server_requires_it(spec, path, 
 @pytest.mark.parametrize(
     "path",
     [
-        "/api/v1/protocols/{protocol_id}/submit",
-        "/api/v1/protocols/{protocol_id}/qa-decision",
         "/api/v1/protocols/{protocol_id}/versions/{number}/partners",
+        "/api/v1/protocols/{protocol_id}/versions/{number}/data-items",
+        "/api/v1/protocols/{protocol_id}/versions/{number}/flows",
     ],
 )
-def test_if_match_is_optional_on_transitions_and_additions(spec, path):
+def test_if_match_is_optional_on_additions(spec, path):
     operation = spec["paths"][path]["post"]
     assert _if_match(operation)["required"] is False
     assert "409" in operation["responses"] and "428" not in operation["responses"]
@@ -78,6 +87,8 @@ def test_without_if_match_the_server_answers_428(api_client, make_user):
     ).json
     url = f"/api/v1/protocols/{created['id']}/versions/1/sections/rights"
     assert client.patch(url, json={"content": {}}).status_code == 428
+    submit = client.post(f"/api/v1/protocols/{created['id']}/submit")
+    assert submit.status_code == 428 and "If-Match" in submit.json["message"]
 
 
 @pytest.mark.parametrize("path", COLLECTIONS)

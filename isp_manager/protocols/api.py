@@ -3,7 +3,9 @@ version through QA, signature, new versions and withdrawal. The services decide 
 
 Concurrency: GET a version or a section for its ETag; changes to a section and to its
 partners, data items or Appendix B rows need `If-Match` with that section's ETag (428 without
-it, 409 if someone changed it since). Transitions accept `If-Match` with the version's ETag.
+it, 409 if someone changed it since). Transitions (submit, QA decision, signing, a new
+version, withdrawal) need `If-Match` with the version's ETag in the same way: the latest
+version's, or the active one's for a new version.
 """
 
 from __future__ import annotations
@@ -217,12 +219,17 @@ def list_versions(protocol_id):
 @blp.route("/<int:protocol_id>/versions", methods=["POST"])
 @blp.arguments(NewVersionSchema)
 @blp.response(201, VersionSchema)
+@blp.if_match(required=True)
 def start_version(data, protocol_id):
     """A new draft copied from the active version (409 unless there is one and nothing else
-    is being prepared). Adding a partner to an active agreement is done in a new version."""
+    is being prepared). Adding a partner to an active agreement is done in a new version.
+    Needs If-Match (the active version's ETag)."""
     protocol = services.get_protocol(protocol_id, _user())
     new = workflow.start_new_version(
-        protocol, by=_user(), change_summary=data.get("change_summary")
+        protocol,
+        by=_user(),
+        expected_etag=_if_match(True),
+        change_summary=data.get("change_summary"),
     )
     return _version_response(_version(protocol_id, new.number), 201)
 
@@ -530,24 +537,25 @@ class Flow(MethodView):
 
 @blp.route("/<int:protocol_id>/submit", methods=["POST"])
 @blp.response(200, VersionSchema)
-@blp.if_match(required=False)
+@blp.if_match(required=True)
 def submit(protocol_id):
     """Submit the latest version for QA. 422 lists the failing checks by section code; 409 if
-    its state does not allow it."""
+    its state does not allow it. Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
-    workflow.submit_for_qa(version, by=_user(), expected_etag=_if_match(False))
+    workflow.submit_for_qa(version, by=_user(), expected_etag=_if_match(True))
     return _version_response(version)
 
 
 @blp.route("/<int:protocol_id>/qa-decision", methods=["POST"])
 @blp.arguments(QaDecisionSchema)
 @blp.response(200, VersionSchema)
-@blp.if_match(required=False)
+@blp.if_match(required=True)
 def qa_decision(data, protocol_id):
     """Approve (freezes the version; partners are asked to sign) or return with comments.
-    The reviewer is an IG lead of a party organisation who did not write or submit it."""
+    The reviewer is an IG lead of a party organisation who did not write or submit it.
+    Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
-    etag = _if_match(False)
+    etag = _if_match(True)
     if data["decision"] == "approve":
         workflow.approve_qa(
             version,
@@ -570,11 +578,19 @@ def qa_decision(data, protocol_id):
 @blp.route("/<int:protocol_id>/signatures", methods=["POST"])
 @blp.arguments(SignatureInputSchema)
 @blp.response(201, SignatureSchema)
+@blp.if_match(required=True)
 def sign(data, protocol_id):
     """Sign the QA-approved version for the caller's organisation (IG leads, once per
-    partner). The last signature makes it active and supersedes the previous version."""
+    partner). The last signature makes it active and supersedes the previous version.
+    Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
-    return workflow.sign_protocol(version, by=_user(), name=data.get("name"), role=data.get("role"))
+    return workflow.sign_protocol(
+        version,
+        by=_user(),
+        expected_etag=_if_match(True),
+        name=data.get("name"),
+        role=data.get("role"),
+    )
 
 
 @blp.route("/<int:protocol_id>/signatures", methods=["GET"])
@@ -587,8 +603,12 @@ def list_signatures(protocol_id):
 @blp.route("/<int:protocol_id>/withdraw", methods=["POST"])
 @blp.arguments(WithdrawSchema)
 @blp.response(200, ProtocolSchema)
+@blp.if_match(required=True)
 def withdraw(data, protocol_id):
-    """Withdraw the agreement (IG leads of the lead organisation; a reason is required)."""
+    """Withdraw the agreement (IG leads of the lead organisation; a reason is required).
+    Needs If-Match (the latest version's ETag)."""
     protocol = services.get_protocol(protocol_id, _user())
-    workflow.withdraw_protocol(protocol, reason=data["reason"], by=_user())
+    workflow.withdraw_protocol(
+        protocol, reason=data["reason"], by=_user(), expected_etag=_if_match(True)
+    )
     return protocol

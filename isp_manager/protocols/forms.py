@@ -314,6 +314,8 @@ class VersionActionForm(FlaskForm):
 
 
 class QaDecisionForm(FlaskForm):
+    """The QA reviewer's decision on the version whose ETag it carries."""
+
     etag = HiddenField()
     decision = RadioField(
         _l("Your decision"),
@@ -342,6 +344,7 @@ class QaDecisionForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
+    etag = HiddenField()
     name = StringField(
         _l("Your full name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
     )
@@ -364,6 +367,7 @@ class SignForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
+    etag = HiddenField()
     reason = TextAreaField(
         _l("Why is the agreement being withdrawn?"),
         widget=GovTextArea(),
@@ -376,6 +380,7 @@ class WithdrawForm(FlaskForm):
 
 
 class NewVersionForm(FlaskForm):
+    etag = HiddenField()
     change_summary = TextAreaField(
         _l("What will change in the new version? (optional)"),
         widget=GovTextArea(),

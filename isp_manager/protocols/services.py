@@ -11,6 +11,7 @@ missing or malformed one says nothing about what the editor saw: both are 409.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -396,17 +397,36 @@ def check_row_version(section: ProtocolSection, expected: int | str | None) -> N
 
 
 def check_version_etag(version: ProtocolVersion, expected: str | None) -> None:
-    """Refuse a transition asked for on an out-of-date copy of the version (If-Match, 409)."""
-    if expected is None:
-        return
-    wanted = {e.strip().removeprefix("W/") for e in expected.split(",")}
+    """Refuse a transition asked for on an out-of-date copy of the version (409), or from a
+    copy that does not say which version it was (no or a malformed ETag, from If-Match or the
+    form): that is not a licence to act on whatever the version has become."""
+    wanted = _etags(expected)
+    if not wanted:
+        raise Conflict(
+            _(
+                "We could not tell which version of this agreement you were looking at, so nothing has been changed. Reload the page, check the agreement, then try again."
+            ),
+            field="etag",
+        )
     if "*" not in wanted and version.etag not in wanted and str(version.row_version) not in wanted:
         raise Conflict(
             _(
                 "This agreement has changed since you last loaded it. Nothing has been changed: reload it, check the changes, then try again."
             ),
-            field="row_version",
+            field="etag",
         )
+
+
+_ETAG = re.compile(r'\*|[0-9]{1,18}|"[^"\s,]{1,100}"')
+
+
+def _etags(expected) -> set[str]:
+    """The entity tags in an If-Match value ('"12.3", W/"12.4"'); empty when there is none or
+    any of them is malformed."""
+    if not isinstance(expected, str) or len(expected) > 1000:
+        return set()
+    tags = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
+    return tags if all(_ETAG.fullmatch(tag) for tag in tags) else set()
 
 
 def _touch(version: ProtocolVersion, section: ProtocolSection, by) -> None:

@@ -225,10 +225,14 @@ def submit(protocol_id: int, number: int):
     version = _load(protocol_id, number)
     form = VersionActionForm()
     try:
-        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data or None)
+        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data)
     except workflow.QaChecksFailed as error:
         context = _task_list_context(version, form, failures_shown=error.checks)
         return render_template("protocols/version.html", **context), 422
+    except DomainError as error:
+        status = _refused(form, error)
+        context = _task_list_context(version, form)
+        return render_template("protocols/version.html", form=form, **context), status
     flash(
         _(
             "%(ref)s %(v)s has been submitted for quality assurance.",
@@ -295,20 +299,32 @@ def _section_data(form, section) -> dict:
     return data
 
 
-# The section page is one form: its secondary buttons (add or remove a partner, data item or
-# row) are named submit buttons, so what was typed is saved as a draft before they act.
+# The section page is one form: its secondary buttons (add, change or remove a partner, data
+# item or row) are named submit buttons, so what was typed is saved as a draft before they act.
 SECTION_ACTIONS = {
     "add_partner",
     "add_data_item",
     "add_flow",
+    "change_partner",
+    "change_data_item",
+    "change_flow",
     "remove_partner",
     "remove_data_item",
     "remove_flow",
 }
+# The page each "Change" and "Remove" button goes on to, and the id it names.
+RECORD_PAGES = {
+    "change_partner": ("protocols.edit_partner", "partner_id"),
+    "change_data_item": ("protocols.data_item", "item_id"),
+    "change_flow": ("protocols.flow", "flow_id"),
+    "remove_partner": ("protocols.remove_partner", "partner_id"),
+    "remove_data_item": ("protocols.remove_data_item", "item_id"),
+    "remove_flow": ("protocols.remove_flow", "flow_id"),
+}
 
 
 def _section_action() -> tuple[str, int | None]:
-    """The button pressed: ("save", None), ("add_partner", None), ("remove_flow", 12)..."""
+    """The button pressed: ("save", None), ("add_partner", None), ("change_flow", 12)..."""
     name, _sep, record_id = request.form.get("action", "save").partition(":")
     if name not in SECTION_ACTIONS:
         return "save", None
@@ -373,8 +389,8 @@ def _section_secondary_action(version, form, action, record_id, row_version):
         return redirect(url_for("protocols.edit_partner", partner_id=partner.id, **url))
     if action in ("add_data_item", "add_flow"):
         return redirect(url_for(f"protocols.{action.removeprefix('add_')}", **url))
-    key = {"remove_partner": "partner_id", "remove_data_item": "item_id", "remove_flow": "flow_id"}
-    return redirect(url_for(f"protocols.{action}", **{key[action]: record_id or 0}, **url))
+    endpoint, key = RECORD_PAGES[action]
+    return redirect(url_for(endpoint, **{key: record_id or 0}, **url))
 
 
 def _render_section(version, template, section, form, editable, **extra):
@@ -761,7 +777,7 @@ def qa(protocol_id: int, number: int):
                     by=current_user,
                     qa_group=form.qa_group.data,
                     comments=form.comments.data,
-                    expected_etag=form.etag.data or None,
+                    expected_etag=form.etag.data,
                 )
                 message = _(
                     "%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
@@ -774,7 +790,7 @@ def qa(protocol_id: int, number: int):
                     comments=form.comments.data,
                     by=current_user,
                     section_comments=section_comments,
-                    expected_etag=form.etag.data or None,
+                    expected_etag=form.etag.data,
                 )
                 message = _(
                     "%(ref)s %(v)s has been returned to its authors with your comments.",
@@ -819,12 +835,17 @@ def sign(protocol_id: int, number: int):
     form = SignForm()
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
+        form.etag.data = version.etag
         form.name.data = current_user.name
         form.role.data = current_user.job_title or current_user.role.label
     elif form.validate():
         try:
             workflow.sign_protocol(
-                version, by=current_user, name=form.name.data, role=form.role.data
+                version,
+                by=current_user,
+                expected_etag=form.etag.data,
+                name=form.name.data,
+                role=form.role.data,
             )
         except DomainError as error:
             status = _refused(form, error)
@@ -906,9 +927,13 @@ def withdraw(protocol_id: int):
     require(current_user, Action.WITHDRAW, services.latest_version(protocol))
     form = WithdrawForm()
     status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.etag.data = services.latest_version(protocol).etag
+    elif form.validate():
         try:
-            workflow.withdraw_protocol(protocol, reason=form.reason.data, by=current_user)
+            workflow.withdraw_protocol(
+                protocol, reason=form.reason.data, by=current_user, expected_etag=form.etag.data
+            )
         except DomainError as error:
             status = _refused(form, error)
         else:
@@ -925,20 +950,26 @@ def new_version(protocol_id: int):
     version = _load(protocol_id)
     protocol = version.protocol
     form = NewVersionForm()
-    if request.method == "POST":
-        if form.validate():
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        require(current_user, Action.NEW_VERSION, version)
+        form.etag.data = version.etag
+    elif form.validate():
+        try:
             new = workflow.start_new_version(
-                protocol, by=current_user, change_summary=form.change_summary.data
+                protocol,
+                by=current_user,
+                expected_etag=form.etag.data,
+                change_summary=form.change_summary.data,
             )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
             flash(
                 _("%(v)s started as a draft, copied from %(old)s.", v=new.label, old=version.label),
                 "success",
             )
             return redirect(_version_url(new))
-        return render_template(
-            "protocols/new_version.html", protocol=protocol, version=version, form=form
-        ), 422
-    require(current_user, Action.NEW_VERSION, version)
     return render_template(
         "protocols/new_version.html", protocol=protocol, version=version, form=form
-    )
+    ), status

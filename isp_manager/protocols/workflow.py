@@ -4,6 +4,8 @@ draft -> submitted (locked) -> returned (editable again) | qa_approved (frozen)
 qa_approved -> awaiting_signatures (first signature) -> active (last signature; the previous
 active version becomes superseded). Any version may be withdrawn by the lead organisation.
 A new version is a draft copy of the active one; the frozen version is never touched.
+Every transition takes the ETag of the version it was asked for on: without one, or with an
+out-of-date one, it is refused (409) and nothing changes.
 """
 
 from __future__ import annotations
@@ -77,9 +79,7 @@ def _flush() -> None:
         ) from None
 
 
-def submit_for_qa(
-    version: ProtocolVersion, *, by, expected_etag: str | None = None
-) -> ProtocolVersion:
+def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None) -> ProtocolVersion:
     """Lock the version for quality assurance; refused, with the failures, unless every check passes."""
     require(by, Action.SUBMIT, version)
     check_version_etag(version, expected_etag)
@@ -101,7 +101,7 @@ def return_with_comments(
     comments: str,
     by,
     section_comments: dict | None = None,
-    expected_etag: str | None = None,
+    expected_etag: str | None,
 ) -> ProtocolQaReview:
     """The QA reviewer sends the version back to its authors, who can edit it again."""
     require(by, Action.QA_DECIDE, version)
@@ -141,7 +141,7 @@ def approve_qa(
     by,
     qa_group: str | None = None,
     comments: str | None = None,
-    expected_etag: str | None = None,
+    expected_etag: str | None,
 ) -> ProtocolQaReview:
     """QA approval freezes the version; the partners' IG leads are asked to sign."""
     require(by, Action.QA_DECIDE, version)
@@ -171,7 +171,12 @@ def approve_qa(
 
 
 def sign_protocol(
-    version: ProtocolVersion, *, by, name: str | None = None, role: str | None = None
+    version: ProtocolVersion,
+    *,
+    by,
+    expected_etag: str | None,
+    name: str | None = None,
+    role: str | None = None,
 ) -> ProtocolSignature:
     """An IG lead signs for their own organisation; the last signature makes the version active."""
     partner = version.partner_for(by.organisation_id)
@@ -187,6 +192,7 @@ def sign_protocol(
             )
         )
     require(by, Action.SIGN, version)
+    check_version_etag(version, expected_etag)
     partner = unsigned_partner_for(by, version)
     errors = {}
     name = (name or by.name or "").strip()
@@ -241,10 +247,14 @@ def _activate(version: ProtocolVersion, by) -> None:
     _flush()
 
 
-def withdraw_protocol(protocol: Protocol, *, reason: str, by) -> list[ProtocolVersion]:
-    """The lead organisation withdraws the agreement: its active and open versions end."""
+def withdraw_protocol(
+    protocol: Protocol, *, reason: str, by, expected_etag: str | None
+) -> list[ProtocolVersion]:
+    """The lead organisation withdraws the agreement: its active and open versions end.
+    `expected_etag` is the latest version's, as the caller last saw it."""
     latest = latest_version(protocol)
     require(by, Action.WITHDRAW, latest)
+    check_version_etag(latest, expected_etag)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Enter the reason for withdrawing the agreement"), field="reason")
@@ -264,11 +274,13 @@ def withdraw_protocol(protocol: Protocol, *, reason: str, by) -> list[ProtocolVe
 
 
 def start_new_version(
-    protocol: Protocol, *, by, change_summary: str | None = None
+    protocol: Protocol, *, by, expected_etag: str | None, change_summary: str | None = None
 ) -> ProtocolVersion:
-    """A new draft copying the active version's content; the active version stays as it is."""
+    """A new draft copying the active version's content; the active version stays as it is.
+    `expected_etag` is the active version's, as the caller last saw it."""
     active = next((v for v in protocol.versions if v.state == VersionState.ACTIVE), None)
     require(by, Action.NEW_VERSION, active or latest_version(protocol))
+    check_version_etag(active or latest_version(protocol), expected_etag)
     if open_version(protocol) is not None:
         raise Conflict(
             _(

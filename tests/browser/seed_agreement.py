@@ -132,10 +132,17 @@ def seed(kind: str, title: str, lead: str, partners: list[str], review_days: int
         fill_isp(version, author, review_date=review_date)
     else:
         _fill_dda(version, author, review_date)
-    workflow.submit_for_qa(version, by=author)
-    workflow.approve_qa(version, by=_ig_lead(partners[0]), qa_group="WASPI South East QA Group")
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.approve_qa(
+        version,
+        expected_etag=version.etag,
+        by=_ig_lead(partners[0]),
+        qa_group="WASPI South East QA Group",
+    )
     for partner in version.partners:
-        workflow.sign_protocol(version, by=_ig_lead(partner.organisation.code))
+        workflow.sign_protocol(
+            version, expected_etag=version.etag, by=_ig_lead(partner.organisation.code)
+        )
     if review_days < 30:  # time has passed since approval: the review is close or overdue
         version.review_date = wales_today() + timedelta(days=review_days)
     db.session.flush()

@@ -82,13 +82,16 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
         page.get_by_label("Signatory: role").fill("Head of Information Governance")
         page.get_by_role("button", name="Save partner").click()
         expect(page.locator("[id^=partner-]").filter(has_text=name)).to_be_visible()
-    page.get_by_role("link", name="Change Cardiff and Vale University Health Board").click()
+    # "Change" is a button of the section's form: what was typed is kept as a draft
+    relationship.fill("Each partner is a separate controller of what it holds.")
+    page.get_by_role("button", name="Change Cardiff and Vale University Health Board").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a draft")
     page.get_by_label("Owner or point of contact: name").fill("Ceri Lead")
     page.get_by_label("Owner or point of contact: e-mail address").fill("ig@cav.example")
     page.get_by_label("Signatory: name").fill("Dr Siân Ŵyn")
     page.get_by_label("Signatory: role").fill("Executive Medical Director")
     page.get_by_role("button", name="Save partner").click()
-    expect(relationship).to_have_value("Each partner is a separate controller.")
+    expect(relationship).to_have_value("Each partner is a separate controller of what it holds.")
     check_a11y(page, "protocols-section-partners-filled")
     _save_complete(page)
 
@@ -153,9 +156,12 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.goto(task_list)
     expect(page.locator("#qa-checklist + p")).to_contain_text("things to fix")
     page.get_by_role("link", name=re.compile("appropriate policy document")).click()
-    page.get_by_role("link", name=re.compile("Change Health history")).click()
+    subjects = page.get_by_label("Whose information is shared (data subject groups)")
+    subjects.fill("Children at risk\nTheir parents, carers and siblings")
+    page.get_by_role("button", name=re.compile("Change Health history")).click()
     page.get_by_label("Appropriate policy document reference").fill("CAV-APD-2026")
     page.get_by_role("button", name="Save data item").click()
+    expect(subjects).to_have_value("Children at risk\nTheir parents, carers and siblings")
 
     for name in ("Data subjects' rights", "Information security"):
         page.goto(task_list)
@@ -179,6 +185,11 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_label("How it is shared").fill("Secure e-mail")
     page.get_by_label("Why it is shared").fill("To protect the child")
     page.get_by_role("button", name="Save row").click()
+    page.get_by_role("button", name="Change Row 1").focus()  # by keyboard, no script needed
+    page.keyboard.press("Enter")
+    page.get_by_label("How often").fill("Each referral")
+    page.get_by_role("button", name="Save row").click()
+    expect(page.locator("[id^=flow-]")).to_contain_text("Each referral")
     check_a11y(page, "protocols-section-flows")
     _save_complete(page)
 
@@ -361,7 +372,7 @@ def test_dda_new_version_compare_and_withdraw(
     check_a11y(page, "protocols-dda-parties")
     page.goto(f"/agreements/{pid}/versions/1")
     page.locator(".govuk-task-list").get_by_role("link", name="5. Data to be disclosed").click()
-    page.get_by_role("link", name=re.compile("Change A&E attendances")).click()
+    page.get_by_role("button", name=re.compile("Change A&E attendances")).click()
     expect(page.get_by_label("Which partner provides it?").locator("option")).to_have_count(
         2
     )  # the discloser only

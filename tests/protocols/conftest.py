@@ -53,10 +53,17 @@ def active_isp(complete_isp, ig):
 
     def _make():
         version, author = complete_isp()
-        workflow.submit_for_qa(version, by=author)
-        workflow.approve_qa(version, by=ig("la-cardiff"), qa_group="WASPI South QA Group")
+        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+        workflow.approve_qa(
+            version,
+            expected_etag=version.etag,
+            by=ig("la-cardiff"),
+            qa_group="WASPI South QA Group",
+        )
         for partner in version.partners:
-            workflow.sign_protocol(version, by=ig(partner.organisation.code))
+            workflow.sign_protocol(
+                version, expected_etag=version.etag, by=ig(partner.organisation.code)
+            )
         return version, author
 
     return _make
@@ -72,28 +79,40 @@ def version_in(complete_isp, ig):
         if state == "draft":
             return version, author
         if state == "withdrawn":
-            workflow.withdraw_protocol(version.protocol, reason="No longer needed", by=author)
+            workflow.withdraw_protocol(
+                version.protocol, expected_etag=version.etag, reason="No longer needed", by=author
+            )
             return version, author
-        workflow.submit_for_qa(version, by=author)
+        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
         if state == "submitted":
             return version, author
         if state == "returned":
             workflow.return_with_comments(
-                version, comments="Say more in section 3", by=ig("la-cardiff")
+                version,
+                expected_etag=version.etag,
+                comments="Say more in section 3",
+                by=ig("la-cardiff"),
             )
             return version, author
-        workflow.approve_qa(version, by=ig("la-cardiff"), qa_group="WASPI South QA Group")
+        workflow.approve_qa(
+            version,
+            expected_etag=version.etag,
+            by=ig("la-cardiff"),
+            qa_group="WASPI South QA Group",
+        )
         if state == "qa_approved":
             return version, author
-        workflow.sign_protocol(version, by=ig("la-cardiff"))
+        workflow.sign_protocol(version, expected_etag=version.etag, by=ig("la-cardiff"))
         if state == "awaiting_signatures":
             return version, author
         for partner in version.partners[:1] + version.partners[2:]:
-            workflow.sign_protocol(version, by=ig(partner.organisation.code))
+            workflow.sign_protocol(
+                version, expected_etag=version.etag, by=ig(partner.organisation.code)
+            )
         if state == "active":
             return version, author
         assert state == "superseded"
-        new = workflow.start_new_version(version.protocol, by=author)
+        new = workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
         services.save_section(
             new,
             "review",
@@ -102,10 +121,10 @@ def version_in(complete_isp, ig):
             expected_row_version=section_rv(new, "review"),
             mark_complete=True,
         )
-        workflow.submit_for_qa(new, by=author)
-        workflow.approve_qa(new, by=ig("la-vale-of-glamorgan"))
+        workflow.submit_for_qa(new, expected_etag=new.etag, by=author)
+        workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-vale-of-glamorgan"))
         for partner in new.partners:
-            workflow.sign_protocol(new, by=ig(partner.organisation.code))
+            workflow.sign_protocol(new, expected_etag=new.etag, by=ig(partner.organisation.code))
         return version, author
 
     return _make

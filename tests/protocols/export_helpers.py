@@ -55,10 +55,12 @@ def field_instructions(part_element) -> list[str]:
 
 def make_active(version, author, ig, *, qa_group="WASPI South QA Group"):
     """Submit, QA-approve (by a partner's IG lead) and have every partner sign."""
-    workflow.submit_for_qa(version, by=author)
-    workflow.approve_qa(version, by=ig("la-cardiff"), qa_group=qa_group)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-cardiff"), qa_group=qa_group)
     for partner in version.partners:
-        workflow.sign_protocol(version, by=ig(partner.organisation.code))
+        workflow.sign_protocol(
+            version, expected_etag=version.etag, by=ig(partner.organisation.code)
+        )
     return version
 
 

@@ -245,10 +245,22 @@ def _draft_everything(client, protocol_id):
     save("information_flows", {})
 
 
+def _version_etag(client, protocol_id, number=None) -> str:
+    """The ETag of a version (the latest when number is None), as a caller reads it."""
+    number = number or client.get(f"{BASE}/{protocol_id}").json["versions"][-1]["number"]
+    return client.get(f"{BASE}/{protocol_id}/versions/{number}").headers["ETag"]
+
+
+def _act(client, protocol_id, path, json=None, number=None):
+    """POST a transition with the If-Match of the version it acts on, read just before."""
+    etag = _version_etag(client, protocol_id, number)
+    return client.post(f"{BASE}/{protocol_id}/{path}", json=json, headers={"If-Match": etag})
+
+
 def test_full_journey_through_the_api(lead_api, api_as):
     client, _ = lead_api
     protocol_id = _create(client).json["id"]
-    early = client.post(f"{BASE}/{protocol_id}/submit")
+    early = _act(client, protocol_id, "submit")
     assert early.status_code == 422 and "introduction" in early.json["errors"]["json"]
     _draft_everything(client, protocol_id)
     version = client.get(f"{BASE}/{protocol_id}/versions/1").json
@@ -259,16 +271,18 @@ def test_full_journey_through_the_api(lead_api, api_as):
     )
     submitted = client.post(f"{BASE}/{protocol_id}/submit", headers={"If-Match": version["etag"]})
     assert submitted.status_code == 200 and submitted.json["state"] == "submitted"
-    assert client.post(f"{BASE}/{protocol_id}/submit").status_code == 409
+    assert _act(client, protocol_id, "submit").status_code == 409
 
-    author_review = client.post(f"{BASE}/{protocol_id}/qa-decision", json={"decision": "approve"})
+    author_review = _act(client, protocol_id, "qa-decision", {"decision": "approve"})
     assert author_review.status_code == 403
     reviewer = api_as("la-vale-of-glamorgan")
-    returned = reviewer.post(f"{BASE}/{protocol_id}/qa-decision", json={"decision": "return"})
+    returned = _act(reviewer, protocol_id, "qa-decision", {"decision": "return"})
     assert returned.status_code == 422 and "comments" in returned.json["errors"]["json"]
-    approved = reviewer.post(
-        f"{BASE}/{protocol_id}/qa-decision",
-        json={"decision": "approve", "qa_group": "WASPI South QA Group"},
+    approved = _act(
+        reviewer,
+        protocol_id,
+        "qa-decision",
+        {"decision": "approve", "qa_group": "WASPI South QA Group"},
     )
     assert approved.status_code == 200 and approved.json["state"] == "qa_approved"
     assert approved.json["status_label"] == "Final"
@@ -286,30 +300,28 @@ def test_full_journey_through_the_api(lead_api, api_as):
         == 409
     )
     practitioner = api_as("la-cardiff", Role.PRACTITIONER)
-    assert practitioner.post(f"{BASE}/{protocol_id}/signatures", json={}).status_code == 403
+    assert _act(practitioner, protocol_id, "signatures", {}).status_code == 403
     assert (
         practitioner.get(f"{BASE}/{protocol_id}").status_code == 200
     )  # practitioners of parties read
 
     for code in [LEAD, *PARTNERS]:
         signer = client if code == LEAD else api_as(code)
-        r = signer.post(f"{BASE}/{protocol_id}/signatures", json={"role": "Head of IG"})
+        r = _act(signer, protocol_id, "signatures", {"role": "Head of IG"})
         assert r.status_code == 201, r.json
         assert r.json["organisation"] == code
-    assert (
-        client.post(f"{BASE}/{protocol_id}/signatures", json={}).status_code == 409
-    )  # once per partner
+    assert _act(client, protocol_id, "signatures", {}).status_code == 409  # once per partner
     protocol = client.get(f"{BASE}/{protocol_id}").json
     assert protocol["versions"][0]["state"] == "active"
     assert len(client.get(f"{BASE}/{protocol_id}/signatures").json) == 4
 
-    new = client.post(f"{BASE}/{protocol_id}/versions", json={"change_summary": "Add WAST"})
+    new = _act(client, protocol_id, "versions", {"change_summary": "Add WAST"}, number=1)
     assert new.status_code == 201 and new.json["number"] == 2 and new.json["state"] == "draft"
     added = client.post(
         f"{BASE}/{protocol_id}/versions/2/partners", json={"organisation": "nhs-wast"}
     )
     assert added.status_code == 201 and added.json["role"] == "partner"
-    assert client.post(f"{BASE}/{protocol_id}/versions", json={}).status_code == 409
+    assert _act(client, protocol_id, "versions", {}, number=1).status_code == 409
     comparison = client.get(f"{BASE}/{protocol_id}/compare?old=1&new=2").json
     partners = next(s for s in comparison if s["code"] == "partners")
     assert partners["changed"] and any(
@@ -318,19 +330,50 @@ def test_full_journey_through_the_api(lead_api, api_as):
         for c in f["changes"]
     )
 
-    partner_withdraw = api_as("la-cardiff").post(
-        f"{BASE}/{protocol_id}/withdraw", json={"reason": "x"}
-    )
+    partner_withdraw = _act(api_as("la-cardiff"), protocol_id, "withdraw", {"reason": "x"})
     assert partner_withdraw.status_code == 403
-    assert client.post(f"{BASE}/{protocol_id}/withdraw", json={}).status_code == 422
-    withdrawn = client.post(
-        f"{BASE}/{protocol_id}/withdraw", json={"reason": "Replaced by a regional ISP"}
-    )
+    assert _act(client, protocol_id, "withdraw", {}).status_code == 422
+    withdrawn = _act(client, protocol_id, "withdraw", {"reason": "Replaced by a regional ISP"})
     assert withdrawn.status_code == 200
     assert {v["state"] for v in withdrawn.json["versions"]} == {"withdrawn"}
-    assert (
-        client.post(f"{BASE}/{protocol_id}/withdraw", json={"reason": "again"}).status_code == 409
-    )
+    assert _act(client, protocol_id, "withdraw", {"reason": "again"}).status_code == 409
+
+
+TRANSITIONS = [
+    ("submit", None, "draft"),
+    ("qa-decision", {"decision": "return", "comments": "Thin"}, "submitted"),
+    ("signatures", {}, "qa_approved"),
+    ("versions", {}, "active"),
+    ("withdraw", {"reason": "Ended"}, "active"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "state"), TRANSITIONS)
+@pytest.mark.parametrize(
+    ("if_match", "status", "words"),
+    [
+        (None, 428, "If-Match"),
+        ("", 428, "If-Match"),
+        ("not an etag", 409, "could not tell which version"),
+        ('"1.1", garbage', 409, "could not tell which version"),
+        ('"999999.1"', 409, "has changed since you last loaded it"),
+    ],
+)
+def test_a_transition_without_the_versions_etag_changes_nothing(
+    api_as, version_in, ig, path, body, state, if_match, status, words
+):
+    """Every transition needs the ETag of the version it acts on: 428 without If-Match, 409
+    with a missing, malformed or out-of-date one, and the version is as it was."""
+    version, _author = version_in(state)
+    db.session.commit()
+    client = api_as("la-vale-of-glamorgan" if path == "qa-decision" else LEAD)
+    before = (version.state, version.row_version, len(version.protocol.versions))
+    headers = {} if if_match is None else {"If-Match": if_match}
+    response = client.post(f"{BASE}/{version.protocol_id}/{path}", json=body, headers=headers)
+    assert response.status_code == status, response.json
+    assert words in response.json["message"]
+    db.session.expire_all()
+    assert (version.state, version.row_version, len(version.protocol.versions)) == before
 
 
 def test_data_item_and_flow_errors_name_fields(lead_api):

@@ -326,7 +326,9 @@ def test_welsh_export_gives_the_para18_reason_and_criminal_offence_condition(act
 def two_versions(active_tricky):
     """V1 active; V2 a draft with a different purpose and a second data item."""
     v1, author = active_tricky
-    v2 = workflow.start_new_version(v1.protocol, by=author, change_summary="Annual review")
+    v2 = workflow.start_new_version(
+        v1.protocol, expected_etag=v1.etag, by=author, change_summary="Annual review"
+    )
     services.save_section(
         v2,
         "introduction",

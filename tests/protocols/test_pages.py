@@ -275,19 +275,17 @@ def test_sign_page_needs_the_confirmation(version_in, login, ig):
     db.session.commit()
     client = login(author)
     url = f"/agreements/{version.protocol_id}/versions/1/sign"
-    refused = client.post(url, data={"name": "Ceri", "role": "Head of IG"})
+    typed = {"name": "Ceri", "role": "Head of IG", "etag": version.etag}
+    refused = client.post(url, data=typed)
     assert refused.status_code == 422 and "Confirm that you are authorised" in refused.text
-    assert (
-        client.post(url, data={"name": "Ceri", "role": "Head of IG", "confirm": "y"}).status_code
-        == 302
-    )
+    assert client.post(url, data=typed | {"confirm": "y"}).status_code == 302
     again = client.get(url)
     assert again.status_code == 302  # already signed: back to the agreement with a message
 
 
 def test_compare_page_marks_added_and_removed_lines_in_words(version_in, login):
     version, author = version_in("active")
-    new = workflow.start_new_version(version.protocol, by=author)
+    new = workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
     services.save_section(
         new,
         "rights",
@@ -315,10 +313,61 @@ def test_withdraw_page(version_in, login):
     db.session.commit()
     client = login(author)
     url = f"/agreements/{version.protocol_id}/withdraw"
-    assert client.post(url, data={"reason": ""}).status_code == 422
-    assert client.post(url, data={"reason": "Merged into the regional ISP"}).status_code == 302
+    assert client.post(url, data={"reason": "", "etag": version.etag}).status_code == 422
+    done = client.post(url, data={"reason": "Merged into the regional ISP", "etag": version.etag})
+    assert done.status_code == 302
     page = client.get(f"/agreements/{version.protocol_id}/versions/1")
     assert "Merged into the regional ISP" in page.text and "Withdrawn" in page.text
+
+
+# page, state, who acts, what they typed: each form that moves a version on
+VERSION_FORMS = [
+    ("submit", "draft", "author", {}),
+    ("qa", "submitted", "reviewer", {"decision": "return", "comments": "Typed comments"}),
+    ("qa", "submitted", "reviewer", {"decision": "approve", "qa_group": "Typed group"}),
+    ("sign", "qa_approved", "author", {"name": "Typed name", "role": "IG", "confirm": "y"}),
+    ("new_version", "active", "author", {"change_summary": "Typed summary"}),
+    ("withdraw", "active", "author", {"reason": "Typed reason"}),
+]
+
+
+@pytest.mark.parametrize(("page", "state", "who", "typed"), VERSION_FORMS)
+@pytest.mark.parametrize(
+    ("etag", "words"),
+    [
+        (None, "We could not tell which version of this agreement"),
+        ("", "We could not tell which version of this agreement"),
+        ("not-an-etag", "We could not tell which version of this agreement"),
+        ('"999999.1"', "This agreement has changed since you last loaded it"),
+    ],
+)
+def test_a_version_form_without_its_etag_is_a_conflict_and_changes_nothing(
+    version_in, login, ig, complete_isp, page, state, who, typed, etag, words
+):
+    version, author = complete_isp() if page == "submit" else version_in(state)
+    user = ig("la-cardiff") if who == "reviewer" else author
+    db.session.commit()
+
+    def shape():
+        return (
+            version.state,
+            version.row_version,
+            len(version.protocol.versions),
+            len(version.signatures),
+            len(version.qa_reviews),
+        )
+
+    before = shape()
+    url = f"{_url(page, version)}" if page != "submit" else f"{_url('version', version)}/submit"
+    posted = typed | ({} if etag is None else {"etag": etag})
+    response = login(user).post(url, data=posted)
+    assert response.status_code == 409
+    assert "There is a problem" in response.text and words in response.text
+    for value in typed.values():
+        if value.startswith("Typed"):
+            assert value in response.text  # what was typed is shown again
+    db.session.expire_all()
+    assert shape() == before
 
 
 def test_partner_sub_forms(draft_isp, login):
@@ -446,9 +495,9 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
     ):
         assert text in row, text
     assert (
-        f'href="{v}/data-items/{item.id}">Change<span class="govuk-visually-hidden"> Health history'
-        in row
-    )
+        f'name="action" value="change_data_item:{item.id}" class="app-link-button">Change'
+        '<span class="govuk-visually-hidden"> Health history'
+    ) in row
     assert f'name="action" value="remove_data_item:{item.id}"' in row
     assert 'Remove<span class="govuk-visually-hidden"> Health history' in row
 
@@ -459,7 +508,8 @@ def test_data_items_section_shows_each_item_as_a_table_row(version_in, login):
         .get(f"/agreements/{read_only.protocol_id}/versions/1/sections/personal_information")
         .text
     )
-    assert "Health history" in page and "remove_" not in page and ">Change<" not in page
+    assert "Health history" in page and "remove_" not in page and "change_" not in page
+    assert ">Change<" not in page
 
 
 @pytest.mark.parametrize("row_version", [None, "", "abc"])
@@ -508,6 +558,9 @@ def _section_post(client, version, code, data):
         ("personal_information", {"consent": "Not relied on"}, "remove_data_item", "/remove"),
         ("information_flows", {}, "add_flow", "/flows/new"),
         ("information_flows", {}, "remove_flow", "/remove"),
+        ("partners", {"controller_relationship": "Joint controllers"}, "change_partner", ""),
+        ("personal_information", {"consent": "Not relied on"}, "change_data_item", ""),
+        ("information_flows", {}, "change_flow", ""),
     ],
 )
 def test_every_button_on_a_section_page_keeps_what_was_typed(
@@ -516,12 +569,19 @@ def test_every_button_on_a_section_page_keeps_what_was_typed(
     version, author = version_in("draft")
     db.session.commit()
     client = login(author)
-    record = {
-        "remove_partner": lambda: version.partners[-1],
-        "remove_data_item": lambda: version.data_items[0],
-        "remove_flow": lambda: version.flows[0],
-    }.get(action)
+    record = (
+        {
+            "partner": lambda: version.partners[-1],
+            "data_item": lambda: version.data_items[0],
+            "flow": lambda: version.flows[0],
+        }.get(action.partition("_")[2])
+        if not action.startswith("add")
+        else None
+    )
     pressed = f"{action}:{record().id}" if record else action
+    if action.startswith("change"):  # on to the record's own page
+        kind = {"partner": "partners", "data_item": "data-items", "flow": "flows"}
+        goes_to = f"/{kind[action.partition('_')[2]]}/{record().id}"
     page = client.get(f"/agreements/{version.protocol_id}/versions/1/sections/{code}").text
     assert f'name="action" value="{pressed}"' in page and page.count("<form") == 2  # + sign out
     shape = (len(version.partners), len(version.data_items), len(version.flows))
@@ -529,10 +589,13 @@ def test_every_button_on_a_section_page_keeps_what_was_typed(
     data |= {"new_partner": "nhs-wast"} if record is None else {}
     response = _section_post(client, version, code, data)
     assert response.status_code == 302 and goes_to in response.headers["Location"]
+    if action.startswith("change"):
+        assert response.headers["Location"].endswith(goes_to)
+        assert client.get(response.headers["Location"]).status_code == 200
     db.session.expire_all()
     for name, value in typed.items():
         assert version.section(code).content[name] == value
-    if action.startswith("remove"):  # nothing is removed before the confirmation
+    if not action.startswith("add"):  # nothing changes before the record's own page
         assert (len(version.partners), len(version.data_items), len(version.flows)) == shape
 
 

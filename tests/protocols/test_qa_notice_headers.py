@@ -10,12 +10,13 @@ from isp_manager.protocols import workflow
 def test_qa_approval_of_an_agreement_titled_with_a_line_break(complete_isp, ig, api_client, outbox):
     version, author = complete_isp()
     version.protocol.title = "Safeguarding\r\nBcc: everyone@example.test\nchildren"
-    workflow.submit_for_qa(version, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
     db.session.commit()
     outbox()  # empties the outbox
     response = api_client(ig("la-cardiff")).post(
         f"/api/v1/protocols/{version.protocol_id}/qa-decision",
         json={"decision": "approve", "qa_group": "WASPI South QA Group"},
+        headers={"If-Match": version.etag},
     )
     assert response.status_code == 200, response.get_json()
     assert response.json["state"] == "qa_approved"

@@ -81,7 +81,9 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         services.add_partner(
             version, "nhs-wast", by=author, expected_row_version=table_rv(version, "partners")
         )
-    new = workflow.start_new_version(version.protocol, by=author, change_summary="Adding WAST")
+    new = workflow.start_new_version(
+        version.protocol, expected_etag=version.etag, by=author, change_summary="Adding WAST"
+    )
     assert (new.number, new.state, new.based_on_id) == (2, VersionState.DRAFT, version.id)
     services.add_partner(
         new,
@@ -103,17 +105,17 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         expected_row_version=section_rv(new, "review"),
         mark_complete=True,
     )
-    workflow.submit_for_qa(new, by=author)
-    workflow.approve_qa(new, by=ig("la-cardiff"))
+    workflow.submit_for_qa(new, expected_etag=new.etag, by=author)
+    workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-cardiff"))
     signers = [p.organisation.code for p in new.partners]
     assert "nhs-wast" in signers and len(signers) == 5
     for code in signers[:-1]:
-        workflow.sign_protocol(new, by=ig(code))
+        workflow.sign_protocol(new, expected_etag=new.etag, by=ig(code))
         assert (
             new.state == VersionState.AWAITING_SIGNATURES and version.state == VersionState.ACTIVE
         )
     workflow.sign_protocol(
-        new, by=ig(signers[-1])
+        new, expected_etag=new.etag, by=ig(signers[-1])
     )  # every partner, old and new, signs the new version
     assert new.state == VersionState.ACTIVE
     assert version.state == VersionState.SUPERSEDED and version.superseded_at
@@ -123,7 +125,7 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
 def test_a_new_version_copies_content_and_leaves_the_frozen_one_untouched(version_in):
     version, author = version_in("active")
     frozen_rights = dict(version.section("rights").content)
-    new = workflow.start_new_version(version.protocol, by=author)
+    new = workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
     assert [p.organisation_id for p in new.partners] == [
         p.organisation_id for p in version.partners
     ]
@@ -143,13 +145,15 @@ def test_a_new_version_copies_content_and_leaves_the_frozen_one_untouched(versio
     db.session.expire_all()
     assert version.section("rights").content == frozen_rights
     with pytest.raises(Conflict, match="already being prepared"):
-        workflow.start_new_version(version.protocol, by=author)
+        workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
 
 
 def test_only_one_active_and_one_open_version_in_the_database(version_in):
     version, author = version_in("active")
     protocol = version.protocol
-    new = workflow.start_new_version(protocol, by=author)
+    new = workflow.start_new_version(
+        protocol, expected_etag=services.current_version(protocol).etag, by=author
+    )
     new.state = VersionState.ACTIVE
     new.approved_at, new.approved_by_id, new.review_date = (
         version.approved_at,

@@ -52,15 +52,22 @@ def _do(action, version, user):
             expected_row_version=section_rv(version, "rights"),
         )
     if action == "submit":
-        return workflow.submit_for_qa(version, by=user)
+        return workflow.submit_for_qa(version, expected_etag=version.etag, by=user)
     if action == "approve":
-        return workflow.approve_qa(version, by=user)
+        return workflow.approve_qa(version, expected_etag=version.etag, by=user)
     if action == "return":
-        return workflow.return_with_comments(version, comments="Please revise", by=user)
+        return workflow.return_with_comments(
+            version, expected_etag=version.etag, comments="Please revise", by=user
+        )
     if action == "sign":
-        return workflow.sign_protocol(version, by=user)
+        return workflow.sign_protocol(version, expected_etag=version.etag, by=user)
     if action == "withdraw":
-        return workflow.withdraw_protocol(version.protocol, reason="Ended", by=user)
+        return workflow.withdraw_protocol(
+            version.protocol,
+            expected_etag=services.latest_version(version.protocol).etag,
+            reason="Ended",
+            by=user,
+        )
     raise AssertionError(action)
 
 
@@ -140,16 +147,26 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
     assert version.submitted_by_id == author.id and version.submitted_at
     reviewer = ig("la-vale-of-glamorgan")
     review = workflow.approve_qa(
-        version, by=reviewer, qa_group="WASPI South QA Group", comments="Good"
+        version,
+        expected_etag=version.etag,
+        by=reviewer,
+        qa_group="WASPI South QA Group",
+        comments="Good",
     )
     assert review.decision == QaDecision.APPROVED
     assert version.state == VersionState.QA_APPROVED and version.status_label == "Final"
     assert version.approved_by_id == reviewer.id and version.qa_group == "WASPI South QA Group"
     signers = [ig(p.organisation.code) for p in version.partners]
-    workflow.sign_protocol(version, by=signers[0], name="Dr A Jones", role="Caldicott Guardian")
+    workflow.sign_protocol(
+        version,
+        expected_etag=version.etag,
+        by=signers[0],
+        name="Dr A Jones",
+        role="Caldicott Guardian",
+    )
     assert version.state == VersionState.AWAITING_SIGNATURES
     for signer in signers[1:]:
-        workflow.sign_protocol(version, by=signer)
+        workflow.sign_protocol(version, expected_etag=version.etag, by=signer)
     assert version.state == VersionState.ACTIVE and version.activated_at
     assert (
         version.protocol.active_version is version
@@ -184,7 +201,7 @@ def test_approval_asks_each_partner_ig_lead_to_sign(version_in, ig, app, outbox)
     council_lead = ig("la-cardiff")
     police_lead = ig("police-south-wales")
     with app.test_request_context():
-        workflow.approve_qa(version, by=ig("la-vale-of-glamorgan"))
+        workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-vale-of-glamorgan"))
         mail.flush_pending()
     messages = {m["To"]: m for m in outbox()}
     assert council_lead.email in messages and police_lead.email in messages
@@ -201,7 +218,9 @@ def test_returning_tells_the_authors_in_welsh_and_english(version_in, ig, app, o
     version, _author = version_in("submitted")
     lead = ig(LEAD)
     with app.test_request_context("/?lang=en"):
-        workflow.return_with_comments(version, comments="Section 3 is thin", by=ig("la-cardiff"))
+        workflow.return_with_comments(
+            version, expected_etag=version.etag, comments="Section 3 is thin", by=ig("la-cardiff")
+        )
         mail.flush_pending()
     message = {m["To"]: m for m in outbox()}[lead.email]
     welsh, english = bilingual(message)
@@ -214,10 +233,13 @@ def test_return_needs_comments_and_makes_it_editable(version_in, ig):
     version, author = version_in("submitted")
     reviewer = ig("la-cardiff")
     with pytest.raises(InvalidInput) as error:
-        workflow.return_with_comments(version, comments="  ", by=reviewer)
+        workflow.return_with_comments(
+            version, expected_etag=version.etag, comments="  ", by=reviewer
+        )
     assert "comments" in error.value.errors
     workflow.return_with_comments(
         version,
+        expected_etag=version.etag,
         comments="Section 3 is thin",
         by=reviewer,
         section_comments={"obligations": "Add training"},
@@ -231,7 +253,7 @@ def test_return_needs_comments_and_makes_it_editable(version_in, ig):
         by=author,
         expected_row_version=section_rv(version, "obligations"),
     )
-    workflow.submit_for_qa(version, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
     assert version.state == VersionState.SUBMITTED
 
 
@@ -252,25 +274,35 @@ def test_someone_who_edited_the_version_cannot_review_it(version_in, ig):
         by=council_lead,
         expected_row_version=section_rv(version, "rights"),
     )
-    workflow.submit_for_qa(version, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
     with pytest.raises(PermissionDenied, match="did not write or submit"):
-        workflow.approve_qa(version, by=council_lead)
-    workflow.approve_qa(version, by=ig("police-south-wales"))
+        workflow.approve_qa(version, expected_etag=version.etag, by=council_lead)
+    workflow.approve_qa(version, expected_etag=version.etag, by=ig("police-south-wales"))
 
 
 def test_withdraw_needs_a_reason_and_ends_active_and_open_versions(version_in):
     version, author = version_in("active")
-    new = workflow.start_new_version(version.protocol, by=author)
+    new = workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
     with pytest.raises(InvalidInput) as error:
-        workflow.withdraw_protocol(version.protocol, reason=" ", by=author)
+        workflow.withdraw_protocol(
+            version.protocol,
+            expected_etag=services.latest_version(version.protocol).etag,
+            reason=" ",
+            by=author,
+        )
     assert "reason" in error.value.errors
-    ended = workflow.withdraw_protocol(version.protocol, reason="Service decommissioned", by=author)
+    ended = workflow.withdraw_protocol(
+        version.protocol,
+        expected_etag=services.latest_version(version.protocol).etag,
+        reason="Service decommissioned",
+        by=author,
+    )
     assert set(ended) == {version, new}
     assert version.state == new.state == VersionState.WITHDRAWN
     assert version.withdrawal_reason == "Service decommissioned"
     assert version.protocol.is_withdrawn
     with pytest.raises(Conflict):
-        workflow.start_new_version(version.protocol, by=author)
+        workflow.start_new_version(version.protocol, expected_etag=version.etag, by=author)
 
 
 def test_transition_with_a_stale_etag_is_a_conflict(version_in):
@@ -286,3 +318,53 @@ def test_transition_with_a_stale_etag_is_a_conflict(version_in):
     with pytest.raises(Conflict, match="has changed since you last loaded it"):
         workflow.submit_for_qa(version, by=author, expected_etag=stale)
     workflow.submit_for_qa(version, by=author, expected_etag=version.etag)
+
+
+# action: the state it acts on, who acts, and the version whose ETag it needs
+TRANSITIONS = {
+    "submit": ("draft", "author"),
+    "approve": ("submitted", "reviewer"),
+    "return": ("submitted", "reviewer"),
+    "sign": ("qa_approved", "author"),
+    "withdraw": ("active", "author"),
+    "new_version": ("active", "author"),
+}
+
+
+def _transition(action, version, user, etag):
+    protocol = version.protocol
+    return {
+        "submit": lambda: workflow.submit_for_qa(version, by=user, expected_etag=etag),
+        "approve": lambda: workflow.approve_qa(version, by=user, expected_etag=etag),
+        "return": lambda: workflow.return_with_comments(
+            version, comments="Revise", by=user, expected_etag=etag
+        ),
+        "sign": lambda: workflow.sign_protocol(version, by=user, expected_etag=etag),
+        "withdraw": lambda: workflow.withdraw_protocol(
+            protocol, reason="Ended", by=user, expected_etag=etag
+        ),
+        "new_version": lambda: workflow.start_new_version(protocol, by=user, expected_etag=etag),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize(
+    ("etag", "words"),
+    [
+        (None, "could not tell which version of this agreement"),
+        ("", "could not tell which version of this agreement"),
+        ("  ,  ", "could not tell which version of this agreement"),
+        ("v1", "could not tell which version of this agreement"),
+        ('"1.1", W/', "could not tell which version of this agreement"),
+        ('"999999.1"', "has changed since you last loaded it"),
+    ],
+)
+def test_a_transition_needs_the_etag_of_the_version_it_acts_on(version_in, ig, action, etag, words):
+    state, who = TRANSITIONS[action]
+    version, author = version_in(state)
+    user = ig("la-cardiff") if who == "reviewer" else author
+    before = (version.state, version.row_version, len(version.protocol.versions))
+    with pytest.raises(Conflict, match=words):
+        _transition(action, version, user, etag)
+    assert (version.state, version.row_version, len(version.protocol.versions)) == before
+    assert _transition(action, version, user, f'W/"x", {version.etag}') is not None
