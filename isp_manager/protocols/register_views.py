@@ -17,6 +17,7 @@ from ..csv_export import csv_response
 from ..errors import NotFound
 from ..i18n import current_locale
 from ..pagination import paginate
+from ..text_values import whole_number
 from . import register, reviews
 from .export import docx_response, load_for_export
 from .models import ProtocolKind
@@ -164,9 +165,10 @@ def requested_version_number() -> int | None:
     raw = request.args.get("version")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise NotFound(_("There is no version %(n)s of this agreement.", n=raw))
-    return int(raw)
+    number = whole_number(raw, least=1)
+    if number is None:
+        raise NotFound(_("There is no version %(n)s of this agreement.", n=raw[:20]))
+    return number
 
 
 @bp.get("/protocols/<int:protocol_id>/export.docx")

@@ -13,12 +13,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from ..api_schema import DB_INT_MIN
 from ..errors import DomainError, InvalidInput, NotFound
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import catalogue as law_catalogue
 from ..pagination import paginate
 from ..parties.models import Organisation
+from ..text_values import whole_number
 from . import services, workflow
 from .access import Action, can, can_start_protocol, require, visible_protocols_filter
 from .content import compare_versions, section_as_data, sections_as_data
@@ -97,10 +99,7 @@ def _refused(form, error: DomainError) -> int:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return whole_number(value, least=DB_INT_MIN)
 
 
 # ---------------------------------------------------------------- list and start
