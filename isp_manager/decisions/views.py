@@ -18,6 +18,7 @@ from ..i18n import current_locale, uk_date
 from ..law import ARTICLE6
 from ..pagination import paginate
 from ..parties.models import Organisation
+from ..text_values import iso_date
 from . import access, services
 from .access import Action
 from .forms import (
@@ -68,10 +69,7 @@ def _filters() -> tuple[services.RegisterFilters, dict]:
         return value if value in allowed else None
 
     def day(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            return None
+        return iso_date(args.get(name))
 
     decision = pick("decision", {d.value for d in DecisionOutcome})
     consent = pick("consent_outcome", {c.value for c in ConsentOutcome})

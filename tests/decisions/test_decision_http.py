@@ -183,6 +183,15 @@ def test_the_history_names_the_question_not_the_field(
     assert "recipient_roles" not in history and not_given in history
 
 
+def test_an_amendment_with_a_nul_is_refused_on_the_field(login, practitioner, recorded):
+    page = login(practitioner).post(
+        f"/decisions/{recorded.id}/amend/purpose", data={"purpose": "a\x00b", "reason": ""}
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "There is a problem" in text and 'href="#purpose"' in text and "U+0000" in text
+
+
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
