@@ -23,6 +23,12 @@ def _refused(char: str, multiline: bool) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs") or (not multiline and char in LINE_SEPARATORS)
 
 
+def is_storable(value: str, *, multiline: bool = False) -> bool:
+    """Whether a value read without a form (a code in a query string) can be looked up: one
+    that cannot be kept matches no record, and PostgreSQL refuses a NUL even in a query."""
+    return text_problem(value, "", multiline=multiline) is None
+
+
 def text_problem(value: str, label: str, *, multiline: bool) -> str | None:
     """The message for a field whose text cannot be kept as it is, or None if it is fine."""
     text = value.replace("\r\n", "\n") if multiline else value

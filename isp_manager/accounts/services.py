@@ -21,6 +21,7 @@ from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..parties.models import Organisation, OrgKind
 from ..parties.search import search_text_for
+from ..text_input import is_storable
 from . import passwords
 from .models import ApiToken, LoginAttempt, Role, User, UserSession, hash_token
 
@@ -373,6 +374,8 @@ def users_query(q: str = "", organisation: str = "", role: str = "", status: str
         .order_by(sa.func.lower(User.name), User.id)
     )
     term = " ".join(q.split()).lower()[:SEARCH_MAX]
+    if not (is_storable(term) and is_storable(organisation)):
+        return stmt.where(sa.false())
     if term:
         stmt = stmt.where(
             sa.or_(

@@ -19,6 +19,7 @@ from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
 from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
@@ -27,6 +28,8 @@ from ..lifecycle.models import DeadlineStatus, Outcome
 from ..lifecycle.services import Operation
 from ..pagination import paginate
 from ..parties.models import Organisation
+from ..text_input import is_storable
+from ..text_values import whole_number
 from . import figures as figures_module
 from . import letters, services
 from .forms import (
@@ -126,6 +129,9 @@ def _filters(form: ListFilterForm, organisations) -> tuple[services.ListFilters,
     def offered(field):
         return field.data if field.data in {v for v, _label in field.choices} else None
 
+    # A reference that cannot be stored is not searched for: the field says why.
+    refuse_unstorable_text(form)
+
     by_code = {o.code: o for o in organisations}
     deadline = offered(form.deadline)
     request_type = offered(form.request_type)
@@ -134,7 +140,7 @@ def _filters(form: ListFilterForm, organisations) -> tuple[services.ListFilters,
         deadline=DeadlineStatus(deadline) if deadline else None,
         request_type=RequestType(request_type) if request_type else None,
         counterparty=by_code.get(offered(form.counterparty) or ""),
-        reference=(form.reference.data or "")[:30],
+        reference="" if form.reference.errors else (form.reference.data or "")[:30],
     )
     kept = {name: request.args.get(name) for name in FILTER_NAMES if request.args.get(name)}
     return filters, kept
@@ -202,7 +208,11 @@ def new():
     code = request.args.get("body")
     if not code:
         return render_template("cooperation/choose_body.html", form=choose)
-    body = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+    body = (
+        db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+        if is_storable(code)
+        else None
+    )
     if body is None:
         choose.body.errors = [_("Choose the body you are asking, from the list.")]
         return render_template("cooperation/choose_body.html", form=choose), 422
@@ -580,11 +590,8 @@ def _figures_page(*, as_csv: bool):
     org = next(
         (o for o in organisations if o.code == form.organisation.data), current_user.organisation
     )
-    year = (
-        int(form.year.data)
-        if (form.year.data or "").isdigit() and int(form.year.data) in years
-        else this_year
-    )
+    year = whole_number(form.year.data)
+    year = year if year in years else this_year
     if form.organisation.data and form.organisation.data != org.code:
         raise NotFound(_("There are no figures you can see for that organisation."))
     form.organisation.data, form.year.data = org.code, str(year)

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..i18n import current_locale, uk_date
 from ..law import RELEVANT_PARTNER, S28, S164_WHO, rules
 from ..law.lawful_basis import is_public_authority_by_default
+from ..text_input import is_storable
 from .models import (
     Nation,
     Organisation,
@@ -568,10 +569,11 @@ def _clean_areas(raw) -> list[Organisation]:
     if isinstance(raw, str) or not all(isinstance(c, str) for c in raw):
         raise InvalidInput(_("Give the areas as a list of council codes, like la-cardiff"))
     wanted = sorted({c.strip().lower() for c in raw if c.strip()})
+    looked_up = [c for c in wanted if is_storable(c)]
     found = {
         o.code: o
         for o in db.session.scalars(
-            sa.select(Organisation).where(Organisation.code.in_(wanted), _is_welsh_council())
+            sa.select(Organisation).where(Organisation.code.in_(looked_up), _is_welsh_council())
         )
     }
     unknown = [c for c in wanted if c not in found]
