@@ -243,19 +243,7 @@ def test_a_sign_in_does_not_hold_the_write_lock_while_it_verifies_the_password(
     with live_app.app_context():
         email = db.session.get(User, _add_user()).email
     others_could_write = []
-
-    def try_to_write():
-        other = sqlite3.connect(path, isolation_level=None, timeout=0)
-        try:
-            other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in holds the lock
-            other.execute("ROLLBACK")
-            others_could_write.append(True)
-        except sqlite3.OperationalError:
-            others_could_write.append(False)
-        finally:
-            other.close()
-
-    during_verification(try_to_write)
+    during_verification(_could_write(path, others_could_write))
     response = live_app.test_client().post("/sign-in", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302
     assert others_could_write == [True]
@@ -325,6 +313,86 @@ def test_failures_counted_during_the_check_throttle_the_sign_in(live_app, during
     assert response.status_code == 429
     with live_app.app_context():
         assert db.session.scalar(sa.select(User.last_login_at).where(User.email == email)) is None
+
+
+# ---------------------------------------------------------------- changing one's password
+
+NEW_PASSWORD = "a different passphrase for the change 9"
+
+
+def _could_write(path, results):
+    """A call that records whether another connection could take the write lock just now."""
+
+    def try_to_write():
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
+            other.execute("ROLLBACK")
+            results.append(True)
+        except sqlite3.OperationalError:
+            results.append(False)
+        finally:
+            other.close()
+
+    return try_to_write
+
+
+def test_a_password_change_does_not_hold_the_write_lock_while_it_verifies_and_hashes(
+    live_app, during_verification, monkeypatch
+):
+    path = _sqlite_path(live_app)
+    with live_app.app_context():
+        user_id = _add_user()
+    client = _signed_in(live_app, user_id)
+    others_could_write = []
+    try_to_write = _could_write(path, others_could_write)
+    during_verification(try_to_write)
+    original_hash = passwords.hash_password
+
+    def hash_after_trying(password):
+        try_to_write()
+        return original_hash(password)
+
+    monkeypatch.setattr(passwords, "hash_password", hash_after_trying)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.text
+    assert others_could_write == [True, True]
+    with live_app.app_context():
+        changed = db.session.scalar(sa.select(User.password_hash).where(User.id == user_id))
+        assert passwords.verify_password(changed, NEW_PASSWORD)
+
+
+def test_a_password_changed_during_the_check_refuses_the_change(live_app, during_verification):
+    with live_app.app_context():
+        user_id = _add_user()
+    client = _signed_in(live_app, user_id)
+    reset_hash = hash_password("an administrator's reset password 3")
+    during_verification(
+        lambda: _elsewhere(
+            live_app,
+            sa.update(User.__table__).where(User.id == user_id).values(password_hash=reset_hash),
+        )
+    )
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 422
+    assert "Your current password is not correct" in response.text
+    with live_app.app_context():
+        kept = db.session.scalar(sa.select(User.password_hash).where(User.id == user_id))
+        assert kept == reset_hash
 
 
 def test_simultaneous_api_reads_all_succeed_and_record_the_token_once(live_app):

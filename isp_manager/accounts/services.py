@@ -317,16 +317,31 @@ def change_role(user: User, role: Role | str, *, by: User | None) -> None:
 def change_password(
     user: User, current_password: str, new_password: str, *, by: User | None = None
 ) -> None:
-    """The user's own change: needs the current password. Other sessions end."""
-    if not passwords.verify_password(user.password_hash, current_password or ""):
-        raise InvalidInput(_("Your current password is not correct"), field="current_password")
-    check_password(new_password, email=user.email, name=user.name, field="new_password")
-    if new_password == current_password:
-        raise InvalidInput(
-            _("Choose a new password that is different from your current one"), field="new_password"
-        )
-    _set_password(user, new_password, must_change=False)
+    """The user's own change: needs the current password. Other sessions end.
+
+    As in authenticate(), the slow part (verifying the current password and hashing the new
+    one) runs in a read-only transaction of its own, so that on SQLite it holds no other
+    writer up; the write then checks that the password it verified is still the user's.
+    """
+    with read_only_transaction(db.session):
+        verified_hash = user.password_hash
+        if not passwords.verify_password(verified_hash, current_password or ""):
+            raise _current_password_refused()
+        check_password(new_password, email=user.email, name=user.name, field="new_password")
+        if new_password == current_password:
+            raise InvalidInput(
+                _("Choose a new password that is different from your current one"),
+                field="new_password",
+            )
+        new_hash = passwords.hash_password(new_password)
+    if user.password_hash != verified_hash or not user.is_active_user:
+        raise _current_password_refused()  # changed (or the account closed) meanwhile
+    _set_password_hash(user, new_hash, must_change=False)
     record_event("user.password_changed", user, by=by or user)
+
+
+def _current_password_refused() -> InvalidInput:
+    return InvalidInput(_("Your current password is not correct"), field="current_password")
 
 
 def reset_password(user: User, *, by: User | None) -> str:
@@ -340,7 +355,11 @@ def reset_password(user: User, *, by: User | None) -> str:
 
 
 def _set_password(user: User, password: str, *, must_change: bool) -> None:
-    user.password_hash = passwords.hash_password(password)
+    _set_password_hash(user, passwords.hash_password(password), must_change=must_change)
+
+
+def _set_password_hash(user: User, password_hash: str, *, must_change: bool) -> None:
+    user.password_hash = password_hash
     user.must_change_password = must_change
     end_sessions(user)
     db.session.flush()
