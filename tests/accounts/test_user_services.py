@@ -220,6 +220,7 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(make_user
         services.change_password(user, TEST_PASSWORD, TEST_PASSWORD)
     assert "different" in refused.value.errors["new_password"][0]
     user.must_change_password = True
+    db.session.commit()  # as a request finds it: the change reads before it writes
     services.change_password(user, TEST_PASSWORD, GOOD_PASSWORD)
     assert passwords.verify_password(user.password_hash, GOOD_PASSWORD)
     assert not user.must_change_password
