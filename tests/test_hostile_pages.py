@@ -338,6 +338,16 @@ def test_hostile_input_to_a_page_is_never_a_5xx(app, login, world, route):
 GUESSED_FIELDS = ("job_title", "label", "role", "council", "other", "agreed_on", "notes", "confirm")
 
 
+def test_hostile_sign_in_is_never_a_5xx(client):
+    """Signed in, the sign-in page redirects; so it is probed here, signed out."""
+    seen = []
+    for label, value in HOSTILE.items():
+        for body in (f"email={value}&password={value}", f"email={value}&password=x&next={value}"):
+            response = _post(client, f"/sign-in?next={value}", body)
+            seen.append((f"POST /sign-in {body[:40]} ({label})", response.status_code))
+    assert not _failures(seen), "\n".join(_failures(seen))
+
+
 # ---------------------------------------------------------------- malformed headers
 
 BAD_HEADERS = {
