@@ -44,7 +44,7 @@ PAGES = ["/", "/agreements", "/organisations", "/requests/", "/requests/received
 API_READS = [
     "/api/v1/organisations?page_size=25",
     "/api/v1/protocols?page_size=25",
-    "/api/v1/cooperation-requests/?page_size=25",
+    "/api/v1/cooperation-requests?page_size=25",
 ]
 MIX = {  # operation: weight
     "sign-in": 1,
