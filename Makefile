@@ -14,7 +14,7 @@ run: setup db ## set up, migrate, load reference data, print how to sign in, ser
 	$(BIN)/flask run --host $(HOST) --port $(PORT) --no-debugger --no-reload
 
 test: setup chromium ## every test: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
-	$(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL), browser journeys excluded (they ran above) =="; \
 	  $(BIN)/python -m pytest --ignore=tests/browser; \
