@@ -10,6 +10,7 @@ from .decisions.api import blp as decisions_api
 from .decisions.views import bp as decisions_pages
 from .law.views import bp as law_pages
 from .parties.api import blp as parties_api
+from .parties.contacts_views import bp as contacts_pages
 from .parties.views import bp as parties_pages
 from .protocols.api import blp as protocols_api
 from .protocols.export_api import blp as protocol_export_api
@@ -21,6 +22,7 @@ PAGE_BLUEPRINTS = [
     site_pages,
     accounts_pages,
     parties_pages,
+    contacts_pages,
     audit_pages,
     cooperation_pages,
     protocols_pages,

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
 from .extensions import db
+from .todo import tasks_for
 
 bp = Blueprint("site", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("site", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("site/start.html")
-    return render_template("site/home.html")
+    return render_template("site/home.html", tasks=tasks_for(current_user))
 
 
 @bp.get("/accessibility")

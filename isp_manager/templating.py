@@ -51,6 +51,12 @@ NAVIGATION = [
     ("cooperation.inbox", _l("Section 164 requests"), lambda u: True, "cooperation."),
     ("decisions.register", _l("Decisions"), lambda u: True, "decisions."),
     ("parties.register", _l("Organisations"), lambda u: True, "parties."),
+    (
+        "contacts.who_answers",
+        _l("Who answers requests"),
+        lambda u: u.role == "ig_lead",
+        "contacts.",
+    ),
     ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),
     ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
 ]

@@ -51,6 +51,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), nullable=False)
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     is_active_user: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    # Told of the requests made to the organisation (set by its IG lead: parties.contacts).
+    answers_requests: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false(), nullable=False
+    )
     must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counts the times every session was ended at once (the rows in user_sessions decide).

@@ -6,13 +6,13 @@ with a statutory ground and written reasons.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import enum_type
+from ..db import UTCDateTime, enum_type
 from ..extensions import db
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
@@ -92,6 +92,8 @@ class CooperationRequest(RequestLifecycleMixin, db.Model):
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # When someone at the requesting body first read the answer (the to-do page counts the unread).
+    answer_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Partly complied: what was not provided (the ground and reasons say why).
     not_provided: Mapped[str | None] = mapped_column(sa.Text)
 

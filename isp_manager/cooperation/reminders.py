@@ -17,8 +17,9 @@ from ..i18n import current_locale
 from ..lifecycle.models import CLOCK_RUNNING_STATES, DeadlineStatus
 from ..mail import render_bilingual
 from ..notifications import Reminder, SentReminder, reminder_source
+from ..parties.contacts import request_contacts_for
 from .models import CooperationRequest
-from .services import body_contact, due_soon_until, request_link
+from .services import due_soon_until, request_link
 
 RECORD_TYPE = CooperationRequest.__tablename__
 CHUNK = 500
@@ -59,15 +60,18 @@ def s164_deadline_reminders() -> Iterator[Reminder]:
         .order_by(CooperationRequest.due_date, CooperationRequest.id)
     ).all()
     sent = _already_sent([r.id for r in requests])
+    told = request_contacts_for({r.requested_org for r in requests})
     for req in requests:
         status = req.deadline_status(today, due_soon_until(today))
         threshold = _threshold(status, req)
         if (str(req.id), threshold) in sent:
             continue
-        yield _reminder(req, status, threshold)
+        yield _reminder(req, status, threshold, told[req.requested_org_id].addresses)
 
 
-def _reminder(req: CooperationRequest, status: DeadlineStatus, threshold: str) -> Reminder:
+def _reminder(
+    req: CooperationRequest, status: DeadlineStatus, threshold: str, body_to: tuple[str, ...]
+) -> Reminder:
     def values() -> dict:
         locale = current_locale()
         return {
@@ -79,7 +83,7 @@ def _reminder(req: CooperationRequest, status: DeadlineStatus, threshold: str) -
         }
 
     if status is DeadlineStatus.DUE_SOON:
-        to = (body_contact(req.requested_org),)
+        to = body_to
         subject, body = render_bilingual(
             lambda: _("Due %(due)s: s.164 request %(ref)s from %(council)s", **values()),
             lambda: _(
@@ -89,7 +93,7 @@ def _reminder(req: CooperationRequest, status: DeadlineStatus, threshold: str) -
             ),
         )
     else:
-        to = (body_contact(req.requested_org), req.contact_email)
+        to = (*body_to, req.contact_email)
         subject, body = render_bilingual(
             lambda: _("Overdue: s.164 request %(ref)s was due %(due)s", **values()),
             lambda: _(

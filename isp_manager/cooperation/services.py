@@ -25,6 +25,7 @@ from ..accounts.services import normalise_email
 from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
+from ..db import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
@@ -32,6 +33,7 @@ from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCT
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
+    ANSWERED_STATES,
     OPEN_STATES,
     DeadlineStatus,
     InformationNature,
@@ -39,6 +41,7 @@ from ..lifecycle.models import (
     RequestState,
 )
 from ..mail import queue_bilingual_mail
+from ..parties import contacts
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
 from .models import (
@@ -78,8 +81,28 @@ def can_make_requests(user) -> bool:
 
 
 def body_contact(org: Organisation) -> str | None:
-    """Where notices to a body go: its IG lead, else its data protection officer."""
-    return org.ig_lead_email or org.dpo_email
+    """The register's contact address of a body: its IG lead, else its data protection officer."""
+    return contacts.register_address(org)
+
+
+def note_answer_read(req: CooperationRequest, user) -> bool:
+    """The first time someone at the requesting body opens an answered request, it is read
+    (the to-do page stops counting it). Administrators and auditors reading do not count."""
+    if (
+        req.answer_read_at is None
+        and req.state in ANSWERED_STATES
+        and not user.can_read_everything
+        and req.is_requester(user)
+    ):
+        req.answer_read_at = utcnow()
+        db.session.flush()
+        return True
+    return False
+
+
+def body_recipients(org: Organisation) -> list[str]:
+    """Where notices to a body go: its users who answer requests and the register's address."""
+    return list(contacts.request_contacts(org).addresses)
 
 
 # Kinds of body a s.164 request can involve, or that someone might wrongly try to ask (a
@@ -342,7 +365,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     _keep_basis_reason(req)
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
     _notify(
-        body_contact(req.requested_org),
+        body_recipients(req.requested_org),
         lambda: _(
             "New s.164 request %(ref)s from %(org)s",
             ref=req.reference,
@@ -435,7 +458,7 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
     """The requester answers the question; the due date moves on by the days the clock stopped."""
     lifecycle.answer_clarification(req, by, answer, on=on)
     _notify(
-        body_contact(req.requested_org),
+        body_recipients(req.requested_org),
         lambda: _(
             "%(ref)s: clarification from %(org)s",
             ref=req.reference,
@@ -458,7 +481,7 @@ def extension_limit_days() -> int:
 
 
 def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
-    _notify(body_contact(req.requested_org), subject, body)
+    _notify(body_recipients(req.requested_org), subject, body)
 
 
 def ask_for_extension(
@@ -706,7 +729,7 @@ def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None
     lifecycle.withdraw(req, by, reason)
     if was_sent:
         _notify(
-            body_contact(req.requested_org),
+            body_recipients(req.requested_org),
             lambda: _(
                 "%(ref)s withdrawn by %(org)s",
                 ref=req.reference,

@@ -27,6 +27,7 @@ from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus, Outcome
 from ..lifecycle.services import Operation
 from ..pagination import paginate
+from ..parties import contacts
 from ..parties.models import Organisation
 from ..text_input import is_storable
 from ..text_values import whole_number
@@ -252,6 +253,7 @@ def new():
         previews={t: services.preview_due_date(t) for t in RequestType},
         local_practice={t: services.local_practice_note(t) for t in RequestType},
         limit=services.limited_partner(eligibility.code, body),
+        told=contacts.who_would_be_told(body),
     ), (422 if form.errors else 200)
 
 
@@ -286,11 +288,16 @@ def _load(request_id: int):
 def show(request_id: int):
     req = _load(request_id)
     today = wales_today()
+    operations = lifecycle.allowed_operations(req, current_user)
+    services.note_answer_read(req, current_user)
     return render_template(
         "cooperation/show.html",
         req=req,
+        told=contacts.who_would_be_told(req.requested_org)
+        if Operation.SEND in operations
+        else None,
         status=req.deadline_status(today, services.due_soon_until(today)),
-        operations=lifecycle.allowed_operations(req, current_user),
+        operations=operations,
         confirm=ConfirmForm(),
         Operation=Operation,
         ground=S164_GROUNDS.get(req.ground),

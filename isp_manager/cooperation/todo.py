@@ -1,0 +1,95 @@
+"""s.164 tasks for the to-do home page, in one query: requests waiting for my organisation's
+answer (overdue, due soon, all), and answers to my organisation's requests nobody has read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..extensions import db
+from ..lifecycle.models import ANSWERED_STATES, CLOCK_RUNNING_STATES
+from ..todo import Task, task_source
+from .models import CooperationRequest
+from .services import due_soon_until
+
+R = CooperationRequest
+
+
+def counts(user, today: date) -> dict[str, int]:
+    """One query: the four counts for the user's organisation."""
+    org = user.organisation_id
+    waiting = sa.and_(R.requested_org_id == org, R.state.in_(CLOCK_RUNNING_STATES))
+    unread = sa.and_(
+        R.requesting_org_id == org, R.state.in_(ANSWERED_STATES), R.answer_read_at.is_(None)
+    )
+
+    def total(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        sa.select(
+            total(waiting),
+            total(sa.and_(waiting, R.due_date < today)),
+            total(sa.and_(waiting, R.due_date >= today, R.due_date <= due_soon_until(today))),
+            total(unread),
+        ).where(sa.or_(waiting, unread))
+    ).one()
+    return dict(zip(("waiting", "overdue", "due_soon", "unread"), (int(v or 0) for v in row)))
+
+
+@task_source(order=20)
+def s164_tasks(user, today: date) -> Iterator[Task]:
+    if user.can_read_everything:
+        return
+    n = counts(user, today)
+    group = _("Section 164 requests")
+    yield Task(
+        "s164-received-overdue",
+        group,
+        ngettext(
+            "%(num)d request to your organisation is overdue",
+            "%(num)d requests to your organisation are overdue",
+            n["overdue"],
+        ),
+        n["overdue"],
+        url_for("cooperation.inbox", deadline="overdue"),
+        urgent=True,
+    )
+    yield Task(
+        "s164-received-due-soon",
+        group,
+        ngettext(
+            "%(num)d request to your organisation is due soon",
+            "%(num)d requests to your organisation are due soon",
+            n["due_soon"],
+        ),
+        n["due_soon"],
+        url_for("cooperation.inbox", deadline="due_soon"),
+    )
+    yield Task(
+        "s164-received-waiting",
+        group,
+        ngettext(
+            "%(num)d request is waiting for your organisation's answer",
+            "%(num)d requests are waiting for your organisation's answer",
+            n["waiting"],
+        ),
+        n["waiting"],
+        url_for("cooperation.inbox"),
+    )
+    yield Task(
+        "s164-answers-unread",
+        group,
+        ngettext(
+            "%(num)d answer to your organisation's requests has not been read",
+            "%(num)d answers to your organisation's requests have not been read",
+            n["unread"],
+        ),
+        n["unread"],
+        url_for("cooperation.outbox", state="answered"),
+    )
