@@ -39,7 +39,9 @@ def counts(user, today: date) -> dict[str, int]:
             total(unread),
         ).where(sa.or_(waiting, unread))
     ).one()
-    return dict(zip(("waiting", "overdue", "due_soon", "unread"), (int(v or 0) for v in row)))
+    return dict(
+        zip(("waiting", "overdue", "due_soon", "unread"), (int(v or 0) for v in row), strict=True)
+    )
 
 
 @task_source(order=20)
