@@ -92,6 +92,7 @@ def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None) ->
     version.submitted_by_id = by.id
     _flush()
     _state_change(version, "protocol.submitted", by, before)
+    _ask_partners_for_qa(version, by)
     return version
 
 
@@ -418,6 +419,31 @@ def _ask_partners_to_sign(version: ProtocolVersion) -> None:
             ),
             lambda: _(
                 "%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
+                title=protocol.title,
+                ref=protocol.reference,
+                version=version.label,
+                url=_version_url(version),
+            ),
+        )
+
+
+def _ask_partners_for_qa(version: ProtocolVersion, by) -> None:
+    """Tell the partners' IG leads who could review it that a version waits for QA."""
+    protocol = version.protocol
+    for user in _ig_leads_of(p.organisation_id for p in version.partners):
+        if user.id == by.id:
+            continue
+        queue_bilingual_mail(
+            user.email,
+            lambda: _(
+                "Quality assurance wanted: %(ref)s %(version)s",
+                ref=protocol.reference,
+                version=version.label,
+            ),
+            lambda: _(
+                "%(title)s (%(ref)s %(version)s) has been submitted for quality assurance. An "
+                "information governance lead of a partner who did not write it can approve it "
+                "or return it with comments:\n\n%(url)s\n",
                 title=protocol.title,
                 ref=protocol.reference,
                 version=version.label,
