@@ -138,6 +138,7 @@ class _Users:
             "password_hash": self.ctx.password_hash,
             "is_active_user": active,
             "must_change_password": False,
+            "answers_requests": role == Role.IG_LEAD,
             "last_login_at": self.ctx.now - timedelta(hours=rng.uniform(1, 2000))
             if recently
             else None,

@@ -263,7 +263,7 @@ class _Requests:
             "contact_phone": f"0300 {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
             "is_urgent": False, "urgent_reason": None, "requested_due_date": None,
             "stopped_working_days": 0, "created_at": created, "updated_at": created,
-            "state": RequestState.DRAFT,
+            "state": RequestState.DRAFT, "answer_read_at": None,
         }  # fmt: skip
         events: list[dict] = []
         self._add(row, events, TimelineEventType.DRAFTED, created, requester)
