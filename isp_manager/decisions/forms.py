@@ -273,3 +273,18 @@ class AmendmentReasonForm(FlaskForm):
         ),
         widget=GovTextArea(),
     )
+
+
+class AdviceQuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Your question"),
+        description=_l(
+            "Do not name the child or anyone else, and do not give the case number: write "
+            "“the child”, “the parent” or their role. Your IG lead sees which decision it is about."
+        ),
+        widget=GovTextArea(),
+    )
+
+
+class AdviceAnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), widget=GovTextArea())
