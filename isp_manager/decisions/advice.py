@@ -39,7 +39,8 @@ NOT_NAMES = frozenset(
     uk wales welsh we what when where which who why will with would yes you your board team
     youth offending january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday mr mrs ms miss dr
-    act children family court nhs child adult university college""".split()
+    act children family court nhs child adult university college bay vale valleys
+    hospital practice surgery centre unit hub partnership department office""".split()
 )
 TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'’-]+")
 CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿŵŷ'’-]+(?:\s+[A-Z][a-zà-ÿŵŷ'’-]+)+")
@@ -50,11 +51,17 @@ def name_like_text(text: str) -> list[str]:
     found = [m.group(0) for m in TITLES.finditer(text)]
     for match in CAPITALISED.finditer(text):
         words = match.group(0).split()
-        if any(w.lower().strip("'’") not in NOT_NAMES for w in words) and not all(
-            w.lower() in NOT_NAMES for w in words[1:]
-        ):
-            found.append(match.group(0))
+        while words and _plain(words[0]) in NOT_NAMES:  # "Should", "The", "Is" ...
+            words.pop(0)
+        # A name ends in a surname; "Cardiff Council" and "Vale Health Board" end in a word
+        # that names an institution.
+        if len(words) >= 2 and _plain(words[-1]) not in NOT_NAMES:
+            found.append(" ".join(words))
     return list(dict.fromkeys(found))
+
+
+def _plain(word: str) -> str:
+    return word.lower().strip("'’")
 
 
 def question_problems(text: str, decision: Decision | None) -> list[str]:

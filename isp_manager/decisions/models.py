@@ -45,7 +45,7 @@ class DecisionOutcome(enum.StrEnum):
 
 
 OUTCOME_LABELS = {
-    DecisionOutcome.SHARE: _l("Share"),
+    DecisionOutcome.SHARE: _l("Share the information"),
     DecisionOutcome.NOT_SHARE: _l("Do not share"),
 }
 

@@ -296,6 +296,8 @@ def question(decision_id: int, slug: str):
                 if field is not None:
                     field.errors = list(field.errors) + messages
         else:
+            if "add_recipient" in form and form.add_recipient.data:
+                return redirect(request.full_path.rstrip("?"))
             following = None if returning else _next_step(step, services.record_values(decision))
             if following is None:
                 return redirect(url_for(".check", decision_id=decision.id))

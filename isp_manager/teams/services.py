@@ -86,26 +86,41 @@ def add_member(team: Team, email, *, by) -> User:
     """Put a user of the team's organisation in the team (nothing happens if already in)."""
     access.require(by, Action.MANAGE, team)
     user = _colleague(team, email)
-    if user not in team.members:
-        team.members.append(user)
-        db.session.flush()
+    if user.id not in _member_ids(team):
+        db.session.execute(sa.insert(team_members).values(team_id=team.id, user_id=user.id))
+        db.session.expire(team, ["members"])
         record_event("team.member_added", team, by=by, after={"member": user.email})
     return user
 
 
+def _member_ids(team: Team) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(team_members.c.user_id).where(team_members.c.team_id == team.id)
+        )
+    )
+
+
 def remove_member(team: Team, user_id: int, *, by) -> None:
     access.require(by, Action.MANAGE, team)
-    user = next((u for u in team.members if u.id == user_id), None)
+    user = db.session.get(User, user_id) if user_id in _member_ids(team) else None
     if user is None:
         raise NotFound(_("That person is not in this team."))
-    team.members.remove(user)
-    db.session.flush()
+    db.session.execute(
+        sa.delete(team_members).where(
+            team_members.c.team_id == team.id, team_members.c.user_id == user.id
+        )
+    )
+    db.session.expire(team, ["members"])
     record_event("team.member_removed", team, by=by, before={"member": user.email})
 
 
 def get_team_for(user, team_id: int) -> Team:
     team = db.session.scalar(
-        sa.select(Team).where(Team.id == team_id).options(selectinload(Team.members))
+        sa.select(Team)
+        .where(Team.id == team_id)
+        .options(selectinload(Team.members))
+        .execution_options(populate_existing=True)
     )
     if team is None or not access.can(user, Action.VIEW, team):
         raise NotFound(_("There is no team with that number that you can see."))
