@@ -143,13 +143,35 @@ def require(user, action: Action, decision: Decision) -> None:
         raise Conflict(_("This decision is still a draft: record it before amending it."))
 
 
-def visible_filter(user, action: Action = Action.VIEW) -> sa.ColumnElement[bool]:
-    """A WHERE clause for the decisions the user may take the action on (lists, counts)."""
+# Every decision is of its author's organisation, and a team is of one organisation: a row on
+# these relations adds nothing to a same-organisation row of the same action and states.
+WITHIN_ORGANISATION = frozenset({"author", "same_team"})
+
+
+def _needed(rows: list[Row]) -> list[Row]:
+    org_states = [r.states for r in rows if r.relation == "same_organisation"]
+    return [
+        r
+        for r in rows
+        if r.relation not in WITHIN_ORGANISATION or not any(r.states <= s for s in org_states)
+    ]
+
+
+def visible_filter(
+    user, action: Action = Action.VIEW, states: frozenset[DecisionState] | None = None
+) -> sa.ColumnElement[bool]:
+    """A WHERE clause for the decisions the user may take the action on (lists, counts).
+    With `states`, only decisions in those states; rows that other rows already cover are
+    left out, so an IG lead's register is one organisation's range of the index."""
     if not _signed_in(user):
         return sa.false()
+    rows = _rows(user, action)
+    if states is not None:
+        rows = [Row(r.action, r.roles, r.relation, r.states & states) for r in rows]
+        rows = [r for r in rows if r.states]
     clauses = [
         sa.and_(RELATIONS[row.relation].clause(user), Decision.state.in_(row.states))
-        for row in _rows(user, action)
+        for row in _needed(rows)
     ]
     return sa.or_(*clauses) if clauses else sa.false()
 

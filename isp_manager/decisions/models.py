@@ -135,11 +135,16 @@ DECISION_CONSTRAINTS = (
         "AND (article6 = 'art6-1-a' OR article9 = 'art9-2-a'))",
         "para18_without_consent",
     ),
+    # The register's order (newest first, then by id) is a range of this index, read backwards.
     sa.Index(
-        "ix_decisions_organisation_id_state_decided_on", "organisation_id", "state", "decided_on"
+        "ix_decisions_organisation_id_state_decided_on_id",
+        "organisation_id",
+        "state",
+        "decided_on",
+        "id",
     ),
     sa.Index("ix_decisions_created_by_id_state", "created_by_id", "state"),
-    sa.Index("ix_decisions_team_id_state_decided_on", "team_id", "state", "decided_on"),
+    sa.Index("ix_decisions_team_id_state_decided_on_id", "team_id", "state", "decided_on", "id"),
 )
 
 

@@ -655,7 +655,10 @@ class RegisterFilters:
 
 
 def _filtered(stmt: sa.Select, user, filters: RegisterFilters) -> sa.Select:
-    stmt = stmt.where(Decision.state == DecisionState.RECORDED, access.visible_filter(user))
+    stmt = stmt.where(
+        Decision.state == DecisionState.RECORDED,
+        access.visible_filter(user, states=frozenset({DecisionState.RECORDED})),
+    )
     if filters.decision:
         stmt = stmt.where(Decision.current_decision == filters.decision)
     if filters.consent_outcome:

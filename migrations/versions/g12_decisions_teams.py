@@ -4,7 +4,8 @@ Revision ID: g12_decisions_teams
 Revises: f10_decisions
 Create Date: 2026-12-02 12:32:42
 
-New tables, and one nullable column (with its index) on decisions; no data changes.
+New tables, and one nullable column (with its index) on decisions; the register's index on
+decisions gains the id it orders by. No data changes.
 """
 
 from alembic import op
@@ -126,8 +127,15 @@ def upgrade():
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
         batch_op.create_index(
-            "ix_decisions_team_id_state_decided_on",
-            ["team_id", "state", "decided_on"],
+            "ix_decisions_team_id_state_decided_on_id",
+            ["team_id", "state", "decided_on", "id"],
+            unique=False,
+        )
+        # The register reads newest first, then by id: the order is a range of the index.
+        batch_op.drop_index("ix_decisions_organisation_id_state_decided_on")
+        batch_op.create_index(
+            "ix_decisions_organisation_id_state_decided_on_id",
+            ["organisation_id", "state", "decided_on", "id"],
             unique=False,
         )
         batch_op.create_foreign_key(
@@ -142,7 +150,13 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_decisions_team_id_teams"), type_="foreignkey")
-        batch_op.drop_index("ix_decisions_team_id_state_decided_on")
+        batch_op.drop_index("ix_decisions_team_id_state_decided_on_id")
+        batch_op.drop_index("ix_decisions_organisation_id_state_decided_on_id")
+        batch_op.create_index(
+            "ix_decisions_organisation_id_state_decided_on",
+            ["organisation_id", "state", "decided_on"],
+            unique=False,
+        )
         batch_op.drop_column("team_id")
 
     with op.batch_alter_table("advice_requests", schema=None) as batch_op:
