@@ -129,7 +129,7 @@ def register():
 
 # Past this many matching decisions the register says "more than" rather than counting them
 # all on every page; the figures page counts them exactly.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def _filter_choices(user) -> dict:

@@ -157,7 +157,7 @@ def test_the_ig_lead_is_told_answers_and_the_exchange_is_linked(
     )
     assert "waiting for your answer" not in lead.get("/").get_data(as_text=True)
     shown = asker.get(f"/decisions/advice/{item.id}").get_data(as_text=True)
-    assert "para 18 allows it here" in shown and recorded.reference in shown
+    assert "para 18 allows it here" in shown and f">{recorded.reference}</a>" in shown
     record = asker.get(f"/decisions/{recorded.id}").get_data(as_text=True)
     assert item.reference in record
     # The asker cannot answer; another organisation cannot see it.
