@@ -694,19 +694,29 @@ class Figures:
 
 def register_figures(user, filters: RegisterFilters) -> Figures:
     """Counts of the decisions the register shows: by decision, consent outcome and Article 6
-    basis (the values after amendments), each largest first. Three queries."""
+    basis (the values after amendments), each largest first. One query, read from the
+    register's index alone (it holds the three columns)."""
+    columns = (
+        Decision.current_decision,
+        Decision.current_consent_outcome,
+        Decision.current_article6,
+    )
+    stmt = _filtered(sa.select(*columns, sa.func.count()), user, filters).group_by(*columns)
+    totals: list[dict] = [{}, {}, {}]
+    for *values, n in db.session.execute(stmt):
+        for i, value in enumerate(values):
+            key = getattr(value, "value", value)
+            totals[i][key] = totals[i].get(key, 0) + n
 
-    def counted(column):
-        stmt = _filtered(sa.select(column, sa.func.count()), user, filters).group_by(column)
-        rows = [(getattr(v, "value", v), n) for v, n in db.session.execute(stmt)]
-        return sorted(rows, key=lambda r: (-r[1], str(r[0])))
+    def ranked(counts: dict) -> list:
+        return sorted(counts.items(), key=lambda r: (-r[1], str(r[0])))
 
-    by_decision = counted(Decision.current_decision)
+    by_decision, by_consent, by_article6 = (ranked(t) for t in totals)
     return Figures(
         total=sum(n for _v, n in by_decision),
         by_decision=by_decision,
-        by_consent=counted(Decision.current_consent_outcome),
-        by_article6=counted(Decision.current_article6),
+        by_consent=by_consent,
+        by_article6=by_article6,
     )
 
 

@@ -5,7 +5,8 @@ Revises: f10_decisions
 Create Date: 2026-12-02 12:32:42
 
 New tables, and one nullable column (with its index) on decisions; the register's index on
-decisions gains the id it orders by. No data changes.
+decisions becomes ix_decisions_register, with the id it orders by and the columns it
+filters and counts by. No data changes.
 """
 
 from alembic import op
@@ -134,8 +135,16 @@ def upgrade():
         # The register reads newest first, then by id: the order is a range of the index.
         batch_op.drop_index("ix_decisions_organisation_id_state_decided_on")
         batch_op.create_index(
-            "ix_decisions_organisation_id_state_decided_on_id",
-            ["organisation_id", "state", "decided_on", "id"],
+            "ix_decisions_register",
+            [
+                "organisation_id",
+                "state",
+                "decided_on",
+                "id",
+                "current_decision",
+                "current_consent_outcome",
+                "current_article6",
+            ],
             unique=False,
         )
         batch_op.create_foreign_key(
@@ -151,7 +160,7 @@ def downgrade():
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_decisions_team_id_teams"), type_="foreignkey")
         batch_op.drop_index("ix_decisions_team_id_state_decided_on_id")
-        batch_op.drop_index("ix_decisions_organisation_id_state_decided_on_id")
+        batch_op.drop_index("ix_decisions_register")
         batch_op.create_index(
             "ix_decisions_organisation_id_state_decided_on",
             ["organisation_id", "state", "decided_on"],
