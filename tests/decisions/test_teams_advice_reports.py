@@ -4,6 +4,7 @@ log shows of decision records: through the pages and the API."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import zipfile
 
@@ -240,3 +241,39 @@ def test_the_audit_log_shows_decision_events_without_their_content(
     asked = api_client(user).get("/api/v1/audit-events?record_type=advice_requests").get_json()
     assert asked and "referral" not in str(asked)
     assert "referral" not in login(user).get("/audit").get_data(as_text=True)
+
+
+# ----------------------------------------------------------------- bad input on the pages
+
+NOT_SHARE_NO_REASONS = {**NOT_SHARE, "decision_reasons": None}
+
+
+@pytest.mark.parametrize(
+    "answers, step, slug",
+    [
+        ({**SHARE, "recipients": []}, "Who would receive it", "recipients"),
+        ({**SHARE, "shared_what": None}, "What was shared", "shared"),
+        (NOT_SHARE_NO_REASONS, "Decision", "decision"),
+        (
+            {**SHARE, "consent_outcome": "given_explicitly", "article6": "art6-1-a"},
+            "Special category and criminal offence data",  # the Schedule 1 question
+            "special-category",
+        ),
+        ({**SHARE, "para18_reason": None}, "Safeguarding condition", "safeguarding-condition"),
+        (
+            {**SHARE, "article9": None},
+            "Special category and criminal offence data",
+            "special-category",
+        ),
+    ],
+    ids=["no-recipient", "no-what", "no-reasons", "para18-consent", "para18-no-reason", "no-art9"],
+)
+def test_check_your_answers_names_the_question_for_each_bad_input(
+    login, practitioner, answers, step, slug
+):
+    draft = services.create_decision(dict(answers), by=practitioner, draft=True)
+    page = login(practitioner).post(f"/decisions/{draft.id}/check")
+    text = html.unescape(page.get_data(as_text=True))
+    assert "There is a problem" in text and f"{step}: " in text
+    assert f"/decisions/{draft.id}/{slug}?return=check" in text
+    assert services.get_decision_for(practitioner, draft.id).is_draft
