@@ -16,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import Role
 from ..audit.services import changes, record_event
@@ -674,13 +674,31 @@ def _filtered(stmt: sa.Select, user, filters: RegisterFilters) -> sa.Select:
     return stmt
 
 
-def register_query(user, filters: RegisterFilters) -> sa.Select:
-    """The recorded decisions the user may see, newest first, with what the list shows."""
+# The columns the register's table shows (with `listing`, the only ones read).
+LISTED = (
+    Decision.reference,
+    Decision.organisation_id,
+    Decision.team_id,
+    Decision.decided_on,
+    Decision.decided_by_name,
+    Decision.current_decision,
+    Decision.current_consent_outcome,
+)
+
+
+def register_query(user, filters: RegisterFilters, *, listing: bool = False) -> sa.Select:
+    """The recorded decisions the user may see, newest first, with what the list shows;
+    `listing` reads only the register table's columns (the CSV and the API read them all)."""
     stmt = sa.select(Decision).options(
-        selectinload(Decision.recipients),
-        selectinload(Decision.amendments),
+        selectinload(Decision.amendments).load_only(DecisionAmendment.id)
+        if listing
+        else selectinload(Decision.amendments),
         selectinload(Decision.team),
     )
+    if listing:
+        stmt = stmt.options(load_only(*LISTED))
+    else:
+        stmt = stmt.options(selectinload(Decision.recipients))
     return _filtered(stmt, user, filters).order_by(Decision.decided_on.desc(), Decision.id.desc())
 
 

@@ -113,7 +113,7 @@ def register():
     if not access.can_see_register(user):
         raise PermissionDenied(_("Your role cannot see decision records."))
     filters, kept = _filters()
-    page = paginate(services.register_query(user, filters), count_cap=COUNT_CAP)
+    page = paginate(services.register_query(user, filters, listing=True), count_cap=COUNT_CAP)
     return render_template(
         "decisions/register.html",
         page=page,
