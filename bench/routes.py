@@ -16,6 +16,7 @@ import sqlalchemy as sa
 ADMIN = "admin"
 IG_LEAD = "ig-lead.cardiff"
 POLICE = "ig-lead.police"
+PRACTITIONER = "practitioner.cardiff"
 REGISTER_P95_MS = 50.0
 COOPERATION_P95_MS = 50.0
 FIGURES_P95_MS = 200.0
@@ -282,6 +283,12 @@ ROUTES += [
         params={"article6": "art6-1-e", "from": "2026-01-01", "to": "2026-12-31"},
         user=IG_LEAD,
         lang="cy",
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route(
+        "Decisions register, a practitioner's own and their team's",
+        "decisions.register",
+        user=PRACTITIONER,
         target_p95_ms=DECISIONS_P95_MS,
     ),
     Route("Decisions figures (Cardiff)", "decisions.figures", user=IG_LEAD, requests=10),
