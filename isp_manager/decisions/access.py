@@ -119,10 +119,17 @@ def can(user, action: Action, record) -> bool:
     """True if the user may take the action on this decision (or advice request) now."""
     if isinstance(record, AdviceRequest):
         return can_advice(user, action, record)
-    decision = record
-    return any(decision.state in row.states for row in _who(user, Action.VIEW, decision)) and any(
-        decision.state in row.states for row in _who(user, action, decision)
-    )
+    return _allows(user, Action.VIEW, record) and _allows(user, action, record)
+
+
+def _allows(user, action: Action, decision: Decision) -> bool:
+    """Whether a row allows it, testing the rows of the decision's state only, and the team
+    (a query) last."""
+    if not _signed_in(user):
+        return False
+    rows = [row for row in _rows(user, action) if decision.state in row.states]
+    rows.sort(key=lambda row: row.relation == "same_team")
+    return any(RELATIONS[row.relation].holds(user, decision) for row in rows)
 
 
 def require(user, action: Action, decision: Decision) -> None:
