@@ -16,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload, with_expression
 
 from ..accounts.models import Role
 from ..audit.services import changes, record_event
@@ -689,16 +689,23 @@ LISTED = (
 def register_query(user, filters: RegisterFilters, *, listing: bool = False) -> sa.Select:
     """The recorded decisions the user may see, newest first, with what the list shows;
     `listing` reads only the register table's columns (the CSV and the API read them all)."""
-    stmt = sa.select(Decision).options(
-        selectinload(Decision.amendments).load_only(DecisionAmendment.id)
-        if listing
-        else selectinload(Decision.amendments),
-        selectinload(Decision.team),
-    )
     if listing:
-        stmt = stmt.options(load_only(*LISTED))
+        amended = (
+            sa.select(DecisionAmendment.id)
+            .where(DecisionAmendment.decision_id == Decision.id)
+            .exists()
+        )
+        stmt = sa.select(Decision).options(
+            load_only(*LISTED),
+            joinedload(Decision.team),
+            with_expression(Decision.has_amendments, amended),
+        )
     else:
-        stmt = stmt.options(selectinload(Decision.recipients))
+        stmt = sa.select(Decision).options(
+            selectinload(Decision.amendments),
+            selectinload(Decision.team),
+            selectinload(Decision.recipients),
+        )
     return _filtered(stmt, user, filters).order_by(Decision.decided_on.desc(), Decision.id.desc())
 
 

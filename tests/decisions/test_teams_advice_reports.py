@@ -277,3 +277,10 @@ def test_check_your_answers_names_the_question_for_each_bad_input(
     assert "There is a problem" in text and f"{step}: " in text
     assert f"/decisions/{draft.id}/{slug}?return=check" in text
     assert services.get_decision_for(practitioner, draft.id).is_draft
+
+
+def test_the_register_tags_amended_records(login, ig_lead, practitioner, recorded):
+    services.create_decision(dict(NOT_SHARE), by=practitioner)
+    services.amend_decision(recorded, "Typo", {"shared_how": "By hand"}, by=practitioner)
+    page = login(ig_lead).get("/decisions").get_data(as_text=True)
+    assert page.count(">Amended<") == 1 or page.count("Amended") == 1
