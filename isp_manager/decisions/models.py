@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.queries import withhold_content
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
@@ -234,9 +234,6 @@ class Decision(TimestampMixin, db.Model):
         enum_type(ConsentOutcome, "current_consent_outcome")
     )
     current_article6: Mapped[str | None] = mapped_column(sa.String(32))
-
-    # Set by the register's query only (services.register_query(listing=True)).
-    has_amendments: Mapped[bool | None] = query_expression()
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
     created_by = relationship("User", foreign_keys=[created_by_id])

@@ -16,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, load_only, selectinload, with_expression
+from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import Role
 from ..audit.services import changes, record_event
@@ -690,15 +690,10 @@ def register_query(user, filters: RegisterFilters, *, listing: bool = False) -> 
     """The recorded decisions the user may see, newest first, with what the list shows;
     `listing` reads only the register table's columns (the CSV and the API read them all)."""
     if listing:
-        amended = (
-            sa.select(DecisionAmendment.id)
-            .where(DecisionAmendment.decision_id == Decision.id)
-            .exists()
-        )
         stmt = sa.select(Decision).options(
             load_only(*LISTED),
-            joinedload(Decision.team),
-            with_expression(Decision.has_amendments, amended),
+            selectinload(Decision.amendments).load_only(DecisionAmendment.id),
+            selectinload(Decision.team),
         )
     else:
         stmt = sa.select(Decision).options(
