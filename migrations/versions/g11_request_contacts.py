@@ -1,7 +1,7 @@
 """Who answers requests at a body, and when an answer was first read
 
 Revision ID: g11_request_contacts
-Revises: f10_decisions
+Revises: g12_decisions_teams
 Create Date: 2026-12-02 13:30:00
 
 users.answers_requests: set by the body's IG lead; those users are told of requests made to
@@ -14,7 +14,7 @@ from isp_manager.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = 'g11_request_contacts'
-down_revision = 'f10_decisions'
+down_revision = 'g12_decisions_teams'
 branch_labels = None
 depends_on = None
 
