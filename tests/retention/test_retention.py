@@ -296,3 +296,13 @@ def test_the_audit_guard_refuses_every_other_change(lead, secret_decision, secre
     _refused("DELETE FROM retention_disposals")
     _refused("UPDATE retention_disposals SET record_id = 'x'")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RetentionDisposal)) == 1
+
+
+def test_the_review_command_lists_the_records_due(app, lead, secret_decision, monkeypatch):
+    from isp_manager.retention import cli
+
+    monkeypatch.setattr(cli, "wales_today", lambda: LATER)
+    result = app.test_cli_runner().invoke(args=["retention", "review", "--org", "la-cardiff"])
+    assert result.exit_code == 0, result.output
+    assert f"la-cardiff\tdecision\t{secret_decision.reference}" in result.output
+    assert "1 record(s) due for review." in result.output
