@@ -15,6 +15,7 @@ from .protocols.api import blp as protocols_api
 from .protocols.export_api import blp as protocol_export_api
 from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
+from .retention.views import bp as retention_pages
 from .site import bp as site_pages
 
 PAGE_BLUEPRINTS = [
@@ -27,6 +28,7 @@ PAGE_BLUEPRINTS = [
     agreements_register_pages,
     law_pages,
     decisions_pages,
+    retention_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
