@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from isp_manager.accounts.models import Role
 from isp_manager.decisions import services as decisions
@@ -51,3 +52,28 @@ def test_the_ig_lead_sets_a_period_sees_extends_and_disposes(login, make_user, d
 def test_others_are_refused(login, make_user, due, org_code, role, status):
     client = login(make_user(org_code, role))
     assert client.post(f"/retention/decision/{due[0].id}/dispose").status_code == status
+
+
+def _queries(client, path: str) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_due_list_takes_the_same_number_of_queries_however_long(login, make_user, due):
+    client = login(make_user("la-cardiff", Role.IG_LEAD))
+    few = _queries(client, "/retention")
+    author = make_user("la-cardiff", Role.PRACTITIONER)
+    for _ in range(5):
+        decisions.create_decision(dict(SHARE), by=author)
+    db.session.commit()
+    assert _queries(client, "/retention") == few
