@@ -17,6 +17,8 @@ from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
 from .retention.views import bp as retention_pages
 from .site import bp as site_pages
+from .teams.api import blp as teams_api
+from .teams.views import bp as teams_pages
 
 PAGE_BLUEPRINTS = [
     site_pages,
@@ -28,6 +30,7 @@ PAGE_BLUEPRINTS = [
     agreements_register_pages,
     law_pages,
     decisions_pages,
+    teams_pages,
     retention_pages,
 ]
 API_BLUEPRINTS = [
@@ -38,4 +41,5 @@ API_BLUEPRINTS = [
     cooperation_api,
     protocol_export_api,
     decisions_api,
+    teams_api,
 ]

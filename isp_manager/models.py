@@ -5,7 +5,12 @@ import importlib
 from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
-from .decisions.models import Decision, DecisionAmendment, decision_recipients  # noqa: F401
+from .decisions.models import (  # noqa: F401
+    AdviceRequest,
+    Decision,
+    DecisionAmendment,
+    decision_recipients,
+)
 from .lifecycle.models import ReferenceSequence  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
@@ -26,6 +31,7 @@ from .retention.models import (  # noqa: F401
     RetentionExtension,
     RetentionPeriod,
 )
+from .teams.models import Team, team_members  # noqa: F401
 
 # Last: the retention registry reads the mapped models.
 importlib.import_module("isp_manager.retention.kinds")

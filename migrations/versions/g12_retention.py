@@ -2,7 +2,7 @@
 before/after of a disposed record's events, and nothing else
 
 Revision ID: g12_retention
-Revises: f10_decisions
+Revises: g12_decisions_teams
 Create Date: 2026-12-02 13:00:00
 
 Existing decisions and s.164 requests get a review date from the default period (six years
@@ -45,7 +45,7 @@ def _backfill() -> None:
 
 # revision identifiers, used by Alembic.
 revision = 'g12_retention'
-down_revision = 'f10_decisions'
+down_revision = 'g12_decisions_teams'
 branch_labels = None
 depends_on = None
 
