@@ -16,6 +16,7 @@ from .protocols.api import blp as protocols_api
 from .protocols.export_api import blp as protocol_export_api
 from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
+from .retention.views import bp as retention_pages
 from .site import bp as site_pages
 from .teams.api import blp as teams_api
 from .teams.views import bp as teams_pages
@@ -32,6 +33,7 @@ PAGE_BLUEPRINTS = [
     law_pages,
     decisions_pages,
     teams_pages,
+    retention_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,

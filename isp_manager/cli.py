@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
     from .parties.cli import organisations_cli, seed_reference_command
     from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)
     from .protocols.cli import protocol_templates_cli
+    from .retention.cli import retention_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_reference_command)
@@ -20,3 +21,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notify_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(protocol_templates_cli)
+    app.cli.add_command(retention_cli)

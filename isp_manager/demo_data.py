@@ -219,6 +219,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from .decisions import demo as decisions_demo
     from .parties import demo as parties_demo
     from .protocols import demo as protocols_demo
+    from .retention import demo as retention_demo
 
     return [
         ("organisations", parties_demo.generate),
@@ -226,6 +227,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("protocols", protocols_demo.generate),
         ("co-operation requests", cooperation_demo.generate),
         ("decision records", decisions_demo.generate),
+        ("retention review dates", retention_demo.generate),
     ]
 
 

@@ -1,5 +1,7 @@
 """Imports every model so that metadata (Alembic, create_all in tests) sees all tables."""
 
+import importlib
+
 from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
@@ -24,4 +26,12 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
+from .retention.models import (  # noqa: F401
+    RetentionDisposal,
+    RetentionExtension,
+    RetentionPeriod,
+)
 from .teams.models import Team, team_members  # noqa: F401
+
+# Last: the retention registry reads the mapped models.
+importlib.import_module("isp_manager.retention.kinds")

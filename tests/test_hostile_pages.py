@@ -143,6 +143,7 @@ def world(make_user):
         "flow_id": version.flows[0].id,
         "partner_id": version.partners[1].id,
         "decision_id": recorded.id,
+        "record_id": recorded.id,
         "team_id": team.id,
         "advice_id": question.id,
         "request_id": req.id,
@@ -158,6 +159,8 @@ def _address(rule, values, extra) -> str:
     args = {name: values[name] for name in rule.arguments if name in values}
     if "code" in rule.arguments:
         args["code"] = "introduction" if "/sections/" in rule.rule else "la-cardiff"
+    if rule.endpoint.startswith("retention."):
+        args["code"] = "decision"
     if "slug" in rule.arguments:
         args["slug"] = STEPS[2].slug
     if rule.endpoint in ("decisions.question", "decisions.check", "decisions.discard"):

@@ -24,6 +24,7 @@ from ..lifecycle.models import (
     lifecycle_constraints,
     lifecycle_indexes,
 )
+from ..retention.models import RetentionMixin
 
 OTHER_FUNCTION = "ssf-other"
 MIN_FUNCTION_DESCRIPTION = 5
@@ -51,7 +52,7 @@ def _codes(column: str, catalogue) -> sa.CheckConstraint:
     return sa.CheckConstraint(f"{column} IN ({codes})", name=f"{column}_code")
 
 
-class CooperationRequest(RequestLifecycleMixin, db.Model):
+class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     """A s.164 request. The s.164(2) basis is decided when the request is made and kept."""
 
     __tablename__ = "cooperation_requests"

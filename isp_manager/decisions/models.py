@@ -21,6 +21,7 @@ from ..audit.queries import withhold_content
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
+from ..retention.models import RetentionMixin
 
 
 class DecisionState(enum.StrEnum):
@@ -152,7 +153,7 @@ DECISION_CONSTRAINTS = (
 )
 
 
-class Decision(TimestampMixin, db.Model):
+class Decision(RetentionMixin, TimestampMixin, db.Model):
     """One share / not-share decision about one child's information (ICO Annex B fields)."""
 
     __tablename__ = "decisions"
