@@ -2,7 +2,7 @@
 before/after of a disposed record's events, and nothing else
 
 Revision ID: g12_retention
-Revises: g12_decisions_teams
+Revises: g11_request_contacts
 Create Date: 2026-12-02 13:00:00
 
 Existing decisions and s.164 requests get a review date from the default period (six years
