@@ -36,6 +36,8 @@ from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import Catalogue
+from . import access, notices
+from .kinds import Relation
 from .models import (
     ANSWERED_STATES,
     CLOCK_RUNNING_STATES,
@@ -55,12 +57,6 @@ MAX_TEXT = 5000
 REFERENCE_MAX_LENGTH = 24  # the reference column's length
 
 
-class Side(enum.StrEnum):
-    REQUESTER = "requester"
-    REQUESTED = "requested"
-    EITHER = "either"
-
-
 class Operation(enum.StrEnum):
     SEND = "send"
     ACKNOWLEDGE = "acknowledge"
@@ -71,6 +67,7 @@ class Operation(enum.StrEnum):
     REFUSE_EXTENSION = "refuse_extension"
     GRANT_EXTENSION = "grant_extension"
     RESPOND = "respond"
+    RECORD_ON_BEHALF = "record_on_behalf"
     CLOSE = "close"
     WITHDRAW = "withdraw"
 
@@ -80,32 +77,32 @@ class Operation(enum.StrEnum):
 
 
 class Rule(NamedTuple):
-    """Who may do an operation, from which states, and whether it needs an extension waiting
-    for a decision (True), needs none waiting (False), or does not care (None)."""
+    """From which states an operation may be done, and whether it needs an extension waiting
+    for a decision (True), needs none waiting (False), or does not care (None). Who may do
+    it is lifecycle.access's table (each operation is an access action of the same name)."""
 
-    side: Side
     states: tuple[RequestState, ...]
     pending_extension: bool | None = None
 
 
 S = RequestState
 RUNNING = (S.SENT, S.ACKNOWLEDGED)
+ANSWERABLE = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)
 # The state machine: which side may do what, from which states. The body asked asks for more
 # time and the requesting side agrees or refuses it, or grants more time of its own accord.
 OPERATIONS: dict[Operation, Rule] = {
-    Operation.SEND: Rule(Side.REQUESTER, (S.DRAFT,)),
-    Operation.ACKNOWLEDGE: Rule(Side.REQUESTED, (S.SENT,)),
-    Operation.ASK_CLARIFICATION: Rule(Side.REQUESTED, RUNNING),
-    Operation.ANSWER_CLARIFICATION: Rule(Side.REQUESTER, (S.AWAITING_CLARIFICATION,)),
-    Operation.ASK_EXTENSION: Rule(Side.REQUESTED, RUNNING, pending_extension=False),
-    Operation.AGREE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
-    Operation.REFUSE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
-    Operation.GRANT_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=False),
-    Operation.RESPOND: Rule(Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
-    Operation.CLOSE: Rule(Side.REQUESTER, (S.ANSWERED,)),
-    Operation.WITHDRAW: Rule(
-        Side.REQUESTER, (S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)
-    ),
+    Operation.SEND: Rule((S.DRAFT,)),
+    Operation.ACKNOWLEDGE: Rule((S.SENT,)),
+    Operation.ASK_CLARIFICATION: Rule(RUNNING),
+    Operation.ANSWER_CLARIFICATION: Rule((S.AWAITING_CLARIFICATION,)),
+    Operation.ASK_EXTENSION: Rule(RUNNING, pending_extension=False),
+    Operation.AGREE_EXTENSION: Rule(RUNNING, pending_extension=True),
+    Operation.REFUSE_EXTENSION: Rule(RUNNING, pending_extension=True),
+    Operation.GRANT_EXTENSION: Rule(RUNNING, pending_extension=False),
+    Operation.RESPOND: Rule(ANSWERABLE),
+    Operation.RECORD_ON_BEHALF: Rule(ANSWERABLE),
+    Operation.CLOSE: Rule((S.ANSWERED,)),
+    Operation.WITHDRAW: Rule((S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
 }
 
 OPERATION_LABELS = {
@@ -118,6 +115,7 @@ OPERATION_LABELS = {
     Operation.REFUSE_EXTENSION: _l("refuse the extension asked for"),
     Operation.GRANT_EXTENSION: _l("grant an extension"),
     Operation.RESPOND: _l("answer it"),
+    Operation.RECORD_ON_BEHALF: _l("record the answer received on the body's behalf"),
     Operation.CLOSE: _l("close it"),
     Operation.WITHDRAW: _l("withdraw it"),
 }
@@ -139,12 +137,15 @@ AUDITED_FIELDS = (
 # ----------------------------------------------------------------- guards
 
 
-def _side_allows(req, user, side: Side) -> bool:
-    if side is Side.REQUESTER:
-        return req.can_act_as_requester(user)
-    if side is Side.REQUESTED:
-        return req.can_act_as_requested(user)
-    return req.can_act_as_requester(user) or req.can_act_as_requested(user)
+def _side_allows(req, user, op: Operation) -> bool:
+    return access.can(user, op.value, req)
+
+
+def _condition_allows(req, op: Operation) -> bool:
+    """An answer is recorded on the body's behalf only when the body asked has no users."""
+    if op is Operation.RECORD_ON_BEHALF:
+        return not notices.body_has_users(req.requested_org)
+    return True
 
 
 def _pending_allows(req, rule: Rule) -> bool:
@@ -159,20 +160,21 @@ def allowed_operations(req, user) -> list[Operation]:
         op
         for op, rule in OPERATIONS.items()
         if req.state in rule.states
-        and _side_allows(req, user, rule.side)
+        and _side_allows(req, user, op)
         and _pending_allows(req, rule)
+        and _condition_allows(req, op)
     ]
 
 
 def check_allowed(req, op: Operation, user) -> None:
     """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow)."""
-    side, states, _pending = OPERATIONS[op]
+    states = OPERATIONS[op].states
     if op is Operation.AGREE_EXTENSION and req.pending_extension is not None:
         _refuse_agreeing_own_ask(req, user)
-    if not _side_allows(req, user, side):
+    if not _side_allows(req, user, op):
         if user.is_auditor:
             raise PermissionDenied(_("Auditors can read requests but not change them."))
-        if side is Side.REQUESTED:
+        if access.acting_relation(op.value) is Relation.BODY_ASKED:
             raise PermissionDenied(
                 _(
                     "Only %(body)s, the body asked, can %(action)s.",
@@ -189,6 +191,13 @@ def check_allowed(req, op: Operation, user) -> None:
         )
     if req.state in states:
         _check_pending(req, op)
+        if not _condition_allows(req, op):
+            raise Conflict(
+                _(
+                    "%(body)s has people who use the service: they record its answer themselves.",
+                    body=req.requested_org.display_name(current_locale()),
+                )
+            )
         return
     if op is Operation.RESPOND and req.state in ANSWERED_STATES:
         raise Conflict(
