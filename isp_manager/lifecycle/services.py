@@ -37,7 +37,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..law import Catalogue
 from . import access, notices
-from .kinds import Relation
+from .kinds import Relation, kind_of
 from .models import (
     ANSWERED_STATES,
     CLOCK_RUNNING_STATES,
@@ -751,33 +751,40 @@ def as_outcome(value) -> Outcome | None:
         return None
 
 
-def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: Catalogue) -> dict:
-    """The field messages that stop an answer being recorded (empty when it may be)."""
+def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> dict:
+    """The field messages that stop an answer of `kind` being recorded (empty when it may
+    be): an outcome the kind allows; a ground the law recognises where the outcome needs one
+    (none where it does not); written reasons of substance where the outcome needs them."""
     errors: dict[str, list[str]] = {}
-    locale = current_locale()
-    choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+    rules = kind.answers
     outcome = as_outcome(outcome)
-    if outcome is None:
-        errors["outcome"] = [_("Choose whether you complied, partly complied or declined.")]
+    if outcome is None or outcome not in rules.outcomes:
+        errors["outcome"] = [str(rules.choose_outcome)]
         return errors
-    if not outcome.needs_ground_and_reasons:
+    grounds = rules.grounds
+    if not rules.needs_ground(outcome):
         if ground:
             errors["ground"] = [_("Leave the ground empty: a request complied with needs none.")]
-        return errors
-    if not ground:
-        errors["ground"] = [_("Choose the ground for not complying: %(choices)s.", choices=choices)]
-    elif ground not in grounds:
-        errors["ground"] = [
-            _(
-                "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
-                ground=ground[:40],
-                choices=choices,
-            )
-        ]
-    restated = [label for e in grounds for label in (e.en, e.cy)]
-    problem = reasons_problem(reasons, restated=restated)
-    if problem:
-        errors["written_reasons"] = [problem]
+    else:
+        locale = current_locale()
+        choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+        if not ground:
+            errors["ground"] = [
+                _("Choose the ground for not complying: %(choices)s.", choices=choices)
+            ]
+        elif ground not in grounds:
+            errors["ground"] = [
+                _(
+                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
+                    ground=ground[:40],
+                    choices=choices,
+                )
+            ]
+    if rules.needs_reasons(outcome):
+        restated = [label for e in (grounds or ()) for label in (e.en, e.cy)]
+        problem = reasons_problem(reasons, wording=kind.reasons_wording, restated=restated)
+        if problem:
+            errors["written_reasons"] = [problem]
     return errors
 
 
@@ -787,7 +794,7 @@ def check_answer(
     """Raise what stops the answer being recorded, recording nothing (a check-your-answers
     page asks this before the decision is sent)."""
     check_allowed(req, Operation.RESPOND, by)
-    errors = answer_problems(outcome, ground, reasons, grounds)
+    errors = answer_problems(outcome, ground, reasons, kind_of(req))
     outcome = as_outcome(outcome)
     if more_problems is not None and outcome is not None:
         errors.update(more_problems(outcome, on))
@@ -834,7 +841,7 @@ def record_answer(
     _lapse_pending_extension(req)
     req.state = RequestState.ANSWERED
     req.outcome = outcome
-    req.ground = ground if outcome.needs_ground_and_reasons else None
+    req.ground = ground if kind_of(req).answers.needs_ground(outcome) else None
     req.written_reasons = _clean(reasons) or None
     req.answered_at = utcnow()
     req.answered_on = on
