@@ -30,6 +30,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
     OPEN_STATES,
@@ -77,9 +78,7 @@ def can_make_requests(user) -> bool:
     return not user.is_auditor and user.organisation.is_local_authority
 
 
-def body_contact(org: Organisation) -> str | None:
-    """Where notices to a body go: its IG lead, else its data protection officer."""
-    return org.ig_lead_email or org.dpo_email
+body_contact = notices.body_contact  # who at a body is told: the one lookup, in lifecycle
 
 
 # Kinds of body a s.164 request can involve, or that someone might wrongly try to ask (a

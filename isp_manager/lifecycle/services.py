@@ -47,6 +47,7 @@ from .models import (
     DeadlineStatus,
     ExtensionState,
     Outcome,
+    ReceivedVia,
     ReferenceSequence,
     RequestState,
     TimelineEventType,
@@ -130,6 +131,8 @@ AUDITED_FIELDS = (
     "ground",
     "written_reasons",
     "answered_on",
+    "answered_by_name",
+    "answer_received_via",
     "withdrawal_reason",
 )
 
@@ -789,11 +792,27 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> d
 
 
 def check_answer(
-    req, by, *, outcome, ground, reasons, grounds: Catalogue, on: date, more_problems=None
+    req,
+    by,
+    *,
+    outcome,
+    ground,
+    reasons,
+    grounds: Catalogue | None = None,
+    on: date,
+    more_problems=None,
+    on_behalf: OnBehalf | None = None,
 ) -> None:
     """Raise what stops the answer being recorded, recording nothing (a check-your-answers
-    page asks this before the decision is sent)."""
-    check_allowed(req, Operation.RESPOND, by)
+    page asks this before the decision is sent). `grounds` is the kind's (kept for callers
+    that pass it). An answer recorded on the body's behalf is the requester's operation."""
+    check_allowed(req, Operation.RECORD_ON_BEHALF if on_behalf else Operation.RESPOND, by)
+    if on_behalf is not None:
+        problems = on_behalf.problems(req, on)
+        if problems:
+            errors = answer_problems(outcome, ground, reasons, kind_of(req))
+            errors.update(problems)
+            raise InvalidInput(errors=errors)
     errors = answer_problems(outcome, ground, reasons, kind_of(req))
     outcome = as_outcome(outcome)
     if more_problems is not None and outcome is not None:
@@ -808,6 +827,38 @@ def decider_title(user) -> str:
     return (user.job_title or "").strip() or user.role.label
 
 
+class OnBehalf(NamedTuple):
+    """An answer the body asked sent by e-mail or post, recorded by the requesting side
+    because nobody at the body uses the service: who at the body answered (name, and title if
+    given), how it came, and the day it was received (the answer's date)."""
+
+    answered_by_name: str | None
+    received_via: str | None
+    received_on: date | None
+    answered_by_title: str | None = None
+
+    def problems(self, req, today: date) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        if not _clean(self.answered_by_name):
+            errors["answered_by_name"] = [
+                _("Enter the name of the person at the body who sent the answer.")
+            ]
+        elif len(_clean(self.answered_by_name)) > 200:
+            errors["answered_by_name"] = [
+                _("Shorten this to %(max)s characters or fewer.", max=200)
+            ]
+        if self.received_via not in {v.value for v in ReceivedVia}:
+            errors["received_via"] = [_("Choose how the answer was received, like e-mail or post.")]
+        if self.received_on is None or not (req.sent_on <= self.received_on <= today):
+            errors["received_on"] = [
+                _(
+                    "Enter the date the answer was received, between %(sent)s and today.",
+                    sent=long_date(req.sent_on),
+                )
+            ]
+        return errors
+
+
 def record_answer(
     req,
     by,
@@ -815,23 +866,27 @@ def record_answer(
     outcome,
     ground: str | None,
     reasons: str | None,
-    grounds: Catalogue,
+    grounds: Catalogue | None = None,
     on: date | None = None,
     more_problems=None,
+    on_behalf: OnBehalf | None = None,
 ) -> None:
-    """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
-    ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
-    adds the domain's own field messages, so that every problem is reported at once."""
-    on = on or wales_today()
+    """The answer, in one of the outcomes the kind allows, with the ground and written
+    reasons of substance the outcome needs. `more_problems(outcome, on)` adds the domain's
+    own field messages, so that every problem is reported at once. With `on_behalf`, `by` is
+    the requesting side's user recording an answer received by e-mail or post; the answer's
+    date is the day it was received."""
+    today = wales_today()
+    on = (on_behalf.received_on if on_behalf else on) or today
     check_answer(
         req,
         by,
         outcome=outcome,
         ground=ground,
         reasons=reasons,
-        grounds=grounds,
-        on=on,
+        on=on if on_behalf is None else max(on, today),
         more_problems=more_problems,
+        on_behalf=on_behalf,
     )
     outcome = as_outcome(outcome)
     before = snapshot(req, AUDITED_FIELDS)
@@ -845,15 +900,22 @@ def record_answer(
     req.written_reasons = _clean(reasons) or None
     req.answered_at = utcnow()
     req.answered_on = on
-    req.answered_by = by
-    req.answered_by_title = (by.job_title or "").strip() or None
+    if on_behalf is None:
+        req.answered_by = by
+        req.answered_by_title = (by.job_title or "").strip() or None
+    else:
+        req.answered_by = None
+        req.answered_by_name = _clean(on_behalf.answered_by_name)
+        req.answered_by_title = _clean(on_behalf.answered_by_title)[:200] or None
+        req.answer_received_via = ReceivedVia(on_behalf.received_via)
+        req.answer_recorded_by = by
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )
     _record(
         req,
-        "answered",
-        TimelineEventType.ANSWERED,
+        "answer_recorded" if on_behalf else "answered",
+        TimelineEventType.ANSWER_RECORDED if on_behalf else TimelineEventType.ANSWERED,
         by,
         before,
         text=req.written_reasons,
