@@ -42,6 +42,7 @@ from ..lifecycle.models import (
 from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
+from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
     OTHER_FUNCTION,
@@ -75,7 +76,7 @@ CREATED_FIELDS = (
 
 def can_make_requests(user) -> bool:
     """Only a local authority's users make s.164 requests (auditors change nothing)."""
-    return not user.is_auditor and user.organisation.is_local_authority
+    return S164.may_make(user)
 
 
 body_contact = notices.body_contact  # who at a body is told: the one lookup, in lifecycle
@@ -266,7 +267,7 @@ def _details_problems(
 
 def response_days(request_type: RequestType) -> int:
     """The default response period for the kind of request, in working days (configurable)."""
-    return int(current_app.config["S164_RESPONSE_DAYS"][request_type.value])
+    return S164.response_days(request_type.value)
 
 
 def local_practice_note(request_type: RequestType) -> str:
@@ -453,7 +454,7 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
 
 def extension_limit_days() -> int:
     """How far an extension may go: working days from the request date (configurable)."""
-    return int(current_app.config["S164_EXTENSION_LIMIT_WORKING_DAYS"])
+    return S164.settings.extension_limit_days
 
 
 def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
@@ -755,7 +756,7 @@ def request_link(req: CooperationRequest) -> str:
 
 
 def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(today, int(current_app.config["S164_DUE_SOON_DAYS"]))
+    return lifecycle.due_soon_until(today, S164.settings.due_soon_days)
 
 
 def deadline_status(req: CooperationRequest, today: date | None = None) -> DeadlineStatus | None:
