@@ -16,6 +16,8 @@ from .protocols.export_api import blp as protocol_export_api
 from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
 from .site import bp as site_pages
+from .teams.api import blp as teams_api
+from .teams.views import bp as teams_pages
 
 PAGE_BLUEPRINTS = [
     site_pages,
@@ -27,6 +29,7 @@ PAGE_BLUEPRINTS = [
     agreements_register_pages,
     law_pages,
     decisions_pages,
+    teams_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
@@ -36,4 +39,5 @@ API_BLUEPRINTS = [
     cooperation_api,
     protocol_export_api,
     decisions_api,
+    teams_api,
 ]

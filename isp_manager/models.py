@@ -3,7 +3,12 @@
 from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
-from .decisions.models import Decision, DecisionAmendment, decision_recipients  # noqa: F401
+from .decisions.models import (  # noqa: F401
+    AdviceRequest,
+    Decision,
+    DecisionAmendment,
+    decision_recipients,
+)
 from .lifecycle.models import ReferenceSequence  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
@@ -19,3 +24,4 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
+from .teams.models import Team, team_members  # noqa: F401
