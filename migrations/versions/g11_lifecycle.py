@@ -3,14 +3,14 @@ body answered, how it was received, who recorded it), its timeline entry, and th
 outcome "not complied with" in the shared outcome vocabulary.
 
 Revision ID: g11_lifecycle
-Revises: f10_decisions
+Revises: g12_decisions_teams
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "g11_lifecycle"
-down_revision = "f10_decisions"
+down_revision = "g12_decisions_teams"
 branch_labels = None
 depends_on = None
 
