@@ -228,6 +228,7 @@ def test_signed_versions_pass_quality_assurance(demo):
 
 def test_requests_follow_the_law_and_the_lifecycle(demo):
     from isp_manager.calendar import due_date
+    from isp_manager.cooperation.kind import S164
     from isp_manager.cooperation.models import CooperationRequest
     from isp_manager.lifecycle.models import RequestState
     from isp_manager.lifecycle.reasons import reasons_problem
@@ -245,7 +246,9 @@ def test_requests_follow_the_law_and_the_lifecycle(demo):
     for r in requests:
         assert r.events[0].event_type.value == "drafted"
         if r.written_reasons:
-            assert reasons_problem(r.written_reasons) is None, r.written_reasons
+            assert reasons_problem(r.written_reasons, wording=S164.reasons_wording) is None, (
+                r.written_reasons
+            )
         plain = not r.is_urgent and r.stopped_working_days == 0
         if r.sent_on and plain and len([e for e in r.events if e.new_due_date]) == 1:
             assert r.due_date == due_date(r.sent_on, 10).date, r.reference

@@ -34,6 +34,7 @@ from ..lifecycle.models import (
 )
 from ..parties.demo_catalogue import AREAS
 from ..parties.models import OrgKind
+from .kind import S164
 from .models import (
     CooperationEvent,
     CooperationExtension,
@@ -367,7 +368,7 @@ class _Requests:
         self, row, events, answered_on: date, taken: int, answerer, requester
     ) -> list[dict]:
         rng = self.rng
-        outcome = rng.choices(list(Outcome), (0.75, 0.15, 0.10))[0]
+        outcome = rng.choices(list(S164.answers.outcomes), (0.75, 0.15, 0.10))[0]
         ground = reasons = None
         if outcome.needs_ground_and_reasons:
             ground = rng.choice(("s164-ground-a", "s164-ground-a", "s164-ground-b"))

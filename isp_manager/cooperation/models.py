@@ -175,3 +175,7 @@ class ProvidedItem(db.Model):
     provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
 
     request: Mapped[CooperationRequest] = relationship(back_populates="provided_items")
+
+
+# The s.164 kind registers itself with the lifecycle as soon as its table is defined.
+from . import kind as _kind  # noqa: E402, F401

@@ -31,6 +31,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
     ANSWERED_STATES,
@@ -41,9 +42,9 @@ from ..lifecycle.models import (
     RequestState,
 )
 from ..mail import queue_bilingual_mail
-from ..parties import contacts
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
+from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
     OTHER_FUNCTION,
@@ -77,12 +78,10 @@ CREATED_FIELDS = (
 
 def can_make_requests(user) -> bool:
     """Only a local authority's users make s.164 requests (auditors change nothing)."""
-    return not user.is_auditor and user.organisation.is_local_authority
+    return S164.may_make(user)
 
 
-def body_contact(org: Organisation) -> str | None:
-    """The register's contact address of a body: its IG lead, else its data protection officer."""
-    return contacts.register_address(org)
+body_contact = notices.body_contact  # the register's address of a body: the one lookup
 
 
 def note_answer_read(req: CooperationRequest, user) -> bool:
@@ -100,9 +99,9 @@ def note_answer_read(req: CooperationRequest, user) -> bool:
     return False
 
 
-def body_recipients(org: Organisation) -> list[str]:
-    """Where notices to a body go: its users who answer requests and the register's address."""
-    return list(contacts.request_contacts(org).addresses)
+body_recipients = (
+    notices.body_recipients
+)  # its users who answer requests and the register's address
 
 
 # Kinds of body a s.164 request can involve, or that someone might wrongly try to ask (a
@@ -290,7 +289,7 @@ def _details_problems(
 
 def response_days(request_type: RequestType) -> int:
     """The default response period for the kind of request, in working days (configurable)."""
-    return int(current_app.config["S164_RESPONSE_DAYS"][request_type.value])
+    return S164.response_days(request_type.value)
 
 
 def local_practice_note(request_type: RequestType) -> str:
@@ -477,7 +476,7 @@ def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | N
 
 def extension_limit_days() -> int:
     """How far an extension may go: working days from the request date (configurable)."""
-    return int(current_app.config["S164_EXTENSION_LIMIT_WORKING_DAYS"])
+    return S164.settings.extension_limit_days
 
 
 def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
@@ -779,7 +778,7 @@ def request_link(req: CooperationRequest) -> str:
 
 
 def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(today, int(current_app.config["S164_DUE_SOON_DAYS"]))
+    return lifecycle.due_soon_until(today, S164.settings.due_soon_days)
 
 
 def deadline_status(req: CooperationRequest, today: date | None = None) -> DeadlineStatus | None:

@@ -56,21 +56,51 @@ ANSWERED_STATES = (RequestState.ANSWERED, RequestState.CLOSED)
 class Outcome(enum.StrEnum):
     COMPLIED = "complied"
     PARTLY_COMPLIED = "partly_complied"
-    DECLINED = "declined"
+    DECLINED = "declined"  # s.164: declined on a statutory ground
+    NOT_COMPLIED = "not_complied"  # s.137: not complied with, with the body's reasons
 
     @property
     def label(self) -> str:
         return str(OUTCOME_LABELS[self])
 
     @property
-    def needs_ground_and_reasons(self) -> bool:
+    def is_refusal(self) -> bool:
+        """Not complied with in full: the answer says why (and, for s.164, on which ground)."""
         return self is not Outcome.COMPLIED
+
+    @property
+    def needs_ground_and_reasons(self) -> bool:
+        return self.is_refusal
 
 
 OUTCOME_LABELS = {
     Outcome.COMPLIED: _l("Complied with"),
     Outcome.PARTLY_COMPLIED: _l("Partly complied with"),
     Outcome.DECLINED: _l("Declined"),
+    Outcome.NOT_COMPLIED: _l("Not complied with"),
+}
+
+
+class ReceivedVia(enum.StrEnum):
+    """How an answer recorded on the body's behalf reached the body that made the request."""
+
+    EMAIL = "email"
+    SECURE_EMAIL = "secure_email"
+    POST = "post"
+    BY_HAND = "by_hand"
+    PHONE = "phone"
+
+    @property
+    def label(self) -> str:
+        return str(RECEIVED_VIA_LABELS[self])
+
+
+RECEIVED_VIA_LABELS = {
+    ReceivedVia.EMAIL: _l("E-mail"),
+    ReceivedVia.SECURE_EMAIL: _l("Secure e-mail"),
+    ReceivedVia.POST: _l("Post"),
+    ReceivedVia.BY_HAND: _l("By hand"),
+    ReceivedVia.PHONE: _l("Telephone"),
 }
 
 
@@ -99,6 +129,7 @@ class TimelineEventType(enum.StrEnum):
     EXTENSION_REFUSED = "extension_refused"
     EXTENSION_GRANTED = "extension_granted"
     ANSWERED = "answered"
+    ANSWER_RECORDED = "answer_recorded"  # received by e-mail or post, recorded on its behalf
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
@@ -118,6 +149,7 @@ EVENT_LABELS = {
     TimelineEventType.EXTENSION_REFUSED: _l("Extension refused"),
     TimelineEventType.EXTENSION_GRANTED: _l("Extension granted"),
     TimelineEventType.ANSWERED: _l("Answered"),
+    TimelineEventType.ANSWER_RECORDED: _l("Answer received and recorded on the body's behalf"),
     TimelineEventType.CLOSED: _l("Closed"),
     TimelineEventType.WITHDRAWN: _l("Withdrawn"),
 }
@@ -190,23 +222,57 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
-def lifecycle_constraints(ground_codes: tuple[str, ...]) -> tuple[sa.CheckConstraint, ...]:
-    """CHECK constraints that tie each state to the fields it requires."""
+def lifecycle_constraints(
+    ground_codes: tuple[str, ...],
+    *,
+    reasons_outcomes: tuple[str, ...] = ("partly_complied", "declined"),
+    ground_outcomes: tuple[str, ...] | None = None,
+) -> tuple[sa.CheckConstraint, ...]:
+    """CHECK constraints that tie each state to the fields it requires. A kind names the
+    outcomes that need written reasons and those that need a ground (by default the same; a
+    kind without grounds passes no codes, and then no request of it has a ground)."""
     answered = _in("state", ANSWERED_STATES)
-    refusal = "outcome IN ('partly_complied', 'declined')"
+    reasoned = _in("outcome", reasons_outcomes)
+    if ground_outcomes is None:
+        ground_outcomes = reasons_outcomes if ground_codes else ()
+    if ground_codes and tuple(ground_outcomes) == tuple(reasons_outcomes):
+        refusal_checks = (
+            sa.CheckConstraint(
+                f"NOT ({reasoned}) OR (ground IS NOT NULL AND written_reasons IS NOT NULL "
+                f"AND length(trim(written_reasons)) >= {DB_MIN_REASON_CHARS})",
+                name="refusal_has_ground_and_reasons",
+            ),
+            sa.CheckConstraint(
+                f"ground IS NULL OR ({reasoned} AND {_in('ground', ground_codes)})",
+                name="ground_code",
+            ),
+        )
+    else:
+        grounded = _in("outcome", ground_outcomes) if ground_outcomes else "1 = 0"
+        refusal_checks = (
+            sa.CheckConstraint(
+                f"NOT ({reasoned}) OR (written_reasons IS NOT NULL "
+                f"AND length(trim(written_reasons)) >= {DB_MIN_REASON_CHARS})",
+                name="refusal_has_reasons",
+            ),
+            sa.CheckConstraint(
+                f"ground IS NULL OR ({grounded} AND {_in('ground', ground_codes or ('',))})"
+                if ground_outcomes
+                else "ground IS NULL",
+                name="ground_code",
+            ),
+        )
     return (
         sa.CheckConstraint(
             f"({answered} AND outcome IS NOT NULL AND answered_on IS NOT NULL) "
             f"OR (NOT ({answered}) AND outcome IS NULL)",
             name="outcome_when_answered",
         ),
+        *refusal_checks,
         sa.CheckConstraint(
-            f"NOT ({refusal}) OR (ground IS NOT NULL AND written_reasons IS NOT NULL "
-            f"AND length(trim(written_reasons)) >= {DB_MIN_REASON_CHARS})",
-            name="refusal_has_ground_and_reasons",
-        ),
-        sa.CheckConstraint(
-            f"ground IS NULL OR ({refusal} AND {_in('ground', ground_codes)})", name="ground_code"
+            "answer_received_via IS NULL OR (answer_recorded_by_id IS NOT NULL "
+            "AND answered_by_name IS NOT NULL AND answered_on IS NOT NULL)",
+            name="on_behalf_answer_recorded",
         ),
         sa.CheckConstraint(
             "state <> 'withdrawn' OR (withdrawal_reason IS NOT NULL AND withdrawn_at IS NOT NULL)",
@@ -356,6 +422,14 @@ class RequestLifecycleMixin:
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Who decided, as their account described them then: job title, else role.
     answered_by_title: Mapped[str | None] = mapped_column(sa.String(200))
+    # An answer the body sent by e-mail or post, recorded on its behalf by the requesting side
+    # (the body asked has no users): who at the body answered, how it was received, and who
+    # recorded it. `answered_on` is the day it was received.
+    answered_by_name: Mapped[str | None] = mapped_column(sa.String(200))
+    answer_received_via: Mapped[ReceivedVia | None] = mapped_column(
+        enum_type(ReceivedVia, "answer_received_via")
+    )
+    answer_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Working days from the request to the answer, less the days the clock was stopped.
     working_days_to_answer: Mapped[int | None] = mapped_column(sa.Integer)
     ground: Mapped[str | None] = mapped_column(sa.String(32))
@@ -383,6 +457,21 @@ class RequestLifecycleMixin:
     @declared_attr
     def answered_by(cls):
         return relationship("User", foreign_keys=[cls.answered_by_id])
+
+    @declared_attr
+    def answer_recorded_by(cls):
+        return relationship("User", foreign_keys=[cls.answer_recorded_by_id])
+
+    @property
+    def answered_on_behalf(self) -> bool:
+        """The answer came by e-mail or post and was recorded by the requesting side."""
+        return self.answer_received_via is not None
+
+    @property
+    def kind(self):
+        from .kinds import kind_of
+
+        return kind_of(self)
 
     # ------------------------------------------------------------- derived state
 
@@ -416,46 +505,44 @@ class RequestLifecycleMixin:
         return self.answered_on <= self.due_date
 
     # ------------------------------------------------------------- access
+    # The rules are lifecycle.access's table; these read it for one request.
+
+    def can(self, user, action) -> bool:
+        from .access import can
+
+        return can(user, action, self)
 
     def can_view(self, user) -> bool:
-        """Both bodies' users (the requested body once the request is sent); admins and
-        auditors read everything."""
-        if user.can_read_everything:
-            return True
-        return self.is_requester(user) or self.is_requested(user)
+        return self.can(user, "view")
 
     def is_requester(self, user) -> bool:
-        return user.organisation_id == self.requesting_org_id
+        from .access import holds
+        from .kinds import Relation
+
+        return holds(user, Relation.REQUESTER, self)
 
     def is_requested(self, user) -> bool:
-        return user.organisation_id == self.requested_org_id and self.state != RequestState.DRAFT
+        from .access import holds
+        from .kinds import Relation
 
-    def can_act_as_requester(self, user) -> bool:
-        return not user.is_auditor and self.is_requester(user)
-
-    def can_act_as_requested(self, user) -> bool:
-        return not user.is_auditor and self.is_requested(user)
+        return holds(user, Relation.BODY_ASKED, self)
 
     @classmethod
     def visible_to(cls, user):
         """A WHERE clause selecting the requests `user` may see (for lists and counts)."""
-        sides = cls.visible_sides(user)
-        return sides[0] if len(sides) == 1 else sa.or_(*sides)
+        from .access import visible_to
+
+        return visible_to(cls, user)
 
     @classmethod
     def visible_sides(cls, user) -> tuple:
-        """What visible_to selects, as one WHERE clause per side: the requests `user`'s body
-        made, and those made to it once sent. The sides never select the same request, as a
-        body never asks itself (each request table has the CHECK requesting_org_id <>
-        requested_org_id). A list in due-date order can read each side from its own
-        (organisation, due date) index and stop early, where the two OR-ed together read and
-        sort every request of the body. Admins and auditors have one side: every request."""
-        if user.can_read_everything:
-            return (sa.true(),)
-        return (
-            cls.requesting_org_id == user.organisation_id,
-            sa.and_(cls.requested_org_id == user.organisation_id, cls.state != RequestState.DRAFT),
-        )
+        """What visible_to selects, as one WHERE clause per relation (see access.visible_sides):
+        a list in due-date order can read each side from its own (organisation, due date)
+        index and stop early, where the sides OR-ed together read and sort every request of
+        the body. Admins and auditors have one side: every request."""
+        from .access import visible_sides
+
+        return visible_sides(cls, user)
 
 
 class TimelineEventMixin:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
-
 MIN_WORDS = 6  # different words of two letters or more
 MIN_LETTERS = 30
 
@@ -78,25 +76,18 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) >= 2]
 
 
-def reasons_problem(text: str | None, *, restated: Iterable[str] = ()) -> str | None:
+def reasons_problem(text: str | None, *, wording, restated: Iterable[str] = ()) -> str | None:
     """Why `text` is not written reasons of substance, or None when it is.
 
+    `wording`: the kind's lifecycle.kinds.ReasonsWording (what each message says).
     `restated`: labels (such as the ground's) that on their own do not explain a decision.
     """
     raw = (text or "").strip()
     key = _key(raw)
     if not key:
-        return _(
-            "Enter the written reasons for the decision. The law requires them: say why "
-            "complying would be incompatible with your duties or would harm the exercise of "
-            "your functions."
-        )
+        return str(wording.empty)
     if key in TOKEN_ANSWERS:
-        return _(
-            "“%(text)s” is not a reason. Write the reasons for the decision in full sentences, "
-            "so that the requesting body can understand it.",
-            text=raw[:40],
-        )
+        return str(wording.token) % {"text": raw[:40]}
     words = _words(raw)
     placeholder = (
         re.search(r"([^\W\d_])\1{3,}", raw.lower())
@@ -104,20 +95,10 @@ def reasons_problem(text: str | None, *, restated: Iterable[str] = ()) -> str | 
         or (words and sum(1 for w in words if not VOWELS & set(w)) * 2 > len(words))
     )
     if placeholder:
-        return _(
-            "The written reasons look like placeholder text. Write the reasons for the "
-            "decision in full sentences."
-        )
+        return str(wording.placeholder)
     if any(key == _key(str(label)) or key in _key(str(label)) for label in restated):
-        return _(
-            "The written reasons only repeat the ground. Explain why the ground applies to "
-            "this request."
-        )
+        return str(wording.restated)
     letters = sum(c.isalpha() for c in raw)
     if len(set(words)) < MIN_WORDS or letters < MIN_LETTERS:
-        return _(
-            "The written reasons are too short to explain a decision. Write at least "
-            "%(count)s different words saying why the ground applies to this request.",
-            count=MIN_WORDS,
-        )
+        return str(wording.too_short) % {"count": MIN_WORDS}
     return None

@@ -36,6 +36,8 @@ from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import Catalogue
+from . import access, notices
+from .kinds import Relation, kind_of
 from .models import (
     ANSWERED_STATES,
     CLOCK_RUNNING_STATES,
@@ -45,6 +47,7 @@ from .models import (
     DeadlineStatus,
     ExtensionState,
     Outcome,
+    ReceivedVia,
     ReferenceSequence,
     RequestState,
     TimelineEventType,
@@ -53,12 +56,6 @@ from .reasons import reasons_problem
 
 MAX_TEXT = 5000
 REFERENCE_MAX_LENGTH = 24  # the reference column's length
-
-
-class Side(enum.StrEnum):
-    REQUESTER = "requester"
-    REQUESTED = "requested"
-    EITHER = "either"
 
 
 class Operation(enum.StrEnum):
@@ -71,6 +68,7 @@ class Operation(enum.StrEnum):
     REFUSE_EXTENSION = "refuse_extension"
     GRANT_EXTENSION = "grant_extension"
     RESPOND = "respond"
+    RECORD_ON_BEHALF = "record_on_behalf"
     CLOSE = "close"
     WITHDRAW = "withdraw"
 
@@ -80,32 +78,32 @@ class Operation(enum.StrEnum):
 
 
 class Rule(NamedTuple):
-    """Who may do an operation, from which states, and whether it needs an extension waiting
-    for a decision (True), needs none waiting (False), or does not care (None)."""
+    """From which states an operation may be done, and whether it needs an extension waiting
+    for a decision (True), needs none waiting (False), or does not care (None). Who may do
+    it is lifecycle.access's table (each operation is an access action of the same name)."""
 
-    side: Side
     states: tuple[RequestState, ...]
     pending_extension: bool | None = None
 
 
 S = RequestState
 RUNNING = (S.SENT, S.ACKNOWLEDGED)
+ANSWERABLE = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)
 # The state machine: which side may do what, from which states. The body asked asks for more
 # time and the requesting side agrees or refuses it, or grants more time of its own accord.
 OPERATIONS: dict[Operation, Rule] = {
-    Operation.SEND: Rule(Side.REQUESTER, (S.DRAFT,)),
-    Operation.ACKNOWLEDGE: Rule(Side.REQUESTED, (S.SENT,)),
-    Operation.ASK_CLARIFICATION: Rule(Side.REQUESTED, RUNNING),
-    Operation.ANSWER_CLARIFICATION: Rule(Side.REQUESTER, (S.AWAITING_CLARIFICATION,)),
-    Operation.ASK_EXTENSION: Rule(Side.REQUESTED, RUNNING, pending_extension=False),
-    Operation.AGREE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
-    Operation.REFUSE_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=True),
-    Operation.GRANT_EXTENSION: Rule(Side.REQUESTER, RUNNING, pending_extension=False),
-    Operation.RESPOND: Rule(Side.REQUESTED, (S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
-    Operation.CLOSE: Rule(Side.REQUESTER, (S.ANSWERED,)),
-    Operation.WITHDRAW: Rule(
-        Side.REQUESTER, (S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)
-    ),
+    Operation.SEND: Rule((S.DRAFT,)),
+    Operation.ACKNOWLEDGE: Rule((S.SENT,)),
+    Operation.ASK_CLARIFICATION: Rule(RUNNING),
+    Operation.ANSWER_CLARIFICATION: Rule((S.AWAITING_CLARIFICATION,)),
+    Operation.ASK_EXTENSION: Rule(RUNNING, pending_extension=False),
+    Operation.AGREE_EXTENSION: Rule(RUNNING, pending_extension=True),
+    Operation.REFUSE_EXTENSION: Rule(RUNNING, pending_extension=True),
+    Operation.GRANT_EXTENSION: Rule(RUNNING, pending_extension=False),
+    Operation.RESPOND: Rule(ANSWERABLE),
+    Operation.RECORD_ON_BEHALF: Rule(ANSWERABLE),
+    Operation.CLOSE: Rule((S.ANSWERED,)),
+    Operation.WITHDRAW: Rule((S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
 }
 
 OPERATION_LABELS = {
@@ -118,6 +116,7 @@ OPERATION_LABELS = {
     Operation.REFUSE_EXTENSION: _l("refuse the extension asked for"),
     Operation.GRANT_EXTENSION: _l("grant an extension"),
     Operation.RESPOND: _l("answer it"),
+    Operation.RECORD_ON_BEHALF: _l("record the answer received on the body's behalf"),
     Operation.CLOSE: _l("close it"),
     Operation.WITHDRAW: _l("withdraw it"),
 }
@@ -132,6 +131,8 @@ AUDITED_FIELDS = (
     "ground",
     "written_reasons",
     "answered_on",
+    "answered_by_name",
+    "answer_received_via",
     "withdrawal_reason",
 )
 
@@ -139,12 +140,15 @@ AUDITED_FIELDS = (
 # ----------------------------------------------------------------- guards
 
 
-def _side_allows(req, user, side: Side) -> bool:
-    if side is Side.REQUESTER:
-        return req.can_act_as_requester(user)
-    if side is Side.REQUESTED:
-        return req.can_act_as_requested(user)
-    return req.can_act_as_requester(user) or req.can_act_as_requested(user)
+def _side_allows(req, user, op: Operation) -> bool:
+    return access.can(user, op.value, req)
+
+
+def _condition_allows(req, op: Operation) -> bool:
+    """An answer is recorded on the body's behalf only when the body asked has no users."""
+    if op is Operation.RECORD_ON_BEHALF:
+        return not notices.body_has_users(req.requested_org)
+    return True
 
 
 def _pending_allows(req, rule: Rule) -> bool:
@@ -159,20 +163,21 @@ def allowed_operations(req, user) -> list[Operation]:
         op
         for op, rule in OPERATIONS.items()
         if req.state in rule.states
-        and _side_allows(req, user, rule.side)
+        and _side_allows(req, user, op)
         and _pending_allows(req, rule)
+        and _condition_allows(req, op)
     ]
 
 
 def check_allowed(req, op: Operation, user) -> None:
     """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow)."""
-    side, states, _pending = OPERATIONS[op]
+    states = OPERATIONS[op].states
     if op is Operation.AGREE_EXTENSION and req.pending_extension is not None:
         _refuse_agreeing_own_ask(req, user)
-    if not _side_allows(req, user, side):
+    if not _side_allows(req, user, op):
         if user.is_auditor:
             raise PermissionDenied(_("Auditors can read requests but not change them."))
-        if side is Side.REQUESTED:
+        if access.acting_relation(op.value) is Relation.BODY_ASKED:
             raise PermissionDenied(
                 _(
                     "Only %(body)s, the body asked, can %(action)s.",
@@ -189,6 +194,13 @@ def check_allowed(req, op: Operation, user) -> None:
         )
     if req.state in states:
         _check_pending(req, op)
+        if not _condition_allows(req, op):
+            raise Conflict(
+                _(
+                    "%(body)s has people who use the service: they record its answer themselves.",
+                    body=req.requested_org.display_name(current_locale()),
+                )
+            )
         return
     if op is Operation.RESPOND and req.state in ANSWERED_STATES:
         raise Conflict(
@@ -742,43 +754,66 @@ def as_outcome(value) -> Outcome | None:
         return None
 
 
-def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: Catalogue) -> dict:
-    """The field messages that stop an answer being recorded (empty when it may be)."""
+def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> dict:
+    """The field messages that stop an answer of `kind` being recorded (empty when it may
+    be): an outcome the kind allows; a ground the law recognises where the outcome needs one
+    (none where it does not); written reasons of substance where the outcome needs them."""
     errors: dict[str, list[str]] = {}
-    locale = current_locale()
-    choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+    rules = kind.answers
     outcome = as_outcome(outcome)
-    if outcome is None:
-        errors["outcome"] = [_("Choose whether you complied, partly complied or declined.")]
+    if outcome is None or outcome not in rules.outcomes:
+        errors["outcome"] = [str(rules.choose_outcome)]
         return errors
-    if not outcome.needs_ground_and_reasons:
+    grounds = rules.grounds
+    if not rules.needs_ground(outcome):
         if ground:
             errors["ground"] = [_("Leave the ground empty: a request complied with needs none.")]
-        return errors
-    if not ground:
-        errors["ground"] = [_("Choose the ground for not complying: %(choices)s.", choices=choices)]
-    elif ground not in grounds:
-        errors["ground"] = [
-            _(
-                "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
-                ground=ground[:40],
-                choices=choices,
-            )
-        ]
-    restated = [label for e in grounds for label in (e.en, e.cy)]
-    problem = reasons_problem(reasons, restated=restated)
-    if problem:
-        errors["written_reasons"] = [problem]
+    else:
+        locale = current_locale()
+        choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+        if not ground:
+            errors["ground"] = [
+                _("Choose the ground for not complying: %(choices)s.", choices=choices)
+            ]
+        elif ground not in grounds:
+            errors["ground"] = [
+                _(
+                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
+                    ground=ground[:40],
+                    choices=choices,
+                )
+            ]
+    if rules.needs_reasons(outcome):
+        restated = [label for e in (grounds or ()) for label in (e.en, e.cy)]
+        problem = reasons_problem(reasons, wording=kind.reasons_wording, restated=restated)
+        if problem:
+            errors["written_reasons"] = [problem]
     return errors
 
 
 def check_answer(
-    req, by, *, outcome, ground, reasons, grounds: Catalogue, on: date, more_problems=None
+    req,
+    by,
+    *,
+    outcome,
+    ground,
+    reasons,
+    grounds: Catalogue | None = None,
+    on: date,
+    more_problems=None,
+    on_behalf: OnBehalf | None = None,
 ) -> None:
     """Raise what stops the answer being recorded, recording nothing (a check-your-answers
-    page asks this before the decision is sent)."""
-    check_allowed(req, Operation.RESPOND, by)
-    errors = answer_problems(outcome, ground, reasons, grounds)
+    page asks this before the decision is sent). `grounds` is the kind's (kept for callers
+    that pass it). An answer recorded on the body's behalf is the requester's operation."""
+    check_allowed(req, Operation.RECORD_ON_BEHALF if on_behalf else Operation.RESPOND, by)
+    if on_behalf is not None:
+        problems = on_behalf.problems(req, on)
+        if problems:
+            errors = answer_problems(outcome, ground, reasons, kind_of(req))
+            errors.update(problems)
+            raise InvalidInput(errors=errors)
+    errors = answer_problems(outcome, ground, reasons, kind_of(req))
     outcome = as_outcome(outcome)
     if more_problems is not None and outcome is not None:
         errors.update(more_problems(outcome, on))
@@ -792,6 +827,38 @@ def decider_title(user) -> str:
     return (user.job_title or "").strip() or user.role.label
 
 
+class OnBehalf(NamedTuple):
+    """An answer the body asked sent by e-mail or post, recorded by the requesting side
+    because nobody at the body uses the service: who at the body answered (name, and title if
+    given), how it came, and the day it was received (the answer's date)."""
+
+    answered_by_name: str | None
+    received_via: str | None
+    received_on: date | None
+    answered_by_title: str | None = None
+
+    def problems(self, req, today: date) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        if not _clean(self.answered_by_name):
+            errors["answered_by_name"] = [
+                _("Enter the name of the person at the body who sent the answer.")
+            ]
+        elif len(_clean(self.answered_by_name)) > 200:
+            errors["answered_by_name"] = [
+                _("Shorten this to %(max)s characters or fewer.", max=200)
+            ]
+        if self.received_via not in {v.value for v in ReceivedVia}:
+            errors["received_via"] = [_("Choose how the answer was received, like e-mail or post.")]
+        if self.received_on is None or not (req.sent_on <= self.received_on <= today):
+            errors["received_on"] = [
+                _(
+                    "Enter the date the answer was received, between %(sent)s and today.",
+                    sent=long_date(req.sent_on),
+                )
+            ]
+        return errors
+
+
 def record_answer(
     req,
     by,
@@ -799,23 +866,27 @@ def record_answer(
     outcome,
     ground: str | None,
     reasons: str | None,
-    grounds: Catalogue,
+    grounds: Catalogue | None = None,
     on: date | None = None,
     more_problems=None,
+    on_behalf: OnBehalf | None = None,
 ) -> None:
-    """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
-    ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
-    adds the domain's own field messages, so that every problem is reported at once."""
-    on = on or wales_today()
+    """The answer, in one of the outcomes the kind allows, with the ground and written
+    reasons of substance the outcome needs. `more_problems(outcome, on)` adds the domain's
+    own field messages, so that every problem is reported at once. With `on_behalf`, `by` is
+    the requesting side's user recording an answer received by e-mail or post; the answer's
+    date is the day it was received."""
+    today = wales_today()
+    on = (on_behalf.received_on if on_behalf else on) or today
     check_answer(
         req,
         by,
         outcome=outcome,
         ground=ground,
         reasons=reasons,
-        grounds=grounds,
-        on=on,
+        on=on if on_behalf is None else max(on, today),
         more_problems=more_problems,
+        on_behalf=on_behalf,
     )
     outcome = as_outcome(outcome)
     before = snapshot(req, AUDITED_FIELDS)
@@ -825,19 +896,26 @@ def record_answer(
     _lapse_pending_extension(req)
     req.state = RequestState.ANSWERED
     req.outcome = outcome
-    req.ground = ground if outcome.needs_ground_and_reasons else None
+    req.ground = ground if kind_of(req).answers.needs_ground(outcome) else None
     req.written_reasons = _clean(reasons) or None
     req.answered_at = utcnow()
     req.answered_on = on
-    req.answered_by = by
-    req.answered_by_title = (by.job_title or "").strip() or None
+    if on_behalf is None:
+        req.answered_by = by
+        req.answered_by_title = (by.job_title or "").strip() or None
+    else:
+        req.answered_by = None
+        req.answered_by_name = _clean(on_behalf.answered_by_name)
+        req.answered_by_title = _clean(on_behalf.answered_by_title)[:200] or None
+        req.answer_received_via = ReceivedVia(on_behalf.received_via)
+        req.answer_recorded_by = by
     req.working_days_to_answer = max(
         0, working_days_between(req.sent_on, on) - req.stopped_working_days
     )
     _record(
         req,
-        "answered",
-        TimelineEventType.ANSWERED,
+        "answer_recorded" if on_behalf else "answered",
+        TimelineEventType.ANSWER_RECORDED if on_behalf else TimelineEventType.ANSWERED,
         by,
         before,
         text=req.written_reasons,

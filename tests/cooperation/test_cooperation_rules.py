@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from isp_manager.accounts.models import Role
 from isp_manager.cooperation import services
+from isp_manager.cooperation.kind import S164
 from isp_manager.cooperation.models import CooperationRequest, ProvidedItem
 from isp_manager.errors import Conflict, InvalidInput, PermissionDenied
 from isp_manager.extensions import db
@@ -274,7 +275,7 @@ def test_token_blank_or_placeholder_reasons_are_refused(make_request, board_user
     ],
 )
 def test_reasons_of_substance_are_accepted(reasons):
-    assert reasons_problem(reasons) is None
+    assert reasons_problem(reasons, wording=S164.reasons_wording) is None
 
 
 @pytest.mark.parametrize(
