@@ -190,10 +190,22 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
-def lifecycle_constraints(ground_codes: tuple[str, ...]) -> tuple[sa.CheckConstraint, ...]:
-    """CHECK constraints that tie each state to the fields it requires."""
+def lifecycle_constraints(
+    ground_codes: tuple[str, ...],
+    *,
+    refusal_outcomes: tuple[str, ...] = ("partly_complied", "declined"),
+) -> tuple[sa.CheckConstraint, ...]:
+    """CHECK constraints that tie each state to the fields it requires. A kind with grounds
+    (s.164) needs one with the reasons of a refusal; a kind with none (s.137) needs the
+    reasons alone, and never stores a ground."""
     answered = _in("state", ANSWERED_STATES)
-    refusal = "outcome IN ('partly_complied', 'declined')"
+    refusal = _in("outcome", refusal_outcomes)
+    ground_needed = "ground IS NOT NULL AND " if ground_codes else ""
+    ground_allowed = (
+        f"ground IS NULL OR ({refusal} AND {_in('ground', ground_codes)})"
+        if ground_codes
+        else "ground IS NULL"
+    )
     return (
         sa.CheckConstraint(
             f"({answered} AND outcome IS NOT NULL AND answered_on IS NOT NULL) "
@@ -201,13 +213,11 @@ def lifecycle_constraints(ground_codes: tuple[str, ...]) -> tuple[sa.CheckConstr
             name="outcome_when_answered",
         ),
         sa.CheckConstraint(
-            f"NOT ({refusal}) OR (ground IS NOT NULL AND written_reasons IS NOT NULL "
+            f"NOT ({refusal}) OR ({ground_needed}written_reasons IS NOT NULL "
             f"AND length(trim(written_reasons)) >= {DB_MIN_REASON_CHARS})",
             name="refusal_has_ground_and_reasons",
         ),
-        sa.CheckConstraint(
-            f"ground IS NULL OR ({refusal} AND {_in('ground', ground_codes)})", name="ground_code"
-        ),
+        sa.CheckConstraint(ground_allowed, name="ground_code"),
         sa.CheckConstraint(
             "state <> 'withdrawn' OR (withdrawal_reason IS NOT NULL AND withdrawn_at IS NOT NULL)",
             name="withdrawn_has_reason",
@@ -258,6 +268,19 @@ def extension_constraints() -> tuple[sa.CheckConstraint, ...]:
         ),
         sa.CheckConstraint("state <> 'asked' OR decided_at IS NULL", name="asked_is_undecided"),
     )
+
+
+class ProvidedItemMixin:
+    """One thing provided in answer: what, when, how, and whether it is fact, opinion or
+    history. The domain table adds `request_id`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    nature: Mapped[InformationNature] = mapped_column(
+        enum_type(InformationNature, "information_nature"), nullable=False
+    )
+    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
 
 
 class ExtensionMixin:

@@ -108,6 +108,11 @@ OPERATIONS: dict[Operation, Rule] = {
     ),
 }
 
+# An answer that came by e-mail or post from a body without users, recorded by the requesting
+# side on its behalf while the request waits for it. Not one of the OPERATIONS a page offers
+# of its own accord: a kind that allows it asks for it.
+ON_BEHALF = Rule(Side.REQUESTER, OPERATIONS[Operation.RESPOND].states)
+
 OPERATION_LABELS = {
     Operation.SEND: _l("send it"),
     Operation.ACKNOWLEDGE: _l("acknowledge it"),
@@ -164,9 +169,10 @@ def allowed_operations(req, user) -> list[Operation]:
     ]
 
 
-def check_allowed(req, op: Operation, user) -> None:
-    """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow)."""
-    side, states, _pending = OPERATIONS[op]
+def check_allowed(req, op: Operation, user, *, rule: Rule | None = None) -> None:
+    """Raise PermissionDenied (wrong side or read-only) or Conflict (state does not allow).
+    `rule` replaces the operation's own (ON_BEHALF for an answer recorded by the requester)."""
+    side, states, _pending = rule or OPERATIONS[op]
     if op is Operation.AGREE_EXTENSION and req.pending_extension is not None:
         _refuse_agreeing_own_ask(req, user)
     if not _side_allows(req, user, side):
@@ -735,9 +741,10 @@ def _lapse_pending_extension(req) -> None:
         ext.state = ExtensionState.LAPSED
 
 
-def as_outcome(value) -> Outcome | None:
+def as_outcome(value, outcomes=Outcome):
+    """`value` as one of the kind's outcomes (s.164's by default), or None."""
     try:
-        return Outcome(value)
+        return outcomes(value)
     except ValueError:
         return None
 
@@ -773,13 +780,29 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, grounds: C
 
 
 def check_answer(
-    req, by, *, outcome, ground, reasons, grounds: Catalogue, on: date, more_problems=None
+    req,
+    by,
+    *,
+    outcome,
+    ground,
+    reasons,
+    grounds: Catalogue | None,
+    on: date,
+    more_problems=None,
+    outcomes=Outcome,
+    problems=None,
+    on_behalf: bool = False,
 ) -> None:
     """Raise what stops the answer being recorded, recording nothing (a check-your-answers
-    page asks this before the decision is sent)."""
-    check_allowed(req, Operation.RESPOND, by)
-    errors = answer_problems(outcome, ground, reasons, grounds)
-    outcome = as_outcome(outcome)
+    page asks this before the decision is sent). A kind with its own outcomes passes them
+    and `problems(outcome, ground, reasons)`, its own test of the answer's fields;
+    `on_behalf`: the requesting side records an answer the body sent by e-mail or post."""
+    check_allowed(req, Operation.RESPOND, by, rule=ON_BEHALF if on_behalf else None)
+    if problems is None:
+        errors = answer_problems(outcome, ground, reasons, grounds)
+    else:
+        errors = problems(outcome, ground, reasons)
+    outcome = as_outcome(outcome, outcomes)
     if more_problems is not None and outcome is not None:
         errors.update(more_problems(outcome, on))
     if errors:
@@ -799,13 +822,17 @@ def record_answer(
     outcome,
     ground: str | None,
     reasons: str | None,
-    grounds: Catalogue,
+    grounds: Catalogue | None,
     on: date | None = None,
     more_problems=None,
+    outcomes=Outcome,
+    problems=None,
+    on_behalf: bool = False,
 ) -> None:
     """Complied with, partly complied with, or declined. A refusal, whole or in part, needs a
     ground the law recognises and written reasons of substance. `more_problems(outcome, on)`
-    adds the domain's own field messages, so that every problem is reported at once."""
+    adds the domain's own field messages, so that every problem is reported at once; a kind
+    with other outcomes and no grounds (s.137) passes `outcomes` and `problems`."""
     on = on or wales_today()
     check_answer(
         req,
@@ -816,8 +843,11 @@ def record_answer(
         grounds=grounds,
         on=on,
         more_problems=more_problems,
+        outcomes=outcomes,
+        problems=problems,
+        on_behalf=on_behalf,
     )
-    outcome = as_outcome(outcome)
+    outcome = as_outcome(outcome, outcomes)
     before = snapshot(req, AUDITED_FIELDS)
     old = new = req.due_date
     if req.state == RequestState.AWAITING_CLARIFICATION:
