@@ -16,6 +16,7 @@ import sqlalchemy as sa
 ADMIN = "admin"
 IG_LEAD = "ig-lead.cardiff"
 POLICE = "ig-lead.police"
+PRACTITIONER = "practitioner.cardiff"
 REGISTER_P95_MS = 50.0
 COOPERATION_P95_MS = 50.0
 FIGURES_P95_MS = 200.0
@@ -241,6 +242,18 @@ def _busiest_decision(conn: sa.Connection) -> dict | None:
     return {"decision_id": found} if found else None
 
 
+def _busiest_team(conn: sa.Connection) -> dict | None:
+    """The first team of Cardiff Council (decisions/demo.py makes them)."""
+    found = conn.execute(
+        sa.text(
+            "SELECT t.id FROM teams t "
+            "JOIN organisations o ON o.id = t.organisation_id AND o.code = 'la-cardiff' "
+            "ORDER BY t.id LIMIT 1"
+        )
+    ).scalar()
+    return {"team": found} if found else None
+
+
 # Decision records: Cardiff Council holds the most, and its IG lead sees all of them.
 ROUTES += [
     Route(
@@ -256,6 +269,29 @@ ROUTES += [
         user=IG_LEAD,
         target_p95_ms=DECISIONS_P95_MS,
     ),
+    Route(
+        "Decisions register, one team, page 2",
+        "decisions.register",
+        find=_busiest_team,
+        params={"page": 2},
+        user=IG_LEAD,
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route(
+        "Decisions register, Art. 6(1)(e) in 2026, Cymraeg",
+        "decisions.register",
+        params={"article6": "art6-1-e", "from": "2026-01-01", "to": "2026-12-31"},
+        user=IG_LEAD,
+        lang="cy",
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route(
+        "Decisions register, a practitioner's own and their team's",
+        "decisions.register",
+        user=PRACTITIONER,
+        target_p95_ms=DECISIONS_P95_MS,
+    ),
+    Route("Decisions figures (Cardiff)", "decisions.figures", user=IG_LEAD, requests=10),
     Route(
         "Decision record with an amendment",
         "decisions.show",

@@ -43,7 +43,7 @@ from .stats import count_range, markdown_table, median, percentile
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BUSY = " (other work was running on the machine: times are inflated)"
-SCALES = ("small", "wales", "large")
+SCALES = ("small", "wales", "large", "decisions")
 
 
 @dataclass

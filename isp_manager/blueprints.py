@@ -18,6 +18,8 @@ from .protocols.export_api import blp as protocol_export_api
 from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
 from .site import bp as site_pages
+from .teams.api import blp as teams_api
+from .teams.views import bp as teams_pages
 
 PAGE_BLUEPRINTS = [
     site_pages,
@@ -30,6 +32,7 @@ PAGE_BLUEPRINTS = [
     agreements_register_pages,
     law_pages,
     decisions_pages,
+    teams_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
@@ -40,4 +43,5 @@ API_BLUEPRINTS = [
     board_requests_api,
     protocol_export_api,
     decisions_api,
+    teams_api,
 ]

@@ -9,7 +9,12 @@ from .board_requests.models import (  # noqa: F401
     BoardRequest,
 )
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
-from .decisions.models import Decision, DecisionAmendment, decision_recipients  # noqa: F401
+from .decisions.models import (  # noqa: F401
+    AdviceRequest,
+    Decision,
+    DecisionAmendment,
+    decision_recipients,
+)
 from .lifecycle.models import ReferenceSequence  # noqa: F401
 from .notifications import SentReminder  # noqa: F401
 from .parties.models import Organisation, RelevantPartnerAgreement, organisation_areas  # noqa: F401
@@ -25,3 +30,4 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
+from .teams.models import Team, team_members  # noqa: F401

@@ -22,12 +22,14 @@ import sqlalchemy as sa
 from isp_manager.accounts.models import ApiToken, Role, hash_token
 from isp_manager.board_requests import services as board_requests
 from isp_manager.cooperation import services as cooperation
+from isp_manager.decisions import advice
 from isp_manager.decisions import services as decisions
 from isp_manager.decisions.forms import STEPS
 from isp_manager.extensions import db
 from isp_manager.parties import services as parties
 from isp_manager.parties.models import RelevantPartnerAgreement
 from isp_manager.protocols import services as protocols
+from isp_manager.teams import services as teams
 from tests.board_requests.conftest import details as board_details
 from tests.conftest import org
 from tests.cooperation.factories import details
@@ -133,6 +135,9 @@ def world(make_user):
     board_req = board_requests.create_request(board_details(), by=users[4], on=date(2026, 11, 2))
     recorded = decisions.create_decision(dict(SHARE), by=council)
     draft = decisions.create_decision({"purpose": "A draft"}, by=council, draft=True)
+    team = teams.create_team("Hostile input team", by=users[3])
+    teams.add_member(team, council.email, by=users[3])
+    question = advice.ask_advice("Is consent needed here?", decision=recorded, by=council)
     parties.record_agreement(
         org("la-cardiff"), org("la-vale-of-glamorgan"), date(2026, 1, 5), by=admin
     )
@@ -147,6 +152,8 @@ def world(make_user):
         "flow_id": version.flows[0].id,
         "partner_id": version.partners[1].id,
         "decision_id": recorded.id,
+        "team_id": team.id,
+        "advice_id": question.id,
         "request_id": req.id,
         "agreement_id": agreement.id,
         "token_id": token.id,

@@ -29,6 +29,28 @@ class AuditFilter:
     until: date | None = None
 
 
+# Record types whose content the log's readers (admins, auditors) may not see: a domain adds
+# its own (decision records: admins and auditors see them only as counts). The event itself,
+# who, when and which fields changed, is still shown.
+CONTENT_WITHHELD: set[str] = set()
+
+
+def withhold_content(*record_types: str) -> None:
+    CONTENT_WITHHELD.update(record_types)
+
+
+def content_withheld(event: AuditEvent) -> bool:
+    return event.record_type in CONTENT_WITHHELD
+
+
+def shown_values(event: AuditEvent, side: str) -> dict | None:
+    """The event's `before` or `after` as the log shows it: withheld values are None."""
+    values = getattr(event, side)
+    if values is None or not content_withheld(event):
+        return values
+    return dict.fromkeys(values)
+
+
 def can_read_audit(user) -> bool:
     """Admins and auditors read the whole log."""
     return bool(user and user.is_authenticated and user.can_read_everything)

@@ -3,6 +3,7 @@
 from marshmallow import fields
 
 from ..api_schema import Schema
+from .queries import content_withheld, shown_values
 
 
 class AuditEventSchema(Schema):
@@ -13,8 +14,12 @@ class AuditEventSchema(Schema):
     record_id = fields.String()
     actor = fields.Function(lambda e: e.actor.email if e.actor else None)
     organisation = fields.Function(lambda e: e.organisation.code if e.organisation else None)
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
+    before = fields.Function(lambda e: shown_values(e, "before"), allow_none=True)
+    after = fields.Function(lambda e: shown_values(e, "after"), allow_none=True)
+    content_withheld = fields.Function(
+        content_withheld,
+        metadata={"description": "true: the values are the record's content, shown as null"},
+    )
     request_id = fields.String(allow_none=True)
 
 

@@ -7,9 +7,18 @@ from flask_login import current_user, login_required
 
 from ..pagination import paginate
 from .forms import AuditFilterForm
-from .queries import COUNT_CAP, AuditFilter, audit_events_query, can_read_audit
+from .queries import (
+    COUNT_CAP,
+    AuditFilter,
+    audit_events_query,
+    can_read_audit,
+    content_withheld,
+    shown_values,
+)
 
 bp = Blueprint("audit", __name__)
+bp.add_app_template_global(content_withheld, "audit_content_withheld")
+bp.add_app_template_global(shown_values, "audit_shown_values")
 
 
 @bp.get("/audit")

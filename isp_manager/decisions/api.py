@@ -3,7 +3,6 @@ same services as the pages decide every rule; a decision the caller may not see 
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from flask_login import current_user
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, PermissionDenied
 from ..extensions import db
+from ..pagination import count_rows
 from . import access, services
 from .models import ConsentOutcome, DecisionOutcome
 from .schemas import (
@@ -22,6 +22,7 @@ from .schemas import (
     DecisionSchema,
     DecisionSummarySchema,
 )
+from .views import COUNT_CAP
 
 blp = Blueprint(
     "decisions_api",
@@ -50,8 +51,9 @@ class Decisions(MethodView):
     @blp.response(200, DecisionSummarySchema(many=True))
     @blp.paginate(page_size=25, max_page_size=100)
     def get(self, args, pagination_parameters):
-        """The recorded decisions the caller may see (their own; an IG lead's whole
-        organisation), newest first. Admins and auditors see counts only, on the pages."""
+        """The recorded decisions the caller may see (their own and their team's; an IG
+        lead's whole organisation), newest first. Admins and auditors see counts only, on the
+        pages. The total in X-Pagination stops at 1,000: narrow the filters to count further."""
         user = _user()
         if not access.can_see_register(user):
             raise PermissionDenied(_("Your role sees decision records only as counts."))
@@ -61,11 +63,11 @@ class Decisions(MethodView):
             article6=args["article6"],
             decided_from=args["decided_from"],
             decided_to=args["decided_to"],
+            team_id=args["team"],
         )
         stmt = services.register_query(user, filters)
-        pagination_parameters.item_count = db.session.scalar(
-            sa.select(sa.func.count()).select_from(stmt.order_by(None).options().subquery())
-        )
+        # Counting stops past COUNT_CAP decisions: X-Pagination's total is then COUNT_CAP.
+        pagination_parameters.item_count, _capped = count_rows(stmt, cap=COUNT_CAP)
         page, size = pagination_parameters.page, pagination_parameters.page_size
         return db.session.scalars(stmt.limit(size).offset((page - 1) * size)).unique().all()
 

@@ -18,6 +18,7 @@ from ..accounts.models import Role
 from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..lifecycle.models import ReferenceSequence
 from ..parties.models import OrgKind
+from ..teams.models import Team, team_members
 from .models import (
     ConsentOutcome,
     Decision,
@@ -31,7 +32,7 @@ PREFIX = Decision.REFERENCE_PREFIX
 HISTORY_DAYS = 730
 CHUNK = 5000
 BUSIEST = "la-cardiff"
-BUSIEST_SHARE = 0.3  # of every scale's decisions
+TEAMS = ("Youth offending team", "Safeguarding hub", "Children's services", "Early help")
 AMENDED_SHARE = 0.06
 AUTHORS = (Role.PRACTITIONER, Role.IG_LEAD)
 DECIDING_KINDS = (
@@ -165,13 +166,46 @@ class _Decisions:
         self.numbers = {row.year: row.last_number for row in ctx.conn.execute(
             sa.select(ReferenceSequence.__table__).where(ReferenceSequence.__table__.c.prefix == PREFIX))}  # fmt: skip
         self.columns = [c.name for c in Decision.__table__.columns if c.name != "id"]
+        self.team_of = self._teams()
+
+    def _teams(self) -> dict[int, int]:
+        """The busiest organisation's teams, each of its staff in one: {user id: team id}."""
+        staff = self.staff.get(self.busiest) or []
+        if not staff:
+            return {}
+        now = self.ctx.now
+        ids = insert_rows(
+            self.ctx.conn,
+            Team.__table__,
+            (
+                {
+                    "organisation_id": self.busiest,
+                    "name": name,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for name in TEAMS
+            ),
+            with_ids=True,
+        )
+        team_of = {user["id"]: ids[i % len(ids)] for i, user in enumerate(staff)}
+        insert_rows(
+            self.ctx.conn,
+            team_members,
+            ({"team_id": t, "user_id": u} for u, t in team_of.items()),
+        )
+        self.ctx.count("teams", len(ids))
+        return team_of
 
     def _reference(self, year: int) -> str:
         self.numbers[year] = self.numbers.get(year, 0) + 1
         return f"{PREFIX}-{year}-{self.numbers[year]:06d}"
 
     def _organisation(self) -> int:
-        if self.busiest in self.staff and self.rng.random() < BUSIEST_SHARE:
+        if (
+            self.busiest in self.staff
+            and self.rng.random() < self.ctx.scale.busiest_decisions_share
+        ):
             return self.busiest
         return self.rng.choice(self.deciding)
 
@@ -191,6 +225,7 @@ class _Decisions:
         row = dict.fromkeys(self.columns) | answers | {
             "reference": self._reference(decided_on.year), "state": DecisionState.RECORDED,
             "organisation_id": org_id, "created_by_id": author["id"],
+            "team_id": self.team_of.get(author["id"]),
             "subject_reference": f"CS-{decided_on.year}-{rng.randrange(10_000, 99_999)}"
             if rng.random() < 0.8 else None,
             "shared_on": decided_on if shared else None,

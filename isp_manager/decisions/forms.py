@@ -24,7 +24,16 @@ from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-e
 from .models import CONSENT_LABELS, OUTCOME_LABELS, PRINCIPLE_LABELS
 
 YES_NO = "yes_no"
+# The recipients page shows at least three organisation boxes, and one empty box more than
+# those already chosen, up to the most a decision may name ("Add another organisation").
 RECIPIENT_SLOTS = 3
+MAX_RECIPIENT_SLOTS = 10
+
+
+def recipient_slots(data: dict | None, formdata=None) -> int:
+    chosen = len((data or {}).get("recipients") or [])
+    posted = sum(1 for key in (formdata or {}) if str(key).startswith("recipient_"))
+    return min(MAX_RECIPIENT_SLOTS, max(RECIPIENT_SLOTS, chosen + 1, posted))
 
 
 def _yes_no(label, description=None):
@@ -173,21 +182,26 @@ FIELD_STEP = {f: s for s in STEPS for f in s.fields}
 def step_form(step: Step, locale: str, recipients_choices, formdata=None, data=None) -> FlaskForm:
     """The form of one question page, with its choices, filled from the draft or the post."""
     attrs = {}
+    slots = recipient_slots(data, formdata)
     for name in step.fields:
         if name == "recipients":
-            for i in range(RECIPIENT_SLOTS):
+            for i in range(slots):
                 label = _l("Organisation") if i == 0 else _l("Another organisation (optional)")
                 attrs[f"recipient_{i}"] = _select(label)
         else:
             attrs[name] = _field(name)
     attrs["submit"] = SubmitField(_l("Continue"), widget=GovSubmitInput())
+    if "recipients" in step.fields and slots < MAX_RECIPIENT_SLOTS:
+        attrs["add_recipient"] = SubmitField(
+            _l("Add another organisation"), widget=GovSubmitInput()
+        )
     form_class = type(f"{step.slug.title().replace('-', '')}Form", (FlaskForm,), attrs)
     form = form_class(formdata=formdata, data=_to_form(data or {}))
-    _choices(form, locale, recipients_choices)
+    _choices(form, locale, recipients_choices, slots)
     return form
 
 
-def _choices(form, locale: str, recipients_choices) -> None:
+def _choices(form, locale: str, recipients_choices, slots: int = RECIPIENT_SLOTS) -> None:
     yes_no = [("yes", _("Yes")), ("no", _("No"))]
     for field in form:
         if isinstance(field, RadioField) and field.name not in (
@@ -213,7 +227,7 @@ def _choices(form, locale: str, recipients_choices) -> None:
         form["decision"].choices = [(k.value, str(v)) for k, v in OUTCOME_LABELS.items()]
     if "para18_reason" in form:
         form["para18_reason"].choices = [(e.code, e.label(locale)) for e in PARA18_REASONS]
-    for i in range(RECIPIENT_SLOTS):
+    for i in range(slots):
         if f"recipient_{i}" in form:
             form[f"recipient_{i}"].choices = [
                 ("", _("Choose an organisation"))
@@ -224,7 +238,7 @@ def _to_form(values: dict) -> dict:
     data = {}
     for name, value in values.items():
         if name == "recipients":
-            for i, code in enumerate((value or [])[:RECIPIENT_SLOTS]):
+            for i, code in enumerate((value or [])[:MAX_RECIPIENT_SLOTS]):
                 data[f"recipient_{i}"] = code
         elif isinstance(value, bool) and name not in (
             "includes_fact",
@@ -244,8 +258,8 @@ def answers_from(form, step: Step) -> dict:
         if name == "recipients":
             raw[name] = [
                 form[f"recipient_{i}"].data
-                for i in range(RECIPIENT_SLOTS)
-                if form[f"recipient_{i}"].data
+                for i in range(MAX_RECIPIENT_SLOTS)
+                if f"recipient_{i}" in form and form[f"recipient_{i}"].data
             ]
         elif name in ("includes_fact", "includes_opinion", "includes_historical"):
             raw[name] = bool(form[name].data)
@@ -273,3 +287,18 @@ class AmendmentReasonForm(FlaskForm):
         ),
         widget=GovTextArea(),
     )
+
+
+class AdviceQuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Your question"),
+        description=_l(
+            "Do not name the child or anyone else, and do not give the case number: write "
+            "“the child”, “the parent” or their role. Your IG lead sees which decision it is about."
+        ),
+        widget=GovTextArea(),
+    )
+
+
+class AdviceAnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), widget=GovTextArea())

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..audit.queries import withhold_content
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
@@ -44,7 +45,7 @@ class DecisionOutcome(enum.StrEnum):
 
 
 OUTCOME_LABELS = {
-    DecisionOutcome.SHARE: _l("Share"),
+    DecisionOutcome.SHARE: _l("Share the information"),
     DecisionOutcome.NOT_SHARE: _l("Do not share"),
 }
 
@@ -134,10 +135,20 @@ DECISION_CONSTRAINTS = (
         "AND (article6 = 'art6-1-a' OR article9 = 'art9-2-a'))",
         "para18_without_consent",
     ),
+    # The register's order (newest first, then by id) is a range of this index, read backwards;
+    # its filters and figures read the three current_* columns from the index too.
     sa.Index(
-        "ix_decisions_organisation_id_state_decided_on", "organisation_id", "state", "decided_on"
+        "ix_decisions_register",
+        "organisation_id",
+        "state",
+        "decided_on",
+        "id",
+        "current_decision",
+        "current_consent_outcome",
+        "current_article6",
     ),
     sa.Index("ix_decisions_created_by_id_state", "created_by_id", "state"),
+    sa.Index("ix_decisions_team_id_state_decided_on_id", "team_id", "state", "decided_on", "id"),
 )
 
 
@@ -157,6 +168,8 @@ class Decision(TimestampMixin, db.Model):
     )
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), nullable=False)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    # The author's team when the draft was started: its members see the record.
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"))
 
     # A case number, never a name.
     subject_reference: Mapped[str | None] = mapped_column(sa.String(40))
@@ -224,6 +237,7 @@ class Decision(TimestampMixin, db.Model):
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    team = relationship("Team", foreign_keys=[team_id])
     recipients = relationship(
         "Organisation", secondary=decision_recipients, order_by="Organisation.name"
     )
@@ -265,3 +279,68 @@ class DecisionAmendment(db.Model):
 
     decision: Mapped[Decision] = relationship(back_populates="amendments")
     amended_by = relationship("User", foreign_keys=[amended_by_id])
+
+
+class AdviceState(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+    @property
+    def label(self) -> str:
+        return str(ADVICE_STATE_LABELS[self])
+
+
+ADVICE_STATE_LABELS = {
+    AdviceState.OPEN: _l("Waiting for an answer"),
+    AdviceState.ANSWERED: _l("Answered"),
+}
+
+
+class AdviceRequest(TimestampMixin, db.Model):
+    """A practitioner's question to their IG lead (golden rule 4: seek advice without
+    identifying the individual), the answer, and the decision it is about."""
+
+    __tablename__ = "advice_requests"
+    __table_args__ = (
+        sa.CheckConstraint("length(trim(question)) > 0", name="question_given"),
+        sa.CheckConstraint(
+            "state <> 'answered' OR (answer IS NOT NULL AND length(trim(answer)) > 0 "
+            "AND answered_by_id IS NOT NULL AND answered_at IS NOT NULL)",
+            name="answered_complete",
+        ),
+        sa.Index("ix_advice_requests_organisation_id_state", "organisation_id", "state"),
+        sa.Index("ix_advice_requests_asked_by_id", "asked_by_id"),
+        sa.Index("ix_advice_requests_decision_id", "decision_id"),
+    )
+
+    AUDIT_NAME = "advice request"
+    REFERENCE_PREFIX = "ADV"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True, nullable=False)
+    state: Mapped[AdviceState] = mapped_column(
+        enum_type(AdviceState, "advice_state"), nullable=False, default=AdviceState.OPEN
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), nullable=False)
+    decision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("decisions.id", ondelete="SET NULL")
+    )
+    asked_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    question: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    answered_by_name: Mapped[str | None] = mapped_column(sa.String(200))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation", foreign_keys=[organisation_id])
+    decision = relationship("Decision", foreign_keys=[decision_id])
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is AdviceState.OPEN
+
+
+# Admins and auditors read the audit log but see decision records only as counts.
+withhold_content(Decision.__tablename__, AdviceRequest.__tablename__)

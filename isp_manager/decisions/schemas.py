@@ -4,7 +4,7 @@ by the services, which name the field in their messages. Only `decision` is requ
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..api_schema import Schema
 from .services import BOOL_FIELDS, CODE_FIELDS, TEXT_FIELDS
@@ -112,3 +112,8 @@ class DecisionQuerySchema(Schema):
     article6 = fields.String(load_default=None)
     decided_from = fields.Date(load_default=None)
     decided_to = fields.Date(load_default=None)
+    team = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "a team's id (GET /teams)"},
+    )

@@ -16,8 +16,9 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
+from ..accounts.models import Role
 from ..audit.services import changes, record_event
 from ..calendar import wales_today
 from ..cooperation.models import CooperationRequest
@@ -30,6 +31,8 @@ from ..lifecycle.services import allocate_reference
 from ..parties.models import Organisation
 from ..protocols.access import visible_protocols_filter
 from ..protocols.models import Protocol
+from ..teams.models import Team
+from ..teams.services import home_team_id
 from . import access
 from .access import Action
 from .models import (
@@ -456,7 +459,10 @@ def start_draft(*, by) -> Decision:
     if not access.can_record(by):
         raise PermissionDenied(_("Your role cannot record share or not-share decisions."))
     decision = Decision(
-        state=DecisionState.DRAFT, organisation_id=by.organisation_id, created_by_id=by.id
+        state=DecisionState.DRAFT,
+        organisation_id=by.organisation_id,
+        created_by_id=by.id,
+        team_id=home_team_id(by),
     )
     db.session.add(decision)
     db.session.flush()
@@ -645,15 +651,13 @@ class RegisterFilters:
     article6: str | None = None
     decided_from: date | None = None
     decided_to: date | None = None
+    team_id: int | None = None
 
 
-def register_query(user, filters: RegisterFilters) -> sa.Select:
-    """The recorded decisions the user may see, newest first, with what the list shows."""
-    stmt = (
-        sa.select(Decision)
-        .where(Decision.state == DecisionState.RECORDED, access.visible_filter(user))
-        .options(selectinload(Decision.recipients), selectinload(Decision.amendments))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+def _filtered(stmt: sa.Select, user, filters: RegisterFilters) -> sa.Select:
+    stmt = stmt.where(
+        Decision.state == DecisionState.RECORDED,
+        access.visible_filter(user, states=frozenset({DecisionState.RECORDED})),
     )
     if filters.decision:
         stmt = stmt.where(Decision.current_decision == filters.decision)
@@ -665,7 +669,84 @@ def register_query(user, filters: RegisterFilters) -> sa.Select:
         stmt = stmt.where(Decision.decided_on >= filters.decided_from)
     if filters.decided_to:
         stmt = stmt.where(Decision.decided_on <= filters.decided_to)
+    if filters.team_id:
+        stmt = stmt.where(Decision.team_id == filters.team_id)
     return stmt
+
+
+# The columns the register's table shows (with `listing`, the only ones read).
+LISTED = (
+    Decision.reference,
+    Decision.organisation_id,
+    Decision.team_id,
+    Decision.decided_on,
+    Decision.decided_by_name,
+    Decision.current_decision,
+    Decision.current_consent_outcome,
+)
+
+
+def register_query(user, filters: RegisterFilters, *, listing: bool = False) -> sa.Select:
+    """The recorded decisions the user may see, newest first, with what the list shows;
+    `listing` reads only the register table's columns (the CSV and the API read them all)."""
+    if listing:
+        stmt = sa.select(Decision).options(
+            load_only(*LISTED),
+            selectinload(Decision.amendments).load_only(DecisionAmendment.id),
+            selectinload(Decision.team),
+        )
+    else:
+        stmt = sa.select(Decision).options(
+            selectinload(Decision.amendments),
+            selectinload(Decision.team),
+            selectinload(Decision.recipients),
+        )
+    return _filtered(stmt, user, filters).order_by(Decision.decided_on.desc(), Decision.id.desc())
+
+
+@dataclass
+class Figures:
+    total: int
+    by_decision: list[tuple[str, int]]
+    by_consent: list[tuple[str, int]]
+    by_article6: list[tuple[str | None, int]]
+
+
+def register_figures(user, filters: RegisterFilters) -> Figures:
+    """Counts of the decisions the register shows: by decision, consent outcome and Article 6
+    basis (the values after amendments), each largest first. One query, read from the
+    register's index alone (it holds the three columns)."""
+    columns = (
+        Decision.current_decision,
+        Decision.current_consent_outcome,
+        Decision.current_article6,
+    )
+    stmt = _filtered(sa.select(*columns, sa.func.count()), user, filters).group_by(*columns)
+    totals: list[dict] = [{}, {}, {}]
+    for *values, n in db.session.execute(stmt):
+        for i, value in enumerate(values):
+            key = getattr(value, "value", value)
+            totals[i][key] = totals[i].get(key, 0) + n
+
+    def ranked(counts: dict) -> list:
+        return sorted(counts.items(), key=lambda r: (-r[1], str(r[0])))
+
+    by_decision, by_consent, by_article6 = (ranked(t) for t in totals)
+    return Figures(
+        total=sum(n for _v, n in by_decision),
+        by_decision=by_decision,
+        by_consent=by_consent,
+        by_article6=by_article6,
+    )
+
+
+def register_teams(user) -> list[Team]:
+    """The teams the register can be filtered by: those of the decisions the user may see."""
+    if user.role is Role.IG_LEAD:
+        where = Team.organisation_id == user.organisation_id
+    else:
+        where = Team.id.in_(access.my_team_ids(user))
+    return list(db.session.scalars(sa.select(Team).where(where).order_by(Team.name)))
 
 
 def decision_counts() -> list[tuple[Organisation, int, int, int]]:

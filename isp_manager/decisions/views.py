@@ -4,11 +4,22 @@ handler loads, checks access through access.py, calls one service and renders.""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
@@ -17,14 +28,18 @@ from ..extensions import db
 from ..i18n import current_locale, uk_date
 from ..law import ARTICLE6
 from ..pagination import paginate
+from ..parties.forms import apply_errors
 from ..parties.models import Organisation
+from ..teams import access as teams_access
 from ..text_values import iso_date
-from . import access, services
+from . import access, advice, services
 from .access import Action
 from .forms import (
     FIELD_STEP,
     STEP_BY_SLUG,
     STEPS,
+    AdviceAnswerForm,
+    AdviceQuestionForm,
     AmendmentReasonForm,
     answers_from,
     field_for_error,
@@ -32,6 +47,7 @@ from .forms import (
     step_form,
 )
 from .models import CONSENT_LABELS, OUTCOME_LABELS, ConsentOutcome, DecisionOutcome
+from .summary import decision_summary, summary_filename
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
@@ -71,6 +87,7 @@ def _filters() -> tuple[services.RegisterFilters, dict]:
     def day(name):
         return iso_date(args.get(name))
 
+    team = args.get("team") or ""
     decision = pick("decision", {d.value for d in DecisionOutcome})
     consent = pick("consent_outcome", {c.value for c in ConsentOutcome})
     filters = services.RegisterFilters(
@@ -79,13 +96,13 @@ def _filters() -> tuple[services.RegisterFilters, dict]:
         article6=pick("article6", set(ARTICLE6.codes)),
         decided_from=day("from"),
         decided_to=day("to"),
+        team_id=int(team) if team.isdigit() and len(team) < 10 else None,
     )
-    kept = {
-        k: v
-        for k, v in args.items()
-        if k in ("decision", "consent_outcome", "article6", "from", "to") and v
-    }
+    kept = {k: v for k, v in args.items() if k in FILTER_ARGS and v}
     return filters, kept
+
+
+FILTER_ARGS = ("decision", "consent_outcome", "article6", "team", "from", "to")
 
 
 @bp.get("")
@@ -96,8 +113,7 @@ def register():
     if not access.can_see_register(user):
         raise PermissionDenied(_("Your role cannot see decision records."))
     filters, kept = _filters()
-    page = paginate(services.register_query(user, filters))
-    locale = current_locale()
+    page = paginate(services.register_query(user, filters, listing=True), count_cap=COUNT_CAP)
     return render_template(
         "decisions/register.html",
         page=page,
@@ -105,10 +121,69 @@ def register():
         drafts=services.drafts_of(user),
         pagination=page.govuk_pagination("decisions.register", **kept),
         csv_url=url_for(".export", **kept),
-        outcome_labels=OUTCOME_LABELS,
-        consent_labels=CONSENT_LABELS,
-        article6=[(e.code, e.citation_for(locale)) for e in ARTICLE6],
+        figures_url=url_for(".figures", **kept),
+        can_manage_teams=teams_access.can_manage_teams(user),
+        **_filter_choices(user),
     )
+
+
+# Past this many matching decisions the register says "more than" rather than counting them
+# all on every page; the figures page counts them exactly.
+COUNT_CAP = 1_000
+
+
+def _filter_choices(user) -> dict:
+    locale = current_locale()
+    return {
+        "outcome_labels": OUTCOME_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "article6": [(e.code, e.citation_for(locale)) for e in ARTICLE6],
+        "teams": services.register_teams(user),
+    }
+
+
+@bp.get("/figures")
+def figures():
+    user = _user()
+    if not access.can_see_register(user):
+        raise PermissionDenied(_("Your role sees decision records only as counts."))
+    filters, kept = _filters()
+    figures = services.register_figures(user, filters)
+    locale = current_locale()
+
+    def article6_label(code):
+        entry = ARTICLE6.get(code) if code else None
+        return entry.citation_for(locale) if entry else _("None (not shared)")
+
+    charts = [
+        (
+            "decision",
+            _("Share and not-share decisions"),
+            [(str(OUTCOME_LABELS[DecisionOutcome(v)]), v, n) for v, n in figures.by_decision],
+        ),
+        (
+            "consent",
+            _("Consent outcomes"),
+            [(str(CONSENT_LABELS[ConsentOutcome(v)]), v, n) for v, n in figures.by_consent],
+        ),
+        (
+            "article6",
+            _("Article 6 lawful bases used"),
+            [(article6_label(v), v or "", n) for v, n in figures.by_article6],
+        ),
+    ]
+    return render_template(
+        "decisions/figures.html",
+        figures=figures,
+        charts=charts,
+        kept=kept,
+        register_url=url_for(".register", **kept),
+        **_filter_choices(user),
+    )
+
+
+# The CSV holds at most this many rows (the newest); narrow the filters for older ones.
+EXPORT_LIMIT = 50_000
 
 
 @bp.get("/export.csv")
@@ -117,7 +192,14 @@ def export():
     if not access.can_see_register(user):
         abort(404)
     filters, _kept = _filters()
-    decisions = db.session.scalars(services.register_query(user, filters)).unique().all()
+    decisions = (
+        db.session.scalars(services.register_query(user, filters).limit(EXPORT_LIMIT))
+        .unique()
+        .all()
+    )
+    names = _organisation_names(
+        {c for d in decisions for c in services.current_values(d)["recipients"]}, current_locale()
+    )
     header = [
         _("Reference"),
         _("Decided on"),
@@ -128,7 +210,9 @@ def export():
         _("Consent code"),
         _("Article 6"),
         _("Article 6 code"),
+        _("Team"),
         _("Recipients"),
+        _("Recipient codes"),
         _("Amendments"),
     ]
     locale = current_locale()
@@ -146,6 +230,8 @@ def export():
             values["consent_outcome"],
             art6.citation_for(locale) if art6 else "",
             values["article6"] or "",
+            d.team.name if d.team else "",
+            "; ".join(names.get(c, c) for c in values["recipients"]),
             " ".join(values["recipients"]),
             len(d.amendments),
         ]
@@ -210,6 +296,8 @@ def question(decision_id: int, slug: str):
                 if field is not None:
                     field.errors = list(field.errors) + messages
         else:
+            if "add_recipient" in form and form.add_recipient.data:
+                return redirect(request.full_path.rstrip("?"))
             following = None if returning else _next_step(step, services.record_values(decision))
             if following is None:
                 return redirect(url_for(".check", decision_id=decision.id))
@@ -391,6 +479,7 @@ def show(decision_id: int):
         groups=_summary(decision, values, change=False),
         can_amend=access.can(_user(), Action.AMEND, decision),
         history=_history(decision),
+        advice_requests=advice.advice_for_decision(_user(), decision),
     )
 
 
@@ -471,3 +560,127 @@ class _Combined:
 
 def uk(value):
     return uk_date(value) if value else ""
+
+
+# ----------------------------------------------------------------- the Word summary
+
+
+@bp.get("/<int:decision_id>/summary.docx")
+def summary(decision_id: int):
+    decision = services.get_decision_for(_user(), decision_id)
+    if decision.is_draft:
+        abort(404)
+    locale = current_locale()
+    names = _organisation_names(services.current_values(decision)["recipients"], locale)
+    return send_file(
+        io.BytesIO(decision_summary(decision, names, locale)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=summary_filename(decision),
+    )
+
+
+# ----------------------------------------------------------------- advice requests
+
+
+@bp.get("/advice")
+def advice_list():
+    user = _user()
+    if not access.can_ask_advice(user):
+        raise PermissionDenied(_("Your role sees decision records only as counts."))
+    page = paginate(advice.advice_query(user))
+    return render_template(
+        "decisions/advice_list.html",
+        page=page,
+        pagination=page.govuk_pagination("decisions.advice_list"),
+    )
+
+
+def _advice_decision(user):
+    raw = request.values.get("decision") or ""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(404)
+    return services.get_decision_for(user, int(raw))
+
+
+@bp.route("/advice/new", methods=["GET", "POST"])
+def advice_new():
+    user = _user()
+    if not access.can_ask_advice(user):
+        raise PermissionDenied(_("Your role cannot ask for advice on decisions."))
+    decision = _advice_decision(user)
+    form = AdviceQuestionForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            asked = advice.ask_advice(form.question.data, decision=decision, by=user)
+        except InvalidInput as error:
+            apply_errors(form, error)
+        else:
+            flash(
+                _("Your question %(ref)s has gone to your IG lead.", ref=asked.reference), "success"
+            )
+            return redirect(url_for(".advice_show", advice_id=asked.id))
+    back = (
+        url_for(".show", decision_id=decision.id)
+        if decision and not decision.is_draft
+        else url_for(".check", decision_id=decision.id)
+        if decision
+        else url_for(".advice_list")
+    )
+    status = 422 if form.errors else 200
+    return render_template(
+        "decisions/advice_new.html", form=form, decision=decision, back_url=back
+    ), status
+
+
+@bp.route("/advice/<int:advice_id>", methods=["GET", "POST"])
+def advice_show(advice_id: int):
+    user = _user()
+    item = advice.get_advice_for(user, advice_id)
+    can_answer = access.can(user, Action.ANSWER, item)
+    form = AdviceAnswerForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            advice.answer_advice(item, form.answer.data, by=user)
+        except InvalidInput as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Answer sent."), "success")
+            return redirect(url_for(".advice_show", advice_id=item.id))
+    decision = item.decision
+    status = 422 if form.errors else 200
+    return render_template(
+        "decisions/advice_show.html",
+        advice=item,
+        form=form if can_answer else None,
+        answer_form=form,
+        can_answer=can_answer,
+        decision_visible=decision is not None and access.can(user, Action.VIEW, decision),
+    ), status
+
+
+@bp.app_context_processor
+def _decision_notices():
+    """`decision_notices()` for the home page: what waits for the signed-in user here."""
+
+    def decision_notices() -> list[dict]:
+        user = current_user
+        if not getattr(user, "is_authenticated", False) or not access.can_ask_advice(user):
+            return []
+        waiting = advice.waiting_for_answer(user)
+        if not waiting:
+            return []
+        return [
+            {
+                "href": url_for("decisions.advice_list"),
+                "text": ngettext(
+                    "%(num)d advice request is waiting for your answer",
+                    "%(num)d advice requests are waiting for your answer",
+                    waiting,
+                ),
+            }
+        ]
+
+    return {"decision_notices": decision_notices}

@@ -1,7 +1,7 @@
 """Section 137 board requests, their timeline, extensions and items provided
 
 Revision ID: g11_board_requests
-Revises: f10_decisions
+Revises: g12_decisions_teams
 Create Date: 2026-12-02 13:07:35.155836
 
 """
@@ -14,7 +14,7 @@ import isp_manager.db
 
 # revision identifiers, used by Alembic.
 revision = "g11_board_requests"
-down_revision = "f10_decisions"
+down_revision = "g12_decisions_teams"
 branch_labels = None
 depends_on = None
 

@@ -146,7 +146,7 @@ def _record_share_decision(page: Page, check_a11y) -> str:
     _continue(page)
 
     _heading(page, "Decision")
-    _answer(page, "What did you decide?", "Share")
+    _answer(page, "What did you decide?", "Share the information")
     page.get_by_label("Your reasons").fill(
         "The child is at risk of harm and the health board needs to know."
     )
@@ -267,7 +267,7 @@ def test_decisions_recorded_found_amended_and_hidden_from_other_bodies(
     expect(page.get_by_role("link", name=not_share)).to_be_visible()
     check_a11y(page, "decision-register")
     _shot(page, "register")
-    page.get_by_label("Decision", exact=True).select_option(label="Share")
+    page.get_by_label("Decision", exact=True).select_option(label="Share the information")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("link", name=share)).to_be_visible()
     expect(page.get_by_role("link", name=not_share)).to_have_count(0)
@@ -276,7 +276,7 @@ def test_decisions_recorded_found_amended_and_hidden_from_other_bodies(
     rows = _csv_rows(page)
     assert rows[0][:4] == ["Reference", "Decided on", "Decided by", "Decision"]
     assert [r[0] for r in rows[1:]] == [share]
-    assert rows[1][2:5] == ["Rhian Jones", "Share", "share"]
+    assert rows[1][2:5] == ["Rhian Jones", "Share the information", "share"]
     page.get_by_role("link", name="Clear filters").click()
     assert {r[0] for r in _csv_rows(page)[1:]} == {share, not_share}
 

@@ -4,17 +4,41 @@ decisions/access.py, and the refusals written out by hand."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from isp_manager.accounts.models import Role
 from isp_manager.decisions import access, services
 from isp_manager.decisions.access import TABLE, Action
 from isp_manager.decisions.models import DecisionState
 from isp_manager.errors import Conflict, NotFound, PermissionDenied
+from isp_manager.extensions import db
+from isp_manager.teams.models import Team
 from tests.decisions.conftest import SHARE
+
+
+def _team_of(author, name="Youth offending team"):
+    team = db.session.scalar(
+        sa.select(Team).where(Team.organisation_id == author.organisation_id, Team.name == name)
+    ) or Team(organisation_id=author.organisation_id, name=name)
+    if author not in team.members:
+        team.members.append(author)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def _teammate(make_user, author, role):
+    user = make_user("la-cardiff", role)
+    team = _team_of(author)
+    team.members.append(user)
+    db.session.flush()
+    return user
+
 
 # How to make a user who stands in a relation to a decision made by `author`.
 RELATED = {
     "author": lambda make_user, author, role: author if author.role == role else None,
+    "same_team": _teammate,
     "same_organisation": lambda make_user, author, role: make_user("la-cardiff", role),
 }
 
@@ -32,8 +56,10 @@ def _cases():
                 )
 
 
-def _decision(make_user, role, state):
+def _decision(make_user, role, state, relation="author"):
     author = make_user("la-cardiff", role)
+    if relation == "same_team":
+        _team_of(author)
     if state is DecisionState.DRAFT:
         return author, services.start_draft(by=author)
     return author, services.create_decision(dict(SHARE), by=author)
@@ -42,7 +68,7 @@ def _decision(make_user, role, state):
 @pytest.mark.parametrize("action, role, relation, state", list(_cases()))
 def test_each_row_of_the_table_allows(make_user, action, role, relation, state):
     author, decision = _decision(
-        make_user, role if relation == "author" else Role.PRACTITIONER, state
+        make_user, role if relation == "author" else Role.PRACTITIONER, state, relation
     )
     user = RELATED[relation](make_user, author, role)
     assert access.can(user, action, decision)
@@ -115,7 +141,6 @@ def test_the_register_lists_what_the_table_allows(
     make_user, practitioner, colleague, ig_lead, other_org_lead, recorded
 ):
     services.create_decision(dict(SHARE), by=colleague)
-    from isp_manager.extensions import db
 
     def listed(user):
         query = services.register_query(user, services.RegisterFilters())
@@ -126,3 +151,71 @@ def test_the_register_lists_what_the_table_allows(
     assert listed(ig_lead) == 2
     assert listed(other_org_lead) == 0
     assert listed(make_user("la-cardiff", Role.AUDITOR)) == 0
+
+
+# ----------------------------------------------------------------- teams
+
+
+@pytest.fixture
+def team_decision(make_user):
+    author = make_user("la-cardiff", Role.PRACTITIONER)
+    team = _team_of(author)
+    return team, services.create_decision(dict(SHARE), by=author)
+
+
+def test_a_record_belongs_to_its_authors_team(team_decision):
+    team, decision = team_decision
+    assert decision.team_id == team.id
+
+
+@pytest.mark.parametrize(
+    "who, action",
+    [
+        ("teammate", Action.AMEND),  # sees it, does not change it
+        ("other_team", Action.VIEW),
+        ("no_team", Action.VIEW),
+        ("other_org_same_team_name", Action.VIEW),
+    ],
+)
+def test_team_refusals(make_user, team_decision, who, action):
+    team, decision = team_decision
+    user = make_user("lhb-cardiff-and-vale" if who.startswith("other_org") else "la-cardiff")
+    user.role = Role.PRACTITIONER
+    if who == "teammate":
+        team.members.append(user)
+    elif who == "other_team":
+        _team_of(user, "Safeguarding hub")
+    elif who == "other_org_same_team_name":
+        _team_of(user)
+    db.session.flush()
+    assert not access.can(user, action, decision)
+    if action is Action.VIEW:
+        with pytest.raises(NotFound):
+            services.get_decision_for(user, decision.id)
+
+
+def test_a_teammate_does_not_see_a_draft(make_user):
+    author = make_user("la-cardiff", Role.PRACTITIONER)
+    team = _team_of(author)
+    draft = services.start_draft(by=author)
+    mate = make_user("la-cardiff", Role.PRACTITIONER)
+    team.members.append(mate)
+    db.session.flush()
+    assert not access.can(mate, Action.VIEW, draft)
+
+
+def test_the_register_lists_the_teams_records(make_user, team_decision):
+    team, decision = team_decision
+    mate = make_user("la-cardiff", Role.PRACTITIONER)
+    outsider = make_user("la-cardiff", Role.PRACTITIONER)
+    team.members.append(mate)
+    db.session.flush()
+
+    def listed(user, **filters):
+        query = services.register_query(user, services.RegisterFilters(**filters))
+        return [d.id for d in db.session.scalars(query).unique()]
+
+    assert listed(mate) == [decision.id]
+    assert listed(mate, team_id=team.id) == [decision.id]
+    assert listed(outsider) == []
+    assert listed(outsider, team_id=team.id) == []

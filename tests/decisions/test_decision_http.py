@@ -226,6 +226,8 @@ def test_the_register_and_api_list_run_a_fixed_number_of_queries(
         (page, "/decisions"),
         (page, "/decisions?decision=share&consent_outcome=not_sought"),
         (page, f"/decisions/{first.id}"),
+        (page, "/decisions?team=1&from=2026-01-01&to=2030-12-31&article6=art6-1-e"),
+        (page, "/decisions/figures?decision=share"),
         (api, API),
         (api, f"{API}?decision=share"),
     ]
