@@ -306,3 +306,61 @@ ROUTES += [
         user=IG_LEAD,
     ),
 ]
+
+# s.137 board requests: the Cardiff and Vale board makes the most, and its officer sees them.
+BOARD_OFFICER = "board-officer"
+BOARD_LIST_P95_MS = 50.0
+
+
+def _busiest_board_request(conn: sa.Connection) -> dict | None:
+    row = conn.execute(
+        sa.text(
+            "SELECT r.id FROM board_requests r JOIN organisations o ON o.id = r.requesting_org_id "
+            "WHERE o.code = 'board-cardiff-and-vale' AND r.state = 'closed' "
+            "ORDER BY r.id DESC LIMIT 1"
+        )
+    ).first()
+    return {"request_id": row.id} if row else None
+
+
+ROUTES += [
+    Route(
+        "Board requests: list (Cardiff and Vale board, open)",
+        "board_requests.index",
+        user=BOARD_OFFICER,
+        target_p95_ms=BOARD_LIST_P95_MS,
+    ),
+    Route(
+        "Board requests: list, all states",
+        "board_requests.index",
+        params={"state": "all"},
+        user=BOARD_OFFICER,
+        target_p95_ms=BOARD_LIST_P95_MS,
+    ),
+    Route(
+        "Board request page",
+        "board_requests.show",
+        find=_busiest_board_request,
+        user=BOARD_OFFICER,
+        target_p95_ms=BOARD_LIST_P95_MS,
+    ),
+    Route(
+        "Board figures (Cardiff and Vale, last financial year)",
+        "board_requests.figures",
+        params={"financial_year": 2025},
+        user=BOARD_OFFICER,
+        target_p95_ms=FIGURES_P95_MS,
+    ),
+    Route(
+        "API: board requests",
+        path="/api/v1/board-requests?page_size=25",
+        user=BOARD_OFFICER,
+        target_p95_ms=BOARD_LIST_P95_MS,
+    ),
+    Route(
+        "API: board figures",
+        path="/api/v1/board-requests/figures?board=board-cardiff-and-vale&financial_year=2025",
+        user=BOARD_OFFICER,
+        target_p95_ms=FIGURES_P95_MS,
+    ),
+]

@@ -139,6 +139,7 @@ def _data_counts(app) -> tuple[dict[str, int], str]:
         "protocol data items": "protocol_data_items",
         "co-operation requests": "cooperation_requests",
         "decision records": "decisions",
+        "board requests": "board_requests",
     }
     with app.app_context(), transaction_intent(writes=False), db.engine.connect() as conn:
         present = set(sa.inspect(conn).get_table_names())

@@ -4,6 +4,8 @@ from .accounts.api import blp as accounts_api
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
+from .board_requests.api import blp as board_requests_api
+from .board_requests.views import bp as board_requests_pages
 from .cooperation.api import blp as cooperation_api
 from .cooperation.views import bp as cooperation_pages
 from .decisions.api import blp as decisions_api
@@ -28,6 +30,7 @@ PAGE_BLUEPRINTS = [
     contacts_pages,
     audit_pages,
     cooperation_pages,
+    board_requests_pages,
     protocols_pages,
     agreements_register_pages,
     law_pages,
@@ -41,6 +44,7 @@ API_BLUEPRINTS = [
     audit_api,
     protocols_api,
     cooperation_api,
+    board_requests_api,
     protocol_export_api,
     decisions_api,
     teams_api,

@@ -109,6 +109,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         },
         "S164_DUE_SOON_DAYS": _int("S164_DUE_SOON_DAYS", 2),
         "S164_EXTENSION_LIMIT_WORKING_DAYS": _int("S164_EXTENSION_LIMIT_WORKING_DAYS", 60),
+        # s.137 board requests: the Act sets no deadline; local practice in working days.
+        "S137_RESPONSE_DAYS": _int("S137_RESPONSE_DAYS", 20),
+        "S137_DUE_SOON_DAYS": _int("S137_DUE_SOON_DAYS", 3),
+        "S137_EXTENSION_LIMIT_WORKING_DAYS": _int("S137_EXTENSION_LIMIT_WORKING_DAYS", 60),
         "TESTING": False,
     }
     config.update(overrides)

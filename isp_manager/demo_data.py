@@ -215,6 +215,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
     """The domain generators, in dependency order. A domain whose models have not landed
     has no demo module yet, and is simply absent from this list."""
     from .accounts import demo as accounts_demo
+    from .board_requests import demo as board_requests_demo
     from .cooperation import demo as cooperation_demo
     from .decisions import demo as decisions_demo
     from .parties import demo as parties_demo
@@ -227,6 +228,7 @@ def _generators() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("protocols", protocols_demo.generate),
         ("co-operation requests", cooperation_demo.generate),
         ("decision records", decisions_demo.generate),
+        ("board requests", board_requests_demo.generate),
         ("retention review dates", retention_demo.generate),
     ]
 

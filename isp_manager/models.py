@@ -4,6 +4,12 @@ import importlib
 
 from .accounts.models import ApiToken, LoginAttempt, User, UserSession  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
+from .board_requests.models import (  # noqa: F401
+    BoardEvent,
+    BoardExtension,
+    BoardProvidedItem,
+    BoardRequest,
+)
 from .cooperation.models import CooperationEvent, CooperationRequest, ProvidedItem  # noqa: F401
 from .decisions.models import (  # noqa: F401
     AdviceRequest,

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from isp_manager.accounts.models import ApiToken, Role, hash_token
+from isp_manager.board_requests import services as board_requests
 from isp_manager.cooperation import services as cooperation
 from isp_manager.decisions import advice
 from isp_manager.decisions import services as decisions
@@ -29,6 +30,7 @@ from isp_manager.parties import services as parties
 from isp_manager.parties.models import RelevantPartnerAgreement
 from isp_manager.protocols import services as protocols
 from isp_manager.teams import services as teams
+from tests.board_requests.conftest import details as board_details
 from tests.conftest import org
 from tests.cooperation.factories import details
 from tests.decisions.conftest import SHARE
@@ -66,6 +68,12 @@ HAND_READ = {
     "decisions.question": ("return",),
     "decisions.amend": ("return",),
     "cooperation.new": ("body",),
+    "board_requests.index": ("state", "reference"),
+    "board_requests.figures": ("board", "financial_year"),
+    "board_requests.figures_csv": ("board", "financial_year"),
+    "board_requests.figures_docx": ("board", "financial_year"),
+    "board_requests.letter": ("language",),
+    "board_requests.acknowledgement": ("language",),
     "cooperation.letterhead": ("organisation",),
     "cooperation.figures": ("organisation", "year"),
     "cooperation.figures_csv": ("organisation", "year"),
@@ -124,6 +132,7 @@ def world(make_user):
     )
     version = fill_isp(protocol.versions[0], author)
     req = cooperation.create_request(details(), by=council, send=True, on=date(2026, 12, 22))
+    board_req = board_requests.create_request(board_details(), by=users[4], on=date(2026, 11, 2))
     recorded = decisions.create_decision(dict(SHARE), by=council)
     draft = decisions.create_decision({"purpose": "A draft"}, by=council, draft=True)
     team = teams.create_team("Hostile input team", by=users[3])
@@ -152,7 +161,7 @@ def world(make_user):
         "user_id": council.id,
         "box": "all",
     }
-    return users, values, {"draft_decision": draft.id}
+    return users, values, {"draft_decision": draft.id, "board_request": board_req.id}
 
 
 def _address(rule, values, extra) -> str:
@@ -163,6 +172,8 @@ def _address(rule, values, extra) -> str:
         args["code"] = "decision"
     if "slug" in rule.arguments:
         args["slug"] = STEPS[2].slug
+    if rule.endpoint.startswith("board_requests."):
+        args["request_id"] = extra["board_request"]
     if rule.endpoint in ("decisions.question", "decisions.check", "decisions.discard"):
         args["decision_id"] = extra["draft_decision"]
     _domain, path = rule.build(args, append_unknown=False)

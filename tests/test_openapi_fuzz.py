@@ -23,9 +23,11 @@ from schemathesis.checks import positive_data_acceptance
 
 from isp_manager import create_app
 from isp_manager.accounts.models import ApiToken, Role, hash_token
+from isp_manager.board_requests import services as board_requests
 from isp_manager.cooperation import services as cooperation
 from isp_manager.extensions import db
 from isp_manager.protocols import services as protocols
+from tests.board_requests.conftest import details as board_details
 from tests.cooperation.factories import details
 
 MAX_EXAMPLES = 15
@@ -63,6 +65,7 @@ def world(make_user):
         "ig_lead": make_user("lhb-cardiff-and-vale", Role.IG_LEAD),
         "practitioner": make_user("la-cardiff", Role.PRACTITIONER),
         "auditor": make_user("la-cardiff", Role.AUDITOR),
+        "board_officer": make_user("board-cardiff-and-vale", Role.BOARD_OFFICER),
     }
     protocols.create_protocol(
         kind="isp",
@@ -73,6 +76,7 @@ def world(make_user):
     )
     for send in (True, False):
         cooperation.create_request(details(), by=users["practitioner"], send=send)
+        board_requests.create_request(board_details(), by=users["board_officer"], send=send)
     tokens = {role: _token(user) for role, user in users.items()}
     db.session.commit()  # a SAVEPOINT release, rolled back after the test
     return tokens
@@ -84,6 +88,8 @@ def _role_for(path: str) -> str:
         return "ig_lead"
     if path.startswith("/api/v1/cooperation-requests"):
         return "practitioner"
+    if path.startswith("/api/v1/board-requests"):
+        return "board_officer"
     return "admin"
 
 

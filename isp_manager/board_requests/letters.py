@@ -1,0 +1,176 @@
+"""The board's Word letters, through documents/: the request letter, citing s.137, addressed
+to the body asked; and the acknowledgement of its answer. Each in the language asked for
+(the recipient's), English by default."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..calendar import long_date
+from ..documents import add_letter, add_table, document_bytes, new_document
+from ..documents.letterheads import letterhead_path
+from ..errors import Conflict
+from ..law import LEGAL_POWERS, S137_RELATES
+from .figures import BoardFigures, csv_rows, year_label
+from .models import BoardRequest
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def request_letter_filename(req: BoardRequest) -> str:
+    return f"{req.reference}-request.docx"
+
+
+def acknowledgement_filename(req: BoardRequest) -> str:
+    return f"{req.reference}-acknowledgement.docx"
+
+
+def _citation(locale: str) -> str:
+    return LEGAL_POWERS["power-s137"].citation_for(locale)
+
+
+def _letter(req: BoardRequest, *, locale: str, title: str, subject: str, paragraphs, date_text):
+    board, body = req.requesting_org, req.requested_org
+    doc = new_document(
+        title=title, marking=req.protective_marking, base_template=letterhead_path(board)
+    )
+    add_letter(
+        doc,
+        sender_lines=[
+            board.display_name(locale),
+            *([req.contact_email] if req.contact_email else []),
+        ],
+        recipient_lines=[body.display_name(locale)],
+        date_text=date_text,
+        reference_lines=[
+            _("Our reference: %(ref)s", ref=req.reference),
+            *(
+                [_("Review reference: %(ref)s", ref=req.review_reference)]
+                if req.review_reference
+                else []
+            ),
+        ],
+        subject=subject,
+        salutation=_("Dear colleague"),
+        paragraphs=paragraphs,
+        closing=_("Yours sincerely"),
+        signer_lines=[
+            *([req.contact_name] if req.contact_name else []),
+            board.display_name(locale),
+        ],
+    )
+    return document_bytes(doc)
+
+
+def request_letter(req: BoardRequest, locale: str = "en") -> bytes:
+    """The request as a letter: what is specified, why the body qualifies, what it relates
+    to, where the information goes and by when."""
+    if req.sent_on is None:
+        raise Conflict(_("A draft has no letter yet: send the request first."))
+    with force_locale(locale):
+        board = req.requesting_org.display_name(locale)
+        to = req.provide_to.display_name(locale) if req.provide_to is not None else board
+        relates = "; ".join(S137_RELATES[c].label(locale) for c in req.relates_to)
+        paragraphs = [
+            _(
+                "%(board)s asks %(body)s, under %(citation)s, to provide the information below "
+                "to %(to)s, to enable or assist the board to perform its functions (%(purpose)s).",
+                board=board,
+                body=req.requested_org.display_name(locale),
+                citation=_citation(locale),
+                to=to,
+                purpose=req.purpose_detail or req.purpose.label,
+            ),
+            _("The information asked for:"),
+            req.information_specified,
+            _("It relates to: %(relates)s.", relates=relates),
+            _(
+                "Why the board considers %(body)s a qualifying body:",
+                body=req.requested_org.display_name(locale),
+            ),
+            req.why_qualifying,
+            _(
+                "Please provide it by %(due)s. If you cannot provide all of it, please say what "
+                "you cannot provide and why.",
+                due=long_date(req.due_date),
+            ),
+        ]
+        return _letter(
+            req,
+            locale=locale,
+            title=_("Request for information: %(ref)s", ref=req.reference),
+            subject=_("Request for information under %(citation)s", citation=_citation(locale)),
+            paragraphs=paragraphs,
+            date_text=long_date(req.sent_on),
+        )
+
+
+def acknowledgement_letter(req: BoardRequest, locale: str = "en") -> bytes:
+    """The board's acknowledgement of the body's answer."""
+    if req.answered_on is None:
+        raise Conflict(_("Only an answered request has an acknowledgement letter."))
+    with force_locale(locale):
+        paragraphs = [
+            _(
+                "Thank you for your answer of %(date)s to the board's request %(ref)s under "
+                "%(citation)s. The board has recorded it as: %(outcome)s.",
+                date=long_date(req.answered_on),
+                ref=req.reference,
+                citation=_citation(locale),
+                outcome=req.outcome.label.lower(),
+            ),
+        ]
+        if req.outcome.is_refusal:
+            paragraphs.append(
+                _(
+                    "The board has noted your reasons for not providing all of the information "
+                    "and will report the request in its annual report as not fully complied with."
+                )
+            )
+        return _letter(
+            req,
+            locale=locale,
+            title=_("Acknowledgement: %(ref)s", ref=req.reference),
+            subject=_("Your answer to request %(ref)s", ref=req.reference),
+            paragraphs=paragraphs,
+            date_text=long_date(req.answered_on),
+        )
+
+
+def figures_filename(figures: BoardFigures) -> str:
+    return f"{figures.board.code}-s137-requests-{figures.year}-{figures.year + 1}.docx"
+
+
+def figures_document(figures: BoardFigures) -> bytes:
+    """The annual report's table: each request, to whom, whether it was complied with; and
+    the totals."""
+    from .figures import csv_header, total_label
+
+    doc = new_document(
+        title=_("Requests under section 137: %(year)s", year=year_label(figures.year)),
+        marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
+    )
+    doc.add_heading(
+        _(
+            "%(board)s: requests made under section 137(1), %(year)s",
+            board=figures.board.display_name(),
+            year=year_label(figures.year),
+        ),
+        level=1,
+    )
+    header = csv_header()
+    keep = (0, 2, 4, 6, 8, 9)
+    add_table(
+        doc,
+        [header[i] for i in keep],
+        ([row[i] for i in keep] for row in csv_rows(figures)),
+        empty=_("No requests were made in this year."),
+    )
+    add_table(
+        doc,
+        [_("Outcome"), _("Requests")],
+        [*((total_label(k), n) for k, n in figures.totals.items()), (_("Total"), figures.total)],
+    )
+    return document_bytes(doc)

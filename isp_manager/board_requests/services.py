@@ -1,0 +1,826 @@
+"""The s.137 operations: the only place that creates or changes a board request.
+
+The steps (guards, due dates, timeline, audit, extensions, clarification, withdrawal) are the
+shared ones in lifecycle.services; this module adds what is s.137's: only a Safeguarding
+Board asks, with its reason for considering the body qualifying, what is specified and what it
+relates to, the body it goes to; answers complied / partly / not complied with; answers
+recorded for bodies without users; the board's follow-up; and the notices.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import Role, User
+from ..accounts.services import normalise_email
+from ..audit.services import record_event, snapshot
+from ..calendar import due_date as working_due_date
+from ..calendar import long_date, wales_today
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..extensions import db
+from ..i18n import current_locale
+from ..law import S137_RELATES
+from ..lifecycle import services as lifecycle
+from ..lifecycle.models import (
+    OPEN_STATES,
+    DeadlineStatus,
+    InformationNature,
+    Outcome,
+    RequestState,
+)
+from ..lifecycle.reasons import reasons_problem
+from ..mail import queue_bilingual_mail
+from ..parties.models import Organisation
+from . import kind as _kind
+from .models import (
+    PROTECTIVE_MARKINGS,
+    BoardEvent,
+    BoardOutcome,
+    BoardProvidedItem,
+    BoardPurpose,
+    BoardRequest,
+)
+
+MAX_TEXT = lifecycle.MAX_TEXT
+MAX_ITEMS = 20
+# A review's number: letters, digits and - / . _ with at least one digit, no spaces.
+REVIEW_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$")
+CREATED_FIELDS = (
+    "reference",
+    "requested_org_id",
+    "provide_to_org_id",
+    "relates_to",
+    "purpose",
+    "review_reference",
+    "protective_marking",
+    "is_urgent",
+    "requested_due_date",
+)
+# Asking for everything is not specifying: the request must say what information it wants.
+VAGUE_INFORMATION = re.compile(
+    r"\b(everything|all (the )?(information|records|data|files|documents)|anything|"
+    r"any (information|records|data)|whatever)\b.{0,40}\b(you|your)\b.{0,20}\b(hold|have|keep)\b",
+    re.IGNORECASE,
+)
+
+# The kind's wording of the substance checks (see kind.py).
+QUALIFYING_WORDING = _kind.QUALIFYING_WORDING
+SPECIFIED_WORDING = _kind.SPECIFIED_WORDING
+REASONS_WORDING = _kind.REASONS_WORDING
+
+
+# ----------------------------------------------------------------- who may ask, whom
+
+
+def can_make_requests(user) -> bool:
+    """Only a Safeguarding Board's officers make s.137 requests."""
+    return (
+        user.role == Role.BOARD_OFFICER
+        and user.organisation is not None
+        and user.organisation.is_safeguarding_board
+    )
+
+
+def body_users(org: Organisation) -> list[User]:
+    """The body's active users who can answer a request (auditors only read)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organisation_id == org.id,
+                User.is_active_user,
+                User.role != Role.AUDITOR,
+            )
+            .order_by(User.id)
+            .limit(20)
+        )
+    )
+
+
+def register_contact(org: Organisation) -> str | None:
+    """The body's contact address in the register: its IG lead, else its DPO."""
+    return org.ig_lead_email or org.dpo_email
+
+
+def has_users(org: Organisation) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(True))
+            .where(User.organisation_id == org.id, User.is_active_user, User.role != Role.AUDITOR)
+            .limit(1)
+        )
+    )
+
+
+def sending_warnings(body: Organisation | None) -> list[str]:
+    """What the board is told before sending: a body without users answers by e-mail or post,
+    and a body with no contact address in the register hears of nothing."""
+    if body is None:
+        return []
+    warnings = []
+    if not has_users(body):
+        warnings.append(
+            _(
+                "%(body)s has no users of this service. The request goes by e-mail to its "
+                "contact address with the letter to download, and you record its answer on its "
+                "behalf when it arrives by e-mail or post.",
+                body=body.display_name(current_locale()),
+            )
+        )
+        if not register_contact(body):
+            warnings.append(
+                _(
+                    "The register has no contact address for %(body)s, so nobody there will be "
+                    "told: send the letter yourself, or add the address to the register first.",
+                    body=body.display_name(current_locale()),
+                )
+            )
+    return warnings
+
+
+def _board_org(by, board: Organisation | None) -> Organisation:
+    board = board or by.organisation
+    if by.is_auditor:
+        raise PermissionDenied(_("Auditors can read requests but not make them."))
+    if board.id != by.organisation_id:
+        raise PermissionDenied(
+            _(
+                "You can make requests only on behalf of your own organisation, %(org)s.",
+                org=by.organisation.display_name(current_locale()),
+            )
+        )
+    if not board.is_safeguarding_board:
+        raise InvalidInput(
+            _(
+                "Only a Safeguarding Board can make a request under s.137, and %(org)s is a "
+                "%(kind)s.",
+                org=board.display_name(current_locale()),
+                kind=board.kind_label.lower(),
+            ),
+            field="board",
+        )
+    if by.role != Role.BOARD_OFFICER:
+        raise PermissionDenied(_("Only a Safeguarding Board officer can make s.137 requests."))
+    return board
+
+
+# ----------------------------------------------------------------- making a request
+
+
+@dataclass
+class BoardRequestDetails:
+    """What a board officer fills in. Field names are those of the API and the form."""
+
+    qualifying_body: Organisation | None
+    why_qualifying: str | None
+    information_specified: str | None
+    relates_to: list[str] = field(default_factory=list)
+    provide_to: Organisation | None = None
+    purpose: str | None = None
+    purpose_detail: str | None = None
+    review_reference: str | None = None
+    urgent: bool = False
+    requested_due_date: date | None = None
+    urgent_reason: str | None = None
+    protective_marking: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _long(errors: dict, name: str, value: str | None, maximum: int = MAX_TEXT) -> None:
+    if len(_clean(value)) > maximum:
+        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
+
+
+def _body_problems(errors: dict, data: BoardRequestDetails, board: Organisation) -> None:
+    body = data.qualifying_body
+    if body is None:
+        errors["qualifying_body"] = [_("Choose the body you are asking, from the register.")]
+    elif body.id == board.id:
+        errors["qualifying_body"] = [_("A board cannot ask itself. Choose another body.")]
+    elif not body.is_active:
+        errors["qualifying_body"] = [
+            _(
+                "%(body)s is no longer active in the register. Choose the body that now holds "
+                "the information.",
+                body=body.display_name(current_locale()),
+            )
+        ]
+    other = data.provide_to
+    if other is not None and (other.id == board.id or (body is not None and other.id == body.id)):
+        errors["provide_to"] = [
+            _(
+                "Name a third body to receive the information, or leave this empty for the "
+                "information to come to the board."
+            )
+        ]
+
+
+def _text_problems(errors: dict, data: BoardRequestDetails) -> None:
+    problem = reasons_problem(data.why_qualifying, wording=QUALIFYING_WORDING)
+    if problem:
+        errors["why_qualifying"] = [problem]
+    _long(errors, "why_qualifying", data.why_qualifying)
+    specified = _clean(data.information_specified)
+    problem = reasons_problem(specified, wording=SPECIFIED_WORDING)
+    if problem is None and VAGUE_INFORMATION.search(specified):
+        problem = _(
+            "Asking for everything the body holds does not specify the information. Say what "
+            "the board needs: which records, about whom, between which dates."
+        )
+    if problem:
+        errors["information_specified"] = [problem]
+    _long(errors, "information_specified", specified)
+
+
+def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
+    codes = list(data.relates_to or [])
+    unknown = [c for c in codes if c not in S137_RELATES]
+    if not codes:
+        errors["relates_to"] = [
+            _("Choose what the information relates to: %(codes)s.", codes=_relates_choices())
+        ]
+    elif unknown:
+        errors["relates_to"] = [
+            _(
+                "“%(code)s” is not something s.137(3) lets a request relate to. Choose from "
+                "%(codes)s.",
+                code=str(unknown[0])[:40],
+                codes=_relates_choices(),
+            )
+        ]
+    if data.purpose not in {p.value for p in BoardPurpose}:
+        errors["purpose"] = [_("Choose which of the board's functions the information is for.")]
+    elif data.purpose == BoardPurpose.OTHER and len(_clean(data.purpose_detail)) < 5:
+        errors["purpose_detail"] = [_("Say which of the board's functions it is for.")]
+    _long(errors, "purpose_detail", data.purpose_detail, 500)
+    ref = _clean(data.review_reference)
+    if ref and not REVIEW_REFERENCE.match(ref):
+        errors["review_reference"] = [
+            _(
+                "Enter the review's number, like CPR-CV-2026-03, not a name: letters, numbers, "
+                "- / . or _ only, with at least one number and no spaces."
+            )
+        ]
+    if data.protective_marking and data.protective_marking not in PROTECTIVE_MARKINGS:
+        errors["protective_marking"] = [_("Choose OFFICIAL or OFFICIAL-SENSITIVE.")]
+
+
+def _contact_problems(errors: dict, data: BoardRequestDetails, on: date) -> None:
+    email = _clean(data.contact_email)
+    if email:
+        try:
+            normalise_email(email)
+        except InvalidInput:
+            errors["contact_email"] = [
+                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
+            ]
+    _long(errors, "contact_name", data.contact_name, 200)
+    _long(errors, "contact_phone", data.contact_phone, 40)
+    if (data.requested_due_date is not None or _clean(data.urgent_reason)) and not data.urgent:
+        errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
+    if data.urgent and data.requested_due_date is not None:
+        try:
+            lifecycle.check_urgent_due_date(
+                data.requested_due_date, data.urgent_reason, on=on, usual=preview_due_date(on).date
+            )
+        except InvalidInput as error:
+            errors.update(error.field_errors())
+
+
+def _relates_choices() -> str:
+    locale = current_locale()
+    return "; ".join(f"{e.code} ({e.label(locale).lower()})" for e in S137_RELATES)
+
+
+def details_problems(data: BoardRequestDetails, board: Organisation, on: date) -> dict:
+    """Every field message that stops the request being made (empty when it may be)."""
+    errors: dict[str, list[str]] = {}
+    _body_problems(errors, data, board)
+    _text_problems(errors, data)
+    _choice_problems(errors, data)
+    _contact_problems(errors, data, on)
+    return errors
+
+
+def response_days() -> int:
+    return int(current_app.config["S137_RESPONSE_DAYS"])
+
+
+def local_practice_note() -> str:
+    return _(
+        "The Act sets no deadline; this date follows local practice of %(days)s working days.",
+        days=response_days(),
+    )
+
+
+def preview_due_date(on: date | None = None):
+    return working_due_date(on or wales_today(), response_days())
+
+
+def create_request(
+    data: BoardRequestDetails,
+    *,
+    by,
+    board: Organisation | None = None,
+    send: bool = True,
+    on: date | None = None,
+) -> BoardRequest:
+    """Make a request as a draft, or make and send it. Nothing is saved if any field is wrong."""
+    board = _board_org(by, board)
+    on = on or wales_today()
+    errors = details_problems(data, board, on)
+    if errors:
+        raise InvalidInput(errors=errors)
+    req = BoardRequest(
+        reference=lifecycle.allocate_reference(BoardRequest.REFERENCE_PREFIX, on.year),
+        requesting_org=board,
+        requested_org=data.qualifying_body,
+        provide_to=data.provide_to,
+        created_by=by,
+        state=RequestState.DRAFT,
+        why_qualifying=_clean(data.why_qualifying),
+        information_specified=_clean(data.information_specified),
+        relates_to=[c for c in S137_RELATES.codes if c in data.relates_to],
+        purpose=BoardPurpose(data.purpose),
+        purpose_detail=_clean(data.purpose_detail) or None,
+        review_reference=_clean(data.review_reference) or None,
+        protective_marking=data.protective_marking or PROTECTIVE_MARKINGS[0],
+        is_urgent=bool(data.urgent),
+        requested_due_date=data.requested_due_date if data.urgent else None,
+        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
+        contact_name=_clean(data.contact_name) or by.name,
+        contact_email=_clean(data.contact_email) or by.email,
+        contact_phone=_clean(data.contact_phone) or None,
+    )
+    db.session.add(req)
+    db.session.flush()
+    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
+    if send:
+        send_request(req, by=by, on=on)
+    return req
+
+
+def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
+    """Send a draft: the due date is worked out; the body asked is told (its users, and the
+    register's contact address), and so is the body the information goes to."""
+    lifecycle.send(req, by, working_days=response_days(), on=on)
+    _notify(
+        _body_recipients(req.requested_org),
+        lambda: _(
+            "New s.137 request %(ref)s from %(board)s",
+            ref=req.reference,
+            board=req.requesting_org.display_name(current_locale()),
+        ),
+        lambda: _(
+            "%(board)s has sent %(body)s a request for information under section 137 of the "
+            "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
+            "%(due)s. %(practice)s\n\n%(how)s",
+            board=req.requesting_org.display_name(current_locale()),
+            body=req.requested_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            practice=local_practice_note(),
+            how=_how_to_answer(req),
+        ),
+    )
+    if req.provide_to is not None:
+        _notify(
+            _body_recipients(req.provide_to),
+            lambda: _("s.137 request %(ref)s: information to come to you", ref=req.reference),
+            lambda: _(
+                "%(board)s has asked %(body)s to provide information to %(to)s under section "
+                "137. Reference: %(ref)s. %(link)s",
+                board=req.requesting_org.display_name(current_locale()),
+                body=req.requested_org.display_name(current_locale()),
+                to=req.provide_to.display_name(current_locale()),
+                ref=req.reference,
+                link=request_link(req),
+            ),
+        )
+
+
+def _how_to_answer(req: BoardRequest) -> str:
+    if has_users(req.requested_org):
+        return _("Sign in to read and answer it: %(link)s", link=request_link(req))
+    return _(
+        "The board will send you the request letter. Reply to %(contact)s by e-mail or post, "
+        "quoting the reference.",
+        contact=req.contact_email or req.requesting_org.display_name(current_locale()),
+    )
+
+
+def _body_recipients(org: Organisation) -> list[str]:
+    return [register_contact(org), *(u.email for u in body_users(org))]
+
+
+# ----------------------------------------------------------------- the steps after sending
+
+
+def acknowledge_request(req: BoardRequest, *, by) -> None:
+    lifecycle.acknowledge(req, by)
+
+
+def ask_for_clarification(req: BoardRequest, question: str, *, by, on: date | None = None):
+    lifecycle.ask_clarification(req, by, question, on=on)
+    _notify(
+        req.contact_email,
+        lambda: _("%(ref)s: the body asked needs clarification", ref=req.reference),
+        lambda: _("Answer it on the request's page: %(link)s", link=request_link(req)),
+    )
+
+
+def give_clarification(req: BoardRequest, answer: str, *, by, on: date | None = None) -> None:
+    lifecycle.answer_clarification(req, by, answer, on=on)
+    _notify(
+        _body_recipients(req.requested_org),
+        lambda: _("%(ref)s: clarification given", ref=req.reference),
+        lambda: _("Due: %(due)s. %(link)s", due=long_date(req.due_date), link=request_link(req)),
+    )
+
+
+def extension_limit_days() -> int:
+    return int(current_app.config["S137_EXTENSION_LIMIT_WORKING_DAYS"])
+
+
+def ask_for_extension(req, new_due, reason, *, by, on: date | None = None):
+    return lifecycle.ask_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
+
+
+def agree_extension(req, *, by, on: date | None = None):
+    return lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+
+
+def refuse_extension(req, reason, *, by):
+    return lifecycle.refuse_extension(req, by, reason)
+
+
+def grant_extension(req, new_due, reason, *, by, on: date | None = None):
+    return lifecycle.grant_extension(
+        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
+    )
+
+
+@dataclass
+class ItemInput:
+    description: str | None
+    nature: str | None
+    provided_on: date | None
+    provided_how: str | None
+
+
+@dataclass
+class AnswerInput:
+    outcome: str | None
+    reasons: str | None = None
+    not_provided: str | None = None
+    items: list[ItemInput] = field(default_factory=list)
+
+
+@dataclass
+class ReceivedInput:
+    """An answer that came by e-mail or post: from whom, on which day, how."""
+
+    received_from: str | None
+    received_on: date | None
+    received_how: str | None
+
+
+def as_outcome(value) -> BoardOutcome | None:
+    outcome = lifecycle.as_outcome(value)
+    return outcome if outcome in _kind.S137.answers.outcomes else None
+
+
+def _item_problems(answer: AnswerInput, req: BoardRequest, outcome, on: date) -> dict:
+    errors: dict[str, list[str]] = {}
+    if len(answer.items) > MAX_ITEMS:
+        return {"items": [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]}
+    if answer.items and outcome is BoardOutcome.NOT_COMPLIED:
+        return {
+            "items": [
+                _(
+                    "A request not complied with has nothing provided. If part of it was "
+                    "provided, choose partly complied with."
+                )
+            ]
+        }
+    natures = {n.value for n in InformationNature}
+    for index, item in enumerate(answer.items):
+        n, messages = index + 1, []
+        if not _clean(item.description):
+            messages.append(_("Item %(n)s: say what was provided.", n=n))
+        if item.nature not in natures:
+            messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
+        if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
+            messages.append(
+                _(
+                    "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
+                    n=n,
+                    sent=long_date(req.sent_on),
+                )
+            )
+        if not _clean(item.provided_how):
+            messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
+        if messages:
+            errors[f"items.{index}"] = messages
+    return errors
+
+
+# The lifecycle's on-behalf field names, as the board's API and pages name them.
+ON_BEHALF_FIELDS = {"answered_by_name": "received_from", "received_via": "received_how"}
+# The lifecycle's answer field names, as the board's API and pages name them.
+ANSWER_FIELDS = {"written_reasons": "reasons", **ON_BEHALF_FIELDS}
+# "telephone" was the board's word for the lifecycle's "phone".
+RECEIVED_HOW_ALIASES = {"telephone": "phone"}
+
+
+def _on_behalf(received: ReceivedInput) -> lifecycle.OnBehalf:
+    how = received.received_how
+    return lifecycle.OnBehalf(
+        answered_by_name=received.received_from,
+        received_via=RECEIVED_HOW_ALIASES.get(how, how),
+        received_on=received.received_on,
+    )
+
+
+def respond_to_request(req: BoardRequest, answer: AnswerInput, *, by, on: date | None = None):
+    """The body asked answers: complied with, partly, or not; reasons for what was not
+    provided; what was provided."""
+    _record_answer(req, answer, by=by, on=on or wales_today())
+
+
+def record_answer_on_behalf(
+    req: BoardRequest, answer: AnswerInput, received: ReceivedInput, *, by
+) -> None:
+    """The board records an answer a body without users sent by e-mail or post: who sent it,
+    when it arrived (the answer's date, for the figures) and how: lifecycle's on-behalf
+    answer. Every problem is reported at once."""
+    _record_answer(req, answer, by=by, on=None, on_behalf=_on_behalf(received))
+    db.session.flush()
+
+
+def _record_answer(req, answer: AnswerInput, *, by, on: date | None, on_behalf=None):
+    outcome = as_outcome(answer.outcome)
+    more = {}
+    if outcome is Outcome.COMPLIED and _clean(answer.not_provided):
+        more["not_provided"] = [_("Say what was not provided only when it was not all provided.")]
+
+    def more_problems(outcome, day):
+        return {**more, **_item_problems(answer, req, outcome, day)}
+
+    try:
+        lifecycle.record_answer(
+            req,
+            by,
+            outcome=answer.outcome,
+            ground=None,
+            reasons=answer.reasons,
+            on=on,
+            more_problems=more_problems,
+            on_behalf=on_behalf,
+        )
+    except InvalidInput as error:
+        raise InvalidInput(
+            errors={ANSWER_FIELDS.get(k, k): v for k, v in error.errors.items()}
+        ) from None
+    req.not_provided = _clean(answer.not_provided) or None
+    for item in answer.items:
+        req.provided_items.append(
+            BoardProvidedItem(
+                description=_clean(item.description),
+                nature=InformationNature(item.nature),
+                provided_on=item.provided_on,
+                provided_how=_clean(item.provided_how),
+            )
+        )
+    db.session.flush()
+    _notify(
+        [req.contact_email, req.created_by.email if req.created_by else None],
+        lambda: _(
+            "%(ref)s answered: %(outcome)s", ref=req.reference, outcome=req.outcome.label.lower()
+        ),
+        lambda: _("The answer is on the request's page: %(link)s", link=request_link(req)),
+    )
+
+
+def record_follow_up(req: BoardRequest, note: str | None, *, by, on: date | None = None) -> None:
+    """The board's follow-up of a late, partial or refused answer: an escalation note and its
+    date (a later follow-up replaces the note; the audit log keeps every one)."""
+    if not req.can_act_as_requester(by):
+        raise PermissionDenied(_("Only the board that made the request can follow it up."))
+    if req.state in (RequestState.DRAFT, RequestState.WITHDRAWN, RequestState.CLOSED):
+        raise Conflict(
+            _(
+                "This request is %(state)s, so it cannot be followed up.",
+                state=req.state.label.lower(),
+            )
+        )
+    text = _clean(note)
+    if len(text) < 10:
+        raise InvalidInput(
+            _("Enter what the board did to follow the request up, and with whom."),
+            field="escalation_note",
+        )
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(
+            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT),
+            field="escalation_note",
+        )
+    before = snapshot(req, ("escalation_note", "escalated_on"))
+    req.escalation_note = text
+    req.escalated_on = on or wales_today()
+    db.session.flush()
+    record_event(
+        "board_request.followed_up",
+        req,
+        by=by,
+        before=before,
+        after=snapshot(req, ("escalation_note", "escalated_on")),
+    )
+
+
+def close_request(req: BoardRequest, *, by) -> None:
+    lifecycle.close(req, by)
+
+
+def withdraw_request(req: BoardRequest, reason: str | None, *, by) -> None:
+    was_sent = req.state != RequestState.DRAFT
+    lifecycle.withdraw(req, by, reason)
+    if was_sent:
+        _notify(
+            _body_recipients(req.requested_org),
+            lambda: _("%(ref)s withdrawn: no answer is needed", ref=req.reference),
+            lambda: _("The reason is on the request's page: %(link)s", link=request_link(req)),
+        )
+
+
+# ----------------------------------------------------------------- reading
+
+
+def get_request_for(user, request_id: int) -> BoardRequest:
+    """The request with its bodies, timeline, extensions and items in a fixed number of
+    queries; NotFound when it does not exist or the user may not see it."""
+    model = BoardRequest
+    req = db.session.scalar(
+        sa.select(model)
+        .where(model.id == request_id, model.visible_to(user))
+        .options(
+            joinedload(model.requesting_org),
+            joinedload(model.requested_org),
+            joinedload(model.provide_to),
+            joinedload(model.answered_by).lazyload(User.organisation),
+            joinedload(model.created_by).lazyload(User.organisation),
+            selectinload(model.events).options(
+                joinedload(BoardEvent.actor).lazyload(User.organisation),
+                joinedload(BoardEvent.organisation),
+            ),
+            selectinload(model.provided_items),
+            selectinload(model.extensions),
+        )
+    )
+    if req is None:
+        raise NotFound(_("There is no board request with that number that you can see."))
+    return req
+
+
+def request_link(req: BoardRequest) -> str:
+    base = current_app.config["SERVICE_URL"].rstrip("/")
+    return base + url_for("board_requests.show", request_id=req.id)
+
+
+def due_soon_until(today: date) -> date:
+    return lifecycle.due_soon_until(today, int(current_app.config["S137_DUE_SOON_DAYS"]))
+
+
+def deadline_status(req: BoardRequest, today: date | None = None) -> DeadlineStatus | None:
+    today = today or wales_today()
+    return req.deadline_status(today, due_soon_until(today))
+
+
+def _notify(to, subject: Callable[[], str], body: Callable[[], str]) -> None:
+    """A bilingual notice with references and links only, never what was asked or said."""
+    seen: list[str] = []
+    for address in to if isinstance(to, list) else [to]:
+        if address and address.lower() not in (a.lower() for a in seen):
+            seen.append(address)
+    if seen:
+        queue_bilingual_mail(seen, subject, body)
+
+
+# ----------------------------------------------------------------- lists
+
+
+class Box(enum.StrEnum):
+    SENT = "sent"  # the board's own requests
+    RECEIVED = "received"  # requests made to the user's body, or whose information goes to it
+    ALL = "all"
+
+
+OPEN = "open"
+ALL_STATES = "all"
+
+
+@dataclass
+class ListFilters:
+    state: str = OPEN
+    deadline: DeadlineStatus | None = None
+    counterparty: Organisation | None = None
+    reference: str = ""
+
+
+def list_query(user, box: Box, filters: ListFilters, today: date | None = None, *, first=None):
+    """The requests in a box, filtered, with the bodies loaded; open ones by due date, the
+    earliest first, others by due date, the latest first; drafts newest first. Each side reads
+    its own (organisation, state, due date) index; with `first`, a multi-side box reads each
+    side's first rows only and orders them together."""
+    today = today or wales_today()
+    model = BoardRequest
+    all_sides = model.visible_sides(user)
+    if box is Box.SENT and not user.can_read_everything:
+        sides = (model.requesting_org_id == user.organisation_id,)
+    elif box is Box.RECEIVED and not user.can_read_everything:
+        sides = all_sides[1:]
+    else:
+        sides = all_sides
+    conditions = []
+    state = filters.state
+    if state == RequestState.DRAFT.value and box is not Box.RECEIVED:
+        conditions.append(model.state == RequestState.DRAFT)
+    elif state == OPEN:
+        conditions.append(model.state.in_(OPEN_STATES))
+    elif state in {s.value for s in RequestState} - {RequestState.DRAFT.value}:
+        conditions.append(model.state == RequestState(state))
+    else:
+        conditions.append(model.state != RequestState.DRAFT)
+    if filters.deadline is not None:
+        conditions.append(
+            lifecycle.deadline_clause(model, filters.deadline, today, due_soon_until(today))
+        )
+    if filters.counterparty is not None:
+        cid = filters.counterparty.id
+        conditions.append(
+            sa.or_(
+                model.requesting_org_id == cid,
+                model.requested_org_id == cid,
+                model.provide_to_org_id == cid,
+            )
+        )
+    reference = lifecycle.reference_filter(model, filters.reference)
+    if reference is not None:
+        conditions.append(reference)
+    if state == RequestState.DRAFT.value:
+        order = (model.created_at.desc(), model.id.desc())
+    elif state in (OPEN, *(s.value for s in OPEN_STATES)):
+        order = (model.due_date, model.id)
+    else:
+        order = (model.due_date.desc(), model.id.desc())
+    stmt = sa.select(model).options(
+        joinedload(model.requesting_org),
+        joinedload(model.requested_org),
+        joinedload(model.provide_to),
+    )
+    if len(sides) == 1:
+        return stmt.where(sides[0], *conditions).order_by(*order)
+    if first is None:
+        return stmt.where(sa.or_(*sides), *conditions).order_by(*order)
+    firsts = [
+        sa.select(model.id).where(side, *conditions).order_by(*order).limit(first).subquery()
+        for side in sides
+    ]
+    ids = sa.union_all(*(sa.select(side.c.id) for side in firsts))
+    return stmt.where(model.id.in_(ids)).order_by(*order)
+
+
+# ----------------------------------------------------------------- figures and letters
+
+
+def check_can_read_figures(user, board: Organisation) -> None:
+    """A board's figures are read by its own users, administrators and auditors."""
+    if not board.is_safeguarding_board:
+        raise InvalidInput(
+            _("%(org)s is not a Safeguarding Board.", org=board.display_name(current_locale())),
+            field="board",
+        )
+    if not (user.can_read_everything or user.organisation_id == board.id):
+        raise PermissionDenied(_("Only the board's own users can read its figures."))
+
+
+def letter_language(value: str | None) -> str:
+    """The language a letter is written in: the one asked for, else the reader's."""
+    return value if value in ("en", "cy") else current_locale()

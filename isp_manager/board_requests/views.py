@@ -1,0 +1,317 @@
+"""HTML pages for s.137 board requests: the list, a new request, the request with the steps
+open to this user (answer, answer on a body's behalf, follow-up, close, withdraw), the
+letters, and the board's annual figures (page, CSV, Word). Each handler loads the request
+through the services (404 when it may not be seen), calls one service and renders. The
+clarification and extension steps are in the API."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..csv_export import csv_response
+from ..errors import DomainError, InvalidInput
+from ..extensions import db
+from ..forms_base import refuse_unstorable_text
+from ..i18n import current_locale
+from ..law import S137_RELATES
+from ..lifecycle import services as lifecycle
+from ..lifecycle.services import Operation
+from ..pagination import paginate
+from ..parties.models import Organisation
+from ..text_values import whole_number
+from . import figures as board_figures
+from . import letters, services
+from .forms import (
+    AnswerForm,
+    BoardRequestForm,
+    ConfirmForm,
+    FollowUpForm,
+    OnBehalfForm,
+    WithdrawForm,
+    apply_errors,
+)
+
+bp = Blueprint("board_requests", __name__, url_prefix="/board-requests")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here is for signed-in users."""
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("")
+def index():
+    user = _user()
+    box = services.Box.SENT if user.organisation.is_safeguarding_board else services.Box.RECEIVED
+    if user.can_read_everything:
+        box = services.Box.ALL
+    state = request.args.get("state", services.OPEN)
+    if state not in (
+        services.OPEN,
+        services.ALL_STATES,
+        *(s.value for s in lifecycle.RequestState),
+    ):
+        state = services.OPEN
+    filters = services.ListFilters(state=state, reference=request.args.get("reference", "")[:40])
+    stmt = services.list_query(user, box, filters)
+    page = paginate(stmt, first_rows=lambda n: services.list_query(user, box, filters, first=n))
+    return render_template(
+        "board_requests/list.html",
+        page=page,
+        state=state,
+        filters=filters,
+        can_make=services.can_make_requests(user),
+        deadline_status=services.deadline_status,
+        states=lifecycle.RequestState,
+    )
+
+
+def _bodies():
+    return list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name)
+        )
+    )
+
+
+def _org(code: str | None):
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Organisation).where(Organisation.code == code[:64]))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    user = _user()
+    if not services.can_make_requests(user):
+        abort(403)
+    form = BoardRequestForm().setup(_bodies(), user.organisation_id, current_locale())
+    body = _org(form.qualifying_body.data)
+    if request.method == "POST" and form.validate() and refuse_unstorable_text(form):
+        details = services.BoardRequestDetails(
+            qualifying_body=body,
+            why_qualifying=form.why_qualifying.data,
+            information_specified=form.information_specified.data,
+            relates_to=list(form.relates_to.data or []),
+            provide_to=_org(form.provide_to.data),
+            purpose=form.purpose.data,
+            purpose_detail=form.purpose_detail.data,
+            review_reference=form.review_reference.data,
+            protective_marking=form.protective_marking.data,
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data,
+        )
+        try:
+            req = services.create_request(details, by=user, send=not form.save_draft.data)
+        except InvalidInput as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Request %(ref)s saved.", ref=req.reference))
+            return redirect(url_for(".show", request_id=req.id))
+    return render_template(
+        "board_requests/new.html",
+        form=form,
+        warnings=services.sending_warnings(body),
+        due=services.preview_due_date(),
+        practice=services.local_practice_note(),
+    )
+
+
+def _load(request_id: int):
+    return services.get_request_for(_user(), request_id)
+
+
+@bp.get("/<int:request_id>")
+def show(request_id: int):
+    req = _load(request_id)
+    user = _user()
+    operations = lifecycle.allowed_operations(req, user)
+    on_behalf = Operation.RECORD_ON_BEHALF in operations
+    return render_template(
+        "board_requests/show.html",
+        req=req,
+        operations=operations,
+        Operation=Operation,
+        on_behalf=on_behalf,
+        has_users=services.has_users(req.requested_org),
+        relates=[S137_RELATES[c] for c in req.relates_to],
+        status=services.deadline_status(req),
+        due=lifecycle.explain_due_date(req),
+        answer_form=AnswerForm(formdata=None).setup(),
+        on_behalf_form=OnBehalfForm(formdata=None).setup(),
+        follow_up_form=FollowUpForm(formdata=None),
+        withdraw_form=WithdrawForm(formdata=None),
+        confirm=ConfirmForm(formdata=None),
+        can_follow_up=req.can_act_as_requester(user)
+        and req.state.value in ("sent", "acknowledged", "awaiting_clarification", "answered"),
+    )
+
+
+def _step_page(req, template: str, form, action):
+    if request.method == "POST" and form.validate() and refuse_unstorable_text(form):
+        try:
+            action()
+        except InvalidInput as error:
+            apply_errors(form, error)
+        else:
+            return redirect(url_for(".show", request_id=req.id))
+    return render_template(template, req=req, form=form)
+
+
+@bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
+def answer(request_id: int):
+    req = _load(request_id)
+    form = AnswerForm().setup()
+
+    def action():
+        services.respond_to_request(req, _answer(form), by=_user())
+
+    return _step_page(req, "board_requests/answer.html", form, action)
+
+
+@bp.route("/<int:request_id>/answer-on-behalf", methods=["GET", "POST"])
+def answer_on_behalf(request_id: int):
+    req = _load(request_id)
+    form = OnBehalfForm().setup()
+
+    def action():
+        received = services.ReceivedInput(
+            form.received_from.data, form.received_on.data, form.received_how.data
+        )
+        services.record_answer_on_behalf(req, _answer(form), received, by=_user())
+
+    return _step_page(req, "board_requests/answer.html", form, action)
+
+
+def _answer(form) -> services.AnswerInput:
+    return services.AnswerInput(
+        outcome=form.outcome.data, reasons=form.reasons.data, not_provided=form.not_provided.data
+    )
+
+
+@bp.route("/<int:request_id>/follow-up", methods=["GET", "POST"])
+def follow_up(request_id: int):
+    req = _load(request_id)
+    form = FollowUpForm()
+    return _step_page(
+        req,
+        "board_requests/step.html",
+        form,
+        lambda: services.record_follow_up(req, form.escalation_note.data, by=_user()),
+    )
+
+
+@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
+def withdraw(request_id: int):
+    req = _load(request_id)
+    form = WithdrawForm()
+    return _step_page(
+        req,
+        "board_requests/step.html",
+        form,
+        lambda: services.withdraw_request(req, form.reason.data, by=_user()),
+    )
+
+
+def _simple(request_id: int, action):
+    req = _load(request_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        action(req)
+    except DomainError as error:
+        if error.status_code == 422:
+            flash(str(error), "error")
+        else:
+            raise
+    return redirect(url_for(".show", request_id=req.id))
+
+
+@bp.post("/<int:request_id>/send")
+def send(request_id: int):
+    return _simple(request_id, lambda req: services.send_request(req, by=_user()))
+
+
+@bp.post("/<int:request_id>/acknowledge")
+def acknowledge(request_id: int):
+    return _simple(request_id, lambda req: services.acknowledge_request(req, by=_user()))
+
+
+@bp.post("/<int:request_id>/close")
+def close(request_id: int):
+    return _simple(request_id, lambda req: services.close_request(req, by=_user()))
+
+
+def _docx(data: bytes, name: str):
+    return send_file(
+        io.BytesIO(data), mimetype=letters.DOCX, as_attachment=True, download_name=name
+    )
+
+
+@bp.get("/<int:request_id>/letter.docx")
+def letter(request_id: int):
+    req = _load(request_id)
+    language = services.letter_language(request.args.get("language"))
+    return _docx(letters.request_letter(req, language), letters.request_letter_filename(req))
+
+
+@bp.get("/<int:request_id>/acknowledgement.docx")
+def acknowledgement(request_id: int):
+    req = _load(request_id)
+    language = services.letter_language(request.args.get("language"))
+    return _docx(
+        letters.acknowledgement_letter(req, language), letters.acknowledgement_filename(req)
+    )
+
+
+# ----------------------------------------------------------------- figures
+
+
+def _figures():
+    user = _user()
+    board = _org(request.args.get("board")) or user.organisation
+    current = board_figures.current_financial_year()
+    year = whole_number(request.args.get("financial_year"))
+    if year is None or not board_figures.FIRST_YEAR <= year <= current + 1:
+        year = current
+    services.check_can_read_figures(user, board)
+    return board_figures.figures_for(board, year)
+
+
+@bp.get("/figures")
+def figures():
+    data = _figures()
+    return render_template(
+        "board_requests/figures.html",
+        figures=data,
+        years=range(board_figures.current_financial_year(), board_figures.FIRST_YEAR - 1, -1),
+        year_label=board_figures.year_label,
+        total_label=board_figures.total_label,
+        result_key=board_figures.result_key,
+    )
+
+
+@bp.get("/figures.csv")
+def figures_csv():
+    data = _figures()
+    return csv_response(
+        f"{data.board.code}-s137-requests-{data.year}.csv",
+        board_figures.csv_header(),
+        board_figures.csv_rows(data),
+    )
+
+
+@bp.get("/figures.docx")
+def figures_docx():
+    data = _figures()
+    return _docx(letters.figures_document(data), letters.figures_filename(data))
