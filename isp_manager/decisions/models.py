@@ -297,7 +297,7 @@ ADVICE_STATE_LABELS = {
 }
 
 
-class AdviceRequest(TimestampMixin, db.Model):
+class AdviceRequest(RetentionMixin, TimestampMixin, db.Model):
     """A practitioner's question to their IG lead (golden rule 4: seek advice without
     identifying the individual), the answer, and the decision it is about."""
 

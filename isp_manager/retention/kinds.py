@@ -3,7 +3,7 @@ its own package): s.137 board requests would be
 
     register(request_kind("board_request", BoardRequest, _l("s.137 board requests")))
 
-once BoardRequest mixes in RetentionMixin; a decision advice request would be a
+once BoardRequest mixes in RetentionMixin; a decision advice request is a
 RetentionKind like DECISIONS below, with its own personal-data columns.
 
 The defaults are for a review, not automatic deletion: when a record's review date comes,
@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..cooperation.models import CooperationRequest
-from ..decisions.models import PRINCIPLES, Decision, DecisionAmendment
+from ..decisions.models import PRINCIPLES, AdviceRequest, AdviceState, Decision, DecisionAmendment
 from ..extensions import db
 from ..lifecycle.models import OPEN_STATES
 from ..notifications import SentReminder
@@ -64,6 +64,34 @@ DECISIONS = register(
         },
         dependents=(Dependent(DecisionAmendment, "decision_id"),),
         reference=lambda d: d.reference or _("Draft %(id)s", id=d.id),
+    )
+)
+
+WHY_ADVICE = _l(
+    "Six years from the answer (or the question, while unanswered): advice is kept as long "
+    "as the decisions it informed usually are (Limitation Act 1980), then reviewed."
+)
+
+
+def _advice_still_open(advice) -> str | None:
+    if advice.state is AdviceState.OPEN:
+        return _("The question has not been answered yet: it can be disposed of once answered.")
+    return None
+
+
+ADVICE_REQUESTS = register(
+    RetentionKind(
+        code="advice_request",
+        model=AdviceRequest,
+        label=_l("Advice requests to the IG lead"),
+        default_months=SIX_YEARS,
+        why_default=WHY_ADVICE,
+        owner_column="organisation_id",
+        basis_columns=("answered_at", "created_at"),
+        basis_label=_l("the answer (or, while unanswered, the question)"),
+        personal={"question": PLACEHOLDER, "answer": PLACEHOLDER},
+        disposal_problem=_advice_still_open,
+        reference=lambda a: a.reference,
     )
 )
 

@@ -110,7 +110,7 @@ def _text_columns_holding(text: str) -> list[str]:
 
 
 def test_the_registry_names_each_record_type_with_its_personal_columns():
-    assert {"decision", "cooperation_request"} <= set(KINDS)
+    assert {"decision", "cooperation_request", "advice_request"} <= set(KINDS)
     for kind in KINDS.values():
         table = kind.model.__table__
         assert "retention_review_on" in table.c and kind.owner_column in table.c
@@ -306,3 +306,25 @@ def test_the_review_command_lists_the_records_due(app, lead, secret_decision, mo
     assert result.exit_code == 0, result.output
     assert f"la-cardiff\tdecision\t{secret_decision.reference}" in result.output
     assert "1 record(s) due for review." in result.output
+
+
+def test_a_disposed_advice_request_leaves_no_trace_of_its_question_or_answer(lead, make_user):
+    from isp_manager.decisions import advice as advice_service
+
+    secret = "quokka-lantern-5521"
+    author = make_user("la-cardiff", Role.PRACTITIONER)
+    advice = advice_service.ask_advice(
+        f"May we share the school's notes under pattern {secret} with the health board?",
+        by=author,
+    )
+    kind = KINDS["advice_request"]
+    with pytest.raises(Conflict):  # unanswered: not yet
+        services.dispose_of(kind, advice, by=lead, today=LATER)
+    advice_service.answer_advice(
+        advice, f"Yes: the notes under pattern {secret} are covered by the ISP.", by=lead
+    )
+    assert advice.retention_review_on is not None
+    assert _text_columns_holding(secret)
+    services.dispose_of(kind, advice, by=lead, today=LATER)
+    assert _text_columns_holding(secret) == []
+    assert advice.question == PLACEHOLDER
