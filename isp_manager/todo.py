@@ -23,6 +23,7 @@ from datetime import date
 from .calendar import wales_today
 
 TASK_MODULES = [
+    "isp_manager.board_requests.todo",
     "isp_manager.cooperation.todo",
     "isp_manager.protocols.todo",
 ]

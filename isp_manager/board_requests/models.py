@@ -24,6 +24,7 @@ from ..lifecycle.models import (
     lifecycle_constraints,
     lifecycle_indexes,
 )
+from ..retention.models import RetentionMixin
 
 # s.137's answers, in the lifecycle's outcome vocabulary (s.164's "declined" is not one).
 BoardOutcome = Outcome
@@ -61,7 +62,7 @@ PURPOSE_LABELS = {
 PROTECTIVE_MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
 
 
-class BoardRequest(RequestLifecycleMixin, db.Model):
+class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     """A s.137 request from a Safeguarding Board to a qualifying person or body."""
 
     __tablename__ = "board_requests"

@@ -20,6 +20,7 @@ from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
 from ..law import S137_RELATES
 from ..lifecycle import services as lifecycle
+from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
 from ..pagination import paginate
 from ..parties.models import Organisation
@@ -62,7 +63,12 @@ def index():
         *(s.value for s in lifecycle.RequestState),
     ):
         state = services.OPEN
-    filters = services.ListFilters(state=state, reference=request.args.get("reference", "")[:40])
+    deadline = request.args.get("deadline")
+    filters = services.ListFilters(
+        state=state,
+        deadline=DeadlineStatus(deadline) if deadline in set(DeadlineStatus) else None,
+        reference=request.args.get("reference", "")[:40],
+    )
     stmt = services.list_query(user, box, filters)
     page = paginate(stmt, first_rows=lambda n: services.list_query(user, box, filters, first=n))
     return render_template(
@@ -73,6 +79,15 @@ def index():
         can_make=services.can_make_requests(user),
         deadline_status=services.deadline_status,
         states=lifecycle.RequestState,
+        deadlines=DeadlineStatus,
+        pagination=page.govuk_pagination(
+            "board_requests.index",
+            **{
+                name: request.args[name]
+                for name in ("state", "deadline", "reference")
+                if request.args.get(name)
+            },
+        ),
     )
 
 

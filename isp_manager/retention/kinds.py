@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..board_requests.models import BoardRequest
 from ..cooperation.models import CooperationRequest
 from ..decisions.models import PRINCIPLES, AdviceRequest, AdviceState, Decision, DecisionAmendment
 from ..extensions import db
@@ -174,6 +175,26 @@ COOPERATION_REQUESTS = register(
             "contact_email": CLEAR,
             "contact_phone": CLEAR,
             "not_provided": CLEAR,
+        },
+    )
+)
+
+BOARD_REQUESTS = register(
+    request_kind(
+        "board_request",
+        BoardRequest,
+        _l("s.137 board requests and their answers"),
+        personal={
+            "why_qualifying": PLACEHOLDER,
+            "information_specified": PLACEHOLDER,
+            "purpose_detail": CLEAR,
+            "review_reference": CLEAR,
+            "contact_name": CLEAR,
+            "contact_email": CLEAR,
+            "contact_phone": CLEAR,
+            "not_provided": CLEAR,
+            "escalation_note": PLACEHOLDER,
+            "answered_by_name": PLACEHOLDER,
         },
     )
 )

@@ -1,10 +1,10 @@
-"""Advice requests have a review date like the decisions they inform
+"""Advice requests and s.137 board requests have review dates like the other records
 
 Revision ID: g13_advice_retention
 Revises: g13_open_request_indexes
 
-Existing advice requests get one from the default period (six years from the answer, or from
-the question while unanswered).
+Existing ones get one from the default period: six years from the answer (an advice request
+still unanswered: from the question; a board request: else from the withdrawal or the request).
 """
 
 import sqlalchemy as sa
@@ -21,36 +21,41 @@ depends_on = None
 DEFAULT_MONTHS = 72
 
 
+# table: (owner column, the dates the review date counts from, first found)
+TABLES = {
+    "advice_requests": ("organisation_id", ("answered_at", "created_at")),
+    "board_requests": (
+        "requesting_org_id",
+        ("answered_on", "withdrawn_at", "sent_on", "created_at"),
+    ),
+}
+
+
 def upgrade():
-    with op.batch_alter_table("advice_requests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("retention_review_on", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column(
-                "retention_disposed_at", isp_manager.db.UTCDateTime(timezone=True), nullable=True
+    dialect = op.get_bind().dialect.name
+    for name, (owner, basis_columns) in TABLES.items():
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("retention_review_on", sa.Date(), nullable=True))
+            batch_op.add_column(
+                sa.Column(
+                    "retention_disposed_at",
+                    isp_manager.db.UTCDateTime(timezone=True),
+                    nullable=True,
+                )
+            )
+            batch_op.create_index(f"ix_{name}_retention_due", [owner, "retention_review_on"])
+        table = sa.table(name, sa.column("retention_review_on"), *map(sa.column, basis_columns))
+        basis = sa.func.coalesce(*(as_date(table.c[c], dialect) for c in basis_columns))
+        op.execute(
+            table.update().values(
+                retention_review_on=add_months_sql(basis, sa.literal(DEFAULT_MONTHS), dialect)
             )
         )
-        batch_op.create_index(
-            "ix_advice_requests_retention_due", ["organisation_id", "retention_review_on"]
-        )
-    dialect = op.get_bind().dialect.name
-    table = sa.table(
-        "advice_requests",
-        sa.column("retention_review_on"),
-        sa.column("answered_at"),
-        sa.column("created_at"),
-    )
-    basis = sa.func.coalesce(
-        as_date(table.c.answered_at, dialect), as_date(table.c.created_at, dialect)
-    )
-    op.execute(
-        table.update().values(
-            retention_review_on=add_months_sql(basis, sa.literal(DEFAULT_MONTHS), dialect)
-        )
-    )
 
 
 def downgrade():
-    with op.batch_alter_table("advice_requests", schema=None) as batch_op:
-        batch_op.drop_index("ix_advice_requests_retention_due")
-        batch_op.drop_column("retention_disposed_at")
-        batch_op.drop_column("retention_review_on")
+    for name in TABLES:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{name}_retention_due")
+            batch_op.drop_column("retention_disposed_at")
+            batch_op.drop_column("retention_review_on")

@@ -1,19 +1,19 @@
 """Partial indexes on each side's open requests in due-date order
 
 Revision ID: g13_open_request_indexes
-Revises: g11_lifecycle
+Revises: g11_board_requests
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "g13_open_request_indexes"
-down_revision = "g11_lifecycle"
+down_revision = "g11_board_requests"
 branch_labels = None
 depends_on = None
 
 OPEN_PREDICATE = "state IN ('sent', 'acknowledged', 'awaiting_clarification')"
-TABLES = ("cooperation_requests",)
+TABLES = ("cooperation_requests", "board_requests")
 SIDES = ("requested", "requesting")
 
 
