@@ -264,23 +264,35 @@ def _yes_no(value: bool | None) -> str:
 
 
 def csv_rows(figures: BoardFigures) -> list[list]:
+    """One row a request; each label is translated once, not once a row."""
     locale = current_locale()
-    return [
-        [
-            r.reference,
-            r.requested_org.code,
-            r.requested_org.display_name(locale),
-            r.requested_org.kind_label,
-            r.sent_on.isoformat() if r.sent_on else "",
-            r.due_date.isoformat() if r.due_date else "",
-            r.answered_on.isoformat() if r.answered_on else "",
-            r.result,
-            total_label(r.result),
-            "" if r.working_days_to_answer is None else r.working_days_to_answer,
-            _yes_no(r.answered_on_time),
-            _yes_no(r.answered_on_behalf) if r.answered_on else "",
-            " ".join(r.relates_to or []),
-            r.review_reference or "",
-        ]
-        for r in figures.requests
-    ]
+    outcome_labels = {key: total_label(key) for key in TOTAL_KEYS}
+    yes_no = {None: _yes_no(None), True: _yes_no(True), False: _yes_no(False)}
+    body_columns: dict[int, tuple[str, str, str]] = {}
+    rows = []
+    for r in figures.requests:
+        body = r.requested_org
+        columns = body_columns.get(id(body))
+        if columns is None:
+            columns = body_columns[id(body)] = (
+                body.code,
+                body.display_name(locale),
+                body.kind_label,
+            )
+        rows.append(
+            [
+                r.reference,
+                *columns,
+                r.sent_on.isoformat() if r.sent_on else "",
+                r.due_date.isoformat() if r.due_date else "",
+                r.answered_on.isoformat() if r.answered_on else "",
+                r.result,
+                outcome_labels[r.result],
+                "" if r.working_days_to_answer is None else r.working_days_to_answer,
+                yes_no[r.answered_on_time],
+                yes_no[r.answered_on_behalf] if r.answered_on else "",
+                " ".join(r.relates_to or []),
+                r.review_reference or "",
+            ]
+        )
+    return rows
