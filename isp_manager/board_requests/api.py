@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import request, send_file
+from flask import jsonify, request, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -153,7 +153,7 @@ def _figures(args):
 def figures(args):
     """A board's requests in a financial year (April to March): each request, the body, the
     dates, the outcome and the working days to answer; totals by outcome and kind of body."""
-    return _figures(args)
+    return jsonify(board_figures.figures_json(_figures(args)))
 
 
 @blp.route("/figures.csv")
