@@ -49,6 +49,7 @@ NAVIGATION = [
         "agreements_register.reviews_due",
     ),
     ("cooperation.inbox", _l("Section 164 requests"), lambda u: True, "cooperation."),
+    ("board_requests.index", _l("Board requests (s.137)"), lambda u: True, "board_requests."),
     ("decisions.register", _l("Decisions"), lambda u: True, "decisions."),
     ("parties.register", _l("Organisations"), lambda u: True, "parties."),
     (
@@ -57,6 +58,7 @@ NAVIGATION = [
         lambda u: u.role == "ig_lead",
         "contacts.",
     ),
+    ("retention.index", _l("Retention"), lambda u: u.role == "ig_lead", "retention."),
     ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),
     ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
 ]

@@ -307,6 +307,7 @@ def upgrade():
                 "extension_refused",
                 "extension_granted",
                 "answered",
+                "answer_recorded",
                 "closed",
                 "withdrawn",
                 name="event_type",

@@ -265,18 +265,14 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
     _shoot(page, check_a11y, "board-on-behalf")
     page.get_by_role("button", name="Record the answer").click()
     summary = page.locator(".govuk-error-summary")
-    expect(
-        summary.get_by_role("link", name=re.compile("Choose whether the request was"))
-    ).to_be_visible()
-    # Only the outcome is reported at first; who sent it and how come once it is chosen.
-    page.get_by_label("Complied with", exact=True).check()
-    page.get_by_role("button", name="Record the answer").click()
-    expect(
-        summary.get_by_role("link", name=re.compile("Enter who at the body sent"))
-    ).to_be_visible()
-    expect(
-        summary.get_by_role("link", name=re.compile("Choose how the answer arrived"))
-    ).to_be_visible()
+    # Every problem is reported at once: the outcome, who sent it, when and how it came.
+    for message in (
+        "Choose whether the request was",
+        "Enter the name of the person at the body who sent",
+        "Enter the date the answer was received",
+        "Choose how the answer was received",
+    ):
+        expect(summary.get_by_role("link", name=re.compile(message))).to_be_visible()
     _shoot(page, check_a11y, "board-on-behalf-errors")
     page.get_by_label("Who sent the answer").fill("Station Manager Rhys Thomas, safeguarding lead")
     today = page.evaluate(
@@ -286,13 +282,13 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
     page.get_by_label("Day").fill(parts["day"])
     page.get_by_label("Month").fill(parts["month"])
     page.get_by_label("Year").fill(parts["year"])
-    page.get_by_label("By e-mail").check()
+    page.get_by_label("E-mail", exact=True).check()
     page.get_by_label("Complied with", exact=True).check()
     page.get_by_role("button", name="Record the answer").click()
     expect(page.get_by_role("heading", name="The answer")).to_be_visible()
     expect(
         page.get_by_text(
-            re.compile("By e-mail from Station Manager Rhys Thomas.*recorded by the board")
+            re.compile("E-mail from Station Manager Rhys Thomas.*recorded by the board")
         )
     ).to_be_visible()
     _shoot(page, check_a11y, "board-answered-on-behalf")
