@@ -328,3 +328,39 @@ def test_a_disposed_advice_request_leaves_no_trace_of_its_question_or_answer(lea
     services.dispose_of(kind, advice, by=lead, today=LATER)
     assert _text_columns_holding(secret) == []
     assert advice.question == PLACEHOLDER
+
+
+def test_a_disposed_board_request_leaves_no_trace_of_its_personal_data(make_user):
+    from isp_manager.board_requests import services as board
+    from tests.board_requests.conftest import BOARD, REASONS, SPECIFIED, WHY, details
+
+    secret = "wombat-harbour-8812"
+    officer = make_user(BOARD, Role.BOARD_OFFICER)
+    board_lead = make_user(BOARD, Role.IG_LEAD)
+    body = make_user("lhb-cardiff-and-vale", Role.IG_LEAD)
+    req = board.create_request(
+        details(
+            why_qualifying=f"{WHY} Its records of {secret} are central to the review.",
+            information_specified=f"{SPECIFIED} The notes about {secret}.",
+            review_reference="CPR-CV-8812",
+            contact_name=f"Bethan {secret}",
+        ),
+        by=officer,
+        send=True,
+        on=REQUEST_DAY,
+    )
+    board.respond_to_request(
+        req,
+        board.AnswerInput(
+            "partly_complied",
+            reasons=f"{REASONS} The file on {secret} is held by the police.",
+            not_provided=f"The file on {secret}.",
+        ),
+        by=body,
+        on=date(2027, 1, 5),
+    )
+    board.record_follow_up(req, f"Asked the police for the file on {secret}.", by=officer)
+    assert _text_columns_holding(secret)
+    services.dispose_of(KINDS["board_request"], req, by=board_lead, today=LATER)
+    assert _text_columns_holding(secret) == []
+    assert _text_columns_holding("CPR-CV-8812") == []
