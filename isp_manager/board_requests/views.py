@@ -24,6 +24,7 @@ from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
 from ..pagination import paginate
 from ..parties.models import Organisation
+from ..text_input import is_storable
 from ..text_values import whole_number
 from . import figures as board_figures
 from . import letters, services
@@ -67,7 +68,7 @@ def index():
     filters = services.ListFilters(
         state=state,
         deadline=DeadlineStatus(deadline) if deadline in set(DeadlineStatus) else None,
-        reference=request.args.get("reference", "")[:40],
+        reference=_storable(request.args.get("reference", "")[:40]),
     )
     stmt = services.list_query(user, box, filters)
     page = paginate(stmt, first_rows=lambda n: services.list_query(user, box, filters, first=n))
@@ -91,6 +92,11 @@ def index():
     )
 
 
+def _storable(text: str) -> str:
+    """A search text the database can hold, else nothing to search for."""
+    return text if is_storable(text) else ""
+
+
 def _bodies():
     return list(
         db.session.scalars(
@@ -100,7 +106,7 @@ def _bodies():
 
 
 def _org(code: str | None):
-    if not code:
+    if not code or not is_storable(code):  # a code the database cannot hold names no body
         return None
     return db.session.scalar(sa.select(Organisation).where(Organisation.code == code[:64]))
 
