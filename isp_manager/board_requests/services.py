@@ -41,6 +41,7 @@ from ..lifecycle.reasons import reasons_problem
 from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation
 from . import kind as _kind
+from .kind import S137
 from .models import (
     PROTECTIVE_MARKINGS,
     BoardEvent,
@@ -148,26 +149,7 @@ def sending_warnings(body: Organisation | None) -> list[str]:
 
 
 def _board_org(by, board: Organisation | None) -> Organisation:
-    board = board or by.organisation
-    if by.is_auditor:
-        raise PermissionDenied(_("Auditors can read requests but not make them."))
-    if board.id != by.organisation_id:
-        raise PermissionDenied(
-            _(
-                "You can make requests only on behalf of your own organisation, %(org)s.",
-                org=by.organisation.display_name(current_locale()),
-            )
-        )
-    if not board.is_safeguarding_board:
-        raise InvalidInput(
-            _(
-                "Only a Safeguarding Board can make a request under s.137, and %(org)s is a "
-                "%(kind)s.",
-                org=board.display_name(current_locale()),
-                kind=board.kind_label.lower(),
-            ),
-            field="board",
-        )
+    board = lifecycle.requesting_org(S137, by, board, field="board")
     if by.role != Role.BOARD_OFFICER:
         raise PermissionDenied(_("Only a Safeguarding Board officer can make s.137 requests."))
     return board

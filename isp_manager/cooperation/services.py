@@ -26,7 +26,7 @@ from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
 from ..db import utcnow
-from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
@@ -140,27 +140,7 @@ def limited_partner(basis: str | None, body: Organisation):
 
 
 def _requester_org(by, requesting: Organisation | None) -> Organisation:
-    requesting = requesting or by.organisation
-    if by.is_auditor:
-        raise PermissionDenied(_("Auditors can read requests but not make them."))
-    if requesting.id != by.organisation_id:
-        raise PermissionDenied(
-            _(
-                "You can make requests only on behalf of your own organisation, %(org)s.",
-                org=by.organisation.display_name(current_locale()),
-            )
-        )
-    if not requesting.is_local_authority:
-        raise InvalidInput(
-            _(
-                "Only a local authority can make a request under s.164, and %(org)s is a %(kind)s. "
-                "Ask the local authority concerned to make the request.",
-                org=requesting.display_name(current_locale()),
-                kind=requesting.kind_label.lower(),
-            ),
-            field="requesting_organisation",
-        )
-    return requesting
+    return lifecycle.requesting_org(S164, by, requesting, field="requesting_organisation")
 
 
 # ----------------------------------------------------------------- making a request

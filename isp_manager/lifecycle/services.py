@@ -140,6 +140,25 @@ AUDITED_FIELDS = (
 # ----------------------------------------------------------------- guards
 
 
+def requesting_org(kind, by, org, *, field: str):
+    """The organisation `by` makes a request of `kind` for: their own (auditors make none),
+    and one the kind lets make it (its refusal names `field`)."""
+    org = org or by.organisation
+    if by.is_auditor:
+        raise PermissionDenied(_("Auditors can read requests but not make them."))
+    if org.id != by.organisation_id:
+        raise PermissionDenied(
+            _(
+                "You can make requests only on behalf of your own organisation, %(org)s.",
+                org=by.organisation.display_name(current_locale()),
+            )
+        )
+    refusal = kind.requester_refusal(org)
+    if refusal:
+        raise InvalidInput(refusal, field=field)
+    return org
+
+
 def _side_allows(req, user, op: Operation) -> bool:
     return access.can(user, op.value, req)
 
