@@ -135,6 +135,7 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
         soon_until=services.due_soon_until(today),
         pagination=page.govuk_pagination(BOX_ENDPOINTS[box], **kept),
         csv_url=url_for(".export", box=box.value, **kept),
+        list_url=url_for(BOX_ENDPOINTS[box]),
         can_make_requests=services.can_make_requests(current_user),
     )
 
