@@ -65,25 +65,28 @@ class ListFilters:
     extra: tuple = field(default_factory=tuple)
 
 
-# (from field, to field, the dates' name in a message)
+# (from field, to field, the message when the range ends before it starts)
 DATE_RANGES = (
-    ("sent_from", "sent_to", _l("sent")),
-    ("due_from", "due_to", _l("due")),
+    (
+        "sent_from",
+        "sent_to",
+        _l("The sent to date must be the same as or after the sent from date (%(start)s)"),
+    ),
+    (
+        "due_from",
+        "due_to",
+        _l("The due to date must be the same as or after the due from date (%(start)s)"),
+    ),
 )
 
 
 def check_filters(filters: ListFilters) -> None:
     """Refuse a date range that ends before it starts, naming the field of its end."""
     errors = {}
-    for start_name, end_name, what in DATE_RANGES:
+    for start_name, end_name, message in DATE_RANGES:
         start, end = getattr(filters, start_name), getattr(filters, end_name)
         if start and end and start > end:
-            errors[end_name] = _(
-                "The %(what)s to date must be the same as or after the %(what)s from date "
-                "(%(start)s)",
-                what=str(what),
-                start=long_date(start),
-            )
+            errors[end_name] = str(message) % {"start": long_date(start)}
     if errors:
         raise InvalidInput(errors=errors)
 

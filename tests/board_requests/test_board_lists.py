@@ -344,3 +344,14 @@ def test_the_api_makes_and_finds_a_board_request(api_client, three, officer, str
 def test_the_api_refuses_bad_dates_with_a_422_naming_the_field(api_client, officer, query, field):
     response = api_client(officer).get(f"{API}?{query}")
     assert response.status_code == 422 and field in json.dumps(response.json)
+
+
+def test_the_board_list_is_in_welsh(login, three, officer, db_session):
+    db_session.commit()
+    client = login(officer)
+    refresh()
+    page = client.get("/board-requests?lang=cy&due_to=x&due_to=2&due_to=2026").get_data(
+        as_text=True
+    )
+    assert "Ceisiadau a wnaeth eich bwrdd" in page and "Dod o hyd i gais" in page
+    assert "Y dyddiad dyledus hyd at" in page and "govuk-error-summary" in page

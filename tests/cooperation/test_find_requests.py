@@ -399,3 +399,13 @@ def test_the_api_refuses_a_bad_case_reference(api_client, council_user):
         },
     )
     assert response.status_code == 422 and "case_reference" in json.dumps(response.json)
+
+
+def test_the_filters_and_their_messages_are_in_welsh(login, three, council_user, db_session):
+    db_session.commit()
+    client = login(council_user)
+    refresh()
+    query = "sent_from=2&sent_from=2&sent_from=2026&sent_to=1&sent_to=2&sent_to=2026"
+    page = client.get(f"/requests/sent?lang=cy&{query}").get_data(as_text=True)
+    assert "Dod o hyd i gais" in page and "Cyfeirnod achos y corff a wnaeth y cais" in page
+    assert "Rhaid i&#39;r dyddiad anfon hyd at fod" in page or "Rhaid i'r dyddiad anfon" in page
