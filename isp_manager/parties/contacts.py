@@ -72,6 +72,12 @@ class WhoWouldBeTold:
     def register_address(self) -> str | None:
         return self.contacts.register_address
 
+    @property
+    def needs_check(self) -> bool:
+        """The sender checks before sending: the body has no users (the request goes by
+        e-mail, with the letter to download), or nobody at all would be told."""
+        return self.no_users or self.nobody
+
 
 def request_contacts_for(orgs: Iterable[Organisation]) -> dict[int, RequestContacts]:
     """The request contacts of many bodies at once (two queries, whatever their number)."""
