@@ -248,3 +248,137 @@ def test_the_notify_command_sends_board_reminders(app, monkeypatch, make_request
             SentReminder.record_id == str(req.id),
         )
     )
+
+
+# ----------------------------------------------------------------- the warning before sending
+
+NO_USERS_ADDRESS = "safeguarding@valeofglamorgan.example.test"
+NO_USERS_NAME = "Vale of Glamorgan Council"
+
+
+def _form(body: str, **extra) -> dict:
+    return {
+        "qualifying_body": body,
+        "why_qualifying": WHY,
+        "information_specified": SPECIFIED,
+        "relates_to": ["s137-b", "s137-c"],
+        "provide_to": "",
+        "purpose": "child_practice_review",
+        "review_reference": "CPR-CV-2026-03",
+        "protective_marking": "OFFICIAL",
+        "submit": "Send the request",
+        **extra,
+    }
+
+
+def _board_requests() -> list[BoardRequest]:
+    return list(db.session.scalars(sa.select(BoardRequest)))
+
+
+def _no_users_warning() -> str:
+    return (
+        f"{NO_USERS_NAME} has no users in this service: the request will go by e-mail to "
+        f"{NO_USERS_ADDRESS}; download the letter to send it."
+    )
+
+
+def test_the_first_load_with_the_body_chosen_warns_of_a_body_without_users(
+    login, officer, db_session
+):
+    org(NO_USERS).ig_lead_email = NO_USERS_ADDRESS
+    db_session.commit()
+    page = login(officer).get(f"/board-requests/new?body={NO_USERS}")
+    assert page.status_code == 200
+    assert _no_users_warning() in page.text
+    assert f'<option value="{NO_USERS}" selected>' in page.text  # and the body is chosen
+
+
+def test_the_first_load_warns_that_nobody_would_be_told_and_how_to_fix_it(
+    login, officer, db_session
+):
+    body = org(NO_USERS)
+    body.ig_lead_email = body.dpo_email = None
+    db_session.commit()
+    page = login(officer).get(f"/board-requests/new?body={NO_USERS}").text
+    assert f"Nobody at {NO_USERS_NAME} would be told of this request" in page
+    assert "add a contact address to its entry in the register" in page
+
+
+def test_a_body_with_users_shows_who_will_be_told_without_a_warning(
+    login, officer, make_user, db_session
+):
+    _addresses()
+    answering = make_user(BODY, Role.PRACTITIONER, name="Alys Answers")
+    answering.answers_requests = True
+    db_session.commit()
+    page = login(officer).get(f"/board-requests/new?body={BODY}").text
+    assert "Alys Answers" in page and BODY_ADDRESS in page
+    assert "has no users" not in page and "Nobody at" not in page
+    # Nothing is chosen yet: nothing is said about anyone.
+    assert "Who at" not in login(officer).get("/board-requests/new").text
+
+
+def test_sending_to_a_body_without_users_waits_for_the_check_step(login, officer, db_session):
+    org(NO_USERS).ig_lead_email = NO_USERS_ADDRESS
+    db_session.commit()
+    client = login(officer)
+    check = client.post("/board-requests/new", data=_form(NO_USERS))
+    assert check.status_code == 200
+    assert "Check who will be told before you send the request" in check.text
+    assert _no_users_warning() in check.text
+    assert f'name="told_checked" type="hidden" value="{NO_USERS}"' in check.text
+    assert _board_requests() == []  # nothing saved on the check step
+    sent = client.post("/board-requests/new", data=_form(NO_USERS, told_checked=NO_USERS))
+    assert sent.status_code == 302
+    [req] = _board_requests()
+    assert req.state is RequestState.SENT and req.requested_org.code == NO_USERS
+
+
+def test_a_check_for_another_body_does_not_count(login, officer, db_session):
+    """Choosing another body after the check shows the check again, for that body."""
+    body = org(NO_USERS)
+    body.ig_lead_email = body.dpo_email = None
+    db_session.commit()
+    again = login(officer).post("/board-requests/new", data=_form(NO_USERS, told_checked=BODY))
+    assert "Check who will be told" in again.text
+    assert f"Nobody at {NO_USERS_NAME} would be told" in again.text
+    assert _board_requests() == []
+
+
+def test_a_wrong_request_is_not_passed_as_checked(login, officer, db_session):
+    org(NO_USERS).ig_lead_email = NO_USERS_ADDRESS
+    db_session.commit()
+    page = login(officer).post("/board-requests/new", data=_form(NO_USERS, why_qualifying=""))
+    assert "govuk-error-summary" in page.text
+    assert "Check who will be told" not in page.text
+    assert _no_users_warning() in page.text  # still shown beside the send button
+    assert 'name="told_checked" type="hidden" value=""' in page.text
+    assert _board_requests() == []
+
+
+def test_a_body_with_users_is_sent_to_at_once_and_a_draft_needs_no_check(
+    login, officer, body_user, db_session
+):
+    _addresses()
+    db_session.commit()
+    client = login(officer)
+    assert client.post("/board-requests/new", data=_form(BODY)).status_code == 302
+    draft = client.post("/board-requests/new", data=_form(NO_USERS, save_draft="Save as a draft"))
+    assert draft.status_code == 302
+    states = sorted(r.state.value for r in _board_requests())
+    assert states == ["draft", "sent"]
+
+
+def test_the_draft_page_warns_before_its_send_button(login, officer, make_request, db_session):
+    org(NO_USERS).ig_lead_email = NO_USERS_ADDRESS
+    draft = make_request(send=False, body=NO_USERS)
+    db_session.commit()
+    page = login(officer).get(f"/board-requests/{draft.id}").text
+    assert _no_users_warning() in page
+    assert page.index(_no_users_warning()) < page.index("Send request")
+    # Once sent, the letter is there to download and the warning has done its work.
+    services.send_request(draft, by=officer, on=REQUEST_DAY)
+    db_session.commit()
+    page = login(officer).get(f"/board-requests/{draft.id}").text
+    assert _no_users_warning() not in page
+    assert f"/board-requests/{draft.id}/letter.docx" in page

@@ -144,7 +144,8 @@ def test_the_sender_is_warned_on_the_send_page(login, council_user, make_user, d
     body.ig_lead_email = body.dpo_email = None
     db_session.commit()
     page = login(council_user).get(f"/requests/new?body={BODY}")
-    assert "Nobody at" in page.text or "has no users" in page.text
+    assert "would be told of this request: it has no users in this service" in page.text
+    assert "add a contact address to its entry in the register" in page.text
     answering = make_user(BODY, Role.PRACTITIONER, name="Alys Answers")
     answering.answers_requests = True
     db_session.commit()
