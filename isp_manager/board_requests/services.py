@@ -314,8 +314,9 @@ def create_request(
 
 
 def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
-    """Send a draft: the due date is worked out; the body asked is told (its users, and the
-    register's contact address), and so is the body the information goes to."""
+    """Send a draft: the due date is worked out; the body asked is told (its request contacts:
+    the users who answer requests and the register's contact address), and so is the body
+    the information goes to."""
     lifecycle.send(req, by, working_days=response_days(), on=on)
     notices.notify_parties(
         req,

@@ -1,4 +1,4 @@
-"""Who at a body is told of a request made to it (s.164 now; s.137 board requests plug in).
+"""Who at a body is told of a request made to it, or whose information goes to it (every kind).
 
 A body's request contacts are its active users who answer requests (a setting its IG lead
 controls, on "Who answers requests") and the contact address in its register entry (the IG
