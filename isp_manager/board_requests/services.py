@@ -439,24 +439,94 @@ def extension_limit_days() -> int:
     return int(current_app.config["S137_EXTENSION_LIMIT_WORKING_DAYS"])
 
 
+def _tell_body_asked(req: BoardRequest, subject, body) -> None:
+    _notify(_body_recipients(req.requested_org), subject, body)
+
+
 def ask_for_extension(req, new_due, reason, *, by, on: date | None = None):
-    return lifecycle.ask_extension(
+    """The body asked asks for more time; the board is told, and agrees or refuses it."""
+    ext = lifecycle.ask_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
+    _notify(
+        req.contact_email,
+        lambda: _(
+            "%(ref)s: %(body)s asks for more time",
+            ref=req.reference,
+            body=req.requested_org.display_name(current_locale()),
+        ),
+        lambda: _(
+            "%(body)s asks for request %(ref)s to be due on %(new)s instead of %(old)s. The "
+            "due date moves only if you agree.\n\nSign in to read the reason and agree or "
+            "refuse it: %(link)s",
+            body=req.requested_org.display_name(current_locale()),
+            ref=req.reference,
+            new=long_date(ext.new_due_date),
+            old=long_date(ext.old_due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 def agree_extension(req, *, by, on: date | None = None):
-    return lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    """The board agrees the extension the body asked for; the body is told the new date."""
+    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    _tell_body_asked(
+        req,
+        lambda: _(
+            "%(ref)s: extension agreed, now due %(due)s",
+            ref=req.reference,
+            due=long_date(req.due_date),
+        ),
+        lambda: _(
+            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
+            "%(due)s.\n\n%(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 def refuse_extension(req, reason, *, by):
-    return lifecycle.refuse_extension(req, by, reason)
+    """The board refuses the extension asked for, saying why; the body is told."""
+    ext = lifecycle.refuse_extension(req, by, reason)
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: extension refused", ref=req.reference),
+        lambda: _(
+            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
+            "%(due)s. The reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 def grant_extension(req, new_due, reason, *, by, on: date | None = None):
-    return lifecycle.grant_extension(
+    """The board gives the body more time of its own accord; the body is told."""
+    ext = lifecycle.grant_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
+    _tell_body_asked(
+        req,
+        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
+        lambda: _(
+            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
+            "reason is on the request's page: %(link)s",
+            org=req.requesting_org.display_name(current_locale()),
+            ref=req.reference,
+            due=long_date(req.due_date),
+            link=request_link(req),
+        ),
+    )
+    return ext
 
 
 @dataclass

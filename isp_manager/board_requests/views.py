@@ -1,8 +1,8 @@
 """HTML pages for s.137 board requests: the list, a new request, the request with the steps
-open to this user (answer, answer on a body's behalf, follow-up, close, withdraw), the
-letters, and the board's annual figures (page, CSV, Word). Each handler loads the request
-through the services (404 when it may not be seen), calls one service and renders. The
-clarification and extension steps are in the API."""
+open to this user (answer, answer on a body's behalf, follow-up, close), the letters, and
+the board's annual figures (page, CSV, Word). Each handler loads the request through the
+services (404 when it may not be seen), calls one service and renders. Clarification,
+extensions and withdrawal are the lifecycle's shared step pages (lifecycle.views)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
@@ -22,6 +23,7 @@ from ..law import S137_RELATES
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
+from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties.models import Organisation
 from ..text_input import is_storable
@@ -34,9 +36,9 @@ from .forms import (
     ConfirmForm,
     FollowUpForm,
     OnBehalfForm,
-    WithdrawForm,
     apply_errors,
 )
+from .kind import S137
 
 bp = Blueprint("board_requests", __name__, url_prefix="/board-requests")
 
@@ -171,7 +173,6 @@ def show(request_id: int):
         answer_form=AnswerForm(formdata=None).setup(),
         on_behalf_form=OnBehalfForm(formdata=None).setup(),
         follow_up_form=FollowUpForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         can_follow_up=req.can_act_as_requester(user)
         and req.state.value in ("sent", "acknowledged", "awaiting_clarification", "answered"),
@@ -232,16 +233,15 @@ def follow_up(request_id: int):
     )
 
 
-@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
-def withdraw(request_id: int):
-    req = _load(request_id)
-    form = WithdrawForm()
-    return _step_page(
-        req,
-        "board_requests/step.html",
-        form,
-        lambda: services.withdraw_request(req, form.reason.data, by=_user()),
-    )
+register_step_pages(
+    bp,
+    S137,
+    services=services,
+    wording=StepWording(
+        asked=lambda req: req.information_specified,
+        question_hint=_l("The clock stops until the board answers."),
+    ),
+)
 
 
 def _simple(request_id: int, action):
