@@ -258,3 +258,15 @@ def test_bad_input_names_the_field_and_saves_nothing(login, req, people, step, w
     db.session.expire_all()
     assert (req.state, req.due_date, len(req.extensions)) == (state, due, extensions)
     assert _audit_actions(req) == actions
+
+
+def test_the_step_pages_speak_welsh(login, req, people):
+    from flask_babel import refresh
+
+    refresh()
+    page = login(people["body"]).get(f"{BASE}/{req.id}/clarification?lang=cy").text
+    refresh()
+    assert '<html lang="cy"' in page
+    assert "Mae&#39;r cloc yn stopio nes bydd y bwrdd yn ateb." in page
+    assert "Bwrdd Iechyd Prifysgol Caerdydd a&#39;r Fro" in page
+    assert "The clock stops" not in page
