@@ -270,3 +270,44 @@ def test_the_step_pages_speak_welsh(login, req, people):
     assert "Mae&#39;r cloc yn stopio nes bydd y bwrdd yn ateb." in page
     assert "Bwrdd Iechyd Prifysgol Caerdydd a&#39;r Fro" in page
     assert "The clock stops" not in page
+
+
+# ----------------------------------------------------------------- the same steps in the API
+
+API = "/api/v1/board-requests"
+
+
+def test_the_api_steps_are_the_shared_ones(api_client, req, people):
+    body, board = api_client(people["body"]), api_client(people["board"])
+    stranger = api_client(people["stranger"])
+    url = f"{API}/{req.id}"
+    assert stranger.post(f"{url}/clarification", json={"question": QUESTION}).status_code == 404
+    assert board.post(f"{url}/clarification", json={"question": QUESTION}).status_code == 403
+    empty = body.post(f"{url}/clarification", json={"question": ""})
+    assert empty.status_code == 422 and "question" in empty.json["errors"]["json"]
+    asked = body.post(f"{url}/clarification", json={"question": QUESTION})
+    assert asked.status_code == 200 and asked.json["state"] == "awaiting_clarification"
+    answered = board.post(f"{url}/clarification-answer", json={"answer": CLARIFIED})
+    assert answered.json["state"] == "acknowledged"
+    new_due = _new_due(req)
+    more = body.post(
+        f"{url}/extension-request", json={"new_due_date": new_due.isoformat(), "reason": REASON}
+    )
+    assert more.status_code == 200 and more.json["extensions"][-1]["state"] == "asked"
+    assert body.post(f"{url}/extension-request/agreement").status_code == 403
+    agreed = board.post(f"{url}/extension-request/agreement")
+    assert agreed.status_code == 200 and agreed.json["due_date"] == new_due.isoformat()
+    assert board.post(f"{url}/extension-request/refusal", json={"reason": "x"}).status_code == 409
+    withdrawn = board.post(f"{url}/withdraw", json={"reason": "The review was stood down."})
+    assert withdrawn.json["state"] == "withdrawn"
+
+
+def test_each_kind_describes_the_shared_routes_in_its_own_words(app):
+    paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    board = paths["/api/v1/board-requests/{request_id}/extension"]["post"]
+    council = paths["/api/v1/cooperation-requests/{request_id}/extension"]["post"]
+    assert board["summary"] == "The board gives more time of its own accord."
+    assert council["summary"].startswith("The requesting council gives more time")
+    assert board["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/BoardRequest"
+    }
