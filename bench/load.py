@@ -40,11 +40,27 @@ from .stats import markdown_table, percentile
 RESULTS_HEADING = "## Load test"
 IG_LEAD = "ig-lead.cardiff"  # a local authority's IG lead: drafts agreements, makes requests
 POLICE = "ig-lead.police"  # the body asked: answers them
-PAGES = ["/", "/agreements", "/organisations", "/requests/", "/requests/received"]
+BOARD_OFFICER = "board-officer"  # the Cardiff and Vale board: makes s.137 requests
+HEALTH = "ig-lead.health"  # the health board it asks: answers them
+PAGES = [
+    "/",
+    "/agreements",
+    "/organisations",
+    "/requests/",
+    "/requests/received",
+    "/board-requests",
+    "/board-requests?state=all",
+]
 API_READS = [
     "/api/v1/organisations?page_size=25",
     "/api/v1/protocols?page_size=25",
     "/api/v1/cooperation-requests?page_size=25",
+    "/api/v1/board-requests?page_size=25",
+]
+BOARD_READS = [
+    "/api/v1/board-requests?page_size=25",
+    "/api/v1/board-requests?state=all&page_size=25",
+    "/api/v1/board-requests/figures?board=board-cardiff-and-vale&financial_year=2025",
 ]
 MIX = {  # operation: weight
     "sign-in": 1,
@@ -54,6 +70,9 @@ MIX = {  # operation: weight
     "section save (API)": 2,
     "s.164 request (API)": 2,
     "s.164 answer (API)": 2,
+    "s.137 read (API)": 2,
+    "s.137 request (API)": 1,
+    "s.137 answer (API)": 1,
 }
 REQUEST_TIMEOUT_S = 30
 SHOW_5XX = 40  # URLs listed; the count of all of them is in the statuses
@@ -140,6 +159,8 @@ class Setup:
     port: int
     lead_token: str
     police_token: str
+    board_token: str
+    health_token: str
     protocols: list[int]
 
 
@@ -153,7 +174,10 @@ class LoadClient:
         self.page = Http(setup.port, tally)
         self.lead_api = Http(setup.port, tally, setup.lead_token)
         self.police_api = Http(setup.port, tally, setup.police_token)
+        self.board_api = Http(setup.port, tally, setup.board_token)
+        self.health_api = Http(setup.port, tally, setup.health_token)
         self.sent: list[int] = []  # requests made by this client, to be answered
+        self.board_sent: list[int] = []  # s.137 requests made by this client, to be answered
         self.number = number
 
     def sign_in(self) -> None:
@@ -225,6 +249,48 @@ class LoadClient:
         }
         self.police_api.call("s.164 answer (API)", "POST", path, json_body=body)
 
+    def board_read(self) -> None:
+        self.board_api.call("s.137 read (API)", "GET", self.random.choice(BOARD_READS))
+
+    def board_request_create(self) -> None:
+        body = {
+            "board": "board-cardiff-and-vale",
+            "qualifying_body": "lhb-cardiff-and-vale",
+            "why_qualifying": (
+                "The health board's health visiting service saw the child several times in the "
+                "year before the incident under review."
+            ),
+            "information_specified": (
+                f"Health visiting records for the child between January and September 2026 "
+                f"(LOAD-{self.number}-{len(self.board_sent)})."
+            ),
+            "relates_to": ["s137-b"],
+            "purpose": "child_practice_review",
+            "review_reference": f"CPR-LOAD-{self.number}",
+        }
+        made = self.board_api.call(
+            "s.137 request (API)", "POST", "/api/v1/board-requests", json_body=body
+        )
+        if made and made[0] == 201:
+            self.board_sent.append(json.loads(made[2])["id"])
+
+    def board_request_answer(self) -> None:
+        if not self.board_sent:
+            return self.board_request_create()
+        path = f"/api/v1/board-requests/{self.board_sent.pop(0)}/response"
+        body = {
+            "outcome": "complied",
+            "items": [
+                {
+                    "description": "Health visiting records",
+                    "nature": "fact",
+                    "provided_on": datetime.now(UTC).date().isoformat(),
+                    "provided_how": "Secure e-mail",
+                }
+            ],
+        }
+        self.health_api.call("s.137 answer (API)", "POST", path, json_body=body)
+
     def run(self, start_at: float, deadline: float, think: float, budget) -> None:
         operations = {
             "sign-in": self.sign_in,
@@ -234,6 +300,9 @@ class LoadClient:
             "section save (API)": self.section_save_api,
             "s.164 request (API)": self.request_create,
             "s.164 answer (API)": self.request_answer,
+            "s.137 read (API)": self.board_read,
+            "s.137 request (API)": self.board_request_create,
+            "s.137 answer (API)": self.board_request_answer,
         }
         names, weights = list(MIX), list(MIX.values())
         time.sleep(max(0.0, start_at - time.monotonic()))
@@ -276,9 +345,11 @@ def run_load(args) -> tuple[Tally, dict]:
     with Server(database, workers=2, threads=args.threads) as server:
         lead_token = api_token(database, demo_email(IG_LEAD))
         police_token = api_token(database, demo_email(POLICE))
+        board_token = api_token(database, demo_email(BOARD_OFFICER))
+        health_token = api_token(database, demo_email(HEALTH))
         tally = Tally()
         protocols = _draft_agreements(server.port, lead_token, args.clients, tally)
-        setup = Setup(server.port, lead_token, police_token, protocols)
+        setup = Setup(server.port, lead_token, police_token, board_token, health_token, protocols)
         budget = threading.Semaphore(args.max_requests)
         started = time.monotonic()
         deadline = started + args.seconds
