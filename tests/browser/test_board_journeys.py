@@ -351,6 +351,12 @@ def test_the_body_asks_for_clarification_and_more_time_and_the_board_answers_and
     page.goto("/board-requests/new")
     _fill_request(page, "Cardiff and Vale University Health Board")
     page.get_by_role("button", name="Send the request").click()
+    # Nobody at the health board answers requests yet: the board checks who is told, and sends.
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Check who will be told before you send the request"
+    )
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))).to_be_visible()
     reference = page.get_by_role("heading", level=1).inner_text()
     # The board cannot ask itself for clarification or more time: it gives more time.
     expect(page.get_by_role("button", name="Ask for clarification")).to_have_count(0)
