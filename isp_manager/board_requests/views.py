@@ -1,8 +1,8 @@
 """HTML pages for s.137 board requests: the list, a new request, the request with the steps
-open to this user (answer, answer on a body's behalf, follow-up, close, withdraw), the
-letters, and the board's annual figures (page, CSV, Word). Each handler loads the request
-through the services (404 when it may not be seen), calls one service and renders. The
-clarification and extension steps are in the API."""
+open to this user (answer, answer on a body's behalf, follow-up, close), the letters, and
+the board's annual figures (page, CSV, Word). Each handler loads the request through the
+services (404 when it may not be seen), calls one service and renders. Clarification,
+extensions and withdrawal are the lifecycle's shared step pages (lifecycle.views)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from ..i18n import current_locale
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
-from ..lifecycle.forms import DATE_FIELDS, ListFilterForm, kept_arguments
+from ..lifecycle.list_forms import DATE_FIELDS, ListFilterForm, kept_arguments
 from ..lifecycle.services import Operation
+from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
@@ -38,9 +39,9 @@ from .forms import (
     ConfirmForm,
     FollowUpForm,
     OnBehalfForm,
-    WithdrawForm,
     apply_errors,
 )
+from .kind import S137
 
 bp = Blueprint("board_requests", __name__, url_prefix="/board-requests")
 
@@ -231,7 +232,6 @@ def show(request_id: int):
         answer_form=AnswerForm(formdata=None).setup(),
         on_behalf_form=OnBehalfForm(formdata=None).setup(),
         follow_up_form=FollowUpForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         can_follow_up=req.can_act_as_requester(user)
         and req.state.value in ("sent", "acknowledged", "awaiting_clarification", "answered"),
@@ -292,16 +292,15 @@ def follow_up(request_id: int):
     )
 
 
-@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
-def withdraw(request_id: int):
-    req = _load(request_id)
-    form = WithdrawForm()
-    return _step_page(
-        req,
-        "board_requests/step.html",
-        form,
-        lambda: services.withdraw_request(req, form.reason.data, by=_user()),
-    )
+register_step_pages(
+    bp,
+    S137,
+    services=services,
+    wording=StepWording(
+        asked=lambda req: req.information_specified,
+        question_hint=_l("The clock stops until the board answers."),
+    ),
+)
 
 
 def _simple(request_id: int, action):
