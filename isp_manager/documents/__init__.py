@@ -7,10 +7,13 @@ from .word import (  # noqa: F401
     add_letter,
     add_long_table,
     add_page_break,
+    add_side_by_side,
     add_table,
     add_text,
     add_toc,
     clean_text,
+    contents_entries,
     document_bytes,
     new_document,
+    tidy_cell,
 )
