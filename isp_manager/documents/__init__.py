@@ -3,6 +3,7 @@
 from .word import (  # noqa: F401
     add_cover_page,
     add_heading,
+    add_in_language,
     add_key_value_table,
     add_letter,
     add_long_table,

@@ -82,6 +82,22 @@ def say(make: Callable[[], str], language: str, joiner: str = "\n") -> str:
         return str(make())
 
 
+def page_label(language: str) -> str:
+    """ "Page {page} of {pages}" in the document's language; in both, Welsh first, for a
+    bilingual one ("Tudalen / Page {page} o / of {pages}")."""
+    if language != BILINGUAL:
+        return say(lambda: _("Page {page} of {pages}"), language)
+    parts = []
+    for lang in SIDE_BY_SIDE:
+        with writing_in(lang):
+            label = _("Page {page} of {pages}")
+        before, _sep, rest = label.partition("{page}")
+        middle, _sep, after = rest.partition("{pages}")
+        parts.append((before.strip(), middle.strip(), after.strip()))
+    joined = [" / ".join(dict.fromkeys(p for p in pair if p)) for pair in zip(*parts, strict=True)]
+    return f"{joined[0]} {{page}} {joined[1]} {{pages}} {joined[2]}".strip()
+
+
 def marking_for(marking: str, language: str) -> str:
     """The protective marking in the document's language (both for a bilingual one)."""
     marking = (marking or "").strip()

@@ -1,7 +1,7 @@
 """Word documents built from a few blocks: an A4 document with header and footer (title,
 version, page X of Y, protective marking in the document's language) and file properties, a
-cover page, a contents page listing the headings (written out, inside a field Word can
-refresh with page numbers), headings, text, tables, two languages side by side and a letter
+cover page, a contents page listing the headings (written out, with page numbers that Word and
+LibreOffice fill in), headings, text, tables, two languages side by side and a letter
 layout whose closing and signature stay together. Text comes out exactly as entered: python-docx
 escapes XML, and clean_text() removes only the control characters XML cannot hold.
 """
@@ -24,7 +24,15 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from lxml import etree
 
-from .layout import current_language, marking_for, set_properties, set_up_pages
+from .layout import (
+    BILINGUAL,
+    SIDE_BY_SIDE,
+    current_language,
+    marking_for,
+    set_properties,
+    set_up_pages,
+    writing_in,
+)
 
 FONT = "Arial"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -154,7 +162,8 @@ CONTENTS_TAB = Cm(16.5)  # the right edge of the text on A4 with the service's m
 def add_toc(doc: Document, heading: str = "Contents", levels: int = 2) -> None:
     """A contents page: its heading, then (when the document is saved) one entry for each
     heading of levels 1 to `levels` after it, written out so that every reader shows them,
-    inside a TOC field whose page numbers Word fills in."""
+    each with a PAGEREF field to its heading that Word and LibreOffice number as they lay the
+    pages out. (Inside a TOC field LibreOffice would show the entries without numbers.)"""
     if "TOC Heading" in (s.name for s in doc.styles):
         _add_styled_paragraph(doc, clean_text(heading), "TOC Heading")
     else:
@@ -201,7 +210,8 @@ def _headings_after(doc: Document, marker, levels: int):
 
 
 def _finish_contents(doc: Document) -> None:
-    """Write the contents entries in place of the marker add_toc left (once)."""
+    """Write the contents entries in place of the marker add_toc left (once); Word updates
+    the page numbers when the document opens."""
     pending = _CONTENTS.pop(doc.part, None)
     if pending is None:
         return
@@ -212,18 +222,6 @@ def _finish_contents(doc: Document) -> None:
         bookmark = f"_Toc{index:06d}"
         _bookmark(heading, bookmark, index)
         entries.append(_contents_entry(styles[level - 1], text, bookmark))
-    if not entries:
-        return
-    first, last = entries[0], entries[-1]
-    begin = _field_chars("begin", f'TOC \\o "1-{levels}" \\h \\z \\u', "separate")
-    first.insert(1, begin[0])
-    for offset, element in enumerate(begin[1:], 2):
-        first.insert(offset, element)
-    end_run = OxmlElement("w:r")
-    end_char = OxmlElement("w:fldChar")
-    end_char.set(qn("w:fldCharType"), "end")
-    end_run.append(end_char)
-    last.append(end_run)
     for entry in reversed(entries):
         marker.addnext(entry)
     marker.getparent().remove(marker)
@@ -482,6 +480,19 @@ def add_side_by_side(doc: Document, count: int = 2) -> list[_Cell]:
         cell.width = width
     doc.add_paragraph()
     return cells
+
+
+def add_in_language(doc: Document, language: str, write) -> None:
+    """write(where, locale) once for a one-language document; for a bilingual one, in Welsh
+    and in English side by side, Welsh first, as Welsh public bodies publish."""
+    if language != BILINGUAL:
+        with writing_in(language):
+            write(doc, language)
+        return
+    for cell, locale in zip(add_side_by_side(doc), SIDE_BY_SIDE, strict=True):
+        with writing_in(locale):
+            write(cell, locale)
+        tidy_cell(cell)
 
 
 def tidy_cell(cell: _Cell) -> None:

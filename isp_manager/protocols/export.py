@@ -31,18 +31,24 @@ from ..accounts.models import User
 from ..documents import (
     add_cover_page,
     add_heading,
+    add_in_language,
     add_key_value_table,
     add_long_table,
     add_page_break,
-    add_side_by_side,
     add_table,
     add_text,
     add_toc,
     document_bytes,
     new_document,
-    tidy_cell,
 )
-from ..documents.layout import BILINGUAL, SIDE_BY_SIDE, current_language, say, writing_in
+from ..documents.layout import (
+    BILINGUAL,
+    SIDE_BY_SIDE,
+    current_language,
+    page_label,
+    say,
+    writing_in,
+)
 from ..extensions import db
 from ..i18n import uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
@@ -147,7 +153,7 @@ def build_document(version: ProtocolVersion, language: str = "en") -> Document:
         title=protocol.title,
         version_label=say(lambda: f"{version.label} {version.status_label}", language, " / "),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-        page_label=_page_label(language),
+        page_label=page_label(language),
         language=language,
         author=say(lambda: _lead_name(protocol), language, " / "),
         subject=say(lambda: str(protocol.kind.label), language, " / "),
@@ -159,7 +165,7 @@ def build_document(version: ProtocolVersion, language: str = "en") -> Document:
         subtitle=say(lambda: str(protocol.kind.label), language, " / "),
     )
     add_heading(doc, say(lambda: _("Document control"), language, " / "), level=1)
-    _in_language(doc, language, lambda where, locale: _write_control(where, version))
+    add_in_language(doc, language, lambda where, locale: _write_control(where, version))
     add_page_break(doc)
     add_toc(doc, say(lambda: _("Contents"), language, " / "))
     for index, section in enumerate(template.sections):
@@ -169,35 +175,8 @@ def build_document(version: ProtocolVersion, language: str = "en") -> Document:
     return doc
 
 
-def _page_label(language: str) -> str:
-    if language != BILINGUAL:
-        return say(lambda: _("Page {page} of {pages}"), language)
-    parts = []
-    for lang in SIDE_BY_SIDE:
-        with writing_in(lang):
-            label = _("Page {page} of {pages}")
-        before, _sep, rest = label.partition("{page}")
-        middle, _sep, after = rest.partition("{pages}")
-        parts.append((before.strip(), middle.strip(), after.strip()))
-    joined = [" / ".join(p for p in pair if p) for pair in zip(*parts, strict=True)]
-    return f"{joined[0]} {{page}} {joined[1]} {{pages}} {joined[2]}".strip()
-
-
 def _lead_name(protocol) -> str:
     return protocol.lead_organisation.display_name(current_language())
-
-
-def _in_language(doc, language: str, write) -> None:
-    """write(where, locale) once for a one-language document; for a bilingual one, in Welsh
-    and in English side by side, Welsh first."""
-    if language != BILINGUAL:
-        with writing_in(language):
-            write(doc, language)
-        return
-    for cell, lang in zip(add_side_by_side(doc), SIDE_BY_SIDE, strict=True):
-        with writing_in(lang):
-            write(cell, lang)
-        tidy_cell(cell)
 
 
 def _cover_rows(version, template, language: str) -> list[tuple[str, str]]:
@@ -224,7 +203,7 @@ def _write_any_section(doc, version, section: TemplateSection, language: str) ->
         with writing_in(lang):
             titles.append(section.title(lang))
     add_heading(doc, " / ".join(dict.fromkeys(titles)), level=1)
-    _in_language(
+    add_in_language(
         doc,
         language,
         lambda where, lang: _write_section(where, version, section, lang, heading=False),
@@ -300,7 +279,7 @@ def _write_control(where, version: ProtocolVersion) -> None:
         where,
         [_("Version"), _("Date"), _("Change"), _("By")],
         version_history(version),
-        widths_cm=(1.8, 3.2, 6.5, 5),
+        widths_cm=(2.2, 3.2, 6.1, 5),
     )
 
 
