@@ -59,7 +59,10 @@ def test_a_welsh_letter_is_marked_swyddogol(app, declined):
     assert doc.core_properties.author == "Bwrdd Iechyd Prifysgol Caerdydd a'r Fro"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+SOFFICE, PDFTOTEXT = shutil.which("soffice"), shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice is not installed")
 def test_laid_out_by_libreoffice_the_signature_is_on_the_closings_page(
     app, make_request, board_user, tmp_path
 ):
@@ -77,7 +80,7 @@ def test_laid_out_by_libreoffice_the_signature_is_on_the_closings_page(
         (tmp_path / "letter.docx").write_bytes(letters.reasons_letter(req))
     subprocess.run(
         [
-            "soffice",
+            SOFFICE,
             "--headless",
             "--convert-to",
             "pdf",
@@ -90,7 +93,7 @@ def test_laid_out_by_libreoffice_the_signature_is_on_the_closings_page(
         timeout=120,
     )
     text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "letter.pdf"), "-"],
+        [PDFTOTEXT, "-layout", str(tmp_path / "letter.pdf"), "-"],
         check=True,
         capture_output=True,
         text=True,
