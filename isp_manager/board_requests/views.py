@@ -19,10 +19,12 @@ from ..extensions import db
 from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
 from ..law import S137_RELATES
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
 from ..pagination import paginate
+from ..parties import contacts
 from ..parties.models import Organisation
 from ..text_input import is_storable
 from ..text_values import whole_number
@@ -117,34 +119,53 @@ def new():
     if not services.can_make_requests(user):
         abort(403)
     form = BoardRequestForm().setup(_bodies(), user.organisation_id, current_locale())
+    if request.method == "GET" and request.args.get("body"):
+        form.qualifying_body.data = request.args["body"][:64]  # chosen before coming here
     body = _org(form.qualifying_body.data)
+    told = contacts.who_would_be_told(body) if body is not None else None
+    checking = False
     if request.method == "POST" and form.validate() and refuse_unstorable_text(form):
-        details = services.BoardRequestDetails(
-            qualifying_body=body,
-            why_qualifying=form.why_qualifying.data,
-            information_specified=form.information_specified.data,
-            relates_to=list(form.relates_to.data or []),
-            provide_to=_org(form.provide_to.data),
-            purpose=form.purpose.data,
-            purpose_detail=form.purpose_detail.data,
-            review_reference=form.review_reference.data,
-            protective_marking=form.protective_marking.data,
-            contact_name=form.contact_name.data,
-            contact_email=form.contact_email.data,
-        )
+        details = _details(form, body)
+        sending = not form.save_draft.data
         try:
-            req = services.create_request(details, by=user, send=not form.save_draft.data)
+            if sending and told is not None and told.needs_check:
+                checking = form.told_checked.data != body.code
+            if checking:
+                services.check_request(details, by=user)
+                form.told_checked.data = body.code
+            else:
+                req = services.create_request(details, by=user, send=sending)
         except InvalidInput as error:
+            checking = False
             apply_errors(form, error)
         else:
-            flash(_("Request %(ref)s saved.", ref=req.reference))
-            return redirect(url_for(".show", request_id=req.id))
+            if not checking:
+                flash(_("Request %(ref)s saved.", ref=req.reference))
+                return redirect(url_for(".show", request_id=req.id))
     return render_template(
         "board_requests/new.html",
         form=form,
-        warnings=services.sending_warnings(body),
+        body=body,
+        told=told,
+        checking=checking,
         due=services.preview_due_date(),
         practice=services.local_practice_note(),
+    )
+
+
+def _details(form: BoardRequestForm, body) -> services.BoardRequestDetails:
+    return services.BoardRequestDetails(
+        qualifying_body=body,
+        why_qualifying=form.why_qualifying.data,
+        information_specified=form.information_specified.data,
+        relates_to=list(form.relates_to.data or []),
+        provide_to=_org(form.provide_to.data),
+        purpose=form.purpose.data,
+        purpose_detail=form.purpose_detail.data,
+        review_reference=form.review_reference.data,
+        protective_marking=form.protective_marking.data,
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
     )
 
 
@@ -164,7 +185,10 @@ def show(request_id: int):
         operations=operations,
         Operation=Operation,
         on_behalf=on_behalf,
-        has_users=services.has_users(req.requested_org),
+        has_users=notices.body_has_users(req.requested_org),
+        told=contacts.who_would_be_told(req.requested_org)
+        if Operation.SEND in operations
+        else None,
         relates=[S137_RELATES[c] for c in req.relates_to],
         status=services.deadline_status(req),
         due=lifecycle.explain_due_date(req),

@@ -139,6 +139,17 @@ def test_the_board_asks_the_health_board_which_partly_complies_and_is_followed_u
     page.get_by_label("Review reference (optional)").fill("CPR-CV-2026-03")
     page.get_by_label("Who the information goes to").select_option(label="Cardiff Council")
     page.get_by_role("button", name="Send the request").click()
+    # None of the health board's users answers requests yet and the register has no address
+    # for it: the board checks that before the request goes.
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Check who will be told before you send the request"
+    )
+    expect(
+        page.get_by_text(
+            re.compile("Nobody at Cardiff and Vale University Health Board would be told")
+        )
+    ).to_be_visible()
+    page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))).to_be_visible()
     reference = page.get_by_role("heading", level=1).inner_text()
     request_url = page.url
@@ -241,20 +252,35 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
     officer = make_live_user("board-cardiff-and-vale", "board_officer")
     body = "South Wales Fire and Rescue Authority"
 
+    # The register has no users and no contact address for the fire authority: nobody there
+    # would hear of the request, and the board is told so, and how to fix it.
+    nobody = re.compile(f"Nobody at {body} would be told of this request: it has no users")
     sign_in(page, officer)
+    page.goto("/board-requests/new?body=fra-south-wales")
+    expect(page.get_by_label("Which body are you asking?")).to_have_value("fra-south-wales")
+    expect(page.get_by_text(nobody)).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("add a contact address to its entry in the register"))
+    ).to_be_visible()
     page.goto("/board-requests/new")
     _fill_request(page, body)
-    # Saved as a draft first: the page comes back with the warning before anything is sent.
     page.get_by_label("Why the board considers it a qualifying body").fill("")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"{body} has no users of this service"))).to_be_visible()
+    expect(page.get_by_text(nobody)).to_be_visible()
     _shoot(page, check_a11y, "board-new-no-users-warning")
+    # Sending waits for the check step: nothing is sent until the board has seen who is told.
     page.get_by_label("Why the board considers it a qualifying body").fill(WHY)
+    page.get_by_role("button", name="Send the request").click()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Check who will be told before you send the request")
+    expect(page.get_by_text(nobody)).to_be_visible()
+    _shoot(page, check_a11y, "board-new-check-who-is-told")
+    # Saved as a draft instead: the draft's page warns again beside its send button.
     page.get_by_role("button", name="Save as a draft").click()
     reference = page.get_by_role("heading", level=1).inner_text()
     expect(page.get_by_text("Not sent yet")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"{body} has no users of this service"))).to_be_visible()
+    expect(page.get_by_text(nobody)).to_be_visible()
     _shoot(page, check_a11y, "board-draft-no-users")
     page.get_by_role("button", name="Send request").click()
     expect(page.get_by_role("link", name="Request letter (Word)")).to_be_visible()
