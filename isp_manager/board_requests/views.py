@@ -252,6 +252,7 @@ def _step_page(req, template: str, form, action):
 @bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
 def answer(request_id: int):
     req = _load(request_id)
+    lifecycle.check_allowed(req, Operation.RESPOND, _user())  # 403 or 409 before the form
     form = AnswerForm().setup()
 
     def action():
@@ -263,6 +264,7 @@ def answer(request_id: int):
 @bp.route("/<int:request_id>/answer-on-behalf", methods=["GET", "POST"])
 def answer_on_behalf(request_id: int):
     req = _load(request_id)
+    lifecycle.check_allowed(req, Operation.RECORD_ON_BEHALF, _user())
     form = OnBehalfForm().setup()
 
     def action():
@@ -283,6 +285,8 @@ def _answer(form) -> services.AnswerInput:
 @bp.route("/<int:request_id>/follow-up", methods=["GET", "POST"])
 def follow_up(request_id: int):
     req = _load(request_id)
+    if not req.can_act_as_requester(_user()):
+        abort(403)  # the board's own note: the body asked sees the request, not this page
     form = FollowUpForm()
     return _step_page(
         req,
