@@ -91,14 +91,19 @@ def paginate(
     per_page: int | None = None,
     count_cap: int | None = None,
     first_rows: Callable[[int], sa.Select] | None = None,
+    count: Callable[[], int] | None = None,
 ) -> Page:
-    """Run `stmt` for one page. The total comes from a COUNT over the same filters.
+    """Run `stmt` for one page. The total comes from a COUNT over the same filters, or from
+    `count()` when the list knows a cheaper way to the same number.
 
     `first_rows(n)`, when given, is a statement whose first n rows are stmt's first n, cheaper
     to run for some lists; the page's rows are read from it."""
     page = page or page_number()
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    total, capped = count_rows(stmt, cap=count_cap)
+    if count is not None:
+        total, capped = count(), False
+    else:
+        total, capped = count_rows(stmt, cap=count_cap)
     rows_stmt = first_rows(page * per_page) if first_rows else stmt
     rows = (
         db.session.scalars(rows_stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()

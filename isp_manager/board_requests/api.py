@@ -94,10 +94,7 @@ class BoardRequests(MethodView):
         )
         services.check_filters(filters)
         today = wales_today()
-        stmt = services.list_query(_user(), box, filters, today)
-        pagination_parameters.item_count = db.session.scalar(
-            sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-        )
+        pagination_parameters.item_count = services.count_requests(_user(), box, filters, today)
         page, size = pagination_parameters.page, pagination_parameters.page_size
         rows = services.list_query(_user(), box, filters, today, first=page * size)
         return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()

@@ -670,6 +670,10 @@ def list_query(user, box: Box, filters: ListFilters, today: date | None = None, 
     return lists.list_query(S137, user, box, filters, today, first=first)
 
 
+def count_requests(user, box: Box, filters: ListFilters, today: date | None = None) -> int:
+    return lists.count_requests(S137, user, box, filters, today)
+
+
 # ----------------------------------------------------------------- figures and letters
 
 

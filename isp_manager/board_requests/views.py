@@ -106,7 +106,9 @@ def _list_page(box_name: str | None, *, as_csv: bool = False):
     if as_csv and not form.errors:
         return _csv(box, db.session.scalars(stmt).unique().all(), today)
     page = paginate(
-        stmt, first_rows=lambda n: services.list_query(user, box, filters, today, first=n)
+        stmt,
+        first_rows=lambda n: services.list_query(user, box, filters, today, first=n),
+        count=lambda: services.count_requests(user, box, filters, today),
     )
     kept_filters = {k: v for k, v in kept.items() if k != "box"}
     return render_template(

@@ -681,3 +681,7 @@ def list_query(
 ) -> sa.Select:
     """The s.164 requests in a box, filtered (see lifecycle.lists.list_query)."""
     return lists.list_query(S164, user, box, filters, today, first=first)
+
+
+def count_requests(user, box: Box, filters: ListFilters, today: date | None = None) -> int:
+    return lists.count_requests(S164, user, box, filters, today)

@@ -119,7 +119,9 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
     if as_csv and not form.errors:
         return _csv(box, db.session.scalars(stmt).unique().all(), today)
     page = paginate(
-        stmt, first_rows=lambda n: services.list_query(current_user, box, filters, today, first=n)
+        stmt,
+        first_rows=lambda n: services.list_query(current_user, box, filters, today, first=n),
+        count=lambda: services.count_requests(current_user, box, filters, today),
     )
     return render_template(
         "cooperation/list.html",

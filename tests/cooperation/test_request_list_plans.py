@@ -79,7 +79,7 @@ def test_all_open_requests_of_a_body_read_both_sides_open_indexes(make_request, 
     "filters, index_cond, filtered",
     [
         ({"due_from": date(2027, 1, 1), "due_to": date(2027, 2, 1)}, "due_date >=", None),
-        ({"case_reference": "SW/2026"}, None, "case_reference"),
+        ({"case_reference": "SW/2026"}, None, "subject_reference"),  # s.164's case reference
         ({"sent_from": date(2026, 12, 1)}, None, "sent_on"),
         ({"reference": "S164-2026-0001"}, None, "reference"),
     ],
