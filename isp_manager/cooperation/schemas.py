@@ -152,6 +152,7 @@ class RequestSchema(RequestSummarySchema):
     extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
+    request_letter_url = fields.Method("get_request_letter_url", dump_only=True)
 
     def get_basis_reason(self, req):
         from .services import basis_explanation
@@ -179,6 +180,10 @@ class RequestSchema(RequestSummarySchema):
         if not req.has_reasons_letter:
             return None
         return url_for("cooperation_api.letter", request_id=req.id)
+
+    def get_request_letter_url(self, req):
+        """The request letter (.docx) from the requesting council to the body asked."""
+        return url_for("cooperation_api.request_letter", request_id=req.id)
 
 
 class RequestCreateSchema(Schema):
@@ -245,6 +250,13 @@ class RequestQuerySchema(Schema):
     request_type = fields.String(load_default=None)
     counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
     reference = fields.String(load_default="")
+
+
+class LetterQuerySchema(Schema):
+    language = fields.String(
+        load_default=None,
+        metadata={"description": "en or cy: the letter's language (else the caller's)"},
+    )
 
 
 class ResponseCreateSchema(Schema):

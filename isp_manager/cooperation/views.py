@@ -20,9 +20,10 @@ from ..documents.letterheads import can_manage_letterhead, letterhead_path, save
 from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..forms_base import refuse_unstorable_text
-from ..i18n import current_locale
+from ..i18n import current_locale, letter_language
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus, Outcome
 from ..lifecycle.services import Operation
@@ -296,6 +297,7 @@ def show(request_id: int):
         told=contacts.who_would_be_told(req.requested_org)
         if Operation.SEND in operations
         else None,
+        has_users=notices.body_has_users(req.requested_org),
         status=req.deadline_status(today, services.due_soon_until(today)),
         operations=operations,
         confirm=ConfirmForm(),
@@ -569,6 +571,19 @@ def letter(request_id: int):
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=letters.letter_filename(req),
+    )
+
+
+@bp.get("/<int:request_id>/request-letter.docx")
+def request_letter(request_id: int):
+    """The request letter, in the language asked for (`?language=en|cy`), else the reader's."""
+    req = _load(request_id)
+    data = letters.request_letter(req, letter_language(request.args.get("language")))
+    return send_file(
+        io.BytesIO(data),
+        mimetype=letters.DOCX,
+        as_attachment=True,
+        download_name=letters.request_letter_filename(req),
     )
 
 

@@ -301,7 +301,8 @@ def add_letter(
     signer_lines: Sequence[str],
 ) -> None:
     """A business letter: sender block (right), recipient, date and references, subject,
-    body, closing and signature block."""
+    body, closing and signature block. The closing and the signature are kept together on
+    one page (Word's "keep with next" on each of their lines but the last)."""
     for line in sender_lines:
         p = doc.add_paragraph(clean_text(line))
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -320,10 +321,14 @@ def add_letter(
     for text in paragraphs:
         add_text(doc, text)
     doc.add_paragraph()
-    doc.add_paragraph(clean_text(closing))
-    doc.add_paragraph()
+    signature = [doc.add_paragraph(clean_text(closing)), doc.add_paragraph()]
     for line in signer_lines:
-        doc.add_paragraph(clean_text(line)).paragraph_format.space_after = Pt(0)
+        signature.append(doc.add_paragraph(clean_text(line)))
+        signature[-1].paragraph_format.space_after = Pt(0)
+    for paragraph in signature:
+        paragraph.paragraph_format.keep_together = True
+    for paragraph in signature[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def document_bytes(doc: Document) -> bytes:
