@@ -76,11 +76,7 @@ def request_letter(req: CooperationRequest, locale: str = "en") -> bytes:
                     else []
                 ),
             ],
-            subject=_(
-                "Request for %(what)s under %(citation)s",
-                what=_what(req),
-                citation=S164_PROVISIONS[req.request_type.value].citation_for(locale),
-            ),
+            subject=_subject(req, S164_PROVISIONS[req.request_type.value].citation_for(locale)),
             salutation=_("Dear colleague"),
             paragraphs=_request_paragraphs(req, locale),
             closing=_("Yours sincerely"),
@@ -89,8 +85,25 @@ def request_letter(req: CooperationRequest, locale: str = "en") -> bytes:
         return document_bytes(doc)
 
 
-def _what(req: CooperationRequest) -> str:
-    return _("information") if req.request_type.value == "information" else _("co-operation")
+def _subject(req: CooperationRequest, citation: str) -> str:
+    if req.request_type.value == "information":
+        return _("Request for information under %(citation)s", citation=citation)
+    return _("Request for co-operation under %(citation)s", citation=citation)
+
+
+def _asks(req: CooperationRequest, **names) -> str:
+    """The opening sentence, by the request's type (each a whole sentence, for Welsh)."""
+    if req.request_type.value == "information":
+        return _(
+            "%(council)s asks %(body)s, under %(citation)s, to provide information in the "
+            "exercise of its social services functions (%(function)s).",
+            **names,
+        )
+    return _(
+        "%(council)s asks for the co-operation of %(body)s, under %(citation)s, in the "
+        "exercise of its social services functions (%(function)s).",
+        **names,
+    )
 
 
 def _lower_first(text: str) -> str:
@@ -133,13 +146,11 @@ def _request_paragraphs(req: CooperationRequest, locale: str) -> list[str]:
     kind = req.request_type.value
     basis = S164_WHO[req.s164_basis]
     paragraphs = [
-        _(
-            "%(council)s asks %(body)s, under %(citation)s, for %(what)s in the exercise of its "
-            "social services functions (%(function)s).",
+        _asks(
+            req,
             council=council,
             body=body,
             citation=S164_PROVISIONS[kind].citation_for(locale),
-            what=_what(req),
             function=req.function_description
             or _lower_first(law_label(SOCIAL_SERVICES_FUNCTIONS, req.function_code, locale)),
         ),
