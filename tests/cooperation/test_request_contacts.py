@@ -165,5 +165,5 @@ def test_the_sender_is_told_the_body_has_no_users(login, council_user, make_requ
     page = login(council_user).get(f"/requests/{draft.id}")
     assert warning in page.text
     # A draft has no written-reasons letter; its request letter is there to send.
-    assert f"/requests/{draft.id}/letter.docx" not in page
+    assert f"/requests/{draft.id}/letter.docx" not in page.text
     assert f"/requests/{draft.id}/request-letter.docx" in page.text
