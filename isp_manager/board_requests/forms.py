@@ -105,10 +105,5 @@ class FollowUpForm(FlaskForm):
     submit = SubmitField(_l("Record the follow-up"), widget=GovSubmitInput())
 
 
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Why the request is withdrawn"), widget=GovTextArea())
-    submit = SubmitField(_l("Withdraw the request"), widget=GovSubmitInput())
-
-
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())

@@ -1,8 +1,8 @@
 """HTML pages for s.137 board requests: the list, a new request, the request with the steps
-open to this user (answer, answer on a body's behalf, follow-up, close, withdraw), the
-letters, and the board's annual figures (page, CSV, Word). Each handler loads the request
-through the services (404 when it may not be seen), calls one service and renders. The
-clarification and extension steps are in the API."""
+open to this user (answer, answer on a body's behalf, follow-up, close), the letters, and
+the board's annual figures (page, CSV, Word). Each handler loads the request through the
+services (404 when it may not be seen), calls one service and renders. Clarification,
+extensions and withdrawal are the lifecycle's shared step pages (lifecycle.views)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
@@ -23,6 +24,7 @@ from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
+from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
@@ -36,9 +38,9 @@ from .forms import (
     ConfirmForm,
     FollowUpForm,
     OnBehalfForm,
-    WithdrawForm,
     apply_errors,
 )
+from .kind import S137
 
 bp = Blueprint("board_requests", __name__, url_prefix="/board-requests")
 
@@ -195,7 +197,6 @@ def show(request_id: int):
         answer_form=AnswerForm(formdata=None).setup(),
         on_behalf_form=OnBehalfForm(formdata=None).setup(),
         follow_up_form=FollowUpForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         can_follow_up=req.can_act_as_requester(user)
         and req.state.value in ("sent", "acknowledged", "awaiting_clarification", "answered"),
@@ -216,6 +217,7 @@ def _step_page(req, template: str, form, action):
 @bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
 def answer(request_id: int):
     req = _load(request_id)
+    lifecycle.check_allowed(req, Operation.RESPOND, _user())  # 403 or 409 before the form
     form = AnswerForm().setup()
 
     def action():
@@ -227,6 +229,7 @@ def answer(request_id: int):
 @bp.route("/<int:request_id>/answer-on-behalf", methods=["GET", "POST"])
 def answer_on_behalf(request_id: int):
     req = _load(request_id)
+    lifecycle.check_allowed(req, Operation.RECORD_ON_BEHALF, _user())
     form = OnBehalfForm().setup()
 
     def action():
@@ -247,6 +250,8 @@ def _answer(form) -> services.AnswerInput:
 @bp.route("/<int:request_id>/follow-up", methods=["GET", "POST"])
 def follow_up(request_id: int):
     req = _load(request_id)
+    if not req.can_act_as_requester(_user()):
+        abort(403)  # the board's own note: the body asked sees the request, not this page
     form = FollowUpForm()
     return _step_page(
         req,
@@ -256,16 +261,15 @@ def follow_up(request_id: int):
     )
 
 
-@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
-def withdraw(request_id: int):
-    req = _load(request_id)
-    form = WithdrawForm()
-    return _step_page(
-        req,
-        "board_requests/step.html",
-        form,
-        lambda: services.withdraw_request(req, form.reason.data, by=_user()),
-    )
+register_step_pages(
+    bp,
+    S137,
+    services=services,
+    wording=StepWording(
+        asked=lambda req: req.information_specified,
+        question_hint=_l("The clock stops until the board answers."),
+    ),
+)
 
 
 def _simple(request_id: int, action):

@@ -150,3 +150,58 @@ def test_route_answers_as_the_access_table_says(
         assert response.status_code == 403, response.get_data(as_text=True)
     else:
         assert response.status_code in (200, 201, 409, 422), response.get_data(as_text=True)
+
+
+# The pages: (method, path under the kind's page prefix), by kind where the kinds differ.
+PAGES = {
+    Action.VIEW: ("GET", ""),
+    Action.SEND: ("POST", "/send"),
+    Action.ACKNOWLEDGE: ("POST", "/acknowledge"),
+    Action.ASK_CLARIFICATION: ("GET", "/clarification"),
+    Action.ANSWER_CLARIFICATION: ("GET", "/clarification-answer"),
+    Action.ASK_EXTENSION: ("GET", "/extension-request"),
+    Action.AGREE_EXTENSION: ("GET", "/extension-request/decision"),
+    Action.REFUSE_EXTENSION: ("GET", "/extension-request/decision"),
+    Action.GRANT_EXTENSION: ("GET", "/extension"),
+    Action.CLOSE: ("POST", "/close"),
+    Action.WITHDRAW: ("GET", "/withdraw"),
+}
+KIND_PAGES = {
+    "s164": {"prefix": "/requests", **PAGES, Action.RESPOND: ("GET", "/respond")},
+    "s137": {
+        "prefix": "/board-requests",
+        **PAGES,
+        Action.LETTER: ("GET", "/letter.docx"),
+        Action.RESPOND: ("GET", "/answer"),
+        Action.RECORD_ON_BEHALF: ("GET", "/answer-on-behalf"),
+    },
+}
+PAGE_CASES = [
+    pytest.param(kind, action, who, sent, id=f"{kind}-{action.value}-{who}-{state}")
+    for kind, pages in KIND_PAGES.items()
+    for action in pages
+    if action != "prefix"
+    for who in KINDS[kind]["users"]
+    for sent, state in ((False, "draft"), (True, "sent"))
+]
+
+
+@pytest.mark.parametrize(("kind", "action", "who", "sent"), PAGE_CASES)
+def test_page_answers_as_the_access_table_says(
+    kind, action, who, sent, make_user, login, db_session
+):
+    spec = KINDS[kind]
+    users = {name: make_user(code, role) for name, (code, role) in spec["users"].items()}
+    req = spec["make"](users, send=sent)
+    db_session.commit()
+    user = users[who]
+    method, path = KIND_PAGES[kind][action]
+    response = login(user).open(f"{KIND_PAGES[kind]['prefix']}/{req.id}{path}", method=method)
+    db.session.expire_all()
+
+    if not can(user, Action.VIEW, req):
+        assert response.status_code == 404, response.get_data(as_text=True)[:500]
+    elif not can(user, action, req):
+        assert response.status_code == 403, response.get_data(as_text=True)[:500]
+    else:
+        assert response.status_code in (200, 302, 303, 409), response.get_data(as_text=True)[:500]
