@@ -222,6 +222,17 @@ ROUTES += [
         target_p95_ms=EXPORT_TARGET_MS,
         requests=20,
     ),
+    *(
+        Route(
+            f"Word export: 20 partners, 200 data items ({label})",
+            "agreements_register.export_docx",
+            params={"language": language},
+            find=_export_bench_protocol,
+            target_p95_ms=EXPORT_TARGET_MS,
+            requests=20,
+        )
+        for language, label in (("cy", "Cymraeg"), ("bilingual", "Cymraeg and English"))
+    ),
 ]
 
 

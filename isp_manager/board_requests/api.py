@@ -86,7 +86,13 @@ class BoardRequests(MethodView):
             deadline=_choice(DeadlineStatus, deadline, "deadline") if deadline else None,
             counterparty=_organisation(counterparty, "counterparty") if counterparty else None,
             reference=args.get("reference") or "",
+            case_reference=args.get("case_reference") or "",
+            sent_from=args.get("sent_from"),
+            sent_to=args.get("sent_to"),
+            due_from=args.get("due_from"),
+            due_to=args.get("due_to"),
         )
+        services.check_filters(filters)
         today = wales_today()
         stmt = services.list_query(_user(), box, filters, today)
         pagination_parameters.item_count = db.session.scalar(
@@ -113,6 +119,7 @@ class BoardRequests(MethodView):
             purpose=data["purpose"],
             purpose_detail=data["purpose_detail"],
             review_reference=data["review_reference"],
+            case_reference=data["case_reference"],
             urgent=data["urgent"],
             requested_due_date=data["due_date"],
             urgent_reason=data["urgent_reason"],

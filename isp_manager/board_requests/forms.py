@@ -55,6 +55,14 @@ class BoardRequestForm(FlaskForm):
     )
     purpose_detail = StringField(_l("Which function (optional)"), widget=GovTextInput())
     review_reference = StringField(_l("Review reference (optional)"), widget=GovTextInput())
+    case_reference = StringField(
+        _l("Your own case reference (optional)"),
+        description=_l(
+            "Your organisation's case or file number for this request, like SW/2026/0417, to "
+            "find it again in the list. Do not enter a name."
+        ),
+        widget=GovTextInput(),
+    )
     protective_marking = RadioField(
         _l("Protective marking"), widget=GovRadioInput(), validate_choice=False
     )

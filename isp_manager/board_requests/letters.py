@@ -34,7 +34,10 @@ def _citation(locale: str) -> str:
 def _letter(req: BoardRequest, *, locale: str, title: str, subject: str, paragraphs, date_text):
     board, body = req.requesting_org, req.requested_org
     doc = new_document(
-        title=title, marking=req.protective_marking, base_template=letterhead_path(board)
+        title=title,
+        marking=req.protective_marking,
+        base_template=letterhead_path(board),
+        author=board.display_name(locale),
     )
     add_letter(
         doc,
@@ -151,6 +154,7 @@ def figures_document(figures: BoardFigures) -> bytes:
     doc = new_document(
         title=_("Requests under section 137: %(year)s", year=year_label(figures.year)),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
+        author=figures.board.display_name(),
     )
     doc.add_heading(
         _(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import enum_type
 from ..extensions import db
 from ..lifecycle.models import (
+    OPEN_PREDICATE,
     OUTCOME_LABELS,
     ExtensionMixin,
     InformationNature,
@@ -71,6 +72,16 @@ class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
         *lifecycle_indexes("board_requests"),
         sa.Index(
             "ix_board_requests_provide_to_state_due", "provide_to_org_id", "state", "due_date"
+        ),
+        # The open requests whose information goes to a body, in due-date order, as each
+        # side has (see lifecycle_indexes): a body's list reads them without discarding rows.
+        sa.Index(
+            "ix_board_requests_provide_to_open_due",
+            "provide_to_org_id",
+            "due_date",
+            "id",
+            sqlite_where=sa.text(OPEN_PREDICATE),
+            postgresql_where=sa.text(OPEN_PREDICATE),
         ),
         sa.CheckConstraint("requesting_org_id <> requested_org_id", name="two_bodies"),
         sa.CheckConstraint(

@@ -32,6 +32,7 @@ class BoardRequestSummarySchema(Schema):
 
     id = fields.Integer(dump_only=True)
     reference = fields.String(dump_only=True)
+    case_reference = fields.String(dump_only=True, allow_none=True)
     board = _code("requesting_org.code")
     qualifying_body = _code("requested_org.code")
     provide_to = _code("provide_to.code", allow_none=True)
@@ -122,6 +123,11 @@ class BoardRequestCreateSchema(Schema):
     )
     purpose_detail = fields.String(load_default=None, allow_none=True)
     review_reference = fields.String(load_default=None, allow_none=True)
+    case_reference = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "your own case or file reference, to find the request by"},
+    )
     protective_marking = fields.String(load_default=None, allow_none=True)
     urgent = fields.Boolean(load_default=False)
     due_date = fields.Date(
@@ -147,6 +153,14 @@ class BoardRequestQuerySchema(Schema):
     deadline = fields.String(load_default=None, metadata={"description": "due_soon or overdue"})
     counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
     reference = fields.String(load_default="")
+    case_reference = fields.String(
+        load_default="",
+        metadata={"description": "the requesting body's own case reference, or part of it"},
+    )
+    sent_from = fields.Date(load_default=None, metadata={"description": "sent on or after"})
+    sent_to = fields.Date(load_default=None, metadata={"description": "sent on or before"})
+    due_from = fields.Date(load_default=None, metadata={"description": "due on or after"})
+    due_to = fields.Date(load_default=None, metadata={"description": "due on or before"})
 
 
 class BoardResponseSchema(Schema):

@@ -9,7 +9,6 @@ recorded for bodies without users; the board's follow-up; and the notices.
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,11 +28,10 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..i18n import letter_language as letter_language  # every kind's letters choose alike
 from ..law import S137_RELATES
-from ..lifecycle import notices
+from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.kinds import Relation
 from ..lifecycle.models import (
-    OPEN_STATES,
     DeadlineStatus,
     InformationNature,
     Outcome,
@@ -63,6 +61,7 @@ CREATED_FIELDS = (
     "relates_to",
     "purpose",
     "review_reference",
+    "case_reference",
     "protective_marking",
     "is_urgent",
     "requested_due_date",
@@ -114,6 +113,7 @@ class BoardRequestDetails:
     purpose: str | None = None
     purpose_detail: str | None = None
     review_reference: str | None = None
+    case_reference: str | None = None  # the board's own, to find the request by
     urgent: bool = False
     requested_due_date: date | None = None
     urgent_reason: str | None = None
@@ -202,6 +202,9 @@ def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
                 "- / . or _ only, with at least one number and no spaces."
             )
         ]
+    case_problem = lists.case_reference_problem(data.case_reference)
+    if case_problem:
+        errors["case_reference"] = [case_problem]
     if data.protective_marking and data.protective_marking not in PROTECTIVE_MARKINGS:
         errors["protective_marking"] = [_("Choose OFFICIAL or OFFICIAL-SENSITIVE.")]
 
@@ -298,6 +301,7 @@ def create_request(
         purpose=BoardPurpose(data.purpose),
         purpose_detail=_clean(data.purpose_detail) or None,
         review_reference=_clean(data.review_reference) or None,
+        case_reference=lists.clean_case_reference(data.case_reference),
         protective_marking=data.protective_marking or PROTECTIVE_MARKINGS[0],
         is_urgent=bool(data.urgent),
         requested_due_date=data.requested_due_date if data.urgent else None,
@@ -643,86 +647,18 @@ def deadline_status(req: BoardRequest, today: date | None = None) -> DeadlineSta
 
 # ----------------------------------------------------------------- lists
 
-
-class Box(enum.StrEnum):
-    SENT = "sent"  # the board's own requests
-    RECEIVED = "received"  # requests made to the user's body, or whose information goes to it
-    ALL = "all"
-
-
-OPEN = "open"
-ALL_STATES = "all"
-
-
-@dataclass
-class ListFilters:
-    state: str = OPEN
-    deadline: DeadlineStatus | None = None
-    counterparty: Organisation | None = None
-    reference: str = ""
+# The lists are the lifecycle's (lifecycle.lists): a body's received box holds what it was
+# asked and what goes to it (the kind's provide_to party).
+Box = lists.Box
+OPEN = lists.OPEN
+ALL_STATES = lists.ALL_STATES
+ListFilters = lists.ListFilters
+check_filters = lists.check_filters
 
 
 def list_query(user, box: Box, filters: ListFilters, today: date | None = None, *, first=None):
-    """The requests in a box, filtered, with the bodies loaded; open ones by due date, the
-    earliest first, others by due date, the latest first; drafts newest first. Each side reads
-    its own (organisation, state, due date) index; with `first`, a multi-side box reads each
-    side's first rows only and orders them together."""
-    today = today or wales_today()
-    model = BoardRequest
-    all_sides = model.visible_sides(user)
-    if box is Box.SENT and not user.can_read_everything:
-        sides = (model.requesting_org_id == user.organisation_id,)
-    elif box is Box.RECEIVED and not user.can_read_everything:
-        sides = all_sides[1:]
-    else:
-        sides = all_sides
-    conditions = []
-    state = filters.state
-    if state == RequestState.DRAFT.value and box is not Box.RECEIVED:
-        conditions.append(model.state == RequestState.DRAFT)
-    elif state == OPEN:
-        conditions.append(model.state.in_(OPEN_STATES))
-    elif state in {s.value for s in RequestState} - {RequestState.DRAFT.value}:
-        conditions.append(model.state == RequestState(state))
-    else:
-        conditions.append(model.state != RequestState.DRAFT)
-    if filters.deadline is not None:
-        conditions.append(
-            lifecycle.deadline_clause(model, filters.deadline, today, due_soon_until(today))
-        )
-    if filters.counterparty is not None:
-        cid = filters.counterparty.id
-        conditions.append(
-            sa.or_(
-                model.requesting_org_id == cid,
-                model.requested_org_id == cid,
-                model.provide_to_org_id == cid,
-            )
-        )
-    reference = lifecycle.reference_filter(model, filters.reference)
-    if reference is not None:
-        conditions.append(reference)
-    if state == RequestState.DRAFT.value:
-        order = (model.created_at.desc(), model.id.desc())
-    elif state in (OPEN, *(s.value for s in OPEN_STATES)):
-        order = (model.due_date, model.id)
-    else:
-        order = (model.due_date.desc(), model.id.desc())
-    stmt = sa.select(model).options(
-        joinedload(model.requesting_org),
-        joinedload(model.requested_org),
-        joinedload(model.provide_to),
-    )
-    if len(sides) == 1:
-        return stmt.where(sides[0], *conditions).order_by(*order)
-    if first is None:
-        return stmt.where(sa.or_(*sides), *conditions).order_by(*order)
-    firsts = [
-        sa.select(model.id).where(side, *conditions).order_by(*order).limit(first).subquery()
-        for side in sides
-    ]
-    ids = sa.union_all(*(sa.select(side.c.id) for side in firsts))
-    return stmt.where(model.id.in_(ids)).order_by(*order)
+    """The s.137 requests in a box, filtered (see lifecycle.lists.list_query)."""
+    return lists.list_query(S137, user, box, filters, today, first=first)
 
 
 # ----------------------------------------------------------------- figures and letters

@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..calendar import wales_today
 from ..csv_export import csv_response
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
 from ..law import S137_RELATES
-from ..lifecycle import notices
+from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
-from ..lifecycle.models import DeadlineStatus
+from ..lifecycle.list_forms import DATE_FIELDS, ListFilterForm, kept_arguments
 from ..lifecycle.services import Operation
 from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
@@ -55,50 +56,83 @@ def _user():
     return current_user._get_current_object()
 
 
+FILTER_NAMES = (
+    "box",
+    "state",
+    "deadline",
+    "counterparty",
+    "reference",
+    "case_reference",
+    *DATE_FIELDS,
+)
+BOX_TITLES = {
+    services.Box.RECEIVED: _l("Requests to or for your body"),
+    services.Box.SENT: _l("Requests your board made"),
+    services.Box.ALL: _l("All requests"),
+}
+
+
+def _default_box(user) -> services.Box:
+    if user.can_read_everything:
+        return services.Box.ALL
+    if user.organisation.is_safeguarding_board:
+        return services.Box.SENT
+    return services.Box.RECEIVED
+
+
 @bp.get("")
 def index():
+    return _list_page(request.args.get("box"))
+
+
+@bp.get("/<any(received,sent,all):box>.csv")
+def export(box: str):
+    return _list_page(box, as_csv=True)
+
+
+def _list_page(box_name: str | None, *, as_csv: bool = False):
+    """The list of a box (the user's usual one unless `box` names another), found by the
+    lifecycle's filters; as a CSV with the same filters."""
     user = _user()
-    box = services.Box.SENT if user.organisation.is_safeguarding_board else services.Box.RECEIVED
-    if user.can_read_everything:
-        box = services.Box.ALL
-    state = request.args.get("state", services.OPEN)
-    if state not in (
-        services.OPEN,
-        services.ALL_STATES,
-        *(s.value for s in lifecycle.RequestState),
-    ):
-        state = services.OPEN
-    deadline = request.args.get("deadline")
-    filters = services.ListFilters(
-        state=state,
-        deadline=DeadlineStatus(deadline) if deadline in set(DeadlineStatus) else None,
-        reference=_storable(request.args.get("reference", "")[:40]),
+    box = services.Box(box_name) if box_name in set(services.Box) else _default_box(user)
+    organisations = _bodies()
+    form = ListFilterForm(formdata=request.args).setup(
+        organisations, with_drafts=box is not services.Box.RECEIVED, locale=current_locale()
     )
-    stmt = services.list_query(user, box, filters)
-    page = paginate(stmt, first_rows=lambda n: services.list_query(user, box, filters, first=n))
+    filters = form.read_filters(organisations)
+    kept = kept_arguments(request.args, FILTER_NAMES)
+    today = wales_today()
+    stmt = services.list_query(user, box, filters, today)
+    if as_csv and not form.errors:
+        return _csv(box, db.session.scalars(stmt).unique().all(), today)
+    page = paginate(
+        stmt, first_rows=lambda n: services.list_query(user, box, filters, today, first=n)
+    )
+    kept_filters = {k: v for k, v in kept.items() if k != "box"}
     return render_template(
         "board_requests/list.html",
         page=page,
-        state=state,
-        filters=filters,
+        box=box,
+        boxes=services.Box,
+        titles=BOX_TITLES,
+        form=form,
+        kept=kept_filters,
         can_make=services.can_make_requests(user),
         deadline_status=services.deadline_status,
-        states=lifecycle.RequestState,
-        deadlines=DeadlineStatus,
-        pagination=page.govuk_pagination(
-            "board_requests.index",
-            **{
-                name: request.args[name]
-                for name in ("state", "deadline", "reference")
-                if request.args.get(name)
-            },
-        ),
+        pagination=page.govuk_pagination("board_requests.index", **kept),
+        csv_url=url_for(".export", box=box.value, **kept_filters),
     )
 
 
-def _storable(text: str) -> str:
-    """A search text the database can hold, else nothing to search for."""
-    return text if is_storable(text) else ""
+def _csv(box: services.Box, requests, today):
+    """The list as CSV: the lifecycle's columns with s.137's purpose and review reference."""
+    details = (
+        lists.Column(_l("Purpose"), lambda r: r.purpose.label),
+        lists.Column(_l("Purpose code"), lambda r: r.purpose.value),
+        lists.Column(_l("Review reference"), lambda r: r.review_reference or ""),
+    )
+    header, rows = lists.csv_table(services.S137, requests, today, details=details)
+    return csv_response(f"s137-requests-{box.value}-{today.isoformat()}.csv", header, rows)
 
 
 def _bodies():
@@ -165,6 +199,7 @@ def _details(form: BoardRequestForm, body) -> services.BoardRequestDetails:
         purpose=form.purpose.data,
         purpose_detail=form.purpose_detail.data,
         review_reference=form.review_reference.data,
+        case_reference=form.case_reference.data,
         protective_marking=form.protective_marking.data,
         contact_name=form.contact_name.data,
         contact_email=form.contact_email.data,

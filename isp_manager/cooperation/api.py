@@ -70,12 +70,20 @@ class Requests(MethodView):
         filters = services.ListFilters(
             state=args["state"],
             deadline=_choice(DeadlineStatus, deadline, "deadline") if deadline else None,
-            request_type=_choice(RequestType, args["request_type"], "request_type")
-            if args.get("request_type")
-            else None,
+            extra=services.request_type_filter(
+                _choice(RequestType, args["request_type"], "request_type")
+                if args.get("request_type")
+                else None
+            ),
             counterparty=_organisation(counterparty, "counterparty") if counterparty else None,
             reference=args.get("reference") or "",
+            case_reference=args.get("case_reference") or "",
+            sent_from=args.get("sent_from"),
+            sent_to=args.get("sent_to"),
+            due_from=args.get("due_from"),
+            due_to=args.get("due_to"),
         )
+        services.check_filters(filters)
         today = wales_today()
         stmt = services.list_query(_user(), box, filters, today)
         pagination_parameters.item_count = db.session.scalar(
@@ -102,6 +110,7 @@ class Requests(MethodView):
             purpose=data["purpose"],
             secure_reply=data["secure_reply"],
             subject_reference=data["subject_reference"],
+            case_reference=data["case_reference"],
             urgent=data["urgent"],
             requested_due_date=data["due_date"],
             urgent_reason=data["urgent_reason"],

@@ -29,11 +29,12 @@ from wtforms import (
 
 from ..forms_base import FlaskForm
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
-from ..lifecycle.models import DEADLINE_LABELS, NATURE_LABELS, OUTCOME_LABELS, RequestState
+from ..lifecycle.list_forms import ListFilterForm as RequestListFilterForm
+from ..lifecycle.models import NATURE_LABELS, OUTCOME_LABELS
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported for views)
 from ..widgets import UKCharacterCount
 from .models import REQUEST_TYPE_LABELS
-from .services import ALL_STATES, MAX_ITEMS, OPEN
+from .services import MAX_ITEMS
 
 ITEM_ROWS = 3  # blank rows offered for what was provided
 
@@ -91,6 +92,14 @@ class RequestForm(FlaskForm):
         description=_l(
             "A case number, like CS-2026-00417. Do not enter a name: the body asked can look up "
             "the person from the reference when it needs to."
+        ),
+        widget=GovTextInput(),
+    )
+    case_reference = StringField(
+        _l("Your own case reference (optional)"),
+        description=_l(
+            "Your organisation's case or file number for this request, like SW/2026/0417, to "
+            "find it again in the list. Do not enter a name."
         ),
         widget=GovTextInput(),
     )
@@ -179,28 +188,14 @@ class ResponseForm(FlaskForm):
         return self
 
 
-class ListFilterForm(FlaskForm):
-    """The inbox and outbox filters (a GET form)."""
+class ListFilterForm(RequestListFilterForm):
+    """The inbox and outbox filters (a GET form): the lifecycle's, and the request type."""
 
-    class Meta:
-        csrf = False
-
-    state = SelectField(_l("State"), widget=GovSelect(), validate_choice=False, default=OPEN)
-    deadline = SelectField(_l("Deadline"), widget=GovSelect(), validate_choice=False)
     request_type = SelectField(_l("Type"), widget=GovSelect(), validate_choice=False)
-    counterparty = SelectField(_l("Body"), widget=GovSelect(), validate_choice=False)
-    reference = StringField(_l("Reference"), widget=GovTextInput())
 
     def setup(self, organisations, *, with_drafts: bool, locale: str) -> ListFilterForm:
-        states = [s for s in RequestState if s is not RequestState.DRAFT or with_drafts]
-        self.state.choices = [(OPEN, _("Waiting for an answer")), (ALL_STATES, _("All"))] + [
-            (s.value, s.label) for s in states
-        ]
-        self.deadline.choices = [("", _("Any"))] + _choices(DEADLINE_LABELS)
+        super().setup(organisations, with_drafts=with_drafts, locale=locale)
         self.request_type.choices = [("", _("Any"))] + _choices(REQUEST_TYPE_LABELS)
-        self.counterparty.choices = [("", _("Any"))] + [
-            (o.code, o.display_name(locale)) for o in organisations
-        ]
         return self
 
 

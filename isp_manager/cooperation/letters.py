@@ -240,6 +240,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
         title=_("Written reasons: %(ref)s", ref=req.reference),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
         base_template=letterhead_path(body),
+        author=body.display_name(locale),
     )
     add_letter(
         doc,

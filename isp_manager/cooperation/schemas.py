@@ -80,6 +80,7 @@ class RequestSummarySchema(Schema):
 
     id = fields.Integer(dump_only=True)
     reference = fields.String(dump_only=True)
+    case_reference = fields.String(dump_only=True, allow_none=True)
     requesting_organisation = _code("requesting_org.code")
     requested_organisation = _code("requested_org.code")
     request_type = fields.String(attribute="request_type.value", dump_only=True)
@@ -221,6 +222,11 @@ class RequestCreateSchema(Schema):
         },
     )
     subject_reference = fields.String(load_default=None)
+    case_reference = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "your own case or file reference, to find the request by"},
+    )
     urgent = fields.Boolean(load_default=False)
     due_date = fields.Date(
         load_default=None,
@@ -250,6 +256,14 @@ class RequestQuerySchema(Schema):
     request_type = fields.String(load_default=None)
     counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
     reference = fields.String(load_default="")
+    case_reference = fields.String(
+        load_default="",
+        metadata={"description": "the requesting body's own case reference, or part of it"},
+    )
+    sent_from = fields.Date(load_default=None, metadata={"description": "sent on or after"})
+    sent_to = fields.Date(load_default=None, metadata={"description": "sent on or before"})
+    due_from = fields.Date(load_default=None, metadata={"description": "due on or after"})
+    due_to = fields.Date(load_default=None, metadata={"description": "due on or before"})
 
 
 class LetterQuerySchema(Schema):

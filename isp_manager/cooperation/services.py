@@ -8,7 +8,6 @@ and the notices to each side.
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,11 +28,10 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
-from ..lifecycle import notices
+from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
     ANSWERED_STATES,
-    OPEN_STATES,
     DeadlineStatus,
     InformationNature,
     Outcome,
@@ -65,6 +63,7 @@ CREATED_FIELDS = (
     "s164_basis",
     "requested_org_id",
     "subject_reference",
+    "case_reference",
     "is_urgent",
     "requested_due_date",
 )
@@ -154,6 +153,7 @@ class RequestDetails:
     purpose: str | None
     secure_reply: str | None = None
     subject_reference: str | None = None
+    case_reference: str | None = None  # the council's own, to find the request by
     urgent: bool = False
     requested_due_date: date | None = None
     urgent_reason: str | None = None
@@ -238,6 +238,9 @@ def _details_problems(
                 "numbers, - / . or _ only, with at least one number and no spaces."
             )
         ]
+    case_problem = lists.case_reference_problem(data.case_reference)
+    if case_problem:
+        errors["case_reference"] = [case_problem]
     email = _clean(data.contact_email)
     if email:
         try:
@@ -315,6 +318,7 @@ def create_request(
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
         subject_reference=_clean(data.subject_reference) or None,
+        case_reference=lists.clean_case_reference(data.case_reference),
         is_urgent=bool(data.urgent),
         requested_due_date=data.requested_due_date if data.urgent else None,
         urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
@@ -662,95 +666,23 @@ def deadline_status(req: CooperationRequest, today: date | None = None) -> Deadl
 
 # ----------------------------------------------------------------- inbox and outbox
 
-
-class Box(enum.StrEnum):
-    RECEIVED = "received"  # requests made to the user's organisation
-    SENT = "sent"  # requests the user's organisation made
-    ALL = "all"  # every request the user may see (for admins and auditors, all of them)
-
-
-OPEN = "open"  # the default state filter: waiting for an answer
-ALL_STATES = "all"  # every state but draft
+# The lists are the lifecycle's (lifecycle.lists); s.164 adds its request type as a filter.
+Box = lists.Box
+OPEN = lists.OPEN
+ALL_STATES = lists.ALL_STATES
+ListFilters = lists.ListFilters
+check_filters = lists.check_filters
 
 
-@dataclass
-class ListFilters:
-    """What a list of requests is narrowed to."""
-
-    state: str = OPEN
-    deadline: DeadlineStatus | None = None
-    request_type: RequestType | None = None
-    counterparty: Organisation | None = None
-    reference: str = ""
+def request_type_filter(request_type: RequestType | None) -> tuple:
+    """The extra WHERE clause of a list narrowed to one request type (none for any)."""
+    if request_type is None:
+        return ()
+    return (CooperationRequest.request_type == request_type,)
 
 
 def list_query(
     user, box: Box, filters: ListFilters, today: date | None = None, *, first: int | None = None
 ) -> sa.Select:
-    """The requests in a box, filtered, with both bodies loaded; open ones by due date, the
-    earliest first, the rest by due date, the latest first; drafts newest first.
-
-    With `first` (a page's offset plus its size), only the first `first` rows are promised. A
-    box with two sides (all a body may see: what it asked and what it was asked) then reads
-    each side's first rows from its own index, instead of every request of the body being read
-    and sorted, and orders the two together."""
-    today = today or wales_today()
-    model = CooperationRequest
-    if box is Box.RECEIVED:
-        sides = (model.requested_org_id == user.organisation_id,)
-        other = model.requesting_org_id
-    elif box is Box.SENT:
-        sides = (model.requesting_org_id == user.organisation_id,)
-        other = model.requested_org_id
-    else:
-        sides = model.visible_sides(user)
-        other = None
-    conditions = []
-    state = filters.state
-    if state == RequestState.DRAFT.value and box is not Box.RECEIVED:
-        conditions.append(model.state == RequestState.DRAFT)
-    elif state == OPEN:
-        conditions.append(model.state.in_(OPEN_STATES))
-    elif state in {s.value for s in RequestState} - {RequestState.DRAFT.value}:
-        conditions.append(model.state == RequestState(state))
-    else:
-        conditions.append(model.state != RequestState.DRAFT)
-    if filters.deadline is not None:
-        conditions.append(
-            lifecycle.deadline_clause(model, filters.deadline, today, due_soon_until(today))
-        )
-    if filters.request_type is not None:
-        conditions.append(model.request_type == filters.request_type)
-    if filters.counterparty is not None:
-        if other is None:
-            conditions.append(
-                sa.or_(
-                    model.requesting_org_id == filters.counterparty.id,
-                    model.requested_org_id == filters.counterparty.id,
-                )
-            )
-        else:
-            conditions.append(other == filters.counterparty.id)
-    reference = lifecycle.reference_filter(model, filters.reference)
-    if reference is not None:
-        conditions.append(reference)
-    if state == RequestState.DRAFT.value:
-        order = (model.created_at.desc(), model.id.desc())
-    elif state in (OPEN, *(s.value for s in OPEN_STATES)):
-        order = (model.due_date, model.id)
-    else:
-        order = (model.due_date.desc(), model.id.desc())
-    stmt = sa.select(model).options(
-        joinedload(model.requesting_org), joinedload(model.requested_org)
-    )
-    if len(sides) == 1:
-        return stmt.where(sides[0], *conditions).order_by(*order)
-    if first is None:
-        return stmt.where(model.visible_to(user), *conditions).order_by(*order)
-    # The sides never share a request, so together their first rows hold the list's first rows.
-    firsts = [
-        sa.select(model.id).where(side, *conditions).order_by(*order).limit(first).subquery()
-        for side in sides
-    ]
-    ids = sa.union_all(*(sa.select(side.c.id) for side in firsts))
-    return stmt.where(model.id.in_(ids)).order_by(*order)
+    """The s.164 requests in a box, filtered (see lifecycle.lists.list_query)."""
+    return lists.list_query(S164, user, box, filters, today, first=first)

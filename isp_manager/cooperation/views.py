@@ -12,6 +12,7 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..calendar import long_date, wales_today
@@ -19,13 +20,13 @@ from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
-from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale, letter_language
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
-from ..lifecycle import notices
+from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
-from ..lifecycle.models import DeadlineStatus, Outcome
+from ..lifecycle.list_forms import DATE_FIELDS, kept_arguments
+from ..lifecycle.models import Outcome
 from ..lifecycle.services import Operation
 from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
@@ -50,7 +51,15 @@ from .models import RequestType
 
 bp = Blueprint("cooperation", __name__, url_prefix="/requests")
 
-FILTER_NAMES = ("state", "deadline", "request_type", "counterparty", "reference")
+FILTER_NAMES = (
+    "state",
+    "deadline",
+    "request_type",
+    "counterparty",
+    "reference",
+    "case_reference",
+    *DATE_FIELDS,
+)
 BOX_ENDPOINTS = {
     services.Box.RECEIVED: "cooperation.inbox",
     services.Box.SENT: "cooperation.outbox",
@@ -99,10 +108,15 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
     form = ListFilterForm(formdata=request.args).setup(
         organisations, with_drafts=box is not services.Box.RECEIVED, locale=locale
     )
-    filters, kept = _filters(form, organisations)
+    request_type = form.offered(form.request_type)
+    filters = form.read_filters(
+        organisations,
+        extra=services.request_type_filter(RequestType(request_type) if request_type else None),
+    )
+    kept = kept_arguments(request.args, FILTER_NAMES)
     today = wales_today()
     stmt = services.list_query(current_user, box, filters, today)
-    if as_csv:
+    if as_csv and not form.errors:
         return _csv(box, db.session.scalars(stmt).unique().all(), today)
     page = paginate(
         stmt, first_rows=lambda n: services.list_query(current_user, box, filters, today, first=n)
@@ -117,78 +131,33 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
         soon_until=services.due_soon_until(today),
         pagination=page.govuk_pagination(BOX_ENDPOINTS[box], **kept),
         csv_url=url_for(".export", box=box.value, **kept),
+        list_url=url_for(BOX_ENDPOINTS[box]),
         can_make_requests=services.can_make_requests(current_user),
     )
 
 
-def _filters(form: ListFilterForm, organisations) -> tuple[services.ListFilters, dict]:
-    """The filters chosen, ignoring values not offered; and the ones to keep in links."""
-
-    def offered(field):
-        return field.data if field.data in {v for v, _label in field.choices} else None
-
-    # A reference that cannot be stored is not searched for: the field says why.
-    refuse_unstorable_text(form)
-
-    by_code = {o.code: o for o in organisations}
-    deadline = offered(form.deadline)
-    request_type = offered(form.request_type)
-    filters = services.ListFilters(
-        state=offered(form.state) or services.OPEN,
-        deadline=DeadlineStatus(deadline) if deadline else None,
-        request_type=RequestType(request_type) if request_type else None,
-        counterparty=by_code.get(offered(form.counterparty) or ""),
-        reference="" if form.reference.errors else (form.reference.data or "")[:30],
-    )
-    kept = {name: request.args.get(name) for name in FILTER_NAMES if request.args.get(name)}
-    return filters, kept
-
-
 def _csv(box: services.Box, requests, today):
-    header = [
-        _("Reference"),
-        _("Requesting authority"),
-        _("Body asked"),
-        _("Type"),
-        _("Function"),
-        _("Function described"),
-        _("Basis (s.164(2))"),
-        _("State"),
-        _("Deadline"),
-        _("Sent on"),
-        _("Due date"),
-        _("Answered on"),
-        _("Outcome"),
-        _("Ground"),
-        _("On time"),
-    ]
-    soon = services.due_soon_until(today)
+    """The list as CSV: the lifecycle's columns with s.164's type, function, basis and ground,
+    each label in the reader's language and its code beside it."""
     locale = current_locale()
-
-    def row(r):
-        status = r.deadline_status(today, soon)
-        on_time = r.answered_on_time
-        return [
-            r.reference,
-            r.requesting_org.display_name(locale),
-            r.requested_org.display_name(locale),
-            r.request_type.label,
-            r.function_code,
-            r.function_description or "",
-            r.s164_basis,
-            r.state.label,
-            status.label if status else "",
-            r.sent_on.isoformat() if r.sent_on else "",
-            r.due_date.isoformat() if r.due_date else "",
-            r.answered_on.isoformat() if r.answered_on else "",
-            r.outcome.label if r.outcome else "",
-            r.ground or "",
-            "" if on_time is None else (_("Yes") if on_time else _("No")),
-        ]
-
-    return csv_response(
-        f"s164-requests-{box.value}-{today.isoformat()}.csv", header, map(row, requests)
+    details = (
+        lists.Column(_l("Type"), lambda r: r.request_type.label),
+        lists.Column(_l("Type code"), lambda r: r.request_type.value),
+        lists.Column(
+            _l("Function"), lambda r: law_label(SOCIAL_SERVICES_FUNCTIONS, r.function_code, locale)
+        ),
+        lists.Column(_l("Function code"), lambda r: r.function_code),
+        lists.Column(_l("Function described"), lambda r: r.function_description or ""),
+        lists.Column(_l("Basis (s.164(2))"), lambda r: r.s164_basis),
     )
+    answer = (
+        lists.Column(
+            _l("Ground"), lambda r: law_label(S164_GROUNDS, r.ground, locale) if r.ground else ""
+        ),
+        lists.Column(_l("Ground code"), lambda r: r.ground or ""),
+    )
+    header, rows = lists.csv_table(services.S164, requests, today, details=details, answer=answer)
+    return csv_response(f"s164-requests-{box.value}-{today.isoformat()}.csv", header, rows)
 
 
 # ----------------------------------------------------------------- a new request
@@ -265,6 +234,7 @@ def _request_details(form: RequestForm, body: Organisation) -> services.RequestD
         purpose=form.purpose.data,
         secure_reply=form.secure_reply.data,
         subject_reference=form.subject_reference.data,
+        case_reference=form.case_reference.data,
         urgent=bool(form.urgent.data),
         requested_due_date=form.requested_due_date.data,
         urgent_reason=form.urgent_reason.data,

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..documents import add_key_value_table, add_text, document_bytes, new_document
+from ..documents import (
+    add_in_language,
+    add_key_value_table,
+    add_text,
+    document_bytes,
+    new_document,
+)
+from ..documents.layout import current_language, page_label, say
 from ..i18n import uk_date
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from .models import CONSENT_LABELS, OUTCOME_LABELS, ConsentOutcome, Decision, DecisionOutcome
@@ -37,12 +44,32 @@ def _provisions(values: dict, locale: str) -> str:
     return "; ".join(parts) or _("None")
 
 
-def decision_summary(decision: Decision, recipient_names: dict[str, str], locale: str) -> bytes:
-    """The .docx bytes of the summary, in the reader's language."""
-    values = current_values(decision)
-    title = _("Decision %(ref)s", ref=decision.reference)
-    doc = new_document(title=title, page_label=_("Page {page} of {pages}"))
+def decision_summary(
+    decision: Decision, recipient_names: dict[str, dict[str, str]], language: str
+) -> bytes:
+    """The .docx bytes of the summary in English, Welsh or both side by side
+    (`recipient_names`: the organisations' names by code, for each language written)."""
+    title = say(lambda: _("Decision %(ref)s", ref=decision.reference), language, " / ")
+    doc = new_document(
+        title=title,
+        page_label=page_label(language),
+        language=language,
+        author=say(lambda: decision.organisation.display_name(current_language()), language, " / "),
+        subject=say(lambda: _("Record of a decision to share or not to share"), language, " / "),
+    )
     add_text(doc, title, style="Title")
+    add_in_language(
+        doc,
+        language,
+        lambda where, locale: add_key_value_table(
+            where, _rows(decision, recipient_names.get(locale, {}), locale)
+        ),
+    )
+    return document_bytes(doc)
+
+
+def _rows(decision: Decision, recipient_names: dict[str, str], locale: str) -> list:
+    values = current_values(decision)
     share = values["decision"] == DecisionOutcome.SHARE
     rows = [
         (_("Reference"), decision.reference),
@@ -82,8 +109,7 @@ def decision_summary(decision: Decision, recipient_names: dict[str, str], locale
             else _("None"),
         )
     )
-    add_key_value_table(doc, rows)
-    return document_bytes(doc)
+    return rows
 
 
 def summary_filename(decision: Decision) -> str:

@@ -23,6 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
+from ..documents.layout import document_language
 from ..errors import InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, uk_date
@@ -570,10 +571,11 @@ def summary(decision_id: int):
     decision = services.get_decision_for(_user(), decision_id)
     if decision.is_draft:
         abort(404)
-    locale = current_locale()
-    names = _organisation_names(services.current_values(decision)["recipients"], locale)
+    language = document_language(request.args.get("language"))
+    codes = services.current_values(decision)["recipients"]
+    names = {locale: _organisation_names(codes, locale) for locale in ("en", "cy")}
     return send_file(
-        io.BytesIO(decision_summary(decision, names, locale)),
+        io.BytesIO(decision_summary(decision, names, language)),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=summary_filename(decision),

@@ -1,6 +1,8 @@
-"""Word documents built from a few blocks: a document with header and footer (title, version,
-page X of Y, protective marking), a cover page, a contents field Word fills on opening,
-headings, text, tables and a letter layout. Text comes out exactly as entered: python-docx
+"""Word documents built from a few blocks: an A4 document with header and footer (title,
+version, page X of Y, protective marking in the document's language) and file properties, a
+cover page, a contents page listing the headings (written out, with page numbers that Word and
+LibreOffice fill in), headings, text, tables, two languages side by side and a letter
+layout whose closing and signature stay together. Text comes out exactly as entered: python-docx
 escapes XML, and clean_text() removes only the control characters XML cannot hold.
 """
 
@@ -15,11 +17,22 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from lxml import etree
+
+from .layout import (
+    BILINGUAL,
+    SIDE_BY_SIDE,
+    current_language,
+    marking_for,
+    set_properties,
+    set_up_pages,
+    writing_in,
+)
 
 FONT = "Arial"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,23 +50,36 @@ def new_document(
     marking: str = "OFFICIAL",
     base_template: Path | None = None,
     page_label: str = "Page {page} of {pages}",
+    language: str | None = None,
+    author: str = "",
+    subject: str = "",
 ) -> Document:
-    """A document with the service's styles and a header and footer on every page.
+    """An A4 document with the service's styles, a header and footer on every page, and its
+    file properties (title, author: the organisation it comes from, subject, language).
 
-    `base_template` is an organisation's letterhead .docx: its header, footer and styles
-    are kept, and the content is appended to its body.
+    `language` (en, cy or bilingual; the reader's when not given) sets the language of the
+    protective marking and the one spelling is checked in. `base_template` is an
+    organisation's letterhead .docx: its header, footer and styles are kept, and the content
+    is appended to its body.
     """
+    language = language or current_language()
+    marking = marking_for(marking, language)
     doc = Document(str(base_template)) if base_template else Document()
     _set_base_styles(doc)
+    set_up_pages(doc, keep_letterhead_margins=base_template is not None)
     section = doc.sections[0]
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
     if base_template is None:
         _write_header(section, title, marking)
         _write_footer(section, title, version_label, marking, page_label)
     else:
         _add_marking_line(section.header, marking)
-    doc.core_properties.title = clean_text(title)
+    set_properties(
+        doc,
+        title=clean_text(title),
+        author=clean_text(author),
+        subject=clean_text(subject),
+        language=language,
+    )
     return doc
 
 
@@ -68,6 +94,10 @@ def _set_base_styles(doc: Document) -> None:
         style.font.size = Pt(size)
         style.font.bold = True
         style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+    if "TOC Heading" in (s.name for s in doc.styles):
+        contents = doc.styles["TOC Heading"]
+        contents.font.name, contents.font.size, contents.font.bold = FONT, Pt(16), True
+        contents.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
 
 
 def _add_marking_line(part, marking: str) -> None:
@@ -125,17 +155,151 @@ def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
         run._r.append(element)
 
 
-def add_toc(doc: Document, heading: str = "Contents", placeholder: str = "") -> None:
-    """A table of contents field, refreshed by Word when the document is opened."""
-    doc.add_paragraph(clean_text(heading), style="Heading 1")
-    paragraph = doc.add_paragraph()
-    _add_field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', placeholder or heading)
+_CONTENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+CONTENTS_TAB = Cm(16.5)  # the right edge of the text on A4 with the service's margins
+
+
+def add_toc(doc: Document, heading: str = "Contents", levels: int = 2) -> None:
+    """A contents page: its heading, then (when the document is saved) one entry for each
+    heading of levels 1 to `levels` after it, written out so that every reader shows them,
+    each with a PAGEREF field to its heading that Word and LibreOffice number as they lay the
+    pages out. (Inside a TOC field LibreOffice would show the entries without numbers.)"""
+    if "TOC Heading" in (s.name for s in doc.styles):
+        _add_styled_paragraph(doc, clean_text(heading), "TOC Heading")
+    else:
+        _add_styled_paragraph(doc, clean_text(heading), "Heading 1")
+    marker = doc.add_paragraph()
+    _CONTENTS[doc.part] = (marker._p, levels)
     settings = doc.settings.element
     update = settings.find(qn("w:updateFields"))
     if update is None:
         update = OxmlElement("w:updateFields")
         settings.append(update)
     update.set(qn("w:val"), "true")
+
+
+def contents_entries(doc: Document) -> list[tuple[int, str]]:
+    """(level, text) of each heading the contents lists, in order."""
+    pending = _CONTENTS.get(doc.part)
+    if pending is None:
+        return []
+    return [(level, text) for level, text, _p in _headings_after(doc, *pending)]
+
+
+def _headings_after(doc: Document, marker, levels: int):
+    ids = {}
+    for level in range(1, levels + 1):
+        try:
+            ids[doc.part.get_style_id(f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)] = level
+        except KeyError:
+            continue
+    style_tag, val = qn("w:pStyle"), qn("w:val")
+    found = False
+    for element in doc.element.body.iterchildren(qn("w:p")):
+        if element is marker:
+            found = True
+            continue
+        if not found or element.pPr is None:
+            continue
+        style = element.pPr.find(style_tag)
+        level = ids.get(style.get(val)) if style is not None else None
+        if level is not None:
+            text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+            if text.strip():
+                yield level, text, element
+
+
+def _finish_contents(doc: Document) -> None:
+    """Write the contents entries in place of the marker add_toc left (once); Word updates
+    the page numbers when the document opens."""
+    pending = _CONTENTS.pop(doc.part, None)
+    if pending is None:
+        return
+    marker, levels = pending
+    styles = [_entry_style(doc, level) for level in range(1, levels + 1)]
+    entries = []
+    for index, (level, text, heading) in enumerate(_headings_after(doc, marker, levels), 1):
+        bookmark = f"_Toc{index:06d}"
+        _bookmark(heading, bookmark, index)
+        entries.append(_contents_entry(styles[level - 1], text, bookmark))
+    for entry in reversed(entries):
+        marker.addnext(entry)
+    marker.getparent().remove(marker)
+
+
+def _entry_style(doc: Document, level: int) -> str:
+    name = f"toc {level}"
+    if name not in (s.name for s in doc.styles):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.tab_stops.add_tab_stop(
+            CONTENTS_TAB, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
+    return doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+
+
+def _contents_entry(style_id: str, text: str, bookmark: str):
+    paragraph = OxmlElement("w:p")
+    properties = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), style_id)
+    properties.append(style)
+    paragraph.append(properties)
+    paragraph.append(_text_run(text))
+    tab_run = OxmlElement("w:r")
+    tab_run.append(OxmlElement("w:tab"))
+    paragraph.append(tab_run)
+    for element in _field_chars("begin", f" PAGEREF {bookmark} \\h ", "separate"):
+        paragraph.append(element)
+    end = OxmlElement("w:r")
+    end_char = OxmlElement("w:fldChar")
+    end_char.set(qn("w:fldCharType"), "end")
+    end.append(end_char)
+    paragraph.append(end)
+    return paragraph
+
+
+def _text_run(text: str):
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    return run
+
+
+def _field_chars(begin: str, instruction: str, separate: str) -> list:
+    """Runs opening a field: its begin, its instruction and its separator."""
+    runs = []
+    for kind, text in ((begin, None), (None, instruction), (separate, None)):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run.append(instr)
+        runs.append(run)
+    return runs
+
+
+def _bookmark(paragraph, name: str, number: int) -> None:
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    properties = paragraph.pPr
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraph.insert(0, start)
+    paragraph.append(end)
 
 
 def add_cover_page(
@@ -209,6 +373,7 @@ def add_table(
 ) -> None:
     """A grid table with a bold, shaded header row repeated on every page."""
     rows = [list(r) for r in rows]
+    widths_cm = _fit_widths(doc, widths_cm)
     table = doc.add_table(rows=1 + max(len(rows), 1 if empty else 0), cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -245,6 +410,7 @@ def add_long_table(
     if not rows:
         add_table(doc, header, [], widths_cm=widths_cm, empty=empty)
         return
+    widths_cm = _fit_widths(doc, widths_cm)
     add_table(doc, header, [], widths_cm=widths_cm)
     table = doc.tables[-1]
     tbl = table._tbl
@@ -275,6 +441,7 @@ def add_long_table(
 
 
 def add_key_value_table(doc: Document, rows: Sequence[tuple[str, str]]) -> None:
+    key_width, value_width = _fit_widths(doc, (5, 11))
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     for row, (key, value) in zip(table.rows, rows, strict=True):
@@ -282,9 +449,57 @@ def add_key_value_table(doc: Document, rows: Sequence[tuple[str, str]]) -> None:
         row.cells[0].paragraphs[0].add_run(clean_text(key)).bold = True
         _shade(row.cells[0], "E8E8E8")
         row.cells[1].text = clean_text(value)
-        row.cells[0].width = Cm(5)
-        row.cells[1].width = Cm(11)
+        row.cells[0].width = Cm(key_width)
+        row.cells[1].width = Cm(value_width)
     doc.add_paragraph()
+
+
+SIDE_BY_SIDE_WIDTH = 8.25  # cm: half the text width of A4 with the service's margins
+
+
+def _fit_widths(container, widths_cm):
+    """Column widths drawn for the full page, narrowed to fit when the table is written
+    inside one column of a side-by-side table."""
+    if not widths_cm or not isinstance(container, _Cell):
+        return widths_cm
+    room = SIDE_BY_SIDE_WIDTH - 0.4
+    total = sum(widths_cm)
+    return tuple(w * room / total for w in widths_cm) if total > room else tuple(widths_cm)
+
+
+def add_side_by_side(doc: Document, count: int = 2) -> list[_Cell]:
+    """A borderless table of `count` columns, one per language, to write each in (the
+    blocks above take a cell where they take a document)."""
+    table = doc.add_table(rows=1, cols=count)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    width = Cm(SIDE_BY_SIDE_WIDTH * 2 / count)
+    for col in table._tbl.tblGrid.findall(qn("w:gridCol")):
+        col.set(qn("w:w"), str(width.twips))
+    cells = list(table.rows[0].cells)
+    for cell in cells:
+        cell.width = width
+    doc.add_paragraph()
+    return cells
+
+
+def add_in_language(doc: Document, language: str, write) -> None:
+    """write(where, locale) once for a one-language document; for a bilingual one, in Welsh
+    and in English side by side, Welsh first, as Welsh public bodies publish."""
+    if language != BILINGUAL:
+        with writing_in(language):
+            write(doc, language)
+        return
+    for cell, locale in zip(add_side_by_side(doc), SIDE_BY_SIDE, strict=True):
+        with writing_in(locale):
+            write(cell, locale)
+        tidy_cell(cell)
+
+
+def tidy_cell(cell: _Cell) -> None:
+    """Drop the empty paragraph a new cell starts with, once something else is in it."""
+    first = cell._tc.find(qn("w:p"))
+    if first is not None and len(cell._tc) > 2 and not "".join(first.itertext()).strip():
+        cell._tc.remove(first)
 
 
 def add_letter(
@@ -321,17 +536,18 @@ def add_letter(
     for text in paragraphs:
         add_text(doc, text)
     doc.add_paragraph()
-    signature = [doc.add_paragraph(clean_text(closing)), doc.add_paragraph()]
+    # The closing and the signature block are one unit: never split across a page.
+    block = [doc.add_paragraph(clean_text(closing)), doc.add_paragraph()]
     for line in signer_lines:
-        signature.append(doc.add_paragraph(clean_text(line)))
-        signature[-1].paragraph_format.space_after = Pt(0)
-    for paragraph in signature:
+        block.append(doc.add_paragraph(clean_text(line)))
+        block[-1].paragraph_format.space_after = Pt(0)
+    for paragraph in block:
         paragraph.paragraph_format.keep_together = True
-    for paragraph in signature[:-1]:
-        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_with_next = paragraph is not block[-1]
 
 
 def document_bytes(doc: Document) -> bytes:
+    _finish_contents(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

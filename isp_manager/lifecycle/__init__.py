@@ -8,5 +8,6 @@ transitions with their guards, the due-date arithmetic and the timeline and audi
 reasons.py the test that written reasons have substance. The steps both kinds share are shown
 once: views.py (with forms.py and templates/lifecycle/) registers the clarification, extension
 and withdrawal pages on each kind's blueprint, api.py (with schemas.py) the same steps' API
-routes.
+routes. lists.py holds the boxes, the "find a request" filters, the list query and the CSV
+columns of every kind's list, list_forms.py the filter form.
 """

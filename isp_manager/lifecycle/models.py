@@ -421,6 +421,8 @@ class RequestLifecycleMixin:
     )
     requested_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The requesting body's own case or file number for the request, to find it again by.
+    case_reference: Mapped[str | None] = mapped_column(sa.String(60))
     state: Mapped[RequestState] = mapped_column(
         enum_type(RequestState, "state"), nullable=False, default=RequestState.DRAFT
     )

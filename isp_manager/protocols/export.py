@@ -1,8 +1,11 @@
-"""Word export of any version of an agreement, shaped like a published WASPI ISP.
+"""Word export of any version of an agreement, shaped like a published WASPI ISP, in English,
+Welsh, or both side by side (Welsh first).
 
-Cover page (title, status Draft/Final, version V1/V2..., date, lead organisation, QA group),
-a contents field Word fills on opening, then the template's numbered sections in order with
-their fields: text as entered, lists as bullets, and the structured parts as tables (partners,
+Cover page (title, status in the workflow's words, version V1/V2..., date, lead organisation,
+QA group), a document control page (QA group and date, review date, and the version history:
+each version's drafting, submission, return, approval, coming into force, supersession or
+withdrawal, when and by whom), a contents page listing the headings, then the template's
+numbered sections in order with their fields: text as entered, lists as bullets, and the structured parts as tables (partners,
 legal powers and lawful bases with their citations, data items, the Appendix B information
 reference table, and the signatures, with blank rows for partners that have not signed).
 Header and footer carry the title, the version, page X of Y and the protective marking.
@@ -22,10 +25,14 @@ from docx import Document
 from flask import current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from ..accounts.models import User
 from ..documents import (
     add_cover_page,
     add_heading,
+    add_in_language,
+    add_key_value_table,
     add_long_table,
     add_page_break,
     add_table,
@@ -33,6 +40,14 @@ from ..documents import (
     add_toc,
     document_bytes,
     new_document,
+)
+from ..documents.layout import (
+    BILINGUAL,
+    SIDE_BY_SIDE,
+    current_language,
+    page_label,
+    say,
+    writing_in,
 )
 from ..extensions import db
 from ..i18n import uk_date
@@ -43,10 +58,12 @@ from .models import (
     BASIS_CATALOGUES,
     BasisCatalogue,
     PartnerRole,
+    Protocol,
     ProtocolDataItem,
     ProtocolKind,
     ProtocolPartner,
     ProtocolVersion,
+    QaDecision,
     VersionState,
 )
 from .templates_data import ProtocolTemplate, TemplateField, TemplateSection, template_for
@@ -70,6 +87,26 @@ def export_options():
     )
 
 
+def load_history(protocol: Protocol) -> None:
+    """The agreement's versions, their QA reviews, and everyone who drafted, submitted,
+    approved, returned or withdrew one, for the document control table: four queries,
+    however long the history."""
+    db.session.scalar(
+        sa.select(Protocol)
+        .where(Protocol.id == protocol.id)
+        .options(selectinload(Protocol.versions).selectinload(ProtocolVersion.qa_reviews))
+    )
+    ids = {r.reviewer_id for v in protocol.versions for r in v.qa_reviews}
+    for v in protocol.versions:
+        ids |= {v.created_by_id, v.submitted_by_id, v.approved_by_id, v.withdrawn_by_id}
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids - {None})))}
+    for v in protocol.versions:
+        for name in ("created_by", "submitted_by", "approved_by", "withdrawn_by"):
+            set_committed_value(v, name, users.get(getattr(v, f"{name}_id")))
+        for review in v.qa_reviews:
+            set_committed_value(review, "reviewer", users.get(review.reviewer_id))
+
+
 def load_for_export(protocol_id: int, number: int | None, user) -> ProtocolVersion:
     """The version to export (the current one when number is None), if the user may see the
     agreement: its party organisations, auditors and admins. Anyone else gets NotFound."""
@@ -79,6 +116,7 @@ def load_for_export(protocol_id: int, number: int | None, user) -> ProtocolVersi
         if number is not None
         else services.current_version(protocol)
     )
+    load_history(protocol)
     return db.session.scalar(
         sa.select(ProtocolVersion).where(ProtocolVersion.id == target.id).options(*export_options())
     )
@@ -88,10 +126,10 @@ def export_filename(version: ProtocolVersion) -> str:
     return f"{version.protocol.reference}-{version.label}.docx"
 
 
-def docx_response(version: ProtocolVersion, locale: str = "en"):
-    """The version as a Word download, never kept in a shared cache."""
+def docx_response(version: ProtocolVersion, language: str = "en"):
+    """The version as a Word download (en, cy or bilingual), never kept in a shared cache."""
     response = send_file(
-        io.BytesIO(export_version(version, locale)),
+        io.BytesIO(export_version(version, language)),
         mimetype=DOCX_MIMETYPE,
         as_attachment=True,
         download_name=export_filename(version),
@@ -103,31 +141,146 @@ def docx_response(version: ProtocolVersion, locale: str = "en"):
 # ---------------------------------------------------------------- the document
 
 
-def export_version(version: ProtocolVersion, locale: str = "en") -> bytes:
-    """The .docx bytes of one version."""
-    return document_bytes(build_document(version, locale))
+def export_version(version: ProtocolVersion, language: str = "en") -> bytes:
+    """The .docx bytes of one version, in English, Welsh or both (`bilingual`)."""
+    return document_bytes(build_document(version, language))
 
 
-def build_document(version: ProtocolVersion, locale: str = "en") -> Document:
+def build_document(version: ProtocolVersion, language: str = "en") -> Document:
     protocol = version.protocol
     template = template_for(protocol)
     doc = new_document(
         title=protocol.title,
-        version_label=f"{version.label} {version.status_label}",
+        version_label=say(lambda: f"{version.label} {version.status_label}", language, " / "),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-        page_label=_("Page {page} of {pages}"),
+        page_label=page_label(language),
+        language=language,
+        author=say(lambda: _lead_name(protocol), language, " / "),
+        subject=say(lambda: str(protocol.kind.label), language, " / "),
     )
     add_cover_page(
-        doc, protocol.title, cover_details(version, template, locale), subtitle=protocol.kind.label
+        doc,
+        protocol.title,
+        _cover_rows(version, template, language),
+        subtitle=say(lambda: str(protocol.kind.label), language, " / "),
     )
-    add_toc(
-        doc, _("Contents"), placeholder=_("Word fills in the contents when the document is opened.")
-    )
+    add_heading(doc, say(lambda: _("Document control"), language, " / "), level=1)
+    add_in_language(doc, language, lambda where, locale: _write_control(where, version))
+    add_page_break(doc)
+    add_toc(doc, say(lambda: _("Contents"), language, " / "))
     for index, section in enumerate(template.sections):
         if index == 0 or section.is_appendix:  # the body and each appendix start a page
             add_page_break(doc)
-        _write_section(doc, version, section, locale)
+        _write_any_section(doc, version, section, language)
     return doc
+
+
+def _lead_name(protocol) -> str:
+    return protocol.lead_organisation.display_name(current_language())
+
+
+def _cover_rows(version, template, language: str) -> list[tuple[str, str]]:
+    if language != BILINGUAL:
+        with writing_in(language):
+            return cover_details(version, template, language)
+    both = []
+    for lang in SIDE_BY_SIDE:
+        with writing_in(lang):
+            both.append(cover_details(version, template, lang))
+    return [
+        ("\n".join(dict.fromkeys((cy_key, en_key))), "\n".join(dict.fromkeys((cy, en))))
+        for (cy_key, cy), (en_key, en) in zip(*both, strict=True)
+    ]
+
+
+def _write_any_section(doc, version, section: TemplateSection, language: str) -> None:
+    if language != BILINGUAL:
+        with writing_in(language):
+            _write_section(doc, version, section, language)
+        return
+    titles = []
+    for lang in SIDE_BY_SIDE:
+        with writing_in(lang):
+            titles.append(section.title(lang))
+    add_heading(doc, " / ".join(dict.fromkeys(titles)), level=1)
+    add_in_language(
+        doc,
+        language,
+        lambda where, lang: _write_section(where, version, section, lang, heading=False),
+    )
+
+
+# ---------------------------------------------------------------- document control
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    organisation = user.organisation.display_name(current_language()) if user.organisation else ""
+    return ", ".join(v for v in (user.name, user.job_title, organisation) if v)
+
+
+def version_history(version: ProtocolVersion) -> list[tuple[str, str, str, str]]:
+    """(version, date, change, by whom) for every step of every version up to this one."""
+    events = []
+    for v in version.protocol.versions:
+        if v.number > version.number:
+            continue
+        first = v.number == 1
+        events.append(
+            (
+                v.created_at,
+                v,
+                v.change_summary or (_("First draft") if first else _("New version drafted")),
+                v.created_by,
+            )
+        )
+        if v.submitted_at:
+            events.append((v.submitted_at, v, _("Submitted for QA"), v.submitted_by))
+        for review in v.qa_reviews:
+            if review.decision == QaDecision.RETURNED:
+                events.append(
+                    (review.decided_at, v, _("Returned with comments by QA"), review.reviewer)
+                )
+        if v.approved_at:
+            change = (
+                _("Quality assured by %(group)s: approved for signature", group=v.qa_group)
+                if v.qa_group
+                else _("Quality assured: approved for signature")
+            )
+            events.append((v.approved_at, v, change, v.approved_by))
+        if v.activated_at:
+            events.append((v.activated_at, v, _("Signed by every partner: active"), None))
+        if v.superseded_at:
+            events.append((v.superseded_at, v, _("Superseded by a later version"), None))
+        if v.withdrawn_at:
+            change = _("Withdrawn: %(reason)s", reason=v.withdrawal_reason or "")
+            events.append((v.withdrawn_at, v, change, v.withdrawn_by))
+    events.sort(key=lambda e: (e[1].number, e[0]))
+    return [(v.label, uk_date(at), change, _person(by)) for at, v, change, by in events]
+
+
+def control_details(version: ProtocolVersion) -> list[tuple[str, str]]:
+    return [
+        (_("Status"), version.status_label),
+        (_("QA group"), version.qa_group or _("Not yet quality assured")),
+        (
+            _("Quality assured on"),
+            uk_date(version.approved_at) if version.approved_at else _("Not yet"),
+        ),
+        (_("Review date"), uk_date(version.review_date) if version.review_date else _("Not set")),
+    ]
+
+
+def _write_control(where, version: ProtocolVersion) -> None:
+    add_key_value_table(where, control_details(version))
+    add_heading(where, _("Version history"), level=3)
+    add_long_table(
+        where,
+        [_("Version"), _("Date"), _("Change"), _("By")],
+        version_history(version),
+        widths_cm=(2.2, 3.2, 6.1, 5),
+    )
 
 
 def cover_date(version: ProtocolVersion) -> date:
@@ -182,15 +335,20 @@ def _version_note(version: ProtocolVersion) -> str:
 # ---------------------------------------------------------------- sections and fields
 
 
-def _write_section(doc, version: ProtocolVersion, section: TemplateSection, locale: str) -> None:
-    add_heading(doc, section.title(locale), level=1)
+def _write_section(
+    doc, version: ProtocolVersion, section: TemplateSection, locale: str, *, heading: bool = True
+) -> None:
+    if heading:
+        add_heading(doc, section.title(locale), level=1)
     content = (version.section(section.code).content or {}) if version.section(section.code) else {}
     shown = [f for f in section.fields if _is_shown(version, f, content.get(f.code))]
     with_subheadings = len(shown) > 1
     for index, field in enumerate(shown, start=1):
         if with_subheadings:
             number = None if section.is_appendix else f"{section.number}.{index}"
-            add_heading(doc, _field_label(field, locale), level=2, number=number)
+            # in a bilingual document the sub-headings sit in the columns, not the contents
+            level = 2 if heading else 3
+            add_heading(doc, _field_label(field, locale), level=level, number=number)
         _WRITERS[field.type](doc, version, field, content.get(field.code), locale)
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..api_schema import Schema
-from ..i18n import current_locale
+from ..documents.layout import LANGUAGES, document_language
 from .export import DOCX_MIMETYPE, docx_response, load_for_export
 
 blp = Blueprint(
@@ -34,6 +34,17 @@ class ExportQuerySchema(Schema):
         ),
         metadata={"description": "The version number (2 for V2); the current version if left out."},
     )
+    language = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(
+            LANGUAGES,
+            error="Choose the document's language: en (English), cy (Welsh) or bilingual (both)",
+        ),
+        metadata={
+            "description": "en, cy, or bilingual (Welsh and English side by side, Welsh "
+            "first); the reader's language if left out."
+        },
+    )
 
 
 @blp.route("/<int:protocol_id>/export.docx", methods=["GET"])
@@ -45,6 +56,7 @@ class ExportQuerySchema(Schema):
     description="The Word document (.docx), as an attachment named REFERENCE-VN.docx.",
 )
 def export_docx(args, protocol_id: int):
-    """The agreement as a Word document: the current version, or `?version=N`."""
+    """The agreement as a Word document: the current version, or `?version=N`; in English,
+    Welsh or both (`?language=en|cy|bilingual`, the reader's language by default)."""
     version = load_for_export(protocol_id, args["version"], current_user)
-    return docx_response(version, current_locale())
+    return docx_response(version, document_language(args["language"]))

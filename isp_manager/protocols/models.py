@@ -72,12 +72,14 @@ class VersionState(enum.StrEnum):
         return self in OPEN_STATES
 
 
+# The one set of status words: the pages, the register, the API and the Word cover all say
+# these (approved by QA and waiting for signatures read the same to everyone).
 STATE_LABELS = {
     VersionState.DRAFT: _l("Draft"),
     VersionState.SUBMITTED: _l("Submitted for QA"),
-    VersionState.RETURNED: _l("Returned with comments"),
-    VersionState.QA_APPROVED: _l("QA approved"),
-    VersionState.AWAITING_SIGNATURES: _l("Awaiting signatures"),
+    VersionState.RETURNED: _l("Returned"),
+    VersionState.QA_APPROVED: _l("Approved for signature"),
+    VersionState.AWAITING_SIGNATURES: _l("Approved for signature"),
     VersionState.ACTIVE: _l("Active"),
     VersionState.SUPERSEDED: _l("Superseded"),
     VersionState.WITHDRAWN: _l("Withdrawn"),
@@ -336,8 +338,9 @@ class ProtocolVersion(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        """Draft / Final, as a published WASPI ISP shows it on its cover."""
-        return str(_l("Final")) if self.approved_at is not None else str(_l("Draft"))
+        """The version's status, in the same words as its state everywhere (never "Final"
+        before every partner has signed)."""
+        return self.state.label
 
     @property
     def etag(self) -> str:

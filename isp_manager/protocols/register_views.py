@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ..calendar import wales_today
 from ..csv_export import csv_response
+from ..documents.layout import document_language
 from ..errors import NotFound
 from ..i18n import current_locale
 from ..pagination import paginate
@@ -175,5 +176,6 @@ def requested_version_number() -> int | None:
 @bp.get("/agreements/<int:protocol_id>/export.docx")  # registered first: url_for builds it
 @login_required
 def export_docx(protocol_id: int):
+    language = document_language(request.args.get("language"))
     version = load_for_export(protocol_id, requested_version_number(), current_user)
-    return docx_response(version, current_locale())
+    return docx_response(version, language)

@@ -189,7 +189,12 @@ class VersionSummarySchema(Schema):
     number = fields.Integer()
     label = fields.String()
     state = fields.Enum(VersionState, by_value=True)
-    status_label = fields.String(metadata={"description": "Draft or Final, as WASPI shows it"})
+    status_label = fields.String(
+        metadata={
+            "description": "Draft, Submitted for QA, Returned, Approved for signature, Active, "
+            "Superseded or Withdrawn: the words the cover and the pages use"
+        }
+    )
     review_date = fields.Date(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)

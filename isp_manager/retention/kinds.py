@@ -98,6 +98,7 @@ ADVICE_REQUESTS = register(
 
 # What every request between two bodies holds (lifecycle.models.RequestLifecycleMixin).
 REQUEST_PERSONAL = {
+    "case_reference": CLEAR,
     "urgent_reason": CLEAR,
     "written_reasons": PLACEHOLDER,
     "withdrawal_reason": PLACEHOLDER,

@@ -209,7 +209,7 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     page.get_by_label("QA group (optional)").fill("WASPI South QA Group")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("is QA approved")).to_be_visible()
-    expect(page.locator(".govuk-tag").filter(has_text="QA approved")).to_be_visible()
+    expect(page.locator(".govuk-tag").filter(has_text="Approved for signature")).to_be_visible()
 
     # each partner signs, the lead last
     signers = [partner_leads[c] for c in PARTNERS] + [lead]

@@ -119,7 +119,7 @@ def test_partner_sees_reviews_due_and_downloads_the_word_document(
     doc = Document(io.BytesIO(data))
     assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == [ISP_TITLE]
     cover = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
-    assert (cover["Status"], cover["Version"], cover["Reference"]) == ("Final", "V1", reference)
+    assert (cover["Status"], cover["Version"], cover["Reference"]) == ("Active", "V1", reference)
     assert cover["Lead organisation"] == "Aneurin Bevan University Health Board"
     assert cover["Quality assurance"] == "WASPI South East QA Group"
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]

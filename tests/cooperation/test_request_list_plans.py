@@ -5,6 +5,7 @@ to fill a page."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -72,3 +73,32 @@ def test_all_open_requests_of_a_body_read_both_sides_open_indexes(make_request, 
         "ix_cooperation_requests_requesting_open_due",
     } <= used
     assert not any("Filter" in s and "open_due" in (s.get("Index Name") or "") for s in scans)
+
+
+@pytest.mark.parametrize(
+    "filters, index_cond, filtered",
+    [
+        ({"due_from": date(2027, 1, 1), "due_to": date(2027, 2, 1)}, "due_date >=", None),
+        ({"case_reference": "SW/2026"}, None, "case_reference"),
+        ({"sent_from": date(2026, 12, 1)}, None, "sent_on"),
+        ({"reference": "S164-2026-0001"}, None, "reference"),
+    ],
+)
+def test_the_find_filters_keep_the_sides_open_requests_index(
+    make_request, make_user, filters, index_cond, filtered
+):
+    """A due date range narrows the index itself; the other filters test the rows of the
+    body's open requests only, read from the same index (nothing else is read)."""
+    make_request()
+    user = make_user("la-cardiff", Role.PRACTITIONER)
+    stmt = services.list_query(
+        user, services.Box.SENT, services.ListFilters(**filters), first=25
+    ).limit(25)
+    (scan,) = _plan(stmt)
+    assert scan.get("Index Name") == "ix_cooperation_requests_requesting_open_due"
+    if index_cond:
+        assert index_cond in scan["Index Cond"]
+    if filtered:
+        assert filtered in scan["Filter"] and "state" not in scan["Filter"], scan["Filter"]
+    else:
+        assert "Filter" not in scan

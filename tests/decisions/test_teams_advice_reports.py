@@ -284,3 +284,44 @@ def test_the_register_tags_amended_records(login, ig_lead, practitioner, recorde
     services.amend_decision(recorded, "Typo", {"shared_how": "By hand"}, by=practitioner)
     page = login(ig_lead).get("/decisions").get_data(as_text=True)
     assert page.count(">Amended<") == 1 or page.count("Amended") == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "marking", "label"),
+    [
+        ("en", "OFFICIAL", "Reference"),
+        ("cy", "SWYDDOGOL", "Cyfeirnod"),
+        ("bilingual", "SWYDDOGOL / OFFICIAL", "Cyfeirnod"),
+    ],
+)
+def test_the_word_summary_is_a4_in_the_language_asked_for(
+    login, practitioner, recorded, language, marking, label
+):
+    from docx import Document
+
+    refresh()
+    response = login(practitioner).get(
+        f"/decisions/{recorded.id}/summary.docx", query_string={"language": language}
+    )
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.data))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert section.header.paragraphs[0].text == marking
+    names = {"en": recorded.organisation.display_name("en")}
+    names["cy"] = recorded.organisation.display_name("cy")
+    names["bilingual"] = f"{names['cy']} / {names['en']}"
+    assert doc.core_properties.author == names[language]
+    tables = doc.tables if language != "bilingual" else doc.tables[0].rows[0].cells[0].tables
+    assert tables[0].rows[0].cells[0].text == label
+    if language == "bilingual":  # Welsh on the left, English on the right
+        english = doc.tables[0].rows[0].cells[1].tables[0]
+        assert english.rows[0].cells[0].text == "Reference"
+
+
+def test_the_word_summary_refuses_a_language_not_offered(login, practitioner, recorded):
+    response = login(practitioner).get(
+        f"/decisions/{recorded.id}/summary.docx", query_string={"language": "de"}
+    )
+    assert response.status_code == 422
+    assert "bilingual" in response.get_data(as_text=True)

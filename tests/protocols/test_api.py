@@ -285,7 +285,7 @@ def test_full_journey_through_the_api(lead_api, api_as):
         {"decision": "approve", "qa_group": "WASPI South QA Group"},
     )
     assert approved.status_code == 200 and approved.json["state"] == "qa_approved"
-    assert approved.json["status_label"] == "Final"
+    assert approved.json["status_label"] == "Approved for signature"
 
     frozen = client.patch(
         f"{BASE}/{protocol_id}/versions/1/sections/rights",

@@ -154,7 +154,10 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
         comments="Good",
     )
     assert review.decision == QaDecision.APPROVED
-    assert version.state == VersionState.QA_APPROVED and version.status_label == "Final"
+    assert (
+        version.state == VersionState.QA_APPROVED
+        and version.status_label == "Approved for signature"
+    )
     assert version.approved_by_id == reviewer.id and version.qa_group == "WASPI South QA Group"
     signers = [ig(p.organisation.code) for p in version.partners]
     workflow.sign_protocol(
