@@ -110,7 +110,6 @@ class Requests(MethodView):
             purpose=data["purpose"],
             secure_reply=data["secure_reply"],
             subject_reference=data["subject_reference"],
-            case_reference=data["case_reference"],
             urgent=data["urgent"],
             requested_due_date=data["due_date"],
             urgent_reason=data["urgent_reason"],

@@ -95,14 +95,6 @@ class RequestForm(FlaskForm):
         ),
         widget=GovTextInput(),
     )
-    case_reference = StringField(
-        _l("Your own case reference (optional)"),
-        description=_l(
-            "Your organisation's case or file number for this request, like SW/2026/0417, to "
-            "find it again in the list. Do not enter a name."
-        ),
-        widget=GovTextInput(),
-    )
     secure_reply = TextAreaField(
         _l("How should the body reply securely? (optional)"),
         description=_l("For example, a secure mailbox or a portal."),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
@@ -90,6 +90,9 @@ class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     secure_reply: Mapped[str | None] = mapped_column(sa.String(500))
     # A case number, never a name: hold the least personal data that serves.
     subject_reference: Mapped[str | None] = mapped_column(sa.String(40))
+    # The council's own case reference is the subject reference it gives the body asked: the
+    # lists find a request of either kind by `case_reference`.
+    case_reference = synonym("subject_reference")
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))

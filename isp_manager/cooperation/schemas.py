@@ -80,7 +80,7 @@ class RequestSummarySchema(Schema):
 
     id = fields.Integer(dump_only=True)
     reference = fields.String(dump_only=True)
-    case_reference = fields.String(dump_only=True, allow_none=True)
+    subject_reference = fields.String(dump_only=True, allow_none=True)
     requesting_organisation = _code("requesting_org.code")
     requested_organisation = _code("requested_org.code")
     request_type = fields.String(attribute="request_type.value", dump_only=True)
@@ -221,11 +221,9 @@ class RequestCreateSchema(Schema):
             "body asked is a relevant partner only in discharging some (rp-c, rp-g)"
         },
     )
-    subject_reference = fields.String(load_default=None)
-    case_reference = fields.String(
+    subject_reference = fields.String(
         load_default=None,
-        allow_none=True,
-        metadata={"description": "your own case or file reference, to find the request by"},
+        metadata={"description": "your own case reference, like CS-2026-00417, to find it by"},
     )
     urgent = fields.Boolean(load_default=False)
     due_date = fields.Date(

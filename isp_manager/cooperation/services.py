@@ -63,7 +63,6 @@ CREATED_FIELDS = (
     "s164_basis",
     "requested_org_id",
     "subject_reference",
-    "case_reference",
     "is_urgent",
     "requested_due_date",
 )
@@ -153,7 +152,6 @@ class RequestDetails:
     purpose: str | None
     secure_reply: str | None = None
     subject_reference: str | None = None
-    case_reference: str | None = None  # the council's own, to find the request by
     urgent: bool = False
     requested_due_date: date | None = None
     urgent_reason: str | None = None
@@ -238,9 +236,6 @@ def _details_problems(
                 "numbers, - / . or _ only, with at least one number and no spaces."
             )
         ]
-    case_problem = lists.case_reference_problem(data.case_reference)
-    if case_problem:
-        errors["case_reference"] = [case_problem]
     email = _clean(data.contact_email)
     if email:
         try:
@@ -318,7 +313,6 @@ def create_request(
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
         subject_reference=_clean(data.subject_reference) or None,
-        case_reference=lists.clean_case_reference(data.case_reference),
         is_urgent=bool(data.urgent),
         requested_due_date=data.requested_due_date if data.urgent else None,
         urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,

@@ -234,7 +234,6 @@ def _request_details(form: RequestForm, body: Organisation) -> services.RequestD
         purpose=form.purpose.data,
         secure_reply=form.secure_reply.data,
         subject_reference=form.subject_reference.data,
-        case_reference=form.case_reference.data,
         urgent=bool(form.urgent.data),
         requested_due_date=form.requested_due_date.data,
         urgent_reason=form.urgent_reason.data,

@@ -98,7 +98,6 @@ ADVICE_REQUESTS = register(
 
 # What every request between two bodies holds (lifecycle.models.RequestLifecycleMixin).
 REQUEST_PERSONAL = {
-    "case_reference": CLEAR,
     "urgent_reason": CLEAR,
     "written_reasons": PLACEHOLDER,
     "withdrawal_reason": PLACEHOLDER,
@@ -186,6 +185,7 @@ BOARD_REQUESTS = register(
         BoardRequest,
         _l("s.137 board requests and their answers"),
         personal={
+            "case_reference": CLEAR,  # an s.164 request's is its subject_reference
             "why_qualifying": PLACEHOLDER,
             "information_specified": PLACEHOLDER,
             "purpose_detail": CLEAR,

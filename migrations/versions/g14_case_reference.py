@@ -1,4 +1,5 @@
-"""The requesting body's own case reference on s.164 and s.137 requests; the open s.137
+"""The board's own case reference on s.137 requests (an s.164 request's is its subject
+reference); the open s.137
 requests whose information goes to a body, by due date
 
 Revision ID: g14_case_reference
@@ -13,7 +14,7 @@ down_revision = "g13_advice_retention"
 branch_labels = None
 depends_on = None
 
-TABLES = ("cooperation_requests", "board_requests")
+TABLES = ("board_requests",)
 OPEN_PREDICATE = "state IN ('sent', 'acknowledged', 'awaiting_clarification')"
 
 

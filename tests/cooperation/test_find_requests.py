@@ -43,9 +43,9 @@ def other_council(make_user):
 def three(make_request):
     """Requests sent in January, February and March, each with a case reference."""
     return [
-        make_request(on=JAN, case_reference="SW/2026/0101"),
-        make_request(on=FEB, case_reference="sw/2026/0202"),
-        make_request(None, "police-south-wales", on=MAR, case_reference="FILE 303"),
+        make_request(on=JAN, subject_reference="SW/2026/0101"),
+        make_request(on=FEB, subject_reference="sw/2026/0202"),
+        make_request(None, "police-south-wales", on=MAR, subject_reference="FILE-303"),
     ]
 
 
@@ -58,14 +58,14 @@ def refs(user, box=services.Box.ALL, **filters) -> set[str]:
 
 
 def test_the_case_reference_is_kept_cleaned_and_audited(make_request):
-    req = make_request(case_reference="  SW/2026/0417  ")
-    assert req.case_reference == "SW/2026/0417"
+    req = make_request(subject_reference="  SW/2026/0417  ")
+    assert req.case_reference == req.subject_reference == "SW/2026/0417"
     events = db.session.scalars(
         db.select(AuditEvent).where(
             AuditEvent.action == "cooperation_request.created", AuditEvent.record_id == str(req.id)
         )
     ).all()
-    assert any((e.after or {}).get("case_reference") == "SW/2026/0417" for e in events)
+    assert any((e.after or {}).get("subject_reference") == "SW/2026/0417" for e in events)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,8 @@ def test_a_case_reference_is_a_number_not_a_name(value, problem):
 def test_a_request_with_a_bad_case_reference_is_not_saved(council_user):
     before = db.session.scalar(db.select(db.func.count()).select_from(services.CooperationRequest))
     with pytest.raises(InvalidInput) as error:
-        services.create_request(details(case_reference="Jane Jones"), by=council_user)
-    assert "case_reference" in error.value.errors
+        services.create_request(details(subject_reference="Jane Jones"), by=council_user)
+    assert "subject_reference" in error.value.errors
     after = db.session.scalar(db.select(db.func.count()).select_from(services.CooperationRequest))
     assert after == before
 
@@ -100,7 +100,7 @@ def test_a_request_with_a_bad_case_reference_is_not_saved(council_user):
         ("SW/2026/0101", {0}),
         ("sw/2026", {0, 1}),  # any case, any part
         ("0202", {1}),
-        ("file 303", {2}),
+        ("file-303", {2}),
         ("  303 ", {2}),
         ("%", set()),  # wildcards are taken as typed
         ("_", set()),
@@ -215,7 +215,7 @@ def test_all_states_holds_answered_declined_closed_and_withdrawn_requests(
     ],
 )
 def test_another_organisations_request_is_never_found(three, make_request, other_council, filters):
-    make_request(send=False, case_reference="SW/2026/9999")
+    make_request(send=False, subject_reference="SW/2026/9999")
     if "counterparty" in filters:
         filters = {**filters, "counterparty": org(filters["counterparty"])}
     for box in services.Box:
@@ -286,7 +286,7 @@ def test_the_csv_has_codes_beside_the_labels_and_every_finished_request(
     login, make_request, council_user, board_user, db_session
 ):
     made = _finish_every_way(make_request, council_user, board_user)
-    made["open"].case_reference = "SW/2026/0417"
+    made["open"].subject_reference = "SW/2026/0417"
     db_session.commit()
     rows = _csv(login(council_user), "/requests/sent.csv?state=all")
     header, body = rows[0], rows[1:]
@@ -332,13 +332,14 @@ def test_the_csv_is_in_the_readers_language(
 
 
 def test_the_case_reference_is_asked_for_and_shown(login, make_request, council_user, db_session):
-    req = make_request(case_reference="SW/2026/0417")
+    req = make_request(subject_reference="SW/2026/0417")
     db_session.commit()
     client = login(council_user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
-    assert "Requester’s case reference" in page and "SW/2026/0417" in page
+    assert "Case reference" in page and "SW/2026/0417" in page
     form = client.get("/requests/new?body=lhb-cardiff-and-vale").get_data(as_text=True)
-    assert 'name="case_reference"' in form
+    assert 'name="subject_reference"' in form  # one case reference: the one the body sees
+    assert 'name="case_reference"' not in form
 
 
 # ----------------------------------------------------------------- the API
@@ -357,10 +358,10 @@ def test_the_api_makes_and_finds_a_request_by_case_reference(
             "function": "ssf-assessment",
             "details": "Attendance at paediatric appointments since January 2026.",
             "purpose": "To complete the assessment of needs for care and support of the child.",
-            "case_reference": "SW/2026/0777",
+            "subject_reference": "SW/2026/0777",
         },
     )
-    assert created.status_code == 201 and created.json["case_reference"] == "SW/2026/0777"
+    assert created.status_code == 201 and created.json["subject_reference"] == "SW/2026/0777"
     found = client.get(f"{API}?case_reference=0777").json
     assert [r["reference"] for r in found] == [created.json["reference"]]
     dated = client.get(f"{API}?sent_from=2026-02-01&sent_to=2026-02-28").json
@@ -395,10 +396,10 @@ def test_the_api_refuses_a_bad_case_reference(api_client, council_user):
             "function": "ssf-assessment",
             "details": "Attendance at paediatric appointments since January 2026.",
             "purpose": "To complete the assessment of needs for care and support of the child.",
-            "case_reference": "Jane Jones",
+            "subject_reference": "Jane Jones",
         },
     )
-    assert response.status_code == 422 and "case_reference" in json.dumps(response.json)
+    assert response.status_code == 422 and "subject_reference" in json.dumps(response.json)
 
 
 def test_the_filters_and_their_messages_are_in_welsh(login, three, council_user, db_session):
