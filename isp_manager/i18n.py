@@ -26,6 +26,12 @@ def current_locale() -> str:
     return str(get_locale() or "en")
 
 
+def letter_language(value: str | None) -> str:
+    """The language a letter is written in: the one asked for (`?language=en|cy`), else the
+    reader's. Every kind's letters choose it this way."""
+    return value if value in ("en", "cy") else current_locale()
+
+
 def uk_date(value: date | datetime | None, style: str = "long") -> str:
     """25 November 2026 (long) or 25/11/2026 (short); in Welsh, Welsh month names."""
     if value is None:

@@ -74,6 +74,7 @@ HAND_READ = {
     "board_requests.figures_docx": ("board", "financial_year"),
     "board_requests.letter": ("language",),
     "board_requests.acknowledgement": ("language",),
+    "cooperation.request_letter": ("language",),
     "cooperation.letterhead": ("organisation",),
     "cooperation.figures": ("organisation", "year"),
     "cooperation.figures_csv": ("organisation", "year"),

@@ -26,6 +26,7 @@ from ..calendar import long_date, wales_today
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import letter_language as letter_language  # every kind's letters choose alike
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
@@ -339,7 +340,7 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
             ref=req.reference,
             due=long_date(req.due_date),
             practice=local_practice_note(),
-            how=_how_to_answer(req),
+            how=notices.how_to_answer(req),
         ),
     )
     if req.provide_to is not None:
@@ -357,16 +358,6 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
                 link=request_link(req),
             ),
         )
-
-
-def _how_to_answer(req: BoardRequest) -> str:
-    if notices.body_has_users(req.requested_org):
-        return _("Sign in to read and answer it: %(link)s", link=request_link(req))
-    return _(
-        "The board will send you the request letter. Reply to %(contact)s by e-mail or post, "
-        "quoting the reference.",
-        contact=req.contact_email or req.requesting_org.display_name(current_locale()),
-    )
 
 
 # ----------------------------------------------------------------- the steps after sending
@@ -686,8 +677,3 @@ def check_can_read_figures(user, board: Organisation) -> None:
         )
     if not (user.can_read_everything or user.organisation_id == board.id):
         raise PermissionDenied(_("Only the board's own users can read its figures."))
-
-
-def letter_language(value: str | None) -> str:
-    """The language a letter is written in: the one asked for, else the reader's."""
-    return value if value in ("en", "cy") else current_locale()

@@ -16,12 +16,14 @@ from ..api_blueprint import Blueprint
 from ..calendar import wales_today
 from ..errors import InvalidInput
 from ..extensions import db
+from ..i18n import letter_language
 from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus
 from ..parties.models import Organisation
 from . import letters, services
 from .models import RequestType
 from .schemas import (
+    LetterQuerySchema,
     RequestCreateSchema,
     RequestQuerySchema,
     RequestSchema,
@@ -220,4 +222,20 @@ def letter(request_id):
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=letters.letter_filename(req),
+    )
+
+
+@blp.route("/<int:request_id>/request-letter.docx")
+@blp.arguments(LetterQuerySchema, location="query")
+@blp.response(200, content_type=letters.DOCX)
+def request_letter(args, request_id):
+    """The request letter from the requesting council to the body asked, citing s.164:
+    `language` en or cy (else the caller's language). A draft's letter (its requester's only)
+    is dated today, with the due date it would get if sent today."""
+    req = services.get_request_for(_user(), request_id)
+    return send_file(
+        io.BytesIO(letters.request_letter(req, letter_language(args.get("language")))),
+        mimetype=letters.DOCX,
+        as_attachment=True,
+        download_name=letters.request_letter_filename(req),
     )

@@ -1,7 +1,7 @@
 """The s.164 request kind, as data for the lifecycle: a local authority asks a body for
-co-operation or information in the exercise of a social services function; the body
-complies, partly complies or declines on one of the two statutory grounds, with written
-reasons.
+co-operation or information in the exercise of a social services function, by its request
+letter; the body complies, partly complies or declines on one of the two statutory grounds,
+with written reasons.
 """
 
 from __future__ import annotations
@@ -74,15 +74,16 @@ def _who_may_be_asked(council, body):
 
 
 def _letter(req) -> bytes:
-    from .letters import reasons_letter
+    from ..i18n import letter_language
+    from .letters import request_letter
 
-    return reasons_letter(req)
+    return request_letter(req, letter_language(None))
 
 
 def _letter_filename(req) -> str:
-    from .letters import letter_filename
+    from .letters import request_letter_filename
 
-    return letter_filename(req)
+    return request_letter_filename(req)
 
 
 S164 = register(
@@ -104,11 +105,8 @@ S164 = register(
         ),
         settings=KindSettings("S164"),
         reasons_wording=REASONS_WORDING,
-        letter=Letter(
-            build=_letter,
-            filename=_letter_filename,
-            available=lambda req: req.has_reasons_letter,
-            label=_l("Written reasons letter"),
-        ),
+        # The request letter, to the body asked (a draft's too, for its requester). The
+        # written-reasons letter of a refusal is the body's, served beside it (letters.py).
+        letter=Letter(build=_letter, filename=_letter_filename, label=_l("Request letter")),
     )
 )

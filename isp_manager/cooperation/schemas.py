@@ -153,6 +153,7 @@ class RequestSchema(RequestSummarySchema):
     extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
+    request_letter_url = fields.Method("get_request_letter_url", dump_only=True)
 
     def get_basis_reason(self, req):
         from .services import basis_explanation
@@ -180,6 +181,10 @@ class RequestSchema(RequestSummarySchema):
         if not req.has_reasons_letter:
             return None
         return url_for("cooperation_api.letter", request_id=req.id)
+
+    def get_request_letter_url(self, req):
+        """The request letter (.docx) from the requesting council to the body asked."""
+        return url_for("cooperation_api.request_letter", request_id=req.id)
 
 
 class RequestCreateSchema(Schema):
@@ -257,6 +262,13 @@ class RequestQuerySchema(Schema):
     sent_to = fields.Date(load_default=None, metadata={"description": "sent on or before"})
     due_from = fields.Date(load_default=None, metadata={"description": "due on or after"})
     due_to = fields.Date(load_default=None, metadata={"description": "due on or before"})
+
+
+class LetterQuerySchema(Schema):
+    language = fields.String(
+        load_default=None,
+        metadata={"description": "en or cy: the letter's language (else the caller's)"},
+    )
 
 
 class ResponseCreateSchema(Schema):

@@ -348,8 +348,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
         lambda: _(
             "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
             "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
-            "Due: %(due)s (%(explanation)s). %(practice)s\n\nSign in to read and answer it: "
-            "%(link)s",
+            "Due: %(due)s (%(explanation)s). %(practice)s\n\n%(how)s",
             org=req.requesting_org.display_name(current_locale()),
             body=req.requested_org.display_name(current_locale()),
             type=req.request_type.label.lower(),
@@ -358,7 +357,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
             due=long_date(req.due_date),
             explanation=due_explanation(req),
             practice=local_practice_note(req.request_type),
-            link=request_link(req),
+            how=notices.how_to_answer(req),
         ),
     )
 

@@ -20,10 +20,10 @@ from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
-from ..i18n import current_locale
+from ..i18n import current_locale, letter_language
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
-from ..lifecycle import lists
+from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.list_forms import DATE_FIELDS, kept_arguments
 from ..lifecycle.models import Outcome
@@ -264,6 +264,7 @@ def show(request_id: int):
         told=contacts.who_would_be_told(req.requested_org)
         if Operation.SEND in operations
         else None,
+        has_users=notices.body_has_users(req.requested_org),
         status=req.deadline_status(today, services.due_soon_until(today)),
         operations=operations,
         confirm=ConfirmForm(),
@@ -431,6 +432,19 @@ def letter(request_id: int):
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=letters.letter_filename(req),
+    )
+
+
+@bp.get("/<int:request_id>/request-letter.docx")
+def request_letter(request_id: int):
+    """The request letter, in the language asked for (`?language=en|cy`), else the reader's."""
+    req = _load(request_id)
+    data = letters.request_letter(req, letter_language(request.args.get("language")))
+    return send_file(
+        io.BytesIO(data),
+        mimetype=letters.DOCX,
+        as_attachment=True,
+        download_name=letters.request_letter_filename(req),
     )
 
 

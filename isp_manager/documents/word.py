@@ -516,7 +516,8 @@ def add_letter(
     signer_lines: Sequence[str],
 ) -> None:
     """A business letter: sender block (right), recipient, date and references, subject,
-    body, closing and signature block."""
+    body, closing and signature block. The closing and the signature are kept together on
+    one page (Word's "keep with next" on each of their lines but the last)."""
     for line in sender_lines:
         p = doc.add_paragraph(clean_text(line))
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -8,6 +8,7 @@ or said: that stays in the service, behind sign-in.
     notify(to, subject, body)                 addresses, each once, one bilingual message
     notify_parties(req, relations, ...)       the request's parties, as the kind names them
     party_recipients(req, relation)           the addresses of one party
+    how_to_answer(req)                        in the service, or by reply to the request letter
     clarification_asked(req) ... withdrawn(req)   the notices of the shared steps, every kind
 """
 
@@ -114,6 +115,23 @@ def request_link(req) -> str:
     """The request's page, as a full address for a notice."""
     base = current_app.config["SERVICE_URL"].rstrip("/")
     return base + url_for(f"{kind_of(req).endpoint}.show", request_id=req.id)
+
+
+def how_to_answer(req) -> str:
+    """How the body asked answers, for the notice that a request was sent to it: in the
+    service when anyone there signs in; otherwise the requester sends it the request letter
+    and it replies to the requester's contact, quoting the reference (nothing of what was
+    asked goes by e-mail)."""
+    locale = current_locale()
+    if body_has_users(req.requested_org):
+        return _("Sign in to read and answer it: %(link)s", link=request_link(req))
+    return _(
+        "%(org)s will send you the request letter. Reply to %(contact)s by e-mail or post, "
+        "quoting the reference %(ref)s.",
+        org=req.requesting_org.display_name(locale),
+        contact=req.contact_email or req.requesting_org.display_name(locale),
+        ref=req.reference,
+    )
 
 
 # ----------------------------------------------------------------- the shared steps' notices

@@ -86,7 +86,10 @@ def test_a_body_without_users_is_told_by_e_mail_how_to_answer(make_request):
     make_request(body=NO_USERS)
     [asked] = _queued()
     assert _to(asked) == ["safeguarding@valeofglamorgan.example.test"]
-    assert "The board will send you the request letter" in _english(asked)
+    assert (
+        "Cardiff and Vale of Glamorgan Regional Safeguarding Board will send you the request letter"
+        in (_english(asked))
+    )
 
 
 def test_a_draft_tells_nobody(make_request):

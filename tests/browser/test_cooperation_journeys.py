@@ -1,7 +1,8 @@
 """Section 164 journeys in a real browser: Cardiff Council asks Cardiff and Vale University
-Health Board for information; the health board acknowledges, asks for clarification, Cardiff
-answers, the health board declines with a ground and reasons and both download the letter;
-the figures page; a body that cannot be asked is refused. axe-core runs on every page."""
+Health Board for information and downloads the request letter; the health board
+acknowledges, asks for clarification, Cardiff answers, the health board declines with a
+ground and reasons and both download the written-reasons letter; the figures page; a body
+that cannot be asked is refused. axe-core runs on every page."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def _letter_text(page: Page) -> str:
         page.get_by_role("link", name=re.compile("Download the written-reasons letter")).click()
     download = download_info.value
     assert download.suggested_filename.endswith("-written-reasons.docx")
+    return _docx_text(download)
+
+
+def _docx_text(download) -> str:
     document = Document(io.BytesIO(open(download.path(), "rb").read()))
     return "\n".join(p.text for p in document.paragraphs)
 
@@ -71,6 +76,11 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     reference = page.get_by_role("heading", level=1).inner_text()
     expect(page.get_by_text(re.compile(r"\d+ working days from")).first).to_be_visible()
     check_a11y(page, "s164-request-sent")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the request letter (Word document)").click()
+    assert download_info.value.suggested_filename == f"{reference}-request.docx"
+    letter = _docx_text(download_info.value)
+    assert reference in letter and "Request for information under SSWBA 2014, s.164(3)" in letter
     _sign_out(page)
 
     # The health board acknowledges and asks for clarification.

@@ -204,7 +204,9 @@ def test_a_new_request_made_on_the_page_is_mailed_to_the_body_asked(
     assert "New s.164 request S164-" in english
     assert "Cardiff Council" in english and "working days from" in english
     assert "Cyngor Caerdydd" in welsh and "diwrnod gwaith o" in welsh
-    assert "/requests/" in english and "/requests/" in welsh
+    # Nobody at the body signs in: no link to sign in by, the letter and whom to reply to.
+    assert "/requests/" not in english + welsh and "Sign in" not in english
+    assert "will send you the request letter. Reply to sian@cardiff.example.test" in english
     assert "Cardiff Council" not in welsh and "working days" not in welsh
     assert "CS-2026-00417" not in english + welsh  # the case reference stays in the service
 

@@ -164,5 +164,6 @@ def test_the_sender_is_told_the_body_has_no_users(login, council_user, make_requ
     db_session.commit()
     page = login(council_user).get(f"/requests/{draft.id}")
     assert warning in page.text
-    # A draft has no letter to download (s.164's letter is the written reasons of a refusal).
+    # A draft has no written-reasons letter; its request letter is there to send.
     assert f"/requests/{draft.id}/letter.docx" not in page.text
+    assert f"/requests/{draft.id}/request-letter.docx" in page.text
