@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from docx import Document
 from flask import current_app, send_file
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..documents import (
     add_cover_page,
@@ -67,6 +67,7 @@ def export_options():
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
         selectinload(ProtocolVersion.signatures),
+        joinedload(ProtocolVersion.assigned_qa_group),
     )
 
 
@@ -141,8 +142,8 @@ def cover_details(
     version: ProtocolVersion, template: ProtocolTemplate, locale: str
 ) -> list[tuple[str, str]]:
     protocol = version.protocol
-    if version.qa_group:
-        qa = version.qa_group
+    if version.approved_at and version.qa_group_name(locale):
+        qa = version.qa_group_name(locale)
     elif version.approved_at:
         qa = _("Quality assured on %(date)s", date=uk_date(version.approved_at))
     else:

@@ -132,7 +132,7 @@ def seed(kind: str, title: str, lead: str, partners: list[str], review_days: int
         fill_isp(version, author, review_date=review_date)
     else:
         _fill_dda(version, author, review_date)
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group="waspi-south")
     workflow.approve_qa(
         version,
         expected_etag=version.etag,
