@@ -93,6 +93,7 @@ def show(group_id: int):
         "qa_groups/show.html",
         group=group,
         member=member,
+        form=member,
         can_manage=can_manage_qa_groups(_user()),
     ), status
 
