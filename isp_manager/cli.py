@@ -7,8 +7,10 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
-    from .cooperation import reminders  # noqa: F401  (registers the s.164 deadline reminders)
+    from .board_requests import kind as _s137  # noqa: F401  (the kinds reminders go through)
+    from .cooperation import kind as _s164  # noqa: F401
     from .demo_data import demo_data_command
+    from .lifecycle import reminders as _deadline_reminders  # noqa: F401  (every kind's deadlines)
     from .notifications import notify_command
     from .parties.cli import organisations_cli, seed_reference_command
     from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)

@@ -18,25 +18,21 @@ from ..calendar import wales_today
 from ..csv_export import csv_response
 from ..errors import InvalidInput
 from ..extensions import db
+from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus
 from ..parties.models import Organisation
 from . import figures as board_figures
 from . import letters, services
 from .schemas import (
-    AnswerSchema,
     BoardRequestCreateSchema,
     BoardRequestQuerySchema,
     BoardRequestSchema,
     BoardRequestSummarySchema,
     BoardResponseSchema,
-    ExtensionSchema,
     FiguresQuerySchema,
     FiguresSchema,
     FollowUpSchema,
     OnBehalfResponseSchema,
-    QuestionSchema,
-    ReasonSchema,
-    RefusalReasonSchema,
 )
 
 blp = Blueprint(
@@ -261,71 +257,19 @@ def acknowledge(request_id):
     return _step(request_id, lambda req: services.acknowledge_request(req, by=_user()))
 
 
-@blp.route("/<int:request_id>/clarification", methods=["POST"])
-@blp.arguments(QuestionSchema)
-@blp.response(200, BoardRequestSchema)
-def ask_clarification(data, request_id):
-    """The body asked needs something made clear (`question`); the clock stops."""
-    return _step(
-        request_id, lambda req: services.ask_for_clarification(req, data["question"], by=_user())
-    )
-
-
-@blp.route("/<int:request_id>/clarification-answer", methods=["POST"])
-@blp.arguments(AnswerSchema)
-@blp.response(200, BoardRequestSchema)
-def answer_clarification(data, request_id):
-    """The board answers (`answer`); the clock restarts."""
-    return _step(
-        request_id, lambda req: services.give_clarification(req, data["answer"], by=_user())
-    )
-
-
-@blp.route("/<int:request_id>/extension-request", methods=["POST"])
-@blp.arguments(ExtensionSchema)
-@blp.response(200, BoardRequestSchema)
-def ask_extension(data, request_id):
-    """The body asked asks for more time (`new_due_date`, `reason`)."""
-    return _step(
-        request_id,
-        lambda req: services.ask_for_extension(
-            req, data["new_due_date"], data["reason"], by=_user()
-        ),
-    )
-
-
-@blp.route("/<int:request_id>/extension-request/agreement", methods=["POST"])
-@blp.response(200, BoardRequestSchema)
-def agree_extension(request_id):
-    """The board agrees the extension asked for."""
-    return _step(request_id, lambda req: services.agree_extension(req, by=_user()))
-
-
-@blp.route("/<int:request_id>/extension-request/refusal", methods=["POST"])
-@blp.arguments(RefusalReasonSchema)
-@blp.response(200, BoardRequestSchema)
-def refuse_extension(data, request_id):
-    """The board refuses the extension asked for, with a `reason`."""
-    return _step(request_id, lambda req: services.refuse_extension(req, data["reason"], by=_user()))
-
-
-@blp.route("/<int:request_id>/extension", methods=["POST"])
-@blp.arguments(ExtensionSchema)
-@blp.response(200, BoardRequestSchema)
-def extension(data, request_id):
-    """The board gives more time of its own accord."""
-    return _step(
-        request_id,
-        lambda req: services.grant_extension(req, data["new_due_date"], data["reason"], by=_user()),
-    )
-
-
-@blp.route("/<int:request_id>/withdraw", methods=["POST"])
-@blp.arguments(ReasonSchema)
-@blp.response(200, BoardRequestSchema)
-def withdraw(data, request_id):
-    """The board withdraws the request, with a `reason`."""
-    return _step(request_id, lambda req: services.withdraw_request(req, data["reason"], by=_user()))
+# The shared step routes (lifecycle.api), described in s.137's words (the OpenAPI summaries).
+STEP_DOCS = {
+    "ask_clarification": (
+        "The body asked needs something made clear (`question`); the clock stops."
+    ),
+    "answer_clarification": "The board answers (`answer`); the clock restarts.",
+    "ask_extension": "The body asked asks for more time (`new_due_date`, `reason`).",
+    "agree_extension": "The board agrees the extension asked for.",
+    "refuse_extension": "The board refuses the extension asked for, with a `reason`.",
+    "extension": "The board gives more time of its own accord.",
+    "withdraw": "The board withdraws the request, with a `reason`.",
+}
+register_step_routes(blp, services=services, response=BoardRequestSchema, docs=STEP_DOCS)
 
 
 @blp.route("/<int:request_id>/close", methods=["POST"])

@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -61,6 +62,9 @@ class BoardRequestForm(FlaskForm):
     contact_email = StringField(_l("Contact e-mail (optional)"), widget=GovTextInput())
     submit = SubmitField(_l("Send the request"), widget=GovSubmitInput())
     save_draft = SubmitField(_l("Save as a draft"), widget=GovSubmitInput())
+    # The code of the body whose contacts the board was shown on the check step: sending to a
+    # body without users, or where nobody would be told, waits for that check.
+    told_checked = HiddenField()
 
     def setup(self, bodies, board_id: int, locale: str) -> BoardRequestForm:
         options = [(o.code, o.display_name(locale)) for o in bodies if o.id != board_id]
@@ -99,11 +103,6 @@ class OnBehalfForm(AnswerForm):
 class FollowUpForm(FlaskForm):
     escalation_note = TextAreaField(_l("How the board followed it up"), widget=GovTextArea())
     submit = SubmitField(_l("Record the follow-up"), widget=GovSubmitInput())
-
-
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Why the request is withdrawn"), widget=GovTextArea())
-    submit = SubmitField(_l("Withdraw the request"), widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

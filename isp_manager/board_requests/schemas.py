@@ -1,6 +1,6 @@
 """API schemas for s.137 board requests. They list the fields and their types; every rule is
-checked once, by the services. The step schemas (clarification, extension, reasons) and the
-timeline, extension and item shapes are the lifecycle's, shared with s.164."""
+checked once, by the services. The step schemas (clarification, extension, reasons) are the
+lifecycle's (lifecycle.schemas); the timeline, extension and item shapes are shared with s.164."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api_schema import Schema
-from ..cooperation.schemas import (  # noqa: F401  (the lifecycle's shared step shapes)
-    AnswerSchema,
+from ..cooperation.schemas import (  # noqa: F401  (the lifecycle's shared shapes)
     ExtensionOutSchema,
-    ExtensionSchema,
     ProvidedItemOutSchema,
     ProvidedItemSchema,
-    QuestionSchema,
-    ReasonSchema,
-    RefusalReasonSchema,
     TimelineEventSchema,
 )
 from ..lifecycle.models import ReceivedVia, RequestState

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,7 +28,9 @@ from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import S137_RELATES
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.kinds import Relation
 from ..lifecycle.models import (
     OPEN_STATES,
     DeadlineStatus,
@@ -38,7 +39,6 @@ from ..lifecycle.models import (
     RequestState,
 )
 from ..lifecycle.reasons import reasons_problem
-from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation
 from . import kind as _kind
 from .kind import S137
@@ -89,63 +89,6 @@ def can_make_requests(user) -> bool:
         and user.organisation is not None
         and user.organisation.is_safeguarding_board
     )
-
-
-def body_users(org: Organisation) -> list[User]:
-    """The body's active users who can answer a request (auditors only read)."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.organisation_id == org.id,
-                User.is_active_user,
-                User.role != Role.AUDITOR,
-            )
-            .order_by(User.id)
-            .limit(20)
-        )
-    )
-
-
-def register_contact(org: Organisation) -> str | None:
-    """The body's contact address in the register: its IG lead, else its DPO."""
-    return org.ig_lead_email or org.dpo_email
-
-
-def has_users(org: Organisation) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(sa.literal(True))
-            .where(User.organisation_id == org.id, User.is_active_user, User.role != Role.AUDITOR)
-            .limit(1)
-        )
-    )
-
-
-def sending_warnings(body: Organisation | None) -> list[str]:
-    """What the board is told before sending: a body without users answers by e-mail or post,
-    and a body with no contact address in the register hears of nothing."""
-    if body is None:
-        return []
-    warnings = []
-    if not has_users(body):
-        warnings.append(
-            _(
-                "%(body)s has no users of this service. The request goes by e-mail to its "
-                "contact address with the letter to download, and you record its answer on its "
-                "behalf when it arrives by e-mail or post.",
-                body=body.display_name(current_locale()),
-            )
-        )
-        if not register_contact(body):
-            warnings.append(
-                _(
-                    "The register has no contact address for %(body)s, so nobody there will be "
-                    "told: send the letter yourself, or add the address to the register first.",
-                    body=body.display_name(current_locale()),
-                )
-            )
-    return warnings
 
 
 def _board_org(by, board: Organisation | None) -> Organisation:
@@ -314,6 +257,22 @@ def preview_due_date(on: date | None = None):
     return working_due_date(on or wales_today(), response_days())
 
 
+def check_request(
+    data: BoardRequestDetails,
+    *,
+    by,
+    board: Organisation | None = None,
+    on: date | None = None,
+) -> Organisation:
+    """Raise what stops the request being made, saving nothing (the page checks who will be
+    told with the board before it sends); the board it would be made for."""
+    board = _board_org(by, board)
+    errors = details_problems(data, board, on or wales_today())
+    if errors:
+        raise InvalidInput(errors=errors)
+    return board
+
+
 def create_request(
     data: BoardRequestDetails,
     *,
@@ -323,11 +282,8 @@ def create_request(
     on: date | None = None,
 ) -> BoardRequest:
     """Make a request as a draft, or make and send it. Nothing is saved if any field is wrong."""
-    board = _board_org(by, board)
+    board = check_request(data, by=by, board=board, on=on)
     on = on or wales_today()
-    errors = details_problems(data, board, on)
-    if errors:
-        raise InvalidInput(errors=errors)
     req = BoardRequest(
         reference=lifecycle.allocate_reference(BoardRequest.REFERENCE_PREFIX, on.year),
         requesting_org=board,
@@ -358,11 +314,13 @@ def create_request(
 
 
 def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
-    """Send a draft: the due date is worked out; the body asked is told (its users, and the
-    register's contact address), and so is the body the information goes to."""
+    """Send a draft: the due date is worked out; the body asked is told (its request contacts:
+    the users who answer requests and the register's contact address), and so is the body
+    the information goes to."""
     lifecycle.send(req, by, working_days=response_days(), on=on)
-    _notify(
-        _body_recipients(req.requested_org),
+    notices.notify_parties(
+        req,
+        [Relation.BODY_ASKED],
         lambda: _(
             "New s.137 request %(ref)s from %(board)s",
             ref=req.reference,
@@ -381,8 +339,9 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
         ),
     )
     if req.provide_to is not None:
-        _notify(
-            _body_recipients(req.provide_to),
+        notices.notify_parties(
+            req,
+            [Relation.PROVIDE_TO],
             lambda: _("s.137 request %(ref)s: information to come to you", ref=req.reference),
             lambda: _(
                 "%(board)s has asked %(body)s to provide information to %(to)s under section "
@@ -397,17 +356,13 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
 
 
 def _how_to_answer(req: BoardRequest) -> str:
-    if has_users(req.requested_org):
+    if notices.body_has_users(req.requested_org):
         return _("Sign in to read and answer it: %(link)s", link=request_link(req))
     return _(
         "The board will send you the request letter. Reply to %(contact)s by e-mail or post, "
         "quoting the reference.",
         contact=req.contact_email or req.requesting_org.display_name(current_locale()),
     )
-
-
-def _body_recipients(org: Organisation) -> list[str]:
-    return [register_contact(org), *(u.email for u in body_users(org))]
 
 
 # ----------------------------------------------------------------- the steps after sending
@@ -419,20 +374,12 @@ def acknowledge_request(req: BoardRequest, *, by) -> None:
 
 def ask_for_clarification(req: BoardRequest, question: str, *, by, on: date | None = None):
     lifecycle.ask_clarification(req, by, question, on=on)
-    _notify(
-        req.contact_email,
-        lambda: _("%(ref)s: the body asked needs clarification", ref=req.reference),
-        lambda: _("Answer it on the request's page: %(link)s", link=request_link(req)),
-    )
+    notices.clarification_asked(req)
 
 
 def give_clarification(req: BoardRequest, answer: str, *, by, on: date | None = None) -> None:
     lifecycle.answer_clarification(req, by, answer, on=on)
-    _notify(
-        _body_recipients(req.requested_org),
-        lambda: _("%(ref)s: clarification given", ref=req.reference),
-        lambda: _("Due: %(due)s. %(link)s", due=long_date(req.due_date), link=request_link(req)),
-    )
+    notices.clarification_given(req)
 
 
 def extension_limit_days() -> int:
@@ -440,23 +387,35 @@ def extension_limit_days() -> int:
 
 
 def ask_for_extension(req, new_due, reason, *, by, on: date | None = None):
-    return lifecycle.ask_extension(
+    """The body asked asks for more time; the board is told, and agrees or refuses it."""
+    ext = lifecycle.ask_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
+    notices.extension_asked(req, ext)
+    return ext
 
 
 def agree_extension(req, *, by, on: date | None = None):
-    return lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    """The board agrees the extension asked for; the body asked is told the new date."""
+    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
+    notices.extension_agreed(req)
+    return ext
 
 
 def refuse_extension(req, reason, *, by):
-    return lifecycle.refuse_extension(req, by, reason)
+    """The board refuses the extension asked for, saying why; the body asked is told."""
+    ext = lifecycle.refuse_extension(req, by, reason)
+    notices.extension_refused(req)
+    return ext
 
 
 def grant_extension(req, new_due, reason, *, by, on: date | None = None):
-    return lifecycle.grant_extension(
+    """The board gives the body more time of its own accord; the body asked is told."""
+    ext = lifecycle.grant_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
+    notices.extension_granted(req)
+    return ext
 
 
 @dataclass
@@ -592,8 +551,9 @@ def _record_answer(req, answer: AnswerInput, *, by, on: date | None, on_behalf=N
             )
         )
     db.session.flush()
-    _notify(
-        [req.contact_email, req.created_by.email if req.created_by else None],
+    notices.notify_parties(
+        req,
+        [Relation.REQUESTER, Relation.PROVIDE_TO],
         lambda: _(
             "%(ref)s answered: %(outcome)s", ref=req.reference, outcome=req.outcome.label.lower()
         ),
@@ -645,11 +605,7 @@ def withdraw_request(req: BoardRequest, reason: str | None, *, by) -> None:
     was_sent = req.state != RequestState.DRAFT
     lifecycle.withdraw(req, by, reason)
     if was_sent:
-        _notify(
-            _body_recipients(req.requested_org),
-            lambda: _("%(ref)s withdrawn: no answer is needed", ref=req.reference),
-            lambda: _("The reason is on the request's page: %(link)s", link=request_link(req)),
-        )
+        notices.withdrawn(req)
 
 
 # ----------------------------------------------------------------- reading
@@ -682,8 +638,7 @@ def get_request_for(user, request_id: int) -> BoardRequest:
 
 
 def request_link(req: BoardRequest) -> str:
-    base = current_app.config["SERVICE_URL"].rstrip("/")
-    return base + url_for("board_requests.show", request_id=req.id)
+    return notices.request_link(req)
 
 
 def due_soon_until(today: date) -> date:
@@ -693,16 +648,6 @@ def due_soon_until(today: date) -> date:
 def deadline_status(req: BoardRequest, today: date | None = None) -> DeadlineStatus | None:
     today = today or wales_today()
     return req.deadline_status(today, due_soon_until(today))
-
-
-def _notify(to, subject: Callable[[], str], body: Callable[[], str]) -> None:
-    """A bilingual notice with references and links only, never what was asked or said."""
-    seen: list[str] = []
-    for address in to if isinstance(to, list) else [to]:
-        if address and address.lower() not in (a.lower() for a in seen):
-            seen.append(address)
-    if seen:
-        queue_bilingual_mail(seen, subject, body)
 
 
 # ----------------------------------------------------------------- lists

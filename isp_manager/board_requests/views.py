@@ -1,8 +1,8 @@
 """HTML pages for s.137 board requests: the list, a new request, the request with the steps
-open to this user (answer, answer on a body's behalf, follow-up, close, withdraw), the
-letters, and the board's annual figures (page, CSV, Word). Each handler loads the request
-through the services (404 when it may not be seen), calls one service and renders. The
-clarification and extension steps are in the API."""
+open to this user (answer, answer on a body's behalf, follow-up, close), the letters, and
+the board's annual figures (page, CSV, Word). Each handler loads the request through the
+services (404 when it may not be seen), calls one service and renders. Clarification,
+extensions and withdrawal are the lifecycle's shared step pages (lifecycle.views)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
@@ -19,10 +20,13 @@ from ..extensions import db
 from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
 from ..law import S137_RELATES
+from ..lifecycle import notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus
 from ..lifecycle.services import Operation
+from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
+from ..parties import contacts
 from ..parties.models import Organisation
 from ..text_input import is_storable
 from ..text_values import whole_number
@@ -34,9 +38,9 @@ from .forms import (
     ConfirmForm,
     FollowUpForm,
     OnBehalfForm,
-    WithdrawForm,
     apply_errors,
 )
+from .kind import S137
 
 bp = Blueprint("board_requests", __name__, url_prefix="/board-requests")
 
@@ -117,34 +121,53 @@ def new():
     if not services.can_make_requests(user):
         abort(403)
     form = BoardRequestForm().setup(_bodies(), user.organisation_id, current_locale())
+    if request.method == "GET" and request.args.get("body"):
+        form.qualifying_body.data = request.args["body"][:64]  # chosen before coming here
     body = _org(form.qualifying_body.data)
+    told = contacts.who_would_be_told(body) if body is not None else None
+    checking = False
     if request.method == "POST" and form.validate() and refuse_unstorable_text(form):
-        details = services.BoardRequestDetails(
-            qualifying_body=body,
-            why_qualifying=form.why_qualifying.data,
-            information_specified=form.information_specified.data,
-            relates_to=list(form.relates_to.data or []),
-            provide_to=_org(form.provide_to.data),
-            purpose=form.purpose.data,
-            purpose_detail=form.purpose_detail.data,
-            review_reference=form.review_reference.data,
-            protective_marking=form.protective_marking.data,
-            contact_name=form.contact_name.data,
-            contact_email=form.contact_email.data,
-        )
+        details = _details(form, body)
+        sending = not form.save_draft.data
         try:
-            req = services.create_request(details, by=user, send=not form.save_draft.data)
+            if sending and told is not None and told.needs_check:
+                checking = form.told_checked.data != body.code
+            if checking:
+                services.check_request(details, by=user)
+                form.told_checked.data = body.code
+            else:
+                req = services.create_request(details, by=user, send=sending)
         except InvalidInput as error:
+            checking = False
             apply_errors(form, error)
         else:
-            flash(_("Request %(ref)s saved.", ref=req.reference))
-            return redirect(url_for(".show", request_id=req.id))
+            if not checking:
+                flash(_("Request %(ref)s saved.", ref=req.reference))
+                return redirect(url_for(".show", request_id=req.id))
     return render_template(
         "board_requests/new.html",
         form=form,
-        warnings=services.sending_warnings(body),
+        body=body,
+        told=told,
+        checking=checking,
         due=services.preview_due_date(),
         practice=services.local_practice_note(),
+    )
+
+
+def _details(form: BoardRequestForm, body) -> services.BoardRequestDetails:
+    return services.BoardRequestDetails(
+        qualifying_body=body,
+        why_qualifying=form.why_qualifying.data,
+        information_specified=form.information_specified.data,
+        relates_to=list(form.relates_to.data or []),
+        provide_to=_org(form.provide_to.data),
+        purpose=form.purpose.data,
+        purpose_detail=form.purpose_detail.data,
+        review_reference=form.review_reference.data,
+        protective_marking=form.protective_marking.data,
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
     )
 
 
@@ -164,14 +187,16 @@ def show(request_id: int):
         operations=operations,
         Operation=Operation,
         on_behalf=on_behalf,
-        has_users=services.has_users(req.requested_org),
+        has_users=notices.body_has_users(req.requested_org),
+        told=contacts.who_would_be_told(req.requested_org)
+        if Operation.SEND in operations
+        else None,
         relates=[S137_RELATES[c] for c in req.relates_to],
         status=services.deadline_status(req),
         due=lifecycle.explain_due_date(req),
         answer_form=AnswerForm(formdata=None).setup(),
         on_behalf_form=OnBehalfForm(formdata=None).setup(),
         follow_up_form=FollowUpForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         can_follow_up=req.can_act_as_requester(user)
         and req.state.value in ("sent", "acknowledged", "awaiting_clarification", "answered"),
@@ -232,16 +257,15 @@ def follow_up(request_id: int):
     )
 
 
-@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
-def withdraw(request_id: int):
-    req = _load(request_id)
-    form = WithdrawForm()
-    return _step_page(
-        req,
-        "board_requests/step.html",
-        form,
-        lambda: services.withdraw_request(req, form.reason.data, by=_user()),
-    )
+register_step_pages(
+    bp,
+    S137,
+    services=services,
+    wording=StepWording(
+        asked=lambda req: req.information_specified,
+        question_hint=_l("The clock stops until the board answers."),
+    ),
+)
 
 
 def _simple(request_id: int, action):

@@ -16,16 +16,12 @@ from ..api_blueprint import Blueprint
 from ..calendar import wales_today
 from ..errors import InvalidInput
 from ..extensions import db
+from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus
 from ..parties.models import Organisation
 from . import letters, services
 from .models import RequestType
 from .schemas import (
-    AnswerSchema,
-    ExtensionSchema,
-    QuestionSchema,
-    ReasonSchema,
-    RefusalReasonSchema,
     RequestCreateSchema,
     RequestQuerySchema,
     RequestSchema,
@@ -174,75 +170,30 @@ def acknowledge(request_id):
     return _step(request_id, lambda req: services.acknowledge_request(req, by=_user()))
 
 
-@blp.route("/<int:request_id>/clarification", methods=["POST"])
-@blp.arguments(QuestionSchema)
-@blp.response(200, RequestSchema)
-def ask_clarification(data, request_id):
-    """The body asked needs something made clear (`question`); the clock stops."""
-    return _step(
-        request_id,
-        lambda req: services.ask_for_clarification(req, data["question"], by=_user()),
-    )
-
-
-@blp.route("/<int:request_id>/clarification-answer", methods=["POST"])
-@blp.arguments(AnswerSchema)
-@blp.response(200, RequestSchema)
-def answer_clarification(data, request_id):
-    """The requester answers (`answer`); the clock restarts and the due date moves on."""
-    return _step(
-        request_id, lambda req: services.give_clarification(req, data["answer"], by=_user())
-    )
-
-
-@blp.route("/<int:request_id>/extension-request", methods=["POST"])
-@blp.arguments(ExtensionSchema)
-@blp.response(200, RequestSchema)
-def ask_extension(data, request_id):
-    """The body asked asks for more time: `new_due_date` (after the current due date, within
-    the limit from the request date) and `reason`. The due date moves only once the requesting
-    council agrees. 409 while another extension waits for a decision."""
-    return _step(
-        request_id,
-        lambda req: services.ask_for_extension(
-            req, data["new_due_date"], data["reason"], by=_user()
-        ),
-    )
-
-
-@blp.route("/<int:request_id>/extension-request/agreement", methods=["POST"])
-@blp.response(200, RequestSchema)
-def agree_extension(request_id):
-    """The requesting council agrees the extension asked for: the due date moves. The side
-    that asked for it cannot agree it (403); 409 when none is waiting."""
-    return _step(request_id, lambda req: services.agree_extension(req, by=_user()))
-
-
-@blp.route("/<int:request_id>/extension-request/refusal", methods=["POST"])
-@blp.arguments(RefusalReasonSchema)
-@blp.response(200, RequestSchema)
-def refuse_extension(data, request_id):
-    """The requesting council refuses the extension asked for, with a `reason`."""
-    return _step(request_id, lambda req: services.refuse_extension(req, data["reason"], by=_user()))
-
-
-@blp.route("/<int:request_id>/extension", methods=["POST"])
-@blp.arguments(ExtensionSchema)
-@blp.response(200, RequestSchema)
-def extension(data, request_id):
-    """The requesting council gives more time of its own accord: `new_due_date` and `reason`."""
-    return _step(
-        request_id,
-        lambda req: services.grant_extension(req, data["new_due_date"], data["reason"], by=_user()),
-    )
-
-
-@blp.route("/<int:request_id>/withdraw", methods=["POST"])
-@blp.arguments(ReasonSchema)
-@blp.response(200, RequestSchema)
-def withdraw(data, request_id):
-    """The requester withdraws the request, with a `reason`."""
-    return _step(request_id, lambda req: services.withdraw_request(req, data["reason"], by=_user()))
+# The shared step routes (lifecycle.api), described in s.164's words (the OpenAPI summaries).
+STEP_DOCS = {
+    "ask_clarification": (
+        "The body asked needs something made clear (`question`); the clock stops."
+    ),
+    "answer_clarification": (
+        "The requester answers (`answer`); the clock restarts and the due date moves on."
+    ),
+    "ask_extension": (
+        "The body asked asks for more time: `new_due_date` (after the current due date, within\n"
+        "the limit from the request date) and `reason`. The due date moves only once the requesting\n"
+        "council agrees. 409 while another extension waits for a decision."
+    ),
+    "agree_extension": (
+        "The requesting council agrees the extension asked for: the due date moves. The side\n"
+        "that asked for it cannot agree it (403); 409 when none is waiting."
+    ),
+    "refuse_extension": "The requesting council refuses the extension asked for, with a `reason`.",
+    "extension": (
+        "The requesting council gives more time of its own accord: `new_due_date` and `reason`."
+    ),
+    "withdraw": "The requester withdraws the request, with a `reason`.",
+}
+register_step_routes(blp, services=services, response=RequestSchema, docs=STEP_DOCS)
 
 
 @blp.route("/<int:request_id>/close", methods=["POST"])

@@ -120,57 +120,6 @@ class RequestForm(FlaskForm):
         return self
 
 
-class QuestionForm(FlaskForm):
-    question = TextAreaField(
-        _l("What do you need made clear?"),
-        description=_l("The clock stops until the requesting authority answers."),
-        widget=UKCharacterCount(),
-    )
-    submit = SubmitField(_l("Ask for clarification"), widget=GovSubmitInput())
-
-
-class ClarificationForm(FlaskForm):
-    answer = TextAreaField(_l("Your answer"), widget=UKCharacterCount())
-    submit = SubmitField(_l("Send the clarification"), widget=GovSubmitInput())
-
-
-class ExtensionForm(FlaskForm):
-    """The body asked asks for more time (or the council grants it): a new date and why."""
-
-    new_due_date = DayMonthYearField(
-        _l("New due date"), what=_l("The new due date"), description=_l("For example, 20 1 2027")
-    )
-    reason = TextAreaField(_l("Why is more time needed?"), widget=GovTextArea())
-    submit = SubmitField(_l("Ask for the extension"), widget=GovSubmitInput())
-
-
-class GrantExtensionForm(ExtensionForm):
-    reason = TextAreaField(_l("Why are you giving more time?"), widget=GovTextArea())
-    submit = SubmitField(_l("Grant the extension"), widget=GovSubmitInput())
-
-
-EXTENSION_DECISIONS = {"agree": _l("Agree the new due date"), "refuse": _l("Refuse it")}
-
-
-class ExtensionDecisionForm(FlaskForm):
-    """The council agrees or refuses the extension asked for (a refusal says why)."""
-
-    decision = RadioField(
-        _l("Do you agree the extension?"), widget=GovRadioInput(), validate_choice=False
-    )
-    reason = TextAreaField(_l("Why are you refusing it?"), widget=GovTextArea())
-    submit = SubmitField(_l("Send the decision"), widget=GovSubmitInput())
-
-    def setup(self) -> ExtensionDecisionForm:
-        self.decision.choices = [(k, str(v)) for k, v in EXTENSION_DECISIONS.items()]
-        return self
-
-
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Why are you withdrawing the request?"), widget=GovTextArea())
-    submit = SubmitField(_l("Withdraw the request"), widget=GovSubmitInput())
-
-
 class ConfirmForm(FlaskForm):
     """A button that changes state (acknowledge, send, close): only the CSRF token."""
 

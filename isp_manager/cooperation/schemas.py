@@ -256,26 +256,3 @@ class ResponseCreateSchema(Schema):
     written_reasons = fields.String(load_default=None, allow_none=True)
     not_provided = fields.String(load_default=None, allow_none=True)
     items = fields.List(fields.Nested(ProvidedItemSchema), load_default=list)
-
-
-class QuestionSchema(Schema):
-    question = fields.String(load_default=None)
-
-
-class AnswerSchema(Schema):
-    answer = fields.String(load_default=None)
-
-
-class ExtensionSchema(Schema):
-    new_due_date = fields.Date(load_default=None)
-    reason = fields.String(load_default=None)
-
-
-class RefusalReasonSchema(Schema):
-    reason = fields.String(
-        load_default=None, metadata={"description": "why the extension asked for is refused"}
-    )
-
-
-class ReasonSchema(Schema):
-    reason = fields.String(load_default=None)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
@@ -41,7 +39,6 @@ from ..lifecycle.models import (
     Outcome,
     RequestState,
 )
-from ..mail import queue_bilingual_mail
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
 from .kind import S164
@@ -343,7 +340,7 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     req.s164_basis = eligibility.code
     _keep_basis_reason(req)
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
-    _notify(
+    notices.notify(
         body_recipients(req.requested_org),
         lambda: _(
             "New s.164 request %(ref)s from %(org)s",
@@ -416,51 +413,18 @@ def ask_for_clarification(
 ) -> None:
     """The body asked needs something made clear; the clock stops until the requester answers."""
     lifecycle.ask_clarification(req, by, question, on=on)
-    _notify(
-        req.contact_email,
-        lambda: _(
-            "%(ref)s: %(body)s asks for clarification",
-            ref=req.reference,
-            body=req.requested_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(body)s needs something made clear before it can answer request %(ref)s. The clock "
-            "has stopped until you answer.\n\nSign in to read the question and answer it: %(link)s",
-            body=req.requested_org.display_name(current_locale()),
-            ref=req.reference,
-            link=request_link(req),
-        ),
-    )
+    notices.clarification_asked(req)
 
 
 def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | None = None) -> None:
     """The requester answers the question; the due date moves on by the days the clock stopped."""
     lifecycle.answer_clarification(req, by, answer, on=on)
-    _notify(
-        body_recipients(req.requested_org),
-        lambda: _(
-            "%(ref)s: clarification from %(org)s",
-            ref=req.reference,
-            org=req.requesting_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(org)s has answered your question about request %(ref)s. The clock has restarted: "
-            "the request is now due on %(due)s.\n\nSign in to read the answer: %(link)s",
-            org=req.requesting_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            link=request_link(req),
-        ),
-    )
+    notices.clarification_given(req)
 
 
 def extension_limit_days() -> int:
     """How far an extension may go: working days from the request date (configurable)."""
     return S164.settings.extension_limit_days
-
-
-def _tell_body_asked(req: CooperationRequest, subject, body) -> None:
-    _notify(body_recipients(req.requested_org), subject, body)
 
 
 def ask_for_extension(
@@ -471,64 +435,21 @@ def ask_for_extension(
     ext = lifecycle.ask_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
-    _notify(
-        req.contact_email,
-        lambda: _(
-            "%(ref)s: %(body)s asks for more time",
-            ref=req.reference,
-            body=req.requested_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(body)s asks for request %(ref)s to be due on %(new)s instead of %(old)s. The "
-            "due date moves only if you agree.\n\nSign in to read the reason and agree or "
-            "refuse it: %(link)s",
-            body=req.requested_org.display_name(current_locale()),
-            ref=req.reference,
-            new=long_date(ext.new_due_date),
-            old=long_date(ext.old_due_date),
-            link=request_link(req),
-        ),
-    )
+    notices.extension_asked(req, ext)
     return ext
 
 
 def agree_extension(req: CooperationRequest, *, by, on: date | None = None):
     """The council agrees the extension the body asked for; the body is told the new date."""
     ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
-    _tell_body_asked(
-        req,
-        lambda: _(
-            "%(ref)s: extension agreed, now due %(due)s",
-            ref=req.reference,
-            due=long_date(req.due_date),
-        ),
-        lambda: _(
-            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
-            "%(due)s.\n\n%(link)s",
-            org=req.requesting_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            link=request_link(req),
-        ),
-    )
+    notices.extension_agreed(req)
     return ext
 
 
 def refuse_extension(req: CooperationRequest, reason: str | None, *, by):
     """The council refuses the extension asked for, saying why; the body is told."""
     ext = lifecycle.refuse_extension(req, by, reason)
-    _tell_body_asked(
-        req,
-        lambda: _("%(ref)s: extension refused", ref=req.reference),
-        lambda: _(
-            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
-            "%(due)s. The reason is on the request's page: %(link)s",
-            org=req.requesting_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            link=request_link(req),
-        ),
-    )
+    notices.extension_refused(req)
     return ext
 
 
@@ -539,18 +460,7 @@ def grant_extension(
     ext = lifecycle.grant_extension(
         req, by, new_due, reason, limit_days=extension_limit_days(), on=on
     )
-    _tell_body_asked(
-        req,
-        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
-        lambda: _(
-            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
-            "reason is on the request's page: %(link)s",
-            org=req.requesting_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            link=request_link(req),
-        ),
-    )
+    notices.extension_granted(req)
     return ext
 
 
@@ -682,8 +592,8 @@ def respond_to_request(
             citation=ground_citation(req),
         )
 
-    _notify(
-        _recipients(req.contact_email, req.created_by.email if req.created_by else None),
+    notices.notify(
+        notices.requester_recipients(req),
         lambda: _(
             "%(ref)s answered: %(outcome)s", ref=req.reference, outcome=req.outcome.label.lower()
         ),
@@ -707,21 +617,7 @@ def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None
     was_sent = req.state != RequestState.DRAFT
     lifecycle.withdraw(req, by, reason)
     if was_sent:
-        _notify(
-            body_recipients(req.requested_org),
-            lambda: _(
-                "%(ref)s withdrawn by %(org)s",
-                ref=req.reference,
-                org=req.requesting_org.display_name(current_locale()),
-            ),
-            lambda: _(
-                "%(org)s has withdrawn request %(ref)s: no answer is needed. The reason is on "
-                "the request's page: %(link)s",
-                org=req.requesting_org.display_name(current_locale()),
-                ref=req.reference,
-                link=request_link(req),
-            ),
-        )
+        notices.withdrawn(req)
 
 
 # ----------------------------------------------------------------- reading
@@ -753,8 +649,7 @@ def get_request_for(user, request_id: int) -> CooperationRequest:
 
 
 def request_link(req: CooperationRequest) -> str:
-    base = current_app.config["SERVICE_URL"].rstrip("/")
-    return base + url_for("cooperation.show", request_id=req.id)
+    return notices.request_link(req)
 
 
 def due_soon_until(today: date) -> date:
@@ -764,23 +659,6 @@ def due_soon_until(today: date) -> date:
 def deadline_status(req: CooperationRequest, today: date | None = None) -> DeadlineStatus | None:
     today = today or wales_today()
     return req.deadline_status(today, due_soon_until(today))
-
-
-def _recipients(*addresses: str | None) -> list[str]:
-    seen = []
-    for address in addresses:
-        if address and address.lower() not in (a.lower() for a in seen):
-            seen.append(address)
-    return seen
-
-
-def _notify(to, subject: Callable[[], str], body: Callable[[], str]) -> None:
-    """A notice by e-mail, in Welsh and English: `subject()` and `body()` are called in each
-    language. Notices carry references, dates and links, never what was asked or said: that
-    stays in the service, behind sign-in."""
-    recipients = _recipients(*(to if isinstance(to, list) else [to]))
-    if recipients:
-        queue_bilingual_mail(recipients, subject, body)
 
 
 # ----------------------------------------------------------------- inbox and outbox

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from ..calendar import long_date, wales_today
 from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
-from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from ..errors import DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
@@ -26,6 +26,7 @@ from ..law import label as law_label
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import DeadlineStatus, Outcome
 from ..lifecycle.services import Operation
+from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
@@ -35,20 +36,15 @@ from . import figures as figures_module
 from . import letters, services
 from .forms import (
     ChooseBodyForm,
-    ClarificationForm,
     ConfirmForm,
-    ExtensionDecisionForm,
-    ExtensionForm,
     FiguresForm,
-    GrantExtensionForm,
     LetterheadForm,
     ListFilterForm,
-    QuestionForm,
     RequestForm,
     ResponseForm,
-    WithdrawForm,
     apply_errors,
 )
+from .kind import S164
 from .models import RequestType
 
 bp = Blueprint("cooperation", __name__, url_prefix="/requests")
@@ -364,118 +360,12 @@ def close(req):
     abort(400)
 
 
-def _form_page(req, form, template: str, action, done: str, **context):
-    """A step with a form: on valid input call the service, else show the errors (422)."""
-    if form.validate_on_submit():
-        try:
-            action(form)
-        except DomainError as error:
-            if error.status_code != 422:
-                raise
-            apply_errors(form, error)
-        else:
-            return _done(req, done)
-    return render_template(template, req=req, form=form, **context), (422 if form.errors else 200)
-
-
-@bp.route("/<int:request_id>/clarification", methods=["GET", "POST"])
-@_step(Operation.ASK_CLARIFICATION)
-def ask_clarification(req):
-    return _form_page(
-        req,
-        QuestionForm(),
-        "cooperation/ask_clarification.html",
-        lambda f: services.ask_for_clarification(req, f.question.data, by=current_user),
-        _("Your question has been sent. The clock has stopped until it is answered."),
-    )
-
-
-@bp.route("/<int:request_id>/clarification-answer", methods=["GET", "POST"])
-@_step(Operation.ANSWER_CLARIFICATION)
-def answer_clarification(req):
-    return _form_page(
-        req,
-        ClarificationForm(),
-        "cooperation/answer_clarification.html",
-        lambda f: services.give_clarification(req, f.answer.data, by=current_user),
-        _("Your answer has been sent. The clock has restarted."),
-    )
-
-
-@bp.route("/<int:request_id>/extension-request", methods=["GET", "POST"])
-@_step(Operation.ASK_EXTENSION)
-def ask_extension(req):
-    return _form_page(
-        req,
-        ExtensionForm(),
-        "cooperation/ask_extension.html",
-        lambda f: services.ask_for_extension(
-            req, f.new_due_date.data, f.reason.data, by=current_user
-        ),
-        _(
-            "Your request for more time has been sent. The due date moves only if %(org)s agrees.",
-            org=req.requesting_org.display_name(current_locale()),
-        ),
-        limit=_extension_limit(req),
-    )
-
-
-@bp.route("/<int:request_id>/extension-request/decision", methods=["GET", "POST"])
-@_step(Operation.AGREE_EXTENSION)
-def decide_extension(req):
-    def decide(form):
-        if form.decision.data == "agree":
-            services.agree_extension(req, by=current_user)
-        elif form.decision.data == "refuse":
-            services.refuse_extension(req, form.reason.data, by=current_user)
-        else:
-            raise InvalidInput(
-                _("Choose whether you agree the new due date or refuse it."), field="decision"
-            )
-
-    form = ExtensionDecisionForm().setup()
-    done = (
-        _("You have refused the extension. The due date has not changed.")
-        if form.decision.data == "refuse"
-        else _("You have agreed the extension. The new due date is on the request.")
-    )
-    return _form_page(
-        req, form, "cooperation/decide_extension.html", decide, done, ext=req.pending_extension
-    )
-
-
-@bp.route("/<int:request_id>/extension", methods=["GET", "POST"])
-@_step(Operation.GRANT_EXTENSION)
-def extension(req):
-    return _form_page(
-        req,
-        GrantExtensionForm(),
-        "cooperation/extension.html",
-        lambda f: services.grant_extension(
-            req, f.new_due_date.data, f.reason.data, by=current_user
-        ),
-        _(
-            "The extension has been granted and %(body)s told.",
-            body=req.requested_org.display_name(current_locale()),
-        ),
-        limit=_extension_limit(req),
-    )
-
-
-def _extension_limit(req):
-    return lifecycle.extension_limit(req, services.extension_limit_days())
-
-
-@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
-@_step(Operation.WITHDRAW)
-def withdraw(req):
-    return _form_page(
-        req,
-        WithdrawForm(),
-        "cooperation/withdraw.html",
-        lambda f: services.withdraw_request(req, f.reason.data, by=current_user),
-        _("The request has been withdrawn."),
-    )
+register_step_pages(
+    bp,
+    S164,
+    services=services,
+    wording=StepWording(asked=lambda req: req.details),
+)
 
 
 @bp.route("/<int:request_id>/respond", methods=["GET", "POST"])

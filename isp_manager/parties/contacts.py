@@ -1,4 +1,4 @@
-"""Who at a body is told of a request made to it (s.164 now; s.137 board requests plug in).
+"""Who at a body is told of a request made to it, or whose information goes to it (every kind).
 
 A body's request contacts are its active users who answer requests (a setting its IG lead
 controls, on "Who answers requests") and the contact address in its register entry (the IG
@@ -71,6 +71,12 @@ class WhoWouldBeTold:
     @property
     def register_address(self) -> str | None:
         return self.contacts.register_address
+
+    @property
+    def needs_check(self) -> bool:
+        """The sender checks before sending: the body has no users (the request goes by
+        e-mail, with the letter to download), or nobody at all would be told."""
+        return self.no_users or self.nobody
 
 
 def request_contacts_for(orgs: Iterable[Organisation]) -> dict[int, RequestContacts]:

@@ -176,12 +176,6 @@ def test_follow_up_close_and_withdraw(make_request, officer, body_user):
         services.withdraw_request(req, "No longer needed.", by=officer)
 
 
-def test_sending_warns_about_a_body_without_users(body_user):
-    assert services.sending_warnings(org("lhb-cardiff-and-vale")) == []
-    warnings = services.sending_warnings(org("la-vale-of-glamorgan"))
-    assert warnings and "no users" in warnings[0]
-
-
 def test_extension_and_clarification(make_request, officer, body_user):
     req = make_request()
     services.ask_for_clarification(

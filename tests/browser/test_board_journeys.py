@@ -3,8 +3,9 @@ officer asks Cardiff and Vale University Health Board for information (bad input
 the error summary, the request letter downloaded); the health board answers partly complied
 with; the board follows it up and closes it. A request to a body with no users is warned about
 before sending and answered on the body's behalf by the board. The year's figures, with their
-CSV and Word downloads. Another organisation's user gets a 404 on the request. axe-core runs on
-every page; screenshots go to /tmp/board-shots/."""
+CSV and Word downloads. Another organisation's user gets a 404 on the request. The body asks
+for a clarification and more time, the board answers and agrees, and the body answers. axe-core
+runs on every page; screenshots go to /tmp/board-shots/ (the step pages' to /tmp/shots/steps/)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 SHOTS = Path("/tmp/board-shots")
+STEP_SHOTS = Path("/tmp/shots/steps")
 
 WHY = (
     "The health board provides the paediatric and emergency care the child received, so it is a "
@@ -33,12 +35,12 @@ REASONS = (
 FOLLOW_UP = "The board chair wrote to the health board's executive nurse director to ask again."
 
 
-def _shoot(page: Page, check_a11y, name: str) -> None:
-    """axe on the page as it is now, with its screenshot in /tmp/board-shots/ (the fixture's
-    module keeps the screenshot folder as a global, set here for this call only)."""
+def _shoot(page: Page, check_a11y, name: str, folder: Path = SHOTS) -> None:
+    """axe on the page as it is now, with its screenshot in /tmp/board-shots/ or `folder` (the
+    fixture's module keeps the screenshot folder as a global, set here for this call only)."""
     shared = check_a11y.__globals__
     previous = shared["SHOTS"]
-    shared["SHOTS"] = SHOTS
+    shared["SHOTS"] = folder
     try:
         check_a11y(page, name)
     finally:
@@ -138,6 +140,17 @@ def test_the_board_asks_the_health_board_which_partly_complies_and_is_followed_u
     page.get_by_label("The information asked for").fill(SPECIFIED)
     page.get_by_label("Review reference (optional)").fill("CPR-CV-2026-03")
     page.get_by_label("Who the information goes to").select_option(label="Cardiff Council")
+    page.get_by_role("button", name="Send the request").click()
+    # None of the health board's users answers requests yet and the register has no address
+    # for it: the board checks that before the request goes.
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Check who will be told before you send the request"
+    )
+    expect(
+        page.get_by_text(
+            re.compile("Nobody at Cardiff and Vale University Health Board would be told")
+        )
+    ).to_be_visible()
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))).to_be_visible()
     reference = page.get_by_role("heading", level=1).inner_text()
@@ -241,20 +254,35 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
     officer = make_live_user("board-cardiff-and-vale", "board_officer")
     body = "South Wales Fire and Rescue Authority"
 
+    # The register has no users and no contact address for the fire authority: nobody there
+    # would hear of the request, and the board is told so, and how to fix it.
+    nobody = re.compile(f"Nobody at {body} would be told of this request: it has no users")
     sign_in(page, officer)
+    page.goto("/board-requests/new?body=fra-south-wales")
+    expect(page.get_by_label("Which body are you asking?")).to_have_value("fra-south-wales")
+    expect(page.get_by_text(nobody)).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("add a contact address to its entry in the register"))
+    ).to_be_visible()
     page.goto("/board-requests/new")
     _fill_request(page, body)
-    # Saved as a draft first: the page comes back with the warning before anything is sent.
     page.get_by_label("Why the board considers it a qualifying body").fill("")
     page.get_by_role("button", name="Send the request").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"{body} has no users of this service"))).to_be_visible()
+    expect(page.get_by_text(nobody)).to_be_visible()
     _shoot(page, check_a11y, "board-new-no-users-warning")
+    # Sending waits for the check step: nothing is sent until the board has seen who is told.
     page.get_by_label("Why the board considers it a qualifying body").fill(WHY)
+    page.get_by_role("button", name="Send the request").click()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Check who will be told before you send the request")
+    expect(page.get_by_text(nobody)).to_be_visible()
+    _shoot(page, check_a11y, "board-new-check-who-is-told")
+    # Saved as a draft instead: the draft's page warns again beside its send button.
     page.get_by_role("button", name="Save as a draft").click()
     reference = page.get_by_role("heading", level=1).inner_text()
     expect(page.get_by_text("Not sent yet")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"{body} has no users of this service"))).to_be_visible()
+    expect(page.get_by_text(nobody)).to_be_visible()
     _shoot(page, check_a11y, "board-draft-no-users")
     page.get_by_role("button", name="Send request").click()
     expect(page.get_by_role("link", name="Request letter (Word)")).to_be_visible()
@@ -295,3 +323,127 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
 
     page.goto("/board-requests/figures")
     expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text(body)
+
+
+QUESTION = "Do you need the records of the health visiting team as well as the hospital?"
+CLARIFIED = "Yes: the health visiting records are the ones the review needs most."
+MORE_TIME = "The health visiting records before 2026 are archived off site."
+
+
+def _london_date(page: Page, days_ahead: int) -> dict[str, str]:
+    """Day, month and year `days_ahead` days from today in Wales, as the boxes take them."""
+    parts = page.evaluate(
+        """(days) => new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/London',
+            day: 'numeric', month: 'numeric', year: 'numeric'})
+            .formatToParts(new Date(Date.now() + days * 86400000))""",
+        days_ahead,
+    )
+    return {p["type"]: p["value"] for p in parts}
+
+
+def test_the_body_asks_for_clarification_and_more_time_and_the_board_answers_and_agrees(
+    page: Page, sign_in, make_live_user, check_a11y
+):
+    officer = make_live_user("board-cardiff-and-vale", "board_officer", name="Nia Rees")
+    health = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Owain Hughes")
+
+    sign_in(page, officer)
+    page.goto("/board-requests/new")
+    _fill_request(page, "Cardiff and Vale University Health Board")
+    page.get_by_role("button", name="Send the request").click()
+    # Nobody at the health board answers requests yet: the board checks who is told, and sends.
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Check who will be told before you send the request"
+    )
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))).to_be_visible()
+    reference = page.get_by_role("heading", level=1).inner_text()
+    # The board cannot ask itself for clarification or more time: it gives more time.
+    expect(page.get_by_role("button", name="Ask for clarification")).to_have_count(0)
+    expect(page.get_by_role("button", name="Give more time")).to_be_visible()
+    _sign_out(page)
+
+    # The health board asks what it needs made clear; an empty question is refused.
+    sign_in(page, health)
+    _open(page, reference)
+    expect(page.get_by_role("button", name="Withdraw the request")).to_have_count(0)
+    page.get_by_role("button", name="Ask for clarification").click()
+    expect(page.get_by_text("The clock stops until the board answers.")).to_be_visible()
+    expect(page.get_by_text(SPECIFIED)).to_be_visible()
+    _shoot(page, check_a11y, "board-ask-clarification", STEP_SHOTS)
+    page.get_by_role("button", name="Ask for clarification").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link").first).to_have_attribute("href", "#question")
+    _shoot(page, check_a11y, "board-ask-clarification-errors", STEP_SHOTS)
+    page.get_by_label("What do you need made clear?").fill(QUESTION)
+    page.get_by_role("button", name="Ask for clarification").click()
+    expect(page.get_by_text("The clock has stopped until it is answered.")).to_be_visible()
+    expect(page.get_by_text("Awaiting clarification").first).to_be_visible()
+    _sign_out(page)
+
+    # The board answers; the clock restarts.
+    sign_in(page, officer)
+    _open(page, reference)
+    page.get_by_role("button", name="Give the clarification").click()
+    expect(page.get_by_text(QUESTION)).to_be_visible()
+    _shoot(page, check_a11y, "board-answer-clarification", STEP_SHOTS)
+    page.get_by_label("Your answer").fill(CLARIFIED)
+    page.get_by_role("button", name="Send the clarification").click()
+    expect(page.get_by_text("Your answer has been sent. The clock has restarted.")).to_be_visible()
+    _sign_out(page)
+
+    # The health board asks for more time: a date too far off is refused, then one is sent.
+    sign_in(page, health)
+    _open(page, reference)
+    page.get_by_role("button", name="Ask for more time").click()
+    _shoot(page, check_a11y, "board-ask-extension", STEP_SHOTS)
+    too_late = _london_date(page, 400)
+    page.get_by_label("Day").fill(too_late["day"])
+    page.get_by_label("Month").fill(too_late["month"])
+    page.get_by_label("Year").fill(too_late["year"])
+    page.get_by_label("Why is more time needed?").fill(MORE_TIME)
+    page.get_by_role("button", name="Ask for the extension").click()
+    expect(
+        summary.get_by_role("link", name=re.compile("The new due date can be no later than"))
+    ).to_have_attribute("href", re.compile("#new_due_date"))
+    _shoot(page, check_a11y, "board-ask-extension-errors", STEP_SHOTS)
+    new_due = _london_date(page, 45)
+    page.get_by_label("Day").fill(new_due["day"])
+    page.get_by_label("Month").fill(new_due["month"])
+    page.get_by_label("Year").fill(new_due["year"])
+    page.get_by_role("button", name="Ask for the extension").click()
+    expect(page.get_by_text("Your request for more time has been sent.")).to_be_visible()
+    expect(page.get_by_role("button", name="Agree or refuse the extension")).to_have_count(0)
+    _sign_out(page)
+
+    # The board agrees it: the due date moves.
+    sign_in(page, officer)
+    _open(page, reference)
+    expect(page.get_by_text(re.compile("asked on .* for more time"))).to_be_visible()
+    _shoot(page, check_a11y, "board-extension-asked", STEP_SHOTS)
+    page.get_by_role("button", name="Agree or refuse the extension").click()
+    expect(page.get_by_text(MORE_TIME)).to_be_visible()
+    _shoot(page, check_a11y, "board-decide-extension", STEP_SHOTS)
+    page.get_by_role("button", name="Send the decision").click()
+    expect(summary.get_by_role("link").first).to_have_attribute("href", "#decision")
+    page.get_by_label("Agree the new due date").check()
+    page.get_by_role("button", name="Send the decision").click()
+    expect(page.get_by_text("You have agreed the extension.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Extended by agreement"))).to_be_visible()
+    # The other steps the board may take, seen before it is answered.
+    page.get_by_role("button", name="Give more time").click()
+    _shoot(page, check_a11y, "board-give-more-time", STEP_SHOTS)
+    page.get_by_role("link", name="Back to the request").click()
+    page.get_by_role("button", name="Withdraw the request").click()
+    _shoot(page, check_a11y, "board-withdraw", STEP_SHOTS)
+    _sign_out(page)
+
+    # The health board answers.
+    sign_in(page, health)
+    _open(page, reference)
+    page.get_by_role("button", name="Answer the request").click()
+    page.get_by_label("Complied with", exact=True).check()
+    page.get_by_role("button", name="Record the answer").click()
+    expect(page.get_by_role("heading", name="The answer")).to_be_visible()
+    expect(page.get_by_role("button", name="Ask for more time")).to_have_count(0)
+    _shoot(page, check_a11y, "board-answered-after-extension", STEP_SHOTS)

@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 
 from isp_manager.accounts.models import Role
-from isp_manager.cooperation import figures, reminders, services
+from isp_manager.cooperation import figures, services
 from isp_manager.extensions import db
+from isp_manager.lifecycle import reminders
 from isp_manager.mail import flush_pending
 from isp_manager.notifications import send_due_reminders
 from tests.conftest import bilingual, org
@@ -105,7 +106,11 @@ def contacts():
 
 def _due(monkeypatch, today):
     monkeypatch.setattr(reminders, "wales_today", lambda: today)
-    return {(r.threshold.split(":")[0], r.record_id) for r in reminders.s164_deadline_reminders()}
+    return {
+        (r.threshold.split(":")[0], r.record_id)
+        for r in reminders.deadline_reminders()
+        if r.record_type == "cooperation_requests"
+    }
 
 
 def test_reminders_due_soon_then_overdue_each_once(

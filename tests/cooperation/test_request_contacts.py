@@ -115,7 +115,7 @@ def test_the_new_request_is_mailed_to_the_users_who_answer_in_both_languages(
 def test_reminders_go_to_the_users_who_answer(app, monkeypatch, make_request, make_user):
     from datetime import date
 
-    from isp_manager.cooperation import reminders
+    from isp_manager.lifecycle import reminders
 
     alys = make_user(BODY, Role.PRACTITIONER)
     alys.answers_requests = True
@@ -123,7 +123,7 @@ def test_reminders_go_to_the_users_who_answer(app, monkeypatch, make_request, ma
     req = make_request()
     monkeypatch.setattr(reminders, "wales_today", lambda: date(2027, 1, 11))
     with app.test_request_context():
-        [overdue] = list(reminders.s164_deadline_reminders())
+        [overdue] = list(reminders.deadline_reminders())
     assert overdue.to == (alys.email, req.contact_email)
 
 
@@ -144,7 +144,8 @@ def test_the_sender_is_warned_on_the_send_page(login, council_user, make_user, d
     body.ig_lead_email = body.dpo_email = None
     db_session.commit()
     page = login(council_user).get(f"/requests/new?body={BODY}")
-    assert "Nobody at" in page.text or "has no users" in page.text
+    assert "would be told of this request: it has no users in this service" in page.text
+    assert "add a contact address to its entry in the register" in page.text
     answering = make_user(BODY, Role.PRACTITIONER, name="Alys Answers")
     answering.answers_requests = True
     db_session.commit()
@@ -157,10 +158,11 @@ def test_the_sender_is_told_the_body_has_no_users(login, council_user, make_requ
     body.ig_lead_email = "ig@cav.example.test"
     db_session.commit()
     page = login(council_user).get(f"/requests/new?body={BODY}")
-    assert "has no users of this service" in page.text
-    assert "ig@cav.example.test" in page.text
+    warning = "has no users in this service: the request will go by e-mail to ig@cav.example.test"
+    assert warning in page.text
     draft = make_request(send=False)
     db_session.commit()
     page = login(council_user).get(f"/requests/{draft.id}")
-    assert "has no users of this service" in page.text
-    assert f"/requests/{draft.id}/letter.docx" in page.text
+    assert warning in page.text
+    # A draft has no letter to download (s.164's letter is the written reasons of a refusal).
+    assert f"/requests/{draft.id}/letter.docx" not in page.text
