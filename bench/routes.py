@@ -208,6 +208,9 @@ ROUTES += [
     Route("Register of current agreements", "agreements_register.index", user=IG_LEAD),
     Route("Register of agreements: CSV", "agreements_register.download_csv", requests=20),
     Route("Agreements due for review", "agreements_register.reviews_due", user=IG_LEAD),
+    Route("QA group queue (South Wales Police)", "qa_groups.queue", user=POLICE),
+    Route("QA groups", "qa_groups.index"),
+    Route("API: QA groups", path="/api/v1/qa-groups"),
     Route(
         "Word export: 20 partners, 200 data items",
         "agreements_register.export_docx",

@@ -18,6 +18,8 @@ from .protocols.api import blp as protocols_api
 from .protocols.export_api import blp as protocol_export_api
 from .protocols.register_views import bp as agreements_register_pages
 from .protocols.views import bp as protocols_pages
+from .qa_groups.api import blp as qa_groups_api
+from .qa_groups.views import bp as qa_groups_pages
 from .retention.views import bp as retention_pages
 from .site import bp as site_pages
 from .teams.api import blp as teams_api
@@ -37,6 +39,7 @@ PAGE_BLUEPRINTS = [
     decisions_pages,
     teams_pages,
     retention_pages,
+    qa_groups_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,
@@ -48,4 +51,5 @@ API_BLUEPRINTS = [
     protocol_export_api,
     decisions_api,
     teams_api,
+    qa_groups_api,
 ]

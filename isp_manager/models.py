@@ -32,6 +32,7 @@ from .protocols.models import (  # noqa: F401
     ProtocolVersion,
     data_item_recipients,
 )
+from .qa_groups.models import QaGroup, QaGroupMember  # noqa: F401
 from .retention.models import (  # noqa: F401
     RetentionDisposal,
     RetentionExtension,

@@ -53,6 +53,12 @@ NAVIGATION = [
     ("decisions.register", _l("Decisions"), lambda u: True, "decisions."),
     ("parties.register", _l("Organisations"), lambda u: True, "parties."),
     (
+        "qa_groups.index",
+        _l("QA groups"),
+        lambda u: u.is_admin or u.role == "ig_lead",
+        "qa_groups.",
+    ),
+    (
         "contacts.who_answers",
         _l("Who answers requests"),
         lambda u: u.role == "ig_lead",

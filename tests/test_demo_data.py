@@ -223,6 +223,31 @@ def test_signed_versions_pass_quality_assurance(demo):
         assert signed == {p.id for p in version.partners}
 
 
+def test_submitted_versions_name_a_regional_qa_group_reviewed_by_its_members(demo):
+    """Every version that went to QA names one of the regional groups; whoever approved it is
+    a member of that group, from neither the lead organisation nor the submitter's."""
+    from isp_manager.accounts.models import User
+    from isp_manager.protocols.models import ProtocolVersion
+    from isp_manager.qa_groups.models import QaGroup, QaGroupMember
+
+    assert count(QaGroup) == 5
+    members = set(db.session.execute(sa.select(QaGroupMember.qa_group_id, QaGroupMember.user_id)))
+    assert len(members) >= 5
+    police = db.session.scalar(sa.select(User).where(User.email.startswith("ig-lead.police@")))
+    south = db.session.scalar(sa.select(QaGroup).where(QaGroup.code == "waspi-south"))
+    assert (south.id, police.id) in members
+    submitted = db.session.scalars(
+        sa.select(ProtocolVersion).where(ProtocolVersion.submitted_at.is_not(None))
+    ).all()
+    assert submitted
+    for version in submitted:
+        assert version.qa_group_id is not None, version.protocol.reference
+        if version.approved_by_id is not None:
+            assert (version.qa_group_id, version.approved_by_id) in members
+            assert version.approved_by.organisation_id != version.protocol.lead_organisation_id
+            assert version.qa_group == version.assigned_qa_group.name
+
+
 # ---------------------------------------------------------------- s.164 requests
 
 

@@ -29,6 +29,7 @@ from isp_manager.extensions import db
 from isp_manager.parties import services as parties
 from isp_manager.parties.models import RelevantPartnerAgreement
 from isp_manager.protocols import services as protocols
+from isp_manager.qa_groups import services as qa_groups
 from isp_manager.teams import services as teams
 from tests.board_requests.conftest import details as board_details
 from tests.conftest import org
@@ -138,6 +139,8 @@ def world(make_user):
     draft = decisions.create_decision({"purpose": "A draft"}, by=council, draft=True)
     team = teams.create_team("Hostile input team", by=users[3])
     teams.add_member(team, council.email, by=users[3])
+    qa_group = qa_groups.find_group("waspi-south")
+    qa_groups.add_member(qa_group, users[3], by=admin)
     question = advice.ask_advice("Is consent needed here?", decision=recorded, by=council)
     parties.record_agreement(
         org("la-cardiff"), org("la-vale-of-glamorgan"), date(2026, 1, 5), by=admin
@@ -155,6 +158,7 @@ def world(make_user):
         "decision_id": recorded.id,
         "record_id": recorded.id,
         "team_id": team.id,
+        "group_id": qa_group.id,
         "advice_id": question.id,
         "request_id": req.id,
         "agreement_id": agreement.id,

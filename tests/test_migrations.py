@@ -175,3 +175,62 @@ def test_upgrade_makes_the_check_constraints_the_models_make(fresh_database_url,
         f"missing from the migrations: {missing}; only in the migrations: {extra}; "
         f"different: {[(k, from_models[k], migrated[k]) for k in different]}"
     )
+
+
+def test_free_text_qa_groups_become_the_regional_groups_they_name(fresh_database_url, tmp_path):
+    """A version approved with a typed QA group points at the regional group of that name
+    (case and spaces aside); text that names no group stays, to be read as it was."""
+    from alembic.script import ScriptDirectory
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
+    with app.app_context():
+        engine = db.engine
+        config = app.extensions["migrate"].migrate.get_config()
+        before = ScriptDirectory.from_config(config).get_revision("g15_qa_groups").down_revision
+        flask_migrate.upgrade(revision=before)
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, code, name, search_text, kind, nation, "
+                    "covers_all_wales, is_active, is_public_authority, created_at, updated_at) "
+                    "VALUES (1, 'la-cardiff', 'Cardiff Council', 'cardiff council', "
+                    "'local_authority', 'wales', false, true, true, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            for number, typed in ((1, "  waspi south  QA group"), (2, "Our own QA panel")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO protocols (id, reference, kind, title, "
+                        "lead_organisation_id, template_code, template_version, created_at, "
+                        "updated_at) VALUES (:n, :ref, 'isp', 'T', 1, 'isp', '1', "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"n": number, "ref": f"ISP-2026-000{number}"},
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO protocol_versions (protocol_id, number, state, row_version, "
+                        "qa_group, created_at, updated_at) VALUES (:n, :n, 'draft', 1, :g, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"n": number, "g": typed},
+                )
+            conn.commit()
+        flask_migrate.upgrade()
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT v.number, v.qa_group, g.name FROM protocol_versions v "
+                    "LEFT JOIN qa_groups g ON g.id = v.qa_group_id ORDER BY v.number"
+                )
+            ).all()
+            names = conn.execute(sa.text("SELECT name FROM qa_groups ORDER BY name")).scalars()
+            assert len(list(names)) == 5
+        assert rows == [
+            (1, "  waspi south  QA group", "WASPI South QA Group"),
+            (2, "Our own QA panel", None),
+        ]
+        engine.dispose()

@@ -14,12 +14,12 @@ from .services import REGISTER_CSV_COLUMNS, ImportRejected, import_organisations
 @click.command("seed-reference")
 @with_appcontext
 def seed_reference_command():
-    """Load the Welsh public bodies and the statute catalogues (idempotent)."""
+    """Load the Welsh public bodies, the regional QA groups and the statute catalogues (idempotent)."""
     result = seed_reference()
     db.session.commit()
     click.echo(
         f"Reference data loaded: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged."
+        f"{result.unchanged} unchanged; {result.qa_groups_created} QA group(s) added."
     )
 
 

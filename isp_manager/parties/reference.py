@@ -1,4 +1,5 @@
-"""Loading the Welsh statutory bodies shipped with the product (parties/data/*.csv).
+"""Loading the Welsh statutory bodies shipped with the product (parties/data/*.csv), and the
+regional WASPI QA groups (qa_groups/data/qa-groups.csv).
 
 Idempotent: a body is matched by its code; a changed row updates it, an unchanged row
 changes nothing, and nothing is ever duplicated. Each change writes an audit event.
@@ -41,6 +42,7 @@ class SeedResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    qa_groups_created: int = 0
 
 
 def read_reference_rows(path: Path = REFERENCE_FILE) -> list[dict]:
@@ -92,6 +94,9 @@ def seed_reference(path: Path = REFERENCE_FILE) -> SeedResult:
         else:
             result.unchanged += 1
     db.session.flush()
+    from ..qa_groups.services import seed_qa_groups  # the regional WASPI QA groups
+
+    result.qa_groups_created = seed_qa_groups()
     return result
 
 

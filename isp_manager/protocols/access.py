@@ -5,13 +5,15 @@ but may not take the action gets a 403; an action the version's state does not a
 
 | action          | who                                                          | states                      |
 |-----------------|--------------------------------------------------------------|-----------------------------|
-| view            | anyone in a party organisation; admins and auditors          | any                         |
+| view            | anyone in a party organisation; members of a QA group a      | any                         |
+|                 | version was submitted to; admins and auditors                |                             |
 | edit            | authors: IG leads of the lead organisation, and of partners  | draft, returned             |
 |                 | given edit rights                                            |                             |
 | manage_partners | IG leads of the lead organisation                            | draft, returned             |
 | submit          | authors                                                      | draft, returned             |
-| qa_decide       | an IG lead of a party organisation who did not author or     | submitted                   |
-|                 | submit this version                                          |                             |
+| qa_decide       | an IG lead who is a member of the QA group the version was   | submitted                   |
+|                 | submitted to, not of the lead organisation nor of the        |                             |
+|                 | submitter's, and who did not write or submit it              |                             |
 | sign            | an IG lead of a partner that has not signed yet (own org)    | qa_approved, awaiting sigs  |
 | withdraw        | IG leads of the lead organisation                            | any but withdrawn/superseded|
 | new_version     | IG leads of the lead organisation (no other open version)    | active                      |
@@ -32,6 +34,7 @@ from ..accounts.models import Role
 from ..audit.models import AuditEvent
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..extensions import db
+from ..qa_groups.models import QaGroupMember
 from .models import EDITABLE_STATES, Protocol, ProtocolPartner, ProtocolVersion, VersionState
 
 
@@ -58,6 +61,36 @@ def _party_org_ids(protocol: Protocol) -> set[int]:
 
 def is_party_member(user, version: ProtocolVersion) -> bool:
     return user.organisation_id in _party_org_ids(version.protocol)
+
+
+def _qa_group_ids(protocol: Protocol) -> set[int]:
+    return {v.qa_group_id for v in protocol.versions if v.qa_group_id is not None}
+
+
+def _is_member_of(user, group_ids: set[int]) -> bool:
+    if not group_ids:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(QaGroupMember.user_id).where(
+                QaGroupMember.user_id == user.id, QaGroupMember.qa_group_id.in_(group_ids)
+            )
+        )
+        is not None
+    )
+
+
+def is_qa_group_member(user, version: ProtocolVersion) -> bool:
+    """A member of a QA group one of the protocol's versions was submitted to (they read it)."""
+    return _is_member_of(user, _qa_group_ids(version.protocol))
+
+
+def is_independent_of(user, version: ProtocolVersion) -> bool:
+    """Not of the lead organisation, nor of the organisation of whoever submitted it."""
+    excluded = {version.protocol.lead_organisation_id}
+    if version.submitted_by is not None:
+        excluded.add(version.submitted_by.organisation_id)
+    return user.organisation_id not in excluded
 
 
 def reads_everything(user, version: ProtocolVersion) -> bool:
@@ -98,7 +131,9 @@ def version_contributor_ids(version: ProtocolVersion) -> set[int]:
 def is_qa_reviewer(user, version: ProtocolVersion) -> bool:
     return (
         user.role == Role.IG_LEAD
-        and is_party_member(user, version)
+        and version.qa_group_id is not None
+        and is_independent_of(user, version)
+        and _is_member_of(user, {version.qa_group_id})
         and user.id not in version_contributor_ids(version)
     )
 
@@ -145,7 +180,7 @@ class Rule:
 
 def _rules() -> dict[Action, Rule]:
     return {
-        Action.VIEW: Rule((is_party_member, reads_everything), ANY_STATE, ""),
+        Action.VIEW: Rule((is_party_member, reads_everything, is_qa_group_member), ANY_STATE, ""),
         Action.EDIT: Rule(
             (is_author,),
             EDITABLE_STATES,
@@ -233,7 +268,7 @@ def _refusal(action: Action, user, version: ProtocolVersion) -> str:
         ),
         Action.SUBMIT: _("Only an author of this agreement can submit it for quality assurance."),
         Action.QA_DECIDE: _(
-            "The QA reviewer must be an information governance lead of a partner organisation who did not write or submit this version."
+            "Only a member of the QA group this version was submitted to can review it: one from neither the lead organisation nor the submitter's organisation, who did not write or submit this version."
         ),
         Action.SIGN: _(
             "Only an information governance lead of a partner organisation that has not yet signed can sign, on behalf of their own organisation."
@@ -251,7 +286,11 @@ def _refusal(action: Action, user, version: ProtocolVersion) -> str:
 def can_view_protocol(user, protocol: Protocol) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.can_read_everything or user.organisation_id in _party_org_ids(protocol)
+    return (
+        user.can_read_everything
+        or user.organisation_id in _party_org_ids(protocol)
+        or _is_member_of(user, _qa_group_ids(protocol))
+    )
 
 
 def visible_protocols_filter(user):
@@ -263,7 +302,16 @@ def visible_protocols_filter(user):
         .join(ProtocolPartner, ProtocolPartner.version_id == ProtocolVersion.id)
         .where(ProtocolPartner.organisation_id == user.organisation_id)
     )
-    return sa.or_(Protocol.lead_organisation_id == user.organisation_id, Protocol.id.in_(party))
+    reviewed = (
+        sa.select(ProtocolVersion.protocol_id)
+        .join(QaGroupMember, QaGroupMember.qa_group_id == ProtocolVersion.qa_group_id)
+        .where(QaGroupMember.user_id == user.id)
+    )
+    return sa.or_(
+        Protocol.lead_organisation_id == user.organisation_id,
+        Protocol.id.in_(party),
+        Protocol.id.in_(reviewed),
+    )
 
 
 def can_start_protocol(user) -> bool:

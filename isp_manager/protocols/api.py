@@ -43,6 +43,7 @@ from .schemas import (
     SectionUpdateSchema,
     SignatureInputSchema,
     SignatureSchema,
+    SubmitInputSchema,
     VersionSchema,
     VersionSummarySchema,
     WithdrawSchema,
@@ -536,13 +537,17 @@ class Flow(MethodView):
 
 
 @blp.route("/<int:protocol_id>/submit", methods=["POST"])
+@blp.arguments(SubmitInputSchema)
 @blp.response(200, VersionSchema)
 @blp.if_match(required=True)
-def submit(protocol_id):
-    """Submit the latest version for QA. 422 lists the failing checks by section code; 409 if
-    its state does not allow it. Needs If-Match (the version's ETag)."""
+def submit(data, protocol_id):
+    """Submit the latest version to a QA group. 422 lists the failing checks by section code
+    (and names `qa_group` when it is missing or unknown); 409 if its state does not allow it.
+    Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
-    workflow.submit_for_qa(version, by=_user(), expected_etag=_if_match(True))
+    workflow.submit_for_qa(
+        version, by=_user(), expected_etag=_if_match(True), qa_group=data.get("qa_group")
+    )
     return _version_response(version)
 
 
@@ -552,7 +557,8 @@ def submit(protocol_id):
 @blp.if_match(required=True)
 def qa_decision(data, protocol_id):
     """Approve (freezes the version; partners are asked to sign) or return with comments.
-    The reviewer is an IG lead of a party organisation who did not write or submit it.
+    The reviewer is a member of the QA group it was submitted to, from neither the lead
+    organisation nor the submitter's, who did not write or submit it.
     Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
     etag = _if_match(True)
@@ -560,7 +566,6 @@ def qa_decision(data, protocol_id):
         workflow.approve_qa(
             version,
             by=_user(),
-            qa_group=data.get("qa_group"),
             comments=data.get("comments"),
             expected_etag=etag,
         )

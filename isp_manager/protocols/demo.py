@@ -15,9 +15,11 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..accounts.demo import DEMO_DOMAIN
 from ..accounts.models import Role
 from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..parties.models import OrgKind
+from ..qa_groups.models import QaGroup, QaGroupMember
 from .models import (
     BasisCatalogue,
     PartnerRole,
@@ -45,6 +47,9 @@ EXPORT_BENCH_DATA_ITEMS = 200
 SMALL_BENCH_TITLE = "Cardiff Multi-Agency Safeguarding Hub Information Sharing Protocol"
 SMALL_BENCH_DATA_ITEMS = 4
 CHUNK = 400  # protocols written per round of inserts
+QA_MEMBERS_PER_GROUP = 6  # IG leads of bodies across Wales in each regional QA group
+# Named demo accounts that sit on a regional QA group (the bench reads the police's queue).
+DEMO_QA_MEMBERS = {"waspi-south": "ig-lead.police", "waspi-north": "ig-lead.gwynedd"}
 
 # fmt: off
 ISP_TOPICS = (
@@ -124,6 +129,7 @@ class _Plan:
     versions: list[_Version]
     data_items: int
     reference: str = ""
+    qa_group: dict | None = None  # {"id", "name", "members"}: the group it is submitted to
 
 
 class _Generator:
@@ -144,6 +150,31 @@ class _Generator:
         self.all_wales = [o for o in self.candidates if o["covers_all_wales"]]
         self.sequence = _existing_reference_numbers(ctx)
         self.contents = {kind: self._contents(t) for kind, t in self.templates.items()}
+        self.qa_groups = self._qa_groups()
+
+    def _qa_groups(self) -> list[dict]:
+        """The regional QA groups, each given members: IG leads of bodies across Wales."""
+        rows = self.ctx.conn.execute(
+            sa.select(QaGroup.id, QaGroup.code, QaGroup.name).order_by(QaGroup.id)
+        ).all()
+        by_email = {u["email"]: u for u in self.ctx.users}
+        taken = {
+            (g, u) for g, u in self.ctx.conn.execute(
+                sa.select(QaGroupMember.qa_group_id, QaGroupMember.user_id))
+        }  # fmt: skip
+        groups, new = [], []
+        for group_id, code, name in rows:
+            orgs = self.rng.sample(self.candidates, min(QA_MEMBERS_PER_GROUP, len(self.candidates)))
+            members = [self.ig_leads[o["id"]][0] for o in orgs]
+            named = by_email.get(f"{DEMO_QA_MEMBERS.get(code)}@{DEMO_DOMAIN}")
+            if named is not None and named not in members:
+                members.insert(0, named)
+            new += [{"qa_group_id": group_id, "user_id": m["id"], "added_at": self.ctx.now}
+                    for m in members if (group_id, m["id"]) not in taken]  # fmt: skip
+            groups.append({"id": group_id, "name": name, "members": members})
+        insert_rows(self.ctx.conn, QaGroupMember.__table__, new)
+        self.ctx.count("QA group members", len(new))
+        return groups
 
     # ---------------------------------------------------------------- planning
 
@@ -174,6 +205,7 @@ class _Generator:
             self.sequence.get((kind.short_label, year), 0) + 1
         )
         plan.reference = f"{kind.short_label}-{year}-{number:04d}"
+        plan.qa_group = rng.choice(self.qa_groups) if self.qa_groups else None
         return plan
 
     def _pick_lead(self) -> dict:
@@ -310,7 +342,9 @@ class _Generator:
             "created_by_id": v.author["id"], "submitted_at": t.get("submitted_at"),
             "submitted_by_id": v.author["id"] if "submitted_at" in t else None,
             "approved_at": t.get("approved_at"), "approved_by_id": approver["id"] if approver else None,
-            "qa_group": "WASPI Quality Assurance Group" if approver else None, "review_date": v.review_date,
+            "qa_group_id": plan.qa_group["id"] if plan.qa_group and "submitted_at" in t else None,
+            "qa_group": plan.qa_group["name"] if plan.qa_group and approver else None,
+            "review_date": v.review_date,
             "activated_at": t.get("activated_at"), "superseded_at": t.get("superseded_at"),
             "withdrawn_at": t.get("withdrawn_at"), "withdrawn_by_id": v.author["id"] if "withdrawn_at" in t else None,
             "withdrawal_reason": "The service this agreement supported has ended." if "withdrawn_at" in t else None,
@@ -318,8 +352,13 @@ class _Generator:
         }  # fmt: skip
 
     def _approver(self, plan: _Plan) -> dict:
-        """A QA reviewer: an IG lead of a body that is not a party to the agreement."""
+        """A QA reviewer: a member of its QA group from a body that is not a party to it (else
+        any IG lead of a body that is not a party)."""
         members = {o["id"] for o, _ in plan.partners}
+        if plan.qa_group:
+            eligible = [u for u in plan.qa_group["members"] if u["organisation_id"] not in members]
+            if eligible:
+                return self.rng.choice(eligible)
         while True:
             org = self.rng.choice(self.candidates)
             if org["id"] not in members:
@@ -405,12 +444,12 @@ class _Generator:
             if "approved_at" in t:
                 reviews.append({"version_id": vid, "reviewer_id": self._approver(plan)["id"],
                                 "decision": QaDecision.APPROVED, "comments": None, "section_comments": {},
-                                "qa_group": "WASPI Quality Assurance Group", "decided_at": t["approved_at"]})  # fmt: skip
+                                "qa_group": plan.qa_group and plan.qa_group["name"], "decided_at": t["approved_at"]})  # fmt: skip
             if v.state == VersionState.RETURNED:
                 reviews.append({"version_id": vid, "reviewer_id": self._approver(plan)["id"],
                                 "decision": QaDecision.RETURNED,
                                 "comments": "Name the Schedule 1 condition for each special category item.",
-                                "section_comments": {}, "qa_group": "WASPI Quality Assurance Group",
+                                "section_comments": {}, "qa_group": plan.qa_group and plan.qa_group["name"],
                                 "decided_at": t["submitted_at"] + timedelta(days=7)})  # fmt: skip
             signed = _signed_count(v.state, len(partners), rng)
             for (org, _role), partner_id in list(zip(plan.partners, partners, strict=True))[

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from docx import Document
 from flask import current_app, send_file
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
@@ -50,7 +50,7 @@ from ..documents.layout import (
     writing_in,
 )
 from ..extensions import db
-from ..i18n import uk_date
+from ..i18n import current_locale, uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from . import services
@@ -84,6 +84,7 @@ def export_options():
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
         selectinload(ProtocolVersion.signatures),
+        joinedload(ProtocolVersion.assigned_qa_group),
     )
 
 
@@ -263,7 +264,7 @@ def version_history(version: ProtocolVersion) -> list[tuple[str, str, str, str]]
 def control_details(version: ProtocolVersion) -> list[tuple[str, str]]:
     return [
         (_("Status"), version.status_label),
-        (_("QA group"), version.qa_group or _("Not yet quality assured")),
+        (_("QA group"), version.qa_group_name(current_locale()) or _("Not yet quality assured")),
         (
             _("Quality assured on"),
             uk_date(version.approved_at) if version.approved_at else _("Not yet"),
@@ -294,8 +295,8 @@ def cover_details(
     version: ProtocolVersion, template: ProtocolTemplate, locale: str
 ) -> list[tuple[str, str]]:
     protocol = version.protocol
-    if version.qa_group:
-        qa = version.qa_group
+    if version.approved_at and version.qa_group_name(locale):
+        qa = version.qa_group_name(locale)
     elif version.approved_at:
         qa = _("Quality assured on %(date)s", date=uk_date(version.approved_at))
     else:

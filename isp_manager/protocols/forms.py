@@ -313,6 +313,18 @@ class VersionActionForm(FlaskForm):
     submit = SubmitField(_l("Submit for quality assurance"), widget=GovSubmitInput())
 
 
+class SubmitForQaForm(VersionActionForm):
+    """Submitting a version: to which QA group (the choices are set by the view)."""
+
+    qa_group = SelectField(
+        _l("QA group"),
+        description=_l("The regional WASPI QA group that will review it"),
+        widget=GovSelect(),
+        choices=[],
+        validators=[Optional()],
+    )
+
+
 class QaDecisionForm(FlaskForm):
     """The QA reviewer's decision on the version whose ETag it carries."""
 
@@ -327,12 +339,6 @@ class QaDecisionForm(FlaskForm):
         validators=[
             InputRequired(message=_l("Choose whether to approve the agreement or return it"))
         ],
-    )
-    qa_group = StringField(
-        _l("QA group (optional)"),
-        description=_l("Shown on the cover, for example ‘WASPI South QA Group’"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
     )
     comments = TextAreaField(
         _l("Comments"),

@@ -287,6 +287,11 @@ class ProtocolVersion(TimestampMixin, db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The QA group it was submitted to; `qa_group` keeps the group's name as approved (and,
+    # for versions from before QA groups were records, the group as it was typed).
+    qa_group_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("qa_groups.id", ondelete="SET NULL"), index=True
+    )
     qa_group: Mapped[str | None] = mapped_column(sa.String(200))
     review_date: Mapped[date | None] = mapped_column(sa.Date)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -305,6 +310,7 @@ class ProtocolVersion(TimestampMixin, db.Model):
     submitted_by = relationship("User", foreign_keys=[submitted_by_id], lazy="select")
     approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="select")
     withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id], lazy="select")
+    assigned_qa_group = relationship("QaGroup", lazy="select")
     sections: Mapped[list[ProtocolSection]] = relationship(
         back_populates="version", cascade="all, delete-orphan", order_by="ProtocolSection.position"
     )
@@ -345,6 +351,12 @@ class ProtocolVersion(TimestampMixin, db.Model):
     @property
     def etag(self) -> str:
         return f'"{self.id}.{self.row_version}"'
+
+    def qa_group_name(self, locale: str = "en") -> str | None:
+        """The QA group it was submitted to, as named now; else the name recorded on it."""
+        if self.assigned_qa_group is not None:
+            return self.assigned_qa_group.display_name(locale)
+        return self.qa_group
 
     def section(self, code: str) -> ProtocolSection | None:
         return next((s for s in self.sections if s.code == code), None)

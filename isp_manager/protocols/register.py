@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..parties.models import Organisation
+from ..qa_groups.models import QaGroup
 from .access import visible_protocols_filter
 from .content import PURPOSE_FIELD, purpose_section_codes, summarise_purpose
 from .models import (
@@ -76,7 +77,10 @@ def register_query(filters: RegisterFilters, user=None) -> sa.Select:
     its partners (purposes() gives the purposes)."""
     return (
         _listed(filters, user)
-        .options(selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation))
+        .options(
+            selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation),
+            selectinload(ProtocolVersion.assigned_qa_group),
+        )
         .order_by(*_ORDER)
     )
 
@@ -174,6 +178,7 @@ CSV_HEADER = (
     _l("State"),
     _l("Review date"),
     _l("Review status"),
+    _l("QA group"),
 )
 
 
@@ -183,8 +188,11 @@ def csv_rows(filters: RegisterFilters, user, today: date, locale: str = "en"):
     records: the versions, their partners, the organisations named and the purposes."""
     listed = _listed(filters, user)
     ids = listed.with_only_columns(ProtocolVersion.id)
+    group_name = QaGroup.name_cy if locale == "cy" else QaGroup.name
     versions = db.session.execute(
-        listed.with_only_columns(
+        listed.outerjoin(QaGroup, QaGroup.id == ProtocolVersion.qa_group_id)
+        .with_only_columns(
+            sa.func.coalesce(group_name, QaGroup.name, ProtocolVersion.qa_group).label("qa_group"),
             ProtocolVersion.id,
             ProtocolVersion.number,
             ProtocolVersion.state,
@@ -193,7 +201,8 @@ def csv_rows(filters: RegisterFilters, user, today: date, locale: str = "en"):
             Protocol.title,
             Protocol.kind,
             Protocol.lead_organisation_id,
-        ).order_by(*_ORDER)
+        )
+        .order_by(*_ORDER)
     ).all()
     partners: dict[int, list[int]] = defaultdict(list)
     for version_id, organisation_id in db.session.execute(
@@ -231,6 +240,7 @@ def csv_rows(filters: RegisterFilters, user, today: date, locale: str = "en"):
             label(v.state),
             v.review_date.isoformat() if v.review_date else "",
             label(status) if status else "",
+            v.qa_group or "",
         )
 
 

@@ -155,8 +155,19 @@ class FlowInputSchema(Schema):
 class QaDecisionSchema(Schema):
     decision = fields.String(required=True, validate=_one_of(["approve", "return"], "decision"))
     comments = fields.String(allow_none=True, metadata={"description": "Required to return"})
-    qa_group = _text(200, allow_none=True)
     section_comments = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+
+class SubmitInputSchema(Schema):
+    qa_group = _text(
+        64,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "Code of the QA group to review it (GET /qa-groups); a version "
+            "returned with comments goes back to its group when none is given"
+        },
+    )
 
 
 class SignatureInputSchema(Schema):
@@ -309,7 +320,14 @@ class QaCheckSchema(Schema):
 class VersionSchema(VersionSummarySchema):
     protocol_id = fields.Integer()
     reference = fields.Function(lambda v: v.protocol.reference)
-    qa_group = fields.String(allow_none=True)
+    qa_group = fields.Function(
+        lambda v: v.qa_group_name(),
+        allow_none=True,
+        metadata={"description": "The QA group it was submitted to"},
+    )
+    qa_group_code = fields.Function(
+        lambda v: v.assigned_qa_group.code if v.assigned_qa_group else None, allow_none=True
+    )
     sections = fields.List(fields.Nested(SectionSchema))
     partners = fields.List(fields.Nested(PartnerSchema))
     data_items = fields.List(fields.Nested(DataItemSchema))

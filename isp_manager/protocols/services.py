@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..accounts.services import SERVICE_ORG_CODE
 from ..audit.services import record_event, snapshot
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -103,6 +104,7 @@ def editor_options():
         selectinload(ProtocolVersion.flows),
         selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.user),
         selectinload(ProtocolVersion.qa_reviews).joinedload(ProtocolQaReview.reviewer),
+        joinedload(ProtocolVersion.assigned_qa_group),
     )
 
 
@@ -237,9 +239,22 @@ def _parse_kind(kind, errors) -> ProtocolKind | None:
         return None
 
 
+def _not_a_body(organisation: Organisation, field_name: str, errors) -> bool:
+    """The service's own administration organisation is never a party to an agreement."""
+    if organisation.code != SERVICE_ORG_CODE:
+        return False
+    errors.setdefault(field_name, []).append(
+        _(
+            "%(org)s runs this service and is not a body on the register: choose a public body or partner organisation",
+            org=organisation.display_name(current_locale()),
+        )
+    )
+    return True
+
+
 def _organisation(value, field_name: str, errors) -> Organisation | None:
     if isinstance(value, Organisation):
-        return value
+        return None if _not_a_body(value, field_name, errors) else value
     code = (value or "").strip() if isinstance(value, str) else ""
     found = (
         db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
@@ -256,7 +271,7 @@ def _organisation(value, field_name: str, errors) -> Organisation | None:
             else _("Choose the lead organisation")
         )
         return None
-    return found
+    return None if _not_a_body(found, field_name, errors) else found
 
 
 def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, PartnerRole]]:
@@ -279,6 +294,8 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
                     code=choice.code,
                 )
             )
+            continue
+        if _not_a_body(organisation, "partners", errors):
             continue
         if choice.code in seen:
             errors.setdefault("partners", []).append(

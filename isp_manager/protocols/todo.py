@@ -1,56 +1,102 @@
-"""Agreement tasks for the to-do home page: versions waiting for my QA or my organisation's
-signature (IG leads, one query) and reviews due or overdue (one query)."""
+"""Agreement tasks for the to-do home page: versions waiting for my review as a QA group
+member, for my organisation's signature, and (for the lead organisation's IG leads) versions
+returned, awaiting signatures or newly active (IG leads, three queries); reviews due or
+overdue (one query)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..accounts.models import Role
+from ..accounts.models import Role, User
 from ..extensions import db
+from ..qa_groups.models import QaGroupMember
 from ..todo import Task, task_source
-from .models import ProtocolPartner, ProtocolSignature, ProtocolVersion, VersionState
+from .models import Protocol, ProtocolPartner, ProtocolSignature, ProtocolVersion, VersionState
 from .reviews import ReviewStatus, review_counts
 
 V = ProtocolVersion
 
 
-def qa_and_signature_counts(user) -> tuple[int, int]:
-    """Versions where the user's organisation is a partner: submitted for QA (the user did not
-    submit them), and QA-approved or awaiting signatures without its signature."""
+RECENTLY_ACTIVE_DAYS = 14
+
+
+def qa_queue_filter(user):
+    """Submitted versions this person may review as a QA group member: of one of their
+    groups, not led by their organisation, not submitted by it (the service still checks
+    who wrote it when they decide)."""
+    submitter = sa.orm.aliased(User)
+    my_groups = sa.select(QaGroupMember.qa_group_id).where(QaGroupMember.user_id == user.id)
+    return sa.and_(
+        V.state == VersionState.SUBMITTED,
+        V.qa_group_id.in_(my_groups),
+        Protocol.lead_organisation_id != user.organisation_id,
+        ~sa.exists().where(
+            submitter.id == V.submitted_by_id, submitter.organisation_id == user.organisation_id
+        ),
+    )
+
+
+def qa_count(user) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(V.id))
+            .join(Protocol, Protocol.id == V.protocol_id)
+            .where(qa_queue_filter(user))
+        )
+        or 0
+    )
+
+
+def signature_count(user) -> int:
+    """QA-approved or awaiting-signature versions without the user's organisation's signature."""
     signed = (
         sa.select(ProtocolSignature.id)
         .where(ProtocolSignature.partner_id == ProtocolPartner.id)
         .exists()
     )
-    qa = sa.and_(
-        V.state == VersionState.SUBMITTED,
-        sa.or_(V.submitted_by_id.is_(None), V.submitted_by_id != user.id),
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(ProtocolPartner.id))
+            .join(V, V.id == ProtocolPartner.version_id)
+            .where(
+                ProtocolPartner.organisation_id == user.organisation_id,
+                V.state.in_((VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES)),
+                ~signed,
+            )
+        )
+        or 0
     )
-    sign = sa.and_(
-        V.state.in_((VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES)), ~signed
-    )
+
+
+def qa_and_signature_counts(user) -> tuple[int, int]:
+    return qa_count(user), signature_count(user)
+
+
+def lead_counts(user, today: date) -> tuple[int, int, int]:
+    """Versions of agreements the user's organisation leads: returned with comments, awaiting
+    the other partners' signatures, and made active in the last RECENTLY_ACTIVE_DAYS days."""
+    since = datetime.combine(today - timedelta(days=RECENTLY_ACTIVE_DAYS), time.min, tzinfo=UTC)
 
     def total(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
     row = db.session.execute(
-        sa.select(total(qa), total(sign))
-        .select_from(ProtocolPartner)
-        .join(V, V.id == ProtocolPartner.version_id)
-        .where(
-            ProtocolPartner.organisation_id == user.organisation_id,
-            V.state.in_(
-                (VersionState.SUBMITTED, VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES)
-            ),
+        sa.select(
+            total(V.state == VersionState.RETURNED),
+            total(V.state == VersionState.AWAITING_SIGNATURES),
+            total(sa.and_(V.state == VersionState.ACTIVE, V.activated_at >= since)),
         )
+        .select_from(V)
+        .join(Protocol, Protocol.id == V.protocol_id)
+        .where(Protocol.lead_organisation_id == user.organisation_id)
     ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 @task_source(order=30)
@@ -67,7 +113,7 @@ def agreement_tasks(user, today: date) -> Iterator[Task]:
                 qa,
             ),
             qa,
-            url_for("protocols.index", state=VersionState.SUBMITTED.value),
+            url_for("qa_groups.queue"),
         )
         yield Task(
             "agreements-signature",
@@ -79,6 +125,40 @@ def agreement_tasks(user, today: date) -> Iterator[Task]:
             ),
             sign,
             url_for("protocols.index", state=VersionState.AWAITING_SIGNATURES.value),
+        )
+        returned, awaiting, activated = lead_counts(user, today)
+        yield Task(
+            "agreements-returned",
+            group,
+            ngettext(
+                "%(num)d agreement your organisation leads was returned with comments",
+                "%(num)d agreements your organisation leads were returned with comments",
+                returned,
+            ),
+            returned,
+            url_for("protocols.index", state=VersionState.RETURNED.value),
+        )
+        yield Task(
+            "agreements-lead-awaiting-signatures",
+            group,
+            ngettext(
+                "%(num)d agreement your organisation leads is awaiting partners' signatures",
+                "%(num)d agreements your organisation leads are awaiting partners' signatures",
+                awaiting,
+            ),
+            awaiting,
+            url_for("protocols.index", state=VersionState.AWAITING_SIGNATURES.value),
+        )
+        yield Task(
+            "agreements-activated",
+            group,
+            ngettext(
+                "%(num)d agreement your organisation leads became active in the last 14 days",
+                "%(num)d agreements your organisation leads became active in the last 14 days",
+                activated,
+            ),
+            activated,
+            url_for("protocols.index", state=VersionState.ACTIVE.value),
         )
     reviews = review_counts(user, today)
     yield Task(

@@ -20,6 +20,7 @@ from ..i18n import current_locale
 from ..law import catalogue as law_catalogue
 from ..pagination import paginate
 from ..parties.models import Organisation
+from ..qa_groups.services import SERVICE_ORG_CODE, list_groups
 from ..text_values import whole_number
 from . import services, workflow
 from .access import Action, can, can_start_protocol, require, visible_protocols_filter
@@ -35,7 +36,7 @@ from .forms import (
     RemoveForm,
     SignForm,
     StartProtocolForm,
-    VersionActionForm,
+    SubmitForQaForm,
     WithdrawForm,
     apply_errors,
     section_form_class,
@@ -189,7 +190,8 @@ def _task_list_context(version: ProtocolVersion, submit_form=None, failures_show
     if actions[Action.NEW_VERSION] and services.open_version(protocol) is not None:
         actions[Action.NEW_VERSION] = False
     latest_review = version.qa_reviews[-1] if version.qa_reviews else None
-    form = submit_form or VersionActionForm(etag=version.etag)
+    form = submit_form or SubmitForQaForm(etag=version.etag, qa_group=_default_group(version))
+    form.qa_group.choices = _qa_group_choices()
     return {
         "version": version,
         "protocol": protocol,
@@ -211,6 +213,21 @@ def _task_list_context(version: ProtocolVersion, submit_form=None, failures_show
     }
 
 
+def _qa_group_choices() -> list[tuple[str, str]]:
+    locale = current_locale()
+    return [("", _("Choose a QA group"))] + [
+        (g.code, g.display_name(locale)) for g in list_groups(active_only=True)
+    ]
+
+
+def _default_group(version: ProtocolVersion) -> str:
+    """The group it was last submitted to (this version's, else its predecessor's)."""
+    for candidate in (version, version.based_on):
+        if candidate is not None and candidate.assigned_qa_group is not None:
+            return candidate.assigned_qa_group.code
+    return ""
+
+
 @bp.get(VERSION_URL)
 @login_required
 def version(protocol_id: int, number: int):
@@ -222,11 +239,18 @@ def version(protocol_id: int, number: int):
 @login_required
 def submit(protocol_id: int, number: int):
     version = _load(protocol_id, number)
-    form = VersionActionForm()
+    form = SubmitForQaForm()
+    form.qa_group.choices = _qa_group_choices()
     try:
-        workflow.submit_for_qa(version, by=current_user, expected_etag=form.etag.data)
+        workflow.submit_for_qa(
+            version, by=current_user, expected_etag=form.etag.data, qa_group=form.qa_group.data
+        )
     except workflow.QaChecksFailed as error:
+        form.qa_group.errors = list(error.errors.get("qa_group", []))
         context = _task_list_context(version, form, failures_shown=error.checks)
+        context["failures_shown"] += [
+            {"text": message, "href": "#qa_group"} for message in form.qa_group.errors
+        ]
         return render_template("protocols/version.html", **context), 422
     except DomainError as error:
         status = _refused(form, error)
@@ -234,9 +258,10 @@ def submit(protocol_id: int, number: int):
         return render_template("protocols/version.html", form=form, **context), status
     flash(
         _(
-            "%(ref)s %(v)s has been submitted for quality assurance.",
+            "%(ref)s %(v)s has been submitted to %(group)s for quality assurance.",
             ref=version.protocol.reference,
             v=version.label,
+            group=version.qa_group_name(current_locale()),
         ),
         "success",
     )
@@ -429,7 +454,9 @@ def _organisation_choices(version: ProtocolVersion) -> list[tuple[str, str]]:
     taken = {p.organisation_id for p in version.partners}
     locale = current_locale()
     rows = db.session.scalars(
-        sa.select(Organisation).where(Organisation.is_active.is_(True)).order_by(Organisation.name)
+        sa.select(Organisation)
+        .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
+        .order_by(Organisation.name)
     )
     return [("", _("Choose an organisation"))] + [
         (o.code, o.display_name(locale)) for o in rows if o.id not in taken
@@ -774,7 +801,6 @@ def qa(protocol_id: int, number: int):
                 workflow.approve_qa(
                     version,
                     by=current_user,
-                    qa_group=form.qa_group.data,
                     comments=form.comments.data,
                     expected_etag=form.etag.data,
                 )

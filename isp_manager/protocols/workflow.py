@@ -23,7 +23,9 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
 from ..mail import queue_bilingual_mail
-from .access import Action, require, unsigned_partner_for
+from ..qa_groups.models import QaGroup, QaGroupMember
+from ..qa_groups.services import find_group
+from .access import Action, is_independent_of, require, unsigned_partner_for
 from .models import (
     Protocol,
     ProtocolDataItem,
@@ -79,21 +81,46 @@ def _flush() -> None:
         ) from None
 
 
-def submit_for_qa(version: ProtocolVersion, *, by, expected_etag: str | None) -> ProtocolVersion:
-    """Lock the version for quality assurance; refused, with the failures, unless every check passes."""
+def submit_for_qa(
+    version: ProtocolVersion, *, by, expected_etag: str | None, qa_group=None
+) -> ProtocolVersion:
+    """Lock the version for quality assurance by one QA group (a QaGroup, its id or code; a
+    version returned with comments goes back to its group unless another is named); refused,
+    with the failures, unless every check passes."""
     require(by, Action.SUBMIT, version)
     check_version_etag(version, expected_etag)
+    group, group_error = _chosen_group(version, qa_group)
     problems = failures(qa_checklist(version, template_for(version.protocol)))
     if problems:
-        raise QaChecksFailed(problems)
+        error = QaChecksFailed(problems)
+        if group_error:
+            error.errors["qa_group"] = [group_error]
+        raise error
+    if group_error:
+        raise InvalidInput(group_error, field="qa_group")
     before = version.state
     version.state = VersionState.SUBMITTED
     version.submitted_at = utcnow()
     version.submitted_by_id = by.id
+    version.submitted_by = by
+    version.qa_group_id = group.id
+    version.assigned_qa_group = group
     _flush()
-    _state_change(version, "protocol.submitted", by, before)
-    _ask_partners_for_qa(version, by)
+    _state_change(version, "protocol.submitted", by, before, qa_group=group.code)
+    _ask_group_for_qa(version, group, by)
     return version
+
+
+def _chosen_group(version: ProtocolVersion, value) -> tuple[QaGroup | None, str | None]:
+    """The group named (or, when none is, the one it was last submitted to), or why not."""
+    if value in (None, "") and version.assigned_qa_group is not None:
+        value = version.assigned_qa_group
+    group = find_group(value)
+    if group is not None and group.is_active:
+        return group, None
+    if value in (None, ""):
+        return None, _("Choose the QA group to review this agreement")
+    return None, _("There is no QA group '%(value)s': choose one of the QA groups", value=value)
 
 
 def return_with_comments(
@@ -123,7 +150,11 @@ def return_with_comments(
         if (text or "").strip():
             cleaned[code] = text.strip()
     review = ProtocolQaReview(
-        reviewer_id=by.id, decision=QaDecision.RETURNED, comments=comments, section_comments=cleaned
+        reviewer_id=by.id,
+        decision=QaDecision.RETURNED,
+        comments=comments,
+        section_comments=cleaned,
+        qa_group=version.assigned_qa_group.name,
     )
     version.qa_reviews.append(review)
     before = version.state
@@ -132,7 +163,7 @@ def return_with_comments(
     _state_change(
         version, "protocol.returned", by, before, comments=comments, section_comments=cleaned
     )
-    _notify_authors(version, _l("returned with comments"))
+    _tell_lead(version, _l("returned with comments"))
     return review
 
 
@@ -140,18 +171,18 @@ def approve_qa(
     version: ProtocolVersion,
     *,
     by,
-    qa_group: str | None = None,
     comments: str | None = None,
     expected_etag: str | None,
 ) -> ProtocolQaReview:
-    """QA approval freezes the version; the partners' IG leads are asked to sign."""
+    """QA approval, by a member of its QA group, freezes the version; the partners'
+    signatories are asked to sign."""
     require(by, Action.QA_DECIDE, version)
     check_version_etag(version, expected_etag)
     now = utcnow()
     problems = failures(qa_checklist(version, template_for(version.protocol), today=now.date()))
     if problems:
         raise QaChecksFailed(problems)
-    qa_group = (qa_group or "").strip() or None
+    qa_group = version.assigned_qa_group.name
     review = ProtocolQaReview(
         reviewer_id=by.id,
         decision=QaDecision.APPROVED,
@@ -214,6 +245,10 @@ def sign_protocol(
     else:
         version.state = VersionState.AWAITING_SIGNATURES
         _flush()
+    org = partner.organisation
+    _tell_lead(version, lambda: _("signed by %(org)s", org=org.display_name(current_locale())))
+    if version.state == VersionState.ACTIVE:
+        _tell_lead(version, _l("signed by every partner and now active"))
     record_event(
         "protocol.signed",
         version,
@@ -407,19 +442,19 @@ def _version_url(version: ProtocolVersion) -> str:
 
 
 def _ask_partners_to_sign(version: ProtocolVersion) -> None:
+    """Each partner's signatories (its IG leads, who sign for it) are asked to sign."""
     protocol = version.protocol
     for user in _ig_leads_of(p.organisation_id for p in version.partners):
         queue_bilingual_mail(
             user.email,
             lambda: _(
-                "Sign %(ref)s %(version)s: %(title)s",
+                "Sign %(ref)s %(version)s",
                 ref=protocol.reference,
                 version=version.label,
-                title=protocol.title,
             ),
             lambda: _(
-                "%(title)s (%(ref)s %(version)s) has passed quality assurance. Please sign it on behalf of your organisation:\n\n%(url)s\n",
-                title=protocol.title,
+                "%(ref)s %(version)s has passed quality assurance. Please sign it on behalf of "
+                "your organisation:\n\n%(url)s\n",
                 ref=protocol.reference,
                 version=version.label,
                 url=_version_url(version),
@@ -427,10 +462,25 @@ def _ask_partners_to_sign(version: ProtocolVersion) -> None:
         )
 
 
-def _ask_partners_for_qa(version: ProtocolVersion, by) -> None:
-    """Tell the partners' IG leads who could review it that a version waits for QA."""
+def qa_reviewers_of(version: ProtocolVersion, group: QaGroup) -> list[User]:
+    """The group's active members who may review this version (independent of its authors)."""
+    members = db.session.scalars(
+        sa.select(User)
+        .join(QaGroupMember, QaGroupMember.user_id == User.id)
+        .where(
+            QaGroupMember.qa_group_id == group.id,
+            User.is_active_user.is_(True),
+            User.role == Role.IG_LEAD,
+        )
+        .order_by(User.id)
+    )
+    return [u for u in members if is_independent_of(u, version)]
+
+
+def _ask_group_for_qa(version: ProtocolVersion, group: QaGroup, by) -> None:
+    """Tell the QA group's members who may review it that a version waits for them."""
     protocol = version.protocol
-    for user in _ig_leads_of(p.organisation_id for p in version.partners):
+    for user in qa_reviewers_of(version, group):
         if user.id == by.id:
             continue
         queue_bilingual_mail(
@@ -441,39 +491,38 @@ def _ask_partners_for_qa(version: ProtocolVersion, by) -> None:
                 version=version.label,
             ),
             lambda: _(
-                "%(title)s (%(ref)s %(version)s) has been submitted for quality assurance. An "
-                "information governance lead of a partner who did not write it can approve it "
-                "or return it with comments:\n\n%(url)s\n",
-                title=protocol.title,
+                "%(ref)s %(version)s has been submitted to %(group)s for quality assurance. As a "
+                "member of the group you can approve it or return it with comments:\n\n%(url)s\n",
                 ref=protocol.reference,
                 version=version.label,
+                group=group.display_name(current_locale()),
                 url=_version_url(version),
             ),
         )
 
 
-def _notify_authors(version: ProtocolVersion, what) -> None:
-    """Tell the authors' IG leads what happened to the version; `what` is a lazy string
-    ("returned with comments"), so that each language of the notice has its own."""
+def _tell_lead(version: ProtocolVersion, what) -> None:
+    """Tell the lead organisation's IG leads what happened to the version; `what` is a lazy
+    string or a function giving one, so that each language of the notice has its own."""
     protocol = version.protocol
-    ids = {protocol.lead_organisation_id} | {
-        p.organisation_id for p in version.partners if p.can_edit
-    }
-    for user in _ig_leads_of(ids):
+
+    def said() -> str:
+        return str(what() if callable(what) else what)
+
+    for user in _ig_leads_of({protocol.lead_organisation_id}):
         queue_bilingual_mail(
             user.email,
             lambda: _(
                 "%(ref)s %(version)s %(what)s",
                 ref=protocol.reference,
                 version=version.label,
-                what=str(what),
+                what=said(),
             ),
             lambda: _(
-                "%(title)s (%(ref)s %(version)s) was %(what)s.\n\n%(url)s\n",
-                title=protocol.title,
+                "%(ref)s %(version)s was %(what)s.\n\n%(url)s\n",
                 ref=protocol.reference,
                 version=version.label,
-                what=str(what),
+                what=said(),
                 url=_version_url(version),
             ),
         )

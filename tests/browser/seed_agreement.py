@@ -3,6 +3,7 @@ workflow (drafted, QA-approved, signed by every partner), for journeys about agr
 already exist: the register, the reviews dashboard and the Word download.
 
     python tests/browser/seed_agreement.py INSTANCE_DIR KIND TITLE LEAD PARTNER... [--review-days N]
+        [--author EMAIL] [--submitted] [--qa-group CODE]
 
 Prints the agreement's id and reference as JSON. The people who draft, approve and sign are
 made here (they never sign in); journeys sign in as people they make with make_live_user.
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "protocols"))
 
-from protocol_helpers import fill_isp, section_rv  # noqa: E402
+from protocol_helpers import fill_isp, join_qa_group, section_rv  # noqa: E402
 
 from isp_manager import create_app  # noqa: E402
 from isp_manager.accounts.models import Role, User  # noqa: E402
@@ -121,8 +122,22 @@ def _fill_dda(version, by, review_date) -> None:
         )
 
 
-def seed(kind: str, title: str, lead: str, partners: list[str], review_days: int) -> dict:
-    author = _ig_lead(lead)
+def seed(
+    kind: str,
+    title: str,
+    lead: str,
+    partners: list[str],
+    review_days: int,
+    *,
+    author_email: str | None = None,
+    submitted_only: bool = False,
+    qa_group: str = "waspi-south",
+) -> dict:
+    author = (
+        db.session.scalar(db.select(User).where(User.email == author_email))
+        if author_email
+        else _ig_lead(lead)
+    )
     protocol = services.create_protocol(
         kind=kind, title=title, lead_organisation=lead, partners=partners, by=author
     )
@@ -132,13 +147,13 @@ def seed(kind: str, title: str, lead: str, partners: list[str], review_days: int
         fill_isp(version, author, review_date=review_date)
     else:
         _fill_dda(version, author, review_date)
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
-    workflow.approve_qa(
-        version,
-        expected_etag=version.etag,
-        by=_ig_lead(partners[0]),
-        qa_group="WASPI South East QA Group",
-    )
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group=qa_group)
+    if submitted_only:  # left with the WASPI South QA Group for a journey to review
+        db.session.flush()
+        return {"id": protocol.id, "reference": protocol.reference, "version": version.number}
+    reviewer = _ig_lead(partners[0])
+    join_qa_group(reviewer, qa_group)
+    workflow.approve_qa(version, expected_etag=version.etag, by=reviewer)
     for partner in version.partners:
         workflow.sign_protocol(
             version, expected_etag=version.etag, by=_ig_lead(partner.organisation.code)
@@ -157,6 +172,9 @@ def main() -> None:
     parser.add_argument("lead")
     parser.add_argument("partners", nargs="+")
     parser.add_argument("--review-days", type=int, default=300)
+    parser.add_argument("--author", help="e-mail of an existing IG lead of LEAD who drafts it")
+    parser.add_argument("--submitted", action="store_true", help="stop once submitted for QA")
+    parser.add_argument("--qa-group", default="waspi-south", help="code of the QA group")
     args = parser.parse_args()
     instance = Path(args.instance)
     app = create_app(
@@ -167,7 +185,16 @@ def main() -> None:
         instance_path=instance,
     )
     with app.test_request_context():
-        result = seed(args.kind, args.title, args.lead, args.partners, args.review_days)
+        result = seed(
+            args.kind,
+            args.title,
+            args.lead,
+            args.partners,
+            args.review_days,
+            author_email=args.author,
+            submitted_only=args.submitted,
+            qa_group=args.qa_group,
+        )
         db.session.commit()
     print(json.dumps(result))
 

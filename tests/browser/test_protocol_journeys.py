@@ -1,5 +1,5 @@
 """Agreement journeys in a real browser: draft a three-partner ISP led by Cardiff and Vale UHB,
-submit it, QA-approve it as another IG lead, have each partner sign, and see it active.
+submit it to a regional QA group, QA-approve it as a member of the group, have each partner sign, and see it active.
 axe-core runs on every page visited; each new page is screenshotted."""
 
 from __future__ import annotations
@@ -195,18 +195,25 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
 
     expect(page.locator("#qa-checklist + p")).to_have_text("Every check passes.")
     check_a11y(page, "protocols-task-list-complete")
+    page.get_by_label("QA group").select_option(label="WASPI South QA Group")
     page.get_by_role("button", name="Submit for quality assurance").click()
-    expect(page.get_by_text("has been submitted for quality assurance")).to_be_visible()
+    expect(page.get_by_text("has been submitted to WASPI South QA Group")).to_be_visible()
     check_a11y(page, "protocols-task-list-submitted")
     _sign_out(page)
 
-    # QA by another IG lead (Cardiff Council's)
+    # QA by a member of the group (Cardiff Council's IG lead), whom an administrator adds
+    sign_in(page, make_live_user("la-cardiff", "admin"))
+    page.goto("/qa-groups")
+    page.get_by_role("link", name="WASPI South QA Group").click()
+    page.get_by_label("E-mail address of the person to add").fill(partner_leads["la-cardiff"])
+    page.get_by_role("button", name="Add to the group").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("added")
+    _sign_out(page)
     sign_in(page, partner_leads["la-cardiff"])
     page.goto(task_list)
     page.get_by_role("button", name="Review for quality assurance").click()
     check_a11y(page, "protocols-qa")
     page.get_by_label("Approve: it meets the QA checklist").check()
-    page.get_by_label("QA group (optional)").fill("WASPI South QA Group")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("is QA approved")).to_be_visible()
     expect(page.locator(".govuk-tag").filter(has_text="Approved for signature")).to_be_visible()
@@ -377,8 +384,22 @@ def test_dda_new_version_compare_and_withdraw(
         2
     )  # the discloser only
     page.goto(f"/agreements/{pid}/versions/1")
+    page.get_by_role("button", name="Submit for quality assurance").click()  # no QA group
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose the QA group to review this agreement"
+    )
+    check_a11y(page, "protocols-submit-no-qa-group")
+    page.get_by_label("QA group").select_option(label="WASPI South QA Group")
     page.get_by_role("button", name="Submit for quality assurance").click()
-    expect(page.get_by_text("has been submitted for quality assurance")).to_be_visible()
+    expect(page.get_by_text("has been submitted to WASPI South QA Group")).to_be_visible()
+    _sign_out(page)
+
+    sign_in(page, make_live_user("la-cardiff", "admin"))
+    page.goto("/qa-groups")
+    page.get_by_role("link", name="WASPI South QA Group").click()
+    page.get_by_label("E-mail address of the person to add").fill(council)
+    page.get_by_role("button", name="Add to the group").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("added")
     _sign_out(page)
 
     sign_in(page, council)

@@ -31,7 +31,8 @@ def seed(
 ):
     result = subprocess.run(  # noqa: S603  (our own script, our arguments)
         [sys.executable, str(ROOT / "tests" / "browser" / "seed_agreement.py"), str(live_instance),
-         kind, title, lead, *partners, "--review-days", str(review_days)],
+         kind, title, lead, *partners, "--review-days", str(review_days),
+         "--qa-group", "waspi-south-east"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     if result.returncode != 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from protocol_helpers import LEAD, PARTNERS, fill_isp, section_rv
+from protocol_helpers import LEAD, PARTNERS, fill_isp, join_qa_group, section_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.protocols import services, workflow
@@ -11,10 +11,15 @@ from isp_manager.protocols import services, workflow
 
 @pytest.fixture
 def ig(make_user):
-    """ig(org_code) -> an IG lead of that organisation (a new one each call)."""
+    """ig(org_code) -> an IG lead of that organisation (a new one each call). IG leads are
+    members of the WASPI South QA Group (the group these tests submit to) unless qa=False;
+    the service still refuses those of the lead or submitting organisation."""
 
-    def _ig(org_code=LEAD, role=Role.IG_LEAD):
-        return make_user(org_code, role)
+    def _ig(org_code=LEAD, role=Role.IG_LEAD, *, qa=True):
+        user = make_user(org_code, role)
+        if qa and role == Role.IG_LEAD:
+            join_qa_group(user)
+        return user
 
     return _ig
 
@@ -53,12 +58,13 @@ def active_isp(complete_isp, ig):
 
     def _make():
         version, author = complete_isp()
-        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+        workflow.submit_for_qa(
+            version, expected_etag=version.etag, by=author, qa_group="waspi-south"
+        )
         workflow.approve_qa(
             version,
             expected_etag=version.etag,
             by=ig("la-cardiff"),
-            qa_group="WASPI South QA Group",
         )
         for partner in version.partners:
             workflow.sign_protocol(
@@ -83,7 +89,9 @@ def version_in(complete_isp, ig):
                 version.protocol, expected_etag=version.etag, reason="No longer needed", by=author
             )
             return version, author
-        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+        workflow.submit_for_qa(
+            version, expected_etag=version.etag, by=author, qa_group="waspi-south"
+        )
         if state == "submitted":
             return version, author
         if state == "returned":
@@ -98,7 +106,6 @@ def version_in(complete_isp, ig):
             version,
             expected_etag=version.etag,
             by=ig("la-cardiff"),
-            qa_group="WASPI South QA Group",
         )
         if state == "qa_approved":
             return version, author
@@ -121,7 +128,7 @@ def version_in(complete_isp, ig):
             expected_row_version=section_rv(new, "review"),
             mark_complete=True,
         )
-        workflow.submit_for_qa(new, expected_etag=new.etag, by=author)
+        workflow.submit_for_qa(new, expected_etag=new.etag, by=author, qa_group="waspi-south")
         workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-vale-of-glamorgan"))
         for partner in new.partners:
             workflow.sign_protocol(new, expected_etag=new.etag, by=ig(partner.organisation.code))

@@ -53,10 +53,10 @@ def field_instructions(part_element) -> list[str]:
     return [e.text.strip() for e in part_element.iter(qn("w:instrText"))]
 
 
-def make_active(version, author, ig, *, qa_group="WASPI South QA Group"):
-    """Submit, QA-approve (by a partner's IG lead) and have every partner sign."""
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
-    workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-cardiff"), qa_group=qa_group)
+def make_active(version, author, ig, *, qa_group="waspi-south"):
+    """Submit to a QA group, QA-approve (by a member from a partner) and have every partner sign."""
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group=qa_group)
+    workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-cardiff"))
     for partner in version.partners:
         workflow.sign_protocol(
             version, expected_etag=version.etag, by=ig(partner.organisation.code)

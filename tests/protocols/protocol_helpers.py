@@ -10,6 +10,21 @@ from isp_manager.protocols.services import DataItemInput, FlowInput, PartnerDeta
 
 LEAD = "lhb-cardiff-and-vale"
 PARTNERS = ["la-cardiff", "la-vale-of-glamorgan", "police-south-wales"]
+SOUTH = "waspi-south"
+
+
+def join_qa_group(user, code: str = SOUTH):
+    """Make the user a member of a QA group (as an administrator would)."""
+    import sqlalchemy as sa
+
+    from isp_manager.extensions import db
+    from isp_manager.qa_groups.models import QaGroup, QaGroupMember
+
+    group = db.session.scalar(sa.select(QaGroup).where(QaGroup.code == code))
+    db.session.add(QaGroupMember(qa_group_id=group.id, user_id=user.id))
+    db.session.flush()
+    db.session.expire(group, ["members"])
+    return group
 
 
 def section_rv(version, code):

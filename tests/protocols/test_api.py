@@ -262,6 +262,7 @@ def test_full_journey_through_the_api(lead_api, api_as):
     protocol_id = _create(client).json["id"]
     early = _act(client, protocol_id, "submit")
     assert early.status_code == 422 and "introduction" in early.json["errors"]["json"]
+    assert "qa_group" in early.json["errors"]["json"]  # and no QA group named
     _draft_everything(client, protocol_id)
     version = client.get(f"{BASE}/{protocol_id}/versions/1").json
     assert all(check["passed"] for check in version["qa_checklist"])
@@ -269,8 +270,20 @@ def test_full_journey_through_the_api(lead_api, api_as):
         version["sections"][0]["content"]["purpose"]
         == "Protect children & young people — “Diogelu”"
     )
-    submitted = client.post(f"{BASE}/{protocol_id}/submit", headers={"If-Match": version["etag"]})
+    unknown = client.post(
+        f"{BASE}/{protocol_id}/submit",
+        json={"qa_group": "waspi-nowhere"},
+        headers={"If-Match": version["etag"]},
+    )
+    assert unknown.status_code == 422 and "qa_group" in unknown.json["errors"]["json"]
+    submitted = client.post(
+        f"{BASE}/{protocol_id}/submit",
+        json={"qa_group": "waspi-south"},
+        headers={"If-Match": version["etag"]},
+    )
     assert submitted.status_code == 200 and submitted.json["state"] == "submitted"
+    assert submitted.json["qa_group"] == "WASPI South QA Group"
+    assert submitted.json["qa_group_code"] == "waspi-south"
     assert _act(client, protocol_id, "submit").status_code == 409
 
     author_review = _act(client, protocol_id, "qa-decision", {"decision": "approve"})
@@ -282,7 +295,7 @@ def test_full_journey_through_the_api(lead_api, api_as):
         reviewer,
         protocol_id,
         "qa-decision",
-        {"decision": "approve", "qa_group": "WASPI South QA Group"},
+        {"decision": "approve"},
     )
     assert approved.status_code == 200 and approved.json["state"] == "qa_approved"
     assert approved.json["status_label"] == "Approved for signature"
@@ -340,7 +353,7 @@ def test_full_journey_through_the_api(lead_api, api_as):
 
 
 TRANSITIONS = [
-    ("submit", None, "draft"),
+    ("submit", {"qa_group": "waspi-south"}, "draft"),
     ("qa-decision", {"decision": "return", "comments": "Thin"}, "submitted"),
     ("signatures", {}, "qa_approved"),
     ("versions", {}, "active"),

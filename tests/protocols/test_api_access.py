@@ -4,6 +4,7 @@ non-party organisations: 401, 404 (not party), 403 (not allowed), 2xx when allow
 from __future__ import annotations
 
 import pytest
+from protocol_helpers import join_qa_group
 
 from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
@@ -16,7 +17,11 @@ ACTORS = {
     "outsider_ig": ("la-swansea", Role.IG_LEAD),
     "auditor": ("la-swansea", Role.AUDITOR),
     "admin": ("la-swansea", Role.ADMIN),
+    "qa_member": ("la-swansea", Role.IG_LEAD),
 }
+# Members of the QA group the version goes to: the lead's colleague (refused: same organisation
+# as the submitter) and an IG lead of a body that is not a party (the reviewer).
+QA_MEMBERS = {"lead_colleague", "qa_member"}
 READERS = {"author", "lead_colleague", "partner_ig", "partner_practitioner", "auditor", "admin"}
 AUTHORS = {"author", "lead_colleague"}
 
@@ -56,13 +61,13 @@ ROUTES = {
     "put_item": ("PUT", "/versions/1/data-items/{item}", {"category": "x"}, "draft", AUTHORS, 200),
     "add_flow": ("POST", "/versions/1/flows", {"what": "x"}, "draft", AUTHORS, 201),
     "delete_flow": ("DELETE", "/versions/1/flows/{flow}", None, "draft", AUTHORS, 204),
-    "submit": ("POST", "/submit", None, "draft", AUTHORS, 200),
+    "submit": ("POST", "/submit", {"qa_group": "waspi-south"}, "draft", AUTHORS, 200),
     "qa_approve": (
         "POST",
         "/qa-decision",
         {"decision": "approve"},
         "submitted",
-        {"lead_colleague", "partner_ig"},
+        {"qa_member"},
         200,
     ),
     "sign": (
@@ -80,10 +85,12 @@ ROUTES = {
 TRANSITIONS = {"submit", "qa_approve", "sign", "new_version", "withdraw"}
 
 
-def _expected(actor, allowed, ok_status):
+def _expected(actor, allowed, ok_status, state):
     if actor == "anonymous":
         return 401
-    if actor not in READERS:
+    if actor == "qa_member" and state == "draft":
+        return 404  # not yet submitted to their group
+    if actor not in READERS and actor != "qa_member":
         return 404
     return ok_status if actor in allowed else 403
 
@@ -101,13 +108,15 @@ def test_api_access_table(version_in, make_user, api_client, app, route, actor):
         client = app.test_client()
     else:
         user = author if actor == "author" else make_user(*ACTORS[actor])
+        if actor in QA_MEMBERS:
+            join_qa_group(user)
         client = api_client(user)
     db.session.commit()  # a refused request rolls back its transaction, not the test's data
     headers = {"If-Match": "*"} if method in ("PATCH", "PUT", "DELETE") else {}
     if route in TRANSITIONS:  # the ETag of the version acted on, as the caller read it
         headers = {"If-Match": version.etag}
     response = client.open(url, method=method, json=body, headers=headers)
-    assert response.status_code == _expected(actor, allowed, ok_status), (
+    assert response.status_code == _expected(actor, allowed, ok_status, state), (
         route,
         actor,
         response.json,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import refresh
-from protocol_helpers import LEAD, section_rv, table_rv
+from protocol_helpers import LEAD, join_qa_group, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
@@ -26,7 +26,11 @@ ACTORS = [
     "outsider_practitioner",
     "auditor",
     "admin",
+    "qa_member",
 ]
+# Members of the QA group versions are submitted to: the lead's colleague (never its reviewer:
+# same organisation as the submitter) and an IG lead of a body that is no party (the reviewer).
+QA_MEMBERS = {"lead_colleague", "qa_member"}
 
 
 @pytest.fixture
@@ -45,8 +49,11 @@ def as_actor(app, login, make_user):
             "outsider_practitioner": ("la-swansea", Role.PRACTITIONER),
             "auditor": ("la-swansea", Role.AUDITOR),
             "admin": ("la-swansea", Role.ADMIN),
+            "qa_member": ("la-swansea", Role.IG_LEAD),
         }[actor]
         user = make_user(org, role)
+        if actor in QA_MEMBERS:
+            join_qa_group(user)
         db.session.commit()  # a refused request rolls back; the user must outlive it
         return login(user)
 
@@ -62,7 +69,7 @@ READERS = {
     "auditor",
     "admin",
 }
-IG_LEADS = {"author", "lead_colleague", "partner_ig", "outsider_ig"}
+IG_LEADS = {"author", "lead_colleague", "partner_ig", "outsider_ig", "qa_member"}
 AUTHORS = {"author", "lead_colleague"}
 
 
@@ -91,7 +98,7 @@ PAGES = [
     ("flow_new", "draft", AUTHORS, "Add a row"),
     ("withdraw", "draft", AUTHORS, "Why is the agreement being withdrawn?"),
     ("new_version", "active", AUTHORS, "Start a new version"),
-    ("qa", "submitted", {"lead_colleague", "partner_ig"}, "Quality assurance review"),
+    ("qa", "submitted", {"qa_member"}, "Quality assurance review"),
     ("sign", "qa_approved", {"author", "lead_colleague", "partner_ig"}, "Sign on behalf of"),
 ]
 
@@ -121,7 +128,11 @@ def test_page_access_table(version_in, as_actor, page, state, allowed, words, ac
     version, author = version_in(state)
     db.session.commit()
     response = as_actor(actor, author).get(_url(page, version))
-    expected = _expect(actor, allowed)
+    # QA group members read the agreements submitted to their group, and no others
+    qa_reader = {"qa_member"} if state not in ("draft", "withdrawn") else set()
+    if allowed is READERS:
+        allowed = READERS | qa_reader
+    expected = _expect(actor, allowed, visible=READERS | qa_reader)
     assert response.status_code == expected, (page, actor, response.status_code)
     if expected == 200:
         assert words in response.text
@@ -236,6 +247,7 @@ def test_submit_with_failures_lists_them_linked_to_sections(draft_isp, login):
     )
     assert response.status_code == 422
     assert "This agreement cannot be submitted yet" in response.text
+    assert "Choose the QA group to review this agreement" in response.text
     assert (
         f'href="/agreements/{version.protocol_id}/versions/1/sections/introduction"'
         in response.text
@@ -322,9 +334,9 @@ def test_withdraw_page(version_in, login):
 
 # page, state, who acts, what they typed: each form that moves a version on
 VERSION_FORMS = [
-    ("submit", "draft", "author", {}),
+    ("submit", "draft", "author", {"qa_group": "waspi-south"}),
     ("qa", "submitted", "reviewer", {"decision": "return", "comments": "Typed comments"}),
-    ("qa", "submitted", "reviewer", {"decision": "approve", "qa_group": "Typed group"}),
+    ("qa", "submitted", "reviewer", {"decision": "approve", "comments": "Typed approval"}),
     ("sign", "qa_approved", "author", {"name": "Typed name", "role": "IG", "confirm": "y"}),
     ("new_version", "active", "author", {"change_summary": "Typed summary"}),
     ("withdraw", "active", "author", {"reason": "Typed reason"}),

@@ -58,7 +58,9 @@ def test_an_empty_draft_fails_with_each_section_linked(draft_isp):
     }
     assert ("review_date", "review") in failing
     with pytest.raises(QaChecksFailed) as error:
-        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+        workflow.submit_for_qa(
+            version, expected_etag=version.etag, by=author, qa_group="waspi-south"
+        )
     assert "introduction" in error.value.errors
     assert all(check.section for check in error.value.checks)
     assert version.state.value == "draft"

@@ -237,6 +237,7 @@ def test_csv_lists_the_agreements_in_force(agreements, client):
         "State",
         "Review date",
         "Review status",
+        "QA group",
     ]
     mash = agreements["mash"]
     assert [
@@ -250,6 +251,7 @@ def test_csv_lists_the_agreements_in_force(agreements, client):
         "Active",
         mash.review_date.isoformat(),
         "Review not due",
+        "WASPI South QA Group",
     ] in rows
     assert len(rows) == 4
 

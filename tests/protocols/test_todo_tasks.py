@@ -22,7 +22,7 @@ def test_agreements_waiting_for_qa_signature_and_review(app, version_in, ig):
     with app.test_request_context():
         tasks = _tasks(reviewer, DUE_SOON_DAY)
     assert tasks["agreements-qa"].count >= 1
-    assert tasks["agreements-qa"].href == "/agreements?state=submitted"
+    assert tasks["agreements-qa"].href == "/qa-groups/queue"
     approved, _author = version_in("qa_approved")
     with app.test_request_context():
         tasks = _tasks(ig("police-south-wales"), DUE_SOON_DAY)
@@ -34,7 +34,9 @@ def test_partners_ig_leads_are_asked_for_qa(app, complete_isp, ig, outbox):
     reviewer = ig("la-cardiff")
     version, author = complete_isp()
     with app.test_request_context():
-        workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+        workflow.submit_for_qa(
+            version, expected_etag=version.etag, by=author, qa_group="waspi-south"
+        )
         flush_pending()
     mails = [m for m in outbox() if reviewer.email in m["To"]]
     assert len(mails) == 1

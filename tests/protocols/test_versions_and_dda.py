@@ -105,7 +105,7 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         expected_row_version=section_rv(new, "review"),
         mark_complete=True,
     )
-    workflow.submit_for_qa(new, expected_etag=new.etag, by=author)
+    workflow.submit_for_qa(new, expected_etag=new.etag, by=author, qa_group="waspi-south")
     workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-cardiff"))
     signers = [p.organisation.code for p in new.partners]
     assert "nhs-wast" in signers and len(signers) == 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD, section_rv, table_rv
+from protocol_helpers import LEAD, join_qa_group, section_rv, table_rv
 
 from isp_manager.accounts.models import Role
 from isp_manager.audit.models import AuditEvent
@@ -28,15 +28,21 @@ STATES = [
 OK, E403, E404, E409 = "ok", PermissionDenied, NotFound, Conflict
 
 
+def _member(user):
+    join_qa_group(user)
+    return user
+
+
 def _actor(name, author, make_user):
     return {
         "author": lambda: author,
-        "lead_colleague": lambda: make_user(
-            LEAD, Role.IG_LEAD
-        ),  # IG lead of the lead org, not the author
+        # IG lead of the lead org, not the author, and a member of the QA group
+        "lead_colleague": lambda: _member(make_user(LEAD, Role.IG_LEAD)),
         "partner_ig": lambda: make_user("la-cardiff", Role.IG_LEAD),
         "partner_practitioner": lambda: make_user("la-cardiff", Role.PRACTITIONER),
         "outsider_ig": lambda: make_user("la-swansea", Role.IG_LEAD),
+        # not a party: a member of the QA group the version goes to
+        "qa_member": lambda: _member(make_user("la-swansea", Role.IG_LEAD)),
         "auditor": lambda: make_user("la-swansea", Role.AUDITOR),
         "admin": lambda: make_user("la-swansea", Role.ADMIN),
     }[name]()
@@ -52,7 +58,9 @@ def _do(action, version, user):
             expected_row_version=section_rv(version, "rights"),
         )
     if action == "submit":
-        return workflow.submit_for_qa(version, expected_etag=version.etag, by=user)
+        return workflow.submit_for_qa(
+            version, expected_etag=version.etag, by=user, qa_group="waspi-south"
+        )
     if action == "approve":
         return workflow.approve_qa(version, expected_etag=version.etag, by=user)
     if action == "return":
@@ -78,6 +86,12 @@ SIGNABLE = {"qa_approved", "awaiting_signatures"}
 def _expected(state, actor, action):
     if actor == "outsider_ig":
         return E404
+    if actor == "qa_member":
+        if state in ("draft", "withdrawn"):
+            return E404  # never submitted to the group: they cannot see it
+        if action in ("approve", "return"):
+            return OK if state == "submitted" else E409
+        return E403
     if actor in ("auditor", "admin", "partner_practitioner"):
         return E403
     if action in ("edit", "submit"):
@@ -85,12 +99,8 @@ def _expected(state, actor, action):
             return E403  # no edit rights
         return OK if state in EDITABLE else E409
     if action in ("approve", "return"):
-        if actor == "author":
-            return E403  # the author cannot quality-assure their own version
-        if actor == "lead_colleague" and state != "superseded":
-            # the colleague has not written V1, so may review it
-            return OK if state == "submitted" else E409
-        return OK if state == "submitted" else E409
+        # only a QA group member from neither the lead nor the submitter's organisation
+        return E403
     if action == "sign":
         if actor == "partner_ig" and state == "awaiting_signatures":
             return E409  # Cardiff Council has already signed
@@ -112,6 +122,7 @@ def _expected(state, actor, action):
         "partner_ig",
         "partner_practitioner",
         "outsider_ig",
+        "qa_member",
         "auditor",
         "admin",
     ],
@@ -150,7 +161,6 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
         version,
         expected_etag=version.etag,
         by=reviewer,
-        qa_group="WASPI South QA Group",
         comments="Good",
     )
     assert review.decision == QaDecision.APPROVED
@@ -256,7 +266,7 @@ def test_return_needs_comments_and_makes_it_editable(version_in, ig):
         by=author,
         expected_row_version=section_rv(version, "obligations"),
     )
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group="waspi-south")
     assert version.state == VersionState.SUBMITTED
 
 
@@ -277,7 +287,7 @@ def test_someone_who_edited_the_version_cannot_review_it(version_in, ig):
         by=council_lead,
         expected_row_version=section_rv(version, "rights"),
     )
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group="waspi-south")
     with pytest.raises(PermissionDenied, match="did not write or submit"):
         workflow.approve_qa(version, expected_etag=version.etag, by=council_lead)
     workflow.approve_qa(version, expected_etag=version.etag, by=ig("police-south-wales"))
@@ -319,8 +329,8 @@ def test_transition_with_a_stale_etag_is_a_conflict(version_in):
         expected_row_version=section_rv(version, "rights"),
     )
     with pytest.raises(Conflict, match="has changed since you last loaded it"):
-        workflow.submit_for_qa(version, by=author, expected_etag=stale)
-    workflow.submit_for_qa(version, by=author, expected_etag=version.etag)
+        workflow.submit_for_qa(version, by=author, expected_etag=stale, qa_group="waspi-south")
+    workflow.submit_for_qa(version, by=author, expected_etag=version.etag, qa_group="waspi-south")
 
 
 # action: the state it acts on, who acts, and the version whose ETag it needs
@@ -337,7 +347,9 @@ TRANSITIONS = {
 def _transition(action, version, user, etag):
     protocol = version.protocol
     return {
-        "submit": lambda: workflow.submit_for_qa(version, by=user, expected_etag=etag),
+        "submit": lambda: workflow.submit_for_qa(
+            version, by=user, expected_etag=etag, qa_group="waspi-south"
+        ),
         "approve": lambda: workflow.approve_qa(version, by=user, expected_etag=etag),
         "return": lambda: workflow.return_with_comments(
             version, comments="Revise", by=user, expected_etag=etag
