@@ -98,7 +98,7 @@ def test_document_control_gives_qa_group_dates_review_and_version_history(active
 
 def test_returned_versions_and_their_reviewer_show_in_the_history(ig, login):
     version, author = tricky_isp(ig)
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group="waspi-south")
     reviewer = ig("la-cardiff")
     workflow.return_with_comments(
         version, expected_etag=version.etag, by=reviewer, comments="Say who the DPO is."
@@ -106,7 +106,7 @@ def test_returned_versions_and_their_reviewer_show_in_the_history(ig, login):
     db.session.commit()
     details, history = control_table(export(login(author), version, language="en"))
     assert details["Status"] == "Returned"
-    assert details["QA group"] == "Not yet quality assured"
+    assert details["QA group"] == "WASPI South QA Group"  # the group it went to
     assert [r[2] for r in history[1:]] == [
         "First draft",
         "Submitted for QA",
@@ -117,16 +117,14 @@ def test_returned_versions_and_their_reviewer_show_in_the_history(ig, login):
 
 def test_status_words_match_the_workflow_and_no_final_before_signing(ig, login):
     version, author = tricky_isp(ig)
-    workflow.submit_for_qa(version, expected_etag=version.etag, by=author)
+    workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group="waspi-south")
     db.session.commit()
     client = login(author)
     doc = export(client, version, language="en")
     assert cover_details(doc)["Status"] == "Submitted for QA"
     footer = doc.sections[0].footer.paragraphs[0].text
     assert "V1 Submitted for QA" in footer and "Final" not in footer
-    workflow.approve_qa(
-        version, expected_etag=version.etag, by=ig("la-cardiff"), qa_group="WASPI South QA Group"
-    )
+    workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-cardiff"))
     db.session.commit()
     doc = export(client, version, language="en")
     assert cover_details(doc)["Status"] == "Approved for signature"
