@@ -25,6 +25,7 @@ from wtforms import (
 
 from ..forms_base import FlaskForm
 from ..law import S137_RELATES
+from ..lifecycle.items import items_field, setup_items
 from ..lifecycle.models import RECEIVED_VIA_LABELS
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (for the views)
 from .models import BOARD_OUTCOME_LABELS, PROTECTIVE_MARKINGS, PURPOSE_LABELS
@@ -90,10 +91,12 @@ class AnswerForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), widget=GovRadioInput(), validate_choice=False)
     reasons = TextAreaField(_l("Reasons for anything not provided"), widget=GovTextArea())
     not_provided = TextAreaField(_l("What was not provided (optional)"), widget=GovTextArea())
+    items = items_field()
     submit = SubmitField(_l("Record the answer"), widget=GovSubmitInput())
 
     def setup(self) -> AnswerForm:
         self.outcome.choices = _choices(BOARD_OUTCOME_LABELS)
+        setup_items(self)
         return self
 
 

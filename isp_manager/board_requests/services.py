@@ -51,7 +51,7 @@ from .models import (
 )
 
 MAX_TEXT = lifecycle.MAX_TEXT
-MAX_ITEMS = 20
+MAX_ITEMS = lifecycle.MAX_ITEMS
 # A review's number: letters, digits and - / . _ with at least one digit, no spaces.
 REVIEW_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$")
 CREATED_FIELDS = (
@@ -413,12 +413,7 @@ def grant_extension(req, new_due, reason, *, by, on: date | None = None):
     return ext
 
 
-@dataclass
-class ItemInput:
-    description: str | None
-    nature: str | None
-    provided_on: date | None
-    provided_how: str | None
+ItemInput = lifecycle.ItemInput
 
 
 @dataclass

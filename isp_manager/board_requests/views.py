@@ -23,6 +23,7 @@ from ..i18n import current_locale
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.items import apply_answer_errors, item_inputs
 from ..lifecycle.list_forms import DATE_FIELDS, ListFilterForm, kept_arguments
 from ..lifecycle.services import Operation
 from ..lifecycle.views import StepWording, register_step_pages
@@ -245,7 +246,10 @@ def _step_page(req, template: str, form, action):
         try:
             action()
         except InvalidInput as error:
-            apply_errors(form, error)
+            if hasattr(form, "items"):
+                apply_answer_errors(form, error)  # a row's message beside that row
+            else:
+                apply_errors(form, error)
         else:
             return redirect(url_for(".show", request_id=req.id))
     return render_template(template, req=req, form=form)
@@ -280,7 +284,10 @@ def answer_on_behalf(request_id: int):
 
 def _answer(form) -> services.AnswerInput:
     return services.AnswerInput(
-        outcome=form.outcome.data, reasons=form.reasons.data, not_provided=form.not_provided.data
+        outcome=form.outcome.data,
+        reasons=form.reasons.data,
+        not_provided=form.not_provided.data,
+        items=item_inputs(form),
     )
 
 

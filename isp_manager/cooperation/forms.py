@@ -17,9 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    FieldList,
-    Form,
-    FormField,
     RadioField,
     SelectField,
     StringField,
@@ -29,14 +26,12 @@ from wtforms import (
 
 from ..forms_base import FlaskForm
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
+from ..lifecycle.items import items_field, setup_items
 from ..lifecycle.list_forms import ListFilterForm as RequestListFilterForm
-from ..lifecycle.models import NATURE_LABELS, OUTCOME_LABELS
+from ..lifecycle.models import OUTCOME_LABELS
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported for views)
 from ..widgets import UKCharacterCount
 from .models import REQUEST_TYPE_LABELS
-from .services import MAX_ITEMS
-
-ITEM_ROWS = 3  # blank rows offered for what was provided
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -127,23 +122,6 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(widget=GovSubmitInput())
 
 
-class ItemForm(Form):
-    """One thing provided (a sub-form: the parent carries the CSRF token)."""
-
-    description = StringField(_l("What was provided"), widget=GovTextInput())
-    nature = SelectField(
-        _l("Fact, opinion or historical"), widget=GovSelect(), validate_choice=False
-    )
-    provided_on = DayMonthYearField(_l("Date provided"), what=_l("The date provided"))
-    provided_how = StringField(_l("How it was provided"), widget=GovTextInput())
-
-    def is_blank(self) -> bool:
-        texts = (self.description.data, self.provided_how.data, self.nature.data)
-        return not any((t or "").strip() for t in texts) and not any(
-            self.provided_on.raw_data or ()
-        )
-
-
 class ResponseForm(FlaskForm):
     outcome = RadioField(
         _l("What have you decided?"), widget=GovRadioInput(), validate_choice=False
@@ -165,7 +143,7 @@ class ResponseForm(FlaskForm):
     not_provided = TextAreaField(
         _l("What was not provided (partly complied only)"), widget=GovTextArea()
     )
-    items = FieldList(FormField(ItemForm), min_entries=ITEM_ROWS, max_entries=MAX_ITEMS)
+    items = items_field()
     submit = SubmitField(_l("Record the answer"), widget=GovSubmitInput())
 
     def setup(self, locale: str, kind: str) -> ResponseForm:
@@ -174,9 +152,7 @@ class ResponseForm(FlaskForm):
         self.ground.choices = [
             (e.code, f"{e.citation_for(locale, kind)}: {e.label(locale)}") for e in S164_GROUNDS
         ]
-        natures = [("", _("Choose"))] + _choices(NATURE_LABELS)
-        for entry in self.items:
-            entry.form.nature.choices = natures
+        setup_items(self)
         return self
 
 

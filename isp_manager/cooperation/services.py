@@ -53,7 +53,7 @@ from .models import (
 # (so a name cannot be entered by mistake).
 SUBJECT_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/._]{2,39}$")
 MAX_TEXT = lifecycle.MAX_TEXT
-MAX_ITEMS = 20
+MAX_ITEMS = lifecycle.MAX_ITEMS
 CREATED_FIELDS = (
     "reference",
     "request_type",
@@ -461,14 +461,7 @@ def grant_extension(
     return ext
 
 
-@dataclass
-class ItemInput:
-    """One thing provided: what, when, how, and whether it is fact, opinion or history."""
-
-    description: str | None
-    nature: str | None
-    provided_on: date | None
-    provided_how: str | None
+ItemInput = lifecycle.ItemInput
 
 
 @dataclass

@@ -25,6 +25,7 @@ from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUN
 from ..law import label as law_label
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.items import apply_answer_errors, filled_items, item_inputs
 from ..lifecycle.list_forms import DATE_FIELDS, kept_arguments
 from ..lifecycle.models import Outcome
 from ..lifecycle.services import Operation
@@ -358,7 +359,7 @@ def respond(req):
         except DomainError as error:
             if error.status_code != 422:
                 raise
-            _apply_answer_errors(form, error)
+            apply_answer_errors(form, error)
         else:
             return _done(req, _("Your answer to %(ref)s has been recorded.", ref=req.reference))
     return render_template(
@@ -383,12 +384,8 @@ def _check_page(req, form: ResponseForm, answer: services.AnswerInput):
         citation=ground.citation_for(current_locale(), req.request_type.value) if ground else "",
         decider=(current_user.name, lifecycle.decider_title(current_user)),
         reasons_duty_citation=S164_REASONS_DUTY.citation_for(current_locale()),
-        items=_filled_items(form),
+        items=filled_items(form),
     )
-
-
-def _filled_items(form: ResponseForm):
-    return [entry.form for entry in form.items if not entry.form.is_blank()]
 
 
 def _answer(form: ResponseForm) -> services.AnswerInput:
@@ -397,30 +394,8 @@ def _answer(form: ResponseForm) -> services.AnswerInput:
         ground=form.ground.data or None,
         written_reasons=form.written_reasons.data,
         not_provided=form.not_provided.data,
-        items=[
-            services.ItemInput(
-                i.description.data, i.nature.data, i.provided_on.data, i.provided_how.data
-            )
-            for i in _filled_items(form)
-        ],
+        items=item_inputs(form),
     )
-
-
-def _apply_answer_errors(form: ResponseForm, error: DomainError) -> None:
-    """Item messages ("items.1") show beside that row and in the summary; the rest as usual."""
-    filled = _filled_items(form)
-    others = {}
-    for key, messages in error.errors.items():
-        row = key[6:] if key and key.startswith("items.") else ""
-        if row.isdigit() and int(row) < len(filled):
-            target = filled[int(row)].description
-            target.errors = [*target.errors, *messages]
-            form.form_errors.extend(messages)
-        elif key == "items":
-            form.form_errors.extend(messages)
-        else:
-            others[key] = messages
-    apply_errors(form, DomainError(errors=others))
 
 
 @bp.get("/<int:request_id>/letter.docx")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -55,6 +56,7 @@ from .models import (
 from .reasons import reasons_problem
 
 MAX_TEXT = 5000
+MAX_ITEMS = 20  # things provided with one answer: more are grouped together
 REFERENCE_MAX_LENGTH = 24  # the reference column's length
 
 
@@ -844,6 +846,17 @@ def decider_title(user) -> str:
     """How a decision's letter describes the person who made it: their job title, else their
     role in the service."""
     return (user.job_title or "").strip() or user.role.label
+
+
+@dataclass
+class ItemInput:
+    """One thing provided with an answer: what, when, how, and whether it is fact, opinion or
+    history (the items-provided table of every kind)."""
+
+    description: str | None
+    nature: str | None
+    provided_on: date | None
+    provided_how: str | None
 
 
 class OnBehalf(NamedTuple):
