@@ -307,13 +307,22 @@ def test_a_body_without_users_is_warned_of_and_the_board_records_its_answer(
         "() => new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/London'}).formatToParts(new Date())"
     )
     parts = {p["type"]: p["value"] for p in today}
-    page.get_by_label("Day").fill(parts["day"])
-    page.get_by_label("Month").fill(parts["month"])
-    page.get_by_label("Year").fill(parts["year"])
+    arrived = page.get_by_role("group", name="When it arrived")
+    arrived.get_by_label("Day").fill(parts["day"])
+    arrived.get_by_label("Month").fill(parts["month"])
+    arrived.get_by_label("Year").fill(parts["year"])
     page.get_by_label("E-mail", exact=True).check()
     page.get_by_label("Complied with", exact=True).check()
+    item = page.get_by_role("group", name="Item 1")
+    item.get_by_label("What was provided").fill("Incident log for the family's address")
+    item.get_by_label("Fact, opinion or historical").select_option("fact")
+    item.get_by_label("Day").fill(parts["day"])
+    item.get_by_label("Month").fill(parts["month"])
+    item.get_by_label("Year").fill(parts["year"])
+    item.get_by_label("How it was provided").fill("Secure e-mail")
     page.get_by_role("button", name="Record the answer").click()
     expect(page.get_by_role("heading", name="The answer")).to_be_visible()
+    expect(page.get_by_role("cell", name="Incident log for the family's address")).to_be_visible()
     expect(
         page.get_by_text(
             re.compile("E-mail from Station Manager Rhys Thomas.*recorded by the board")
