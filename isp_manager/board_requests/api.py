@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
-from ..calendar import wales_today
 from ..csv_export import csv_response
 from ..errors import InvalidInput
 from ..extensions import db
+from ..lifecycle import lists
 from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus
 from ..parties.models import Organisation
 from . import figures as board_figures
 from . import letters, services
+from .kind import S137
 from .schemas import (
     BoardRequestCreateSchema,
     BoardRequestQuerySchema,
@@ -92,12 +93,7 @@ class BoardRequests(MethodView):
             due_from=args.get("due_from"),
             due_to=args.get("due_to"),
         )
-        services.check_filters(filters)
-        today = wales_today()
-        pagination_parameters.item_count = services.count_requests(_user(), box, filters, today)
-        page, size = pagination_parameters.page, pagination_parameters.page_size
-        rows = services.list_query(_user(), box, filters, today, first=page * size)
-        return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()
+        return lists.api_page(S137, _user(), box, filters, pagination_parameters)
 
     @blp.arguments(BoardRequestCreateSchema)
     @blp.response(201, BoardRequestSchema)

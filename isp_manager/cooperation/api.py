@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
-from ..calendar import wales_today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import letter_language
+from ..lifecycle import lists
 from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus
 from ..parties.models import Organisation
 from . import letters, services
+from .kind import S164
 from .models import RequestType
 from .schemas import (
     LetterQuerySchema,
@@ -83,12 +84,7 @@ class Requests(MethodView):
             due_from=args.get("due_from"),
             due_to=args.get("due_to"),
         )
-        services.check_filters(filters)
-        today = wales_today()
-        pagination_parameters.item_count = services.count_requests(_user(), box, filters, today)
-        page, size = pagination_parameters.page, pagination_parameters.page_size
-        rows = services.list_query(_user(), box, filters, today, first=page * size)
-        return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()
+        return lists.api_page(S164, _user(), box, filters, pagination_parameters)
 
     @blp.arguments(RequestCreateSchema)
     @blp.response(201, RequestSchema)

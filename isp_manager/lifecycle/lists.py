@@ -227,6 +227,17 @@ def list_query(
     return stmt.where(model.id.in_(ids)).order_by(*order)
 
 
+def api_page(kind: RequestKind, user, box: Box, filters: ListFilters, pagination) -> list:
+    """One page of a request list for the API: the filters checked (a 422 naming the field),
+    the total in the pagination header (counted side by side) and the page's requests."""
+    check_filters(filters)
+    today = wales_today()
+    pagination.item_count = count_requests(kind, user, box, filters, today)
+    page, size = pagination.page, pagination.page_size
+    rows = list_query(kind, user, box, filters, today, first=page * size)
+    return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()
+
+
 def count_requests(
     kind: RequestKind, user, box: Box, filters: ListFilters, today: date | None = None
 ) -> int:
