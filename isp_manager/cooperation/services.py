@@ -105,15 +105,17 @@ PARTY_KINDS = tuple(
 )
 
 
-def party_choices(*, councils_only: bool = False) -> list[Organisation]:
-    """The active bodies to offer when choosing whom to ask, or filtering by the other side."""
+def parties_select(*, councils_only: bool = False) -> sa.Select:
+    """The active bodies that may be the other side of a s.164 request (councils only, for
+    the requests a body received), as a select to narrow further."""
     kinds = (OrgKind.LOCAL_AUTHORITY,) if councils_only else PARTY_KINDS
+    return sa.select(Organisation).where(Organisation.is_active, Organisation.kind.in_(kinds))
+
+
+def party_choices(*, councils_only: bool = False) -> list[Organisation]:
+    """The active bodies to offer when choosing whom to ask."""
     return list(
-        db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.is_active, Organisation.kind.in_(kinds))
-            .order_by(Organisation.name)
-        )
+        db.session.scalars(parties_select(councils_only=councils_only).order_by(Organisation.name))
     )
 
 
