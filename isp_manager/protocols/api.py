@@ -26,18 +26,18 @@ from .content import compare_versions
 from .models import Protocol, ProtocolVersion
 from .qa import qa_checklist, section_status
 from .schemas import (
-    ImportConfirmSchema,
-    ImportFileSchema,
-    ImportKindSchema,
-    PendingImportSchema,
     CompareQuerySchema,
     DataItemInputSchema,
     DataItemSchema,
     FlowInputSchema,
     FlowSchema,
+    ImportConfirmSchema,
+    ImportFileSchema,
+    ImportKindSchema,
     NewVersionSchema,
     PartnerInputSchema,
     PartnerSchema,
+    PendingImportSchema,
     ProtocolCreateSchema,
     ProtocolQuerySchema,
     ProtocolSchema,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovFileInput,
     GovCheckboxInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -30,8 +31,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-
-from flask_wtf.file import FileField
 
 from ..forms_base import FlaskForm
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
@@ -440,8 +439,6 @@ def import_confirm_form_class(partner_count: int, choices: list[tuple[str, str]]
         setattr(
             ImportConfirmForm,
             f"partner_{index}",
-            SelectField(
-                _l("Organisation on the register"), choices=options, widget=GovSelect()
-            ),
+            SelectField(_l("Organisation on the register"), choices=options, widget=GovSelect()),
         )
     return ImportConfirmForm

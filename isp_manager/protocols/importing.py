@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -47,9 +46,7 @@ MAX_RATIO = 100
 MAX_TEXT = 20_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def _refuse(message: str):
@@ -133,7 +130,9 @@ class Block:
 def _text(element) -> str:
     parts = []
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br"):
-        parts.append(node.text or "" if node.tag == f"{W}t" else (" " if node.tag == f"{W}tab" else "\n"))
+        parts.append(
+            node.text or "" if node.tag == f"{W}t" else (" " if node.tag == f"{W}tab" else "\n")
+        )
     return "".join(parts).strip()
 
 
@@ -261,13 +260,25 @@ def _match_field(section: TemplateSection, text: str):
 
 
 _MONTHS = {
-    **{m: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
-    **{m: i for i, m in enumerate(
-        "ionawr chwefror mawrth ebrill mai mehefin gorffennaf awst medi hydref tachwedd rhagfyr".split(), 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            "january february march april may june july august september october november december".split(),
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            "ionawr chwefror mawrth ebrill mai mehefin gorffennaf awst medi hydref tachwedd rhagfyr".split(),
+            1,
+        )
+    },
 }
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items()) if len(name) > 3})
-_DATE_WORDS = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|af|ed|ydd|fed)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})\b", re.I)
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th|af|ed|ydd|fed)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})\b", re.I
+)
 _DATE_NUMBERS = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -281,9 +292,13 @@ def find_uk_date(text: str) -> date | None:
         if month:
             candidates.append((match.start(), int(match.group(3)), month, int(match.group(1))))
     for match in _DATE_NUMBERS.finditer(text):
-        candidates.append((match.start(), int(match.group(3)), int(match.group(2)), int(match.group(1))))
+        candidates.append(
+            (match.start(), int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        )
     for match in _DATE_ISO.finditer(text):
-        candidates.append((match.start(), int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        candidates.append(
+            (match.start(), int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        )
     for _start, year, month, day in sorted(candidates):
         try:
             return date(year, month, day)
@@ -345,9 +360,14 @@ def _placeholders() -> set[str]:
     found = set()
     for locale in ("en", "cy"):
         with force_locale(locale):
-            found |= {_("Not completed."), _("Not set."), _("No partner organisations yet."),
-                      _("No data items have been listed."), _("No terms have been defined."),
-                      _("No information flows have been listed.")}
+            found |= {
+                _("Not completed."),
+                _("Not set."),
+                _("No partner organisations yet."),
+                _("No data items have been listed."),
+                _("No terms have been defined."),
+                _("No information flows have been listed."),
+            }
     return found
 
 
@@ -477,7 +497,10 @@ def _core_title(archive) -> str:
 def _cover_review_date(blocks: list[Block]) -> str | None:
     for block in blocks:
         for row in block.rows or []:
-            if len(row) >= 2 and normalise(row[0]).split()[-2:] in (["review", "date"], ["adolygu"]):
+            if len(row) >= 2 and normalise(row[0]).split()[-2:] in (
+                ["review", "date"],
+                ["adolygu"],
+            ):
                 found = find_uk_date(row[1])
                 if found:
                     return found.isoformat()
@@ -500,7 +523,9 @@ def _read_section(found: _Section, blocks, result: dict, placeholders: set[str])
     text_fields = [f for f in section.fields if f.type in ("text", "textarea")]
     list_fields = [f for f in section.fields if f.type == "list"]
     for block in blocks:
-        if block.kind == "heading" or (block.kind == "para" and re.match(r"^\d+\.\d+\s", block.text)):
+        if block.kind == "heading" or (
+            block.kind == "para" and re.match(r"^\d+\.\d+\s", block.text)
+        ):
             matched = _match_field(section, block.text)
             if matched is not None:
                 field, under_unknown = matched, False
@@ -527,9 +552,11 @@ def _read_section(found: _Section, blocks, result: dict, placeholders: set[str])
             if target is not None and target.is_table:
                 leftover.append(block.text)
                 continue
-            target = (list_fields or text_fields)[0] if block.kind == "list" and (
-                list_fields or text_fields
-            ) else (text_fields or list_fields or [None])[0]
+            target = (
+                (list_fields or text_fields)[0]
+                if block.kind == "list" and (list_fields or text_fields)
+                else (text_fields or list_fields or [None])[0]
+            )
         if target is None or target.type not in ("text", "textarea", "list"):
             leftover.append(block.text)
             continue
@@ -553,7 +580,9 @@ def _read_section(found: _Section, blocks, result: dict, placeholders: set[str])
             stored[code] = value
     result["matched"].append({"heading": found.heading, "section": section.code})
     if leftover:
-        result["unmatched"].append({"heading": found.heading, "text": leftover, "section": section.code})
+        result["unmatched"].append(
+            {"heading": found.heading, "text": leftover, "section": section.code}
+        )
 
 
 def _read_table(section, target, block: Block, values, result, tables) -> bool:

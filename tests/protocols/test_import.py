@@ -126,17 +126,13 @@ def test_confirming_an_exported_isp_creates_a_draft_with_the_same_content(
     data = export.export_version(version, language)
     pending = importing.start_import(data, "isp.docx", "isp", by=author)
     codes = [p["code"] for p in pending.result["partners"]]
-    protocol = importing.confirm_import(
-        pending, title="Imported", partner_codes=codes, by=author
-    )
+    protocol = importing.confirm_import(pending, title="Imported", partner_codes=codes, by=author)
     new = protocol.versions[0]
     assert protocol.title == "Imported"
     assert protocol.lead_organisation.code == LEAD
     assert [p.organisation.code for p in new.partners] == [LEAD, *PARTNERS]
     assert {**_expected(new), "title": version.protocol.title} == _expected(version)
-    event = db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "protocol.imported")
-    )
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "protocol.imported"))
     assert event.after["filename"] == "isp.docx" and event.after["partners"] == codes
     assert db.session.get(PendingImport, pending.id) is None
 
@@ -145,7 +141,9 @@ def _hand_made() -> bytes:
     doc = docx.Document()
     doc.core_properties.title = ""
     doc.add_paragraph("Sharing information about adults at risk in Gwent", style="Title")
-    doc.add_paragraph("SECTION 1 – INTRODUCTION TO THIS INFORMATION SHARING PROTOCOL", style="Heading 2")
+    doc.add_paragraph(
+        "SECTION 1 – INTRODUCTION TO THIS INFORMATION SHARING PROTOCOL", style="Heading 2"
+    )
     doc.add_paragraph("Partners work together to protect adults at risk.")
     doc.add_paragraph("Adult protection enquiries", style="List Bullet")
     doc.add_paragraph("Multi-agency risk meetings", style="List Bullet")
@@ -166,14 +164,14 @@ def _hand_made() -> bytes:
     table = doc.add_table(rows=2, cols=3)
     for cell, text in zip(table.rows[0].cells, ("What is shared", "By whom", "Why"), strict=True):
         cell.text = text
-    for cell, text in zip(table.rows[1].cells, ("Referral details", "Police", "Safety"), strict=True):
+    for cell, text in zip(
+        table.rows[1].cells, ("Referral details", "Police", "Safety"), strict=True
+    ):
         cell.text = text
     return _docx(doc)
 
 
-def test_a_document_in_another_layout_imports_with_the_unmatched_parts_reported(
-    app, complete_isp
-):
+def test_a_document_in_another_layout_imports_with_the_unmatched_parts_reported(app, complete_isp):
     version, _author = complete_isp()
     result = importing.parse_document(_hand_made(), template_for(version.protocol))
     assert result["title"] == "Sharing information about adults at risk in Gwent"
@@ -340,11 +338,11 @@ def test_only_ig_leads_import(login, api_client, make_user, complete_isp, role):
     assert response.status_code == 403
 
 
-def test_another_user_cannot_see_or_confirm_a_pending_import(
-    login, api_client, ig, complete_isp
-):
+def test_another_user_cannot_see_or_confirm_a_pending_import(login, api_client, ig, complete_isp):
     version, author = complete_isp()
-    pending = importing.start_import(export.export_version(version, "en"), "x.docx", "isp", by=author)
+    pending = importing.start_import(
+        export.export_version(version, "en"), "x.docx", "isp", by=author
+    )
     db.session.commit()
     other = ig(LEAD)
     with pytest.raises(NotFound):
