@@ -21,9 +21,9 @@ from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..parties.models import OrgKind
 from ..qa_groups.models import QaGroup, QaGroupMember
 from .models import (
-    PendingImport,
     BasisCatalogue,
     PartnerRole,
+    PendingImport,
     Protocol,
     ProtocolDataItem,
     ProtocolFlow,
@@ -555,8 +555,7 @@ def _bench_pending_import(ctx: DemoContext, organisations: list[dict]) -> None:
         ],
         "review_date": "2027-04-01",
         "unmatched": [
-            {"heading": f"{n}. Local arrangements {n}", "text": paragraph * 3}
-            for n in range(9, 39)
+            {"heading": f"{n}. Local arrangements {n}", "text": paragraph * 3} for n in range(9, 39)
         ],
     }
     insert_rows(

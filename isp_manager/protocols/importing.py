@@ -221,7 +221,9 @@ def _similarity(a: str, b: str) -> float:
         return 1.0
     words_a, words_b = set(a.split()), set(b.split())
     overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
-    return max(difflib.SequenceMatcher(None, a, b).ratio(), overlap)
+    # a shortened heading ("8. Review") holds only words of the template's
+    contained = 0.7 if words_a <= words_b or words_b <= words_a else 0.0
+    return max(difflib.SequenceMatcher(None, a, b).ratio(), overlap, contained)
 
 
 def match_section(template: ProtocolTemplate, text: str) -> TemplateSection | None:

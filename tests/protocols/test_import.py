@@ -201,6 +201,8 @@ def test_a_document_in_another_layout_imports_with_the_unmatched_parts_reported(
         ("Atodiad A. Geirfa", "glossary"),
         ("Atodiad D: Rhywbeth arall", None),
         ("9. Funding", None),
+        ("8 — Review", "review"),
+        ("Review", None),
         ("Information security", "security"),
     ],
 )
