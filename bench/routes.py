@@ -203,8 +203,23 @@ def _export_bench_protocol(conn: sa.Connection) -> dict | None:
     return {"protocol_id": found} if found else None
 
 
+def _pending_import(conn: sa.Connection) -> dict | None:
+    """The 30-page ISP waiting for Cardiff's IG lead to confirm (protocols/demo.py)."""
+    found = conn.execute(
+        sa.text("SELECT id FROM protocol_pending_imports ORDER BY id LIMIT 1")
+    ).scalar()
+    return {"import_id": found} if found else None
+
+
 EXPORT_TARGET_MS = 1000.0
 ROUTES += [
+    Route(
+        "Import review: 30-page ISP, 20 partners",
+        "protocols.import_review",
+        find=_pending_import,
+        user=IG_LEAD,
+        target_p95_ms=50.0,
+    ),
     Route("Register of current agreements", "agreements_register.index", user=IG_LEAD),
     Route("Register of agreements: CSV", "agreements_register.download_csv", requests=20),
     Route("Agreements due for review", "agreements_register.reviews_due", user=IG_LEAD),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..api_blueprint import Blueprint
 from ..errors import DomainError, InvalidInput, NotFound
 from ..pagination import paginate
-from . import services, workflow
+from . import importing, services, workflow
 from .access import visible_protocols_filter
 from .content import compare_versions
 from .models import Protocol, ProtocolVersion
@@ -31,9 +31,13 @@ from .schemas import (
     DataItemSchema,
     FlowInputSchema,
     FlowSchema,
+    ImportConfirmSchema,
+    ImportFileSchema,
+    ImportKindSchema,
     NewVersionSchema,
     PartnerInputSchema,
     PartnerSchema,
+    PendingImportSchema,
     ProtocolCreateSchema,
     ProtocolQuerySchema,
     ProtocolSchema,
@@ -617,3 +621,37 @@ def withdraw(data, protocol_id):
         protocol, reason=data["reason"], by=_user(), expected_etag=_if_match(True)
     )
     return protocol
+
+
+# ---------------------------------------------------------------- importing a Word document
+
+
+@blp.route("/imports", methods=["POST"])
+@blp.arguments(ImportKindSchema, location="form")
+@blp.arguments(ImportFileSchema, location="files")
+@blp.response(201, PendingImportSchema)
+def start_import(form, files):
+    """Upload an existing agreement (.docx, multipart: `kind` and `file`). It is read against
+    the template and kept for the caller to confirm; nothing else is created. 422 names the
+    field when the file is not Word, is encrypted, too big or unsafe to expand."""
+    upload = files["file"]
+    data = upload.read(importing.MAX_UPLOAD + 1)
+    return importing.start_import(data, upload.filename or "", form["kind"], by=_user())
+
+
+@blp.route("/imports/<int:import_id>", methods=["GET"])
+@blp.response(200, PendingImportSchema)
+def get_import(import_id):
+    """The caller's own pending import: what was matched and what was not (404 for anyone else)."""
+    return importing.get_pending(import_id, _user())
+
+
+@blp.route("/imports/<int:import_id>/confirm", methods=["POST"])
+@blp.arguments(ImportConfirmSchema)
+@blp.response(201, ProtocolSchema)
+def confirm_import(data, import_id):
+    """Create the draft from the caller's pending import, with the partners confirmed."""
+    pending = importing.get_pending(import_id, _user())
+    return importing.confirm_import(
+        pending, title=data["title"], partner_codes=data["partners"], by=_user()
+    )

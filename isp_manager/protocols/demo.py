@@ -23,6 +23,7 @@ from ..qa_groups.models import QaGroup, QaGroupMember
 from .models import (
     BasisCatalogue,
     PartnerRole,
+    PendingImport,
     Protocol,
     ProtocolDataItem,
     ProtocolFlow,
@@ -524,3 +525,51 @@ def generate(ctx: DemoContext) -> None:
     plans = [bench, small] + [generator.plan() for _ in range(ctx.scale.protocols)]
     for start in range(0, len(plans), CHUNK):
         generator.write(plans[start : start + CHUNK])
+    _bench_pending_import(ctx, [lead, *others[: EXPORT_BENCH_PARTNERS - 1]])
+
+
+def _bench_pending_import(ctx: DemoContext, organisations: list[dict]) -> None:
+    """A 30-page ISP read and waiting for Cardiff's IG lead to confirm (the import review
+    page the benchmarks time): 20 partners, 200 data items, 30 headings not in the template."""
+    email = f"ig-lead.cardiff@{DEMO_DOMAIN}"
+    owner = next((u for u in ctx.users if u["email"] == email), None)
+    if owner is None:
+        return
+    paragraph = "The partners share what each needs to protect the person, and no more. " * 6
+    result = {
+        "title": "Imported: Gwent adults at risk information sharing protocol",
+        "template_code": "waspi-isp",
+        "bilingual": False,
+        "sections": {
+            "introduction": {"purpose": paragraph, "purposes": ["Adult protection enquiries"]},
+            "security": {"security_measures": paragraph, "retention": paragraph},
+        },
+        "matched": [],
+        "partners": [
+            {"name": o["name"], "code": o["code"], "exact": True, "role": None}
+            for o in organisations
+        ],
+        "data_items": [
+            {"category": f"Data item {n}", "description": "", "is_special_category": False}
+            for n in range(1, 201)
+        ],
+        "review_date": "2027-04-01",
+        "unmatched": [
+            {"heading": f"{n}. Local arrangements {n}", "text": paragraph * 3} for n in range(9, 39)
+        ],
+    }
+    insert_rows(
+        ctx.conn,
+        PendingImport.__table__,
+        [
+            {
+                "owner_id": owner["id"],
+                "kind": "isp",
+                "template_code": "waspi-isp",
+                "template_version": "1.0",
+                "filename": "gwent-adults-at-risk.docx",
+                "result": result,
+                "created_at": ctx.now,
+            }
+        ],
+    )

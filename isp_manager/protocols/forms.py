@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -400,3 +402,43 @@ class CompareForm(Form):
         _l("Compare version"), widget=GovSelect(), choices=[], validators=[Optional()]
     )
     new = SelectField(_l("with version"), widget=GovSelect(), choices=[], validators=[Optional()])
+
+
+class ImportUploadForm(FlaskForm):
+    kind = RadioField(
+        _l("What kind of agreement is it?"),
+        choices=[(k.value, KIND_LABELS[k]) for k in ProtocolKind],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Choose the kind of agreement"))],
+    )
+    file = FileField(
+        _l("The agreement as a Word document (.docx)"),
+        description=_l("Up to 8 MB. Save it from Word as .docx, without a password."),
+        widget=GovFileInput(),
+    )
+    submit = SubmitField(_l("Upload and check"), widget=GovSubmitInput())
+
+
+def import_confirm_form_class(partner_count: int, choices: list[tuple[str, str]]):
+    """The review form: the title and, for each partner found, the register entry to add
+    (or none, to leave it out)."""
+
+    class ImportConfirmForm(FlaskForm):
+        title = StringField(
+            _l("Title"),
+            widget=GovTextInput(),
+            validators=[
+                DataRequired(message=_l("Enter a title for the agreement")),
+                Length(max=300, message=_l("The title must be 300 characters or fewer")),
+            ],
+        )
+        submit = SubmitField(_l("Create the draft"), widget=GovSubmitInput())
+
+    options = [("", _("Leave this partner out"))] + choices
+    for index in range(partner_count):
+        setattr(
+            ImportConfirmForm,
+            f"partner_{index}",
+            SelectField(_l("Organisation on the register"), choices=options, widget=GovSelect()),
+        )
+    return ImportConfirmForm

@@ -629,3 +629,22 @@ class ProtocolQaReview(db.Model):
 
     version: Mapped[ProtocolVersion] = relationship(back_populates="qa_reviews")
     reviewer = relationship("User")
+
+
+class PendingImport(db.Model):
+    """An uploaded agreement read against a template, waiting for its IG lead to confirm the
+    partners and create the draft. Only its owner sees it; confirming deletes it. `kind` is the
+    template's kind code as text, so a new kind of agreement needs no change here."""
+
+    __tablename__ = "protocol_pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    template_code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    template_version: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    result: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from ..api_schema import Schema
@@ -354,4 +355,69 @@ class SectionComparisonSchema(Schema):
     changed = fields.Boolean()
     fields_ = fields.List(
         fields.Nested(FieldComparisonSchema), data_key="fields", attribute="fields"
+    )
+
+
+class ImportKindSchema(Schema):
+    kind = fields.String(
+        required=True, validate=_one_of(KINDS, "kind"), metadata={"description": "isp or dda"}
+    )
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "The agreement as a .docx file"})
+
+
+class ImportPartnerSchema(Schema):
+    name = fields.String(metadata={"description": "The organisation as the document names it"})
+    code = fields.String(
+        allow_none=True, metadata={"description": "The register entry it matched, if any"}
+    )
+    exact = fields.Boolean(metadata={"description": "False when the match is only a suggestion"})
+    role = fields.String(allow_none=True)
+
+
+class ImportUnmatchedSchema(Schema):
+    heading = fields.String()
+    text = fields.String()
+    section = fields.String(metadata={"description": "The section it sat in, if any"})
+
+
+class ImportDataItemSchema(Schema):
+    category = fields.String()
+    description = fields.String()
+    is_special_category = fields.Boolean()
+
+
+class PendingImportSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    filename = fields.String()
+    template_code = fields.String()
+    title = fields.Function(lambda p: p.result.get("title"))
+    sections = fields.Function(
+        lambda p: p.result.get("sections"),
+        metadata={"description": "Field values read for each section code"},
+    )
+    partners = fields.Function(
+        lambda p: ImportPartnerSchema(many=True).dump(p.result.get("partners") or [])
+    )
+    data_items = fields.Function(
+        lambda p: ImportDataItemSchema(many=True).dump(p.result.get("data_items") or [])
+    )
+    review_date = fields.Function(lambda p: p.result.get("review_date"))
+    unmatched = fields.Function(
+        lambda p: ImportUnmatchedSchema(many=True).dump(p.result.get("unmatched") or [])
+    )
+
+
+class ImportConfirmSchema(Schema):
+    title = _text(300, required=True)
+    partners = fields.List(
+        fields.String(allow_none=True, validate=validate.Length(max=64)),
+        load_default=list,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "For each partner found, in order: the register code to add, or null to leave it out"
+        },
     )

@@ -7,6 +7,8 @@ actions the state or role does not allow, as the 403/409 error pages.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,7 +24,7 @@ from ..pagination import paginate
 from ..parties.models import Organisation
 from ..qa_groups.services import SERVICE_ORG_CODE, list_groups
 from ..text_values import whole_number
-from . import services, workflow
+from . import importing, services, workflow
 from .access import Action, can, can_start_protocol, require, visible_protocols_filter
 from .content import compare_versions, section_as_data, sections_as_data
 from .forms import (
@@ -30,6 +32,7 @@ from .forms import (
     DataItemForm,
     FilterForm,
     FlowForm,
+    ImportUploadForm,
     NewVersionForm,
     PartnerForm,
     QaDecisionForm,
@@ -39,6 +42,7 @@ from .forms import (
     SubmitForQaForm,
     WithdrawForm,
     apply_errors,
+    import_confirm_form_class,
     section_form_class,
 )
 from .models import (
@@ -51,7 +55,7 @@ from .models import (
     VersionState,
 )
 from .qa import failures, qa_checklist, section_status
-from .templates_data import init_templates, template_for
+from .templates_data import init_templates, registry, template_for
 
 bp = Blueprint("protocols", __name__)
 bp.record_once(lambda state: init_templates(state.app))
@@ -998,3 +1002,94 @@ def new_version(protocol_id: int):
     return render_template(
         "protocols/new_version.html", protocol=protocol, version=version, form=form
     ), status
+
+
+# ---------------------------------------------------------------- importing a Word document
+
+
+def _register_choices() -> list[tuple[str, str]]:
+    """Every body on the register, by name: one query."""
+    rows = db.session.execute(
+        sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
+        .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
+        .order_by(Organisation.name)
+    ).all()
+    welsh = current_locale() == "cy"
+    return [(code, (name_cy if welsh and name_cy else name)) for code, name, name_cy in rows]
+
+
+@bp.route("/agreements/import", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    if not can_start_protocol(current_user):
+        abort(403)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(importing.MAX_UPLOAD + 1) if upload else b""
+        try:
+            pending = importing.start_import(
+                data, upload.filename if upload else "", form.kind.data, by=current_user
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+            return render_template("protocols/import_upload.html", form=form), status
+        return redirect(url_for("protocols.import_review", import_id=pending.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("protocols/import_upload.html", form=form), status
+
+
+@bp.route("/agreements/import/<int:import_id>", methods=["GET", "POST"])
+@login_required
+def import_review(import_id: int):
+    if not can_start_protocol(current_user):
+        abort(403)
+    pending = importing.get_pending(import_id, current_user)
+    result = pending.result
+    partners = result.get("partners") or []
+    choices = _register_choices()
+    form = import_confirm_form_class(len(partners), choices)(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": result.get("title"),
+            **{f"partner_{i}": p.get("code") or "" for i, p in enumerate(partners)},
+        }
+    )
+    if form.validate_on_submit():
+        codes = [getattr(form, f"partner_{i}").data or None for i in range(len(partners))]
+        try:
+            protocol = importing.confirm_import(
+                pending, title=form.title.data, partner_codes=codes, by=current_user
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+            return _render_review(pending, form, choices), status
+        flash(
+            _("%(ref)s was created from %(file)s.", ref=protocol.reference, file=pending.filename),
+            "success",
+        )
+        return redirect(_version_url(protocol.versions[0]))
+    status = 422 if request.method == "POST" else 200
+    return _render_review(pending, form, choices), status
+
+
+def _render_review(pending, form, choices):
+    template = registry().get(pending.template_code, pending.template_version)
+    names = dict(choices)
+    sections = [
+        (section, (pending.result.get("sections") or {}).get(section.code) or {})
+        for section in template.sections
+    ]
+    return render_template(
+        "protocols/import_review.html",
+        pending=pending,
+        result=pending.result,
+        template=template,
+        sections=sections,
+        form=form,
+        names=names,
+        review_date=date.fromisoformat(pending.result["review_date"])
+        if pending.result.get("review_date")
+        else None,
+    )
