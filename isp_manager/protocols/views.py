@@ -184,7 +184,9 @@ def protocol(protocol_id: int):
 
 def _task_list_context(version: ProtocolVersion, submit_form=None, failures_shown=None) -> dict:
     template = template_for(version.protocol)
-    checks = qa_checklist(version, template)
+    # The checklist is shown while the version can still go to (or is at) quality assurance;
+    # for a version in force it is not built (each data item of a large agreement has checks).
+    checks = qa_checklist(version, template) if version.state in CHECKLIST_STATES else []
     actions = {action: can(current_user, action, version) for action in Action}
     protocol = version.protocol
     if actions[Action.NEW_VERSION] and services.open_version(protocol) is not None:
@@ -211,6 +213,9 @@ def _task_list_context(version: ProtocolVersion, submit_form=None, failures_show
         "withdraw_allowed": can(current_user, Action.WITHDRAW, services.latest_version(protocol)),
         "has_export": EXPORT_ENDPOINT in current_app.view_functions,
     }
+
+
+CHECKLIST_STATES = (VersionState.DRAFT, VersionState.RETURNED, VersionState.SUBMITTED)
 
 
 def _qa_group_choices() -> list[tuple[str, str]]:
@@ -428,7 +433,9 @@ def _render_section(version, template, section, form, editable, **extra):
         if review.section_comments.get(section.code)
     ]
     locale = current_locale()
-    view = section_as_data(version, section, locale)
+    # Partners, data items, flows and signatures are drawn from the records by the template:
+    # only the other fields are written out as lines.
+    view = section_as_data(version, section, locale, skip_tables=True)
     return render_template(
         "protocols/section.html",
         version=version,
