@@ -64,11 +64,10 @@ EXPORT_ENDPOINT = "agreements_register.export_docx"  # the Word download, when i
 def basis_label(code: str, catalogue_name: str) -> str:
     """'UK GDPR Art. 6(1)(e) (Public task)' for a lawful-basis code."""
     entry = getattr(law_catalogue, catalogue_name).get(code)
-    return (
-        f"{entry.citation_for(current_locale())} ({entry.label(current_locale())})"
-        if entry
-        else code
-    )
+    if entry is None:
+        return code
+    locale = current_locale()
+    return f"{entry.citation_for(locale)} ({entry.label(locale)})"
 
 
 def _load(protocol_id: int, number: int | None = None) -> ProtocolVersion:
