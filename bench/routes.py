@@ -20,6 +20,8 @@ PRACTITIONER = "practitioner.cardiff"
 REGISTER_P95_MS = 50.0
 COOPERATION_P95_MS = 50.0
 FIGURES_P95_MS = 200.0
+AGREEMENT_P95_MS = 50.0
+AGREEMENTS_CSV_P95_MS = 200.0
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,14 @@ ROUTES: list[Route] = [
     # (the same queries for both shows the pages do not grow with partners and data items).
     Route("Agreements list", "protocols.index", user=IG_LEAD),
     *(
-        Route(f"Agreement {what}: {size}", endpoint, args=args, find=find, user=IG_LEAD)
+        Route(
+            f"Agreement {what}: {size}",
+            endpoint,
+            args=args,
+            find=find,
+            user=IG_LEAD,
+            target_p95_ms=AGREEMENT_P95_MS,
+        )
         for size, find in (
             ("20 partners, 200 items", lambda c: _agreement(c, largest=True)),
             ("small", lambda c: _agreement(c, largest=False)),
@@ -218,12 +227,29 @@ ROUTES += [
         "protocols.import_review",
         find=_pending_import,
         user=IG_LEAD,
-        target_p95_ms=50.0,
+        target_p95_ms=AGREEMENT_P95_MS,
     ),
-    Route("Register of current agreements", "agreements_register.index", user=IG_LEAD),
-    Route("Register of agreements: CSV", "agreements_register.download_csv", requests=20),
+    Route(
+        "Register of current agreements",
+        "agreements_register.index",
+        user=IG_LEAD,
+        target_p95_ms=AGREEMENT_P95_MS,
+    ),
+    Route(
+        "Register of agreements: CSV",
+        "agreements_register.download_csv",
+        target_p95_ms=AGREEMENTS_CSV_P95_MS,
+        requests=20,
+    ),
     Route("Agreements due for review", "agreements_register.reviews_due", user=IG_LEAD),
-    Route("QA group queue (South Wales Police)", "qa_groups.queue", user=POLICE),
+    # The police IG lead is a member of the southern QA group (protocols/demo.py); at large
+    # scale 43 submitted agreements wait for it.
+    Route(
+        "QA group queue (South Wales Police)",
+        "qa_groups.queue",
+        user=POLICE,
+        target_p95_ms=AGREEMENT_P95_MS,
+    ),
     Route("QA groups", "qa_groups.index"),
     Route("API: QA groups", path="/api/v1/qa-groups"),
     Route(

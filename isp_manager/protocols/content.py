@@ -60,10 +60,14 @@ def sections_as_data(
     return [section_as_data(version, section, locale) for section in template.sections]
 
 
+TABLE_TYPES = ("partners", "data_items", "flows", "signatures")
+
+
 def section_as_data(
-    version: ProtocolVersion, section: TemplateSection, locale: str = "en"
+    version: ProtocolVersion, section: TemplateSection, locale: str = "en", skip_tables=False
 ) -> SectionView:
-    """One section of the version, each field written out as lines."""
+    """One section of the version, each field written out as lines (with `skip_tables`, the
+    fields kept in tables of their own, partners to signatures, are left out)."""
     return SectionView(
         code=section.code,
         number=section.number,
@@ -71,7 +75,11 @@ def section_as_data(
         heading=section.heading.get(locale),
         is_appendix=section.is_appendix,
         status=section_status(version, section),
-        fields=[field_view(version, section, f, locale) for f in section.fields],
+        fields=[
+            field_view(version, section, f, locale)
+            for f in section.fields
+            if not (skip_tables and f.type in TABLE_TYPES)
+        ],
     )
 
 

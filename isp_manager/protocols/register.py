@@ -128,13 +128,16 @@ def purposes(versions: sa.Select | list[int], limit: int = 300) -> dict[int, str
     return {version_id: summarise_purpose(found, limit) for version_id, found in texts.items()}
 
 
-def organisations_involved(view: RegisterView, user=None) -> list[Organisation]:
-    """The organisations that are parties to an agreement in this list (the filter's choices)."""
+def organisations_involved(view: RegisterView, user=None) -> list[sa.Row]:
+    """The organisations that are parties to an agreement in this list (the filter's choices):
+    their code and names only, as rows (hundreds of them, read on every request of the list)."""
     versions = _base(view, user).with_only_columns(ProtocolVersion.id)
     ids = sa.select(ProtocolPartner.organisation_id).where(ProtocolPartner.version_id.in_(versions))
     return list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+        db.session.execute(
+            sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
+            .where(Organisation.id.in_(ids))
+            .order_by(Organisation.name)
         )
     )
 

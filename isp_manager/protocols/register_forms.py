@@ -54,7 +54,7 @@ class RegisterFilterForm(FlaskForm):
 
     def setup(self, organisations, locale: str, signed_in: bool) -> RegisterFilterForm:
         self.organisation.choices = [("", _("Any organisation"))] + [
-            (o.code, o.display_name(locale)) for o in organisations
+            (o.code, o.name_cy if locale == "cy" and o.name_cy else o.name) for o in organisations
         ]
         self.organisation.validators = [
             _one_of_the_choices(_("Choose an organisation from the list"))

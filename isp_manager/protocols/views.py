@@ -68,11 +68,10 @@ EXPORT_ENDPOINT = "agreements_register.export_docx"  # the Word download, when i
 def basis_label(code: str, catalogue_name: str) -> str:
     """'UK GDPR Art. 6(1)(e) (Public task)' for a lawful-basis code."""
     entry = getattr(law_catalogue, catalogue_name).get(code)
-    return (
-        f"{entry.citation_for(current_locale())} ({entry.label(current_locale())})"
-        if entry
-        else code
-    )
+    if entry is None:
+        return code
+    locale = current_locale()
+    return f"{entry.citation_for(locale)} ({entry.label(locale)})"
 
 
 def _load(protocol_id: int, number: int | None = None) -> ProtocolVersion:
@@ -188,7 +187,9 @@ def protocol(protocol_id: int):
 
 def _task_list_context(version: ProtocolVersion, submit_form=None, failures_shown=None) -> dict:
     template = template_for(version.protocol)
-    checks = qa_checklist(version, template)
+    # The checklist is shown while the version can still go to (or is at) quality assurance;
+    # for a version in force it is not built (each data item of a large agreement has checks).
+    checks = qa_checklist(version, template) if version.state in CHECKLIST_STATES else []
     actions = {action: can(current_user, action, version) for action in Action}
     protocol = version.protocol
     if actions[Action.NEW_VERSION] and services.open_version(protocol) is not None:
@@ -215,6 +216,9 @@ def _task_list_context(version: ProtocolVersion, submit_form=None, failures_show
         "withdraw_allowed": can(current_user, Action.WITHDRAW, services.latest_version(protocol)),
         "has_export": EXPORT_ENDPOINT in current_app.view_functions,
     }
+
+
+CHECKLIST_STATES = (VersionState.DRAFT, VersionState.RETURNED, VersionState.SUBMITTED)
 
 
 def _qa_group_choices() -> list[tuple[str, str]]:
@@ -432,7 +436,9 @@ def _render_section(version, template, section, form, editable, **extra):
         if review.section_comments.get(section.code)
     ]
     locale = current_locale()
-    view = section_as_data(version, section, locale)
+    # Partners, data items, flows and signatures are drawn from the records by the template:
+    # only the other fields are written out as lines.
+    view = section_as_data(version, section, locale, skip_tables=True)
     return render_template(
         "protocols/section.html",
         version=version,
