@@ -16,6 +16,7 @@ from ..cooperation.schemas import (  # noqa: F401  (the lifecycle's shared shape
     TimelineEventSchema,
 )
 from ..lifecycle.models import ReceivedVia, RequestState
+from ..lifecycle.schemas import WhoWouldBeToldField
 from .models import BoardOutcome, BoardPurpose
 
 
@@ -83,6 +84,7 @@ class BoardRequestSchema(BoardRequestSummarySchema):
     extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True, allow_none=True)
+    who_would_be_told = WhoWouldBeToldField()
 
     def get_letter_url(self, req):
         """The request letter (.docx), once sent."""

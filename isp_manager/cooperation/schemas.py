@@ -16,6 +16,7 @@ from ..lifecycle.models import (
     RequestState,
     TimelineEventType,
 )
+from ..lifecycle.schemas import WhoWouldBeToldField
 
 
 def _required(message) -> dict:
@@ -154,6 +155,7 @@ class RequestSchema(RequestSummarySchema):
     timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
     request_letter_url = fields.Method("get_request_letter_url", dump_only=True)
+    who_would_be_told = WhoWouldBeToldField()
 
     def get_basis_reason(self, req):
         from .services import basis_explanation
