@@ -234,3 +234,39 @@ def test_free_text_qa_groups_become_the_regional_groups_they_name(fresh_database
             (2, "Our own QA panel", None),
         ]
         engine.dispose()
+
+
+def test_the_accord_signatory_columns_keep_the_accord_already_recorded(
+    fresh_database_url, tmp_path
+):
+    """g17_accord adds who signed the Declaration; the date and Designated Person stay."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
+    with app.app_context():
+        engine = db.engine
+        flask_migrate.upgrade(revision="g15_qa_groups")
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, code, name, search_text, kind, nation, "
+                    "covers_all_wales, is_active, is_public_authority, waspi_signed_on, "
+                    "waspi_designated_person, created_at, updated_at) VALUES (1, 'la-cardiff', "
+                    "'Cardiff Council', 'cardiff council', 'local_authority', 'wales', false, "
+                    "true, true, '2019-04-01', 'Dee Pio', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.commit()
+        flask_migrate.upgrade(revision="g17_accord")
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT waspi_designated_person, waspi_declaration_signed_by, "
+                    "waspi_declaration_signatory_role FROM organisations"
+                )
+            ).one()
+        assert tuple(row) == ("Dee Pio", None, None)
+        flask_migrate.downgrade(revision="g15_qa_groups")
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("organisations")}
+        assert "waspi_declaration_signed_by" not in columns and "waspi_designated_person" in columns
+        engine.dispose()

@@ -52,6 +52,7 @@ def list_organisations(args, pagination_parameters):
         nation=Nation(args["nation"]) if args.get("nation") else None,
         area=area,
         s28_category=args.get("s28_category"),
+        waspi_accord=args.get("waspi_accord"),
         status=args["status"],
     )
     page = paginate(

@@ -8,7 +8,12 @@ from flask.cli import AppGroup, with_appcontext
 
 from ..extensions import db
 from .reference import seed_reference
-from .services import REGISTER_CSV_COLUMNS, ImportRejected, import_organisations
+from .services import (
+    REGISTER_CSV_COLUMNS,
+    WASPI_CSV_COLUMNS,
+    ImportRejected,
+    import_organisations,
+)
 
 
 @click.command("seed-reference")
@@ -32,13 +37,17 @@ def import_command(file: Path):
     """Load bodies (schools, colleges, housing associations...) from FILE, a CSV file in the
     layout of the reference file: code, name, name_cy, kind, ons_code, s28_category,
     relevant_partner_category, areas (council codes separated by ';', or 'wales'), notes,
-    nation. Existing codes are updated; all rows or none are loaded."""
+    nation; optionally the WASPI Accord columns the register's CSV export adds
+    (waspi_signed_on as YYYY-MM-DD, waspi_designated_person, waspi_declaration_signed_by,
+    waspi_declaration_signatory_role). Existing codes are updated; all rows or none are loaded."""
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             columns = reader.fieldnames or []
             missing = [c for c in REGISTER_CSV_COLUMNS if c not in columns]
-            extra = [c for c in columns if c not in REGISTER_CSV_COLUMNS]
+            extra = [
+                c for c in columns if c not in REGISTER_CSV_COLUMNS and c not in WASPI_CSV_COLUMNS
+            ]
             if missing or extra:
                 raise ImportRejected(
                     [f"Line 1: the columns must be {', '.join(REGISTER_CSV_COLUMNS)}"]

@@ -87,7 +87,10 @@ class _Builder:
         domain = f"{slug(name)[:40]}.example"
         dpo = self._person() if rng.random() < 0.7 else None
         lead = self._person() if rng.random() < 0.7 else None
-        signed = self._waspi_date() if rng.random() < 0.35 else None
+        # Most public bodies have signed the Accord; fewer schools, surgeries and charities.
+        public = is_public_authority_by_default(str(kind))
+        signed = self._waspi_date() if rng.random() < (0.75 if public else 0.35) else None
+        signatory = self._person() if signed and rng.random() < 0.9 else None
         self.rows.append(
             {
                 "code": code,
@@ -110,6 +113,8 @@ class _Builder:
                 "ig_lead_email": f"{slug(lead)}@{domain}" if lead else None,
                 "waspi_signed_on": signed,
                 "waspi_designated_person": self._person() if signed else None,
+                "waspi_declaration_signed_by": signatory,
+                "waspi_declaration_signatory_role": _signatory_role(kind) if signatory else None,
                 "notes": notes,
                 "is_active": rng.random() > 0.02,
                 "created_at": created,
@@ -324,6 +329,21 @@ class _Builder:
 
         en, cy, _ = self._unique(council, make)
         self.add(code, en, cy, OrgKind.OTHER, [council], notes="Housing association")
+
+
+_SIGNATORY_ROLES = {
+    OrgKind.SCHOOL: "Headteacher",
+    OrgKind.CHIEF_OFFICER_OF_POLICE: "Chief Constable",
+    OrgKind.LOCAL_POLICING_BODY: "Police and Crime Commissioner",
+    OrgKind.FIRE_AND_RESCUE_AUTHORITY: "Chief Fire Officer",
+    OrgKind.YOUTH_OFFENDING_TEAM: "Head of Service",
+    OrgKind.PROBATION_PROVIDER: "Regional Probation Director",
+}
+
+
+def _signatory_role(kind: OrgKind) -> str:
+    """Who usually signs the Declaration of Acceptance and Participation for this kind."""
+    return _SIGNATORY_ROLES.get(kind, "Chief Executive")
 
 
 def _load_existing(ctx: DemoContext) -> dict[str, dict]:

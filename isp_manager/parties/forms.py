@@ -33,6 +33,11 @@ from .services import MAX_SEARCH_LENGTH
 
 ALL_WALES = "wales"  # the "All of Wales" choice among the areas
 STATUS_CHOICES = (("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All")))
+WASPI_ACCORD_CHOICES = (
+    ("", _l("Signed or not")),
+    ("signed", _l("Signed")),
+    ("not_signed", _l("Not signed")),
+)
 
 
 def kind_choices(blank: str) -> list[tuple[str, str]]:
@@ -121,6 +126,11 @@ class DayMonthYearField(Field):
             ) from None
 
 
+def _accord_choice(form, field):
+    if field.data not in (value for value, _label in WASPI_ACCORD_CHOICES):
+        raise ValidationError(_("Select signed or not signed for the WASPI Accord"))
+
+
 class RegisterFilterForm(FlaskForm):
     """The register list's filters (a GET form: no CSRF token)."""
 
@@ -142,6 +152,14 @@ class RegisterFilterForm(FlaskForm):
     area = SelectField(_l("Council area"), widget=GovSelect(), validate_choice=False, default="")
     s28_category = SelectField(
         _l("Section 28 category"), widget=GovSelect(), validate_choice=False, default=""
+    )
+    waspi_accord = SelectField(
+        _l("WASPI Accord"),
+        widget=GovSelect(),
+        choices=WASPI_ACCORD_CHOICES,
+        validate_choice=False,
+        default="",
+        validators=[_accord_choice],
     )
     status = SelectField(_l("Status"), widget=GovSelect(), choices=STATUS_CHOICES, default="active")
 
@@ -231,7 +249,19 @@ class OrganisationForm(FlaskForm):
         description=_l("For example, 27 3 2024"),
     )
     waspi_designated_person = StringField(
-        _l("Designated person for the WASPI Accord (optional)"), widget=GovTextInput()
+        _l("Designated person for the WASPI Accord (optional)"),
+        description=_l("Usually the data protection officer"),
+        widget=GovTextInput(),
+    )
+    waspi_declaration_signed_by = StringField(
+        _l("Who signed the Declaration of Acceptance and Participation (optional)"),
+        description=_l("Their name. The Declaration is usually signed by the chief executive."),
+        widget=GovTextInput(),
+    )
+    waspi_declaration_signatory_role = StringField(
+        _l("Their role (optional)"),
+        description=_l("Their job title, like Chief Executive"),
+        widget=GovTextInput(),
     )
     notes = StringField(_l("Notes (optional)"), widget=UKCharacterCount())
     is_active = BooleanField(
@@ -284,6 +314,8 @@ class OrganisationForm(FlaskForm):
             "ig_lead_email": self.ig_lead_email.data,
             "waspi_signed_on": self.waspi_signed_on.data,
             "waspi_designated_person": self.waspi_designated_person.data,
+            "waspi_declaration_signed_by": self.waspi_declaration_signed_by.data,
+            "waspi_declaration_signatory_role": self.waspi_declaration_signatory_role.data,
             "notes": self.notes.data,
             "is_active": bool(self.is_active.data),
             "is_public_authority": {"yes": True, "no": False}.get(self.is_public_authority.data),
@@ -309,6 +341,8 @@ class OrganisationForm(FlaskForm):
         self.ig_lead_email.data = org.ig_lead_email or ""
         self.waspi_signed_on.data = org.waspi_signed_on
         self.waspi_designated_person.data = org.waspi_designated_person or ""
+        self.waspi_declaration_signed_by.data = org.waspi_declaration_signed_by or ""
+        self.waspi_declaration_signatory_role.data = org.waspi_declaration_signatory_role or ""
         self.notes.data = org.notes or ""
         self.is_active.data = org.is_active
         self.is_public_authority.data = "yes" if org.is_public_authority else "no"

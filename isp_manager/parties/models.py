@@ -182,6 +182,10 @@ class Organisation(TimestampMixin, db.Model):
     ig_lead_email: Mapped[str | None] = mapped_column(sa.String(254))
     waspi_signed_on: Mapped[date | None] = mapped_column(sa.Date)
     waspi_designated_person: Mapped[str | None] = mapped_column(sa.String(200))
+    # Who signed the Accord's Declaration of Acceptance and Participation for the body (usually
+    # its chief executive), and their role. Recorded with the date (the service says so).
+    waspi_declaration_signed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    waspi_declaration_signatory_role: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str | None] = mapped_column(sa.String(500))
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     # Whether it is a public authority (UK GDPR Art. 6(1): no legitimate interests for its
@@ -201,6 +205,11 @@ class Organisation(TimestampMixin, db.Model):
     @property
     def kind_label(self) -> str:
         return self.kind.label
+
+    @property
+    def has_signed_waspi_accord(self) -> bool:
+        """Signed the WASPI Accord: the register has the date of its Declaration."""
+        return self.waspi_signed_on is not None
 
     def display_name(self, locale: str = "en") -> str:
         return self.name_cy if locale == "cy" and self.name_cy else self.name

@@ -8,7 +8,7 @@ from ..api_schema import Schema
 from ..i18n import current_locale
 from ..law import RELEVANT_PARTNER, S28
 from .models import Nation, OrgKind
-from .services import MAX_LENGTHS, MAX_SEARCH_LENGTH
+from .services import MAX_LENGTHS, MAX_SEARCH_LENGTH, WASPI_ACCORD_FILTERS
 
 KIND_VALUES = [kind.value for kind in OrgKind]
 NATION_VALUES = [nation.value for nation in Nation]
@@ -60,8 +60,22 @@ class OrganisationSchema(Schema):
     dpo_email = fields.String(allow_none=True)
     ig_lead_name = fields.String(allow_none=True)
     ig_lead_email = fields.String(allow_none=True)
-    waspi_signed_on = fields.Date(allow_none=True)
+    waspi_accord_signed = fields.Boolean(
+        attribute="has_signed_waspi_accord",
+        metadata={"description": "Whether it has signed the WASPI Accord (waspi_signed_on is set)"},
+    )
+    waspi_signed_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "When its Declaration of Acceptance and Participation was signed"},
+    )
     waspi_designated_person = fields.String(allow_none=True)
+    waspi_declaration_signed_by = fields.String(
+        allow_none=True,
+        metadata={"description": "Who signed the Declaration of Acceptance and Participation"},
+    )
+    waspi_declaration_signatory_role = fields.String(
+        allow_none=True, metadata={"description": "Their role, like Chief Executive"}
+    )
     notes = fields.String(allow_none=True)
     is_active = fields.Boolean()
     is_public_authority = fields.Boolean(
@@ -89,6 +103,10 @@ class OrganisationQuerySchema(Schema):
     nation = fields.String(validate=_one_of(NATION_VALUES, "nation"))
     area = fields.String(metadata={"description": "A council's code: bodies covering its area"})
     s28_category = fields.String(validate=_one_of(list(S28.codes), "s28_category"))
+    waspi_accord = fields.String(
+        validate=_one_of(list(WASPI_ACCORD_FILTERS), "waspi_accord"),
+        metadata={"description": "signed: bodies that have signed the WASPI Accord; not_signed"},
+    )
     status = fields.String(
         load_default="active",
         validate=_one_of(["active", "inactive", "all"], "status"),
@@ -119,6 +137,14 @@ class OrganisationUpdateSchema(Schema):
     ig_lead_email = _text("ig_lead_email")
     waspi_signed_on = fields.Date(allow_none=True)
     waspi_designated_person = _text("waspi_designated_person")
+    waspi_declaration_signed_by = _text(
+        "waspi_declaration_signed_by",
+        metadata={"description": "Who signed the Declaration (with waspi_signed_on)"},
+    )
+    waspi_declaration_signatory_role = _text(
+        "waspi_declaration_signatory_role",
+        metadata={"description": "Their role, like Chief Executive (with their name)"},
+    )
     notes = _text("notes")
     is_active = fields.Boolean()
     is_public_authority = fields.Boolean(

@@ -51,6 +51,8 @@ MAX_LENGTHS = {
     "dpo_email": 254,
     "ig_lead_email": 254,
     "waspi_designated_person": 200,
+    "waspi_declaration_signed_by": 200,
+    "waspi_declaration_signatory_role": 200,
     "notes": 500,
     "ons_code": 16,
 }
@@ -70,6 +72,8 @@ EDITABLE_FIELDS = (
     "ig_lead_email",
     "waspi_signed_on",
     "waspi_designated_person",
+    "waspi_declaration_signed_by",
+    "waspi_declaration_signatory_role",
     "notes",
     "is_active",
     "is_public_authority",
@@ -123,6 +127,11 @@ def _is_welsh_council():
     )
 
 
+WASPI_ACCORD_SIGNED = "signed"
+WASPI_ACCORD_NOT_SIGNED = "not_signed"
+WASPI_ACCORD_FILTERS = (WASPI_ACCORD_SIGNED, WASPI_ACCORD_NOT_SIGNED)
+
+
 @dataclass
 class RegisterFilters:
     """What the register list is narrowed to. `status`: active, inactive or all."""
@@ -133,6 +142,7 @@ class RegisterFilters:
     area: Organisation | None = None
     s28_category: str | None = None
     status: str = "active"
+    waspi_accord: str | None = None  # WASPI_ACCORD_SIGNED or WASPI_ACCORD_NOT_SIGNED
 
 
 def register_query(filters: RegisterFilters) -> sa.Select:
@@ -150,6 +160,10 @@ def register_query(filters: RegisterFilters) -> sa.Select:
         stmt = stmt.where(Organisation.s28_category == filters.s28_category)
     if filters.area is not None:
         stmt = stmt.where(_covers(filters.area))
+    if filters.waspi_accord == WASPI_ACCORD_SIGNED:
+        stmt = stmt.where(Organisation.waspi_signed_on.is_not(None))
+    elif filters.waspi_accord == WASPI_ACCORD_NOT_SIGNED:
+        stmt = stmt.where(Organisation.waspi_signed_on.is_(None))
     term = fold(filters.q)[:MAX_SEARCH_LENGTH]
     if term:
         stmt = stmt.where(
@@ -183,11 +197,20 @@ REGISTER_CSV_COLUMNS = (
     "notes",
     "nation",
 )
+# The WASPI Accord columns: written by the export, read by the import when the file has them
+# (the reference file does not: whether a body has signed is the register's, not the file's).
+WASPI_CSV_COLUMNS = (
+    "waspi_signed_on",
+    "waspi_designated_person",
+    "waspi_declaration_signed_by",
+    "waspi_declaration_signatory_role",
+)
+EXPORT_CSV_COLUMNS = (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS)
 ALL_WALES_AREA = "wales"  # "areas" in the file: council codes separated by ';', or "wales"
 
 
 def register_csv_rows(filters: RegisterFilters):
-    """The register list as rows of REGISTER_CSV_COLUMNS (the list's own queries)."""
+    """The register list as rows of EXPORT_CSV_COLUMNS (the list's own queries)."""
     for org in db.session.scalars(register_query(filters)):
         areas = ALL_WALES_AREA if org.covers_all_wales else ";".join(a.code for a in org.areas)
         yield (
@@ -201,6 +224,10 @@ def register_csv_rows(filters: RegisterFilters):
             areas,
             org.notes,
             org.nation.value,
+            org.waspi_signed_on.isoformat() if org.waspi_signed_on else None,
+            org.waspi_designated_person,
+            org.waspi_declaration_signed_by,
+            org.waspi_declaration_signatory_role,
         )
 
 
@@ -279,6 +306,9 @@ def _fields_from_row(row: dict) -> dict:
     }
     fields["areas"] = [a for a in areas if a != ALL_WALES_AREA]
     fields["covers_all_wales"] = ALL_WALES_AREA in areas
+    for key in WASPI_CSV_COLUMNS:
+        if key in row:
+            fields[key] = (row[key] or "").strip() or None
     return fields
 
 
@@ -467,11 +497,63 @@ def _check_between_fields(org: Organisation, values: dict, errors: dict) -> None
     )
     for field, problem in problems.items():
         errors[field] = [_category_message(field, problem, kind, values, org)]
-    person = values.get("waspi_designated_person", org.waspi_designated_person)
-    if person and not values.get("waspi_signed_on", org.waspi_signed_on):
-        errors["waspi_signed_on"] = [
-            _("Enter the date the WASPI Accord was signed, or remove the designated person")
+    _check_waspi_accord(org, values, errors)
+
+
+def _check_waspi_accord(org: Organisation, values: dict, errors: dict) -> None:
+    """The Accord's details hang on its date: a Designated Person or a signatory of the
+    Declaration without the date the Accord was signed is refused, and a signatory is a name
+    and a role together (the role says the Declaration was adopted at the right level)."""
+
+    def value(key):
+        return values.get(key, getattr(org, key))
+
+    signed_by = value("waspi_declaration_signed_by")
+    role = value("waspi_declaration_signatory_role")
+    if not value("waspi_signed_on"):
+        if signed_by or role:
+            errors["waspi_signed_on"] = [
+                _(
+                    "Enter the date the WASPI Accord was signed, or remove who signed the "
+                    "Declaration of Acceptance and Participation"
+                )
+            ]
+        elif value("waspi_designated_person"):
+            errors["waspi_signed_on"] = [
+                _("Enter the date the WASPI Accord was signed, or remove the designated person")
+            ]
+    if role and not signed_by:
+        errors["waspi_declaration_signed_by"] = [
+            _(
+                "Enter the name of the person who signed the Declaration of Acceptance and "
+                "Participation, or remove their role"
+            )
         ]
+    elif signed_by and not role:
+        errors["waspi_declaration_signatory_role"] = [
+            _(
+                "Enter the role of the person who signed the Declaration of Acceptance and "
+                "Participation, like Chief Executive"
+            )
+        ]
+
+
+def waspi_accord_warnings(org: Organisation) -> list[str]:
+    """What is missing from a signed Accord's record, though it may be saved without it: the
+    Declaration of many bodies was signed years ago, and who signed it is found out later."""
+    if not org.waspi_signed_on:
+        return []
+    warnings = []
+    if not org.waspi_declaration_signed_by:
+        warnings.append(
+            _(
+                "Who signed the Declaration of Acceptance and Participation is not recorded: "
+                "add their name and role when you know them"
+            )
+        )
+    if not org.waspi_designated_person:
+        warnings.append(_("The Designated Person for the WASPI Accord is not recorded"))
+    return warnings
 
 
 def _category_message(field: str, problem: str, kind: OrgKind, values: dict, org) -> str:
@@ -666,6 +748,14 @@ _CLEANERS = {
     ),
     "waspi_signed_on": _clean_waspi_date,
     "waspi_designated_person": _text("waspi_designated_person", lambda: _("The designated person")),
+    "waspi_declaration_signed_by": _text(
+        "waspi_declaration_signed_by",
+        lambda: _("The name of who signed the Declaration of Acceptance and Participation"),
+    ),
+    "waspi_declaration_signatory_role": _text(
+        "waspi_declaration_signatory_role",
+        lambda: _("The role of who signed the Declaration of Acceptance and Participation"),
+    ),
     "notes": _text("notes", lambda: _("Notes")),
     "is_active": _clean_bool(lambda: _("Active")),
     "is_public_authority": _clean_optional_bool(lambda: _("Public authority")),

@@ -40,7 +40,7 @@ from .models import Nation, OrgKind, can_edit_register, can_see_contacts
 
 bp = Blueprint("parties", __name__)
 
-FILTER_NAMES = ("q", "kind", "nation", "area", "s28_category", "status")
+FILTER_NAMES = ("q", "kind", "nation", "area", "s28_category", "waspi_accord", "status")
 
 
 def register_editors_only(view):
@@ -96,7 +96,7 @@ def register_csv():
     filters = _filters_from(form, councils)
     return csv_response(
         "organisations.csv",
-        list(services.REGISTER_CSV_COLUMNS),
+        list(services.EXPORT_CSV_COLUMNS),
         services.register_csv_rows(filters),
     )
 
@@ -114,6 +114,7 @@ def _filters_from(form: RegisterFilterForm, councils) -> services.RegisterFilter
         nation=Nation(ok(form.nation)) if ok(form.nation) else None,
         area=by_code.get(ok(form.area)),
         s28_category=ok(form.s28_category),
+        waspi_accord=ok(form.waspi_accord),
         status=ok(form.status) or "active",
     )
 
@@ -178,6 +179,7 @@ def _detail_page(org, agreement_form: AgreementForm | None = None, status: int =
         form=agreement_form,
         show_contacts=can_see_contacts(current_user),
         can_edit=can_edit_register(current_user),
+        accord_warnings=services.waspi_accord_warnings(org),
         is_council=is_council,
     ), status
 

@@ -111,6 +111,8 @@ class QaCheck:
     message: str
     section: str | None = None  # the section code to fix it in
     anchor: str | None = None  # an element on that section's page
+    # A flag for the QA reviewer to weigh and comment on: shown, never blocking.
+    advisory: bool = False
 
 
 def qa_checklist(
@@ -122,6 +124,7 @@ def qa_checklist(
     checks += _sections_complete(version, template)
     checks += _parties(version, template)
     checks += _partner_contacts(version, template)
+    checks += _waspi_accord(version, template)
     checks += _lawful_bases(version, template)
     checks += _flows(version, template)
     checks += _review_date(version, template, today)
@@ -129,7 +132,18 @@ def qa_checklist(
 
 
 def failures(checks: list[QaCheck]) -> list[QaCheck]:
-    return [c for c in checks if not c.passed]
+    """The checks that fail and must be fixed (advisory flags are not among them)."""
+    return [c for c in checks if not c.passed and not c.advisory]
+
+
+def flags(checks: list[QaCheck]) -> list[QaCheck]:
+    """The advisory checks that fail: for the QA reviewer to see and comment on."""
+    return [c for c in checks if not c.passed and c.advisory]
+
+
+def partners_without_accord(version: ProtocolVersion) -> list:
+    """The partner organisations that have not signed the WASPI Accord, in partner order."""
+    return [p.organisation for p in version.partners if not p.organisation.has_signed_waspi_accord]
 
 
 def _sections_complete(version, template) -> list[QaCheck]:
@@ -198,6 +212,26 @@ def _partner_contacts(version, template) -> list[QaCheck]:
             QaCheck("partner_contact", not missing, message, section, f"partner-{partner.id}")
         )
     return results
+
+
+def _waspi_accord(version, template) -> list[QaCheck]:
+    """WASPI: every partner to an ISP has signed the Accord (its Declaration of Acceptance and
+    Participation). One that has not is flagged for the reviewer, not refused: it may be signing,
+    and the QA group decides whether to return the agreement."""
+    if not version.partners:
+        return []
+    section = template.section_with("partners").code
+    unsigned = partners_without_accord(version)
+    if not unsigned:
+        message = _("Every partner organisation has signed the WASPI Accord")
+        return [QaCheck("waspi_accord", True, message, section, advisory=True)]
+    names = ", ".join(o.display_name(current_locale()) for o in unsigned)
+    message = _(
+        "Not signed the WASPI Accord (register): %(names)s. Ask them to sign its Declaration of "
+        "Acceptance and Participation, or to tell the register when they did",
+        names=names,
+    )
+    return [QaCheck("waspi_accord", False, message, section, advisory=True)]
 
 
 # The QA check each lawful-basis problem fails, and the passing message of each check.

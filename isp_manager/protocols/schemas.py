@@ -316,6 +316,9 @@ class QaCheckSchema(Schema):
     passed = fields.Boolean()
     message = fields.String()
     section = fields.String(allow_none=True)
+    advisory = fields.Boolean(
+        metadata={"description": "A flag for the QA reviewer: it does not stop submission"}
+    )
 
 
 class VersionSchema(VersionSummarySchema):

@@ -39,7 +39,7 @@ from .models import (
     QaDecision,
     VersionState,
 )
-from .qa import QaCheck, failures, qa_checklist
+from .qa import QaCheck, failures, partners_without_accord, qa_checklist
 from .services import check_version_etag, latest_version, open_version
 from .templates_data import template_for
 
@@ -197,7 +197,16 @@ def approve_qa(
     version.approved_by_id = by.id
     version.qa_group = qa_group
     _flush()
-    _state_change(version, "protocol.qa_approved", by, before, qa_group=qa_group)
+    # Approved knowing which partners had not signed the WASPI Accord (the checklist's flag).
+    unsigned = [o.code for o in partners_without_accord(version)]
+    _state_change(
+        version,
+        "protocol.qa_approved",
+        by,
+        before,
+        qa_group=qa_group,
+        partners_without_waspi_accord=unsigned,
+    )
     _ask_partners_to_sign(version)
     return review
 

@@ -117,6 +117,11 @@ def test_search_finds_the_new_body_by_either_name(admin):
         ({"waspi_signed_on": date.today() + timedelta(days=2)}, "waspi_signed_on", "today or in the past"),
         ({"waspi_signed_on": "31/02/2024"}, "waspi_signed_on", "real date"),
         ({"waspi_designated_person": "Jo Bloggs"}, "waspi_signed_on", "or remove the designated person"),
+        ({"waspi_declaration_signed_by": "Jo Bloggs", "waspi_declaration_signatory_role": "Chief Executive"}, "waspi_signed_on", "or remove who signed the Declaration"),
+        ({"waspi_signed_on": date.today() + timedelta(days=1), "waspi_declaration_signed_by": "Jo Bloggs", "waspi_declaration_signatory_role": "Chief Executive"}, "waspi_signed_on", "today or in the past"),
+        ({"waspi_signed_on": "2020-01-01", "waspi_declaration_signatory_role": "Chief Executive"}, "waspi_declaration_signed_by", "or remove their role"),
+        ({"waspi_signed_on": "2020-01-01", "waspi_declaration_signed_by": "Jo Bloggs"}, "waspi_declaration_signatory_role", "like Chief Executive"),
+        ({"waspi_signed_on": "2020-01-01", "waspi_declaration_signed_by": "x" * 201, "waspi_declaration_signatory_role": "CEO"}, "waspi_declaration_signed_by", "200 characters or fewer"),
         ({"notes": "n" * 501}, "notes", "500 characters or fewer"),
         ({"colour": "red"}, "colour", "not a detail that can be set"),
     ],
@@ -343,3 +348,58 @@ def test_notes_are_limited(admin):
             org("la-cardiff"), org("la-newport"), date(2025, 1, 2), "n" * 501, by=admin
         )
     assert "500 characters" in field_errors(excinfo)["notes"]
+
+
+def test_the_declaration_signatory_is_recorded_audited_and_a_missing_one_is_a_warning(
+    db_session, admin
+):
+    org = services.create_organisation(
+        {**YOT, "waspi_signed_on": "2019-04-01", "waspi_designated_person": "Dee Pio"}, by=admin
+    )
+    assert any("not recorded" in w for w in services.waspi_accord_warnings(org))
+    services.update_organisation(
+        org,
+        {
+            "waspi_declaration_signed_by": "Ann Jones",
+            "waspi_declaration_signatory_role": "Chief Executive",
+        },
+        by=admin,
+    )
+    assert services.waspi_accord_warnings(org) == []
+    event = db_session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "organisation.updated")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.before == {
+        "waspi_declaration_signed_by": None,
+        "waspi_declaration_signatory_role": None,
+    }
+    assert event.after == {
+        "waspi_declaration_signed_by": "Ann Jones",
+        "waspi_declaration_signatory_role": "Chief Executive",
+    }
+
+
+def test_only_an_administrator_records_the_declaration_signatory(db_session, make_user):
+    org = services.create_organisation({**YOT}, by=make_user(role=Role.ADMIN))
+    lead = make_user(org, role=Role.IG_LEAD)
+    with pytest.raises(PermissionDenied):
+        services.update_organisation(
+            org, {"waspi_signed_on": "2019-04-01", "waspi_declaration_signed_by": "A"}, by=lead
+        )
+    assert org.waspi_declaration_signed_by is None
+
+
+def test_the_register_filters_by_the_waspi_accord(db_session, admin):
+    signed = services.create_organisation({**YOT, "waspi_signed_on": "2019-04-01"}, by=admin)
+
+    def codes(value):
+        rows = db_session.scalars(
+            services.register_query(services.RegisterFilters(waspi_accord=value))
+        )
+        return {o.code for o in rows}
+
+    assert signed.code in codes("signed")
+    assert signed.code not in codes("not_signed")
+    assert "la-cardiff" in codes("not_signed") and "la-cardiff" not in codes("signed")

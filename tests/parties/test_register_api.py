@@ -405,3 +405,55 @@ def test_admins_patch_whether_a_body_is_a_public_authority(caller):
         "/api/v1/organisations/board-gwent", json={"is_public_authority": "maybe"}
     )
     assert bad.status_code == 422 and "is_public_authority" in bad.json["errors"]["json"]
+
+
+def test_the_waspi_accord_is_filtered_shown_and_changed_by_administrators_only(caller):
+    admin = caller(Role.ADMIN)
+    signatory = {
+        "waspi_signed_on": "2019-04-01",
+        "waspi_declaration_signed_by": "Ann Jones",
+        "waspi_declaration_signatory_role": "Chief Executive",
+    }
+    refused = caller(Role.IG_LEAD, "la-cardiff").patch(
+        "/api/v1/organisations/la-cardiff", json=signatory
+    )
+    assert refused.status_code == 403
+    missing = admin.patch("/api/v1/organisations/la-atlantis", json=signatory)
+    assert missing.status_code == 404
+    no_date = admin.patch(
+        "/api/v1/organisations/la-cardiff", json={**signatory, "waspi_signed_on": None}
+    )
+    assert no_date.status_code == 422
+    assert "remove who signed" in no_date.json["errors"]["json"]["waspi_signed_on"][0]
+    changed = admin.patch("/api/v1/organisations/la-cardiff", json=signatory)
+    assert changed.status_code == 200
+    assert changed.json["waspi_accord_signed"] is True
+    assert changed.json["waspi_declaration_signed_by"] == "Ann Jones"
+    assert changed.json["waspi_declaration_signatory_role"] == "Chief Executive"
+    signed = admin.get("/api/v1/organisations?waspi_accord=signed&kind=local_authority")
+    assert [o["code"] for o in signed.json] == ["la-cardiff"]
+    assert json.loads(signed.headers["X-Pagination"])["total"] == 1
+    unsigned = admin.get("/api/v1/organisations?waspi_accord=not_signed&page_size=100")
+    assert "la-cardiff" not in {o["code"] for o in unsigned.json}
+    assert json.loads(unsigned.headers["X-Pagination"])["total"] == 77
+    bad = admin.get("/api/v1/organisations?waspi_accord=maybe")
+    assert bad.status_code == 422 and "waspi_accord" in json.dumps(bad.json)
+
+
+def test_the_register_page_and_csv_show_and_filter_the_waspi_accord(client, caller):
+    caller(Role.ADMIN).patch(
+        "/api/v1/organisations/la-cardiff",
+        json={"waspi_signed_on": "2019-04-01", "waspi_declaration_signed_by": "Ann Jones",
+              "waspi_declaration_signatory_role": "Chief Executive"},
+    )  # fmt: skip
+    page = client.get("/organisations?waspi_accord=signed").get_data(as_text=True)
+    assert (
+        "Cardiff Council" in page and "Signed 01/04/2019" in page and "Showing 1 to 1 of 1" in page
+    )
+    page = client.get("/organisations?waspi_accord=not_signed&kind=local_authority")
+    assert "Not signed" in page.get_data(as_text=True)
+    assert 'href="/organisations/la-cardiff"' not in page.get_data(as_text=True)
+    detail = client.get("/organisations/la-cardiff").get_data(as_text=True)
+    assert "Ann Jones, Chief Executive" in detail and "1 April 2019" in detail
+    csv_text = client.get("/organisations.csv?waspi_accord=signed").get_data(as_text=True)
+    assert "2019-04-01" in csv_text and "Ann Jones" in csv_text and "la-newport" not in csv_text

@@ -27,12 +27,15 @@ PAGES = [
     "/organisations/hmpps-wales",
     "/organisations?nation=wales&kind=charity",
     "/organisations.csv?area=la-cardiff",
+    "/organisations?waspi_accord=not_signed",
+    "/organisations.csv?waspi_accord=signed",
 ]
 API = [
     "/api/v1/organisations?page_size=100",
     "/api/v1/organisations?area=la-cardiff&q=test",
     "/api/v1/organisations/la-cardiff",
     "/api/v1/organisations?nation=wales&page_size=100",
+    "/api/v1/organisations?waspi_accord=not_signed&page_size=100",
     "/api/v1/organisations/la-cardiff/relevant-partners",
     "/api/v1/organisations/nhs-wast/partner-of",
 ]
