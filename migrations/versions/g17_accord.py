@@ -2,14 +2,14 @@
 and their role
 
 Revision ID: g17_accord
-Revises: g15_qa_groups
+Revises: g19_imports
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "g17_accord"
-down_revision = "g15_qa_groups"
+down_revision = "g19_imports"
 branch_labels = None
 depends_on = None
 
