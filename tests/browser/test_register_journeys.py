@@ -127,6 +127,10 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_label("Month").fill("4")
     page.get_by_label("Year").fill("2024")
     page.get_by_label("Designated person for the WASPI Accord (optional)").fill("Alex Morgan")
+    page.get_by_label(
+        "Who signed the Declaration of Acceptance and Participation (optional)"
+    ).fill("Rhian Price")
+    page.get_by_label("Their role (optional)").fill("Head of Youth Justice")
     page.get_by_role("button", name="Add organisation").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
@@ -138,7 +142,8 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
             "Children Act 2004, s.28(1)(g): A youth offending team for an area in Wales"
         )
     ).to_be_visible()
-    expect(page.get_by_text("Signed on 1 April 2024")).to_be_visible()
+    expect(page.get_by_text("Signed 1 April 2024")).to_be_visible()
+    expect(page.get_by_text("Rhian Price, Head of Youth Justice")).to_be_visible()
     expect(
         page.get_by_text("under s.164(2)(c) by the councils of its area: Cardiff Council")
     ).to_be_visible()
