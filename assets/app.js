@@ -6,3 +6,36 @@ if ("noModule" in HTMLScriptElement.prototype) {
   document.body.classList.add("govuk-frontend-supported");
   initAll();
 }
+
+// A body typed by name: suggest the register's bodies as the user types (the browser's own
+// list, so keyboard and screen readers work as for any text input). Without JavaScript the
+// server matches what was typed.
+for (const input of document.querySelectorAll("input[data-body-suggestions]")) {
+  const list = document.getElementById(input.getAttribute("list"));
+  let timer = null;
+  let asked = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const text = input.value.trim();
+    if (text.length < 2 || text === asked) return;
+    timer = setTimeout(async () => {
+      asked = text;
+      const url = `${input.dataset.bodySuggestions}?q=${encodeURIComponent(text)}`;
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (!response.ok) return;
+        const bodies = await response.json();
+        list.replaceChildren(
+          ...bodies.map((body) => {
+            const option = document.createElement("option");
+            option.value = body.name;
+            option.label = body.code;
+            return option;
+          }),
+        );
+      } catch {
+        // No suggestions: the field still works as a plain text input.
+      }
+    }, 200);
+  });
+}

@@ -88,7 +88,11 @@ SPECIFIED_WORDING = ReasonsWording(
 )
 
 PROVIDE_TO_PARTY = Party(
-    Relation.PROVIDE_TO, "provide_to_org_id", _l("Body the information goes to"), optional=True
+    Relation.PROVIDE_TO,
+    "provide_to_org_id",
+    _l("Body the information goes to"),
+    optional=True,
+    attribute="provide_to",
 )
 
 
@@ -166,5 +170,6 @@ S137 = register(
             "why_qualifying": QUALIFYING_WORDING,
             "information_specified": SPECIFIED_WORDING,
         },
+        not_found=_l("There is no board request with that number that you can see."),
     )
 )

@@ -13,17 +13,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
 from ..accounts.services import normalise_email
 from ..audit.services import record_event, snapshot
 from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
-from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..i18n import letter_language as letter_language  # every kind's letters choose alike
@@ -32,7 +30,6 @@ from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.kinds import Relation
 from ..lifecycle.models import (
-    DeadlineStatus,
     InformationNature,
     Outcome,
     RequestState,
@@ -43,7 +40,6 @@ from . import kind as _kind
 from .kind import S137
 from .models import (
     PROTECTIVE_MARKINGS,
-    BoardEvent,
     BoardOutcome,
     BoardProvidedItem,
     BoardPurpose,
@@ -592,52 +588,24 @@ def close_request(req: BoardRequest, *, by) -> None:
 
 
 def withdraw_request(req: BoardRequest, reason: str | None, *, by) -> None:
-    was_sent = req.state != RequestState.DRAFT
+    """The board no longer needs an answer: the body asked and provide_to body are told."""
     lifecycle.withdraw(req, by, reason)
-    if was_sent:
-        notices.withdrawn(req)
 
 
 # ----------------------------------------------------------------- reading
 
 
 def get_request_for(user, request_id: int) -> BoardRequest:
-    """The request with its bodies, timeline, extensions and items in a fixed number of
-    queries; NotFound when it does not exist or the user may not see it."""
-    model = BoardRequest
-    req = db.session.scalar(
-        sa.select(model)
-        .where(model.id == request_id, model.visible_to(user))
-        .options(
-            joinedload(model.requesting_org),
-            joinedload(model.requested_org),
-            joinedload(model.provide_to),
-            joinedload(model.answered_by).lazyload(User.organisation),
-            joinedload(model.created_by).lazyload(User.organisation),
-            selectinload(model.events).options(
-                joinedload(BoardEvent.actor).lazyload(User.organisation),
-                joinedload(BoardEvent.organisation),
-            ),
-            selectinload(model.provided_items),
-            selectinload(model.extensions),
-        )
-    )
-    if req is None:
-        raise NotFound(_("There is no board request with that number that you can see."))
-    return req
+    """The request with its bodies, timeline, extensions and items (lifecycle)."""
+    return lifecycle.get_request_for(S137, user, request_id)
 
 
-def request_link(req: BoardRequest) -> str:
-    return notices.request_link(req)
+request_link = notices.request_link
+deadline_status = lifecycle.deadline_status
 
 
 def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(today, int(current_app.config["S137_DUE_SOON_DAYS"]))
-
-
-def deadline_status(req: BoardRequest, today: date | None = None) -> DeadlineStatus | None:
-    today = today or wales_today()
-    return req.deadline_status(today, due_soon_until(today))
+    return lifecycle.due_soon_until(S137, today)
 
 
 # ----------------------------------------------------------------- lists

@@ -30,6 +30,7 @@ from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
+from ..parties.services import active_bodies
 from ..text_input import is_storable
 from ..text_values import whole_number
 from . import figures as board_figures
@@ -96,11 +97,10 @@ def _list_page(box_name: str | None, *, as_csv: bool = False):
     lifecycle's filters; as a CSV with the same filters."""
     user = _user()
     box = services.Box(box_name) if box_name in set(services.Box) else _default_box(user)
-    organisations = _bodies()
     form = ListFilterForm(formdata=request.args).setup(
-        organisations, with_drafts=box is not services.Box.RECEIVED, locale=current_locale()
+        active_bodies(), with_drafts=box is not services.Box.RECEIVED, locale=current_locale()
     )
-    filters = form.read_filters(organisations)
+    filters = form.read_filters()
     kept = kept_arguments(request.args, FILTER_NAMES)
     today = wales_today()
     stmt = services.list_query(user, box, filters, today)

@@ -161,8 +161,8 @@ class ListFilterForm(RequestListFilterForm):
 
     request_type = SelectField(_l("Type"), widget=GovSelect(), validate_choice=False)
 
-    def setup(self, organisations, *, with_drafts: bool, locale: str) -> ListFilterForm:
-        super().setup(organisations, with_drafts=with_drafts, locale=locale)
+    def setup(self, bodies, *, with_drafts: bool, locale: str) -> ListFilterForm:
+        super().setup(bodies, with_drafts=with_drafts, locale=locale)
         self.request_type.choices = [("", _("Any"))] + _choices(REQUEST_TYPE_LABELS)
         return self
 

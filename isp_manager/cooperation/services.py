@@ -15,15 +15,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.models import User
 from ..accounts.services import normalise_email
 from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
 from ..calendar import long_date, wales_today
 from ..db import utcnow
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
@@ -32,7 +30,6 @@ from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.models import (
     ANSWERED_STATES,
-    DeadlineStatus,
     InformationNature,
     Outcome,
     RequestState,
@@ -43,7 +40,6 @@ from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
     OTHER_FUNCTION,
-    CooperationEvent,
     CooperationRequest,
     ProvidedItem,
     RequestType,
@@ -109,15 +105,17 @@ PARTY_KINDS = tuple(
 )
 
 
-def party_choices(*, councils_only: bool = False) -> list[Organisation]:
-    """The active bodies to offer when choosing whom to ask, or filtering by the other side."""
+def parties_select(*, councils_only: bool = False) -> sa.Select:
+    """The active bodies that may be the other side of a s.164 request (councils only, for
+    the requests a body received), as a select to narrow further."""
     kinds = (OrgKind.LOCAL_AUTHORITY,) if councils_only else PARTY_KINDS
+    return sa.select(Organisation).where(Organisation.is_active, Organisation.kind.in_(kinds))
+
+
+def party_choices(*, councils_only: bool = False) -> list[Organisation]:
+    """The active bodies to offer when choosing whom to ask."""
     return list(
-        db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.is_active, Organisation.kind.in_(kinds))
-            .order_by(Organisation.name)
-        )
+        db.session.scalars(parties_select(councils_only=councils_only).order_by(Organisation.name))
     )
 
 
@@ -604,51 +602,23 @@ def close_request(req: CooperationRequest, *, by) -> None:
 
 def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None:
     """The requester no longer needs an answer. The body asked is told, once it had the request."""
-    was_sent = req.state != RequestState.DRAFT
     lifecycle.withdraw(req, by, reason)
-    if was_sent:
-        notices.withdrawn(req)
 
 
 # ----------------------------------------------------------------- reading
 
 
 def get_request_for(user, request_id: int) -> CooperationRequest:
-    """The request with both bodies, its timeline and what was provided, in a fixed number of
-    queries; NotFound when it does not exist or the user may not see it."""
-    req = db.session.scalar(
-        sa.select(CooperationRequest)
-        .where(CooperationRequest.id == request_id, CooperationRequest.visible_to(user))
-        .options(
-            joinedload(CooperationRequest.requesting_org),
-            joinedload(CooperationRequest.requested_org),
-            # Users without their organisation: a plain join on the key (SQLite would otherwise
-            # build a temporary index over all users for the nested join).
-            joinedload(CooperationRequest.answered_by).lazyload(User.organisation),
-            selectinload(CooperationRequest.events).options(
-                joinedload(CooperationEvent.actor).lazyload(User.organisation),
-                joinedload(CooperationEvent.organisation),
-            ),
-            selectinload(CooperationRequest.provided_items),
-            selectinload(CooperationRequest.extensions),
-        )
-    )
-    if req is None:
-        raise NotFound(_("There is no request with that number that you can see."))
-    return req
+    """The request with both bodies, its timeline and what was provided (lifecycle)."""
+    return lifecycle.get_request_for(S164, user, request_id)
 
 
-def request_link(req: CooperationRequest) -> str:
-    return notices.request_link(req)
+request_link = notices.request_link
+deadline_status = lifecycle.deadline_status
 
 
 def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(today, S164.settings.due_soon_days)
-
-
-def deadline_status(req: CooperationRequest, today: date | None = None) -> DeadlineStatus | None:
-    today = today or wales_today()
-    return req.deadline_status(today, due_soon_until(today))
+    return lifecycle.due_soon_until(S164, today)
 
 
 # ----------------------------------------------------------------- inbox and outbox

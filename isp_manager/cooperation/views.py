@@ -105,13 +105,13 @@ def export(box: str):
 
 def _list_page(box: services.Box, *, as_csv: bool = False):
     locale = current_locale()
-    organisations = services.party_choices(councils_only=box is services.Box.RECEIVED)
     form = ListFilterForm(formdata=request.args).setup(
-        organisations, with_drafts=box is not services.Box.RECEIVED, locale=locale
+        services.parties_select(councils_only=box is services.Box.RECEIVED),
+        with_drafts=box is not services.Box.RECEIVED,
+        locale=locale,
     )
     request_type = form.offered(form.request_type)
     filters = form.read_filters(
-        organisations,
         extra=services.request_type_filter(RequestType(request_type) if request_type else None),
     )
     kept = kept_arguments(request.args, FILTER_NAMES)

@@ -58,6 +58,11 @@ class Party:
     label: Any  # a lazy string: "Body asked"
     optional: bool = False
     sees_drafts: bool = False  # only the requester sees a draft
+    attribute: str = ""  # the relationship to the body, when not the column without "_id"
+
+    @property
+    def relationship(self) -> str:
+        return self.attribute or self.column.removesuffix("_id")
 
 
 REQUESTER_PARTY = Party(
@@ -176,6 +181,8 @@ class RequestKind:
     # Fields whose text must say something specific (the substance check), by field name:
     # {"why_qualifying": ReasonsWording(...)} for s.137.
     substance_fields: dict[str, ReasonsWording] = field(default_factory=dict)
+    # What someone is told of a request they may not see, or that does not exist.
+    not_found: Any = _l("There is no request with that number that you can see.")
 
     @property
     def reference_prefix(self) -> str:

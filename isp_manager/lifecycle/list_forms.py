@@ -3,6 +3,7 @@ lifecycle's ListFilters. A kind adds its own fields by subclassing (s.164: the r
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
@@ -11,6 +12,7 @@ from wtforms import SelectField, StringField
 from ..errors import InvalidInput
 from ..forms_base import FlaskForm
 from ..parties.forms import DayMonthYearField, apply_errors
+from ..parties.services import find_body
 from .lists import (
     ALL_STATES,
     CASE_REFERENCE_MAX_LENGTH,
@@ -37,13 +39,16 @@ class ListFilterForm(FlaskForm):
     case_reference = StringField(_l("Requester’s case reference"), widget=GovTextInput())
     state = SelectField(_l("State"), widget=GovSelect(), validate_choice=False, default=OPEN)
     deadline = SelectField(_l("Deadline"), widget=GovSelect(), validate_choice=False)
-    counterparty = SelectField(_l("Body"), widget=GovSelect(), validate_choice=False)
+    counterparty = StringField(_l("Body"), widget=GovTextInput())
     sent_from = DayMonthYearField(_l("Sent from"), what=_l("The sent from date"))
     sent_to = DayMonthYearField(_l("Sent to"), what=_l("The sent to date"))
     due_from = DayMonthYearField(_l("Due from"), what=_l("The due from date"))
     due_to = DayMonthYearField(_l("Due to"), what=_l("The due to date"))
 
-    def setup(self, organisations, *, with_drafts: bool, locale: str) -> ListFilterForm:
+    def setup(self, bodies: sa.Select, *, with_drafts: bool, locale: str) -> ListFilterForm:
+        """`bodies`: the organisations the body filter may name (a select, read only when a
+        body is typed)."""
+        self.bodies = bodies
         states = [s for s in RequestState if s is not RequestState.DRAFT or with_drafts]
         self.state.choices = [(OPEN, _("Waiting for an answer")), (ALL_STATES, _("All"))] + [
             (s.value, s.label) for s in states
@@ -51,20 +56,17 @@ class ListFilterForm(FlaskForm):
         self.deadline.choices = [("", _("Any"))] + [
             (key.value, str(label)) for key, label in DEADLINE_LABELS.items()
         ]
-        self.counterparty.choices = [("", _("Any"))] + [
-            (o.code, o.display_name(locale)) for o in organisations
-        ]
         return self
 
     def offered(self, field) -> str | None:
         """The field's value if it is one of its choices, else None."""
         return field.data if field.data in {v for v, _label in field.choices} else None
 
-    def read_filters(self, organisations, extra: tuple = ()) -> ListFilters:
+    def read_filters(self, extra: tuple = ()) -> ListFilters:
         """The filters chosen; the fields in error (a date that is not one, a range that ends
         before it starts, text no record can hold) carry their message and filter nothing."""
         self.validate()
-        filters = self.list_filters(organisations, extra)
+        filters = self.list_filters(extra)
         try:
             check_filters(filters)
         except InvalidInput as error:
@@ -75,7 +77,18 @@ class ListFilterForm(FlaskForm):
                     setattr(filters, end, None)
         return filters
 
-    def list_filters(self, organisations, extra: tuple = ()) -> ListFilters:
+    def counterparty_named(self):
+        """The one body the body filter names (its code, name or a part only it has), or None;
+        a name that fits no body, or several, is the field's error and filters nothing."""
+        if self.counterparty.errors:
+            return None
+        try:
+            return find_body(self.counterparty.data, self.bodies, field="counterparty")
+        except InvalidInput as error:
+            self.counterparty.errors = [*self.counterparty.errors, *error.errors["counterparty"]]
+            return None
+
+    def list_filters(self, extra: tuple = ()) -> ListFilters:
         """The filters chosen (call validate() first): values not offered are ignored, and a
         field with an error (a date that is not one, text no record can hold) filters nothing."""
 
@@ -85,12 +98,11 @@ class ListFilterForm(FlaskForm):
         def day(field):
             return None if field.errors else field.data
 
-        by_code = {o.code: o for o in organisations}
         deadline = self.offered(self.deadline)
         return ListFilters(
             state=self.offered(self.state) or OPEN,
             deadline=DeadlineStatus(deadline) if deadline else None,
-            counterparty=by_code.get(self.offered(self.counterparty) or ""),
+            counterparty=self.counterparty_named(),
             reference=text(self.reference, REFERENCE_SEARCH_LENGTH),
             case_reference=text(self.case_reference, CASE_REFERENCE_MAX_LENGTH),
             sent_from=day(self.sent_from),

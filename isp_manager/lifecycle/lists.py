@@ -151,7 +151,7 @@ def _conditions(kind: RequestKind, box: Box, filters: ListFilters, today: date) 
     model = kind.model
     conditions = [_state_clause(model, filters.state, box)]
     if filters.deadline is not None:
-        soon = lifecycle.due_soon_until(today, kind.settings.due_soon_days)
+        soon = lifecycle.due_soon_until(kind, today)
         conditions.append(lifecycle.deadline_clause(model, filters.deadline, today, soon))
     for column, start, end in (
         (model.sent_on, filters.sent_from, filters.sent_to),
@@ -290,7 +290,7 @@ def csv_table(
     """The heading and rows of a list's CSV: every column common to the kinds, labels in the
     reader's language with the codes beside them in their own columns; the kind's `details`
     after the bodies, its `answer` columns after the outcome."""
-    soon = lifecycle.due_soon_until(today, kind.settings.due_soon_days)
+    soon = lifecycle.due_soon_until(kind, today)
     locale = current_locale()
 
     def body(party: Party):

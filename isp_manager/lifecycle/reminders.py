@@ -63,7 +63,7 @@ def deadline_reminders() -> Iterator[Reminder]:
 
 def kind_reminders(kind: RequestKind, today) -> Iterator[Reminder]:
     model = kind.model
-    soon_until = due_soon_until(today, kind.settings.due_soon_days)
+    soon_until = due_soon_until(kind, today)
     requests = db.session.scalars(
         sa.select(model)
         .where(model.state.in_(CLOCK_RUNNING_STATES), model.due_date <= soon_until)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import changes, record_event, snapshot
 from ..calendar import (
@@ -33,7 +34,7 @@ from ..calendar import (
     working_days_explanation,
 )
 from ..db import utcnow
-from ..errors import Conflict, InvalidInput, PermissionDenied
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import Catalogue
@@ -419,8 +420,15 @@ def check_urgent_due_date(
         raise InvalidInput(errors=errors)
 
 
-def due_soon_until(today: date, soon_days: int) -> date:
-    return add_working_days(today, soon_days)[0]
+def due_soon_until(kind, today: date) -> date:
+    """The last day a request of this kind counts as due soon (its DUE_SOON_DAYS setting)."""
+    return add_working_days(today, kind.settings.due_soon_days)[0]
+
+
+def deadline_status(req, today: date | None = None) -> DeadlineStatus | None:
+    """Overdue, due soon or neither, today in Wales, by the kind's setting."""
+    today = today or wales_today()
+    return req.deadline_status(today, due_soon_until(kind_of(req), today))
 
 
 def deadline_clause(model, status: DeadlineStatus, today: date, soon_until: date):
@@ -966,7 +974,9 @@ def close(req, by) -> None:
 
 
 def withdraw(req, by, reason: str | None) -> None:
-    """The requester no longer needs an answer; the reason is kept."""
+    """The requester no longer needs an answer; the reason is kept. The other parties are
+    told, once they had the request."""
+    was_sent = req.state != RequestState.DRAFT
     check_allowed(req, Operation.WITHDRAW, by)
     text = _require_text(
         reason, "reason", _("Enter why the request is being withdrawn."), min_chars=5
@@ -978,3 +988,37 @@ def withdraw(req, by, reason: str | None) -> None:
     req.withdrawal_reason = text
     req.clock_stopped_on = None
     _record(req, "withdrawn", TimelineEventType.WITHDRAWN, by, before, text=text)
+    if was_sent:
+        notices.withdrawn(req)
+
+
+# ----------------------------------------------------------------- reading one request
+
+
+def get_request_for(kind, user, request_id: int):
+    """The request with its bodies, timeline, extensions and items provided, in a fixed number
+    of queries; NotFound (the kind's message) when it does not exist or `user` may not see it."""
+    from ..accounts.models import User
+
+    model = kind.model
+    event = model.events.property.mapper.class_
+    # Users without their organisation: a plain join on the key (SQLite would otherwise build
+    # a temporary index over all users for the nested join).
+    req = db.session.scalar(
+        sa.select(model)
+        .where(model.id == request_id, model.visible_to(user))
+        .options(
+            *(joinedload(getattr(model, party.relationship)) for party in kind.parties),
+            joinedload(model.answered_by).lazyload(User.organisation),
+            joinedload(model.created_by).lazyload(User.organisation),
+            selectinload(model.events).options(
+                joinedload(event.actor).lazyload(User.organisation),
+                joinedload(event.organisation),
+            ),
+            selectinload(model.provided_items),
+            selectinload(model.extensions),
+        )
+    )
+    if req is None:
+        raise NotFound(str(kind.not_found))
+    return req

@@ -1203,3 +1203,94 @@ def _who_can_be_asked(council: Organisation, locale: str) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+# ----------------------------------------------------------------- naming one body
+
+
+MAX_BODY_EXAMPLES = 5
+MAX_SUGGESTIONS = 10
+
+
+def active_bodies() -> sa.Select:
+    """Every active organisation in the register, as a select to narrow further."""
+    return sa.select(Organisation).where(Organisation.is_active)
+
+
+def _matching(among: sa.Select, term: str) -> sa.Select:
+    return among.where(
+        sa.or_(
+            Organisation.search_text.contains(term, autoescape=True),
+            Organisation.code.contains(term, autoescape=True),
+        )
+    )
+
+
+def find_body(text: str | None, among: sa.Select, *, field: str) -> Organisation | None:
+    """The one body `text` names among `among` (a select of organisations): by its code, its
+    name in English or Welsh, or a part of its name that no other body has. None for no text;
+    InvalidInput on `field` when no body or several match, naming some of them."""
+    term = fold(text or "")[:MAX_SEARCH_LENGTH]
+    if not term:
+        return None
+    exact = db.session.scalars(
+        among.where(
+            sa.or_(
+                Organisation.code == term,
+                Organisation.search_text.startswith(term + " | ", autoescape=True),
+                Organisation.search_text.endswith(" | " + term, autoescape=True),
+            )
+        )
+        .order_by(Organisation.name, Organisation.id)
+        .limit(2)
+    ).all()
+    if len(exact) == 1:
+        return exact[0]
+    found = (
+        exact
+        or db.session.scalars(
+            _matching(among, term)
+            .order_by(Organisation.name, Organisation.id)
+            .limit(MAX_BODY_EXAMPLES + 1)
+        ).all()
+    )
+    if len(found) == 1:
+        return found[0]
+    shown = (text or "").strip()[:MAX_SEARCH_LENGTH]
+    if not found:
+        raise InvalidInput(
+            _(
+                "No body in the register matches “%(text)s”. Check the spelling, or enter "
+                "the body’s code.",
+                text=shown,
+            ),
+            field=field,
+        )
+    locale = current_locale()
+    names = ", ".join(o.display_name(locale) for o in found[:MAX_BODY_EXAMPLES])
+    raise InvalidInput(
+        _(
+            "More than one body matches “%(text)s” (%(names)s): enter more of the name, or "
+            "the body’s code.",
+            text=shown,
+            names=names + ("…" if len(found) > MAX_BODY_EXAMPLES else ""),
+        ),
+        field=field,
+    )
+
+
+def suggest_bodies(text: str | None, among: sa.Select | None = None) -> list[Organisation]:
+    """The first bodies whose name or code contains `text`, names starting with it first:
+    the suggestions offered as someone types a body's name."""
+    term = fold(text or "")[:MAX_SEARCH_LENGTH]
+    if len(term) < 2:
+        return []
+    among = among if among is not None else active_bodies()
+    starts = sa.case((Organisation.search_text.startswith(term, autoescape=True), 0), else_=1)
+    return list(
+        db.session.scalars(
+            _matching(among, term)
+            .order_by(starts, Organisation.name, Organisation.id)
+            .limit(MAX_SUGGESTIONS)
+        )
+    )

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -107,6 +116,17 @@ def _filters_from(form: RegisterFilterForm, councils) -> services.RegisterFilter
         s28_category=ok(form.s28_category),
         status=ok(form.status) or "active",
     )
+
+
+@bp.get("/organisations/suggestions.json")
+def suggestions():
+    """The first active bodies whose name or code contains `q`: what a body field offers as
+    someone types (the register is public, and so are these)."""
+    locale = current_locale()
+    found = services.suggest_bodies(request.args.get("q", "")[: services.MAX_SEARCH_LENGTH])
+    response = jsonify([{"code": o.code, "name": o.display_name(locale)} for o in found])
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

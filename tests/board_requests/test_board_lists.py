@@ -201,6 +201,40 @@ def test_the_list_page_finds_board_requests(login, three, officer, body_user, db
     assert _page_refs(body, "/board-requests?box=sent&state=all", three) == set()
 
 
+def test_the_body_is_typed_by_name_and_suggested_from_the_register(
+    login, three, officer, db_session
+):
+    """The body filter is a text input (a select of every body in Wales would be thousands of
+    options): its name in either language, or a part only it has, finds its requests."""
+    db_session.commit()
+    board = login(officer)
+    for typed in ("South+Wales+Police+(Chief+Constable)", "Heddlu+De+Cymru"):
+        path = f"/board-requests?state=all&counterparty={typed}"
+        assert _page_refs(board, path, three) == _refs(three, 2)
+    page = board.get("/board-requests?state=all").get_data(as_text=True)
+    assert 'list="counterparty-suggestions"' in page and "data-body-suggestions" in page
+    assert '<datalist id="counterparty-suggestions">' in page
+    assert "<option" not in page.split('name="counterparty"')[1].split("</datalist>")[0]
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("Cardiff", "More than one body matches “Cardiff”"),
+        ("Gotham", "No body in the register matches “Gotham”"),
+    ],
+)
+def test_a_body_name_that_fits_none_or_several_is_named_in_the_error_summary(
+    login, three, officer, db_session, typed, message
+):
+    db_session.commit()
+    page = login(officer).get(f"/board-requests?state=all&counterparty={typed}").text
+    assert "govuk-error-summary" in page and message in page
+    assert 'href="#counterparty"' in page
+    assert _page_refs(login(officer), "/board-requests?state=all", three) == _refs(three, 0, 1, 2)
+    assert all(r.reference in page for r in three)  # the body in error filters nothing
+
+
 def test_a_stranger_finds_nothing_on_the_pages_or_in_the_csv(login, three, stranger, db_session):
     db_session.commit()
     client = login(stranger)

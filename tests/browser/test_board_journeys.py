@@ -227,6 +227,25 @@ def test_the_board_asks_the_health_board_which_partly_complies_and_is_followed_u
     expect(page.get_by_role("button", name="Record a follow-up")).to_have_count(0)
     _shoot(page, check_a11y, "board-closed")
 
+    # Found again by typing the body: the register suggests bodies as the officer types.
+    page.goto("/board-requests?state=all")
+    body_filter = page.get_by_label("Another body on the request")
+    body_filter.press_sequentially("Cardiff and Vale Univ", delay=20)
+    suggested = page.locator("#counterparty-suggestions option")
+    expect(suggested.first).to_have_attribute("value", "Cardiff and Vale University Health Board")
+    body_filter.fill("Cardiff")
+    page.get_by_role("button", name="Apply filters").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(
+        summary.get_by_role("link", name=re.compile("More than one body matches"))
+    ).to_have_attribute("href", "#counterparty")
+    _shoot(page, check_a11y, "board-list-body-ambiguous")
+    page.get_by_label("Another body on the request").fill("Cardiff and Vale University Health Board")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.get_by_role("row").filter(has_text=reference)).to_be_visible()
+    _shoot(page, check_a11y, "board-list-by-body")
+
     # The year's figures show it, on the page and in both downloads.
     page.goto("/board-requests")
     page.get_by_role("link", name="Annual figures").click()

@@ -251,6 +251,20 @@ def test_the_list_page_finds_by_case_reference_and_dates(login, three, council_u
     assert "case_reference=0101" in page  # and in the CSV and page links
 
 
+def test_the_body_is_typed_by_name_among_the_bodies_each_box_may_hold(
+    login, three, council_user, make_user, db_session
+):
+    police = make_user("police-south-wales", Role.PRACTITIONER, name="Pat Police")
+    db_session.commit()
+    sent = "/requests/sent?state=all&counterparty="
+    assert _page_refs(login(council_user), sent + "Heddlu+De+Cymru", three) == {three[2].reference}
+    # What a body received came from councils: "Cardiff" names only one of them.
+    received = "/requests/received?state=all&counterparty=Cardiff"
+    assert _page_refs(login(police), received, three) == {three[2].reference}
+    page = login(council_user).get(sent + "Cardiff").text
+    assert "More than one body matches “Cardiff”" in page
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
