@@ -56,8 +56,8 @@ from ..law import catalogue as law_catalogue
 from . import services
 from .models import (
     BASIS_CATALOGUES,
+    KIND_RULES,
     BasisCatalogue,
-    PartnerRole,
     Protocol,
     ProtocolDataItem,
     ProtocolKind,
@@ -430,16 +430,28 @@ def _contact(partner: ProtocolPartner) -> str:
 
 def _write_partners(doc, version, field, value, locale) -> None:
     protocol = version.protocol
-    if protocol.kind == ProtocolKind.DDA:
-        discloser = next((p for p in version.partners if p.role == PartnerRole.DISCLOSER), None)
-        add_text(
-            doc,
-            _(
+    rules = KIND_RULES[protocol.kind]
+    if protocol.kind != ProtocolKind.ISP:
+        first = next((p for p in version.partners if p.role == rules.first), None)
+        lead = protocol.lead_organisation.display_name(locale)
+        if protocol.kind == ProtocolKind.DDA:
+            intro = _(
                 "The discloser is %(org)s. The lead organisation is %(lead)s.",
-                org=_org(discloser, locale),
-                lead=protocol.lead_organisation.display_name(locale),
-            ),
-        )
+                org=_org(first, locale),
+                lead=lead,
+            )
+        elif protocol.kind == ProtocolKind.DPA:
+            intro = _(
+                "The controller is %(org)s; every other party is its processor. The lead organisation is %(lead)s.",
+                org=_org(first, locale),
+                lead=lead,
+            )
+        else:
+            intro = _(
+                "The lead organisation is %(lead)s. Every party is a joint controller of the personal data processed under this agreement.",
+                lead=lead,
+            )
+        add_text(doc, intro)
         header = [
             _("Organisation"),
             _("Role"),

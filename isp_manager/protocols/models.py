@@ -12,6 +12,7 @@ their lawful bases, Appendix B information flows, signatures and QA reviews.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -26,6 +27,8 @@ from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 class ProtocolKind(enum.StrEnum):
     ISP = "isp"
     DDA = "dda"
+    JCA = "jca"
+    DPA = "dpa"
 
     @property
     def label(self) -> str:
@@ -39,6 +42,8 @@ class ProtocolKind(enum.StrEnum):
 KIND_LABELS = {
     ProtocolKind.ISP: _l("Information Sharing Protocol"),
     ProtocolKind.DDA: _l("Data Disclosure Agreement"),
+    ProtocolKind.JCA: _l("Joint Controller Agreement"),
+    ProtocolKind.DPA: _l("Controller-processor agreement"),
 }
 
 
@@ -107,12 +112,16 @@ APPROVED_STATES = ("qa_approved", "awaiting_signatures", "active", "superseded")
 
 
 class PartnerRole(enum.StrEnum):
-    """ISP: one lead and partners. DDA: one discloser and one or more recipients."""
+    """ISP: one lead and partners. DDA: one discloser and one or more recipients.
+    JCA: one lead and joint controllers. DPA: one controller and one or more processors."""
 
     LEAD = "lead"
     PARTNER = "partner"
     DISCLOSER = "discloser"
     RECIPIENT = "recipient"
+    JOINT_CONTROLLER = "joint_controller"
+    CONTROLLER = "controller"
+    PROCESSOR = "processor"
 
     @property
     def label(self) -> str:
@@ -124,11 +133,41 @@ PARTNER_ROLE_LABELS = {
     PartnerRole.PARTNER: _l("Partner organisation"),
     PartnerRole.DISCLOSER: _l("Discloser"),
     PartnerRole.RECIPIENT: _l("Recipient"),
+    PartnerRole.JOINT_CONTROLLER: _l("Joint controller"),
+    PartnerRole.CONTROLLER: _l("Controller"),
+    PartnerRole.PROCESSOR: _l("Processor"),
 }
-ROLES_BY_KIND = {
-    ProtocolKind.ISP: (PartnerRole.LEAD, PartnerRole.PARTNER),
-    ProtocolKind.DDA: (PartnerRole.DISCLOSER, PartnerRole.RECIPIENT),
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """How the parties of one kind of agreement stand to each other (kind differences as data).
+
+    A *fixed-lead* kind (ISP, JCA): the lead organisation has `first` and every other party has
+    `others`; roles cannot be changed. A *one-and-many* kind (DDA, DPA): exactly one party has
+    `first` (by default the lead) and at least one has `others`; roles can be swapped.
+    `one_way` kinds carry information only from the `first` party to `others`.
+    """
+
+    first: PartnerRole
+    others: PartnerRole
+    fixed_lead: bool
+    one_way: bool = False
+
+    @property
+    def roles(self) -> tuple[PartnerRole, PartnerRole]:
+        return (self.first, self.others)
+
+
+KIND_RULES = {
+    ProtocolKind.ISP: KindRules(PartnerRole.LEAD, PartnerRole.PARTNER, fixed_lead=True),
+    ProtocolKind.DDA: KindRules(
+        PartnerRole.DISCLOSER, PartnerRole.RECIPIENT, fixed_lead=False, one_way=True
+    ),
+    ProtocolKind.JCA: KindRules(PartnerRole.LEAD, PartnerRole.JOINT_CONTROLLER, fixed_lead=True),
+    ProtocolKind.DPA: KindRules(PartnerRole.CONTROLLER, PartnerRole.PROCESSOR, fixed_lead=False),
 }
+ROLES_BY_KIND = {kind: rules.roles for kind, rules in KIND_RULES.items()}
 
 
 class QaDecision(enum.StrEnum):

@@ -20,7 +20,7 @@ from ..i18n import current_locale
 from ..law import ARTICLE9
 from ..law import lawful_basis as rules
 from .lawful_bases import data_item_problems, problem_message
-from .models import BasisCatalogue, PartnerRole, ProtocolKind, ProtocolVersion
+from .models import KIND_RULES, BasisCatalogue, ProtocolKind, ProtocolVersion
 from .templates_data import ProtocolTemplate, TemplateField, TemplateSection
 
 
@@ -123,6 +123,8 @@ def qa_checklist(
     checks: list[QaCheck] = []
     checks += _sections_complete(version, template)
     checks += _parties(version, template)
+    checks += _legal_terms(version, template)
+    checks += _parties_named(version, template)
     checks += _partner_contacts(version, template)
     checks += _waspi_accord(version, template)
     checks += _lawful_bases(version, template)
@@ -171,27 +173,127 @@ def _sections_complete(version, template) -> list[QaCheck]:
 
 def _parties(version, template) -> list[QaCheck]:
     section = template.section_with("partners").code
-    if version.protocol.kind == ProtocolKind.DDA:
-        disclosers = [p for p in version.partners if p.role == PartnerRole.DISCLOSER]
-        recipients = [p for p in version.partners if p.role == PartnerRole.RECIPIENT]
-        ok = len(disclosers) == 1 and len(recipients) >= 1
-        message = (
-            _("There is exactly one discloser and at least one recipient")
-            if ok
-            else _(
-                "A Data Disclosure Agreement needs exactly one discloser and at least one recipient (it has %(d)s disclosers and %(r)s recipients)",
-                d=len(disclosers),
-                r=len(recipients),
+    rules = KIND_RULES[version.protocol.kind]
+    if not rules.fixed_lead:
+        firsts = [p for p in version.partners if p.role == rules.first]
+        others = [p for p in version.partners if p.role == rules.others]
+        ok = len(firsts) == 1 and len(others) >= 1
+        if version.protocol.kind == ProtocolKind.DPA:
+            message = (
+                _("There is exactly one controller and at least one processor")
+                if ok
+                else _(
+                    "A controller-processor agreement needs exactly one controller and at least one processor (it has %(d)s controllers and %(r)s processors)",
+                    d=len(firsts),
+                    r=len(others),
+                )
             )
-        )
+        else:
+            message = (
+                _("There is exactly one discloser and at least one recipient")
+                if ok
+                else _(
+                    "A Data Disclosure Agreement needs exactly one discloser and at least one recipient (it has %(d)s disclosers and %(r)s recipients)",
+                    d=len(firsts),
+                    r=len(others),
+                )
+            )
         return [QaCheck("parties", ok, message, section)]
     ok = len(version.partners) >= 2
-    message = (
-        _("At least two partner organisations share under this protocol")
-        if ok
-        else _("Add at least one partner organisation besides the lead organisation")
-    )
+    if version.protocol.kind == ProtocolKind.JCA:
+        message = (
+            _("At least two joint controllers are party to this agreement")
+            if ok
+            else _("Add at least one joint controller besides the lead organisation")
+        )
+    else:
+        message = (
+            _("At least two partner organisations share under this protocol")
+            if ok
+            else _("Add at least one partner organisation besides the lead organisation")
+        )
     return [QaCheck("parties", ok, message, section)]
+
+
+def _legal_terms(version, template) -> list[QaCheck]:
+    """One check for each legal term the template records (e.g. each Article 28(3) term)."""
+    locale = current_locale()
+    results = []
+    for section in template.sections:
+        stored = version.section(section.code)
+        content = stored.content if stored else {}
+        for f in section.fields:
+            if f.term is None:
+                continue
+            ok = _has_value(content.get(f.code))
+            message = (
+                _("%(term)s: recorded", term=f.term.get(locale))
+                if ok
+                else _(
+                    "%(term)s: fill in “%(label)s” in %(title)s",
+                    term=f.term.get(locale),
+                    label=f.label.get(locale),
+                    title=section.title(locale),
+                )
+            )
+            results.append(QaCheck("legal_term", ok, message, section.code))
+    return results
+
+
+def _field_text(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _party_names(partner) -> set[str]:
+    organisation = partner.organisation
+    names = {organisation.display_name("en"), organisation.display_name("cy"), organisation.name}
+    return {n.casefold() for n in names if n}
+
+
+def _parties_named(version, template) -> list[QaCheck]:
+    """Fields that must name each party (or at least one): e.g. who answers each right in a JCA."""
+    locale = current_locale()
+    results = []
+    for section in template.sections:
+        stored = version.section(section.code)
+        content = stored.content if stored else {}
+        for f in section.fields:
+            if f.must_name is None:
+                continue
+            text = _field_text(content.get(f.code)).casefold()
+            unnamed = [
+                p for p in version.partners if not any(name in text for name in _party_names(p))
+            ]
+            label = f.label.get(locale)
+            title = section.title(locale)
+            if f.must_name == "each":
+                ok = bool(version.partners) and not unnamed
+                message = (
+                    _("“%(label)s” names every party", label=label)
+                    if ok
+                    else _(
+                        "“%(label)s” in %(title)s must say what each party does: %(names)s not named",
+                        label=label,
+                        title=title,
+                        names=", ".join(p.organisation.display_name(locale) for p in unnamed)
+                        or _("no parties yet"),
+                    )
+                )
+            else:
+                ok = len(unnamed) < len(version.partners)
+                message = (
+                    _("“%(label)s” names the party responsible", label=label)
+                    if ok
+                    else _(
+                        "“%(label)s” in %(title)s must name the party responsible, by its name",
+                        label=label,
+                        title=title,
+                    )
+                )
+            results.append(QaCheck("party_named", ok, message, section.code))
+    return results
 
 
 def _partner_contacts(version, template) -> list[QaCheck]:

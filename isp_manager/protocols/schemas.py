@@ -49,7 +49,9 @@ class PartnerRefField(fields.Field):
 
 class ProtocolCreateSchema(Schema):
     kind = fields.String(
-        required=True, validate=_one_of(KINDS, "kind"), metadata={"description": "isp or dda"}
+        required=True,
+        validate=_one_of(KINDS, "kind"),
+        metadata={"description": "isp, dda, jca or dpa"},
     )
     title = _text(300, required=True)
     lead_organisation = fields.String(

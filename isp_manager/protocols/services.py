@@ -35,6 +35,7 @@ from .access import Action, can_start_protocol, require
 from .lawful_bases import INPUT_FIELDS, is_public_authority_task, problem_message
 from .models import (
     BASIS_CATALOGUES,
+    KIND_RULES,
     ROLES_BY_KIND,
     BasisCatalogue,
     PartnerRole,
@@ -235,7 +236,9 @@ def _parse_kind(kind, errors) -> ProtocolKind | None:
     try:
         return ProtocolKind(kind)
     except ValueError:
-        errors.setdefault("kind", []).append(_("Choose the kind of agreement: isp or dda"))
+        errors.setdefault("kind", []).append(
+            _("Choose the kind of agreement: isp, dda, jca or dpa")
+        )
         return None
 
 
@@ -324,32 +327,58 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
 
 
 def _assign_roles(kind, lead, lead_role, others, errors):
-    if kind == ProtocolKind.ISP:
-        if lead_role not in (None, PartnerRole.LEAD) or any(
-            r not in (None, PartnerRole.PARTNER) for _, r in others
+    rules = KIND_RULES[kind]
+    if rules.fixed_lead:
+        if lead_role not in (None, rules.first) or any(
+            r not in (None, rules.others) for _, r in others
         ):
-            errors.setdefault("partners", []).append(
-                _(
-                    "In an Information Sharing Protocol the lead organisation is the lead and every other organisation is a partner"
-                )
-            )
-        return [(lead, PartnerRole.LEAD)] + [(o, PartnerRole.PARTNER) for o, _ in others]
-    named_disclosers = [o for o, r in others if r == PartnerRole.DISCLOSER]
-    if lead_role == PartnerRole.DISCLOSER or (lead_role is None and not named_disclosers):
-        named_disclosers = [lead, *named_disclosers]
-    if len(named_disclosers) > 1:
+            errors.setdefault("partners", []).append(_fixed_roles_message(kind))
+        return [(lead, rules.first)] + [(o, rules.others) for o, _ in others]
+    named_firsts = [o for o, r in others if r == rules.first]
+    if lead_role == rules.first or (lead_role is None and not named_firsts):
+        named_firsts = [lead, *named_firsts]
+    if len(named_firsts) > 1:
         errors.setdefault("partners", []).append(
-            _(
-                "A Data Disclosure Agreement has exactly one discloser: %(names)s are all named as disclosers",
-                names=", ".join(o.name for o in named_disclosers),
-            )
+            _one_first_message(kind, ", ".join(o.name for o in named_firsts))
         )
-    discloser = named_disclosers[0] if named_disclosers else None
-    parties = [(lead, PartnerRole.DISCLOSER if lead == discloser else PartnerRole.RECIPIENT)]
-    parties += [
-        (o, PartnerRole.DISCLOSER if o == discloser else PartnerRole.RECIPIENT) for o, _ in others
-    ]
+    first = named_firsts[0] if named_firsts else None
+    parties = [(lead, rules.first if lead == first else rules.others)]
+    parties += [(o, rules.first if o == first else rules.others) for o, _ in others]
     return parties
+
+
+def _fixed_roles_message(kind: ProtocolKind) -> str:
+    if kind == ProtocolKind.JCA:
+        return _(
+            "In a Joint Controller Agreement the lead organisation is the lead and every other organisation is a joint controller"
+        )
+    return _(
+        "In an Information Sharing Protocol the lead organisation is the lead and every other organisation is a partner"
+    )
+
+
+def _one_first_taken_message(kind: ProtocolKind, org: str) -> str:
+    if kind == ProtocolKind.DPA:
+        return _(
+            "A controller-processor agreement has exactly one controller: %(org)s is already the controller. Make it a processor first.",
+            org=org,
+        )
+    return _(
+        "A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.",
+        org=org,
+    )
+
+
+def _one_first_message(kind: ProtocolKind, names: str) -> str:
+    if kind == ProtocolKind.DPA:
+        return _(
+            "A controller-processor agreement has exactly one controller: %(names)s are all named as controllers",
+            names=names,
+        )
+    return _(
+        "A Data Disclosure Agreement has exactly one discloser: %(names)s are all named as disclosers",
+        names=names,
+    )
 
 
 def _allowed_roles(kind: ProtocolKind):
@@ -742,9 +771,7 @@ def add_partner(
     if errors:
         raise InvalidInput(errors=errors)
     details = details or PartnerDetails()
-    default_role = (
-        PartnerRole.PARTNER if version.protocol.kind == ProtocolKind.ISP else PartnerRole.RECIPIENT
-    )
+    default_role = KIND_RULES[version.protocol.kind].others
     partner = ProtocolPartner(
         organisation=organisation,
         role=default_role,
@@ -826,29 +853,25 @@ def _set_role(version, partner, role_value: str, errors) -> None:
         role = PartnerRole(role_value)
     except ValueError:
         role = None
-    if role not in allowed or (kind == ProtocolKind.ISP and role != partner.role):
+    rules = KIND_RULES[kind]
+    if role not in allowed or (rules.fixed_lead and role != partner.role):
         errors.setdefault("role", []).append(
-            _(
+            _fixed_roles_message(kind)
+            if rules.fixed_lead
+            else _(
                 "Choose a role for this kind of agreement: %(roles)s",
                 roles=", ".join(r.value for r in allowed),
             )
-            if kind == ProtocolKind.DDA
-            else _(
-                "In an Information Sharing Protocol the lead organisation is the lead and the others are partners"
-            )
         )
         return
-    if role == PartnerRole.DISCLOSER:
+    if role == rules.first:
         other = next(
-            (p for p in version.partners if p.role == PartnerRole.DISCLOSER and p is not partner),
+            (p for p in version.partners if p.role == rules.first and p is not partner),
             None,
         )
         if other:
             errors.setdefault("role", []).append(
-                _(
-                    "A Data Disclosure Agreement has exactly one discloser: %(org)s is already the discloser. Make it a recipient first.",
-                    org=other.organisation.display_name(current_locale()),
-                )
+                _one_first_taken_message(kind, other.organisation.display_name(current_locale()))
             )
             return
     partner.role = role
@@ -991,7 +1014,7 @@ def _apply_data_item(version, item: ProtocolDataItem, data: DataItemInput) -> No
         errors.setdefault("recipient_partner_ids", []).append(
             _("The partner that provides the information cannot also be one that receives it")
         )
-    if version.protocol.kind == ProtocolKind.DDA:
+    if KIND_RULES[version.protocol.kind].one_way:
         if source is not None and source.role != PartnerRole.DISCLOSER:
             errors.setdefault("source_partner_id", []).append(
                 _("In a Data Disclosure Agreement only the discloser provides information")
@@ -1158,7 +1181,7 @@ def _apply_flow(version, flow: ProtocolFlow, data: FlowInput) -> None:
         errors.setdefault("to_partner_id", []).append(
             _("The receiving partner must be different from the one sharing")
         )
-    if version.protocol.kind == ProtocolKind.DDA:
+    if KIND_RULES[version.protocol.kind].one_way:
         source = partners.get(data.from_partner_id)
         target = partners.get(data.to_partner_id)
         if source is not None and source.role != PartnerRole.DISCLOSER:

@@ -12,6 +12,13 @@ Field types:
   glossary            a list of {term, definition}
   partners, data_items, flows, signatures, review_date
                       held in their own tables / columns, not in the section's JSON
+
+A text, textarea or list field may also carry:
+  term        the legal term it records (`term.en`/`term.cy`, e.g. "Article 28(3)(a) UK GDPR:
+              processing only on documented instructions"); the QA checklist has one check per
+              term, failing while the field is empty
+  must_name   "each" or "any": the QA checklist fails until the field names each party (or at
+              least one party) of the agreement by its name
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ class TemplateField:
     required: bool = False
     suggested: Text | None = None
     catalogue: str | None = None
+    term: Text | None = None
+    must_name: str | None = None
 
     @property
     def is_table(self) -> bool:
@@ -218,7 +227,18 @@ class _Checker:
             self.fail(where, f"unknown keys: {', '.join(sorted(unknown))}")
 
 
-FIELD_KEYS = {"code", "type", "label", "hint", "required", "suggested", "catalogue"}
+FIELD_KEYS = {
+    "code",
+    "type",
+    "label",
+    "hint",
+    "required",
+    "suggested",
+    "catalogue",
+    "term",
+    "must_name",
+}
+MUST_NAME = ("each", "any")
 SECTION_KEYS = {"code", "number", "heading", "guidance", "fields", "appendix"}
 TEMPLATE_KEYS = {"code", "version", "kind", "name", "description", "default", "sections"}
 
@@ -243,6 +263,12 @@ def _parse_field(check: _Checker, data, where: str) -> TemplateField:
     suggested = check.text(data, "suggested", where, required=False)
     if suggested and kind not in ("text", "textarea", "list"):
         check.fail(where, "suggested wording is only for text, textarea and list fields")
+    term = check.text(data, "term", where, required=False)
+    must_name = check.string(data, "must_name", where, required=False)
+    if (term or must_name) and kind not in ("text", "textarea", "list"):
+        check.fail(where, "'term' and 'must_name' are only for text, textarea and list fields")
+    if must_name and must_name not in MUST_NAME:
+        check.fail(where, f"'must_name' must be one of {', '.join(MUST_NAME)}")
     return TemplateField(
         code=code,
         type=kind,
@@ -251,6 +277,8 @@ def _parse_field(check: _Checker, data, where: str) -> TemplateField:
         required=check.boolean(data, "required", where),
         suggested=suggested,
         catalogue=catalogue,
+        term=term,
+        must_name=must_name,
     )
 
 
@@ -293,7 +321,9 @@ def parse_template(data: dict, filename: str) -> ProtocolTemplate:
         check.fail("", f"version '{version}' must be numbers separated by dots, like 1.0")
     kind_value = check.string(data, "kind", "")
     if kind_value not in {k.value for k in ProtocolKind}:
-        check.fail("", f"kind '{kind_value}' must be one of: isp, dda")
+        check.fail(
+            "", f"kind '{kind_value}' must be one of: {', '.join(k.value for k in ProtocolKind)}"
+        )
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         check.fail("", "a template needs at least one [[sections]] entry")

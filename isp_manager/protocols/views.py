@@ -46,6 +46,7 @@ from .forms import (
     section_form_class,
 )
 from .models import (
+    KIND_RULES,
     PARTNER_ROLE_LABELS,
     ROLES_BY_KIND,
     PartnerRole,
@@ -499,7 +500,7 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
     form.role.choices = [
         (r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]
     ]
-    show_role = manage and version.protocol.kind == ProtocolKind.DDA
+    show_role = manage and not KIND_RULES[version.protocol.kind].fixed_lead
     show_can_edit = manage and not is_lead
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
@@ -605,7 +606,7 @@ def _partner_choices(version, roles=None, blank=True):
 def _data_item_form(version, item=None):
     form = DataItemForm()
     form.set_law_choices(current_locale())
-    dda = version.protocol.kind == ProtocolKind.DDA
+    dda = KIND_RULES[version.protocol.kind].one_way
     form.source_partner_id.choices = _partner_choices(
         version, {PartnerRole.DISCLOSER} if dda else None
     )
@@ -729,7 +730,7 @@ def flow(protocol_id: int, number: int, flow_id: int | None):
         if flow is None:
             raise NotFound(_("That row is not part of this version."))
     form = FlowForm(obj=flow if request.method == "GET" else None)
-    dda = version.protocol.kind == ProtocolKind.DDA
+    dda = KIND_RULES[version.protocol.kind].one_way
     form.from_partner_id.choices = _partner_choices(
         version, {PartnerRole.DISCLOSER} if dda else None
     )

@@ -78,7 +78,7 @@ def test_create_returns_the_protocol_with_v1(lead_api):
             "partners",
             "exactly one discloser",
         ),
-        ({"kind": "jca"}, "kind", "kind must be one of"),
+        ({"kind": "xyz"}, "kind", "kind must be one of"),
         ({"title": ""}, "title", "Enter a title"),
         ({"partners": [7]}, "partners", "organisation code"),
         ({"lead_organisation": "la-nowhere"}, "lead_organisation", "no organisation"),

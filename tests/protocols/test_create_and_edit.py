@@ -64,7 +64,7 @@ def test_create_isp_records_template_reference_and_partners(ig):
         ({"partners": ["la-cardiff", "la-cardiff"]}, "partners", "listed more than once"),
         ({"partners": [LEAD, LEAD]}, "partners", "listed more than once"),
         ({"title": ""}, "title", "Enter a title"),
-        ({"kind": "jca"}, "kind", "isp or dda"),
+        ({"kind": "xyz"}, "kind", "isp, dda, jca or dpa"),
         (
             {"lead_organisation": "nowhere"},
             "lead_organisation",

@@ -65,7 +65,7 @@ def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
     [
         ('type = "textarea"', 'type = "essay"', "unknown field type 'essay'"),
         ('heading.cy = "Cyflwyniad', 'heading.xx = "Cyflwyniad', "'heading.cy' is missing"),
-        ('kind = "isp"', 'kind = "jca"', "kind 'jca' must be one of"),
+        ('kind = "isp"', 'kind = "xyz"', "kind 'xyz' must be one of"),
         ('version = "1.0"', 'version = "one"', "must be numbers separated by dots"),
         ('catalogue = "LEGAL_POWERS"', 'catalogue = "MADE_UP"', "unknown catalogue 'MADE_UP'"),
         (
@@ -144,7 +144,7 @@ def test_cli_lists_and_checks_templates(app, tmp_path):
     assert "waspi-isp 1.0 isp (default): 11 sections, waspi-isp.toml" in listed.output
     assert "waspi-dda 1.0 dda (default): 13 sections" in listed.output
     good = runner.invoke(args=["protocol-templates", "check", str(DEFAULT_DIRECTORY)])
-    assert good.exit_code == 0 and "2 templates are valid" in good.output
+    assert good.exit_code == 0 and "4 templates are valid" in good.output
     folder = _copy_with(tmp_path, 'type = "textarea"', 'type = "essay"')
     bad = runner.invoke(args=["protocol-templates", "check", str(folder)])
     assert bad.exit_code == 1 and "broken.toml" in bad.output and "essay" in bad.output
