@@ -2,7 +2,7 @@
 the partner roles joint_controller, controller and processor
 
 Revision ID: g18_agreement_kinds
-Revises: g15_qa_groups
+Revises: g17_accord
 Create Date: 2026-12-03 07:50:00
 
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-03 07:50:00
 from alembic import op
 
 revision = "g18_agreement_kinds"
-down_revision = "g15_qa_groups"
+down_revision = "g17_accord"
 branch_labels = None
 depends_on = None
 
