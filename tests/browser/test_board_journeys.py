@@ -240,7 +240,9 @@ def test_the_board_asks_the_health_board_which_partly_complies_and_is_followed_u
         summary.get_by_role("link", name=re.compile("More than one body matches"))
     ).to_have_attribute("href", "#counterparty")
     _shoot(page, check_a11y, "board-list-body-ambiguous")
-    page.get_by_label("Another body on the request").fill("Cardiff and Vale University Health Board")
+    page.get_by_label("Another body on the request").fill(
+        "Cardiff and Vale University Health Board"
+    )
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     expect(page.get_by_role("row").filter(has_text=reference)).to_be_visible()

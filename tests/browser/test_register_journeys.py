@@ -127,9 +127,9 @@ def test_admin_adds_a_youth_offending_team(page, check_a11y, sign_in, make_live_
     page.get_by_label("Month").fill("4")
     page.get_by_label("Year").fill("2024")
     page.get_by_label("Designated person for the WASPI Accord (optional)").fill("Alex Morgan")
-    page.get_by_label(
-        "Who signed the Declaration of Acceptance and Participation (optional)"
-    ).fill("Rhian Price")
+    page.get_by_label("Who signed the Declaration of Acceptance and Participation (optional)").fill(
+        "Rhian Price"
+    )
     page.get_by_label("Their role (optional)").fill("Head of Youth Justice")
     page.get_by_role("button", name="Add organisation").click()
 
