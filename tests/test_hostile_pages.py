@@ -164,6 +164,7 @@ def world(make_user):
         "agreement_id": agreement.id,
         "token_id": token.id,
         "user_id": council.id,
+        "import_id": 1,  # nobody's pending import: a 404, never a 5xx
         "box": "all",
     }
     return users, values, {"draft_decision": draft.id, "board_request": board_req.id}
