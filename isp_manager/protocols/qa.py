@@ -215,28 +215,33 @@ def _parties(version, template) -> list[QaCheck]:
     return [QaCheck("parties", ok, message, section)]
 
 
-def _legal_terms(version, template) -> list[QaCheck]:
-    """One check for each legal term the template records (e.g. each Article 28(3) term)."""
-    locale = current_locale()
-    results = []
+def _fields_with(version, template, attribute: str):
+    """(section, field, value) for each template field whose `attribute` is set."""
     for section in template.sections:
         stored = version.section(section.code)
         content = stored.content if stored else {}
         for f in section.fields:
-            if f.term is None:
-                continue
-            ok = _has_value(content.get(f.code))
-            message = (
-                _("%(term)s: recorded", term=f.term.get(locale))
-                if ok
-                else _(
-                    "%(term)s: fill in “%(label)s” in %(title)s",
-                    term=f.term.get(locale),
-                    label=f.label.get(locale),
-                    title=section.title(locale),
-                )
+            if getattr(f, attribute) is not None:
+                yield section, f, content.get(f.code)
+
+
+def _legal_terms(version, template) -> list[QaCheck]:
+    """One check for each legal term the template records (e.g. each Article 28(3) term)."""
+    locale = current_locale()
+    results = []
+    for section, f, value in _fields_with(version, template, "term"):
+        ok = _has_value(value)
+        message = (
+            _("%(term)s: recorded", term=f.term.get(locale))
+            if ok
+            else _(
+                "%(term)s: fill in “%(label)s” in %(title)s",
+                term=f.term.get(locale),
+                label=f.label.get(locale),
+                title=section.title(locale),
             )
-            results.append(QaCheck("legal_term", ok, message, section.code))
+        )
+        results.append(QaCheck("legal_term", ok, message, section.code))
     return results
 
 
@@ -256,43 +261,36 @@ def _parties_named(version, template) -> list[QaCheck]:
     """Fields that must name each party (or at least one): e.g. who answers each right in a JCA."""
     locale = current_locale()
     results = []
-    for section in template.sections:
-        stored = version.section(section.code)
-        content = stored.content if stored else {}
-        for f in section.fields:
-            if f.must_name is None:
-                continue
-            text = _field_text(content.get(f.code)).casefold()
-            unnamed = [
-                p for p in version.partners if not any(name in text for name in _party_names(p))
-            ]
-            label = f.label.get(locale)
-            title = section.title(locale)
-            if f.must_name == "each":
-                ok = bool(version.partners) and not unnamed
-                message = (
-                    _("“%(label)s” names every party", label=label)
-                    if ok
-                    else _(
-                        "“%(label)s” in %(title)s must say what each party does: %(names)s not named",
-                        label=label,
-                        title=title,
-                        names=", ".join(p.organisation.display_name(locale) for p in unnamed)
-                        or _("no parties yet"),
-                    )
+    for section, f, value in _fields_with(version, template, "must_name"):
+        text = _field_text(value).casefold()
+        unnamed = [p for p in version.partners if not any(name in text for name in _party_names(p))]
+        label = f.label.get(locale)
+        title = section.title(locale)
+        if f.must_name == "each":
+            ok = bool(version.partners) and not unnamed
+            message = (
+                _("“%(label)s” names every party", label=label)
+                if ok
+                else _(
+                    "“%(label)s” in %(title)s must say what each party does: %(names)s not named",
+                    label=label,
+                    title=title,
+                    names=", ".join(p.organisation.display_name(locale) for p in unnamed)
+                    or _("no parties yet"),
                 )
-            else:
-                ok = len(unnamed) < len(version.partners)
-                message = (
-                    _("“%(label)s” names the party responsible", label=label)
-                    if ok
-                    else _(
-                        "“%(label)s” in %(title)s must name the party responsible, by its name",
-                        label=label,
-                        title=title,
-                    )
+            )
+        else:
+            ok = len(unnamed) < len(version.partners)
+            message = (
+                _("“%(label)s” names the party responsible", label=label)
+                if ok
+                else _(
+                    "“%(label)s” in %(title)s must name the party responsible, by its name",
+                    label=label,
+                    title=title,
                 )
-            results.append(QaCheck("party_named", ok, message, section.code))
+            )
+        results.append(QaCheck("party_named", ok, message, section.code))
     return results
 
 
