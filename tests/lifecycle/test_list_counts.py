@@ -118,6 +118,9 @@ def _plan_nodes(sql: str) -> list[dict]:
 def test_on_postgresql_each_side_is_counted_from_an_index_alone(s164_world, state, monkeypatch):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("query plans are checked on PostgreSQL")
+    # The planner judges by the table's statistics: read them off this test's rows, not off
+    # whatever an earlier test left behind.
+    db.session.execute(sa.text("ANALYZE cooperation_requests"))
     statements = []
     original = db.session.scalar
 
@@ -138,5 +141,5 @@ def test_on_postgresql_each_side_is_counted_from_an_index_alone(s164_world, stat
         # An index of the side (on a table this small the planner may still look at the rows,
         # where at all-Wales scale it counts from the index alone), never the rows OR-ed.
         assert scan["Node Type"] in ("Index Only Scan", "Index Scan"), scan
-        assert f"_org_id = {s164_world['police'].organisation_id}" in scan["Index Cond"], scan
+        assert f"_org_id = {s164_world['police'].organisation_id}" in scan.get("Index Cond", ""), scan
     assert not any(n.get("Relation Name") == "organisations" for n in _plan_nodes(sql))
