@@ -121,7 +121,9 @@ def test_the_board_asks_the_health_board_which_partly_complies_and_is_followed_u
         information="Everything about the family that you hold on your systems.",
     )
     page.get_by_label("Review reference (optional)").fill("the Smith review")
-    page.get_by_label("Who the information goes to").fill("Cardiff and Vale University Health Board")
+    page.get_by_label("Who the information goes to").fill(
+        "Cardiff and Vale University Health Board"
+    )
     page.get_by_role("button", name="Send the request").click()
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     vague = summary.get_by_role("link", name=re.compile("does not specify the information"))
