@@ -270,3 +270,55 @@ def test_the_accord_signatory_columns_keep_the_accord_already_recorded(
         columns = {c["name"] for c in sa.inspect(engine).get_columns("organisations")}
         assert "waspi_declaration_signed_by" not in columns and "waspi_designated_person" in columns
         engine.dispose()
+
+
+def test_letterheads_on_disk_move_into_the_database_and_back(fresh_database_url, tmp_path):
+    """g24_stored_files copies instance/letterheads/<code>.docx into stored_files (a file for
+    an organisation no longer in the register is skipped); downgrading writes them back."""
+    import hashlib
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
+    folder = tmp_path / "letterheads"
+    folder.mkdir()
+    (folder / "nca.docx").write_bytes(b"nca letterhead bytes")
+    (folder / "gone.docx").write_bytes(b"an organisation no longer registered")
+    with app.app_context():
+        engine = db.engine
+        flask_migrate.upgrade(revision="g18_agreement_kinds")
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, code, name, search_text, kind, "
+                    "covers_all_wales, is_active, created_at, updated_at, nation, "
+                    "is_public_authority) VALUES (7, 'nca', 'National Crime Agency', 'nca', "
+                    "'national_crime_agency', true, true, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, 'uk', true)"
+                )
+            )
+            conn.commit()
+        flask_migrate.upgrade(revision="g24_stored_files")
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT owner_type, owner_id, kind, filename, size, sha256, content "
+                    "FROM stored_files"
+                )
+            ).all()
+        assert [tuple(r[:6]) for r in rows] == [
+            (
+                "organisations",
+                "7",
+                "letterhead",
+                "nca.docx",
+                20,
+                hashlib.sha256(b"nca letterhead bytes").hexdigest(),
+            )
+        ]
+        assert bytes(rows[0][6]) == b"nca letterhead bytes"
+        (folder / "nca.docx").unlink()
+        flask_migrate.downgrade(revision="g18_agreement_kinds")
+        assert (folder / "nca.docx").read_bytes() == b"nca letterhead bytes"
+        assert "stored_files" not in sa.inspect(engine).get_table_names()
+        engine.dispose()

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..calendar import long_date
 from ..documents import add_letter, add_table, document_bytes, new_document
-from ..documents.letterheads import letterhead_path
+from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
 from ..law import LEGAL_POWERS, S137_RELATES
 from .figures import BoardFigures, csv_rows, year_label
@@ -36,7 +36,7 @@ def _letter(req: BoardRequest, *, locale: str, title: str, subject: str, paragra
     doc = new_document(
         title=title,
         marking=req.protective_marking,
-        base_template=letterhead_path(board),
+        base_template=letterhead_template(board),
         author=board.display_name(locale),
     )
     add_letter(

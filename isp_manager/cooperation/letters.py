@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from ..calendar import long_date, wales_today
 from ..documents import add_letter, document_bytes, new_document
-from ..documents.letterheads import letterhead_path
+from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
 from ..i18n import current_locale
 from ..law import (
@@ -57,7 +57,7 @@ def request_letter(req: CooperationRequest, locale: str = "en") -> bytes:
         doc = new_document(
             title=_("Request under section 164: %(ref)s", ref=req.reference),
             marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-            base_template=letterhead_path(council),
+            base_template=letterhead_template(council),
         )
         add_letter(
             doc,
@@ -239,7 +239,7 @@ def reasons_letter(req: CooperationRequest) -> bytes:
     doc = new_document(
         title=_("Written reasons: %(ref)s", ref=req.reference),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-        base_template=letterhead_path(body),
+        base_template=letterhead_template(body),
         author=body.display_name(locale),
     )
     add_letter(
