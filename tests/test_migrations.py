@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 
@@ -32,24 +31,6 @@ REFUSED_BY_THE_GUARD = {
         "TRUNCATE audit_events",
     ],
 }
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    """An empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"ispm_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_upgrade_matches_models_and_downgrade_removes_everything(fresh_database_url, tmp_path):
