@@ -86,6 +86,13 @@ def fresh_database_url(tmp_path):
     admin.dispose()
 
 
+@pytest.fixture
+def own_sessions(monkeypatch):
+    """Sessions of the app in use (one per app context), not the suite's rolled-back one: for
+    tests that run a second app on a database of its own."""
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+
+
 @pytest.fixture(autouse=True)
 def db_session(app):
     """Each test runs inside a transaction that is rolled back afterwards; the code under

@@ -19,10 +19,9 @@ REMINDERS = 25
 
 
 @pytest.fixture
-def shared_database(fresh_database_url, tmp_path, monkeypatch):
+def shared_database(fresh_database_url, tmp_path, own_sessions):
     """An app on a database of its own (committed rows, real transactions), with sessions
     that are not the suite's rolled-back one."""
-    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
     config = {
         "SQLALCHEMY_DATABASE_URI": fresh_database_url,
         "SECRET_KEY": "x",
