@@ -149,18 +149,33 @@ class Server:
     """gunicorn with `workers` sync workers (gthread ones with `threads` > 1) on a free
     127.0.0.1 port, counting queries."""
 
-    def __init__(self, database: Database, workers: int = 2, threads: int = 1):
+    def __init__(
+        self,
+        database: Database,
+        workers: int = 2,
+        threads: int = 1,
+        *,
+        name: str = "",
+        instance: Path | None = None,
+        env: dict[str, str] | None = None,
+        config_file: Path | None = None,
+    ):
         self.database = database
         self.workers, self.threads = workers, threads
         self.port = free_port()
-        self.log = OUT / f"gunicorn-{database.scale}.log"
+        suffix = f"-{name}" if name else ""
+        self.log = OUT / f"gunicorn-{database.scale}{suffix}.log"
+        self.instance = instance or OUT / "instance"
+        self.extra_env = env or {}
+        self.config_file = config_file
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        instance = OUT / "instance"
+        instance = self.instance
         instance.mkdir(parents=True, exist_ok=True)
         command = [
             str(BIN / "gunicorn"),
+            *(["--config", str(self.config_file)] if self.config_file else []),
             "--workers", str(self.workers),
             *(["--worker-class", "gthread", "--threads", str(self.threads)]
               if self.threads > 1 else []),
@@ -168,7 +183,7 @@ class Server:
             "--log-level", "warning",
             f"isp_manager:create_app(instance_path={str(instance)!r})",
         ]  # fmt: skip
-        env = _env(self.database.url, BENCH_COUNT_QUERIES="1")
+        env = _env(self.database.url, BENCH_COUNT_QUERIES="1", **self.extra_env)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603 (fixed command)
                 command, cwd=ROOT, env=env, stdout=log, stderr=log
@@ -227,14 +242,23 @@ class Client:
     token: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, body: dict | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
+        """`body` as a form; with `files` (field: (filename, bytes, content type)) multipart."""
         headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "en"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
-        if body is not None:
+        if files is not None:
+            data, headers["Content-Type"] = _multipart(body or {}, files)
+        elif body is not None:
             data = urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
@@ -269,6 +293,33 @@ class Client:
         location = urlsplit(response.headers.get("location", "")).path
         if location.startswith(path):
             raise RuntimeError(f"signing in as {email} was refused")
+
+
+def _multipart(fields: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    boundary = f"----bench{os.urandom(8).hex()}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def csrf_token(html: bytes) -> str | None:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1).decode() if match else None
 
 
 def demo_email(local_part: str) -> str:
