@@ -455,7 +455,7 @@ def test_a_body_code_with_a_nul_is_not_a_body(login, world):
     users, _values, _extra = world
     response = login(users[1]).get("/requests/new?body=a%00b")
     assert response.status_code == 422
-    assert "Choose the body you are asking" in response.get_data(as_text=True)
+    assert "No body in the register matches what you entered" in response.get_data(as_text=True)
 
 
 def test_an_area_code_with_a_nul_is_not_a_council(login, world):
