@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import organisation_choices
@@ -33,8 +34,8 @@ class ProviderForm(FlaskForm):
     issuer = StringField(
         _l("Issuer URL"),
         description=_l(
-            "From the provider's OpenID Connect settings. For Microsoft Entra ID: "
-            "https://login.microsoftonline.com/<tenant ID>/v2.0"
+            "From the provider's OpenID Connect settings. For Microsoft Entra ID it is "
+            "https://login.microsoftonline.com/ then your tenant ID, then /v2.0"
         ),
         widget=GovTextInput(),
         validators=[
@@ -97,7 +98,7 @@ class AccountCreationForm(FlaskForm):
 
     def __init__(self, *args, provider=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.creates_accounts.choices = [(d.id, d.domain) for d in provider.domains]
+        self.creates_accounts.choices = [SelectChoice(d.id, d.domain) for d in provider.domains]
 
 
 class StartSignInForm(FlaskForm):

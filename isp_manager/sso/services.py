@@ -212,7 +212,9 @@ def _check_name_free(name: str, provider: SsoProvider | None) -> None:
 def _set_domains(provider: SsoProvider, domains: list[str]) -> None:
     """The listed domains; a domain kept keeps its account-creation switch, a new one is off."""
     kept = {d.domain: d for d in provider.domains}
-    provider.domains = [kept.get(d) or SsoDomain(domain=d, creates_accounts=False) for d in domains]
+    provider.domains = [
+        kept.get(d) or SsoDomain(domain=d, creates_accounts=False) for d in sorted(domains)
+    ]
 
 
 def create_provider(

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import refresh
 
 from isp_manager.accounts.models import Role, User, UserSession
 from isp_manager.audit.models import AuditEvent
@@ -307,6 +308,7 @@ def test_discovery_and_keys_are_fetched_once_and_cached(client, provider, oidc, 
 
 
 def test_the_welsh_sign_in_page_offers_the_provider_and_explains_refusals(client, provider, oidc):
+    refresh()  # the tests share one app context, where Flask-Babel keeps the chosen locale
     assert "Mewngofnodi gyda Test Council" in client.get("/sign-in?lang=cy").text
     response, _ = sign_in(client, provider, oidc, "newbie")
     assert response.status_code == 403
@@ -391,3 +393,9 @@ def test_refusals_change_nothing_but_the_audit_log(client, provider, oidc, make_
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == sessions
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events + 1
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    yield
+    refresh()
