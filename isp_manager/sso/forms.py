@@ -99,7 +99,3 @@ class AccountCreationForm(FlaskForm):
     def __init__(self, *args, provider=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.creates_accounts.choices = [SelectChoice(d.id, d.domain) for d in provider.domains]
-
-
-class StartSignInForm(FlaskForm):
-    """The 'Sign in with …' button: a POST, so another site cannot start a sign-in."""

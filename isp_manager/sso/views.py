@@ -15,7 +15,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..pagination import paginate
 from . import services
-from .forms import AccountCreationForm, ProviderForm, StartSignInForm
+from .forms import AccountCreationForm, ProviderForm
 from .models import SsoProvider
 
 bp = Blueprint("sso", __name__)
@@ -42,22 +42,22 @@ def _sign_in_page(provider: SsoProvider, error: DomainError, status: int):
     )
 
 
-@bp.post("/sign-in/with/<int:provider_id>")
+@bp.get("/sign-in/with/<int:provider_id>")
 def start(provider_id: int):
+    """A link, not a form: the page's Content-Security-Policy lets forms post only to this
+    site, and a sign-in begun elsewhere is harmless (its state lives in that browser only)."""
     provider = services.enabled_provider(provider_id)
     if provider is None:
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
-    if not StartSignInForm().validate_on_submit():
-        abort(400)
     try:
         url, pending = services.begin_sign_in(provider, _callback_url(provider))
     except services.SsoRefused as error:
         return _sign_in_page(provider, error, 503)
     pending["next"] = safe_next(request.args.get("next"))
     session[PENDING_KEY] = services.remember_pending(session.get(PENDING_KEY), pending)
-    return redirect(url, code=303)
+    return redirect(url)
 
 
 @bp.get("/sign-in/with/<int:provider_id>/callback")

@@ -58,8 +58,8 @@ def pat(make_user, council):
 
 def start(client, provider, next_url=None):
     url = f"/sign-in/with/{provider.id}" + (f"?next={next_url}" if next_url else "")
-    response = client.post(url)
-    assert response.status_code == 303, response.text
+    response = client.get(url)
+    assert response.status_code == 302, response.text
     return response.headers["Location"]
 
 
@@ -273,7 +273,7 @@ def test_a_disabled_provider_is_not_offered_and_cannot_be_used(client, provider,
     services.set_provider_enabled(provider, False, by=None)
     db.session.commit()
     assert "Sign in with Test Council" not in client.get("/sign-in").text
-    assert client.post(f"/sign-in/with/{provider.id}").status_code == 404
+    assert client.get(f"/sign-in/with/{provider.id}").status_code == 404
     back = oidc.sign_in(location, "pat")
     assert client.get(back[len(SERVICE) :]).status_code == 404
 
@@ -289,7 +289,7 @@ def test_an_unreachable_provider_is_a_clear_message(client, council):
         by=None,
     )
     db.session.commit()
-    response = client.post(f"/sign-in/with/{provider.id}")
+    response = client.get(f"/sign-in/with/{provider.id}")
     assert response.status_code == 503
     assert "could not be reached" in response.text
 
