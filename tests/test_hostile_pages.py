@@ -61,6 +61,8 @@ ONE_FIELD = ("nul", "crlf", "long", "past-int32")
 HAND_READ = {
     "*": ("page", "lang"),
     "accounts.login": ("next",),
+    "sso.start": ("next",),
+    "sso.callback": ("state", "code", "error"),
     "agreements_register.index": ("view",),
     "agreements_register.download_csv": ("view", "kind", "organisation", "q"),
     "agreements_register.export_docx": ("version",),

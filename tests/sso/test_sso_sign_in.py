@@ -399,3 +399,41 @@ def test_refusals_change_nothing_but_the_audit_log(client, provider, oidc, make_
 def _english_afterwards():
     yield
     refresh()
+
+
+@pytest.mark.parametrize("value", ["%00", "x" * 5000, "%0d%0aSet-Cookie:%20x=1", "%C3%BC", ""])
+def test_hostile_values_in_the_answer_are_refusals_not_errors(client, provider, value):
+    location = start(client, provider, next_url=value or None)
+    state = parse_qs(urlsplit(location).query)["state"][0]
+    response = client.get(f"/sign-in/with/{provider.id}/callback?state={state}&code={value}")
+    assert response.status_code == 403
+    assert refusals()[-1]["reason"] == ("provider_error" if not value else "token")
+    hostile_state = client.get(f"/sign-in/with/{provider.id}/callback?state={value}&code=x")
+    assert hostile_state.status_code == 403
+    assert refusals()[-1]["reason"] == "state"
+
+
+def test_a_provider_that_never_answers_is_given_up_on_after_the_timeout(
+    app, client, council, monkeypatch
+):
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # accepts connections, never answers
+        provider = services.create_provider(
+            name="Silent",
+            issuer=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            client_id="x",
+            client_secret="a-secret-value",
+            organisation=council,
+            domains=DOMAIN,
+            by=None,
+        )
+        db.session.commit()
+        monkeypatch.setitem(app.config, "SSO_HTTP_TIMEOUT_SECONDS", 1)
+        began = time.monotonic()
+        response = client.get(f"/sign-in/with/{provider.id}")
+        assert time.monotonic() - began < 5
+    assert response.status_code == 503
+    assert "could not be reached" in response.text
