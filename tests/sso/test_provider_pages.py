@@ -298,3 +298,20 @@ def test_the_list_is_for_admins_and_ig_leads(login, make_user, provider):
 def test_signed_out_people_are_sent_to_sign_in(client, provider):
     assert client.get("/sign-in-providers").status_code == 302
     assert client.get(f"/sign-in-providers/{provider.id}").status_code == 302
+
+
+def test_page_queries_do_not_grow_with_providers(app, login, make_user):
+    from tests.board_requests.test_board_query_counts import _counts
+
+    services.create_provider(**FORM, by=None)
+    db.session.commit()
+    client = login(make_user("la-cardiff", Role.ADMIN))
+    paths = ["/sign-in-providers", "/sign-in"]
+    signed_out = app.test_client()
+    before = _counts(client, paths[:1]) + _counts(signed_out, paths[1:])
+    for n in range(4):
+        services.create_provider(
+            **{**FORM, "name": f"Provider {n}", "domains": f"d{n}.test\ne{n}.test"}, by=None
+        )
+    db.session.commit()
+    assert _counts(client, paths[:1]) + _counts(signed_out, paths[1:]) == before
