@@ -63,6 +63,7 @@ HAND_READ = {
     "accounts.login": ("next",),
     "sso.start": ("next",),
     "sso.callback": ("state", "code", "error"),
+    "sso.refused": ("reason",),
     "agreements_register.index": ("view",),
     "agreements_register.download_csv": ("view", "kind", "organisation", "q"),
     "agreements_register.export_docx": ("version",),

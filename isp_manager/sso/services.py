@@ -459,6 +459,11 @@ class SsoRefused(InvalidInput):
 
 
 def _refused(reason: str, email: str | None = None) -> SsoRefused:
+    return SsoRefused(reason, refusal_message(reason), email=email)
+
+
+def refusal_message(reason: str) -> str | None:
+    """What the sign-in page says of a refusal, by its reason (None for an unknown one)."""
     messages = {
         "provider_unavailable": _(
             "The sign-in service could not be reached. Try again later, or sign in with your "
@@ -500,7 +505,7 @@ def _refused(reason: str, email: str | None = None) -> SsoRefused:
             "Your account has been deactivated. Ask an administrator of this service"
         ),
     }
-    return SsoRefused(reason, messages[reason], email=email)
+    return messages.get(reason)
 
 
 def begin_sign_in(provider: SsoProvider, redirect_uri: str) -> tuple[str, dict]:

@@ -29,13 +29,13 @@ def _callback_url(provider: SsoProvider) -> str:
     return url_for("sso.callback", provider_id=provider.id, _external=True)
 
 
-def _sign_in_page(provider: SsoProvider, error: DomainError, status: int):
+def _sign_in_page(provider: SsoProvider, message: str, status: int):
     return (
         render_template(
             "accounts/sign_in.html",
             form=SignInForm(formdata=None),
             next_url=None,
-            sso_error=error.message,
+            sso_error=message,
             sso_error_provider=provider,
         ),
         status,
@@ -54,7 +54,7 @@ def start(provider_id: int):
     try:
         url, pending = services.begin_sign_in(provider, _callback_url(provider))
     except services.SsoRefused as error:
-        return _sign_in_page(provider, error, 503)
+        return _sign_in_page(provider, error.message, 503)
     pending["next"] = safe_next(request.args.get("next"))
     session[PENDING_KEY] = services.remember_pending(session.get(PENDING_KEY), pending)
     return redirect(url)
@@ -78,12 +78,24 @@ def callback(provider_id: int):
         db.session.rollback()
         services.record_refusal(provider, error)
         db.session.commit()
-        status = 503 if error.reason == "provider_unavailable" else 403
-        return _sign_in_page(provider, error, status)
+        # To a page of its own, so that reloading it or switching language does not answer
+        # the provider a second time.
+        return redirect(url_for("sso.refused", provider_id=provider.id, reason=error.reason))
     _start_session(user)
     if user.must_change_password:
         return redirect(url_for("accounts.change_password"))
     return redirect((pending or {}).get("next") or url_for("site.home"))
+
+
+@bp.get("/sign-in/with/<int:provider_id>/not-signed-in")
+def refused(provider_id: int):
+    """The sign-in page, saying why a sign-in through this provider was refused."""
+    provider = db.session.get(SsoProvider, provider_id)
+    message = services.refusal_message(request.args.get("reason", ""))
+    if provider is None or message is None:
+        abort(404)
+    status = 503 if request.args.get("reason") == "provider_unavailable" else 403
+    return _sign_in_page(provider, message, status)
 
 
 # ---------------------------------------------------------------- providers

@@ -80,6 +80,9 @@ def refusals() -> list[dict]:
 
 
 def assert_refused(client, response, reason, message, email=None):
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/not-signed-in?reason={reason}")
+    response = client.get(response.headers["Location"])
     assert response.status_code in (403, 503)
     page = response.text
     assert "You are not signed in" in page
@@ -311,8 +314,14 @@ def test_the_welsh_sign_in_page_offers_the_provider_and_explains_refusals(client
     refresh()  # the tests share one app context, where Flask-Babel keeps the chosen locale
     assert "Mewngofnodi gyda Test Council" in client.get("/sign-in?lang=cy").text
     response, _ = sign_in(client, provider, oidc, "newbie")
-    assert response.status_code == 403
-    assert "Nid oes cyfrif" in response.text
+    refused = client.get(response.headers["Location"])
+    assert refused.status_code == 403
+    assert "Nid oes cyfrif" in refused.text
+    # Switching language on the page shows the same refusal, and answers the provider no more.
+    refresh()
+    english = client.get(response.headers["Location"] + "&lang=en")
+    assert "There is no account for your email address" in english.text
+    assert [r["reason"] for r in refusals()] == ["no_account"]
 
 
 # ---------------------------------------------------------------- the ID token's checks
@@ -389,7 +398,7 @@ def test_refusals_change_nothing_but_the_audit_log(client, provider, oidc, make_
     sessions = db.session.scalar(sa.select(sa.func.count()).select_from(UserSession))
     events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     response, _ = sign_in(client, provider, oidc, "unverified")
-    assert response.status_code == 403
+    assert client.get(response.headers["Location"]).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == sessions
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events + 1
@@ -406,11 +415,13 @@ def test_hostile_values_in_the_answer_are_refusals_not_errors(client, provider, 
     location = start(client, provider, next_url=value or None)
     state = parse_qs(urlsplit(location).query)["state"][0]
     response = client.get(f"/sign-in/with/{provider.id}/callback?state={state}&code={value}")
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert refusals()[-1]["reason"] == ("provider_error" if not value else "token")
     hostile_state = client.get(f"/sign-in/with/{provider.id}/callback?state={value}&code=x")
-    assert hostile_state.status_code == 403
+    assert hostile_state.status_code == 302
     assert refusals()[-1]["reason"] == "state"
+    hostile_reason = client.get(f"/sign-in/with/{provider.id}/not-signed-in?reason={value}")
+    assert hostile_reason.status_code == 404
 
 
 def test_a_provider_that_never_answers_is_given_up_on_after_the_timeout(
