@@ -99,3 +99,13 @@ def test_a_practitioner_signs_in_with_their_organisations_account(
     expect(summary).to_contain_text("cannot sign in people with email addresses of that domain")
     expect(page.get_by_role("button", name="Sign out", exact=True)).to_have_count(0)
     check_a11y(page, "sign-in-with-provider-refused")
+
+    # The administrator disables the provider: the sign-in page no longer offers it.
+    sign_in(page, admin)
+    page.goto("/sign-in-providers")
+    page.get_by_role("link", name="Test Council").click()
+    page.get_by_role("button", name="Disable provider").click()
+    expect(page.get_by_text("Test Council is disabled.")).to_be_visible()
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.goto("/sign-in")
+    expect(page.get_by_role("button", name="Sign in with Test Council")).to_have_count(0)
