@@ -1,7 +1,7 @@
 """sso: OpenID Connect providers and the e-mail domains each vouches for
 
 Revision ID: g22_sso
-Revises: g18_agreement_kinds
+Revises: g25_unread_answers
 
 New tables sso_providers and sso_domains. A domain creates practitioner accounts on first
 sign-in only when switched on (off by default).
@@ -13,7 +13,7 @@ from alembic import op
 import isp_manager.db
 
 revision = "g22_sso"
-down_revision = "g18_agreement_kinds"
+down_revision = "g25_unread_answers"
 branch_labels = None
 depends_on = None
 
