@@ -155,18 +155,21 @@ class Server:
         workers: int = 2,
         threads: int = 1,
         *,
-        name: str = "",
-        instance: Path | None = None,
+        app: str | None = None,
+        count_queries: bool = True,
         env: dict[str, str] | None = None,
+        name: str | None = None,
+        instance: Path | None = None,
         config_file: Path | None = None,
     ):
         self.database = database
         self.workers, self.threads = workers, threads
-        self.port = free_port()
-        suffix = f"-{name}" if name else ""
-        self.log = OUT / f"gunicorn-{database.scale}{suffix}.log"
-        self.instance = instance or OUT / "instance"
+        self.app = app  # another WSGI app to serve in the same way (the throughput baseline)
+        self.count_queries = count_queries
         self.extra_env = env or {}
+        self.port = free_port()
+        self.log = OUT / f"gunicorn-{name or database.scale}.log"
+        self.instance = instance or OUT / "instance"
         self.config_file = config_file
         self.process: subprocess.Popen | None = None
 
@@ -181,9 +184,10 @@ class Server:
               if self.threads > 1 else []),
             "--bind", f"127.0.0.1:{self.port}",
             "--log-level", "warning",
-            f"isp_manager:create_app(instance_path={str(instance)!r})",
+            self.app or f"isp_manager:create_app(instance_path={str(instance)!r})",
         ]  # fmt: skip
-        env = _env(self.database.url, BENCH_COUNT_QUERIES="1", **self.extra_env)
+        counting = {"BENCH_COUNT_QUERIES": "1"} if self.count_queries else {}
+        env = _env(self.database.url, **counting, **self.extra_env)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603 (fixed command)
                 command, cwd=ROOT, env=env, stdout=log, stderr=log

@@ -121,6 +121,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Prometheus metrics at /metrics, off unless asked for; a bearer token if one is set.
         "METRICS_ENABLED": os.environ.get("METRICS_ENABLED", "0") == "1",
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        # Single sign-on: seconds to wait for a provider, to keep its discovery document and
+        # keys, and of clock difference allowed when checking an ID token's times.
+        "SSO_HTTP_TIMEOUT_SECONDS": _int("SSO_HTTP_TIMEOUT_SECONDS", 5),
+        "SSO_METADATA_CACHE_SECONDS": _int("SSO_METADATA_CACHE_SECONDS", 3600),
+        "SSO_CLOCK_LEEWAY_SECONDS": _int("SSO_CLOCK_LEEWAY_SECONDS", 60),
         "TESTING": False,
     }
     config.update(overrides)
