@@ -257,7 +257,10 @@ def test_letterheads_on_disk_move_into_the_database_and_back(fresh_database_url,
     """g24_stored_files copies instance/letterheads/<code>.docx into stored_files (a file for
     an organisation no longer in the register is skipped); downgrading writes them back."""
     import hashlib
+    from pathlib import Path
 
+    script = Path(__file__).parent.parent / "migrations" / "versions" / "g24_stored_files.py"
+    before = re.search(r'^down_revision = "([^"]+)"', script.read_text(), re.M).group(1)
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
     )
@@ -267,7 +270,7 @@ def test_letterheads_on_disk_move_into_the_database_and_back(fresh_database_url,
     (folder / "gone.docx").write_bytes(b"an organisation no longer registered")
     with app.app_context():
         engine = db.engine
-        flask_migrate.upgrade(revision="g18_agreement_kinds")
+        flask_migrate.upgrade(revision=before)
         with engine.connect() as conn:
             conn.execute(
                 sa.text(
@@ -299,7 +302,7 @@ def test_letterheads_on_disk_move_into_the_database_and_back(fresh_database_url,
         ]
         assert bytes(rows[0][6]) == b"nca letterhead bytes"
         (folder / "nca.docx").unlink()
-        flask_migrate.downgrade(revision="g18_agreement_kinds")
+        flask_migrate.downgrade(revision=before)
         assert (folder / "nca.docx").read_bytes() == b"nca letterhead bytes"
         assert "stored_files" not in sa.inspect(engine).get_table_names()
         engine.dispose()
