@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import INVITATION_STATE_LABELS, ROLE_LABELS, Invitation, User
 from ..extensions import db
 from ..i18n import current_locale, uk_date, uk_datetime
+from ..law import catalogue as law
 from ..parties.models import NATION_LABELS, ORG_KIND_LABELS, Organisation
 from .models import AuditEvent
 from .queries import content_withheld
@@ -143,6 +144,7 @@ FIELD_LABELS = {
     "waspi_declaration_signed_by": _l("signatory of the WASPI Declaration"),
     "waspi_declaration_signatory_role": _l("role of the signatory of the WASPI Declaration"),
     "notes": _l("notes"),
+    "ons_code": _l("ONS code"),
     "is_active": _l("active"),
     "is_public_authority": _l("public authority"),
     # users and invitations
@@ -175,6 +177,7 @@ CODED_VALUES = {
     "state": INVITATION_STATE_LABELS,
     "reason": REFUSAL_LABELS,
 }
+LAW_CATALOGUES = {"s28_category": "S28", "relevant_partner_category": "RELEVANT_PARTNER"}
 DATE_FIELDS = {"waspi_signed_on", "expires_at", "revoked_at"}
 
 
@@ -234,6 +237,8 @@ class _Names:
             for side in (event.before or {}, event.after or {}):
                 if isinstance(side.get("organisation"), str):
                     codes.add(side["organisation"])
+                if isinstance(side.get("area_codes"), list):
+                    codes.update(c for c in side["area_codes"] if isinstance(c, str))
         self.organisations: dict[str, str] = {}
         self.org_codes: dict[str, str] = {}
         if ids["organisations"] or codes:
@@ -299,7 +304,9 @@ class _Names:
             for code, text in label.items():
                 if getattr(code, "value", code) == value:
                     return str(text)
-        if key == "organisation" and isinstance(value, str):
+        if key in LAW_CATALOGUES and isinstance(value, str):
+            return law.label(getattr(law, LAW_CATALOGUES[key]), value, current_locale())
+        if key in ("organisation", "area_codes") and isinstance(value, str):
             return self.org_codes.get(value, value)
         if key in DATE_FIELDS and isinstance(value, str):
             try:
@@ -319,6 +326,10 @@ class _Names:
     def field(key: str) -> str:
         label = FIELD_LABELS.get(key)
         return str(label) if label is not None else key.replace("_", " ")
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _who(event: AuditEvent) -> str:
@@ -351,7 +362,7 @@ def _sentences(event: AuditEvent, record: str, names: _Names) -> list[str]:
             sentences.append(
                 _(
                     "%(field)s: %(value)s.",
-                    field=names.field(key).capitalize(),
+                    field=_upper_first(names.field(key)),
                     value=names.value(key, value),
                 )
             )
