@@ -319,3 +319,20 @@ def test_people_page_runs_a_fixed_number_of_queries(login, make_user):
         make_user("la-cardiff", Role.PRACTITIONER)
         _invite(lead, f"many{n}@example.test")
     assert count() == small
+
+
+@pytest.mark.parametrize(
+    ("role", "org_code", "own_details", "people"),
+    [
+        (Role.IG_LEAD, "la-cardiff", True, True),
+        (Role.IG_LEAD, "la-swansea", False, False),
+        (Role.PRACTITIONER, "la-cardiff", False, False),
+        (Role.ADMIN, "la-swansea", False, True),  # an admin changes the whole entry instead
+    ],
+)
+def test_register_entry_links_to_running_the_organisation(
+    login, make_user, role, org_code, own_details, people
+):
+    html = login(make_user(org_code, role)).get("/organisations/la-cardiff").get_data(as_text=True)
+    assert ('href="/organisations/la-cardiff/details"' in html) is own_details
+    assert ('href="/organisations/la-cardiff/people"' in html) is people
