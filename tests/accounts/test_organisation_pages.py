@@ -278,6 +278,7 @@ def test_details_page_saves_the_organisations_own_details(login, make_user):
     page = text(client.get("/organisations/la-cardiff/details"))
     assert "Request contact: e-mail address" in page
     assert "Kind of organisation" in page  # shown, not editable
+    assert "&lt;a" not in client.get("/organisations/la-cardiff/details").get_data(as_text=True)
     response = client.post(
         "/organisations/la-cardiff/details",
         data={"ig_lead_email": "requests@cardiff.gov.wales", "ico_registration": "Z1234567"},
