@@ -134,7 +134,7 @@ FIELD_LABELS = {
     "relevant_partner_category": _l("relevant-partner category"),
     "area_codes": _l("areas covered"),
     "covers_all_wales": _l("covers all of Wales"),
-    "ico_registration": _l("ICO registration number"),
+    "ico_registration": _l("ICO registration"),
     "dpo_name": _l("data protection officer"),
     "dpo_email": _l("data protection officer's e-mail address"),
     "ig_lead_name": _l("information governance lead"),
