@@ -3,11 +3,17 @@
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from ..forms_base import FlaskForm
 from ..widgets import UKDateInput
 from .describe import action_choices, record_type_choices
+
+
+def _listed(form, field):
+    """A value from the list (a hand-made address with anything else is refused)."""
+    if field.data and field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(_l("Choose from the list"))
 
 
 class AuditFilterForm(FlaskForm):
@@ -15,7 +21,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     record_type = SelectField(
-        _l("Kind of record"), widget=GovSelect(), validators=[Optional()], validate_choice=False
+        _l("Kind of record"),
+        widget=GovSelect(),
+        validators=[Optional(), _listed],
+        validate_choice=False,
     )
     record_id = StringField(
         _l("Record number (optional)"),
@@ -24,7 +33,10 @@ class AuditFilterForm(FlaskForm):
         description=_l("The number in the record's address, to see one record's history"),
     )
     action = SelectField(
-        _l("What was done"), widget=GovSelect(), validators=[Optional()], validate_choice=False
+        _l("What was done"),
+        widget=GovSelect(),
+        validators=[Optional(), _listed],
+        validate_choice=False,
     )
     actor_email = StringField(
         _l("Done by (e-mail address)"),

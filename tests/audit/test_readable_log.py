@@ -222,3 +222,10 @@ def test_csv_cells_cannot_run_as_formulas(login, make_user, cardiff_lead):
     body = login(cardiff_lead).get("/audit/export.csv").get_data(as_text=True)
     assert "set to =HYPERLINK" in body  # inside a sentence, not at the start of a cell
     assert "\n=" not in body and ",=" not in body
+
+
+@pytest.mark.parametrize("param", ["action", "record_type"])
+def test_a_kind_or_action_not_in_the_list_is_refused(login, cardiff_lead, param):
+    response = login(cardiff_lead).get(f"/audit?{param}=no.such")
+    assert response.status_code == 422
+    assert "Choose from the list" in text(response)
