@@ -93,10 +93,6 @@ def runs_an_organisation(user) -> bool:
     return _signed_in(user) and user.role in (Role.ADMIN, Role.IG_LEAD)
 
 
-def sees_users_of(user, org) -> bool:
-    return can(user, Action.VIEW_USERS, org)
-
-
 def assignable_roles(user) -> tuple[Role, ...]:
     """The roles `user` may give to someone (or invite them with)."""
     if user is None or (_signed_in(user) and user.role == Role.ADMIN):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import INVITATION_STATE_LABELS, ROLE_LABELS, Invitation, User
+from ..accounts.models import ROLE_LABELS, Invitation, User
 from ..extensions import db
 from ..i18n import current_locale, uk_date, uk_datetime
 from ..law import catalogue as law
@@ -174,7 +174,6 @@ CODED_VALUES = {
     "role": ROLE_LABELS,
     "kind": ORG_KIND_LABELS,
     "nation": NATION_LABELS,
-    "state": INVITATION_STATE_LABELS,
     "reason": REFUSAL_LABELS,
 }
 LAW_CATALOGUES = {"s28_category": "S28", "relevant_partner_category": "RELEVANT_PARTNER"}
@@ -299,6 +298,8 @@ class _Names:
             return _("nothing")
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if key == "state" and isinstance(value, str):
+            return _state_label(value)
         if key in CODED_VALUES and isinstance(value, str):
             label = CODED_VALUES[key]
             for code, text in label.items():
@@ -326,6 +327,21 @@ class _Names:
     def field(key: str) -> str:
         label = FIELD_LABELS.get(key)
         return str(label) if label is not None else key.replace("_", " ")
+
+
+def _state_label(value: str) -> str:
+    """A state's label, whichever record's it is (codes two kinds share, draft and withdrawn,
+    mean the same in both)."""
+    from ..accounts.models import InvitationState
+    from ..lifecycle.models import RequestState
+    from ..protocols.models import VersionState
+
+    for states in (InvitationState, VersionState, RequestState):
+        try:
+            return str(states(value).label)
+        except ValueError:
+            continue
+    return value
 
 
 def _upper_first(text: str) -> str:

@@ -229,3 +229,20 @@ def test_a_kind_or_action_not_in_the_list_is_refused(login, cardiff_lead, param)
     response = login(cardiff_lead).get(f"/audit?{param}=no.such")
     assert response.status_code == 422
     assert "Choose from the list" in text(response)
+
+
+def test_states_read_as_labels(cardiff_lead):
+    record_event(
+        "protocol.submitted",
+        org("la-cardiff"),
+        by=cardiff_lead,
+        record_type="protocol_versions",
+        record_id=999_999,
+        before={"state": "draft"},
+        after={"state": "submitted"},
+    )
+    db.session.flush()
+    [described] = describe_events(_events(cardiff_lead, action="protocol.submitted"))
+    assert described.title == "Submitted for quality assurance"
+    [sentence] = described.sentences
+    assert sentence == "Agreement version 999999's state changed from Draft to Submitted for QA."
