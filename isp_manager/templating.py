@@ -73,6 +73,12 @@ NAVIGATION = [
         "audit.",
     ),
     ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
+    (
+        "sso.providers",
+        _l("Sign-in providers"),
+        lambda u: u.is_admin or u.role == "ig_lead",
+        "sso.",
+    ),
 ]
 
 

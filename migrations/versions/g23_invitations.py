@@ -1,7 +1,7 @@
 """Invitations: an IG lead (or an administrator) invites a person to their organisation
 
 Revision ID: g23_invitations
-Revises: g25_unread_answers
+Revises: g22_sso
 
 New table invitations: an e-mailed link, stored hashed, used once and expiring, by which the
 person sets their password and their account is created.
@@ -13,7 +13,7 @@ from alembic import op
 import isp_manager.db
 
 revision = "g23_invitations"
-down_revision = "g25_unread_answers"
+down_revision = "g22_sso"
 branch_labels = None
 depends_on = None
 
