@@ -3,7 +3,7 @@ database, so every server behind one database has them; the letterheads uploaded
 (instance/letterheads/<organisation code>.docx) are copied in
 
 Revision ID: g24_stored_files
-Revises: g22_sso
+Revises: g23_invitations
 Create Date: 2026-12-03 12:20:00
 
 The files in instance/letterheads/ are left where they are (the database now holds them;
@@ -20,7 +20,7 @@ from alembic import op
 from flask import current_app, has_app_context
 
 revision = "g24_stored_files"
-down_revision = "g22_sso"
+down_revision = "g23_invitations"
 branch_labels = None
 depends_on = None
 
