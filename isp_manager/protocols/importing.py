@@ -1,4 +1,4 @@
-"""Importing an existing ISP or DDA from a Word document (.docx).
+"""Importing an existing agreement (ISP, DDA, JCA or DPA) from a Word document (.docx).
 
 Three steps, each a named operation:
   check_upload(data)            refuse what is not a safe Word document, before parsing it
@@ -35,7 +35,7 @@ from ..law import catalogue as law_catalogue
 from ..parties.models import Organisation
 from ..parties.search import fold
 from .access import can_start_protocol
-from .models import PendingImport, ProtocolDataItem, ProtocolKind
+from .models import KIND_RULES, PendingImport, ProtocolDataItem, ProtocolKind
 from .templates_data import ProtocolTemplate, TemplateSection, registry
 
 MAX_UPLOAD = 8 * 1024 * 1024
@@ -602,12 +602,19 @@ def _read_table(section, target, block: Block, values, result, tables) -> bool:
                 target, kind = catalogue[0], catalogue[0].type
     if kind == "partners":
         names = result.setdefault("partner_names", [])
-        disclosers = _role_words("discloser")
+        # The one party a DDA or DPA names apart (its discloser or controller); the service
+        # makes every other party a recipient or processor.
+        singled_out = {
+            word: rules.first.value
+            for rules in KIND_RULES.values()
+            if not rules.fixed_lead
+            for word in _role_words(rules.first.value)
+        }
         for row in rows:
             name = _first_column(row).strip()
             if name and name not in [n for n, _role in names]:
                 role = normalise(_column(row, "role", "rol"))
-                names.append((name[:300], "discloser" if role in disclosers else None))
+                names.append((name[:300], singled_out.get(role)))
         return True
     if kind in ("data_items", "flows"):
         if kind == "flows" and result["data_items"]:
@@ -703,8 +710,9 @@ def confirm_import(
         if not code or code in choices:
             continue
         role = found[index].get("role") if index < len(found) else None
-        is_dda = pending.kind == ProtocolKind.DDA.value
-        choices[code] = services.PartnerChoice(code, role if is_dda else None)
+        # Roles read from the document count where a kind lets them change (DDA, DPA).
+        fixed = KIND_RULES[ProtocolKind(pending.kind)].fixed_lead
+        choices[code] = services.PartnerChoice(code, None if fixed else role)
     codes = list(choices)
     protocol = services.create_protocol(
         kind=pending.kind,

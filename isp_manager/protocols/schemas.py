@@ -365,7 +365,9 @@ class SectionComparisonSchema(Schema):
 
 class ImportKindSchema(Schema):
     kind = fields.String(
-        required=True, validate=_one_of(KINDS, "kind"), metadata={"description": "isp or dda"}
+        required=True,
+        validate=_one_of(KINDS, "kind"),
+        metadata={"description": "isp, dda, jca or dpa"},
     )
 
 
