@@ -97,7 +97,7 @@ def test_an_unknown_kind_is_refused_naming_the_four(lead_api):
 @pytest.mark.parametrize(
     "kind, partners, english, welsh",
     [
-        ("jca", None, "Joint Controller Agreement", "Cytundeb Cyd-reolwyr"),
+        ("jca", None, "Joint Controller Agreement", "Cytundeb Cyd-reolyddion"),
         ("dpa", "dpa", "Article 28", "Erthygl 28"),
     ],
 )
@@ -177,7 +177,7 @@ def test_the_kind_filter_offers_every_kind_in_english_and_welsh(four_kinds, clie
 def test_the_kind_filter_in_welsh(four_kinds, client):
     welsh = client.get("/register-of-agreements?lang=cy&kind=dpa").get_data(as_text=True)
     assert ">Unrhyw fath o gytundeb</option>" in welsh
-    assert ">Cytundeb Cyd-reolwyr</option>" in welsh
+    assert ">Cytundeb Cyd-reolyddion</option>" in welsh
     assert "DPA in force" in welsh and "JCA in force" not in welsh
 
 
