@@ -58,7 +58,9 @@ def _jca_texts(version, review_date) -> dict:
         "about": {"agreement_statement": "The Article 26 arrangement between the parties."},
         "purpose": {"purpose": "One integrated family support service.", "purposes": ["Support"]},
         "roles": {
-            "roles_relationships": " ".join(f"{n} works with the families it refers." for n in names),
+            "roles_relationships": " ".join(
+                f"{n} works with the families it refers." for n in names
+            ),
             "responsibilities": " ".join(f"{n} keeps its own records accurate." for n in names),
         },
         "lawful_basis": {"legal_powers": ["power-s28-ca2004"]},
@@ -67,7 +69,14 @@ def _jca_texts(version, review_date) -> dict:
             "privacy_information": f"{lead} gives the privacy notice at referral.",
             **{
                 f"right_{r}": answers
-                for r in ("access", "rectification", "erasure", "restriction", "portability", "objection")
+                for r in (
+                    "access",
+                    "rectification",
+                    "erasure",
+                    "restriction",
+                    "portability",
+                    "objection",
+                )
             },
         },
         "contact": {
@@ -97,7 +106,10 @@ def _dpa_texts(version, review_date) -> dict:
         "data": {"data_subjects": ["Children referred to the service"]},
         "controller": {"controller_obligations": "Gives written instructions."},
         "processor": {term: f"The processor's undertaking: {term}." for term in terms},
-        "review": {"review_date": review_date, "review_arrangements": "The controller arranges it."},
+        "review": {
+            "review_date": review_date,
+            "review_arrangements": "The controller arranges it.",
+        },
     }
 
 
