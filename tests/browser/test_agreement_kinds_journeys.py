@@ -464,3 +464,78 @@ def test_an_ig_lead_drafts_a_joint_controller_agreement_exports_and_submits_it(
     page.get_by_role("button", name="Submit for quality assurance").click()
     expect(page.get_by_text("has been submitted to WASPI North QA Group")).to_be_visible()
     _shot(page, check_a11y, "jca-submitted")
+
+
+# ---------------------------------------------------------------- the register and the lists
+
+IN_FORCE_DPA = "Monmouthshire case records hosted by Velindre: controller and processor"
+IN_FORCE_JCA = "Powys integrated community resource teams: joint controllers"
+
+
+def _download(page: Page, link_name) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
+
+
+def test_the_register_and_the_agreements_list_filter_by_the_new_kinds(
+    page: Page, sign_in, make_live_user, check_a11y, live_instance
+):
+    import csv
+
+    dpa = _seed(live_instance, "dpa", IN_FORCE_DPA, "la-monmouthshire", "nhs-velindre")
+    jca = _seed(live_instance, "jca", IN_FORCE_JCA, "lhb-powys", "la-powys")
+
+    page.goto("/register-of-agreements")
+    table = page.locator("table.app-register-table")
+    expect(table).to_contain_text(IN_FORCE_DPA)
+    expect(table).to_contain_text(IN_FORCE_JCA)
+    page.get_by_label("Kind of agreement").select_option(label="Controller-processor agreement")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"Showing 1 to 1 of 1 agreements"))
+    expect(table).to_contain_text(IN_FORCE_DPA)
+    expect(table).to_contain_text(f"{dpa['reference']} · Controller-processor agreement")
+    expect(table).to_contain_text("Storing case records for the controller.")  # its purpose
+    expect(table).not_to_contain_text(IN_FORCE_JCA)
+    _shot(page, check_a11y, "register-dpa")
+    _name, data = _download(page, "Download these agreements as a spreadsheet (CSV)")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+        (dpa["reference"], IN_FORCE_DPA, "Controller-processor agreement",
+         "Storing case records for the controller.")
+    ]  # fmt: skip
+
+    page.goto("/register-of-agreements?kind=jca&lang=cy")
+    expect(page.get_by_label("Math o gytundeb")).to_have_value("jca")
+    expect(page.get_by_label("Math o gytundeb").locator("option:checked")).to_have_text(
+        "Cytundeb Cyd-reolyddion"
+    )
+    expect(table).to_contain_text(f"{jca['reference']} · Cytundeb Cyd-reolyddion")
+    expect(table).not_to_contain_text(IN_FORCE_DPA)
+    _shot(page, check_a11y, "register-jca-cy")
+    page.goto("/register-of-agreements?lang=en")
+
+    sign_in(page, make_live_user("lhb-powys", "ig_lead", name="Llinos Powys"))
+    page.get_by_role("link", name="Agreements").first.click()
+    expect(page.get_by_label("Kind").locator("option:checked")).to_have_text(
+        "Any kind of agreement"
+    )
+    page.get_by_label("Kind").select_option(label="Joint Controller Agreement")
+    page.get_by_role("button", name="Filter").click()
+    rows_shown = page.locator("main table tbody tr")
+    expect(rows_shown).to_have_count(1)
+    expect(rows_shown).to_contain_text(IN_FORCE_JCA)
+    expect(rows_shown).to_contain_text("Joint Controller Agreement")
+    _shot(page, check_a11y, "agreements-jca")
+
+    page.get_by_role("link", name=IN_FORCE_JCA).click()
+    name, data = _download(page, re.compile("Word document"))
+    assert name == f"{jca['reference']}-V1.docx"
+    doc = Document(io.BytesIO(data))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == [IN_FORCE_JCA]
+    assert "Joint Controller Agreement" in [p.text for p in doc.paragraphs[:8]]
+    cover = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+    assert cover["Status"] == "Active" and cover["Reference"] == jca["reference"]
+    assert doc.core_properties.subject == "Joint Controller Agreement"
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "Appendix A: Joint controllers" in headings
