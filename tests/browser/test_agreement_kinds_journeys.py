@@ -512,6 +512,7 @@ def test_the_register_and_the_agreements_list_filter_by_the_new_kinds(
     )
     expect(table).to_contain_text(f"{jca['reference']} · Cytundeb Cyd-reolyddion")
     expect(table).not_to_contain_text(IN_FORCE_DPA)
+    expect(page.locator("main")).to_contain_text("Cytundebau Cyd-reolyddion a chytundebau")
     _shot(page, check_a11y, "register-jca-cy")
     page.goto("/register-of-agreements?lang=en")
 
