@@ -461,7 +461,7 @@ def test_a_controller_processor_agreement_imports_with_its_controller_and_proces
     data = export.export_version(version, "en")
     pending = importing.start_import(data, "dpa.docx", "dpa", by=author)
     read = {p["code"]: p["role"] for p in pending.result["partners"]}
-    assert read == {LEAD: None, "la-cardiff": "controller"}  # the others are processors
+    assert read == {LEAD: "processor", "la-cardiff": "controller"}
     made = importing.confirm_import(
         pending, title="Imported DPA", partner_codes=list(read), by=author
     )
