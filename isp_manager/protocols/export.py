@@ -54,6 +54,7 @@ from ..i18n import current_locale, uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from . import services
+from .content import signature_statement
 from .models import (
     BASIS_CATALOGUES,
     KIND_RULES,
@@ -62,6 +63,7 @@ from .models import (
     ProtocolDataItem,
     ProtocolKind,
     ProtocolPartner,
+    ProtocolSignature,
     ProtocolVersion,
     QaDecision,
     VersionState,
@@ -83,7 +85,7 @@ def export_options():
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.bases),
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
-        selectinload(ProtocolVersion.signatures),
+        selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.attested_by),
         joinedload(ProtocolVersion.assigned_qa_group),
     )
 
@@ -585,28 +587,30 @@ def _write_flows(doc, version, field, value, locale) -> None:
 
 def _write_signatures(doc, version, field, value, locale) -> None:
     add_text(
-        doc, _("Signed on behalf of each partner organisation by its information governance lead.")
+        doc,
+        _(
+            "Each partner organisation signs by the signatory it names: from their own ISP Manager account, or on paper, recorded by the organisation's information governance lead with a scan of the signed page."
+        ),
     )
     signed = {s.partner_id: s for s in version.signatures}
     rows = []
     for partner in version.partners:
         signature = signed.get(partner.id)
-        if signature is None:
-            rows.append(("", "", _org(partner, locale), ""))
-        else:
-            rows.append(
-                (
-                    signature.name,
-                    signature.role,
-                    _org(partner, locale),
-                    uk_date(signature.signed_at),
-                )
+        named = ", ".join(
+            v for v in (partner.signatory_display_name, partner.signatory_display_role) if v
+        )
+        rows.append(
+            (
+                _org(partner, locale),
+                named,
+                signature_statement(signature) if signature else _("Not signed yet"),
             )
+        )
     add_long_table(
         doc,
-        [_("Name"), _("Role"), _("Organisation"), _("Date")],
+        [_("Organisation"), _("Signatory"), _("Signature")],
         rows,
-        widths_cm=(4.2, 4.2, 5, 3.1),
+        widths_cm=(4.5, 4.5, 7.5),
         empty=_("No partner organisations yet."),
     )
 
