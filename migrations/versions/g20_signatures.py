@@ -85,6 +85,9 @@ def downgrade():
         batch.drop_constraint(batch.f("ck_protocol_signatures_scan_content_type_known"), "check")
         batch.drop_constraint(batch.f("ck_protocol_signatures_paper_has_attestation"), "check")
         batch.drop_constraint(batch.f("ck_protocol_signatures_account_has_signer"), "check")
+        batch.drop_constraint(
+            batch.f("ck_protocol_signatures_protocol_signature_method"), "check"
+        )
         batch.drop_constraint(batch.f("fk_protocol_signatures_attested_by_id_users"), "foreignkey")
         batch.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
         for name in ("scan_size", "scan_filename", "scan_content_type", "scan", "attested_at"):

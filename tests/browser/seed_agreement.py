@@ -5,8 +5,8 @@ already exist: the register, the reviews dashboard and the Word download.
     python tests/browser/seed_agreement.py INSTANCE_DIR KIND TITLE LEAD PARTNER... [--review-days N]
         [--author EMAIL] [--submitted] [--qa-group CODE]
 
-Prints the agreement's id and reference as JSON. The people who draft, approve and sign are
-made here (they never sign in); journeys sign in as people they make with make_live_user.
+Prints the agreement's id and reference as JSON. The people who draft, approve and sign (each
+partner's named signatory, from their account) are made here (they never sign in); journeys sign in as people they make with make_live_user.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "protocols"))
 
-from protocol_helpers import fill_isp, join_qa_group, section_rv  # noqa: E402
+from protocol_helpers import fill_isp, join_qa_group, make_signatory, section_rv  # noqa: E402
 
 from isp_manager import create_app  # noqa: E402
 from isp_manager.accounts.models import Role, User  # noqa: E402
@@ -70,7 +70,7 @@ def _fill_dda(version, by, review_date) -> None:
                 departments="Education welfare",
                 contact_name=f"Contact {partner.organisation.code}",
                 contact_email=f"ig@{partner.organisation.code}.example",
-                signatory_name="Signatory",
+                signatory_user_id=make_signatory(partner.organisation).id,
                 signatory_role="Director",
             ),
             by=by,
@@ -154,10 +154,8 @@ def seed(
     reviewer = _ig_lead(partners[0])
     join_qa_group(reviewer, qa_group)
     workflow.approve_qa(version, expected_etag=version.etag, by=reviewer)
-    for partner in version.partners:
-        workflow.sign_protocol(
-            version, expected_etag=version.etag, by=_ig_lead(partner.organisation.code)
-        )
+    for partner in version.partners:  # each by its named signatory, from their account
+        workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
     if review_days < 30:  # time has passed since approval: the review is close or overdue
         version.review_date = wales_today() + timedelta(days=review_days)
     db.session.flush()
