@@ -151,7 +151,7 @@ def test_page_access_table(version_in, as_actor, page, state, allowed, words, ac
 def test_list_and_start_pages(version_in, as_actor, actor):
     version, author = version_in("draft")
     db.session.commit()
-    client = as_actor(actor, author)
+    client = as_actor(actor, author, version)
     listing = client.get("/agreements")
     if actor == "anonymous":
         assert listing.status_code == 302
