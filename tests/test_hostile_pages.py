@@ -165,6 +165,7 @@ def world(make_user):
         "token_id": token.id,
         "user_id": council.id,
         "import_id": 1,  # nobody's pending import: a 404, never a 5xx
+        "signature_id": 1,  # no signature with a scan: a 404, never a 5xx
         "box": "all",
     }
     return users, values, {"draft_decision": draft.id, "board_request": board_req.id}
