@@ -1,6 +1,7 @@
 """Every blueprint of the service, in one list each for pages and for the API."""
 
 from .accounts.api import blp as accounts_api
+from .accounts.organisation_views import bp as organisation_pages
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
@@ -22,12 +23,14 @@ from .qa_groups.api import blp as qa_groups_api
 from .qa_groups.views import bp as qa_groups_pages
 from .retention.views import bp as retention_pages
 from .site import bp as site_pages
+from .sso.views import bp as sso_pages
 from .teams.api import blp as teams_api
 from .teams.views import bp as teams_pages
 
 PAGE_BLUEPRINTS = [
     site_pages,
     accounts_pages,
+    organisation_pages,
     parties_pages,
     contacts_pages,
     audit_pages,
@@ -40,6 +43,7 @@ PAGE_BLUEPRINTS = [
     teams_pages,
     retention_pages,
     qa_groups_pages,
+    sso_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,

@@ -55,6 +55,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "DATABASE_BUSY_TIMEOUT_MS": _int("DATABASE_BUSY_TIMEOUT_MS", 5000),
         # Seconds between writes of an API token's last use and a session's last activity.
         "LAST_SEEN_INTERVAL_SECONDS": _int("LAST_SEEN_INTERVAL_SECONDS", 5 * 60),
+        # How long an invitation link works (it is used once, then never again).
+        "INVITATION_LIFETIME_DAYS": _int("INVITATION_LIFETIME_DAYS", 7),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies whenever the service is reached over HTTPS (the production case).
@@ -115,6 +117,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "S137_RESPONSE_DAYS": _int("S137_RESPONSE_DAYS", 20),
         "S137_DUE_SOON_DAYS": _int("S137_DUE_SOON_DAYS", 3),
         "S137_EXTENSION_LIMIT_WORKING_DAYS": _int("S137_EXTENSION_LIMIT_WORKING_DAYS", 60),
+        # Single sign-on: seconds to wait for a provider, to keep its discovery document and
+        # keys, and of clock difference allowed when checking an ID token's times.
+        "SSO_HTTP_TIMEOUT_SECONDS": _int("SSO_HTTP_TIMEOUT_SECONDS", 5),
+        "SSO_METADATA_CACHE_SECONDS": _int("SSO_METADATA_CACHE_SECONDS", 3600),
+        "SSO_CLOCK_LEEWAY_SECONDS": _int("SSO_CLOCK_LEEWAY_SECONDS", 60),
         "TESTING": False,
     }
     config.update(overrides)

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 import sqlalchemy as sa
 
+from isp_manager.accounts import invitations
 from isp_manager.accounts.models import ApiToken, Role, hash_token
 from isp_manager.board_requests import services as board_requests
 from isp_manager.cooperation import services as cooperation
@@ -30,6 +31,7 @@ from isp_manager.parties import services as parties
 from isp_manager.parties.models import RelevantPartnerAgreement
 from isp_manager.protocols import services as protocols
 from isp_manager.qa_groups import services as qa_groups
+from isp_manager.sso import services as sso
 from isp_manager.teams import services as teams
 from tests.board_requests.conftest import details as board_details
 from tests.conftest import org
@@ -60,6 +62,9 @@ ONE_FIELD = ("nul", "crlf", "long", "past-int32")
 HAND_READ = {
     "*": ("page", "lang"),
     "accounts.login": ("next",),
+    "sso.start": ("next",),
+    "sso.callback": ("state", "code", "error"),
+    "sso.refused": ("reason",),
     "agreements_register.index": ("view",),
     "agreements_register.download_csv": ("view", "kind", "organisation", "q"),
     "agreements_register.export_docx": ("version",),
@@ -82,6 +87,7 @@ HAND_READ = {
     "cooperation.export": ("status", "organisation", "q", "overdue", "sort"),
     "parties.register_csv": ("q", "kind", "area", "council"),
     "audit.index": ("action", "actor", "record_type", "from", "to"),
+    "audit.export_csv": ("record_type", "record_id", "action", "actor_email", "since", "until"),
 }
 
 # Posting these ends the session, so the later requests test nothing.
@@ -148,6 +154,18 @@ def world(make_user):
     agreement = db.session.scalar(sa.select(RelevantPartnerAgreement))
     token = ApiToken(user=council, label="t", token_hash=hash_token("hostile-x"), prefix="hostile")
     db.session.add(token)
+    invitation, invitation_token = invitations.invite_user(
+        org("la-cardiff"), "invited@example.test", "Invited Person", "practitioner", by=admin
+    )
+    provider = sso.create_provider(
+        name="Hostile input provider",
+        issuer="http://127.0.0.1:9",  # nothing listens: no test reaches out anywhere
+        client_id="hostile-client",
+        client_secret="hostile-secret-value",
+        organisation="la-cardiff",
+        domains="cardiff.gov.uk",
+        by=admin,
+    )
     db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
     values = {
         "protocol_id": protocol.id,
@@ -164,8 +182,11 @@ def world(make_user):
         "agreement_id": agreement.id,
         "token_id": token.id,
         "user_id": council.id,
+        "provider_id": provider.id,
         "import_id": 1,  # nobody's pending import: a 404, never a 5xx
         "signature_id": 1,  # no signature with a scan: a 404, never a 5xx
+        "invitation_id": invitation.id,
+        "token": invitation_token,
         "box": "all",
     }
     return users, values, {"draft_decision": draft.id, "board_request": board_req.id}
@@ -456,7 +477,7 @@ def test_a_body_code_with_a_nul_is_not_a_body(login, world):
     users, _values, _extra = world
     response = login(users[1]).get("/requests/new?body=a%00b")
     assert response.status_code == 422
-    assert "Choose the body you are asking" in response.get_data(as_text=True)
+    assert "No body in the register matches what you entered" in response.get_data(as_text=True)
 
 
 def test_an_area_code_with_a_nul_is_not_a_council(login, world):
