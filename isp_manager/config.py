@@ -74,6 +74,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "LANGUAGES": ("en", "cy"),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # The largest scan of a page signed on paper that is accepted (held in the database).
+        "SIGNATURE_SCAN_MAX_BYTES": 5 * 1024 * 1024,
         # API (flask-smorest)
         "API_TITLE": "ISP Manager API",
         "API_VERSION": "v1",

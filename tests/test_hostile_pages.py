@@ -185,6 +185,7 @@ def world(make_user):
         "user_id": council.id,
         "provider_id": provider.id,
         "import_id": 1,  # nobody's pending import: a 404, never a 5xx
+        "signature_id": 1,  # no signature with a scan: a 404, never a 5xx
         "invitation_id": invitation.id,
         "token": invitation_token,
         "box": "all",

@@ -18,6 +18,7 @@ TRANSITIONS = [
     "/api/v1/protocols/{protocol_id}/submit",
     "/api/v1/protocols/{protocol_id}/qa-decision",
     "/api/v1/protocols/{protocol_id}/signatures",
+    "/api/v1/protocols/{protocol_id}/signatures/paper",
     "/api/v1/protocols/{protocol_id}/versions",
     "/api/v1/protocols/{protocol_id}/withdraw",
 ]
@@ -143,3 +144,23 @@ def test_a_405_says_which_methods_are_allowed(api_client, make_user, login):
     assert response.json["code"] == 405
     page = login(make_user("la-cardiff", Role.ADMIN)).delete("/agreements")
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def test_the_paper_signature_is_a_multipart_upload_and_signatures_say_how_they_were_given(spec):
+    operation = spec["paths"]["/api/v1/protocols/{protocol_id}/signatures/paper"]["post"]
+    body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    name = body["$ref"].rsplit("/", 1)[-1]
+    assert "scan" in spec["components"]["schemas"][name]["properties"]
+    signature = spec["components"]["schemas"]["Signature"]["properties"]
+    for name in (
+        "method",
+        "signed_by",
+        "role",
+        "signed_at",
+        "attested_by",
+        "attested_at",
+        "has_scan",
+    ):
+        assert name in signature
+    scan = spec["paths"]["/api/v1/protocols/{protocol_id}/signatures/{signature_id}/scan"]["get"]
+    assert "404" in scan["responses"]

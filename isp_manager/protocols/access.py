@@ -14,7 +14,10 @@ but may not take the action gets a 403; an action the version's state does not a
 | qa_decide       | an IG lead who is a member of the QA group the version was   | submitted                   |
 |                 | submitted to, not of the lead organisation nor of the        |                             |
 |                 | submitter's, and who did not write or submit it              |                             |
-| sign            | an IG lead of a partner that has not signed yet (own org)    | qa_approved, awaiting sigs  |
+| sign            | the signatory a partner names, from their own account, while | qa_approved, awaiting sigs  |
+|                 | that partner has not signed                                  |                             |
+| record_paper    | an IG lead of a partner whose signatory is a named officer   | qa_approved, awaiting sigs  |
+|                 | (no account), while that partner has not signed              |                             |
 | withdraw        | IG leads of the lead organisation                            | any but withdrawn/superseded|
 | new_version     | IG leads of the lead organisation (no other open version)    | active                      |
 
@@ -45,6 +48,7 @@ class Action(enum.StrEnum):
     SUBMIT = "submit"
     QA_DECIDE = "qa_decide"
     SIGN = "sign"
+    RECORD_PAPER_SIGNATURE = "record_paper_signature"
     WITHDRAW = "withdraw"
     NEW_VERSION = "new_version"
 
@@ -139,14 +143,48 @@ def is_qa_reviewer(user, version: ProtocolVersion) -> bool:
 
 
 def unsigned_partner_for(user, version: ProtocolVersion) -> ProtocolPartner | None:
+    """The partner that names this user as its signatory, if it has not signed yet."""
     partner = version.partner_for(user.organisation_id)
-    if user.role != Role.IG_LEAD or partner is None or version.signature_for(partner):
+    if (
+        partner is None
+        or partner.signatory_user_id != user.id
+        or not user.is_active_user
+        or version.signature_for(partner)
+    ):
         return None
     return partner
 
 
 def is_partner_signatory(user, version: ProtocolVersion) -> bool:
     return unsigned_partner_for(user, version) is not None
+
+
+def paper_partner_for(user, version: ProtocolVersion) -> ProtocolPartner | None:
+    """The user's organisation's partner, when they are one of its IG leads, its signatory is
+    a named officer without an account, and it has not signed yet."""
+    partner = version.partner_for(user.organisation_id)
+    if (
+        user.role != Role.IG_LEAD
+        or partner is None
+        or partner.signs_from_account
+        or not partner.signatory_name
+        or version.signature_for(partner)
+    ):
+        return None
+    return partner
+
+
+def records_paper_signature(user, version: ProtocolVersion) -> bool:
+    return paper_partner_for(user, version) is not None
+
+
+def names_signatory(user, partner: ProtocolPartner) -> bool:
+    """Who may name a partner's signatory: its own IG leads, and the agreement's authors
+    (the lead organisation's IG leads, and partners given edit rights) while drafting."""
+    version = partner.version
+    if user.is_auditor or user.role != Role.IG_LEAD:
+        return False
+    return user.organisation_id == partner.organisation_id or is_author(user, version)
 
 
 # Audit actions that change a version's content (their actors are its authors).
@@ -207,6 +245,11 @@ def _rules() -> dict[Action, Rule]:
         ),
         Action.SIGN: Rule(
             (is_partner_signatory,),
+            frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
+            _("Only a QA-approved version can be signed; this one is %(state)s."),
+        ),
+        Action.RECORD_PAPER_SIGNATURE: Rule(
+            (records_paper_signature,),
             frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
             _("Only a QA-approved version can be signed; this one is %(state)s."),
         ),
@@ -271,7 +314,10 @@ def _refusal(action: Action, user, version: ProtocolVersion) -> str:
             "Only a member of the QA group this version was submitted to can review it: one from neither the lead organisation nor the submitter's organisation, who did not write or submit this version."
         ),
         Action.SIGN: _(
-            "Only an information governance lead of a partner organisation that has not yet signed can sign, on behalf of their own organisation."
+            "Only the signatory a partner organisation has named can sign for it, from their own account, and only once."
+        ),
+        Action.RECORD_PAPER_SIGNATURE: _(
+            "Only an information governance lead of a partner organisation whose signatory has no account can record that signatory's signature given on paper, and only once."
         ),
         Action.WITHDRAW: _(
             "Only information governance leads of the lead organisation can withdraw this agreement."

@@ -11,7 +11,7 @@ version's, or the active one's for a new version.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,6 +25,7 @@ from .access import visible_protocols_filter
 from .content import compare_versions
 from .models import Protocol, ProtocolVersion
 from .qa import qa_checklist, section_status
+from .scans import scan_response
 from .schemas import (
     CompareQuerySchema,
     DataItemInputSchema,
@@ -35,6 +36,8 @@ from .schemas import (
     ImportFileSchema,
     ImportKindSchema,
     NewVersionSchema,
+    PaperSignatureFileSchema,
+    PaperSignatureFormSchema,
     PartnerInputSchema,
     PartnerSchema,
     PendingImportSchema,
@@ -321,6 +324,7 @@ def _partner_details(data) -> services.PartnerDetails:
             "departments",
             "contact_name",
             "contact_email",
+            "signatory_user_id",
             "signatory_name",
             "signatory_role",
             "can_edit",
@@ -589,16 +593,33 @@ def qa_decision(data, protocol_id):
 @blp.response(201, SignatureSchema)
 @blp.if_match(required=True)
 def sign(data, protocol_id):
-    """Sign the QA-approved version for the caller's organisation (IG leads, once per
-    partner). The last signature makes it active and supersedes the previous version.
+    """Sign the QA-approved version from your own account, as the signatory a partner names
+    (only they may; once per partner). The name is your account's and the role the partner
+    record's. The last signature makes it active and supersedes the previous version.
     Needs If-Match (the version's ETag)."""
     version = _latest(protocol_id)
-    return workflow.sign_protocol(
+    return workflow.sign_protocol(version, by=_user(), expected_etag=_if_match(True))
+
+
+@blp.route("/<int:protocol_id>/signatures/paper", methods=["POST"])
+@blp.arguments(PaperSignatureFormSchema, location="form")
+@blp.arguments(PaperSignatureFileSchema, location="files")
+@blp.response(201, SignatureSchema)
+@blp.if_match(required=True)
+def record_paper_signature(form, files, protocol_id):
+    """Record the signature your organisation's named officer (who has no account) gave on
+    paper (IG leads of that partner; multipart: `signed_on` and `scan`, a PDF, PNG or JPEG of
+    the signed page up to 5 MB). Needs If-Match (the version's ETag)."""
+    version = _latest(protocol_id)
+    upload = files["scan"]
+    content = upload.read(current_app.config["SIGNATURE_SCAN_MAX_BYTES"] + 1)
+    return workflow.record_paper_signature(
         version,
         by=_user(),
         expected_etag=_if_match(True),
-        name=data.get("name"),
-        role=data.get("role"),
+        signed_on=form["signed_on"],
+        scan=content,
+        filename=upload.filename,
     )
 
 
@@ -607,6 +628,15 @@ def sign(data, protocol_id):
 def list_signatures(protocol_id):
     """The signatures on the latest version."""
     return _latest(protocol_id).signatures
+
+
+@blp.route("/<int:protocol_id>/signatures/<int:signature_id>/scan", methods=["GET"])
+@blp.response(200, content_type="application/octet-stream")
+@blp.alt_response(404, description="No such signature or scan, or not yours to see")
+def signature_scan(protocol_id, signature_id):
+    """The scanned page of a signature given on paper (anyone who can see the agreement)."""
+    signature = services.signature_with_scan(protocol_id, signature_id, _user())
+    return scan_response(signature)
 
 
 @blp.route("/<int:protocol_id>/withdraw", methods=["POST"])

@@ -17,7 +17,14 @@ from ..i18n import uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from ..law import label as law_label
-from .models import BASIS_CATALOGUES, BasisCatalogue, ProtocolVersion
+from .models import (
+    BASIS_CATALOGUES,
+    BasisCatalogue,
+    ProtocolPartner,
+    ProtocolSignature,
+    ProtocolVersion,
+    SignatureMethod,
+)
 from .qa import SectionStatus, section_status
 from .templates_data import (
     ProtocolTemplate,
@@ -136,12 +143,12 @@ def _partner_lines(version, f, value, locale):
                     email=p.contact_email or "",
                 ).strip()
             )
-        if p.signatory_name or p.signatory_role:
+        if p.signatory_display_name or p.signatory_display_role:
             parts.append(
                 _(
                     "signatory: %(name)s, %(role)s",
-                    name=p.signatory_name or "",
-                    role=p.signatory_role or "",
+                    name=p.signatory_display_name or "",
+                    role=p.signatory_display_role or "",
                 )
             )
         lines.append("; ".join(parts))
@@ -212,14 +219,51 @@ def _flow_lines(version, f, value, locale):
     return version.flows, lines
 
 
+def signature_statement(signature: ProtocolSignature) -> str:
+    """What happened, in one sentence for Appendix C: who signed, their role, when and how."""
+    if signature.method == SignatureMethod.PAPER:
+        attester = signature.attested_by
+        return _(
+            "Signed on paper by %(name)s, %(role)s, on %(date)s; recorded by %(attester)s, "
+            "%(attester_role)s, on %(recorded)s (scan held)",
+            name=signature.name,
+            role=signature.role,
+            date=uk_date(signature.signed_at),
+            attester=attester.name if attester else "",
+            attester_role=(attester.job_title or attester.role.label) if attester else "",
+            recorded=uk_date(signature.attested_at),
+        )
+    return _(
+        "Signed by %(name)s, %(role)s, from their ISP Manager account on %(date)s",
+        name=signature.name,
+        role=signature.role,
+        date=uk_date(signature.signed_at),
+    )
+
+
+def signatory_statement(partner: ProtocolPartner) -> str:
+    """Who signs for the partner and how (for partners that have not signed yet)."""
+    if not partner.has_signatory:
+        return _("No signatory named yet")
+    if partner.signs_from_account:
+        return _(
+            "%(name)s, %(role)s, signs from their ISP Manager account",
+            name=partner.signatory_display_name,
+            role=partner.signatory_display_role,
+        )
+    return _(
+        "%(name)s, %(role)s, signs on paper; the organisation's information governance lead records the signature",
+        name=partner.signatory_display_name,
+        role=partner.signatory_display_role,
+    )
+
+
 def _signature_lines(version, f, value, locale):
     lines = [
         _(
-            "%(org)s: signed by %(name)s, %(role)s, on %(date)s",
+            "%(org)s: %(statement)s",
             org=_org_name(s.partner, locale),
-            name=s.name,
-            role=s.role,
-            date=uk_date(s.signed_at),
+            statement=signature_statement(s),
         )
         for s in version.signatures
     ]

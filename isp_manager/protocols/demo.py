@@ -57,6 +57,13 @@ EXPORT_BENCH_DATA_ITEMS = 200
 SMALL_BENCH_TITLE = "Cardiff Multi-Agency Safeguarding Hub Information Sharing Protocol"
 SMALL_BENCH_DATA_ITEMS = 4
 CHUNK = 400  # protocols written per round of inserts
+# The scanned page of a demo paper signature: a one-page PDF saying what it stands for.
+DEMO_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 QA_MEMBERS_PER_GROUP = 6  # IG leads of bodies across Wales in each regional QA group
 # Named demo accounts that sit on a regional QA group (the bench reads the police's queue).
 DEMO_QA_MEMBERS = {"waspi-south": "ig-lead.police", "waspi-north": "ig-lead.gwynedd"}
@@ -206,6 +213,7 @@ class _Generator:
         registry = load_templates(DEFAULT_DIRECTORY)
         self.templates = {kind: registry.default_for(kind) for kind in ProtocolKind}
         self.ig_leads: dict[int, list[dict]] = {}
+        self.signatories: dict[tuple[int, int], tuple[dict, bool]] = {}
         for user in ctx.users:
             if user["role"] == Role.IG_LEAD and user["is_active"]:
                 self.ig_leads.setdefault(user["organisation_id"], []).append(user)
@@ -496,10 +504,16 @@ class _Generator:
             sizes.append(len(plan.partners))
             for position, (org, role) in enumerate(plan.partners):
                 lead = self.rng.choice(self.ig_leads[org["id"]])
+                # Most partners name an account holder, who signs from it; some a chief
+                # officer without an account, whose paper signature the IG lead records.
+                officer = self.rng.random() < 0.2
+                self.signatories[(vid, org["id"])] = (lead, officer)
                 rows.append({"version_id": vid, "organisation_id": org["id"], "role": role,
                              "position": position, "departments": DEPARTMENTS.get(org["kind"]),
                              "contact_name": lead["name"], "contact_email": lead["email"],
-                             "signatory_name": lead["name"], "signatory_role": "Designated Person (WASPI)",
+                             "signatory_user_id": None if officer else lead["id"],
+                             "signatory_name": f"Chief Executive of {org['name']}"[:200] if officer else lead["name"],
+                             "signatory_role": "Chief Executive" if officer else "Designated Person (WASPI)",
                              "can_edit": position == 0})  # fmt: skip
         ids = insert_rows(self.ctx.conn, ProtocolPartner.__table__, rows, with_ids=True)
         out, i = [], 0
@@ -571,11 +585,22 @@ class _Generator:
             for (org, _role), partner_id in list(zip(plan.partners, partners, strict=True))[
                 :signed
             ]:
-                user = rng.choice(self.ig_leads[org["id"]])
+                user, officer = self.signatories[(vid, org["id"])]
                 at = t.get("activated_at") or t["approved_at"] + timedelta(days=1)
-                signatures.append({"version_id": vid, "partner_id": partner_id, "user_id": user["id"],
-                                   "name": user["name"], "role": "Designated Person (WASPI)",
-                                   "signed_at": at - timedelta(hours=rng.uniform(0, 48))})  # fmt: skip
+                signed_at = at - timedelta(hours=rng.uniform(0, 48))
+                if officer:
+                    signatures.append({"version_id": vid, "partner_id": partner_id, "method": "paper",
+                                       "user_id": None, "name": f"Chief Executive of {org['name']}"[:200],
+                                       "role": "Chief Executive", "signed_at": signed_at,
+                                       "attested_by_id": user["id"], "attested_at": signed_at,
+                                       "scan": DEMO_SCAN, "scan_content_type": "application/pdf",
+                                       "scan_filename": "signed-page.pdf", "scan_size": len(DEMO_SCAN)})  # fmt: skip
+                else:
+                    signatures.append({"version_id": vid, "partner_id": partner_id, "method": "account",
+                                       "user_id": user["id"], "name": user["name"],
+                                       "role": "Designated Person (WASPI)", "signed_at": signed_at,
+                                       "attested_by_id": None, "attested_at": None, "scan": None,
+                                       "scan_content_type": None, "scan_filename": None, "scan_size": None})  # fmt: skip
         insert_rows(self.ctx.conn, ProtocolQaReview.__table__, reviews)
         insert_rows(self.ctx.conn, ProtocolSignature.__table__, signatures)
         self.ctx.count("protocol signatures", len(signatures))

@@ -55,6 +55,7 @@ from ..i18n import current_locale, uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from . import services
+from .content import signature_statement
 from .models import (
     BASIS_CATALOGUES,
     KIND_RULES,
@@ -63,6 +64,7 @@ from .models import (
     ProtocolDataItem,
     ProtocolKind,
     ProtocolPartner,
+    ProtocolSignature,
     ProtocolVersion,
     QaDecision,
     VersionState,
@@ -100,10 +102,9 @@ FLOW_COLUMNS = (
     ("purpose", _l("Why")),
 )
 SIGNATURE_COLUMNS = (
-    ("name", _l("Name")),
-    ("role", _l("Role")),
     ("organisation", _l("Organisation")),
-    ("date", _l("Date")),
+    ("signatory", _l("Signatory")),
+    ("signature", _l("Signature")),
 )
 BASES_USED_HEADING = _l("Lawful bases relied on")
 # The sentences the service writes itself around the tables (not content of the agreement).
@@ -116,7 +117,7 @@ INTRO_JCA = _l(
     "The lead organisation is %(lead)s. Every party is a joint controller of the personal data processed under this agreement."
 )
 SIGNATURES_INTRO = _l(
-    "Signed on behalf of each partner organisation by its information governance lead."
+    "Each partner organisation signs by the signatory it names: from their own ISP Manager account, or on paper, recorded by the organisation's information governance lead with a scan of the signed page."
 )
 # The lines of a data item's lawful basis cell beside the citations.
 PARA18_LINE = _l("Consent not relied on: %(reason)s (%(citation)s)")
@@ -143,7 +144,7 @@ def export_options():
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.bases),
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
-        selectinload(ProtocolVersion.signatures),
+        selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.attested_by),
         joinedload(ProtocolVersion.assigned_qa_group),
     )
 
@@ -604,22 +605,21 @@ def _write_signatures(doc, version, field, value, locale) -> None:
     rows = []
     for partner in version.partners:
         signature = signed.get(partner.id)
-        if signature is None:
-            rows.append(("", "", _org(partner, locale), ""))
-        else:
-            rows.append(
-                (
-                    signature.name,
-                    signature.role,
-                    _org(partner, locale),
-                    uk_date(signature.signed_at),
-                )
+        named = ", ".join(
+            v for v in (partner.signatory_display_name, partner.signatory_display_role) if v
+        )
+        rows.append(
+            (
+                _org(partner, locale),
+                named,
+                signature_statement(signature) if signature else _("Not signed yet"),
             )
+        )
     add_long_table(
         doc,
         _labels(SIGNATURE_COLUMNS),
         rows,
-        widths_cm=(4.2, 4.2, 5, 3.1),
+        widths_cm=(4.5, 4.5, 7.5),
         empty=_("No partner organisations yet."),
     )
 

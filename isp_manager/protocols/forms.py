@@ -171,12 +171,26 @@ class PartnerForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional(), Length(max=254)],
     )
+    signatory_user_id = SelectField(
+        _l("Signatory with an account"),
+        description=_l(
+            "Choose the person who signs for this organisation if they have an account here: they sign from it. Leave as ‘No account’ for a named officer who signs on paper, whose signature the organisation's information governance lead records."
+        ),
+        widget=GovSelect(),
+        choices=[],
+        validators=[Optional()],
+    )
     signatory_name = StringField(
-        _l("Signatory: name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        _l("Signatory without an account: name"),
+        description=_l("Only for a named officer without an account."),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
     )
     signatory_role = StringField(
         _l("Signatory: role"),
-        description=_l("For example, Director of Social Services"),
+        description=_l(
+            "For example, Chief Executive. For a signatory with an account, leave it blank to use their job title."
+        ),
         widget=GovTextInput(),
         validators=[Optional(), Length(max=200)],
     )
@@ -354,15 +368,6 @@ class QaDecisionForm(FlaskForm):
 
 class SignForm(FlaskForm):
     etag = HiddenField()
-    name = StringField(
-        _l("Your full name"), widget=GovTextInput(), validators=[Optional(), Length(max=200)]
-    )
-    role = StringField(
-        _l("Your role"),
-        description=_l("For example, Head of Information Governance"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
-    )
     confirm = BooleanField(
         _l("I confirm that I am authorised to sign this agreement on behalf of my organisation"),
         widget=GovCheckboxInput(),
@@ -373,6 +378,32 @@ class SignForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Sign the agreement"), widget=GovSubmitInput())
+
+
+class PaperSignatureForm(FlaskForm):
+    etag = HiddenField()
+    signed_on = DateField(
+        _l("Date signed on paper"),
+        description=_l("The date beside the signature, for example 27 11 2026"),
+        format="%d %m %Y",
+        widget=UKDateInput(),
+        validators=[
+            InputRequired(message=_l("Enter the date the signatory signed the page")),
+        ],
+    )
+    scan = FileField(
+        _l("Scan of the signed page"),
+        description=_l("A PDF, PNG or JPEG file, smaller than 5 MB."),
+        widget=GovFileInput(),
+    )
+    confirm = BooleanField(
+        _l(
+            "I confirm that the signatory named for my organisation signed this version of the agreement on paper on that date"
+        ),
+        widget=GovCheckboxInput(),
+        validators=[DataRequired(message=_l("Confirm that the signatory signed it on paper"))],
+    )
+    submit = SubmitField(_l("Record the signature"), widget=GovSubmitInput())
 
 
 class WithdrawForm(FlaskForm):

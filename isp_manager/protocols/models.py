@@ -483,6 +483,13 @@ class ProtocolPartner(db.Model):
     departments: Mapped[str | None] = mapped_column(sa.Text)
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The signatory: a person with an account at this organisation, who signs from it
+    # (signatory_user_id; the name is theirs and the role the one given here, else their job
+    # title), or a named officer without one (name and role here), whose signature on paper the
+    # organisation's IG lead records.
+    signatory_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     signatory_name: Mapped[str | None] = mapped_column(sa.String(200))
     signatory_role: Mapped[str | None] = mapped_column(sa.String(200))
     can_edit: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
@@ -491,10 +498,32 @@ class ProtocolPartner(db.Model):
         back_populates="partners", foreign_keys=[version_id]
     )
     organisation = relationship("Organisation", lazy="joined", innerjoin=True)
+    signatory_user = relationship("User", foreign_keys=[signatory_user_id], lazy="joined")
 
     @property
     def is_lead(self) -> bool:
         return self.organisation_id == self.version.protocol.lead_organisation_id
+
+    @property
+    def signs_from_account(self) -> bool:
+        """The named signatory has an account here and signs from it (else: on paper)."""
+        return self.signatory_user_id is not None
+
+    @property
+    def signatory_display_name(self) -> str | None:
+        if self.signatory_user is not None:
+            return self.signatory_user.name
+        return self.signatory_name
+
+    @property
+    def signatory_display_role(self) -> str | None:
+        if self.signatory_user is not None:
+            return self.signatory_role or self.signatory_user.job_title
+        return self.signatory_role
+
+    @property
+    def has_signatory(self) -> bool:
+        return bool(self.signatory_display_name and self.signatory_display_role)
 
 
 data_item_recipients = sa.Table(
@@ -619,11 +648,50 @@ class ProtocolFlow(db.Model):
     to_partner = relationship("ProtocolPartner", foreign_keys=[to_partner_id])
 
 
+class SignatureMethod(enum.StrEnum):
+    """How a partner signed: its named signatory from their own account, or on paper (the
+    signature of a named officer without an account, recorded by the partner's IG lead)."""
+
+    ACCOUNT = "account"
+    PAPER = "paper"
+
+    @property
+    def label(self) -> str:
+        return str(SIGNATURE_METHOD_LABELS[self])
+
+
+SIGNATURE_METHOD_LABELS = {
+    SignatureMethod.ACCOUNT: _l("From their ISP Manager account"),
+    SignatureMethod.PAPER: _l("On paper"),
+}
+SCAN_CONTENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
 class ProtocolSignature(db.Model):
-    """A partner's signature on a QA-approved version: once per partner."""
+    """A partner's signature on a QA-approved version: once per partner.
+
+    `name` and `role` are the signatory's as the partner record and their account had them when
+    they signed. Signed from an account: `user_id` is the signatory's account. Signed on paper:
+    `signed_at` is noon (UTC) of the date on the paper, `attested_by_id` and `attested_at` are
+    the IG lead who recorded it and when, and the scanned page is held in `scan`."""
 
     __tablename__ = "protocol_signatures"
-    __table_args__ = (sa.UniqueConstraint("version_id", "partner_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "partner_id"),
+        sa.CheckConstraint(
+            "method != 'account' OR (user_id IS NOT NULL AND attested_by_id IS NULL)",
+            name="account_has_signer",
+        ),
+        sa.CheckConstraint(
+            "method != 'paper' OR (attested_by_id IS NOT NULL AND attested_at IS NOT NULL "
+            "AND scan IS NOT NULL AND scan_content_type IS NOT NULL)",
+            name="paper_has_attestation",
+        ),
+        sa.CheckConstraint(
+            f"scan_content_type IS NULL OR {_in('scan_content_type', SCAN_CONTENT_TYPES)}",
+            name="scan_content_type_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
@@ -632,14 +700,35 @@ class ProtocolSignature(db.Model):
     partner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("protocol_partners.id", ondelete="CASCADE"), nullable=False
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    method: Mapped[SignatureMethod] = mapped_column(
+        enum_type(SignatureMethod, "protocol_signature_method"),
+        nullable=False,
+        default=SignatureMethod.ACCOUNT,
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     role: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    attested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    attested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The scanned signed page (deferred: lists and documents never load it).
+    scan: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    scan_content_type: Mapped[str | None] = mapped_column(sa.String(40))
+    scan_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    scan_size: Mapped[int | None] = mapped_column(sa.Integer)
 
     version: Mapped[ProtocolVersion] = relationship(back_populates="signatures")
     partner: Mapped[ProtocolPartner] = relationship()
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
+    attested_by = relationship("User", foreign_keys=[attested_by_id])
+
+    @property
+    def has_scan(self) -> bool:
+        return self.scan_content_type is not None
+
+    @property
+    def signed_by(self) -> str:
+        return self.name
 
 
 class ProtocolQaReview(db.Model):

@@ -302,8 +302,10 @@ def _partner_contacts(version, template) -> list[QaCheck]:
         missing = []
         if not (partner.contact_name and partner.contact_email):
             missing.append(_("a point of contact (name and e-mail)"))
-        if not (partner.signatory_name and partner.signatory_role):
+        if not partner.has_signatory:
             missing.append(_("a signatory (name and role)"))
+        elif partner.signs_from_account and not partner.signatory_user.is_active_user:
+            missing.append(_("a signatory with an active account (or a named officer)"))
         if missing:
             message = _("Give %(org)s %(missing)s", org=name, missing=_(" and ").join(missing))
         else:

@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from ..api_schema import Schema
-from .models import PartnerRole, ProtocolKind, QaDecision, VersionState
+from .models import PartnerRole, ProtocolKind, QaDecision, SignatureMethod, VersionState
 from .qa import SectionStatus
 
 KINDS = [k.value for k in ProtocolKind]
@@ -97,6 +97,15 @@ class PartnerInputSchema(Schema):
     departments = _text(2000, allow_none=True)
     contact_name = _text(200, allow_none=True)
     contact_email = _text(254, allow_none=True)
+    signatory_user_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The signatory, when they have an account at the partner (a user id "
+            "of that organisation): they sign from it. null for a named officer without an "
+            "account (signatory_name and signatory_role), whose signature on paper the "
+            "partner's IG lead records"
+        },
+    )
     signatory_name = _text(200, allow_none=True)
     signatory_role = _text(200, allow_none=True)
     can_edit = fields.Boolean(allow_none=True)
@@ -174,9 +183,20 @@ class SubmitInputSchema(Schema):
 
 
 class SignatureInputSchema(Schema):
-    name = _text(200, allow_none=True, metadata={"description": "Defaults to the caller's name"})
-    role = _text(
-        200, allow_none=True, metadata={"description": "Defaults to the caller's job title"}
+    """Nothing to give: the name is the caller's account's and the role the partner record's."""
+
+
+class PaperSignatureFormSchema(Schema):
+    signed_on = fields.Date(
+        required=True,
+        metadata={"description": "The date the signatory signed the page (YYYY-MM-DD)"},
+    )
+
+
+class PaperSignatureFileSchema(Schema):
+    scan = Upload(
+        required=True,
+        metadata={"description": "The scanned signed page: PDF, PNG or JPEG, up to 5 MB"},
     )
 
 
@@ -248,8 +268,14 @@ class PartnerSchema(Schema):
     departments = fields.String(allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_email = fields.String(allow_none=True)
-    signatory_name = fields.String(allow_none=True)
-    signatory_role = fields.String(allow_none=True)
+    signatory_user_id = fields.Integer(allow_none=True)
+    signatory_name = fields.Function(lambda p: p.signatory_display_name, allow_none=True)
+    signatory_role = fields.Function(lambda p: p.signatory_display_role, allow_none=True)
+    signatory_signs = fields.Function(
+        lambda p: ("account" if p.signs_from_account else "paper") if p.has_signatory else None,
+        allow_none=True,
+        metadata={"description": "account (from their own account), paper, or null (none named)"},
+    )
     can_edit = fields.Boolean()
 
 
@@ -286,10 +312,26 @@ class FlowSchema(Schema):
 
 
 class SignatureSchema(Schema):
+    id = fields.Integer()
     organisation = fields.Function(lambda s: s.partner.organisation.code)
-    name = fields.String()
+    method = fields.Enum(
+        SignatureMethod,
+        by_value=True,
+        metadata={"description": "account (signed from the signatory's account) or paper"},
+    )
+    signed_by = fields.String(metadata={"description": "The signatory's name"})
+    name = fields.String(metadata={"description": "The same as signed_by"})
     role = fields.String()
-    signed_at = fields.DateTime()
+    signed_at = fields.DateTime(
+        metadata={"description": "When signed; for a paper signature, noon UTC of its date"}
+    )
+    attested_by = fields.Function(
+        lambda s: s.attested_by.name if s.attested_by else None,
+        allow_none=True,
+        metadata={"description": "Paper: the IG lead who recorded it"},
+    )
+    attested_at = fields.DateTime(allow_none=True)
+    has_scan = fields.Boolean()
 
 
 class QaReviewSchema(Schema):

@@ -31,7 +31,7 @@ from ..law import SCHEDULE1
 from ..law import catalogue as law_catalogue
 from ..law.lawful_basis import lawful_basis_problems
 from ..parties.models import Organisation
-from .access import Action, can_start_protocol, require
+from .access import Action, can, can_start_protocol, names_signatory, require
 from .lawful_bases import INPUT_FIELDS, is_public_authority_task, problem_message
 from .models import (
     BASIS_CATALOGUES,
@@ -63,10 +63,12 @@ PARTNER_FIELDS = (
     "departments",
     "contact_name",
     "contact_email",
+    "signatory_user_id",
     "signatory_name",
     "signatory_role",
     "can_edit",
 )
+SIGNATORY_FIELDS = frozenset({"signatory_user_id", "signatory_name", "signatory_role"})
 DATA_ITEM_FIELDS = (
     "category",
     "description",
@@ -104,9 +106,29 @@ def editor_options():
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
         selectinload(ProtocolVersion.flows),
         selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.user),
+        selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.attested_by),
         selectinload(ProtocolVersion.qa_reviews).joinedload(ProtocolQaReview.reviewer),
         joinedload(ProtocolVersion.assigned_qa_group),
     )
+
+
+def signature_with_scan(protocol_id: int, signature_id: int, user) -> ProtocolSignature:
+    """A paper signature with its scanned page, for someone who may see the agreement (404 for
+    anyone else, and for a signature with no scan)."""
+    from sqlalchemy.orm import undefer
+
+    signature = db.session.scalar(
+        sa.select(ProtocolSignature)
+        .join(ProtocolVersion, ProtocolVersion.id == ProtocolSignature.version_id)
+        .where(ProtocolSignature.id == signature_id, ProtocolVersion.protocol_id == protocol_id)
+        .options(undefer(ProtocolSignature.scan))
+    )
+    if signature is None:
+        raise NotFound(_("Agreement not found."))
+    require(user, Action.VIEW, signature.version)
+    if not signature.has_scan:
+        raise NotFound(_("That signature has no scanned page."))
+    return signature
 
 
 def get_protocol(protocol_id: int, user) -> Protocol:
@@ -723,6 +745,8 @@ class PartnerDetails:
     departments: str | None = None
     contact_name: str | None = None
     contact_email: str | None = None
+    # The signatory: an account at the partner (its id) or a named officer (name and role).
+    signatory_user_id: int | None = None
     signatory_name: str | None = None
     signatory_role: str | None = None
     can_edit: bool | None = None
@@ -735,6 +759,7 @@ class PartnerDetails:
             "departments",
             "contact_name",
             "contact_email",
+            "signatory_user_id",
             "signatory_name",
             "signatory_role",
             "can_edit",
@@ -790,11 +815,20 @@ def add_partner(
 def update_partner(
     partner: ProtocolPartner, details: PartnerDetails, *, by, expected_row_version: int | None
 ) -> ProtocolPartner:
-    """Change a partner's teams, contact, signatory, role (DDA) or edit rights."""
+    """Change a partner's teams, contact, signatory, role (DDA) or edit rights. A partner's own
+    IG leads may name its signatory while the version is drafted, without edit rights."""
     version = partner.version
-    stored = _partners_section(version, by)[2]
+    given = details.fields_given()
+    if (
+        given <= SIGNATORY_FIELDS
+        and names_signatory(by, partner)
+        and not can(by, Action.EDIT, version)
+    ):
+        stored = _signatory_section(version, partner, by)
+    else:
+        stored = _partners_section(version, by)[2]
     check_row_version(stored, expected_row_version)
-    if {"role", "can_edit"} & details.fields_given():
+    if {"role", "can_edit"} & given:
         require(by, Action.MANAGE_PARTNERS, version)
     before = _partner_snapshot(partner)
     _apply_partner_details(version, partner, details, by)
@@ -808,6 +842,73 @@ def update_partner(
         after={"partner": after},
     )
     return partner
+
+
+def _signatory_section(version: ProtocolVersion, partner: ProtocolPartner, by):
+    """The partners section, for a partner's own IG lead naming its signatory (drafts only)."""
+    require(by, Action.VIEW, version)
+    if not version.state.is_editable:
+        raise Conflict(
+            _(
+                "The signatory cannot be changed now: this version is %(state)s. Start a new version to name another.",
+                state=version.state.label.lower(),
+            )
+        )
+    return version.section(template_for(version.protocol).section_with("partners").code)
+
+
+def signatory_candidates(partner: ProtocolPartner) -> list:
+    """The active accounts of the partner's organisation, who may be named its signatory."""
+    from ..accounts.models import User
+
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organisation_id == partner.organisation_id,
+                User.is_active_user.is_(True),
+            )
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def _apply_signatory(partner: ProtocolPartner, details: PartnerDetails, errors) -> None:
+    """Name the signatory: an active account of the partner's own organisation, or (with no
+    account) an officer by name and role. The role is required either way unless the
+    account's job title gives it."""
+    from ..accounts.models import User
+
+    provided = details.fields_given()
+    if "signatory_user_id" not in provided:
+        return
+    user_id = details.signatory_user_id
+    if user_id in (None, "", 0):
+        partner.signatory_user_id = None
+        partner.signatory_user = None
+        return
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    if user is None or user.organisation_id != partner.organisation_id:
+        errors.setdefault("signatory_user_id", []).append(
+            _(
+                "Choose a person with an account at %(org)s",
+                org=partner.organisation.display_name(current_locale()),
+            )
+        )
+        return
+    if not user.is_active_user:
+        errors.setdefault("signatory_user_id", []).append(
+            _(
+                "%(name)s's account is deactivated: choose someone with an active account",
+                name=user.name,
+            )
+        )
+        return
+    partner.signatory_user = user
+    partner.signatory_user_id = user.id
+    partner.signatory_name = user.name
+    if not partner.signatory_role and user.job_title:
+        partner.signatory_role = user.job_title[:200]
 
 
 def _apply_partner_details(version, partner, details: PartnerDetails, by) -> None:
@@ -835,6 +936,7 @@ def _apply_partner_details(version, partner, details: PartnerDetails, by) -> Non
         errors.setdefault("contact_email", []).append(
             _("Enter the contact's e-mail address in the correct format, like name@example.org")
         )
+    _apply_signatory(partner, details, errors)
     if "can_edit" in provided and details.can_edit is not None:
         partner.can_edit = (
             bool(details.can_edit)

@@ -1,5 +1,6 @@
 """Agreement tasks for the to-do home page: versions waiting for my review as a QA group
-member, for my organisation's signature, and (for the lead organisation's IG leads) versions
+member, for my signature as a partner's named signatory (or, for IG leads, for the paper
+signature of their organisation's named officer to be recorded), and (for the lead organisation's IG leads) versions
 returned, awaiting signatures or newly active (IG leads, three queries); reviews due or
 overdue (one query)."""
 
@@ -53,25 +54,39 @@ def qa_count(user) -> int:
     )
 
 
-def signature_count(user) -> int:
-    """QA-approved or awaiting-signature versions without the user's organisation's signature."""
+def signature_counts(user) -> tuple[int, int]:
+    """Approved versions waiting for the user's signature (they are a partner's named
+    signatory) and, for IG leads, waiting for them to record the paper signature of their
+    organisation's named officer without an account. One query."""
     signed = (
         sa.select(ProtocolSignature.id)
         .where(ProtocolSignature.partner_id == ProtocolPartner.id)
         .exists()
     )
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(ProtocolPartner.id))
-            .join(V, V.id == ProtocolPartner.version_id)
-            .where(
-                ProtocolPartner.organisation_id == user.organisation_id,
-                V.state.in_((VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES)),
-                ~signed,
-            )
-        )
-        or 0
+
+    def total(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    paper = sa.and_(
+        ProtocolPartner.signatory_user_id.is_(None),
+        ProtocolPartner.signatory_name.is_not(None),
+        sa.true() if user.role == Role.IG_LEAD else sa.false(),
     )
+    row = db.session.execute(
+        sa.select(total(ProtocolPartner.signatory_user_id == user.id), total(paper))
+        .select_from(ProtocolPartner)
+        .join(V, V.id == ProtocolPartner.version_id)
+        .where(
+            ProtocolPartner.organisation_id == user.organisation_id,
+            V.state.in_((VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES)),
+            ~signed,
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def signature_count(user) -> int:
+    return signature_counts(user)[0]
 
 
 def qa_and_signature_counts(user) -> tuple[int, int]:
@@ -102,8 +117,31 @@ def lead_counts(user, today: date) -> tuple[int, int, int]:
 @task_source(order=30)
 def agreement_tasks(user, today: date) -> Iterator[Task]:
     group = _("Agreements")
+    sign, paper = signature_counts(user) if user.role != Role.AUDITOR else (0, 0)
+    yield Task(
+        "agreements-signature",
+        group,
+        ngettext(
+            "%(num)d agreement is waiting for your signature",
+            "%(num)d agreements are waiting for your signature",
+            sign,
+        ),
+        sign,
+        url_for("protocols.index", state=VersionState.AWAITING_SIGNATURES.value),
+    )
     if user.role == Role.IG_LEAD:
-        qa, sign = qa_and_signature_counts(user)
+        qa = qa_count(user)
+        yield Task(
+            "agreements-paper-signature",
+            group,
+            ngettext(
+                "%(num)d agreement is waiting for you to record your signatory's paper signature",
+                "%(num)d agreements are waiting for you to record your signatory's paper signature",
+                paper,
+            ),
+            paper,
+            url_for("protocols.index", state=VersionState.AWAITING_SIGNATURES.value),
+        )
         yield Task(
             "agreements-qa",
             group,
@@ -114,17 +152,6 @@ def agreement_tasks(user, today: date) -> Iterator[Task]:
             ),
             qa,
             url_for("qa_groups.queue"),
-        )
-        yield Task(
-            "agreements-signature",
-            group,
-            ngettext(
-                "%(num)d agreement is waiting for your organisation's signature",
-                "%(num)d agreements are waiting for your organisation's signature",
-                sign,
-            ),
-            sign,
-            url_for("protocols.index", state=VersionState.AWAITING_SIGNATURES.value),
         )
         returned, awaiting, activated = lead_counts(user, today)
         yield Task(

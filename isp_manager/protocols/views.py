@@ -25,8 +25,23 @@ from ..parties.models import Organisation
 from ..qa_groups.services import SERVICE_ORG_CODE, list_groups
 from ..text_values import whole_number
 from . import importing, services, workflow
-from .access import Action, can, can_start_protocol, require, visible_protocols_filter
-from .content import compare_versions, section_as_data, sections_as_data
+from .access import (
+    Action,
+    can,
+    can_start_protocol,
+    names_signatory,
+    paper_partner_for,
+    require,
+    unsigned_partner_for,
+    visible_protocols_filter,
+)
+from .content import (
+    compare_versions,
+    section_as_data,
+    sections_as_data,
+    signatory_statement,
+    signature_statement,
+)
 from .forms import (
     CompareForm,
     DataItemForm,
@@ -34,6 +49,7 @@ from .forms import (
     FlowForm,
     ImportUploadForm,
     NewVersionForm,
+    PaperSignatureForm,
     PartnerForm,
     QaDecisionForm,
     RemoveForm,
@@ -56,6 +72,7 @@ from .models import (
     VersionState,
 )
 from .qa import failures, qa_checklist, section_status
+from .scans import scan_response
 from .templates_data import init_templates, registry, template_for
 
 bp = Blueprint("protocols", __name__)
@@ -63,6 +80,31 @@ bp.record_once(lambda state: init_templates(state.app))
 
 VERSION_URL = "/agreements/<int:protocol_id>/versions/<int:number>"
 EXPORT_ENDPOINT = "agreements_register.export_docx"  # the Word download, when installed
+
+
+bp.add_app_template_global(signatory_statement, "signatory_statement")
+bp.add_app_template_global(signature_statement, "signature_statement")
+
+
+def _signing_partner_ids(version: ProtocolVersion) -> dict:
+    """Which partner row offers the current user "Sign", "Record a signature given on paper"
+    or (a partner's own IG lead, while drafting) "Name the signatory"."""
+    sign = can(current_user, Action.SIGN, version) and unsigned_partner_for(current_user, version)
+    paper = can(current_user, Action.RECORD_PAPER_SIGNATURE, version) and paper_partner_for(
+        current_user, version
+    )
+    own = version.partner_for(current_user.organisation_id)
+    names = (
+        own is not None
+        and version.state.is_editable
+        and not can(current_user, Action.EDIT, version)
+        and names_signatory(current_user, own)
+    )
+    return {
+        "sign_partner_id": sign.id if sign else None,
+        "paper_partner_id": paper.id if paper else None,
+        "signatory_partner_id": own.id if names else None,
+    }
 
 
 @bp.app_template_filter("basis_label")
@@ -457,6 +499,7 @@ def _render_section(version, template, section, form, editable, **extra):
         section_url=_section_url,
         can_start_version=can(current_user, Action.NEW_VERSION, version)
         and services.open_version(version.protocol) is None,
+        **_signing_partner_ids(version),
         **extra,
     )
 
@@ -488,38 +531,55 @@ def _partners_code(version) -> str:
     return template_for(version.protocol).section_with("partners").code
 
 
+def _signatory_choices(partner) -> list[tuple[str, str]]:
+    people = services.signatory_candidates(partner)
+    if partner.signatory_user is not None and partner.signatory_user not in people:
+        people.append(partner.signatory_user)  # deactivated since: shown, refused if kept
+    return [("", _("No account: a named officer who signs on paper"))] + [
+        (str(u.id), f"{u.name}, {u.job_title}" if u.job_title else u.name) for u in people
+    ]
+
+
 @bp.route(VERSION_URL + "/partners/<int:partner_id>", methods=["GET", "POST"])
 @login_required
 def edit_partner(protocol_id: int, number: int, partner_id: int):
     version = _load(protocol_id, number)
-    require(current_user, Action.EDIT, version)
     partner = _partner_or_404(version, partner_id)
+    # A partner's own IG leads name its signatory even without edit rights (the rest: authors).
+    signatory_only = not can(current_user, Action.EDIT, version) and names_signatory(
+        current_user, partner
+    )
+    if not signatory_only:
+        require(current_user, Action.EDIT, version)
     manage = can(current_user, Action.MANAGE_PARTNERS, version)
     is_lead = partner.organisation_id == version.protocol.lead_organisation_id
     form = PartnerForm(obj=partner if request.method == "GET" else None)
     form.role.choices = [
         (r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]
     ]
+    form.signatory_user_id.choices = _signatory_choices(partner)
     show_role = manage and not KIND_RULES[version.protocol.kind].fixed_lead
     show_can_edit = manage and not is_lead
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
         form.row_version.data = version.section(_partners_code(version)).row_version
         form.role.data = partner.role.value
+        form.signatory_user_id.data = str(partner.signatory_user_id or "")
+        if partner.signs_from_account:
+            form.signatory_name.data = ""
     elif form.validate():
-        provided = {
-            "departments",
-            "contact_name",
-            "contact_email",
-            "signatory_name",
-            "signatory_role",
-        }
+        provided = {"signatory_user_id", "signatory_name", "signatory_role"}
+        if not signatory_only:
+            provided |= {"departments", "contact_name", "contact_email"}
         provided |= {"role"} if show_role else set()
         provided |= {"can_edit"} if show_can_edit else set()
         details = services.PartnerDetails(
             departments=form.departments.data,
             contact_name=form.contact_name.data,
             contact_email=form.contact_email.data,
+            signatory_user_id=_int(form.signatory_user_id.data)
+            if form.signatory_user_id.data
+            else None,
             signatory_name=form.signatory_name.data,
             signatory_role=form.signatory_role.data,
             can_edit=form.can_edit.data,
@@ -546,6 +606,7 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
         form=form,
         show_role=show_role,
         show_can_edit=show_can_edit,
+        signatory_only=signatory_only,
         back=_section_url(version, _partners_code(version)),
     ), status
 
@@ -853,11 +914,7 @@ def qa(protocol_id: int, number: int):
     ), status
 
 
-@bp.route(VERSION_URL + "/sign", methods=["GET", "POST"])
-@login_required
-def sign(protocol_id: int, number: int):
-    version = _load(protocol_id, number)
-    partner = version.partner_for(current_user.organisation_id)
+def _already_signed(version: ProtocolVersion, partner) -> bool:
     if partner is not None and version.signature_for(partner) is not None:
         flash(
             _(
@@ -866,38 +923,42 @@ def sign(protocol_id: int, number: int):
             ),
             "info",
         )
-        return redirect(_version_url(version))
+        return True
+    return False
+
+
+def _signed_message(version: ProtocolVersion, partner) -> str:
+    if version.state == VersionState.ACTIVE:
+        return _(
+            "Signed. Every partner has now signed: %(ref)s %(v)s is active.",
+            ref=version.protocol.reference,
+            v=version.label,
+        )
+    return _(
+        "Signed on behalf of %(org)s.", org=partner.organisation.display_name(current_locale())
+    )
+
+
+@bp.route(VERSION_URL + "/sign", methods=["GET", "POST"])
+@login_required
+def sign(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    partner = version.partner_for(current_user.organisation_id)
+    if partner is not None and partner.signatory_user_id == current_user.id:
+        if _already_signed(version, partner):
+            return redirect(_version_url(version))
     require(current_user, Action.SIGN, version)
     form = SignForm()
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
         form.etag.data = version.etag
-        form.name.data = current_user.name
-        form.role.data = current_user.job_title or current_user.role.label
     elif form.validate():
         try:
-            workflow.sign_protocol(
-                version,
-                by=current_user,
-                expected_etag=form.etag.data,
-                name=form.name.data,
-                role=form.role.data,
-            )
+            workflow.sign_protocol(version, by=current_user, expected_etag=form.etag.data)
         except DomainError as error:
             status = _refused(form, error)
         else:
-            if version.state == VersionState.ACTIVE:
-                message = _(
-                    "Signed. Every partner has now signed: %(ref)s %(v)s is active.",
-                    ref=version.protocol.reference,
-                    v=version.label,
-                )
-            else:
-                message = _(
-                    "Signed on behalf of %(org)s.",
-                    org=partner.organisation.display_name(current_locale()),
-                )
-            flash(message, "success")
+            flash(_signed_message(version, partner), "success")
             return redirect(_version_url(version))
     return render_template(
         "protocols/sign.html",
@@ -906,6 +967,54 @@ def sign(protocol_id: int, number: int):
         partner=partner,
         form=form,
     ), status
+
+
+@bp.route(VERSION_URL + "/sign-on-paper", methods=["GET", "POST"])
+@login_required
+def record_paper_signature(protocol_id: int, number: int):
+    version = _load(protocol_id, number)
+    partner = version.partner_for(current_user.organisation_id)
+    if partner is not None and not partner.signs_from_account and _already_signed(version, partner):
+        return redirect(_version_url(version))
+    require(current_user, Action.RECORD_PAPER_SIGNATURE, version)
+    form = PaperSignatureForm()
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.etag.data = version.etag
+    else:
+        valid = form.validate()
+        if form.signed_on.errors and form.signed_on.raw_data and all(form.signed_on.raw_data):
+            form.signed_on.errors = [_("The date signed must be a real date, like 27 11 2026")]
+        upload = request.files.get("scan")
+        content = upload.read(current_app.config["SIGNATURE_SCAN_MAX_BYTES"] + 1) if upload else b""
+        if valid:
+            try:
+                workflow.record_paper_signature(
+                    version,
+                    by=current_user,
+                    expected_etag=form.etag.data,
+                    signed_on=form.signed_on.data,
+                    scan=content,
+                    filename=upload.filename if upload else None,
+                )
+            except DomainError as error:
+                status = _refused(form, error)
+            else:
+                flash(_signed_message(version, partner), "success")
+                return redirect(_version_url(version))
+    return render_template(
+        "protocols/sign_on_paper.html",
+        version=version,
+        protocol=version.protocol,
+        partner=partner,
+        form=form,
+    ), status
+
+
+@bp.get("/agreements/<int:protocol_id>/signatures/<int:signature_id>/scan")
+@login_required
+def signature_scan(protocol_id: int, signature_id: int):
+    return scan_response(services.signature_with_scan(protocol_id, signature_id, current_user))
 
 
 # ---------------------------------------------------------------- versions, compare, withdraw

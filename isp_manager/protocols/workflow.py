@@ -10,6 +10,8 @@ out-of-date one, it is refused (409) and nothing changes.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -25,7 +27,7 @@ from ..i18n import current_locale
 from ..mail import queue_bilingual_mail
 from ..qa_groups.models import QaGroup, QaGroupMember
 from ..qa_groups.services import find_group
-from .access import Action, is_independent_of, require, unsigned_partner_for
+from .access import Action, is_independent_of, paper_partner_for, require, unsigned_partner_for
 from .models import (
     Protocol,
     ProtocolDataItem,
@@ -37,6 +39,7 @@ from .models import (
     ProtocolSignature,
     ProtocolVersion,
     QaDecision,
+    SignatureMethod,
     VersionState,
 )
 from .qa import QaCheck, failures, partners_without_accord, qa_checklist
@@ -216,37 +219,141 @@ def sign_protocol(
     *,
     by,
     expected_etag: str | None,
-    name: str | None = None,
-    role: str | None = None,
 ) -> ProtocolSignature:
-    """An IG lead signs for their own organisation; the last signature makes the version active."""
+    """The signatory a partner names signs for it from their own account: their name from
+    the account, their role from the partner record (else their job title). Nobody else may;
+    the last signature makes the version active."""
     partner = version.partner_for(by.organisation_id)
-    if (
-        partner is not None
-        and version.signature_for(partner) is not None
-        and by.role == Role.IG_LEAD
-    ):
+    if partner is not None and partner.signatory_user_id == by.id:
+        _refuse_if_signed(version, partner)
+    require(by, Action.SIGN, version)
+    check_version_etag(version, expected_etag)
+    partner = unsigned_partner_for(by, version)
+    role = (partner.signatory_role or by.job_title or "").strip()
+    if not role:
+        raise InvalidInput(
+            errors={
+                "role": [
+                    _(
+                        "Your role as signatory is not recorded: ask an information governance lead of your organisation to give it on the partner's details, or add your job title to your account"
+                    )
+                ]
+            }
+        )
+    signature = ProtocolSignature(
+        partner=partner,
+        method=SignatureMethod.ACCOUNT,
+        user_id=by.id,
+        name=by.name[:200],
+        role=role[:200],
+        signed_at=utcnow(),
+    )
+    return _add_signature(version, partner, signature, by)
+
+
+def _refuse_if_signed(version: ProtocolVersion, partner: ProtocolPartner) -> None:
+    if version.signature_for(partner) is not None:
         raise Conflict(
             _(
                 "%(org)s has already signed this version.",
                 org=partner.organisation.display_name(current_locale()),
             )
         )
-    require(by, Action.SIGN, version)
+
+
+SCAN_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def scan_content_type(content: bytes) -> str | None:
+    """The type of a scanned page by its first bytes (never by its name or what the browser
+    says): PDF, PNG or JPEG, else None."""
+    return next((kind for magic, kind in SCAN_SIGNATURES if content.startswith(magic)), None)
+
+
+def _scan_errors(content: bytes | None) -> tuple[str | None, list[str]]:
+    limit = current_app.config["SIGNATURE_SCAN_MAX_BYTES"]
+    if not content:
+        return None, [_("Select the scan of the signed page")]
+    if len(content) > limit:
+        return None, [
+            _(
+                "The scan must be smaller than %(mb)s MB: scan the signed page at a lower resolution",
+                mb=limit // (1024 * 1024),
+            )
+        ]
+    kind = scan_content_type(content)
+    if kind is None:
+        return None, [_("The scan must be a PDF, PNG or JPEG file")]
+    return kind, []
+
+
+def record_paper_signature(
+    version: ProtocolVersion,
+    *,
+    by,
+    expected_etag: str | None,
+    signed_on,
+    scan: bytes | None,
+    filename: str | None = None,
+) -> ProtocolSignature:
+    """A partner's IG lead records the signature its named officer (who has no account) gave
+    on paper: the name and role from the partner record, the date on the paper, the scanned
+    page, and the IG lead as the one who attests it."""
+    partner = version.partner_for(by.organisation_id)
+    if partner is not None and by.role == Role.IG_LEAD and not partner.signs_from_account:
+        _refuse_if_signed(version, partner)
+    require(by, Action.RECORD_PAPER_SIGNATURE, version)
     check_version_etag(version, expected_etag)
-    partner = unsigned_partner_for(by, version)
-    errors = {}
-    name = (name or by.name or "").strip()
-    role = (role or by.job_title or by.role.label).strip()
-    if not name:
-        errors["name"] = [_("Enter your full name")]
-    if not role:
-        errors["role"] = [_("Enter your role, like Head of Information Governance")]
+    partner = paper_partner_for(by, version)
+    now = utcnow()
+    errors: dict[str, list[str]] = {}
+    if signed_on is None:
+        errors["signed_on"] = [_("Enter the date the signatory signed the page")]
+    elif signed_on > now.date():
+        errors["signed_on"] = [_("The date signed must be today or in the past")]
+    elif version.approved_at is not None and signed_on < version.approved_at.date():
+        errors["signed_on"] = [
+            _(
+                "The date signed must be on or after the date the version was approved for signature, %(date)s",
+                date=version.approved_at.strftime("%d/%m/%Y"),
+            )
+        ]
+    kind, scan_problems = _scan_errors(scan)
+    if scan_problems:
+        errors["scan"] = scan_problems
+    if not partner.signatory_role:
+        errors["signed_on"] = errors.get("signed_on", []) + [
+            _("Give the signatory's role on the partner's details before recording the signature")
+        ]
     if errors:
         raise InvalidInput(errors=errors)
     signature = ProtocolSignature(
-        partner=partner, user_id=by.id, name=name[:200], role=role[:200], signed_at=utcnow()
+        partner=partner,
+        method=SignatureMethod.PAPER,
+        name=partner.signatory_name[:200],
+        role=partner.signatory_role[:200],
+        signed_at=datetime.combine(signed_on, time(12, 0), tzinfo=UTC),
+        attested_by_id=by.id,
+        attested_at=now,
+        scan=scan,
+        scan_content_type=kind,
+        scan_filename=_safe_filename(filename, kind),
+        scan_size=len(scan),
     )
+    return _add_signature(version, partner, signature, by)
+
+
+def _safe_filename(filename: str | None, kind: str) -> str:
+    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[kind]
+    stem = "".join(c for c in (filename or "").rsplit(".", 1)[0] if c.isalnum() or c in "-_ ")
+    return f"{(stem.strip() or 'signed-page')[:150]}.{ext}"
+
+
+def _add_signature(version, partner, signature: ProtocolSignature, by) -> ProtocolSignature:
     version.signatures.append(signature)
     before = version.state
     if len(version.signatures) >= len(version.partners):
@@ -266,8 +373,16 @@ def sign_protocol(
         after={
             "state": version.state,
             "partner": partner.organisation.code,
-            "name": name,
-            "role": role,
+            "method": signature.method,
+            "name": signature.name,
+            "role": signature.role,
+            "signed_at": signature.signed_at,
+            "attested_by": by.id if signature.method == SignatureMethod.PAPER else None,
+            "scan": (
+                {"content_type": signature.scan_content_type, "size": signature.scan_size}
+                if signature.has_scan
+                else None
+            ),
         },
     )
     return signature
@@ -383,6 +498,7 @@ def copy_version(source: ProtocolVersion, *, by) -> ProtocolVersion:
                 departments=partner.departments,
                 contact_name=partner.contact_name,
                 contact_email=partner.contact_email,
+                signatory_user_id=partner.signatory_user_id,
                 signatory_name=partner.signatory_name,
                 signatory_role=partner.signatory_role,
                 can_edit=partner.can_edit,
@@ -451,24 +567,52 @@ def _version_url(version: ProtocolVersion) -> str:
 
 
 def _ask_partners_to_sign(version: ProtocolVersion) -> None:
-    """Each partner's signatories (its IG leads, who sign for it) are asked to sign."""
+    """Each partner's named signatory with an account is asked to sign from it; for a named
+    officer without an account, the partner's IG leads are asked to record the signature they
+    give on paper."""
+    for partner in version.partners:
+        if partner.signs_from_account:
+            if partner.signatory_user.is_active_user:
+                _ask_to_sign(partner.signatory_user, version)
+        else:
+            for lead in _ig_leads_of({partner.organisation_id}):
+                _ask_to_record_paper(lead, partner, version)
+
+
+def _ask_to_sign(user: User, version: ProtocolVersion) -> None:
     protocol = version.protocol
-    for user in _ig_leads_of(p.organisation_id for p in version.partners):
-        queue_bilingual_mail(
-            user.email,
-            lambda: _(
-                "Sign %(ref)s %(version)s",
-                ref=protocol.reference,
-                version=version.label,
-            ),
-            lambda: _(
-                "%(ref)s %(version)s has passed quality assurance. Please sign it on behalf of "
-                "your organisation:\n\n%(url)s\n",
-                ref=protocol.reference,
-                version=version.label,
-                url=_version_url(version),
-            ),
-        )
+    queue_bilingual_mail(
+        user.email,
+        lambda: _("Sign %(ref)s %(version)s", ref=protocol.reference, version=version.label),
+        lambda: _(
+            "%(ref)s %(version)s has passed quality assurance. You are named as the signatory "
+            "of your organisation: please read it and sign it from your account:\n\n%(url)s\n",
+            ref=protocol.reference,
+            version=version.label,
+            url=_version_url(version),
+        ),
+    )
+
+
+def _ask_to_record_paper(user: User, partner: ProtocolPartner, version: ProtocolVersion) -> None:
+    protocol = version.protocol
+    queue_bilingual_mail(
+        user.email,
+        lambda: _(
+            "Paper signature wanted: %(ref)s %(version)s",
+            ref=protocol.reference,
+            version=version.label,
+        ),
+        lambda: _(
+            "%(ref)s %(version)s has passed quality assurance. Your organisation's signatory, "
+            "%(name)s, has no account: once they have signed it on paper, record the signature "
+            "with a scan of the signed page:\n\n%(url)s\n",
+            ref=protocol.reference,
+            version=version.label,
+            name=partner.signatory_name or "",
+            url=_version_url(version),
+        ),
+    )
 
 
 def qa_reviewers_of(version: ProtocolVersion, group: QaGroup) -> list[User]:

@@ -8,8 +8,8 @@ already exist: the register, the reviews dashboard and the Word download.
 KIND is isp, dda, jca or dpa (a DPA's lead is its controller, the partners its processors).
 --accord records that an organisation signed the WASPI Accord (as the register's editor would).
 
-Prints the agreement's id and reference as JSON. The people who draft, approve and sign are
-made here (they never sign in); journeys sign in as people they make with make_live_user.
+Prints the agreement's id and reference as JSON. The people who draft, approve and sign (each
+partner's named signatory, from their account) are made here (they never sign in); journeys sign in as people they make with make_live_user.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "protocols"))
 
-from protocol_helpers import fill_isp, join_qa_group, section_rv  # noqa: E402
+from protocol_helpers import fill_isp, join_qa_group, make_signatory, section_rv  # noqa: E402
 
 from isp_manager import create_app  # noqa: E402
 from isp_manager.accounts.models import Role, User  # noqa: E402
@@ -146,7 +146,7 @@ def _fill(version, by, review_date) -> None:
                 departments="Education welfare",
                 contact_name=f"Contact {partner.organisation.code}",
                 contact_email=f"ig@{partner.organisation.code}.example",
-                signatory_name="Signatory",
+                signatory_user_id=make_signatory(partner.organisation).id,
                 signatory_role="Director",
             ),
             by=by,
@@ -250,10 +250,8 @@ def seed(
     reviewer = _ig_lead(partners[0])
     join_qa_group(reviewer, qa_group)
     workflow.approve_qa(version, expected_etag=version.etag, by=reviewer)
-    for partner in version.partners:
-        workflow.sign_protocol(
-            version, expected_etag=version.etag, by=_ig_lead(partner.organisation.code)
-        )
+    for partner in version.partners:  # each by its named signatory, from their account
+        workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
     if review_days < 30:  # time has passed since approval: the review is close or overdue
         version.review_date = wales_today() + timedelta(days=review_days)
     db.session.flush()

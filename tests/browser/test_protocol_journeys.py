@@ -78,7 +78,8 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
         page.get_by_label("Owner or point of contact: e-mail address").fill(
             f"contact@{code}.example"
         )
-        page.get_by_label("Signatory: name").fill(f"Signatory at {name}")
+        # each partner's IG lead is its signatory, and signs from their account
+        page.get_by_label("Signatory with an account").select_option(label=f"IG lead {name}")
         page.get_by_label("Signatory: role").fill("Head of Information Governance")
         page.get_by_role("button", name="Save partner").click()
         expect(page.locator("[id^=partner-]").filter(has_text=name)).to_be_visible()
@@ -88,7 +89,7 @@ def test_three_partner_isp_from_draft_to_active(page: Page, sign_in, make_live_u
     expect(page.locator(".govuk-notification-banner")).to_contain_text("saved as a draft")
     page.get_by_label("Owner or point of contact: name").fill("Ceri Lead")
     page.get_by_label("Owner or point of contact: e-mail address").fill("ig@cav.example")
-    page.get_by_label("Signatory: name").fill("Dr Siân Ŵyn")
+    page.get_by_label("Signatory with an account").select_option(label="Ceri Lead")
     page.get_by_label("Signatory: role").fill("Executive Medical Director")
     page.get_by_role("button", name="Save partner").click()
     expect(relationship).to_have_value("Each partner is a separate controller of what it holds.")
@@ -269,7 +270,27 @@ def _api(base: str, token: str, method: str, path: str, body=None, etag: str | N
         return json.loads(response.read() or b"null"), response.headers.get("ETag")
 
 
-def _draft_dda_by_api(base: str, token: str) -> int:
+def _user_id(base: str, token: str) -> int:
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(  # noqa: S310  (the live test server on 127.0.0.1 only)
+        base + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())["id"]
+
+
+def _draft_dda_by_api(
+    base: str,
+    token: str,
+    signatories: dict[str, int | None],
+    officers: dict | None = None,
+    *,
+    lead: str = "lhb-cardiff-and-vale",
+    partners: tuple[str, ...] = ("la-cardiff", "la-vale-of-glamorgan"),
+    title: str = "Disclosure of A&E attendances of children to councils",
+) -> int:
     """A DDA from Cardiff and Vale UHB to two councils, drafted through the API (as another
     system would); the browser then takes it through QA, signatures and a new version."""
     created, _ = _api(
@@ -279,9 +300,9 @@ def _draft_dda_by_api(base: str, token: str) -> int:
         "",
         {
             "kind": "dda",
-            "title": "Disclosure of A&E attendances of children to councils",
-            "lead_organisation": "lhb-cardiff-and-vale",
-            "partners": ["la-cardiff", "la-vale-of-glamorgan"],
+            "title": title,
+            "lead_organisation": lead,
+            "partners": list(partners),
         },
     )
     pid = created["id"]
@@ -297,9 +318,14 @@ def _draft_dda_by_api(base: str, token: str) -> int:
             {
                 "contact_name": "Contact",
                 "contact_email": "ig@example.org",
-                "signatory_name": "Signatory",
+                "signatory_user_id": signatories[partner["organisation"]],
                 "signatory_role": "Director",
-            },
+            }
+            | (
+                {"signatory_name": officers[partner["organisation"]]}
+                if partner["organisation"] in (officers or {})
+                else {}
+            ),
             etag,
         )
     _api(
@@ -310,8 +336,8 @@ def _draft_dda_by_api(base: str, token: str) -> int:
         {
             "category": "A&E attendances of children",
             "is_special_category": True,
-            "source_partner": "lhb-cardiff-and-vale",
-            "recipients": ["la-cardiff", "la-vale-of-glamorgan"],
+            "source_partner": lead,
+            "recipients": list(partners),
             "article6": ["art6-1-e"],
             "article9": ["art9-2-h"],
             "schedule1": ["sch1-p1-para2"],
@@ -324,8 +350,8 @@ def _draft_dda_by_api(base: str, token: str) -> int:
         f"{v}/flows",
         {
             "what": "Weekly list of attendances",
-            "from_partner": "lhb-cardiff-and-vale",
-            "to_partner": "la-cardiff",
+            "from_partner": lead,
+            "to_partner": partners[0],
             "method": "Secure file transfer",
             "frequency": "Weekly",
             "purpose": "Early help",
@@ -368,7 +394,16 @@ def test_dda_new_version_compare_and_withdraw(
     lead = make_live_user("lhb-cardiff-and-vale", "ig_lead", name="Dafydd Lead")
     council = make_live_user("la-cardiff", "ig_lead", name="Cardiff IG Lead")
     vale = make_live_user("la-vale-of-glamorgan", "ig_lead", name="Vale IG Lead")
-    pid = _draft_dda_by_api(live_server, _api_token(live_cli, lead))
+    tokens = {
+        code: _api_token(live_cli, email)
+        for code, email in (
+            ("lhb-cardiff-and-vale", lead),
+            ("la-cardiff", council),
+            ("la-vale-of-glamorgan", vale),
+        )
+    }
+    signatories = {code: _user_id(live_server, token) for code, token in tokens.items()}
+    pid = _draft_dda_by_api(live_server, tokens["lhb-cardiff-and-vale"], signatories)
 
     sign_in(page, lead)
     page.goto(f"/agreements/{pid}/versions/1")

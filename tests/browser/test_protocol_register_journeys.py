@@ -126,8 +126,11 @@ def test_partner_sees_reviews_due_and_downloads_the_word_document(
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[1] == "1. Introduction to this Information Sharing Protocol"
     assert headings[-1] == "Appendix C: Partner organisations' signatures"
-    signatures = next(t for t in doc.tables if t.rows[0].cells[0].text == "Name")
-    assert len(signatures.rows) == 5 and all(r.cells[0].text for r in signatures.rows[1:])
+    signatures = next(
+        t for t in doc.tables if [c.text for c in t.rows[0].cells][1:2] == ["Signatory"]
+    )
+    assert len(signatures.rows) == 5
+    assert all("from their ISP Manager account on" in r.cells[2].text for r in signatures.rows[1:])
     assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL"
 
     # The agreement the practitioner's force is not party to offers no download.

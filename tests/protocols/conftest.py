@@ -67,9 +67,7 @@ def active_isp(complete_isp, ig):
             by=ig("la-cardiff"),
         )
         for partner in version.partners:
-            workflow.sign_protocol(
-                version, expected_etag=version.etag, by=ig(partner.organisation.code)
-            )
+            workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
         return version, author
 
     return _make
@@ -109,13 +107,13 @@ def version_in(complete_isp, ig):
         )
         if state == "qa_approved":
             return version, author
-        workflow.sign_protocol(version, expected_etag=version.etag, by=ig("la-cardiff"))
+        workflow.sign_protocol(
+            version, expected_etag=version.etag, by=version.partners[1].signatory_user
+        )
         if state == "awaiting_signatures":
             return version, author
         for partner in version.partners[:1] + version.partners[2:]:
-            workflow.sign_protocol(
-                version, expected_etag=version.etag, by=ig(partner.organisation.code)
-            )
+            workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
         if state == "active":
             return version, author
         assert state == "superseded"
@@ -131,7 +129,7 @@ def version_in(complete_isp, ig):
         workflow.submit_for_qa(new, expected_etag=new.etag, by=author, qa_group="waspi-south")
         workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-vale-of-glamorgan"))
         for partner in new.partners:
-            workflow.sign_protocol(new, expected_etag=new.etag, by=ig(partner.organisation.code))
+            workflow.sign_protocol(new, expected_etag=new.etag, by=partner.signatory_user)
         return version, author
 
     return _make

@@ -58,9 +58,7 @@ def make_active(version, author, ig, *, qa_group="waspi-south"):
     workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group=qa_group)
     workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-cardiff"))
     for partner in version.partners:
-        workflow.sign_protocol(
-            version, expected_etag=version.etag, by=ig(partner.organisation.code)
-        )
+        workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
     return version
 
 

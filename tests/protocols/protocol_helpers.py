@@ -27,6 +27,43 @@ def join_qa_group(user, code: str = SOUTH):
     return group
 
 
+def organisation_of(code: str):
+    import sqlalchemy as sa
+
+    from isp_manager.extensions import db
+    from isp_manager.parties.models import Organisation
+
+    return db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+
+
+def make_signatory(organisation, *, name=None, job_title="Director", role=None):
+    """An active account at the organisation, to be named as a partner's signatory."""
+    import secrets
+
+    from isp_manager.accounts.models import Role, User
+    from isp_manager.extensions import db
+
+    user = User(
+        email=f"signatory-{organisation.code}-{secrets.token_hex(4)}@example.test",
+        name=name or f"Signatory of {organisation.name}",
+        job_title=job_title,
+        organisation=organisation,
+        role=role or Role.PRACTITIONER,
+        password_hash="!",  # noqa: S106  (these tests never sign in as them)
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def sign_all(version, partners=None):
+    """Every partner (or those given) signs, each by its named signatory from their account."""
+    from isp_manager.protocols import workflow
+
+    for partner in partners if partners is not None else list(version.partners):
+        workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
+
+
 def section_rv(version, code):
     return version.section(code).row_version
 
@@ -53,7 +90,7 @@ def fill_isp(version, by, *, review_date=None):
                 departments="Safeguarding",
                 contact_name=f"Contact {partner.organisation.code}",
                 contact_email=f"ig@{partner.organisation.code}.example",
-                signatory_name="Signatory",
+                signatory_user_id=make_signatory(partner.organisation).id,
                 signatory_role="Director",
             ),
             by=by,

@@ -3,6 +3,7 @@ transitions, and the status codes the contract fixes (401/403/404/409/422)."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from isp_manager.accounts.models import Role
 from isp_manager.extensions import db
 
 BASE = "/api/v1/protocols"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -168,9 +170,11 @@ def test_section_edits_need_if_match_and_conflict_when_stale(lead_api):
     )
 
 
-def _draft_everything(client, protocol_id):
-    """Fill a whole ISP through the API, as another system would."""
+def _draft_everything(client, protocol_id, signatories=None):
+    """Fill a whole ISP through the API, as another system would. `signatories` maps a
+    partner's code to the user id of its signatory (the others name an officer)."""
     v = f"{BASE}/{protocol_id}/versions/1"
+    signatories = signatories or {}
 
     def save(code, content):
         etag = client.get(f"{v}/sections/{code}").headers["ETag"]
@@ -190,6 +194,7 @@ def _draft_everything(client, protocol_id):
             json={
                 "contact_name": "Contact",
                 "contact_email": "ig@example.org",
+                "signatory_user_id": signatories.get(partner["organisation"]),
                 "signatory_name": "Signatory",
                 "signatory_role": "Director",
             },
@@ -257,13 +262,17 @@ def _act(client, protocol_id, path, json=None, number=None):
     return client.post(f"{BASE}/{protocol_id}/{path}", json=json, headers={"If-Match": etag})
 
 
-def test_full_journey_through_the_api(lead_api, api_as):
+def test_full_journey_through_the_api(lead_api, api_as, ig, api_client):
     client, _ = lead_api
     protocol_id = _create(client).json["id"]
     early = _act(client, protocol_id, "submit")
     assert early.status_code == 422 and "introduction" in early.json["errors"]["json"]
     assert "qa_group" in early.json["errors"]["json"]  # and no QA group named
-    _draft_everything(client, protocol_id)
+    # The lead and two partners sign from accounts; South Wales Police's officer on paper.
+    signers = {code: ig(code, Role.PRACTITIONER) for code in [LEAD, *PARTNERS[:2]]}
+    signer_clients = {code: api_client(user) for code, user in signers.items()}
+    db.session.commit()
+    _draft_everything(client, protocol_id, {code: u.id for code, u in signers.items()})
     version = client.get(f"{BASE}/{protocol_id}/versions/1").json
     assert all(check["passed"] or check["advisory"] for check in version["qa_checklist"])
     assert (
@@ -318,12 +327,31 @@ def test_full_journey_through_the_api(lead_api, api_as):
         practitioner.get(f"{BASE}/{protocol_id}").status_code == 200
     )  # practitioners of parties read
 
-    for code in [LEAD, *PARTNERS]:
-        signer = client if code == LEAD else api_as(code)
-        r = _act(signer, protocol_id, "signatures", {"role": "Head of IG"})
+    assert _act(client, protocol_id, "signatures", {}).status_code == 403  # not the signatory
+    typed = _act(signer_clients[LEAD], protocol_id, "signatures", {"role": "Chief Executive"})
+    assert typed.status_code == 422 and "role" in typed.json["errors"]["json"]  # never typed
+    for code, signer in signer_clients.items():
+        r = _act(signer, protocol_id, "signatures", {})
         assert r.status_code == 201, r.json
-        assert r.json["organisation"] == code
-    assert _act(client, protocol_id, "signatures", {}).status_code == 409  # once per partner
+        assert r.json["organisation"] == code and r.json["method"] == "account"
+        assert r.json["signed_by"] == signers[code].name and r.json["role"] == "Director"
+        assert r.json["attested_by"] is None and r.json["has_scan"] is False
+    again = _act(signer_clients[LEAD], protocol_id, "signatures", {})
+    assert again.status_code == 409  # once per partner
+    police_ig = api_as(PARTNERS[2])
+    etag = _version_etag(police_ig, protocol_id)
+    r = police_ig.post(
+        f"{BASE}/{protocol_id}/signatures/paper",
+        data={"signed_on": date.today().isoformat(), "scan": (io.BytesIO(PDF), "signed.pdf")},
+        headers={"If-Match": etag},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 201, r.json
+    assert (r.json["method"], r.json["signed_by"], r.json["has_scan"]) == (
+        "paper",
+        "Signatory",
+        True,
+    )
     protocol = client.get(f"{BASE}/{protocol_id}").json
     assert protocol["versions"][0]["state"] == "active"
     assert len(client.get(f"{BASE}/{protocol_id}/signatures").json) == 4
@@ -373,13 +401,16 @@ TRANSITIONS = [
     ],
 )
 def test_a_transition_without_the_versions_etag_changes_nothing(
-    api_as, version_in, ig, path, body, state, if_match, status, words
+    api_as, api_client, version_in, ig, path, body, state, if_match, status, words
 ):
     """Every transition needs the ETag of the version it acts on: 428 without If-Match, 409
     with a missing, malformed or out-of-date one, and the version is as it was."""
     version, _author = version_in(state)
     db.session.commit()
-    client = api_as("la-vale-of-glamorgan" if path == "qa-decision" else LEAD)
+    if path == "signatures":  # the lead's named signatory, from their account
+        client = api_client(version.partners[0].signatory_user)
+    else:
+        client = api_as("la-vale-of-glamorgan" if path == "qa-decision" else LEAD)
     before = (version.state, version.row_version, len(version.protocol.versions))
     headers = {} if if_match is None else {"If-Match": if_match}
     response = client.post(f"{BASE}/{version.protocol_id}/{path}", json=body, headers=headers)

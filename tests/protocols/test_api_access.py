@@ -22,7 +22,15 @@ ACTORS = {
 # Members of the QA group the version goes to: the lead's colleague (refused: same organisation
 # as the submitter) and an IG lead of a body that is not a party (the reviewer).
 QA_MEMBERS = {"lead_colleague", "qa_member"}
-READERS = {"author", "lead_colleague", "partner_ig", "partner_practitioner", "auditor", "admin"}
+READERS = {
+    "author",
+    "signatory",
+    "lead_colleague",
+    "partner_ig",
+    "partner_practitioner",
+    "auditor",
+    "admin",
+}
 AUTHORS = {"author", "lead_colleague"}
 
 # name: (method, path after /protocols/{id}, body, state, who may, status when allowed)
@@ -75,7 +83,7 @@ ROUTES = {
         "/signatures",
         {},
         "qa_approved",
-        {"author", "lead_colleague", "partner_ig"},
+        {"signatory"},  # only the one Cardiff Council names, from their own account
         201,
     ),
     "new_version": ("POST", "/versions", {}, "active", AUTHORS, 201),
@@ -96,7 +104,7 @@ def _expected(actor, allowed, ok_status, state):
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
-@pytest.mark.parametrize("actor", ["anonymous", "author", *ACTORS])
+@pytest.mark.parametrize("actor", ["anonymous", "author", "signatory", *ACTORS])
 def test_api_access_table(version_in, make_user, api_client, app, route, actor):
     method, path, body, state, allowed, ok_status = ROUTES[route]
     version, author = version_in(state)
@@ -107,7 +115,10 @@ def test_api_access_table(version_in, make_user, api_client, app, route, actor):
     if actor == "anonymous":
         client = app.test_client()
     else:
-        user = author if actor == "author" else make_user(*ACTORS[actor])
+        user = {
+            "author": lambda: author,
+            "signatory": lambda: version.partners[1].signatory_user,
+        }.get(actor, lambda: make_user(*ACTORS[actor]))()
         if actor in QA_MEMBERS:
             join_qa_group(user)
         client = api_client(user)

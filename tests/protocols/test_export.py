@@ -177,34 +177,103 @@ def test_appendix_b_rows_give_what_from_to_how_how_often_and_why(active_tricky, 
     ]
 
 
-def test_signatures_table_names_each_signatory_with_role_organisation_and_date(
-    active_tricky, login
-):
+def test_appendix_c_says_who_signed_their_role_when_and_from_their_account(active_tricky, login):
     version, author = active_tricky
     doc = read_docx(export(login(author), version).data)
-    rows = table_rows(table_with_header(doc, "Name", "Role", "Organisation", "Date"))
+    rows = table_rows(table_with_header(doc, "Organisation", "Signatory", "Signature"))
     signatures = {s.partner.organisation.name: s for s in version.signatures}
     assert len(rows) == 1 + len(version.partners)
-    for name, role, organisation, day in rows[1:]:
+    for organisation, named, said in rows[1:]:
         signature = signatures[organisation]
-        assert (name, role, day) == (signature.name, signature.role, uk_date(signature.signed_at))
-        assert name and role
+        assert named == f"{signature.name}, {signature.role}"
+        assert said == (
+            f"Signed by {signature.name}, {signature.role}, from their ISP Manager account on "
+            f"{uk_date(signature.signed_at)}"
+        )
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        "signed on behalf of each partner organisation by its information governance lead"
+        not in text.lower()
+    )
 
 
-def test_partners_not_yet_signed_have_blank_rows(version_in, login):
+def test_partners_not_yet_signed_show_their_named_signatory(version_in, login):
     version, author = version_in("awaiting_signatures")  # only Cardiff Council has signed
     db.session.commit()
     doc = read_docx(export(login(author), version).data)
-    rows = table_rows(table_with_header(doc, "Name", "Role", "Organisation", "Date"))[1:]
-    signed = [r for r in rows if r[0]]
-    blank = [r for r in rows if not r[0]]
-    assert [r[2] for r in signed] == ["Cardiff Council"]
-    assert sorted(r[2] for r in blank) == [
+    rows = table_rows(table_with_header(doc, "Organisation", "Signatory", "Signature"))[1:]
+    signed = [r for r in rows if r[2] != "Not signed yet"]
+    assert [r[0] for r in signed] == ["Cardiff Council"]
+    assert sorted(r[0] for r in rows if r[2] == "Not signed yet") == [
         "Cardiff and Vale University Health Board",
         "South Wales Police (Chief Constable)",
         "Vale of Glamorgan Council",
     ]
-    assert all(r[1] == "" and r[3] == "" for r in blank)
+    assert all(r[1].endswith(", Director") for r in rows)
+
+
+@pytest.fixture
+def signed_both_ways(version_in, ig):
+    """An active ISP: Cardiff and Vale, Cardiff and the Vale signed from their accounts; South
+    Wales Police's Chief Constable, who has no account, on paper, recorded by its IG lead."""
+    from datetime import date
+
+    from protocol_helpers import sign_all
+
+    version, author = version_in("qa_approved")
+    police = version.partners[3]
+    police.signatory_user, police.signatory_user_id = None, None
+    police.signatory_name, police.signatory_role = "Jane Jones", "Chief Constable"
+    db.session.flush()
+    sign_all(version, version.partners[:3])
+    recorder = ig("police-south-wales")
+    recorder.name, recorder.job_title = "Huw Evans", "Information Governance Lead"
+    workflow.record_paper_signature(
+        version,
+        by=recorder,
+        expected_etag=version.etag,
+        signed_on=date.today(),
+        scan=b"%PDF-1.4 signed page",
+        filename="signed.pdf",
+    )
+    db.session.commit()
+    return version, author
+
+
+@pytest.mark.parametrize(
+    ("lang", "account", "paper"),
+    [
+        (
+            "en",
+            "Signed by {name}, Director, from their ISP Manager account on {date}",
+            "Signed on paper by Jane Jones, Chief Constable, on {date}; recorded by Huw Evans, "
+            "Information Governance Lead, on {date} (scan held)",
+        ),
+        (
+            "cy",
+            "Llofnodwyd gan {name}, Director, o'u cyfrif ISP Manager ar {date}",
+            "Llofnodwyd ar bapur gan Jane Jones, Chief Constable, ar {date}; cofnodwyd gan "
+            "Huw Evans, Information Governance Lead, ar {date} (cedwir copi wedi'i sganio)",
+        ),
+    ],
+)
+def test_appendix_c_says_how_each_partner_signed_in_both_languages(
+    app, signed_both_ways, login, lang, account, paper
+):
+    import flask_babel
+    from babel.dates import format_date
+
+    version, author = signed_both_ways
+    flask_babel.refresh()
+    doc = read_docx(export(login(author), version, lang=lang).data)
+    # Appendix C: the last table of three columns, a row for each partner
+    table = next(t for t in reversed(doc.tables) if len(t.columns) == 3 and len(t.rows) == 5)
+    said = [row[2] for row in table_rows(table)[1:]]
+    paper_sig = next(s for s in version.signatures if s.method == "paper")
+    today = format_date(paper_sig.attested_at.date(), "d MMMM yyyy", locale=lang)
+    lead = version.partners[0]
+    assert said[0] == account.format(name=lead.signatory_user.name, date=today)
+    assert said[3] == paper.format(date=today)
 
 
 def test_header_and_footer_carry_title_version_page_x_of_y_and_the_marking(
@@ -255,8 +324,9 @@ def test_a_draft_says_so_and_shows_what_is_missing(draft_isp, login):
     assert details["Note"].startswith("This is a draft")
     body = [p.text for p in doc.paragraphs]
     assert "Not completed." in body
-    rows = table_rows(table_with_header(doc, "Name", "Role", "Organisation", "Date"))
-    assert len(rows) == 1 + len(version.partners) and all(r[0] == "" for r in rows[1:])
+    rows = table_rows(table_with_header(doc, "Organisation", "Signatory", "Signature"))
+    assert len(rows) == 1 + len(version.partners)
+    assert all(r[2] == "Not signed yet" for r in rows[1:])
     assert (
         table_rows(table_with_header(doc, "What is shared"))[1]
         == ["No information flows have been listed."] * 6

@@ -18,6 +18,7 @@ from isp_manager.protocols.models import VersionState
 ACTORS = [
     "anonymous",
     "author",
+    "signatory",
     "lead_colleague",
     "partner_ig",
     "partner_practitioner",
@@ -35,11 +36,13 @@ QA_MEMBERS = {"lead_colleague", "qa_member"}
 
 @pytest.fixture
 def as_actor(app, login, make_user):
-    def _client(actor, author):
+    def _client(actor, author, version=None):
         if actor == "anonymous":
             return app.test_client()
         if actor == "author":
             return login(author)
+        if actor == "signatory":  # Cardiff Council's named signatory (an account, not IG lead)
+            return login(version.partners[1].signatory_user)
         org, role = {
             "lead_colleague": (LEAD, Role.IG_LEAD),
             "partner_ig": ("la-cardiff", Role.IG_LEAD),
@@ -62,6 +65,7 @@ def as_actor(app, login, make_user):
 
 READERS = {
     "author",
+    "signatory",
     "lead_colleague",
     "partner_ig",
     "partner_practitioner",
@@ -93,13 +97,14 @@ PAGES = [
     ("section:partners", "active", READERS, "South Wales Police"),
     ("versions", "active", READERS, "Versions of"),
     ("compare", "active", READERS, "Compare V1 with V1"),
-    ("edit_partner", "draft", AUTHORS, "Owner or point of contact: name"),
+    # a partner's own IG lead names its signatory (and changes nothing else)
+    ("edit_partner", "draft", AUTHORS | {"partner_ig"}, "Signatory: role"),
     ("data_item_new", "draft", AUTHORS, "Add a data item"),
     ("flow_new", "draft", AUTHORS, "Add a row"),
     ("withdraw", "draft", AUTHORS, "Why is the agreement being withdrawn?"),
     ("new_version", "active", AUTHORS, "Start a new version"),
     ("qa", "submitted", {"qa_member"}, "Quality assurance review"),
-    ("sign", "qa_approved", {"author", "lead_colleague", "partner_ig"}, "Sign on behalf of"),
+    ("sign", "qa_approved", {"signatory"}, "Sign on behalf of"),
 ]
 
 
@@ -127,7 +132,7 @@ def _url(page, version):
 def test_page_access_table(version_in, as_actor, page, state, allowed, words, actor):
     version, author = version_in(state)
     db.session.commit()
-    response = as_actor(actor, author).get(_url(page, version))
+    response = as_actor(actor, author, version).get(_url(page, version))
     # QA group members read the agreements submitted to their group, and no others
     qa_reader = {"qa_member"} if state not in ("draft", "withdrawn") else set()
     if allowed is READERS:
@@ -146,7 +151,7 @@ def test_page_access_table(version_in, as_actor, page, state, allowed, words, ac
 def test_list_and_start_pages(version_in, as_actor, actor):
     version, author = version_in("draft")
     db.session.commit()
-    client = as_actor(actor, author)
+    client = as_actor(actor, author, version)
     listing = client.get("/agreements")
     if actor == "anonymous":
         assert listing.status_code == 302
@@ -282,15 +287,26 @@ def test_qa_page_return_needs_comments_then_returns(version_in, login, ig):
     assert "Name the training" in section.text
 
 
-def test_sign_page_needs_the_confirmation(version_in, login, ig):
+def test_sign_page_needs_the_confirmation_and_takes_no_typed_name(version_in, login, ig):
     version, author = version_in("qa_approved")
+    signatory = version.partners[0].signatory_user
     db.session.commit()
-    client = login(author)
+    client = login(signatory)
     url = f"/agreements/{version.protocol_id}/versions/1/sign"
-    typed = {"name": "Ceri", "role": "Head of IG", "etag": version.etag}
+    page = client.get(url)
+    assert signatory.name in page.text and "Director" in page.text
+    assert 'name="name"' not in page.text and 'name="role"' not in page.text
+    typed = {"name": "Ceri", "role": "Chief Executive", "etag": version.etag}
     refused = client.post(url, data=typed)
     assert refused.status_code == 422 and "Confirm that you are authorised" in refused.text
     assert client.post(url, data=typed | {"confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    signature = version.signatures[0]
+    assert (signature.name, signature.role, signature.method) == (
+        signatory.name,
+        "Director",
+        "account",
+    )
     again = client.get(url)
     assert again.status_code == 302  # already signed: back to the agreement with a message
 
@@ -337,7 +353,7 @@ VERSION_FORMS = [
     ("submit", "draft", "author", {"qa_group": "waspi-south"}),
     ("qa", "submitted", "reviewer", {"decision": "return", "comments": "Typed comments"}),
     ("qa", "submitted", "reviewer", {"decision": "approve", "comments": "Typed approval"}),
-    ("sign", "qa_approved", "author", {"name": "Typed name", "role": "IG", "confirm": "y"}),
+    ("sign", "qa_approved", "signatory", {"confirm": "y"}),
     ("new_version", "active", "author", {"change_summary": "Typed summary"}),
     ("withdraw", "active", "author", {"reason": "Typed reason"}),
 ]
@@ -357,7 +373,10 @@ def test_a_version_form_without_its_etag_is_a_conflict_and_changes_nothing(
     version_in, login, ig, complete_isp, page, state, who, typed, etag, words
 ):
     version, author = complete_isp() if page == "submit" else version_in(state)
-    user = ig("la-cardiff") if who == "reviewer" else author
+    user = {
+        "reviewer": lambda: ig("la-cardiff"),
+        "signatory": lambda: version.partners[1].signatory_user,
+    }.get(who, lambda: author)()
     db.session.commit()
 
     def shape():

@@ -72,7 +72,13 @@ def test_partner_without_contact_or_signatory(complete_isp):
     police = version.partners[3]
     services.update_partner(
         police,
-        PartnerDetails(contact_name="", signatory_role=""),
+        PartnerDetails(
+            contact_name="",
+            signatory_user_id=None,
+            signatory_name="",
+            signatory_role="",
+            provided={"contact_name", "signatory_user_id", "signatory_name", "signatory_role"},
+        ),
         by=author,
         expected_row_version=table_rv(police.version, "partners"),
     )

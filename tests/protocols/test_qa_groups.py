@@ -175,7 +175,7 @@ def test_submitting_tells_the_groups_independent_members_only(app, complete_isp,
 
 def test_approval_tells_each_partners_signatories(app, version_in, ig, outbox):
     version, _author = version_in("submitted")
-    signatories = [ig(p.organisation.code, qa=False) for p in version.partners]
+    signatories = [p.signatory_user for p in version.partners]
     reviewer = ig("la-swansea")
     outbox()
     with app.test_request_context():
@@ -192,9 +192,7 @@ def test_every_signature_return_and_activation_tells_the_lead(app, version_in, i
     outbox()
     with app.test_request_context("/?lang=en"):
         for partner in version.partners:
-            workflow.sign_protocol(
-                version, expected_etag=version.etag, by=ig(partner.organisation.code)
-            )
+            workflow.sign_protocol(version, expected_etag=version.etag, by=partner.signatory_user)
         flush_pending()
     subjects = [bilingual(m)[1].splitlines()[0] for m in outbox() if m["To"] == lead.email]
     ref = version.protocol.reference

@@ -25,9 +25,12 @@ def test_agreements_waiting_for_qa_signature_and_review(app, version_in, ig):
     assert tasks["agreements-qa"].href == "/qa-groups/queue"
     approved, _author = version_in("qa_approved")
     with app.test_request_context():
-        tasks = _tasks(ig("police-south-wales"), DUE_SOON_DAY)
-    assert tasks["agreements-signature"].count >= 1
+        tasks = _tasks(approved.partners[3].signatory_user, DUE_SOON_DAY)
+        ig_tasks = _tasks(ig("police-south-wales"), DUE_SOON_DAY)
+    assert tasks["agreements-signature"].count == 1  # the named signatory's own task
     assert tasks["agreements-signature"].href == "/agreements?state=awaiting_signatures"
+    assert "agreements-signature" not in ig_tasks  # an IG lead is not the signatory
+    assert "agreements-paper-signature" not in ig_tasks
 
 
 def test_partners_ig_leads_are_asked_for_qa(app, complete_isp, ig, outbox):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from protocol_helpers import LEAD, section_rv, table_rv
+from protocol_helpers import LEAD, make_signatory, organisation_of, section_rv, table_rv
 
 from isp_manager.errors import Conflict, InvalidInput
 from isp_manager.extensions import db
@@ -93,7 +93,7 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
         details=PartnerDetails(
             contact_name="A",
             contact_email="a@wast.example",
-            signatory_name="B",
+            signatory_user_id=make_signatory(organisation_of("nhs-wast")).id,
             signatory_role="Director",
         ),
     )
@@ -109,13 +109,13 @@ def test_adding_a_partner_to_an_active_protocol_needs_a_new_version(version_in, 
     workflow.approve_qa(new, expected_etag=new.etag, by=ig("la-cardiff"))
     signers = [p.organisation.code for p in new.partners]
     assert "nhs-wast" in signers and len(signers) == 5
-    for code in signers[:-1]:
-        workflow.sign_protocol(new, expected_etag=new.etag, by=ig(code))
+    for partner in new.partners[:-1]:
+        workflow.sign_protocol(new, expected_etag=new.etag, by=partner.signatory_user)
         assert (
             new.state == VersionState.AWAITING_SIGNATURES and version.state == VersionState.ACTIVE
         )
     workflow.sign_protocol(
-        new, expected_etag=new.etag, by=ig(signers[-1])
+        new, expected_etag=new.etag, by=new.partners[-1].signatory_user
     )  # every partner, old and new, signs the new version
     assert new.state == VersionState.ACTIVE
     assert version.state == VersionState.SUPERSEDED and version.superseded_at

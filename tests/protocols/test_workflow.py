@@ -33,9 +33,11 @@ def _member(user):
     return user
 
 
-def _actor(name, author, make_user):
+def _actor(name, author, make_user, version=None):
     return {
         "author": lambda: author,
+        # the account Cardiff Council names as its signatory (not an IG lead)
+        "signatory": lambda: version.partners[1].signatory_user,
         # IG lead of the lead org, not the author, and a member of the QA group
         "lead_colleague": lambda: _member(make_user(LEAD, Role.IG_LEAD)),
         "partner_ig": lambda: make_user("la-cardiff", Role.IG_LEAD),
@@ -92,6 +94,11 @@ def _expected(state, actor, action):
         if action in ("approve", "return"):
             return OK if state == "submitted" else E409
         return E403
+    if actor == "signatory":
+        if action != "sign":
+            return E403
+        # Cardiff Council has already signed from awaiting_signatures on
+        return OK if state == "qa_approved" else E409
     if actor in ("auditor", "admin", "partner_practitioner"):
         return E403
     if action in ("edit", "submit"):
@@ -102,9 +109,7 @@ def _expected(state, actor, action):
         # only a QA group member from neither the lead nor the submitter's organisation
         return E403
     if action == "sign":
-        if actor == "partner_ig" and state == "awaiting_signatures":
-            return E409  # Cardiff Council has already signed
-        return OK if state in SIGNABLE else E409
+        return E403  # only the named signatory signs, from their own account
     if action == "withdraw":
         if actor == "partner_ig":
             return E403
@@ -118,6 +123,7 @@ def _expected(state, actor, action):
     "actor",
     [
         "author",
+        "signatory",
         "lead_colleague",
         "partner_ig",
         "partner_practitioner",
@@ -130,7 +136,7 @@ def _expected(state, actor, action):
 @pytest.mark.parametrize("action", ["edit", "submit", "approve", "return", "sign", "withdraw"])
 def test_transition_table(version_in, make_user, state, actor, action):
     version, author = version_in(state)
-    user = _actor(actor, author, make_user)
+    user = _actor(actor, author, make_user, version)
     expected = _expected(state, actor, action)
     before_state = version.state
     if expected == OK:
@@ -169,14 +175,8 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
         and version.status_label == "Approved for signature"
     )
     assert version.approved_by_id == reviewer.id and version.qa_group == "WASPI South QA Group"
-    signers = [ig(p.organisation.code) for p in version.partners]
-    workflow.sign_protocol(
-        version,
-        expected_etag=version.etag,
-        by=signers[0],
-        name="Dr A Jones",
-        role="Caldicott Guardian",
-    )
+    signers = [p.signatory_user for p in version.partners]
+    workflow.sign_protocol(version, expected_etag=version.etag, by=signers[0])
     assert version.state == VersionState.AWAITING_SIGNATURES
     for signer in signers[1:]:
         workflow.sign_protocol(version, expected_etag=version.etag, by=signer)
@@ -186,10 +186,12 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
         or services.current_version(version.protocol) is version
     )
     sig = version.signatures[0]
-    assert (sig.name, sig.role, sig.partner.organisation.code) == (
-        "Dr A Jones",
-        "Caldicott Guardian",
+    assert (sig.name, sig.role, sig.partner.organisation.code, sig.method, sig.user_id) == (
+        signers[0].name,
+        "Director",
         LEAD,
+        "account",
+        signers[0].id,
     )
     actions = db.session.scalars(
         sa.select(AuditEvent.action)
@@ -207,22 +209,39 @@ def test_full_journey_states_timestamps_and_audit(version_in, ig):
     assert actions == ["protocol.submitted", "protocol.qa_approved"] + ["protocol.signed"] * 4
 
 
-def test_approval_asks_each_partner_ig_lead_to_sign(version_in, ig, app, outbox):
+def _officer_without_account(partner, name="Jane Jones", role="Chief Constable"):
+    """Make the partner name an officer with no account (set directly: the version is locked)."""
+    partner.signatory_user = None
+    partner.signatory_user_id = None
+    partner.signatory_name, partner.signatory_role = name, role
+    db.session.flush()
+
+
+def test_approval_asks_each_named_signatory_to_sign(version_in, ig, app, outbox):
+    """Approval tells each partner's named signatory to sign from their account; for an officer
+    without one, the partner's IG leads, to record the paper signature. Nobody else."""
     from isp_manager import mail
 
     version, _author = version_in("submitted")
+    council, police = version.partners[1], version.partners[3]
+    _officer_without_account(police)
     council_lead = ig("la-cardiff")
     police_lead = ig("police-south-wales")
     with app.test_request_context():
         workflow.approve_qa(version, expected_etag=version.etag, by=ig("la-vale-of-glamorgan"))
         mail.flush_pending()
     messages = {m["To"]: m for m in outbox()}
-    assert council_lead.email in messages and police_lead.email in messages
-    message = messages[police_lead.email]
-    welsh, english = bilingual(message)
+    assert council.signatory_user.email in messages
+    assert council_lead.email not in messages  # Cardiff's signatory signs from their account
+    welsh, english = bilingual(messages[council.signatory_user.email])
     assert english.startswith(f"Sign {version.protocol.reference} V1")
     assert welsh.startswith(f"Llofnodi {version.protocol.reference} V1")
     assert "/versions/1" in english and "/versions/1" in welsh
+    assert "named as the signatory" in english
+    welsh, english = bilingual(messages[police_lead.email])
+    assert english.startswith(f"Paper signature wanted: {version.protocol.reference} V1")
+    assert "Jane Jones" in english and "Jane Jones" in welsh
+    assert "scan of the signed page" in english
 
 
 def test_returning_tells_the_authors_in_welsh_and_english(version_in, ig, app, outbox):
@@ -338,7 +357,7 @@ TRANSITIONS = {
     "submit": ("draft", "author"),
     "approve": ("submitted", "reviewer"),
     "return": ("submitted", "reviewer"),
-    "sign": ("qa_approved", "author"),
+    "sign": ("qa_approved", "signatory"),
     "withdraw": ("active", "author"),
     "new_version": ("active", "author"),
 }
@@ -377,7 +396,10 @@ def _transition(action, version, user, etag):
 def test_a_transition_needs_the_etag_of_the_version_it_acts_on(version_in, ig, action, etag, words):
     state, who = TRANSITIONS[action]
     version, author = version_in(state)
-    user = ig("la-cardiff") if who == "reviewer" else author
+    user = {
+        "reviewer": lambda: ig("la-cardiff"),
+        "signatory": lambda: version.partners[0].signatory_user,
+    }.get(who, lambda: author)()
     before = (version.state, version.row_version, len(version.protocol.versions))
     with pytest.raises(Conflict, match=words):
         _transition(action, version, user, etag)
