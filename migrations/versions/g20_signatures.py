@@ -3,7 +3,7 @@ partner, or a named officer), and a signature records how it was given (from the
 account, or on paper with who recorded it and the scanned page)
 
 Revision ID: g20_signatures
-Revises: g23_invitations
+Revises: g24_stored_files
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import isp_manager.db
 
 revision = "g20_signatures"
-down_revision = "g23_invitations"
+down_revision = "g24_stored_files"
 branch_labels = None
 depends_on = None
 
