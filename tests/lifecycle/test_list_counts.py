@@ -141,5 +141,7 @@ def test_on_postgresql_each_side_is_counted_from_an_index_alone(s164_world, stat
         # An index of the side (on a table this small the planner may still look at the rows,
         # where at all-Wales scale it counts from the index alone), never the rows OR-ed.
         assert scan["Node Type"] in ("Index Only Scan", "Index Scan"), scan
-        assert f"_org_id = {s164_world['police'].organisation_id}" in scan.get("Index Cond", ""), scan
+        assert f"_org_id = {s164_world['police'].organisation_id}" in scan.get("Index Cond", ""), (
+            scan
+        )
     assert not any(n.get("Relation Name") == "organisations" for n in _plan_nodes(sql))
