@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import click
+import pyotp
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
@@ -97,6 +98,8 @@ class DemoContext:
     rng: random.Random
     now: datetime
     password_hash: str
+    # Every demo administrator and IG lead has two-factor authentication with this key.
+    totp_secret: str = field(default_factory=lambda: pyotp.random_base32(32))
     counts: dict[str, int] = field(default_factory=dict)
     # Filled by parties.demo: every organisation (reference and demo) by id.
     organisations: dict[int, dict] = field(default_factory=dict)
@@ -367,6 +370,10 @@ def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
     for role, email, organisation in ctx.accounts:
         click.echo(f"  {role:<32} {email:<48} {organisation}")
     click.echo(f"\nPassword for every demo account: {password}")
+    click.echo(
+        "Administrators and IG leads also enter a code from an authenticator app. Add this "
+        f"setup key to your app (time-based, 6 digits), once for all of them: {ctx.totp_secret}"
+    )
 
 
 def _report_existing(existing: dict, scale: str) -> None:
