@@ -369,11 +369,11 @@ def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
     click.echo("\nDemo accounts (all share one password):")
     for role, email, organisation in ctx.accounts:
         click.echo(f"  {role:<32} {email:<48} {organisation}")
-    click.echo(f"\nPassword for every demo account: {password}")
     click.echo(
-        "Administrators and IG leads also enter a code from an authenticator app. Add this "
+        "\nAdministrators and IG leads also enter a code from an authenticator app. Add this "
         f"setup key to your app (time-based, 6 digits), once for all of them: {ctx.totp_secret}"
     )
+    click.echo(f"Password for every demo account: {password}")
 
 
 def _report_existing(existing: dict, scale: str) -> None:
