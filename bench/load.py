@@ -322,9 +322,12 @@ class LoadClient:
         names, weights = list(MIX), list(MIX.values())
         time.sleep(max(0.0, start_at - time.monotonic()))
         self.sign_in()
+        # Each operation once first (a request before its answer), then the weighted mix:
+        # a short run still tries everything.
+        tour = iter(names)
         while time.monotonic() < deadline and budget.acquire(blocking=False):
             time.sleep(self.random.uniform(0, 2 * think))  # reading the page, typing
-            operations[self.random.choices(names, weights)[0]]()
+            operations[next(tour, None) or self.random.choices(names, weights)[0]]()
 
 
 def _password() -> str:

@@ -43,6 +43,7 @@ class Route:
 
 
 ROUTES: list[Route] = [
+    Route("To-do home page (Cardiff IG lead)", "site.home", user=IG_LEAD, target_p95_ms=50.0),
     Route("Register: list", "parties.register", target_p95_ms=REGISTER_P95_MS),
     Route(
         'Register: search "cardiff"',

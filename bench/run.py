@@ -297,6 +297,16 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def kept_sections(path: Path) -> str:
+    """The sections other commands keep in the results file (the load test's and the
+    throughput tables), which a new run of the page timings leaves in place."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    starts = [i for i in (text.find("\n## Load test"), text.find("\n## Throughput")) if i >= 0]
+    return "\n" + text[min(starts) :].lstrip("\n") if starts else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=SCALES, default="large")
@@ -333,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(main_run, compare_run, command.strip(), args.requests, args.warmup, load)
     print("\n" + text)
     if not args.no_save:
-        RESULTS.write_text(text)
+        RESULTS.write_text(text + kept_sections(RESULTS))
         print(
             f"Saved to {RESULTS.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s in all)."
         )

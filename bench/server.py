@@ -204,11 +204,24 @@ class Server:
     """gunicorn with `workers` sync workers (gthread ones with `threads` > 1) on a free
     127.0.0.1 port, counting queries."""
 
-    def __init__(self, database: Database, workers: int = 2, threads: int = 1):
+    def __init__(
+        self,
+        database: Database,
+        workers: int = 2,
+        threads: int = 1,
+        *,
+        app: str | None = None,
+        count_queries: bool = True,
+        env: dict[str, str] | None = None,
+        name: str | None = None,
+    ):
         self.database = database
         self.workers, self.threads = workers, threads
+        self.app = app  # another WSGI app to serve in the same way (the throughput baseline)
+        self.count_queries = count_queries
+        self.extra_env = env or {}
         self.port = free_port()
-        self.log = OUT / f"gunicorn-{database.scale}.log"
+        self.log = OUT / f"gunicorn-{name or database.scale}.log"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
@@ -221,9 +234,10 @@ class Server:
               if self.threads > 1 else []),
             "--bind", f"127.0.0.1:{self.port}",
             "--log-level", "warning",
-            f"isp_manager:create_app(instance_path={str(instance)!r})",
+            self.app or f"isp_manager:create_app(instance_path={str(instance)!r})",
         ]  # fmt: skip
-        env = _env(self.database.url, BENCH_COUNT_QUERIES="1")
+        counting = {"BENCH_COUNT_QUERIES": "1"} if self.count_queries else {}
+        env = _env(self.database.url, **counting, **self.extra_env)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603 (fixed command)
                 command, cwd=ROOT, env=env, stdout=log, stderr=log

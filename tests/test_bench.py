@@ -148,3 +148,74 @@ def test_load_results_table_is_made_then_extended(tmp_path):
     rows = [line for line in text.splitlines() if line.startswith("| 20")]
     assert len(rows) == 2 and "--clients 50" in rows[0] and "--clients 2" in rows[1]
     assert "409: 2, 500: 1" in rows[0] and "1.5 / 2.2" in rows[0] and "| sqlite " in rows[0]
+
+
+def test_the_bare_app_answers_each_path_with_the_captured_bytes(tmp_path, monkeypatch):
+    import base64
+    import json
+
+    from bench import throughput
+
+    captured = tmp_path / "captured.json"
+    body = b"<p>Cofrestr</p>"
+    captured.write_text(
+        json.dumps(
+            {
+                "/organisations?lang=en": {
+                    "status": 200,
+                    "content_type": "text/html; charset=utf-8",
+                    "body": base64.b64encode(body).decode(),
+                }
+            }
+        )
+    )
+    monkeypatch.setattr(throughput, "CAPTURED", captured)
+    client = throughput.bare_app().test_client()
+    served = client.get("/organisations?lang=en")
+    assert (served.status_code, served.data) == (200, body)
+    assert served.content_type == "text/html; charset=utf-8"
+    assert client.get("/organisations").status_code == 404  # another path: not captured
+    assert client.get("/healthz").status_code == 200
+
+
+def _throughput_rows():
+    from bench.throughput import Run
+
+    def run(per_second, p50, p99):
+        latencies = [p50 / 1000] * 98 + [p99 / 1000] * 2
+        return Run(requests=int(per_second * 5), seconds=5.0, latencies=latencies,
+                   statuses={200: 100})  # fmt: skip
+
+    return [
+        {"route": "Register: list", "what": "list", "path": "/organisations", "connections": 4,
+         "app": run(120, 30, 90), "bare": run(6000, 1, 2), "ratio": 120 / 6000},
+        {"route": "Register: list", "what": "list", "path": "/organisations", "connections": 16,
+         "app": run(330, 45, 60), "bare": run(6000, 2, 3), "ratio": 330 / 6000},
+    ]  # fmt: skip
+
+
+def test_throughput_report_judges_the_ratio_at_most_connections_and_p99_at_fewest():
+    from bench.throughput import report
+
+    facts = {"database": "SQLite 3.45", "scale": "large", "data": {"organisations": 10},
+             "load": (0.1, 0.2), "seconds": 5.0, "connections": [4, 16]}  # fmt: skip
+    text = report(_throughput_rows(), facts, "python -m bench.throughput")
+    rows = [line for line in text.splitlines() if line.startswith("| Register")]
+    assert "p99 > 2 x p50" in rows[0] and "2.0%" in rows[0]
+    assert rows[1].rstrip(" |").endswith("met") and "5.5%" in rows[1]
+
+
+def test_throughput_sections_replace_their_own_database_and_survive_a_timing_run(tmp_path):
+    from bench.run import kept_sections
+    from bench.throughput import write_results
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\ntimings\n\n## Load test\n\nload rows\n")
+    write_results("## Throughput (SQLite 3.45)\n\nold sqlite\n", "SQLite 3.45", results)
+    write_results("## Throughput (PostgreSQL 15.20)\n\npg\n", "PostgreSQL 15.20", results)
+    write_results("## Throughput (SQLite 3.46)\n\nnew sqlite\n", "SQLite 3.46", results)
+    text = results.read_text()
+    assert "old sqlite" not in text and "new sqlite" in text and "pg" in text
+    assert "load rows" in text and text.startswith("# Benchmark results\n\ntimings")
+    kept = kept_sections(results)
+    assert kept.startswith("\n## Load test") and "new sqlite" in kept and "timings" not in kept

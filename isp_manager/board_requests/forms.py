@@ -3,12 +3,10 @@ services, whose field messages are put back onto these fields."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -16,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -36,8 +33,10 @@ def _choices(labels: dict) -> list[tuple[str, str]]:
 
 
 class BoardRequestForm(FlaskForm):
-    qualifying_body = SelectField(
-        _l("Which body are you asking?"), widget=GovSelect(), validate_choice=False
+    qualifying_body = StringField(
+        _l("Which body are you asking?"),
+        description=_l("Its name or code, or part of its name"),
+        widget=GovTextInput(),
     )
     why_qualifying = TextAreaField(
         _l("Why the board considers it a qualifying body"), widget=GovTextArea()
@@ -46,8 +45,12 @@ class BoardRequestForm(FlaskForm):
     relates_to = SelectMultipleField(
         _l("What the information relates to"), widget=GovCheckboxesInput(), validate_choice=False
     )
-    provide_to = SelectField(
-        _l("Who the information goes to"), widget=GovSelect(), validate_choice=False
+    provide_to = StringField(
+        _l("Who the information goes to (optional)"),
+        description=_l(
+            "Leave this empty for the information to come to the board, or name the body it goes to"
+        ),
+        widget=GovTextInput(),
     )
     purpose = RadioField(
         _l("Which of the board's functions it is for"),
@@ -75,10 +78,7 @@ class BoardRequestForm(FlaskForm):
     # body without users, or where nobody would be told, waits for that check.
     told_checked = HiddenField()
 
-    def setup(self, bodies, board_id: int, locale: str) -> BoardRequestForm:
-        options = [(o.code, o.display_name(locale)) for o in bodies if o.id != board_id]
-        self.qualifying_body.choices = [("", _("Choose a body")), *options]
-        self.provide_to.choices = [("", _("The board")), *options]
+    def setup(self, locale: str) -> BoardRequestForm:
         self.relates_to.choices = [(e.code, e.label(locale)) for e in S137_RELATES]
         self.purpose.choices = _choices(PURPOSE_LABELS)
         self.protective_marking.choices = [(m, m) for m in PROTECTIVE_MARKINGS]

@@ -36,6 +36,8 @@ from ..lifecycle.models import (
 )
 from ..lifecycle.reasons import reasons_problem
 from ..parties.models import Organisation
+from ..parties.services import active_bodies, find_body
+from ..text_input import is_storable
 from . import kind as _kind
 from .kind import S137
 from .models import (
@@ -117,6 +119,34 @@ class BoardRequestDetails:
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+
+
+def bodies_named(
+    asked: str | None, goes_to: str | None
+) -> tuple[Organisation | None, Organisation | None]:
+    """The body asked and the body the information goes to, as a board officer typed them
+    (a code, a name in either language, or a part of a name only that body has): None for
+    empty text; InvalidInput on `qualifying_body` or `provide_to` for text that names no
+    active body, or several. Whether the bodies may be asked is create_request's rule."""
+    errors: dict[str, list[str]] = {}
+    found: list[Organisation | None] = []
+    for name, text in (("qualifying_body", asked), ("provide_to", goes_to)):
+        try:
+            if text and not is_storable(text):
+                raise InvalidInput(
+                    _(
+                        "No body in the register matches what you entered. Check the "
+                        "spelling, or enter the body’s code."
+                    ),
+                    field=name,
+                )
+            found.append(find_body(text, active_bodies(), field=name))
+        except InvalidInput as error:
+            errors.update(error.errors)
+            found.append(None)
+    if errors:
+        raise InvalidInput(errors=errors)
+    return found[0], found[1]
 
 
 def _clean(value: str | None) -> str:

@@ -23,24 +23,24 @@ R = BoardRequest
 
 
 def counts(user, today: date) -> dict[str, int]:
-    """One query: the board's and the body's counts for the user's organisation."""
+    """One query: the board's and the body's counts for the user's organisation, each from
+    the index of its own side (by state and due date), never the two sides' rows OR-ed."""
     org = user.organisation_id
     running = R.state.in_(CLOCK_RUNNING_STATES)
-    mine = sa.and_(R.requesting_org_id == org, running)
-    answered = sa.and_(R.requesting_org_id == org, R.state == RequestState.ANSWERED)
-    asked = sa.and_(R.requested_org_id == org, running)
+    mine = (R.requesting_org_id == org, running)
+    asked = (R.requested_org_id == org, running)
 
-    def total(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+    def count(*conditions):
+        return sa.select(sa.func.count()).select_from(R).where(*conditions).scalar_subquery()
 
     row = db.session.execute(
         sa.select(
-            total(sa.and_(mine, R.due_date < today)),
-            total(answered),
-            total(asked),
-            total(sa.and_(asked, R.due_date < today)),
-            total(sa.and_(asked, R.due_date >= today, R.due_date <= due_soon_until(today))),
-        ).where(sa.or_(mine, answered, asked))
+            count(*mine, R.due_date < today),
+            count(R.requesting_org_id == org, R.state == RequestState.ANSWERED),
+            count(*asked),
+            count(*asked, R.due_date < today),
+            count(*asked, R.due_date >= today, R.due_date <= due_soon_until(today)),
+        )
     ).one()
     names = ("board_overdue", "answered", "waiting", "overdue", "due_soon")
     return dict(zip(names, (int(v or 0) for v in row), strict=True))

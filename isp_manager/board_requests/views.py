@@ -138,14 +138,6 @@ def _csv(box: services.Box, requests, today):
     return csv_response(f"s137-requests-{box.value}-{today.isoformat()}.csv", header, rows)
 
 
-def _bodies():
-    return list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name)
-        )
-    )
-
-
 def _org(code: str | None):
     if not code or not is_storable(code):  # a code the database cannot hold names no body
         return None
@@ -157,16 +149,31 @@ def new():
     user = _user()
     if not services.can_make_requests(user):
         abort(403)
-    form = BoardRequestForm().setup(_bodies(), user.organisation_id, current_locale())
+    locale = current_locale()
+    form = BoardRequestForm().setup(locale)
     if request.method == "GET" and request.args.get("body"):
-        form.qualifying_body.data = request.args["body"][:64]  # chosen before coming here
-    body = _org(form.qualifying_body.data)
+        form.qualifying_body.data = request.args["body"][:200]  # chosen before coming here
+    try:
+        body, provide_to = services.bodies_named(form.qualifying_body.data, form.provide_to.data)
+    except InvalidInput as error:
+        body = provide_to = None
+        named = error  # shown once the form is sent: a body typed but not yet sent is not wrong
+    else:
+        named = None
+    if request.method == "GET" and body is not None:
+        form.qualifying_body.data = body.display_name(locale)
     told = contacts.who_would_be_told(body) if body is not None else None
     checking = False
     if request.method == "POST" and form.validate() and refuse_unstorable_text(form):
-        details = _details(form, body)
+        details = _details(form, body, provide_to)
         sending = not form.save_draft.data
         try:
+            if named is not None:  # the bodies' names first, with whatever else is wrong
+                try:
+                    services.check_request(details, by=user)
+                except InvalidInput as other:
+                    named.errors = {**other.errors, **named.errors}
+                raise named
             if sending and told is not None and told.needs_check:
                 checking = form.told_checked.data != body.code
             if checking:
@@ -192,13 +199,13 @@ def new():
     )
 
 
-def _details(form: BoardRequestForm, body) -> services.BoardRequestDetails:
+def _details(form: BoardRequestForm, body, provide_to) -> services.BoardRequestDetails:
     return services.BoardRequestDetails(
         qualifying_body=body,
         why_qualifying=form.why_qualifying.data,
         information_specified=form.information_specified.data,
         relates_to=list(form.relates_to.data or []),
-        provide_to=_org(form.provide_to.data),
+        provide_to=provide_to,
         purpose=form.purpose.data,
         purpose_detail=form.purpose_detail.data,
         review_reference=form.review_reference.data,

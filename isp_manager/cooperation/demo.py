@@ -380,12 +380,18 @@ class _Requests:
                    answered_by_id=answerer and answerer["id"], working_days_to_answer=taken,
                    ground=ground, written_reasons=reasons,
                    not_provided=NOT_PROVIDED if outcome == Outcome.PARTLY_COMPLIED else None)  # fmt: skip
+        # Someone at the body that asked reads most answers within days (opening the request
+        # marks it read); a request is closed from its page, so a closed one has been read.
+        read_day = answered_on + timedelta(days=rng.randint(0, 10))
+        if rng.random() < 0.9 and read_day <= self.calendar.today:
+            row.update(answer_read_at=max(_at(read_day, rng), at))
         close_day = answered_on + timedelta(days=rng.randint(1, 20))
         if rng.random() < 0.8 and close_day <= self.calendar.today:
             closed = self._add(
                 row, events, TimelineEventType.CLOSED, _at(close_day, rng), requester
             )
             row.update(state=RequestState.CLOSED, closed_at=closed)
+            row["answer_read_at"] = min(row.get("answer_read_at") or closed, closed)
         if outcome == Outcome.DECLINED:
             return []
         return [

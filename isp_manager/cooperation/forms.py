@@ -44,13 +44,11 @@ class ChooseBodyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    body = SelectField(_l("Which body are you asking?"), widget=GovSelect(), validate_choice=False)
-
-    def setup(self, organisations, own_id: int, locale: str) -> ChooseBodyForm:
-        self.body.choices = [("", _("Choose a body"))] + [
-            (o.code, o.display_name(locale)) for o in organisations if o.id != own_id
-        ]
-        return self
+    body = StringField(
+        _l("Which body are you asking?"),
+        description=_l("Its name or code, or part of its name"),
+        widget=GovTextInput(),
+    )
 
 
 class RequestForm(FlaskForm):

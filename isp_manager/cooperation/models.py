@@ -16,6 +16,7 @@ from ..db import UTCDateTime, enum_type
 from ..extensions import db
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
+    UNREAD_ANSWER_PREDICATE,
     ExtensionMixin,
     InformationNature,
     RequestLifecycleMixin,
@@ -59,6 +60,14 @@ class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     __table_args__ = (
         *lifecycle_constraints(S164_GROUNDS.codes),
         *lifecycle_indexes("cooperation_requests"),
+        sa.Index(
+            "ix_cooperation_requests_requesting_unread",
+            "requesting_org_id",
+            "state",
+            "answer_read_at",  # SQLite counts from the index alone only if it holds these
+            sqlite_where=sa.text(UNREAD_ANSWER_PREDICATE),
+            postgresql_where=sa.text(UNREAD_ANSWER_PREDICATE),
+        ),
         _codes("function_code", SOCIAL_SERVICES_FUNCTIONS),
         _codes("s164_basis", S164_WHO),
         sa.CheckConstraint("requesting_org_id <> requested_org_id", name="two_bodies"),

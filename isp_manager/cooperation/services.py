@@ -35,7 +35,13 @@ from ..lifecycle.models import (
     RequestState,
 )
 from ..parties.models import Organisation, OrgKind
-from ..parties.services import S164Eligibility, eligibility_for_s164, explain_s164_basis
+from ..parties.services import (
+    S164Eligibility,
+    eligibility_for_s164,
+    explain_s164_basis,
+    find_body,
+)
+from ..text_input import is_storable
 from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
@@ -113,10 +119,27 @@ def parties_select(*, councils_only: bool = False) -> sa.Select:
 
 
 def party_choices(*, councils_only: bool = False) -> list[Organisation]:
-    """The active bodies to offer when choosing whom to ask."""
+    """The active bodies that may be the other side of a s.164 request, by name."""
     return list(
         db.session.scalars(parties_select(councils_only=councils_only).order_by(Organisation.name))
     )
+
+
+def body_to_ask(text: str | None) -> Organisation:
+    """The one active body that `text` (a code, a name in either language, or a part of a name
+    only it has) names among those a s.164 request may go to; InvalidInput on `body` when the
+    text is empty, names no body or names several."""
+    if not (text or "").strip():
+        raise InvalidInput(_("Enter the name or code of the body you are asking."), field="body")
+    if not is_storable(text):
+        raise InvalidInput(
+            _(
+                "No body in the register matches what you entered. Check the spelling, or "
+                "enter the body’s code."
+            ),
+            field="body",
+        )
+    return find_body(text, parties_select(), field="body")
 
 
 def who_can_be_asked(council: Organisation, body: Organisation) -> S164Eligibility:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..extensions import db
-from ..lifecycle.models import ANSWERED_STATES, CLOCK_RUNNING_STATES
+from ..lifecycle.models import CLOCK_RUNNING_STATES, UNREAD_ANSWER_PREDICATE
 from ..todo import Task, task_source
 from .models import CooperationRequest
 from .services import due_soon_until
@@ -21,23 +21,22 @@ R = CooperationRequest
 
 
 def counts(user, today: date) -> dict[str, int]:
-    """One query: the four counts for the user's organisation."""
+    """One query: the four counts for the user's organisation, each from an index of its own
+    side (requests waiting for the organisation by state and due date; its unread answers
+    from their partial index), never from the rows of both sides OR-ed together."""
     org = user.organisation_id
-    waiting = sa.and_(R.requested_org_id == org, R.state.in_(CLOCK_RUNNING_STATES))
-    unread = sa.and_(
-        R.requesting_org_id == org, R.state.in_(ANSWERED_STATES), R.answer_read_at.is_(None)
-    )
+    waiting = (R.requested_org_id == org, R.state.in_(CLOCK_RUNNING_STATES))
 
-    def total(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+    def count(*conditions):
+        return sa.select(sa.func.count()).select_from(R).where(*conditions).scalar_subquery()
 
     row = db.session.execute(
         sa.select(
-            total(waiting),
-            total(sa.and_(waiting, R.due_date < today)),
-            total(sa.and_(waiting, R.due_date >= today, R.due_date <= due_soon_until(today))),
-            total(unread),
-        ).where(sa.or_(waiting, unread))
+            count(*waiting),
+            count(*waiting, R.due_date < today),
+            count(*waiting, R.due_date >= today, R.due_date <= due_soon_until(today)),
+            count(R.requesting_org_id == org, sa.text(UNREAD_ANSWER_PREDICATE)),
+        )
     ).one()
     return dict(
         zip(("waiting", "overdue", "due_soon", "unread"), (int(v or 0) for v in row), strict=True)

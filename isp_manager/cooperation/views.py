@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from ..calendar import long_date, wales_today
 from ..csv_export import csv_response
 from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
-from ..errors import DomainError, NotFound, PermissionDenied
+from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, letter_language
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
@@ -33,7 +33,6 @@ from ..lifecycle.views import StepWording, register_step_pages
 from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
-from ..text_input import is_storable
 from ..text_values import whole_number
 from . import figures as figures_module
 from . import letters, services
@@ -172,20 +171,17 @@ def new():
         raise PermissionDenied(_("Only a local authority's staff can make a request under s.164."))
     locale = current_locale()
     council = current_user.organisation
-    choose = ChooseBodyForm(formdata=request.args).setup(
-        services.party_choices(), council.id, locale
-    )
-    code = request.args.get("body")
-    if not code:
+    choose = ChooseBodyForm(formdata=request.args)
+    if "body" not in request.args:
         return render_template("cooperation/choose_body.html", form=choose)
-    body = (
-        db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
-        if is_storable(code)
-        else None
-    )
-    if body is None:
-        choose.body.errors = [_("Choose the body you are asking, from the list.")]
+    text = request.args["body"]
+    try:
+        body = services.body_to_ask(text)
+    except InvalidInput as error:
+        choose.body.errors = error.errors["body"]
         return render_template("cooperation/choose_body.html", form=choose), 422
+    if request.method == "GET" and text != body.code:
+        return redirect(url_for(".new", body=body.code))  # the request's address names the body
     eligibility = services.who_can_be_asked(council, body)
     if eligibility.code is None:
         choose.body.errors = [eligibility.explanation]

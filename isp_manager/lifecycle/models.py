@@ -224,6 +224,10 @@ def _in(column: str, values) -> str:
 
 # The predicate of the open-requests indexes; the open lists filter with the same IN list.
 OPEN_PREDICATE = _in("state", OPEN_STATES)
+# Answers the body that asked has not read: a few of its requests, counted on every home page
+# from a partial index of their own (the query repeats the predicate word for word, so both
+# databases see that the index holds every row it needs).
+UNREAD_ANSWER_PREDICATE = "answer_read_at IS NULL AND " + _in("state", ANSWERED_STATES)
 
 
 def lifecycle_constraints(

@@ -462,3 +462,33 @@ def test_api_answer_records_who_decided(api_client, make_request, board_user):
     ).get_json()
     assert body["decided_by"] == {"name": "Huw Health", "title": "Head of Information Governance"}
     assert body["ground_citation"] == "SSWBA 2014, s.164(3)(b)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter the name or code of the body you are asking."),
+        ("Health Board", "More than one body matches"),
+        ("no body has this name", "No body in the register matches"),
+        ("bad\x00text", "No body in the register matches"),
+    ],
+)
+def test_choosing_the_body_asked_explains_text_that_names_none(login, council_user, text, message):
+    response = login(council_user).get("/requests/new", query_string={"body": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and message in page
+    assert page.startswith("<!DOCTYPE html>") and "<title>Error:" in page
+
+
+def test_a_body_named_by_its_name_goes_to_the_request_form_by_its_code(login, council_user):
+    response = login(council_user).get(
+        "/requests/new", query_string={"body": "Cardiff and Vale University Health Board"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/requests/new?body=lhb-cardiff-and-vale")
+
+
+def test_the_first_step_offers_no_list_of_every_body(login, council_user):
+    page = login(council_user).get("/requests/new").get_data(as_text=True)
+    assert "<option" not in page and 'list="body-suggestions"' in page

@@ -145,3 +145,52 @@ def test_on_postgresql_each_side_is_counted_from_an_index_alone(s164_world, stat
             scan
         )
     assert not any(n.get("Relation Name") == "organisations" for n in _plan_nodes(sql))
+
+
+# ----------------------------------------------------------------- the home page's counts
+
+
+def _home_counts_sql(module, user) -> str:
+    statements = []
+    original = db.session.execute
+
+    def capture(stmt, *args, **kwargs):
+        statements.append(stmt)
+        return original(stmt, *args, **kwargs)
+
+    db.session.execute = capture
+    try:
+        module.counts(user, date(2027, 1, 6))
+    finally:
+        del db.session.execute
+    (stmt,) = statements
+    return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+@pytest.mark.parametrize("kind", ["s164", "board"])
+def test_the_home_page_counts_each_side_from_its_index(s164_world, board_world, kind):
+    """Every count of the to-do page reads an index of one side, the unread answers their
+    partial index: never the table's rows, never the two sides OR-ed."""
+    from isp_manager.board_requests import todo as board_todo
+    from isp_manager.cooperation import todo as s164_todo
+
+    module, table, user = {
+        "s164": (s164_todo, "cooperation_requests", s164_world["council"]),
+        "board": (board_todo, "board_requests", board_world["board"]),
+    }[kind]
+    sql = _home_counts_sql(module, user)
+    assert " OR " not in sql.upper()
+    if db.engine.dialect.name == "sqlite":
+        plan = [row[-1] for row in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql))]
+        searches = [step for step in plan if table in step]
+        assert searches and all("USING COVERING INDEX" in step for step in searches), plan
+        if kind == "s164":
+            assert any("ix_cooperation_requests_requesting_unread" in s for s in searches), plan
+        return
+    db.session.execute(sa.text(f"ANALYZE {table}"))
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+    scans = [n for n in _plan_nodes(sql) if n.get("Relation Name") == table]
+    assert scans and all(n["Node Type"] in ("Index Only Scan", "Index Scan") for n in scans)
+    if kind == "s164":
+        assert any(n["Index Name"] == "ix_cooperation_requests_requesting_unread" for n in scans)
