@@ -165,7 +165,9 @@ def ensure_admin_command():
     if created is None:
         click.echo(
             "Sign in with an administrator account. To add users: "
-            "flask users create EMAIL --name NAME --org CODE --role ROLE"
+            "flask users create EMAIL --name NAME --org CODE --role ROLE\n"
+            "An administrator who lost their authenticator app and recovery codes: "
+            "flask users reset-two-factor EMAIL"
         )
         return
     user, password = created

@@ -171,6 +171,7 @@ def test_ensure_admin_creates_once_then_explains(cli, monkeypatch):
     second = cli("ensure-admin")
     assert second.exit_code == 0
     assert "flask users create EMAIL --name NAME --org CODE --role ROLE" in second.output
+    assert "flask users reset-two-factor EMAIL" in second.output
     assert "One-time password" not in second.output
 
 
