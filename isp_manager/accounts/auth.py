@@ -91,7 +91,10 @@ def user_from_bearer(header: str) -> User | None:
 
 
 def _is_due(last: datetime | None) -> bool:
-    interval = timedelta(seconds=current_app.config["LAST_SEEN_INTERVAL_SECONDS"])
+    config = current_app.config
+    # Often enough that an active session is never taken for an idle one.
+    seconds = min(config["LAST_SEEN_INTERVAL_SECONDS"], config["SESSION_IDLE_MINUTES"] * 15)
+    interval = timedelta(seconds=seconds)
     return last is None or utcnow() - last >= interval
 
 

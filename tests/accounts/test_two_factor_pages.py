@@ -329,3 +329,17 @@ def test_the_limits_are_settings(app, login, make_user):
         assert "had not used the service for 5 minutes" in html(client.get("/sign-in"))
     finally:
         app.config["SESSION_IDLE_MINUTES"] = 30
+
+
+def test_a_short_idle_limit_notes_activity_often_enough(app, login, make_user):
+    user = make_user(role=Role.PRACTITIONER)
+    client = login(user)
+    _age_session(user, last_seen_at=timedelta(minutes=2))
+    app.config["SESSION_IDLE_MINUTES"] = 5  # activity noted at least every 75 s, not 5 min
+    try:
+        assert client.get("/account").status_code == 200
+        db.session.expire_all()
+        row = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == user.id))
+        assert utcnow() - row.last_seen_at < timedelta(seconds=30)
+    finally:
+        app.config["SESSION_IDLE_MINUTES"] = 30
