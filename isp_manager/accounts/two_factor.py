@@ -363,12 +363,20 @@ def can_reset_two_factor(actor: User | None, user: User) -> bool:
     )
 
 
+def _record_refused_reset(user: User, actor: User, reason: str) -> None:
+    """The attempt is recorded (the caller commits it although the request is refused)."""
+    record_event("user.two_factor_reset_refused", user, by=actor, after={"reason": reason})
+    db.session.flush()
+
+
 def check_reset_access(actor: User, user: User) -> None:
     """NotFound for someone outside the user's organisation, PermissionDenied for a colleague
     who may not reset it."""
     if not can_see_two_factor(actor, user):
+        _record_refused_reset(user, actor, "outside_organisation")
         raise NotFound(_("There is no such user"))
     if not can_reset_two_factor(actor, user):
+        _record_refused_reset(user, actor, "not_allowed")
         raise PermissionDenied(
             _(
                 "Only your organisation's information governance lead or an administrator can "

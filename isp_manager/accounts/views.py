@@ -404,7 +404,11 @@ def organisation_two_factor():
 def reset_two_factor(user_id: int):
     user = _user_or_404(user_id)
     actor = current_user._get_current_object()
-    two_factor.check_reset_access(actor, user)
+    try:
+        two_factor.check_reset_access(actor, user)
+    except DomainError:
+        db.session.commit()  # the refused attempt's audit event is kept
+        raise
     two_factor.reset_two_factor(user, by=actor)
     flash(
         _(

@@ -264,6 +264,15 @@ def test_ig_lead_sees_their_organisations_users_and_resets_one(login, make_user)
     assert outsider.has_two_factor
     assert client.post(f"/users/{lead.id}/two-factor/reset").status_code == 403
     assert client.post("/users/999999/two-factor/reset").status_code == 404
+    refused = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "user.two_factor_reset_refused")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(e.record_id, e.actor_id, e.after["reason"]) for e in refused] == [
+        (str(outsider.id), lead.id, "outside_organisation"),
+        (str(lead.id), lead.id, "not_allowed"),
+    ]
 
 
 def test_only_ig_leads_and_admins_reset(login, make_user):
