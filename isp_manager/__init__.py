@@ -73,6 +73,9 @@ def _configure_templates(app: Flask) -> None:
 
     WTFormsHelpers(app)
     from .templating import register_template_helpers
+    from .widgets import keep_rendered_choice_fields
+
+    keep_rendered_choice_fields()
 
     register_template_helpers(app)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput
+from markupsafe import Markup
 
 # GOV.UK Frontend picks a plural form by the page language's CLDR category; Welsh has six.
 _PLURAL_SAMPLES = (("zero", 0), ("one", 1), ("two", 2), ("few", 3), ("many", 6), ("other", 4))
@@ -55,3 +60,84 @@ class UKCharacterCount(GovCharacterCount):
             ),
         }
         return {**texts, **params}
+
+
+# ----------------------------------------------------------------- rendered choice fields
+
+# A field is drawn by GOV.UK Frontend's macros (a select option by option): on a list page's
+# filters that is more work than the rest of the page. What they draw depends only on the
+# params (label, hint, options, the chosen option, an error) and the language, so each process
+# keeps the HTML of the last CHOICE_CACHE_SIZE distinct fields it drew. What people type stays
+# out of the cache: text areas never, a text or date input only while it is empty.
+CHOICE_CACHE_SIZE = 1024
+CHOICE_CACHE_MAX_KEY = 64 * 1024  # a field with more options than this is drawn afresh
+_CHOICE_TEMPLATES = frozenset(
+    {
+        "govuk_frontend_wtf/select.html",
+        "govuk_frontend_wtf/radios.html",
+        "govuk_frontend_wtf/checkboxes.html",
+    }
+)
+_EMPTY_TEMPLATES = frozenset({"govuk_frontend_wtf/input.html", "govuk_frontend_wtf/date.html"})
+
+
+def _keepable(template: str, params: dict) -> bool:
+    if template in _CHOICE_TEMPLATES:
+        return True
+    if template not in _EMPTY_TEMPLATES:
+        return False
+    return not params.get("value") and not any(
+        item.get("value") for item in params.get("items") or () if isinstance(item, dict)
+    )
+
+
+def _tagged(value):
+    """`value` with safe markup told apart from text, so the two never share a cache key."""
+    if isinstance(value, Markup):
+        return {"__html__": str(value)}
+    if isinstance(value, dict):
+        return {str(k): _tagged(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tagged(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # lazy translations and the like, as they read now
+
+
+class _ChoiceCache:
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple, Markup] = OrderedDict()
+
+    def render(self, widget, params, draw) -> Markup:
+        if not _keepable(widget.template, params):
+            return draw(widget, params)
+        key_text = json.dumps(_tagged(params), sort_keys=True, separators=(",", ":"))
+        if len(key_text) > CHOICE_CACHE_MAX_KEY:
+            return draw(widget, params)
+        key = (widget.template, str(get_locale()), key_text)
+        html = self.entries.get(key)
+        if html is not None:
+            self.entries.move_to_end(key)
+            return html
+        html = draw(widget, params)
+        self.entries[key] = html
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return html
+
+
+choice_cache = _ChoiceCache(CHOICE_CACHE_SIZE)
+
+
+def keep_rendered_choice_fields() -> None:
+    """Draw choice fields through the cache (once per process; create_app calls it)."""
+    if getattr(GovFormBase.render, "_keeps_choices", False):
+        return
+    draw = GovFormBase.render
+
+    def render(self, params):
+        return choice_cache.render(self, params, draw)
+
+    render._keeps_choices = True
+    GovFormBase.render = render
