@@ -22,6 +22,7 @@ from .qa_groups.api import blp as qa_groups_api
 from .qa_groups.views import bp as qa_groups_pages
 from .retention.views import bp as retention_pages
 from .site import bp as site_pages
+from .sso.views import bp as sso_pages
 from .teams.api import blp as teams_api
 from .teams.views import bp as teams_pages
 
@@ -40,6 +41,7 @@ PAGE_BLUEPRINTS = [
     teams_pages,
     retention_pages,
     qa_groups_pages,
+    sso_pages,
 ]
 API_BLUEPRINTS = [
     accounts_api,

@@ -121,6 +121,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "S137_RESPONSE_DAYS": _int("S137_RESPONSE_DAYS", 20),
         "S137_DUE_SOON_DAYS": _int("S137_DUE_SOON_DAYS", 3),
         "S137_EXTENSION_LIMIT_WORKING_DAYS": _int("S137_EXTENSION_LIMIT_WORKING_DAYS", 60),
+        # Single sign-on: seconds to wait for a provider, to keep its discovery document and
+        # keys, and of clock difference allowed when checking an ID token's times.
+        "SSO_HTTP_TIMEOUT_SECONDS": _int("SSO_HTTP_TIMEOUT_SECONDS", 5),
+        "SSO_METADATA_CACHE_SECONDS": _int("SSO_METADATA_CACHE_SECONDS", 3600),
+        "SSO_CLOCK_LEEWAY_SECONDS": _int("SSO_CLOCK_LEEWAY_SECONDS", 60),
         "TESTING": False,
     }
     config.update(overrides)

@@ -38,6 +38,7 @@ from .retention.models import (  # noqa: F401
     RetentionExtension,
     RetentionPeriod,
 )
+from .sso.models import SsoDomain, SsoProvider  # noqa: F401
 from .teams.models import Team, team_members  # noqa: F401
 
 # Last: the retention registry reads the mapped models.

@@ -67,6 +67,12 @@ NAVIGATION = [
     ("retention.index", _l("Retention"), lambda u: u.role == "ig_lead", "retention."),
     ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),
     ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
+    (
+        "sso.providers",
+        _l("Sign-in providers"),
+        lambda u: u.is_admin or u.role == "ig_lead",
+        "sso.",
+    ),
 ]
 
 

@@ -30,6 +30,7 @@ from isp_manager.parties import services as parties
 from isp_manager.parties.models import RelevantPartnerAgreement
 from isp_manager.protocols import services as protocols
 from isp_manager.qa_groups import services as qa_groups
+from isp_manager.sso import services as sso
 from isp_manager.teams import services as teams
 from tests.board_requests.conftest import details as board_details
 from tests.conftest import org
@@ -60,6 +61,9 @@ ONE_FIELD = ("nul", "crlf", "long", "past-int32")
 HAND_READ = {
     "*": ("page", "lang"),
     "accounts.login": ("next",),
+    "sso.start": ("next",),
+    "sso.callback": ("state", "code", "error"),
+    "sso.refused": ("reason",),
     "agreements_register.index": ("view",),
     "agreements_register.download_csv": ("view", "kind", "organisation", "q"),
     "agreements_register.export_docx": ("version",),
@@ -148,6 +152,15 @@ def world(make_user):
     agreement = db.session.scalar(sa.select(RelevantPartnerAgreement))
     token = ApiToken(user=council, label="t", token_hash=hash_token("hostile-x"), prefix="hostile")
     db.session.add(token)
+    provider = sso.create_provider(
+        name="Hostile input provider",
+        issuer="http://127.0.0.1:9",  # nothing listens: no test reaches out anywhere
+        client_id="hostile-client",
+        client_secret="hostile-secret-value",
+        organisation="la-cardiff",
+        domains="cardiff.gov.uk",
+        by=admin,
+    )
     db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
     values = {
         "protocol_id": protocol.id,
@@ -164,6 +177,7 @@ def world(make_user):
         "agreement_id": agreement.id,
         "token_id": token.id,
         "user_id": council.id,
+        "provider_id": provider.id,
         "import_id": 1,  # nobody's pending import: a 404, never a 5xx
         "box": "all",
     }
@@ -455,7 +469,7 @@ def test_a_body_code_with_a_nul_is_not_a_body(login, world):
     users, _values, _extra = world
     response = login(users[1]).get("/requests/new?body=a%00b")
     assert response.status_code == 422
-    assert "Choose the body you are asking" in response.get_data(as_text=True)
+    assert "No body in the register matches what you entered" in response.get_data(as_text=True)
 
 
 def test_an_area_code_with_a_nul_is_not_a_council(login, world):

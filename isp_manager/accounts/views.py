@@ -121,20 +121,25 @@ def login():
         apply_errors(form, error, default="email")
         return render_template("accounts/sign_in.html", form=form, next_url=next_url), 422
     if user.has_two_factor:
-        _keep_only_language()
-        session[PENDING_SIGN_IN] = {
-            "user_id": user.id,
-            "version": user.session_version,
-            "at": int(time.time()),
-            "next": next_url,
-        }
-        return redirect(url_for("accounts.sign_in_code"))
+        return ask_for_second_factor(user, next_url)
     _start_session(user)
     if user.must_change_password:
         return redirect(url_for("accounts.change_password"))
     if user.must_set_up_two_factor:
         return redirect(url_for("accounts.set_up_two_factor"))
     return redirect(next_url or url_for("site.home"))
+
+
+def ask_for_second_factor(user: User, next_url: str | None):
+    """The first step (a password, or a sign-in provider) is done: the code page is next."""
+    _keep_only_language()
+    session[PENDING_SIGN_IN] = {
+        "user_id": user.id,
+        "version": user.session_version,
+        "at": int(time.time()),
+        "next": next_url,
+    }
+    return redirect(url_for("accounts.sign_in_code"))
 
 
 def _pending_sign_in() -> tuple[User | None, str | None]:

@@ -236,7 +236,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD, secret: str = TOTP
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     code_field = page.get_by_label("Code from your authenticator app")
     expect(page.get_by_role("button", name="Sign out").or_(code_field)).to_be_visible()
     if code_field.is_visible():

@@ -49,7 +49,7 @@ def test_wrong_password_gives_one_message(page, make_live_user, check_a11y):
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill("not the right password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("Enter a correct email address and password")
