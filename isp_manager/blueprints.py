@@ -1,6 +1,7 @@
 """Every blueprint of the service, in one list each for pages and for the API."""
 
 from .accounts.api import blp as accounts_api
+from .accounts.organisation_views import bp as organisation_pages
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
 from .audit.views import bp as audit_pages
@@ -29,6 +30,7 @@ from .teams.views import bp as teams_pages
 PAGE_BLUEPRINTS = [
     site_pages,
     accounts_pages,
+    organisation_pages,
     parties_pages,
     contacts_pages,
     audit_pages,

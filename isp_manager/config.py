@@ -55,6 +55,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "DATABASE_BUSY_TIMEOUT_MS": _int("DATABASE_BUSY_TIMEOUT_MS", 5000),
         # Seconds between writes of an API token's last use and a session's last activity.
         "LAST_SEEN_INTERVAL_SECONDS": _int("LAST_SEEN_INTERVAL_SECONDS", 5 * 60),
+        # How long an invitation link works (it is used once, then never again).
+        "INVITATION_LIFETIME_DAYS": _int("INVITATION_LIFETIME_DAYS", 7),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies whenever the service is reached over HTTPS (the production case).

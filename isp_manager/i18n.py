@@ -27,9 +27,12 @@ def current_locale() -> str:
 
 
 def letter_language(value: str | None) -> str:
-    """The language a letter is written in: the one asked for (`?language=en|cy`), else the
-    reader's. Every kind's letters choose it this way."""
-    return value if value in ("en", "cy") else current_locale()
+    """The language a letter is written in: the one asked for (`?language=en|cy|bilingual`),
+    else the reader's; anything else is refused, naming the field. Every kind's letters
+    choose it this way, as every other Word export does."""
+    from .documents.layout import document_language
+
+    return document_language(value)
 
 
 def uk_date(value: date | datetime | None, style: str = "long") -> str:

@@ -65,7 +65,13 @@ NAVIGATION = [
         "contacts.",
     ),
     ("retention.index", _l("Retention"), lambda u: u.role == "ig_lead", "retention."),
-    ("audit.index", _l("Audit log"), lambda u: u.can_read_everything, "audit."),
+    ("organisation.home", _l("Your organisation"), lambda u: u.role == "ig_lead", "organisation."),
+    (
+        "audit.index",
+        _l("Audit log"),
+        lambda u: u.can_read_everything or u.role == "ig_lead",
+        "audit.",
+    ),
     ("accounts.admin_users", _l("Users"), lambda u: u.is_admin, "accounts.admin_"),
     (
         "sso.providers",

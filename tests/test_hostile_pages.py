@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 import sqlalchemy as sa
 
+from isp_manager.accounts import invitations
 from isp_manager.accounts.models import ApiToken, Role, hash_token
 from isp_manager.board_requests import services as board_requests
 from isp_manager.cooperation import services as cooperation
@@ -86,6 +87,7 @@ HAND_READ = {
     "cooperation.export": ("status", "organisation", "q", "overdue", "sort"),
     "parties.register_csv": ("q", "kind", "area", "council"),
     "audit.index": ("action", "actor", "record_type", "from", "to"),
+    "audit.export_csv": ("record_type", "record_id", "action", "actor_email", "since", "until"),
 }
 
 # Posting these ends the session, so the later requests test nothing.
@@ -152,6 +154,9 @@ def world(make_user):
     agreement = db.session.scalar(sa.select(RelevantPartnerAgreement))
     token = ApiToken(user=council, label="t", token_hash=hash_token("hostile-x"), prefix="hostile")
     db.session.add(token)
+    invitation, invitation_token = invitations.invite_user(
+        org("la-cardiff"), "invited@example.test", "Invited Person", "practitioner", by=admin
+    )
     provider = sso.create_provider(
         name="Hostile input provider",
         issuer="http://127.0.0.1:9",  # nothing listens: no test reaches out anywhere
@@ -179,6 +184,8 @@ def world(make_user):
         "user_id": council.id,
         "provider_id": provider.id,
         "import_id": 1,  # nobody's pending import: a 404, never a 5xx
+        "invitation_id": invitation.id,
+        "token": invitation_token,
         "box": "all",
     }
     return users, values, {"draft_decision": draft.id, "board_request": board_req.id}

@@ -245,3 +245,95 @@ class NewRecoveryCodesForm(FlaskForm):
 class TurnOffTwoFactorForm(FlaskForm):
     code = _code_field(_l("Code from your authenticator app"), APP_CODE_HINT)
     submit = SubmitField(_l("Turn off two-factor authentication"), widget=GovSubmitInput())
+
+
+def assignable_role_choices(roles, blank=None) -> list[SelectChoice]:
+    return _choices(((role.value, ROLE_LABELS[role]) for role in roles), blank)
+
+
+class InviteUserForm(FlaskForm):
+    """An IG lead (or an administrator) invites a person to the organisation."""
+
+    name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter the person's full name")),
+            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+        ],
+    )
+    email = StringField(
+        _l("Email address"),
+        description=_l(
+            "Their work email address. The invitation goes to it and they sign in with it."
+        ),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter an email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
+    )
+    role = SelectField(
+        _l("Role"),
+        widget=GovSelect(),
+        validators=[DataRequired(message=_l("Choose a role"))],
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = assignable_role_choices(roles, blank=_l("Choose a role"))
+
+
+class OrganisationRoleForm(ChangeRoleForm):
+    """Change role, offering only the roles the person changing it may give."""
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = assignable_role_choices(roles)
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = PasswordField(
+        _l("Create a password"),
+        description=_l(
+            "At least 12 characters. A good way is 3 or 4 random words together, "
+            "or a password from a password manager."
+        ),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter a password"))],
+    )
+    confirm_password = PasswordField(
+        _l("Confirm your password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Confirm your password")),
+            EqualTo(
+                "password",
+                message=_l("The passwords do not match. Enter the same password twice"),
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Create my account"), widget=GovSubmitInput())
+
+
+class OrganisationUserFilterForm(FlaskForm):
+    """The filters on an organisation's people (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Name or email address"), widget=GovTextInput(), validators=[Length(max=200)]
+    )
+    role = SelectField(_l("Role"), widget=GovSelect(), validate_choice=False)
+    status = SelectField(_l("Status"), widget=GovSelect(), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices(blank=_l("All roles"))
+        self.status.choices = _choices(
+            [("active", _l("Active")), ("deactivated", _l("Deactivated"))],
+            _l("Active and deactivated"),
+        )

@@ -182,3 +182,66 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InvitationState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(INVITATION_STATE_LABELS[self])
+
+
+INVITATION_STATE_LABELS = {
+    InvitationState.PENDING: _l("Waiting to be accepted"),
+    InvitationState.ACCEPTED: _l("Accepted"),
+    InvitationState.EXPIRED: _l("Expired"),
+    InvitationState.CANCELLED: _l("Cancelled"),
+}
+
+
+class Invitation(TimestampMixin, db.Model):
+    """An e-mailed link, single use and expiring, by which a person sets up the account their
+    organisation's IG lead (or an administrator) offered them. The link's token is stored
+    hashed; the account is created when the link is used."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        sa.CheckConstraint("accepted_at IS NULL OR user_id IS NOT NULL", name="accepted_has_user"),
+        sa.CheckConstraint(
+            "accepted_at IS NULL OR cancelled_at IS NULL", name="accepted_or_cancelled"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "invitation_role"), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    organisation = relationship("Organisation", lazy="joined", innerjoin="unnested")
+    invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
+
+    def state_at(self, now: datetime) -> InvitationState:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.cancelled_at is not None:
+            return InvitationState.CANCELLED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    @property
+    def state(self) -> InvitationState:
+        return self.state_at(utcnow())

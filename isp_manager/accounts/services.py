@@ -22,7 +22,8 @@ from ..extensions import db
 from ..parties.models import Organisation, OrgKind
 from ..parties.search import search_text_for
 from ..text_input import is_storable
-from . import passwords
+from . import access, passwords
+from .access import Action
 from .models import ApiToken, LoginAttempt, Role, User, UserSession, hash_token
 
 TOKEN_PREFIX = "ispm_"  # noqa: S105  (a marker, not a secret)
@@ -301,11 +302,13 @@ def record_sign_out(user: User, session_key: str | None) -> None:
 
 
 def deactivate_user(user: User, *, by: User | None) -> None:
-    """The user can no longer sign in or use their API tokens; their sessions end now."""
+    """The user can no longer sign in or use their API tokens; their sessions end now.
+    Administrators deactivate anyone; an IG lead, the people of their own organisation."""
     if by is not None and by.id == user.id:
         raise Conflict(
-            _("You cannot deactivate your own account. Ask another administrator."), field="active"
+            _("You cannot deactivate your own account. Ask an administrator."), field="active"
         )
+    access.require(by, Action.DEACTIVATE, user)
     if not user.is_active_user:
         raise Conflict(_("%(name)s is already deactivated", name=user.name), field="active")
     _guard_last_admin(user, "active")
@@ -317,6 +320,8 @@ def deactivate_user(user: User, *, by: User | None) -> None:
 
 
 def reactivate_user(user: User, *, by: User | None) -> None:
+    """The user can sign in again (administrators, or an IG lead for their organisation)."""
+    access.require(by, Action.REACTIVATE, user)
     if user.is_active_user:
         raise Conflict(_("%(name)s is already active", name=user.name), field="active")
     before = user_view(user)
@@ -327,7 +332,12 @@ def reactivate_user(user: User, *, by: User | None) -> None:
 
 
 def change_role(user: User, role: Role | str, *, by: User | None) -> None:
+    """A new role. An IG lead changes their own organisation's people, up to IG lead."""
+    access.require(by, Action.CHANGE_ROLE, user)
     new_role = parse_role(role)
+    if new_role == user.role:
+        return
+    access.require_assignable(by, new_role)
     if new_role == user.role:
         return
     if new_role != Role.ADMIN:
@@ -371,6 +381,7 @@ def _current_password_refused() -> InvalidInput:
 
 def reset_password(user: User, *, by: User | None) -> str:
     """An administrator's reset: a new one-time password, returned once, to change at sign-in."""
+    access.require(by, Action.RESET_PASSWORD, user)
     if not user.is_active_user:
         raise Conflict(_("Reactivate %(name)s before resetting their password", name=user.name))
     generated = passwords.generate_password()

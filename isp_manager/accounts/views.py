@@ -12,9 +12,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import DomainError
 from ..extensions import db
 from ..pagination import paginate
-from . import services, two_factor
+from . import invitations, services, two_factor
 from .auth import roles_required
 from .forms import (
+    AcceptInvitationForm,
     ChangePasswordForm,
     ChangeRoleForm,
     CreateUserForm,
@@ -35,6 +36,7 @@ bp = Blueprint("accounts", __name__)
 
 # Pages a user who must change their password may still open.
 OPEN_WHILE_PASSWORD_MUST_CHANGE = {
+    "accounts.accept_invitation",
     "accounts.change_password",
     "accounts.logout",
     "static",
@@ -217,6 +219,53 @@ def logout():
         session["lang"] = language
     flash(_("You have signed out."), "success")
     return redirect(url_for("accounts.login"))
+
+
+# ---------------------------------------------------------------- invitations
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """The link in an invitation: the person sets their password and is signed in. A link
+    used before, expired or cancelled is refused, with an audit event and nothing else
+    changed (the event is committed on its own, as a failed sign-in is counted)."""
+    try:
+        invitation = invitations.check_invitation(token)
+    except invitations.InvitationRefused as error:
+        db.session.commit()
+        return (
+            render_template("accounts/invitation_refused.html", message=error.message),
+            error.status_code,
+        )
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, form.password.data)
+        except invitations.InvitationRefused as error:
+            db.session.commit()
+            return (
+                render_template("accounts/invitation_refused.html", message=error.message),
+                error.status_code,
+            )
+        except DomainError as error:
+            apply_errors(form, error, default="password")
+        else:
+            _start_session(user)
+            flash(
+                _(
+                    "Welcome, %(name)s. Your account is ready. Next time, sign in with "
+                    "%(email)s and the password you chose.",
+                    name=user.name,
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("site.home"), 303)
+    status = 422 if form.is_submitted() else 200
+    return (
+        render_template("accounts/accept_invitation.html", form=form, invitation=invitation),
+        status,
+    )
 
 
 # ---------------------------------------------------------------- my account

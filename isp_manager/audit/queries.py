@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import User
+from ..accounts.access import Action, can
+from ..accounts.models import Invitation, User
 from ..errors import PermissionDenied
 from .models import AuditEvent
 
@@ -52,18 +53,44 @@ def shown_values(event: AuditEvent, side: str) -> dict | None:
 
 
 def can_read_audit(user) -> bool:
-    """Admins and auditors read the whole log."""
+    """Admins and auditors read the whole log; an IG lead, their own organisation's events."""
+    return bool(user and user.is_authenticated) and (
+        user.can_read_everything or can(user, Action.READ_AUDIT, user.organisation)
+    )
+
+
+def reads_whole_log(user) -> bool:
     return bool(user and user.is_authenticated and user.can_read_everything)
 
 
+def organisation_events(org_id: int):
+    """The events that are an organisation's: done by its people, or about the organisation
+    itself, its accounts or its invitations (whoever did them, an administrator included)."""
+    user_ids = sa.select(sa.cast(User.id, sa.String)).where(User.organisation_id == org_id)
+    invitation_ids = sa.select(sa.cast(Invitation.id, sa.String)).where(
+        Invitation.organisation_id == org_id
+    )
+    return sa.or_(
+        AuditEvent.organisation_id == org_id,
+        sa.and_(AuditEvent.record_type == "organisations", AuditEvent.record_id == str(org_id)),
+        sa.and_(AuditEvent.record_type == "users", AuditEvent.record_id.in_(user_ids)),
+        sa.and_(AuditEvent.record_type == "invitations", AuditEvent.record_id.in_(invitation_ids)),
+    )
+
+
 def audit_events_query(user, filters: AuditFilter) -> sa.Select:
-    """Newest first, with actor and organisation loaded in the same query."""
+    """Newest first, with actor and organisation loaded in the same query. An IG lead sees
+    their own organisation's events only (organisation_events)."""
     if not can_read_audit(user):
-        raise PermissionDenied(_("Only administrators and auditors can read the audit log."))
+        raise PermissionDenied(
+            _("Only administrators, auditors and IG leads can read the audit log.")
+        )
     stmt = sa.select(AuditEvent).options(
         joinedload(AuditEvent.actor).joinedload(User.organisation),
         joinedload(AuditEvent.organisation),
     )
+    if not reads_whole_log(user):
+        stmt = stmt.where(organisation_events(user.organisation_id))
     if filters.record_type:
         stmt = stmt.where(AuditEvent.record_type == filters.record_type)
     if filters.record_id:

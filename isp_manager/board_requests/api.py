@@ -288,7 +288,7 @@ def _docx(data: bytes, name: str):
 @blp.route("/<int:request_id>/letter.docx")
 @blp.response(200, content_type=letters.DOCX)
 def letter(request_id):
-    """The request letter, citing s.137 (`?language=en|cy`)."""
+    """The request letter, citing s.137 (`?language=en|cy|bilingual`)."""
     req = services.get_request_for(_user(), request_id)
     language = services.letter_language(request.args.get("language"))
     return _docx(letters.request_letter(req, language), letters.request_letter_filename(req))
@@ -297,7 +297,7 @@ def letter(request_id):
 @blp.route("/<int:request_id>/acknowledgement.docx")
 @blp.response(200, content_type=letters.DOCX)
 def acknowledgement(request_id):
-    """The board's acknowledgement of the answer (`?language=en|cy`)."""
+    """The board's acknowledgement of the answer (`?language=en|cy|bilingual`)."""
     req = services.get_request_for(_user(), request_id)
     language = services.letter_language(request.args.get("language"))
     return _docx(

@@ -207,14 +207,16 @@ def close(request_id):
 
 
 @blp.route("/<int:request_id>/letter.docx")
+@blp.arguments(LetterQuerySchema, location="query")
 @blp.response(
     200, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
-def letter(request_id):
-    """The written-reasons letter of a request declined wholly or in part."""
+def letter(args, request_id):
+    """The written-reasons letter of a request declined wholly or in part: `language` en, cy
+    or bilingual (else the caller's language)."""
     req = services.get_request_for(_user(), request_id)
     return send_file(
-        io.BytesIO(letters.reasons_letter(req)),
+        io.BytesIO(letters.reasons_letter(req, letter_language(args.get("language")))),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=letters.letter_filename(req),
@@ -226,7 +228,7 @@ def letter(request_id):
 @blp.response(200, content_type=letters.DOCX)
 def request_letter(args, request_id):
     """The request letter from the requesting council to the body asked, citing s.164:
-    `language` en or cy (else the caller's language). A draft's letter (its requester's only)
+    `language` en, cy or bilingual (else the caller's language). A draft's letter (its requester's only)
     is dated today, with the due date it would get if sent today."""
     req = services.get_request_for(_user(), request_id)
     return send_file(

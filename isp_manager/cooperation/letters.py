@@ -15,11 +15,11 @@ letterhead when one was uploaded), and cites s.164 and the ground.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..calendar import long_date, wales_today
-from ..documents import add_letter, document_bytes, new_document
+from ..documents import add_letter_in, document_bytes, new_document
+from ..documents.layout import current_language, say
 from ..documents.letterheads import letterhead_path
 from ..errors import Conflict
 from ..i18n import current_locale
@@ -32,7 +32,7 @@ from ..law import (
 )
 from ..law import label as law_label
 from ..lifecycle import services as lifecycle
-from ..lifecycle.models import Outcome, TimelineEventType
+from ..lifecycle.models import Outcome
 from . import services
 from .models import CooperationRequest
 from .services import function_text
@@ -48,41 +48,53 @@ def request_letter_filename(req: CooperationRequest) -> str:
     return f"{req.reference}-request.docx"
 
 
-def request_letter(req: CooperationRequest, locale: str = "en") -> bytes:
-    """The request as a letter from the council to the body asked, in `locale` ("en" or
-    "cy"). A draft's letter is dated today, with the due date it would get if sent today."""
-    with force_locale(locale):
-        council, body = req.requesting_org, req.requested_org
-        signer = _signer(req)
-        doc = new_document(
-            title=_("Request under section 164: %(ref)s", ref=req.reference),
-            marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-            base_template=letterhead_path(council),
-        )
-        add_letter(
-            doc,
-            sender_lines=[
-                council.display_name(locale),
-                *([req.contact_email] if req.contact_email else []),
-                *([req.contact_phone] if req.contact_phone else []),
-            ],
-            recipient_lines=[body.display_name(locale)],
-            date_text=long_date(req.sent_on or wales_today()),
-            reference_lines=[
-                _("Our reference: %(ref)s", ref=req.reference),
-                *(
-                    [_("Case reference: %(ref)s", ref=req.subject_reference)]
-                    if req.subject_reference
-                    else []
-                ),
-            ],
-            subject=_subject(req, S164_PROVISIONS[req.request_type.value].citation_for(locale)),
-            salutation=_("Dear colleague"),
-            paragraphs=_request_paragraphs(req, locale),
-            closing=_("Yours sincerely"),
-            signer_lines=[*signer, council.display_name(locale)],
-        )
-        return document_bytes(doc)
+def request_letter(req: CooperationRequest, language: str = "en") -> bytes:
+    """The request as a letter from the council to the body asked, in `language` (en, cy,
+    or bilingual: both side by side, Welsh first). A draft's letter is dated today, with the
+    due date it would get if sent today."""
+    council = req.requesting_org
+    doc = new_document(
+        title=say(
+            lambda: _("Request under section 164: %(ref)s", ref=req.reference), language, " / "
+        ),
+        marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
+        base_template=letterhead_path(council),
+        language=language,
+        author=say(lambda: council.display_name(current_language()), language, " / "),
+        subject=say(lambda: _request_subject(req, current_language()), language, " / "),
+    )
+    add_letter_in(doc, language, lambda locale: _request_parts(req, locale))
+    return document_bytes(doc)
+
+
+def _request_subject(req: CooperationRequest, locale: str) -> str:
+    return _subject(req, S164_PROVISIONS[req.request_type.value].citation_for(locale))
+
+
+def _request_parts(req: CooperationRequest, locale: str) -> dict:
+    council, body = req.requesting_org, req.requested_org
+    return dict(
+        sender_lines=[
+            council.display_name(locale),
+            *([req.contact_email] if req.contact_email else []),
+            *([req.contact_phone] if req.contact_phone else []),
+        ],
+        recipient_lines=[body.display_name(locale)],
+        date_text=long_date(req.sent_on or wales_today()),
+        reference_lines=[
+            _("Our reference: %(ref)s", ref=req.reference),
+            *(
+                [_("Case reference: %(ref)s", ref=req.subject_reference)]
+                if req.subject_reference
+                else []
+            ),
+        ],
+        subject=_request_subject(req, locale),
+        salutation=_("Dear colleague"),
+        paragraphs=_request_paragraphs(req, locale),
+        closing=_("Yours sincerely"),
+        signer_lines=[*lifecycle.letter_signer(req), council.display_name(locale)],
+    )
 
 
 def _subject(req: CooperationRequest, citation: str) -> str:
@@ -126,18 +138,6 @@ def _due_sentence(req: CooperationRequest) -> str:
     due = _("Please reply by %(due)s.", due=long_date(_due(req)))
     urgent_date = req.is_urgent and req.requested_due_date is not None
     return due if urgent_date else f"{due} {services.local_practice_note(req.request_type)}"
-
-
-def _signer(req: CooperationRequest) -> list[str]:
-    """Who signs: the person who sent the request (for a draft, who made it), with their job
-    title, else their role; the request's contact when neither is known."""
-    sent = next(
-        (e.actor for e in req.events if e.event_type is TimelineEventType.SENT and e.actor), None
-    )
-    user = sent or req.created_by
-    if user is None:
-        return [req.contact_name] if req.contact_name else []
-    return [user.name, lifecycle.decider_title(user)]
 
 
 def _request_paragraphs(req: CooperationRequest, locale: str) -> list[str]:
@@ -225,25 +225,43 @@ def letter_filename(req: CooperationRequest) -> str:
     return f"{req.reference}-written-reasons.docx"
 
 
-def reasons_letter(req: CooperationRequest) -> bytes:
-    """The letter as a .docx. Only a request declined, wholly or in part, has one."""
+def reasons_letter(req: CooperationRequest, language: str | None = None) -> bytes:
+    """The letter as a .docx, in `language` (en, cy or bilingual; the reader's when not
+    given). Only a request declined, wholly or in part, has one."""
     if not req.has_reasons_letter:
         raise Conflict(
             _("Only a request that was declined, wholly or in part, has a written-reasons letter.")
         )
-    locale = current_locale()
-    body, council = req.requested_org, req.requesting_org
-    decider = req.answered_by
-    decided_by = services.decider(req)
-    ground = S164_GROUNDS[req.ground]
+    language = language or current_language()
+    body = req.requested_org
     doc = new_document(
-        title=_("Written reasons: %(ref)s", ref=req.reference),
+        title=say(lambda: _("Written reasons: %(ref)s", ref=req.reference), language, " / "),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
         base_template=letterhead_path(body),
-        author=body.display_name(locale),
+        language=language,
+        author=say(lambda: body.display_name(current_language()), language, " / "),
+        subject=say(lambda: _reasons_subject(req), language, " / "),
     )
-    add_letter(
-        doc,
+    add_letter_in(doc, language, lambda locale: _reasons_parts(req, locale))
+    return document_bytes(doc)
+
+
+def _reasons_subject(req: CooperationRequest) -> str:
+    if req.outcome is Outcome.DECLINED:
+        return _(
+            "Your request under section 164 of the %(act)s: written reasons for not complying",
+            act=ACT,
+        )
+    return _(
+        "Your request under section 164 of the %(act)s: written reasons for complying in part only",
+        act=ACT,
+    )
+
+
+def _reasons_parts(req: CooperationRequest, locale: str) -> dict:
+    body, council = req.requested_org, req.requesting_org
+    decider = req.answered_by
+    return dict(
         sender_lines=[body.display_name(locale), *([decider.email] if decider else [])],
         recipient_lines=[
             *([req.contact_name] if req.contact_name else []),
@@ -258,23 +276,14 @@ def reasons_letter(req: CooperationRequest) -> bytes:
                 else []
             ),
         ],
-        subject=_(
-            "Your request under section 164 of the %(act)s: written reasons for not complying",
-            act=ACT,
-        )
-        if req.outcome is Outcome.DECLINED
-        else _(
-            "Your request under section 164 of the %(act)s: written reasons for complying in part only",
-            act=ACT,
-        ),
+        subject=_reasons_subject(req),
         salutation=_("Dear %(name)s", name=req.contact_name)
         if req.contact_name
         else _("Dear colleague"),
-        paragraphs=_paragraphs(req, ground, locale),
+        paragraphs=_paragraphs(req, S164_GROUNDS[req.ground], locale),
         closing=_("Yours sincerely"),
-        signer_lines=[*(decided_by or ()), body.display_name(locale)],
+        signer_lines=[*(services.decider(req) or ()), body.display_name(locale)],
     )
-    return document_bytes(doc)
 
 
 def _paragraphs(req: CooperationRequest, ground, locale: str) -> list[str]:

@@ -269,7 +269,10 @@ class RequestQuerySchema(Schema):
 class LetterQuerySchema(Schema):
     language = fields.String(
         load_default=None,
-        metadata={"description": "en or cy: the letter's language (else the caller's)"},
+        metadata={
+            "description": "en, cy or bilingual (Welsh and English side by side, Welsh "
+            "first): the letter's language (else the caller's)"
+        },
     )
 
 

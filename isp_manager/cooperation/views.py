@@ -397,7 +397,7 @@ def _answer(form: ResponseForm) -> services.AnswerInput:
 @bp.get("/<int:request_id>/letter.docx")
 def letter(request_id: int):
     req = _load(request_id)
-    data = letters.reasons_letter(req)
+    data = letters.reasons_letter(req, letter_language(request.args.get("language")))
     return send_file(
         io.BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -408,7 +408,8 @@ def letter(request_id: int):
 
 @bp.get("/<int:request_id>/request-letter.docx")
 def request_letter(request_id: int):
-    """The request letter, in the language asked for (`?language=en|cy`), else the reader's."""
+    """The request letter, in the language asked for (`?language=en|cy|bilingual`), else
+    the reader's."""
     req = _load(request_id)
     data = letters.request_letter(req, letter_language(request.args.get("language")))
     return send_file(

@@ -6,6 +6,7 @@ from .word import (  # noqa: F401
     add_in_language,
     add_key_value_table,
     add_letter,
+    add_letter_in,
     add_long_table,
     add_page_break,
     add_side_by_side,

@@ -125,13 +125,28 @@ def set_up_pages(doc, *, keep_letterhead_margins: bool = False) -> None:
         section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
 
 
+PROPERTY_LIMIT = 255  # characters: what a .docx file property holds
+
+
+def fit_property(value: str) -> str:
+    """The value, shortened at a word to fit a file property (a 300-character title, or
+    a subject in Welsh and English, can be longer), ending with an ellipsis."""
+    value = " ".join((value or "").split())
+    if len(value) <= PROPERTY_LIMIT:
+        return value
+    cut = value[: PROPERTY_LIMIT - 1]
+    if " " in cut[PROPERTY_LIMIT // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" /,;:") + "\u2026"
+
+
 def set_properties(doc, *, title: str, author: str, subject: str, language: str) -> None:
     """The file's properties, as Word and document registers show them."""
     properties = doc.core_properties
-    properties.title = title
-    properties.author = author
-    properties.last_modified_by = author
-    properties.subject = subject
+    properties.title = fit_property(title)
+    properties.author = fit_property(author)
+    properties.last_modified_by = fit_property(author)
+    properties.subject = fit_property(subject)
     properties.language = LANGUAGE_TAGS.get(language, LANGUAGE_TAGS[ENGLISH])
     properties.comments = ""
     properties.keywords = ""

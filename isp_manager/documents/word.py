@@ -518,6 +518,33 @@ def add_letter(
     """A business letter: sender block (right), recipient, date and references, subject,
     body, closing and signature block. The closing and the signature are kept together on
     one page (Word's "keep with next" on each of their lines but the last)."""
+    add_letter_body(
+        doc,
+        sender_lines=sender_lines,
+        recipient_lines=recipient_lines,
+        date_text=date_text,
+        reference_lines=reference_lines,
+        subject=subject,
+        salutation=salutation,
+        paragraphs=paragraphs,
+    )
+    doc.add_paragraph()
+    add_letter_closing(doc, closing, signer_lines)
+
+
+def add_letter_body(
+    doc: Document,
+    *,
+    sender_lines: Sequence[str],
+    recipient_lines: Sequence[str],
+    date_text: str,
+    reference_lines: Sequence[str],
+    subject: str,
+    salutation: str,
+    paragraphs: Sequence[str],
+) -> None:
+    """A letter up to its closing: sender (right), recipient, date, references, salutation,
+    subject and the paragraphs."""
     for line in sender_lines:
         p = doc.add_paragraph(clean_text(line))
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -535,8 +562,10 @@ def add_letter(
     subject_paragraph.add_run(clean_text(subject)).bold = True
     for text in paragraphs:
         add_text(doc, text)
-    doc.add_paragraph()
-    # The closing and the signature block are one unit: never split across a page.
+
+
+def add_letter_closing(doc: Document, closing: str, signer_lines: Sequence[str]) -> None:
+    """The closing and the signature block, one unit that is never split across a page."""
     block = [doc.add_paragraph(clean_text(closing)), doc.add_paragraph()]
     for line in signer_lines:
         block.append(doc.add_paragraph(clean_text(line)))
@@ -544,6 +573,35 @@ def add_letter(
     for paragraph in block:
         paragraph.paragraph_format.keep_together = True
         paragraph.paragraph_format.keep_with_next = paragraph is not block[-1]
+
+
+def add_letter_in(doc: Document, language: str, compose) -> None:
+    """A letter in the document's language: compose(locale) gives add_letter's parts in that
+    language. A bilingual letter is the Welsh and the English letter side by side, Welsh
+    first; the closings and signatures of both sit in a last row that Word and LibreOffice
+    never break across a page, kept with the end of the letter above it."""
+    if language != BILINGUAL:
+        with writing_in(language):
+            add_letter(doc, **compose(language))
+        return
+    parts = {}
+    for locale in SIDE_BY_SIDE:
+        with writing_in(locale):
+            parts[locale] = compose(locale)
+    body_cells = add_side_by_side(doc)
+    for cell, locale in zip(body_cells, SIDE_BY_SIDE, strict=True):
+        letter = dict(parts[locale])
+        parts[locale] = (letter.pop("closing"), letter.pop("signer_lines"))
+        add_letter_body(cell, **letter)
+        tidy_cell(cell)
+        cell.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    closing_cells = add_side_by_side(doc)
+    row = closing_cells[0]._tc.getparent()
+    row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell, locale in zip(closing_cells, SIDE_BY_SIDE, strict=True):
+        add_letter_closing(cell, *parts[locale])
+        tidy_cell(cell)
 
 
 def document_bytes(doc: Document) -> bytes:

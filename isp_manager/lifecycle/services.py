@@ -856,6 +856,19 @@ def decider_title(user) -> str:
     return (user.job_title or "").strip() or user.role.label
 
 
+def letter_signer(req) -> list[str]:
+    """Who signs a request's letters, of any kind: the person who sent it (for a draft, who
+    made it), with their job title, else their role; the request's contact when neither is
+    known."""
+    sent = next(
+        (e.actor for e in req.events if e.event_type is TimelineEventType.SENT and e.actor), None
+    )
+    user = sent or req.created_by
+    if user is None:
+        return [req.contact_name] if req.contact_name else []
+    return [user.name, decider_title(user)]
+
+
 @dataclass
 class ItemInput:
     """One thing provided with an answer: what, when, how, and whether it is fact, opinion or

@@ -377,3 +377,46 @@ class EndAgreementForm(FlaskForm):
         description=_l("For example, 27 3 2025"),
     )
     submit = SubmitField(_l("End agreement"), widget=GovSubmitInput())
+
+
+class OwnDetailsForm(FlaskForm):
+    """The organisation's own details, which its IG lead keeps (services.OWN_DETAIL_FIELDS)."""
+
+    ico_registration = OrganisationForm.ico_registration
+    dpo_name = OrganisationForm.dpo_name
+    dpo_email = OrganisationForm.dpo_email
+    ig_lead_name = OrganisationForm.ig_lead_name
+    ig_lead_email = StringField(
+        _l("Request contact: e-mail address (optional)"),
+        description=_l(
+            "Requests made to your organisation, and other notices, are sent here as well as to "
+            "the people who answer requests. Usually the information governance lead's address."
+        ),
+        widget=GovTextInput(),
+    )
+    waspi_signed_on = OrganisationForm.waspi_signed_on
+    waspi_designated_person = OrganisationForm.waspi_designated_person
+    waspi_declaration_signed_by = OrganisationForm.waspi_declaration_signed_by
+    waspi_declaration_signatory_role = OrganisationForm.waspi_declaration_signatory_role
+    submit = SubmitField(_l("Save details"), widget=GovSubmitInput())
+
+    FIELDS = (
+        "ico_registration",
+        "dpo_name",
+        "dpo_email",
+        "ig_lead_name",
+        "ig_lead_email",
+        "waspi_signed_on",
+        "waspi_designated_person",
+        "waspi_declaration_signed_by",
+        "waspi_declaration_signatory_role",
+    )
+
+    def service_fields(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+    def load(self, org) -> OwnDetailsForm:
+        for name in self.FIELDS:
+            value = getattr(org, name)
+            getattr(self, name).data = value if name == "waspi_signed_on" else (value or "")
+        return self

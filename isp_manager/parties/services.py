@@ -78,6 +78,20 @@ EDITABLE_FIELDS = (
     "is_active",
     "is_public_authority",
 )
+# The details that are an organisation's own, which its IG lead keeps: who to contact and its
+# data protection registration. Its name, kind, areas and statutory categories (what the law
+# says of it) are the register's, which the instance's administrators keep.
+OWN_DETAIL_FIELDS = (
+    "ico_registration",
+    "dpo_name",
+    "dpo_email",
+    "ig_lead_name",
+    "ig_lead_email",
+    "waspi_signed_on",
+    "waspi_designated_person",
+    "waspi_declaration_signed_by",
+    "waspi_declaration_signatory_role",
+)
 AUDITED_FIELDS = ("code", *(f for f in EDITABLE_FIELDS if f != "areas"))
 MAX_SEARCH_LENGTH = 100
 
@@ -379,6 +393,39 @@ def update_organisation(org: Organisation, fields: dict, *, by) -> Organisation:
     required = tuple(key for key in ("name", "kind", "nation") if key in fields)
     values = _clean_fields(fields, org, errors, required=required)
     _check_welsh_name_kept(org, values, errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    _apply(org, values)
+    db.session.flush()
+    old, new = changes(before, _audit_view(org))
+    if new:
+        record_event("organisation.updated", org, by=by, before=old, after=new)
+    return org
+
+
+def update_own_details(org: Organisation, fields: dict, *, by) -> Organisation:
+    """Change the organisation's own details (OWN_DETAIL_FIELDS): its IG lead, for their own
+    organisation, or an administrator. Any other field is refused, naming it; one audit event."""
+    from ..accounts import access
+
+    access.require(by, access.Action.EDIT_DETAILS, org)
+    kept = [key for key in fields if key not in OWN_DETAIL_FIELDS]
+    if kept:
+        raise InvalidInput(
+            errors={
+                key: [
+                    _(
+                        "%(field)s is part of the register, which the service's administrators "
+                        "keep: ask them to change it",
+                        field=key,
+                    )
+                ]
+                for key in kept
+            }
+        )
+    before = _audit_view(org)
+    errors: dict[str, list[str]] = {}
+    values = _clean_fields(dict(fields), org, errors)
     if errors:
         raise InvalidInput(errors=errors)
     _apply(org, values)

@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..accounts import access
 from ..csv_export import csv_response
 from ..errors import DomainError
 from ..extensions import login_manager
@@ -179,6 +180,8 @@ def _detail_page(org, agreement_form: AgreementForm | None = None, status: int =
         form=agreement_form,
         show_contacts=can_see_contacts(current_user),
         can_edit=can_edit_register(current_user),
+        can_edit_own=access.can(current_user, access.Action.EDIT_DETAILS, org),
+        can_run=access.can(current_user, access.Action.VIEW_USERS, org),
         accord_warnings=services.waspi_accord_warnings(org),
         is_council=is_council,
     ), status

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from docx import Document
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -70,6 +71,65 @@ from .templates_data import ProtocolTemplate, TemplateField, TemplateSection, te
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _OPTIONAL_SUFFIX = re.compile(r"\s*\((optional|dewisol)\)\s*$", re.IGNORECASE)
+
+# The columns of the structured tables, by a key that importing.py reads them back by.
+PARTNER_COLUMNS = (
+    ("name", _l("Partner organisation")),
+    ("departments", _l("Departments / teams")),
+    ("contact", _l("Owner / point of contact")),
+)
+PARTY_COLUMNS = (
+    ("name", _l("Organisation")),
+    ("role", _l("Role")),
+    ("departments", _l("Departments / teams")),
+    ("contact", _l("Owner / point of contact")),
+)
+DATA_ITEM_COLUMNS = (
+    ("information", _l("Information")),
+    ("special", _l("Special category")),
+    ("source", _l("Provided by")),
+    ("recipients", _l("Received by")),
+    ("bases", _l("Lawful basis")),
+)
+FLOW_COLUMNS = (
+    ("what", _l("What is shared")),
+    ("from", _l("From")),
+    ("to", _l("To")),
+    ("how", _l("How, and how securely")),
+    ("frequency", _l("How often")),
+    ("purpose", _l("Why")),
+)
+SIGNATURE_COLUMNS = (
+    ("name", _l("Name")),
+    ("role", _l("Role")),
+    ("organisation", _l("Organisation")),
+    ("date", _l("Date")),
+)
+BASES_USED_HEADING = _l("Lawful bases relied on")
+# The sentences the service writes itself around the tables (not content of the agreement).
+INTRO_ISP = _l("The lead organisation is %(lead)s.")
+INTRO_DDA = _l("The discloser is %(org)s. The lead organisation is %(lead)s.")
+INTRO_DPA = _l(
+    "The controller is %(org)s; every other party is its processor. The lead organisation is %(lead)s."
+)
+INTRO_JCA = _l(
+    "The lead organisation is %(lead)s. Every party is a joint controller of the personal data processed under this agreement."
+)
+SIGNATURES_INTRO = _l(
+    "Signed on behalf of each partner organisation by its information governance lead."
+)
+# The lines of a data item's lawful basis cell beside the citations.
+PARA18_LINE = _l("Consent not relied on: %(reason)s (%(citation)s)")
+CRIMINAL_LINE = _l("Criminal offence data: %(condition)s")
+NO_CONDITION = _l("no condition entered")
+POLICY_LINE = _l("Appropriate policy document: %(ref)s")
+OTHER_LINE = _l("Other: %(text)s")
+# The line of a flow's "How, and how securely" cell that says how securely.
+SECURITY_LINE = _l("Security: %(text)s")
+
+
+def _labels(columns) -> list[str]:
+    return [str(label) for _key, label in columns]
 
 
 # ---------------------------------------------------------------- loading
@@ -434,48 +494,19 @@ def _write_partners(doc, version, field, value, locale) -> None:
     if protocol.kind != ProtocolKind.ISP:
         first = next((p for p in version.partners if p.role == rules.first), None)
         lead = protocol.lead_organisation.display_name(locale)
-        if protocol.kind == ProtocolKind.DDA:
-            intro = _(
-                "The discloser is %(org)s. The lead organisation is %(lead)s.",
-                org=_org(first, locale),
-                lead=lead,
-            )
-        elif protocol.kind == ProtocolKind.DPA:
-            intro = _(
-                "The controller is %(org)s; every other party is its processor. The lead organisation is %(lead)s.",
-                org=_org(first, locale),
-                lead=lead,
-            )
-        else:
-            intro = _(
-                "The lead organisation is %(lead)s. Every party is a joint controller of the personal data processed under this agreement.",
-                lead=lead,
-            )
-        add_text(doc, intro)
-        header = [
-            _("Organisation"),
-            _("Role"),
-            _("Departments / teams"),
-            _("Owner / point of contact"),
-        ]
+        intro = {ProtocolKind.DDA: INTRO_DDA, ProtocolKind.DPA: INTRO_DPA}.get(
+            protocol.kind, INTRO_JCA
+        )
+        add_text(doc, str(intro) % {"org": _org(first, locale), "lead": lead})
+        header = _labels(PARTY_COLUMNS)
         rows = [
             (_org(p, locale), p.role.label, p.departments or "", _contact(p))
             for p in version.partners
         ]
         widths = (5, 2.8, 4.2, 4.5)
     else:
-        add_text(
-            doc,
-            _(
-                "The lead organisation is %(lead)s.",
-                lead=protocol.lead_organisation.display_name(locale),
-            ),
-        )
-        header = [
-            _("Partner organisation"),
-            _("Departments / teams"),
-            _("Owner / point of contact"),
-        ]
+        add_text(doc, str(INTRO_ISP) % {"lead": protocol.lead_organisation.display_name(locale)})
+        header = _labels(PARTNER_COLUMNS)
         rows = [(_org(p, locale), p.departments or "", _contact(p)) for p in version.partners]
         widths = (6, 5, 5.5)
     add_long_table(doc, header, rows, widths_cm=widths, empty=_("No partner organisations yet."))
@@ -489,37 +520,22 @@ def _basis_lines(item: ProtocolDataItem, locale: str) -> list[str]:
     if item.para18_reason:
         reason = PARA18_REASONS[item.para18_reason]
         lines.append(
-            _(
-                "Consent not relied on: %(reason)s (%(citation)s)",
-                reason=reason.label(locale),
-                citation=reason.citation_for(locale),
-            )
+            str(PARA18_LINE)
+            % {"reason": reason.label(locale), "citation": reason.citation_for(locale)}
         )
     if item.is_criminal_offence:
         condition = SCHEDULE1.get(item.criminal_offence_condition)
-        lines.append(
-            _(
-                "Criminal offence data: %(condition)s",
-                condition=condition.citation_for(locale)
-                if condition
-                else _("no condition entered"),
-            )
-        )
+        text = condition.citation_for(locale) if condition else str(NO_CONDITION)
+        lines.append(str(CRIMINAL_LINE) % {"condition": text})
     if item.policy_document_ref:
-        lines.append(_("Appropriate policy document: %(ref)s", ref=item.policy_document_ref))
+        lines.append(str(POLICY_LINE) % {"ref": item.policy_document_ref})
     if item.other_basis:
-        lines.append(_("Other: %(text)s", text=item.other_basis))
+        lines.append(str(OTHER_LINE) % {"text": item.other_basis})
     return lines
 
 
 def _write_data_items(doc, version, field, value, locale) -> None:
-    header = [
-        _("Information"),
-        _("Special category"),
-        _("Provided by"),
-        _("Received by"),
-        _("Lawful basis"),
-    ]
+    header = _labels(DATA_ITEM_COLUMNS)
     rows = [
         (
             "\n".join(v for v in (item.category, item.description) if v),
@@ -550,25 +566,24 @@ def _write_data_items(doc, version, field, value, locale) -> None:
         if (catalogue, entry.code) in used
     ]
     if bases:
-        add_heading(doc, _("Lawful bases relied on"), level=3)
+        add_heading(doc, str(BASES_USED_HEADING), level=3)
         add_table(doc, [_("Citation"), _("Condition")], bases, widths_cm=(5.5, 11))
 
 
+def _how(flow) -> str:
+    """How it is shared, then how securely (marked, so that an import reads them apart)."""
+    security = str(SECURITY_LINE) % {"text": flow.security} if flow.security else ""
+    return "\n".join(v for v in (flow.method, security) if v)
+
+
 def _write_flows(doc, version, field, value, locale) -> None:
-    header = [
-        _("What is shared"),
-        _("From"),
-        _("To"),
-        _("How, and how securely"),
-        _("How often"),
-        _("Why"),
-    ]
+    header = _labels(FLOW_COLUMNS)
     rows = [
         (
             flow.what,
             _org(flow.from_partner, locale),
             _org(flow.to_partner, locale),
-            "\n".join(v for v in (flow.method, flow.security) if v),
+            _how(flow),
             flow.frequency or "",
             flow.purpose or "",
         )
@@ -584,9 +599,7 @@ def _write_flows(doc, version, field, value, locale) -> None:
 
 
 def _write_signatures(doc, version, field, value, locale) -> None:
-    add_text(
-        doc, _("Signed on behalf of each partner organisation by its information governance lead.")
-    )
+    add_text(doc, str(SIGNATURES_INTRO))
     signed = {s.partner_id: s for s in version.signatures}
     rows = []
     for partner in version.partners:
@@ -604,7 +617,7 @@ def _write_signatures(doc, version, field, value, locale) -> None:
             )
     add_long_table(
         doc,
-        [_("Name"), _("Role"), _("Organisation"), _("Date")],
+        _labels(SIGNATURE_COLUMNS),
         rows,
         widths_cm=(4.2, 4.2, 5, 3.1),
         empty=_("No partner organisations yet."),

@@ -25,6 +25,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from ..accounts.services import SERVICE_ORG_CODE
@@ -35,7 +36,7 @@ from ..law import catalogue as law_catalogue
 from ..parties.models import Organisation
 from ..parties.search import fold
 from .access import can_start_protocol
-from .models import PendingImport, ProtocolDataItem, ProtocolKind
+from .models import KIND_RULES, PendingImport, ProtocolDataItem, ProtocolFlow, ProtocolKind
 from .templates_data import ProtocolTemplate, TemplateSection, registry
 
 MAX_UPLOAD = 8 * 1024 * 1024
@@ -373,14 +374,110 @@ def _placeholders() -> set[str]:
     return found
 
 
-def _role_words(role: str) -> set[str]:
-    from .models import PartnerRole
-
-    found = set()
+def _in_both(text) -> list[str]:
+    """A lazily translated string as English and Welsh write it."""
+    found = []
     for locale in ("en", "cy"):
         with force_locale(locale):
-            found.add(normalise(str(PartnerRole(role).label)))
+            found.append(str(text))
     return found
+
+
+def _role_names() -> dict[str, str]:
+    """Each partner role's label (English or Welsh, normalised) -> the role."""
+    from .models import PARTNER_ROLE_LABELS
+
+    return {
+        normalise(label): role.value
+        for role, text in PARTNER_ROLE_LABELS.items()
+        for label in _in_both(text)
+    }
+
+
+def _pattern(text: str) -> re.Pattern:
+    """A translated sentence with %(name)s placeholders as a pattern with named groups."""
+    parts = re.split(r"%\((\w+)\)s", text)
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(pattern, re.DOTALL)
+
+
+class _OwnWords:
+    """What the service writes itself in an export, in both languages: the tables' headers,
+    the sentences around them, the words of a data item's lawful-basis cell. Read once per
+    import."""
+
+    def __init__(self):
+        from . import export
+
+        self.headers: dict[tuple, tuple[str, tuple[str, ...]]] = {}
+        for kind, columns in (
+            ("partners", export.PARTNER_COLUMNS),
+            ("partners", export.PARTY_COLUMNS),
+            ("data_items", export.DATA_ITEM_COLUMNS),
+            ("flows", export.FLOW_COLUMNS),
+            ("signatures", export.SIGNATURE_COLUMNS),
+        ):
+            keys = tuple(key for key, _label in columns)
+            for locale in ("en", "cy"):
+                with force_locale(locale):
+                    header = tuple(normalise(str(label)) for _key, label in columns)
+                self.headers[header] = (kind, keys)
+        self.sentences = [
+            _pattern(text)
+            for lazy in (
+                export.INTRO_ISP,
+                export.INTRO_DDA,
+                export.INTRO_DPA,
+                export.INTRO_JCA,
+                export.SIGNATURES_INTRO,
+            )
+            for text in _in_both(lazy)
+        ]
+        self.derived_headings = {normalise(t) for t in _in_both(export.BASES_USED_HEADING)}
+        self.own_headings = {
+            normalise(t) for t in _in_both(_l("Document control")) + _in_both(_l("Contents"))
+        }
+        self.roles = _role_names()
+        self.yes = {normalise(t) for t in _in_both(_l("Yes"))} | {"yes", "ie", "ydy", "oes"}
+        self.lines = {
+            name: [_pattern(t) for t in _in_both(getattr(export, name))]
+            for name in ("PARA18_LINE", "CRIMINAL_LINE", "POLICY_LINE", "OTHER_LINE")
+        }
+        self.security = [_pattern(t) for t in _in_both(export.SECURITY_LINE)]
+        self.no_condition = set(_in_both(export.NO_CONDITION))
+        self.citations: dict[str, tuple[str, str]] = {}
+        from .models import BASIS_CATALOGUES
+
+        for catalogue, entries in BASIS_CATALOGUES.items():
+            for entry in entries:
+                for locale in ("en", "cy"):
+                    self.citations[normalise(entry.citation_for(locale))] = (
+                        catalogue.value,
+                        entry.code,
+                    )
+        self.para18 = {}
+        from ..law import PARA18_REASONS
+
+        for entry in PARA18_REASONS:
+            for locale in ("en", "cy"):
+                self.para18[normalise(entry.citation_for(locale))] = entry.code
+
+    def is_own_sentence(self, text: str) -> bool:
+        return any(p.fullmatch(text) for p in self.sentences)
+
+    def is_own_heading(self, text: str) -> bool:
+        parts = text.split(" / ") if " / " in text else [text]
+        return all(normalise(part) in self.own_headings for part in parts)
+
+    def table(self, header: list[str]):
+        """(kind, column keys) when the header is one of the service's own tables."""
+        return self.headers.get(tuple(normalise(c) for c in header))
+
+    def match(self, name: str, text: str):
+        return next((m for p in self.lines[name] if (m := p.fullmatch(text))), None)
 
 
 def _keyed(rows: list[list[str]]) -> list[dict]:
@@ -420,13 +517,15 @@ def parse_document(data: bytes, template: ProtocolTemplate, archive=None) -> dic
     preamble: list[Block] = []
     sections: list[_Section] = []
     unmatched: list[dict] = []
+    own = _OwnWords()
     current = None
+    skipping = False  # the service's own document control: nothing of the agreement's
     for block in _blocks(body):
         section = None
         if _may_be_section_heading(block, current):
             section = match_section(template, block.text)
         if section is not None:
-            current = _Section(section, block.text, [])
+            current, skipping = _Section(section, block.text, []), False
             sections.append(current)
             continue
         if block.kind == "heading" and block.level == 0:
@@ -434,7 +533,11 @@ def parse_document(data: bytes, template: ProtocolTemplate, archive=None) -> dic
             continue
         if block.kind == "heading" and block.level <= 1:
             current = None
-            unmatched.append({"heading": block.text, "text": []})
+            skipping = own.is_own_heading(block.text)
+            if not skipping:
+                unmatched.append({"heading": block.text, "text": []})
+            continue
+        if skipping:
             continue
         if current is not None:
             current.blocks.append(block)
@@ -454,6 +557,7 @@ def parse_document(data: bytes, template: ProtocolTemplate, archive=None) -> dic
         "unmatched": unmatched,
         "partners": [],
         "data_items": [],
+        "flows": [],
         "review_date": None,
     }
     placeholders = _placeholders()
@@ -461,16 +565,37 @@ def parse_document(data: bytes, template: ProtocolTemplate, archive=None) -> dic
         blocks = found.blocks
         if bilingual and blocks and blocks[0].kind == "table" and blocks[0].element is not None:
             blocks = _cell_blocks(blocks[0].element, 1) + blocks[1:]
-        _read_section(found, blocks, result, placeholders)
+        _read_section(found, blocks, result, placeholders, own)
     if result["review_date"] is None:
         result["review_date"] = _cover_review_date(preamble)
-    named = result.pop("partner_names", [])
-    result["partners"] = match_partners([name for name, _role in named])
-    for partner, (_name, role) in zip(result["partners"], named, strict=True):
-        partner["role"] = role
+    named = result.pop("partner_rows", [])
+    result["partners"] = [
+        {**match, **row}
+        for match, row in zip(match_partners([r["name"] for r in named]), named, strict=True)
+    ]
+    _link_partners(result)
     for item in result["unmatched"]:
         item["text"] = "\n".join(t for t in item["text"] if t)[:MAX_TEXT]
     return result
+
+
+def _link_partners(result: dict) -> None:
+    """Name each data item's and flow's partners by their place in the partners table (the
+    table may come after them, as in a DDA's Appendix A); a name not in it is dropped."""
+    places = {}
+    for index, partner in enumerate(result["partners"]):
+        places.setdefault(normalise(partner["name"]), index)
+
+    def place(name):
+        return places.get(normalise(name)) if name else None
+
+    for item in result["data_items"]:
+        item["source"] = place(item.pop("source_name", ""))
+        found = [place(n) for n in item.pop("recipient_names", [])]
+        item["recipients"] = [i for i in dict.fromkeys(found) if i is not None]
+    for flow in result["flows"]:
+        flow["from"] = place(flow.pop("from_name", ""))
+        flow["to"] = place(flow.pop("to_name", ""))
 
 
 def _may_be_section_heading(block: Block, current) -> bool:
@@ -515,12 +640,13 @@ def _block_text(block: Block) -> str:
     return block.text
 
 
-def _read_section(found: _Section, blocks, result: dict, placeholders: set[str]) -> None:
+def _read_section(found: _Section, blocks, result: dict, placeholders: set[str], own) -> None:
     section = found.template
     values: dict[str, list] = {}
     leftover: list[str] = []
     field = None
     under_unknown = False  # text under a sub-heading the template does not have stays unplaced
+    derived = False  # under a part the service derives (the lawful bases relied on): skipped
     tables = {f.type: f for f in section.fields if f.is_table}
     text_fields = [f for f in section.fields if f.type in ("text", "textarea")]
     list_fields = [f for f in section.fields if f.type == "list"]
@@ -530,20 +656,27 @@ def _read_section(found: _Section, blocks, result: dict, placeholders: set[str])
         ):
             matched = _match_field(section, block.text)
             if matched is not None:
-                field, under_unknown = matched, False
+                field, under_unknown, derived = matched, False, False
+                continue
+            if block.kind == "heading" and normalise(block.text) in own.derived_headings:
+                field, under_unknown, derived = None, False, True
                 continue
             if block.kind == "heading":
-                field, under_unknown = None, True
+                field, under_unknown, derived = None, True, False
                 leftover.append(block.text)
                 continue
+        if derived:
+            continue
         if under_unknown:
             leftover.append(_block_text(block))
             continue
-        if block.kind != "table" and block.text in placeholders:
+        if block.kind != "table" and (
+            block.text in placeholders or own.is_own_sentence(block.text)
+        ):
             continue
         target = field
         if block.kind == "table":
-            if _read_table(section, target, block, values, result, tables):
+            if _read_table(section, target, block, values, result, tables, own):
                 continue
             leftover.append(_block_text(block))
             continue
@@ -587,8 +720,16 @@ def _read_section(found: _Section, blocks, result: dict, placeholders: set[str])
         )
 
 
-def _read_table(section, target, block: Block, values, result, tables) -> bool:
+def _read_table(section, target, block: Block, values, result, tables, own) -> bool:
     """Read a table into the field it belongs to; False when it belongs to none."""
+    ours = own.table(block.rows[0]) if block.rows else None
+    if ours is not None:
+        kind, keys = ours
+        rows = [dict(zip(keys, row, strict=False)) for row in block.rows[1:] if any(row)]
+        if kind == "signatures":  # who signed the exported version: not part of a new draft
+            return True
+        _READERS[kind](rows, result, own)
+        return True
     rows = _keyed(block.rows or [])
     kind = target.type if target is not None else None
     if kind is None:
@@ -601,17 +742,34 @@ def _read_table(section, target, block: Block, values, result, tables) -> bool:
             if len(catalogue) == 1:
                 target, kind = catalogue[0], catalogue[0].type
     if kind == "partners":
-        names = result.setdefault("partner_names", [])
-        disclosers = _role_words("discloser")
-        for row in rows:
-            name = _first_column(row).strip()
-            if name and name not in [n for n, _role in names]:
-                role = normalise(_column(row, "role", "rol"))
-                names.append((name[:300], "discloser" if role in disclosers else None))
+        _read_partners(
+            [
+                {
+                    "name": _first_column(row),
+                    "role": _column(row, "role", "rol"),
+                    "contact": _column(row, "contact", "cyswllt"),
+                }
+                for row in rows
+            ],
+            result,
+            own,
+        )
         return True
     if kind in ("data_items", "flows"):
-        if kind == "flows" and result["data_items"]:
-            return False
+        if kind == "flows":
+            _read_flows(
+                [
+                    {
+                        "what": _first_column(row),
+                        "purpose": _column(row, "why", "purpose", "pam", "diben"),
+                    }
+                    for row in rows
+                ],
+                result,
+                own,
+            )
+            if result["data_items"]:
+                return True
         for row in rows:
             text = _first_column(row).strip()
             if not text:
@@ -622,7 +780,7 @@ def _read_table(section, target, block: Block, values, result, tables) -> bool:
                 {
                     "category": category[:300],
                     "description": description.strip()[:MAX_TEXT],
-                    "is_special_category": special in ("yes", "ie", "ydy", "oes"),
+                    "is_special_category": special in own.yes,
                 }
             )
         return True
@@ -643,6 +801,115 @@ def _read_table(section, target, block: Block, values, result, tables) -> bool:
         values.setdefault(target.code, []).extend(entries)
         return True
     return False
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
+def _looks_like_email(text: str) -> bool:
+    return bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text.strip())) and len(text) <= 254
+
+
+def _read_partners(rows: list[dict], result: dict, own) -> None:
+    """Partners: the organisation's name, its role, its teams and its point of contact (a
+    name and an e-mail address, each on its own line)."""
+    found = result.setdefault("partner_rows", [])
+    for row in rows:
+        name = (row.get("name") or "").strip()
+        if not name or name[:300] in [r["name"] for r in found]:
+            continue
+        contact = _lines(row.get("contact"))
+        emails = [line.strip() for line in contact if _looks_like_email(line)]
+        names = [line.strip() for line in contact if not _looks_like_email(line)]
+        found.append(
+            {
+                "name": name[:300],
+                "role": own.roles.get(normalise(row.get("role") or "")),
+                "departments": "\n".join(_lines(row.get("departments")))[:2000] or None,
+                "contact_name": " ".join(names)[:200] or None,
+                "contact_email": emails[0] if emails else None,
+            }
+        )
+
+
+def _read_data_items(rows: list[dict], result: dict, own) -> None:
+    for row in rows:
+        category, _sep, description = (row.get("information") or "").strip().partition("\n")
+        if not category.strip():
+            continue
+        item = {
+            "category": category.strip()[:300],
+            "description": description.strip()[:MAX_TEXT],
+            "is_special_category": normalise(row.get("special") or "") in own.yes,
+            "source_name": (row.get("source") or "").strip(),
+            "recipient_names": _lines(row.get("recipients")),
+        }
+        item.update(_read_bases(row.get("bases") or "", own))
+        result["data_items"].append(item)
+
+
+def _read_bases(text: str, own) -> dict:
+    """A data item's lawful-basis cell: the citations, then the lines the export writes
+    for para 18, criminal offence data, the policy document and any other basis (last, and
+    it may run over several lines)."""
+    found = {
+        "bases": [],
+        "para18_reason": None,
+        "is_criminal_offence": False,
+        "criminal_offence_condition": None,
+        "policy_document_ref": None,
+        "other_basis": None,
+    }
+    lines = _lines(text)
+    for index, line in enumerate(lines):
+        other = own.match("OTHER_LINE", "\n".join(lines[index:]))
+        if other:
+            found["other_basis"] = other.group("text").strip()[:MAX_TEXT]
+            break
+        if match := own.match("PARA18_LINE", line):
+            found["para18_reason"] = own.para18.get(normalise(match.group("citation")))
+        elif match := own.match("CRIMINAL_LINE", line):
+            found["is_criminal_offence"] = True
+            condition = match.group("condition")
+            if condition not in own.no_condition:
+                code = own.citations.get(normalise(condition))
+                found["criminal_offence_condition"] = code[1] if code else None
+        elif match := own.match("POLICY_LINE", line):
+            found["policy_document_ref"] = match.group("ref").strip()[:300]
+        elif normalise(line) in own.citations:
+            catalogue, code = own.citations[normalise(line)]
+            found["bases"].append(f"{catalogue}:{code}")
+    return found
+
+
+def _read_flows(rows: list[dict], result: dict, own) -> None:
+    """Appendix B: what, from whom, to whom, how (then, marked, how securely), how often, why."""
+    for row in rows:
+        what = (row.get("what") or "").strip()
+        if not what:
+            continue
+        method, security = [], []
+        for line in _lines(row.get("how")):
+            marked = next((m for p in own.security if (m := p.fullmatch(line))), None)
+            if marked or security:
+                security.append(marked.group("text") if marked else line)
+            else:
+                method.append(line)
+        result["flows"].append(
+            {
+                "what": what[:MAX_TEXT],
+                "from_name": (row.get("from") or "").strip(),
+                "to_name": (row.get("to") or "").strip(),
+                "method": "\n".join(method)[:MAX_TEXT] or None,
+                "security": "\n".join(security)[:MAX_TEXT] or None,
+                "frequency": (row.get("frequency") or "").strip()[:200] or None,
+                "purpose": "\n".join(_lines(row.get("purpose")))[:MAX_TEXT] or None,
+            }
+        )
+
+
+_READERS = {"partners": _read_partners, "data_items": _read_data_items, "flows": _read_flows}
 
 
 # ---------------------------------------------------------------- the operations
@@ -691,20 +958,23 @@ def confirm_import(
     pending: PendingImport, *, title: str, partner_codes: list[str | None], by
 ) -> object:
     """Create the draft: the lead is the IG lead's own organisation; partners as confirmed
-    (None drops one); fields, data items and review date as read. One audit event."""
+    (None drops one) with the roles, teams and contacts read; fields, data items (with who
+    provides and receives them and their lawful bases), information flows and review date
+    as read. One audit event."""
     from . import services
 
     if pending.owner_id != by.id:
         raise NotFound(_("There is no such import."))
     result = pending.result
     found = result.get("partners") or []
+    kind = ProtocolKind(pending.kind)
     choices: dict[str, services.PartnerChoice] = {}
     for index, code in enumerate(partner_codes):
         if not code or code in choices:
             continue
         role = found[index].get("role") if index < len(found) else None
-        is_dda = pending.kind == ProtocolKind.DDA.value
-        choices[code] = services.PartnerChoice(code, role if is_dda else None)
+        allowed = KIND_RULES[kind].roles if not KIND_RULES[kind].fixed_lead else ()
+        choices[code] = services.PartnerChoice(code, role if role in allowed else None)
     codes = list(choices)
     protocol = services.create_protocol(
         kind=pending.kind,
@@ -715,28 +985,12 @@ def confirm_import(
         template_code=pending.template_code,
     )
     version = protocol.versions[0]
-    template = registry().get(protocol.template_code, protocol.template_version)
-    errors: dict[str, list[str]] = {}
-    for section in template.sections:
-        content = (result.get("sections") or {}).get(section.code) or {}
-        cleaned = {}
-        for field in section.fields:
-            if field.code in content and not field.is_table:
-                cleaned[field.code] = services._clean_value(field, content[field.code], errors)
-        version.section(section.code).content = cleaned
-    if errors:
-        raise InvalidInput(errors=errors)
+    _fill_sections(version, protocol, result)
     if result.get("review_date"):
         version.review_date = date.fromisoformat(result["review_date"])
-    for position, item in enumerate(result.get("data_items") or []):
-        version.data_items.append(
-            ProtocolDataItem(
-                position=position,
-                category=item["category"] or _("(no name)"),
-                description=item.get("description") or None,
-                is_special_category=bool(item.get("is_special_category")),
-            )
-        )
+    partners = _place_partners(version, found, partner_codes)
+    _add_data_items(version, result.get("data_items") or [], partners)
+    _add_flows(version, result.get("flows") or [], partners)
     db.session.flush()
     record_event(
         "protocol.imported",
@@ -748,9 +1002,93 @@ def confirm_import(
             "unmatched_headings": [u["heading"] for u in result.get("unmatched") or []],
             "partners": codes,
             "data_items": len(result.get("data_items") or []),
+            "flows": len(result.get("flows") or []),
             "review_date": result.get("review_date"),
         },
     )
     db.session.delete(pending)
     db.session.flush()
     return protocol
+
+
+def _fill_sections(version, protocol, result: dict) -> None:
+    from . import services
+
+    template = registry().get(protocol.template_code, protocol.template_version)
+    errors: dict[str, list[str]] = {}
+    for section in template.sections:
+        content = (result.get("sections") or {}).get(section.code) or {}
+        cleaned = {}
+        for field in section.fields:
+            if field.code in content and not field.is_table:
+                cleaned[field.code] = services._clean_value(field, content[field.code], errors)
+        version.section(section.code).content = cleaned
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def _place_partners(version, found: list[dict], partner_codes: list[str | None]) -> dict:
+    """{place in the document's partners table: the draft's partner}, for the confirmed
+    ones; each gets the teams and contact the document gave it."""
+    by_code = {p.organisation.code: p for p in version.partners}
+    places = {}
+    for index, code in enumerate(partner_codes):
+        partner = by_code.get(code) if code else None
+        if partner is None or index >= len(found):
+            continue
+        places[index] = partner
+        row = found[index]
+        for name in ("departments", "contact_name", "contact_email"):
+            if row.get(name) and not getattr(partner, name):
+                setattr(partner, name, row[name])
+    return places
+
+
+def _add_data_items(version, items: list[dict], partners: dict) -> None:
+    from .models import BASIS_CATALOGUES, BasisCatalogue, ProtocolLawfulBasis
+
+    for position, item in enumerate(items):
+        source = partners.get(item.get("source"))
+        recipients = [partners[i] for i in item.get("recipients") or [] if i in partners]
+        recipients = [r for r in dict.fromkeys(recipients) if r is not source]
+        bases = []
+        for value in dict.fromkeys(item.get("bases") or []):
+            catalogue, _sep, code = value.partition(":")
+            if catalogue in BasisCatalogue._value2member_map_:
+                if code in BASIS_CATALOGUES[BasisCatalogue(catalogue)]:
+                    bases.append(
+                        ProtocolLawfulBasis(catalogue=BasisCatalogue(catalogue), code=code)
+                    )
+        version.data_items.append(
+            ProtocolDataItem(
+                position=position,
+                category=item["category"] or _("(no name)"),
+                description=item.get("description") or None,
+                is_special_category=bool(item.get("is_special_category")),
+                source_partner=source,
+                recipients=recipients,
+                bases=bases,
+                para18_reason=item.get("para18_reason"),
+                is_criminal_offence=bool(item.get("is_criminal_offence")),
+                criminal_offence_condition=item.get("criminal_offence_condition"),
+                policy_document_ref=item.get("policy_document_ref"),
+                other_basis=item.get("other_basis"),
+            )
+        )
+
+
+def _add_flows(version, flows: list[dict], partners: dict) -> None:
+    for position, flow in enumerate(flows):
+        source, target = partners.get(flow.get("from")), partners.get(flow.get("to"))
+        version.flows.append(
+            ProtocolFlow(
+                position=position,
+                what=flow["what"],
+                from_partner=source,
+                to_partner=target if target is not source else None,
+                method=flow.get("method"),
+                security=flow.get("security"),
+                frequency=flow.get("frequency"),
+                purpose=flow.get("purpose"),
+            )
+        )

@@ -365,7 +365,9 @@ class SectionComparisonSchema(Schema):
 
 class ImportKindSchema(Schema):
     kind = fields.String(
-        required=True, validate=_one_of(KINDS, "kind"), metadata={"description": "isp or dda"}
+        required=True,
+        validate=_one_of(KINDS, "kind"),
+        metadata={"description": "isp, dda, jca or dpa"},
     )
 
 
@@ -380,6 +382,9 @@ class ImportPartnerSchema(Schema):
     )
     exact = fields.Boolean(metadata={"description": "False when the match is only a suggestion"})
     role = fields.String(allow_none=True)
+    departments = fields.String(allow_none=True)
+    contact_name = fields.String(allow_none=True)
+    contact_email = fields.String(allow_none=True)
 
 
 class ImportUnmatchedSchema(Schema):
@@ -388,10 +393,33 @@ class ImportUnmatchedSchema(Schema):
     section = fields.String(metadata={"description": "The section it sat in, if any"})
 
 
+_PLACE = "The partner's place (from 0) in `partners`, if the document names one of them"
+
+
 class ImportDataItemSchema(Schema):
     category = fields.String()
     description = fields.String()
     is_special_category = fields.Boolean()
+    source = fields.Integer(allow_none=True, metadata={"description": _PLACE})
+    recipients = fields.List(fields.Integer(), metadata={"description": _PLACE})
+    bases = fields.List(fields.String(), metadata={"description": "Lawful bases as catalogue:code"})
+    para18_reason = fields.String(allow_none=True)
+    is_criminal_offence = fields.Boolean()
+    criminal_offence_condition = fields.String(allow_none=True)
+    policy_document_ref = fields.String(allow_none=True)
+    other_basis = fields.String(allow_none=True)
+
+
+class ImportFlowSchema(Schema):
+    what = fields.String()
+    from_ = fields.Integer(
+        data_key="from", attribute="from", allow_none=True, metadata={"description": _PLACE}
+    )
+    to = fields.Integer(allow_none=True, metadata={"description": _PLACE})
+    method = fields.String(allow_none=True)
+    security = fields.String(allow_none=True)
+    frequency = fields.String(allow_none=True)
+    purpose = fields.String(allow_none=True)
 
 
 class PendingImportSchema(Schema):
@@ -410,6 +438,7 @@ class PendingImportSchema(Schema):
     data_items = fields.Function(
         lambda p: ImportDataItemSchema(many=True).dump(p.result.get("data_items") or [])
     )
+    flows = fields.Function(lambda p: ImportFlowSchema(many=True).dump(p.result.get("flows") or []))
     review_date = fields.Function(lambda p: p.result.get("review_date"))
     unmatched = fields.Function(
         lambda p: ImportUnmatchedSchema(many=True).dump(p.result.get("unmatched") or [])

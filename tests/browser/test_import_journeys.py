@@ -28,6 +28,14 @@ def _document(path) -> None:
     doc.add_paragraph("Each partner meets its own costs.")
     doc.add_paragraph("8 — Review", style="Heading 1")
     doc.add_paragraph("To be reviewed by 1 April 2028.")
+    doc.add_paragraph("Appendix B: Information reference table", style="Heading 1")
+    flows = doc.add_table(rows=2, cols=3)
+    for cell, text in zip(flows.rows[0].cells, ("What is shared", "From", "Why"), strict=True):
+        cell.text = text
+    for cell, text in zip(
+        flows.rows[1].cells, ("Adult protection referral", "Gwent Police", "Safety"), strict=True
+    ):
+        cell.text = text
     out = io.BytesIO()
     doc.save(out)
     path.write_bytes(out.getvalue())
@@ -58,6 +66,8 @@ def test_import_an_isp_from_word(page: Page, sign_in, make_live_user, check_a11y
     expect(page.locator("main")).to_contain_text("Not on the register")
     expect(page.locator("main")).to_contain_text("9) Funding arrangements")
     expect(page.locator("main")).to_contain_text("Each partner meets its own costs.")
+    flows = page.locator(".govuk-summary-list__row", has_text="Information flows")
+    expect(flows).to_contain_text("Adult protection referral")
     check_a11y(page, "protocols-import-review")
 
     page.get_by_label("Title").fill("")

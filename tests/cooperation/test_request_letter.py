@@ -244,7 +244,12 @@ def test_language_chooses_the_letters_language(
     url = where.format(id=req.id)
     assert "Yn gywir" in _text(client.get(f"{url}?language=cy").data)
     assert "Yours sincerely" in _text(client.get(f"{url}?language=en").data)
-    assert "Yours sincerely" in _text(client.get(f"{url}?language=fr").data)  # else the reader's
+    both = Document(io.BytesIO(client.get(f"{url}?language=bilingual").data))
+    both = "\n".join(c.text for t in both.tables for r in t.rows for c in r.cells)
+    assert "Yn gywir" in both and "Yours sincerely" in both
+    refused = client.get(f"{url}?language=fr")
+    assert refused.status_code == 422
+    assert "bilingual" in refused.get_data(as_text=True)
 
 
 def test_the_api_links_the_request_letter_and_keeps_the_reasons_letter(

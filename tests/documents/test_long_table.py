@@ -83,9 +83,9 @@ def test_a_row_of_the_wrong_length_is_refused():
 def test_five_hundred_rows_take_a_fraction_of_a_second():
     doc = new_document(title="T")
     rows = [[f"Item {n}", "Secure e-mail\nEncrypted", "Weekly", "Safeguarding"] for n in range(500)]
-    started = time.perf_counter()
+    started = time.process_time()
     add_long_table(doc, ["What", "How", "How often", "Why"], rows)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert len(_reopen(doc).tables[0].rows) == 501
 
 

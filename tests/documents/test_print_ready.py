@@ -72,6 +72,19 @@ def test_file_properties_name_the_organisation_not_the_library():
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "cy-GB"
 
 
+def test_a_title_or_subject_longer_than_a_file_property_holds_is_shortened_at_a_word():
+    # a 300-character agreement title, or a Welsh and English subject, is longer than the
+    # 255 characters a .docx property holds: the document is still written
+    title = ("Rhannu gwybodaeth am blant " * 12)[:300]
+    doc = _reopen(new_document(title=title, subject="Subject / Pwnc " * 30, language="bilingual"))
+    properties = doc.core_properties
+    for value in (properties.title, properties.subject):
+        assert len(value) <= 255 and value.endswith("\u2026")
+        assert value[:-1] == value[:-1].rstrip() and " ".join(value[:-1].split()) == value[:-1]
+    assert title.startswith(properties.title[:-1])
+    assert properties.title[:-1].endswith(("Rhannu", "gwybodaeth", "am", "blant"))
+
+
 @pytest.mark.parametrize(
     ("marking", "language", "shown"),
     [

@@ -186,6 +186,7 @@ def test_a_document_in_another_layout_imports_with_the_unmatched_parts_reported(
     }
     assert result["review_date"] == "2028-04-01"
     assert [i["category"] for i in result["data_items"]] == ["Referral details"]
+    assert [(f["what"], f["purpose"]) for f in result["flows"]] == [("Referral details", "Safety")]
     unmatched = {u["heading"]: u["text"] for u in result["unmatched"]}
     assert unmatched["9) Funding arrangements"] == "Each partner meets its own costs."
 
@@ -373,6 +374,7 @@ def test_upload_review_and_confirm_through_the_pages(login, ig):
     page = client.get(review_url).get_data(as_text=True)
     assert "Gwent Widgets Ltd" in page and "Not on the register" in page
     assert "9) Funding arrangements" in page and "Each partner meets its own costs." in page
+    assert "Information flows" in page and "Referral details" in page
     response = client.post(review_url, data={"title": ""})
     assert response.status_code == 422
     assert "govuk-error-summary" in response.get_data(as_text=True)
@@ -404,6 +406,10 @@ def test_upload_review_and_confirm_through_the_api(api_client, ig, complete_isp)
     assert response.status_code == 201
     body = response.get_json()
     assert body["sections"]["introduction"]["purposes"] == ["Child protection enquiries"]
+    assert [f["what"] for f in body["flows"]] == ["Referral"]
+    assert body["flows"][0]["from"] == 0 and body["flows"][0]["security"] == "Encrypted"
+    assert body["data_items"][0]["bases"][:2] == ["article6:art6-1-e", "article9:art9-2-g"]
+    assert body["partners"][1]["contact_email"] == "ig@la-cardiff.example"
     codes = [p["code"] for p in body["partners"]]
     response = api.post(
         f"/api/v1/protocols/imports/{body['id']}/confirm",
@@ -413,7 +419,7 @@ def test_upload_review_and_confirm_through_the_api(api_client, ig, complete_isp)
     assert response.get_json()["title"] == "From the API"
 
 
-def test_a_30_page_isp_imports_in_under_2_seconds(complete_isp, author=None):
+def test_a_30_page_isp_imports_in_under_2_seconds(complete_isp):
     import time
 
     version, author = complete_isp()
@@ -427,9 +433,12 @@ def test_a_30_page_isp_imports_in_under_2_seconds(complete_isp, author=None):
         row = table.add_row()
         row.cells[0].text = "Item"
     data = _docx(doc)
-    started = time.perf_counter()
+    words = sum(len(p.text.split()) for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert words > 30 * 500  # 30 pages of A4 at 11 pt hold about 500 words each
+    # CPU time of the import (checks, parsing, mapping): other work on the machine does not count
+    started = time.process_time()
     pending = importing.start_import(data, "big.docx", "isp", by=author)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 2, f"{elapsed:.2f} s"
     assert len(pending.result["unmatched"]) >= 8
     assert any(re.search(r"Lorem", u["text"]) for u in pending.result["unmatched"])
