@@ -323,7 +323,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the database even if fresh")
     parser.add_argument("--only", help="only routes whose name contains this text")
     parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.name}")
+    parser.add_argument(
+        "--two-servers", action="store_true",
+        help="two gunicorn instances on one PostgreSQL database (--database-url): sessions, "
+        "CSRF, uploads, throttling, notify and metrics across both (see bench/two_servers.py)",
+    )  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="--two-servers: workers each")
+    parser.add_argument("--rounds", type=int, default=3, help="--two-servers: page rounds a user")
     args = parser.parse_args(argv)
+    if args.two_servers:
+        from .two_servers import report as two_server_report
+        from .two_servers import run_two_servers
+
+        url = args.database_url or os.environ.get("DATABASE_URL", "")
+        two = run_two_servers(url, rounds=args.rounds, workers=args.workers)
+        print(two_server_report(two))
+        return 0 if two.ok else 1
     routes = [r for r in ROUTES if not args.only or args.only.lower() in r.name.lower()]
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]

@@ -214,6 +214,8 @@ class Server:
         count_queries: bool = True,
         env: dict[str, str] | None = None,
         name: str | None = None,
+        instance: Path | None = None,
+        config_file: Path | None = None,
     ):
         self.database = database
         self.workers, self.threads = workers, threads
@@ -222,13 +224,16 @@ class Server:
         self.extra_env = env or {}
         self.port = free_port()
         self.log = OUT / f"gunicorn-{name or database.scale}.log"
+        self.instance = instance or OUT / "instance"
+        self.config_file = config_file
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        instance = OUT / "instance"
+        instance = self.instance
         instance.mkdir(parents=True, exist_ok=True)
         command = [
             str(BIN / "gunicorn"),
+            *(["--config", str(self.config_file)] if self.config_file else []),
             "--workers", str(self.workers),
             *(["--worker-class", "gthread", "--threads", str(self.threads)]
               if self.threads > 1 else []),
@@ -296,14 +301,23 @@ class Client:
     token: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, body: dict | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
+        """`body` as a form; with `files` (field: (filename, bytes, content type)) multipart."""
         headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "en"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
-        if body is not None:
+        if files is not None:
+            data, headers["Content-Type"] = _multipart(body or {}, files)
+        elif body is not None:
             data = urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
@@ -348,6 +362,33 @@ class Client:
             location = urlsplit(response.headers.get("location", "")).path
         if location.startswith(path):
             raise RuntimeError(f"signing in as {email} was refused")
+
+
+def _multipart(fields: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    boundary = f"----bench{os.urandom(8).hex()}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def csrf_token(html: bytes) -> str | None:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1).decode() if match else None
 
 
 def demo_email(local_part: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,6 +34,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     from . import models  # noqa: F401  (every table registered before use)
 
     _register_blueprints(app)
+    from .ops import init_ops
+
+    init_ops(app)  # request ids, logs and metrics: first in, last out of every request
     _register_request_hooks(app)
     from .errors_views import register_error_handlers
 
@@ -158,12 +160,6 @@ CSP = (
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
-    def _start_request():
-        incoming = request.headers.get("X-Request-ID", "")
-        ok = incoming and len(incoming) <= 64 and incoming.replace("-", "").isalnum()
-        g.request_id = incoming if ok else secrets.token_hex(8)
-
     @app.after_request
     def _finish_request(response):
         """One transaction per request: commit on success, roll back otherwise, then send mail."""

@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
     from .demo_data import demo_data_command
     from .lifecycle import reminders as _deadline_reminders  # noqa: F401  (every kind's deadlines)
     from .notifications import notify_command
+    from .ops.backup import backup_command
     from .parties.cli import organisations_cli, seed_reference_command
     from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)
     from .protocols.cli import protocol_templates_cli
@@ -21,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(organisations_cli)
     app.cli.add_command(notify_command)
+    app.cli.add_command(backup_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(protocol_templates_cli)
     app.cli.add_command(retention_cli)

@@ -123,6 +123,14 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "S137_RESPONSE_DAYS": _int("S137_RESPONSE_DAYS", 20),
         "S137_DUE_SOON_DAYS": _int("S137_DUE_SOON_DAYS", 3),
         "S137_EXTENSION_LIMIT_WORKING_DAYS": _int("S137_EXTENSION_LIMIT_WORKING_DAYS", 60),
+        # Logs: one JSON line a request in production (an https SERVICE_URL), text otherwise.
+        "LOG_FORMAT": os.environ.get(
+            "LOG_FORMAT", "json" if _service_url().startswith("https://") else "text"
+        ).lower(),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # Prometheus metrics at /metrics, off unless asked for; a bearer token if one is set.
+        "METRICS_ENABLED": os.environ.get("METRICS_ENABLED", "0") == "1",
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Single sign-on: seconds to wait for a provider, to keep its discovery document and
         # keys, and of clock difference allowed when checking an ID token's times.
         "SSO_HTTP_TIMEOUT_SECONDS": _int("SSO_HTTP_TIMEOUT_SECONDS", 5),
@@ -131,6 +139,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TESTING": False,
     }
     config.update(overrides)
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ValueError("LOG_FORMAT must be json or text")
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance_path)
     return config

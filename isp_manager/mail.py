@@ -90,10 +90,17 @@ def discard_pending() -> None:
 
 def flush_pending() -> int:
     """Send every queued message. Call only after a successful commit."""
+    from .ops.metrics import MAIL_FAILED, MAIL_SENT
+
     messages = list(_pending())
     g.pending_mail = []
-    for msg in messages:
-        send_now(msg)
+    for index, msg in enumerate(messages):
+        try:
+            send_now(msg)
+        except Exception:
+            MAIL_FAILED.inc(len(messages) - index)  # this one and the rest are not sent
+            raise
+        MAIL_SENT.inc()
     return len(messages)
 
 

@@ -39,6 +39,7 @@ from .retention.models import (  # noqa: F401
     RetentionPeriod,
 )
 from .sso.models import SsoDomain, SsoProvider  # noqa: F401
+from .storage.models import StoredFile  # noqa: F401
 from .teams.models import Team, team_members  # noqa: F401
 
 # Last: the retention registry reads the mapped models.

@@ -4,10 +4,17 @@ A domain registers a reminder source: a function that returns the reminders due 
 `Reminder` tuples. `send_due_reminders()` sends each one that has not been sent before,
 recording it in sent_reminders (unique per record and threshold), through the one mail
 mechanism (isp_manager.mail).
+
+Several servers may run `flask notify` at the same moment: each reminder is claimed by
+inserting its sent_reminders row in a transaction of its own, committed before the message
+goes out. The unique key lets one claim win; the other server's insert fails (PostgreSQL
+makes it wait for the first to commit, SQLite's write lock does the same) and it moves on.
+A message that could not be sent gives its claim back, so the next run tries again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +24,11 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import UTCDateTime, utcnow
+from .db import UTCDateTime, transaction_intent, utcnow
 from .extensions import db
 from .mail import flush_pending, queue_mail
+
+log = logging.getLogger(__name__)
 
 
 class SentReminder(db.Model):
@@ -56,34 +65,80 @@ def reminder_source(func: ReminderSource) -> ReminderSource:
     return func
 
 
+@dataclass
+class RunResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def _already_sent(reminder: Reminder) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(SentReminder.id).where(
+                SentReminder.record_type == reminder.record_type,
+                SentReminder.record_id == reminder.record_id,
+                SentReminder.threshold == reminder.threshold,
+            )
+        )
+        is not None
+    )
+
+
+def claim(reminder: Reminder) -> SentReminder | None:
+    """Record the reminder as sent, committed at once; None when another run has it."""
+    with transaction_intent(writes=True):  # SQLite: take the write lock, waiting for it
+        return _claim(reminder)
+
+
+def _claim(reminder: Reminder) -> SentReminder | None:
+    if _already_sent(reminder):
+        db.session.rollback()
+        return None
+    row = SentReminder(
+        record_type=reminder.record_type,
+        record_id=reminder.record_id,
+        threshold=reminder.threshold,
+        recipients=", ".join(reminder.to)[:1000],
+    )
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another server claimed it first
+        db.session.rollback()
+        return None
+    return row
+
+
+def _give_back(row: SentReminder) -> None:
+    with transaction_intent(writes=True):
+        db.session.execute(sa.delete(SentReminder).where(SentReminder.id == row.id))
+        db.session.commit()
+
+
+def run_reminders() -> RunResult:
+    """Claim and send every due reminder not sent before, one at a time (see the module)."""
+    due = [reminder for source in REMINDER_SOURCES for reminder in source() if reminder.to]
+    db.session.commit()  # what was read is settled; each claim is a transaction of its own
+    result = RunResult()
+    for reminder in due:
+        row = claim(reminder)
+        if row is None:
+            continue
+        queue_mail(list(reminder.to), reminder.subject, reminder.body)
+        try:
+            flush_pending()
+        except Exception:  # the mail server refused or is down: try again on the next run
+            log.exception("reminder %s could not be sent", reminder.threshold)
+            _give_back(row)
+            result.failed += 1
+            continue
+        result.sent += 1
+    return result
+
+
 def send_due_reminders() -> int:
-    """Queue every due reminder not sent before; the caller commits, then flushes mail."""
-    sent = 0
-    for source in REMINDER_SOURCES:
-        for reminder in source():
-            if not reminder.to:
-                continue
-            already = db.session.scalar(
-                sa.select(SentReminder.id).where(
-                    SentReminder.record_type == reminder.record_type,
-                    SentReminder.record_id == reminder.record_id,
-                    SentReminder.threshold == reminder.threshold,
-                )
-            )
-            if already:
-                continue
-            db.session.add(
-                SentReminder(
-                    record_type=reminder.record_type,
-                    record_id=reminder.record_id,
-                    threshold=reminder.threshold,
-                    recipients=", ".join(reminder.to),
-                )
-            )
-            queue_mail(list(reminder.to), reminder.subject, reminder.body)
-            sent += 1
-    db.session.flush()
-    return sent
+    """Send every due reminder not sent before; how many went out."""
+    return run_reminders().sent
 
 
 @click.command("notify")
@@ -93,7 +148,11 @@ def notify_command():
     from flask import current_app
 
     with current_app.test_request_context():
-        count = send_due_reminders()
-        db.session.commit()
-        flush_pending()
-    click.echo(f"{count} reminder(s) sent.")
+        result = run_reminders()
+    click.echo(f"{result.sent} reminder(s) sent.")
+    if result.failed:
+        click.echo(
+            f"{result.failed} reminder(s) could not be sent; the next run tries them again.",
+            err=True,
+        )
+        raise SystemExit(1)

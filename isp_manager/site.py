@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from .extensions import db
+from .ops.readiness import readiness_problem
 from .todo import tasks_for
 
 bp = Blueprint("site", __name__)
@@ -36,5 +35,17 @@ def cookies():
 
 @bp.get("/healthz")
 def health():
-    db.session.execute(sa.text("SELECT 1"))
+    """The process answers (for a load balancer's liveness check): no database involved."""
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def ready():
+    """The database answers and its schema is at the migrations' head: 200, else 503 and why."""
+    problem = readiness_problem()
+    if problem is None:
+        return jsonify(status="ready")
+    response = jsonify(status="unavailable", reason=problem)
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response

@@ -72,6 +72,33 @@ def _drop_guard_functions() -> None:
             conn.execute(sa.text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
 
 
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """An empty database of the kind the suite runs on (a new one on the PostgreSQL server)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    import uuid
+
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"ispm_fresh_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def own_sessions(monkeypatch):
+    """Sessions of the app in use (one per app context), not the suite's rolled-back one: for
+    tests that run a second app on a database of its own."""
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+
+
 @pytest.fixture(autouse=True)
 def db_session(app):
     """Each test runs inside a transaction that is rolled back afterwards; the code under

@@ -231,6 +231,65 @@ def test_signed_versions_pass_quality_assurance(demo):
         assert signed == {p.id for p in version.partners}
 
 
+def test_every_kind_of_agreement_in_the_proportions_of_the_waspi_library(demo):
+    """ISPs are most of the library, then DDAs, then JCAs and controller-processor agreements;
+    each kind's parties have that kind's roles."""
+    from isp_manager.protocols.demo import KIND_SHARES
+    from isp_manager.protocols.models import (
+        KIND_RULES,
+        Protocol,
+        ProtocolKind,
+        VersionState,
+    )
+
+    protocols = db.session.scalars(sa.select(Protocol)).all()
+    per_kind = {kind: [p for p in protocols if p.kind == kind] for kind in ProtocolKind}
+    generated = SCALES["small"].protocols
+    for kind, share in KIND_SHARES:
+        extra = 2 if kind == ProtocolKind.ISP else 0  # the two agreements of the benchmarks
+        assert abs(len(per_kind[kind]) - extra - generated * share) <= 1, kind
+    for kind in (ProtocolKind.JCA, ProtocolKind.DPA):
+        states = {v.state for p in per_kind[kind] for v in p.versions}
+        assert VersionState.ACTIVE in states, kind
+        for protocol in per_kind[kind]:
+            assert protocol.template_code == f"waspi-{kind.value}"
+            first, others = KIND_RULES[kind].roles
+            for version in protocol.versions:
+                roles = [p.role for p in version.partners]
+                assert roles[0] == first and roles.count(first) == 1, protocol.reference
+                assert set(roles[1:]) == {others}, protocol.reference
+    titles = " ".join(p.title for p in per_kind[ProtocolKind.DPA])
+    assert "processed by" in titles
+
+
+def test_joint_controller_and_processor_terms_are_written_for_their_parties(demo):
+    """A JCA in force names each joint controller in its roles and responsibilities; a DPA
+    in force records every Article 28(3) term; a DPA's data goes between its controller
+    and a processor, never between two processors."""
+    from isp_manager.protocols.models import PartnerRole, Protocol, ProtocolKind
+    from isp_manager.protocols.templates_data import template_for
+
+    for kind in (ProtocolKind.JCA, ProtocolKind.DPA):
+        for protocol in db.session.scalars(sa.select(Protocol).where(Protocol.kind == kind)):
+            version = protocol.active_version
+            if version is None:
+                continue
+            template = template_for(protocol)
+            terms = [(s.code, f.code) for s in template.sections for f in s.fields if f.term]
+            assert terms
+            for section, code in terms:
+                assert version.section(section).content.get(code), (protocol.reference, code)
+            if kind == ProtocolKind.JCA:
+                text = version.section("roles").content["responsibilities"]
+                for partner in version.partners:
+                    assert partner.organisation.name in text, protocol.reference
+            else:
+                controller = next(p for p in version.partners if p.role == PartnerRole.CONTROLLER)
+                assert all(i.source_partner_id == controller.id for i in version.data_items)
+                for flow in version.flows:
+                    assert controller.id in (flow.from_partner_id, flow.to_partner_id)
+
+
 def test_submitted_versions_name_a_regional_qa_group_reviewed_by_its_members(demo):
     """Every version that went to QA names one of the regional groups; whoever approved it is
     a member of that group, from neither the lead organisation nor the submitter's."""

@@ -82,6 +82,7 @@ HAND_READ = {
     "board_requests.acknowledgement": ("language",),
     "cooperation.request_letter": ("language",),
     "cooperation.letterhead": ("organisation",),
+    "cooperation.letterhead_file": ("organisation",),
     "cooperation.figures": ("organisation", "year"),
     "cooperation.figures_csv": ("organisation", "year"),
     "cooperation.export": ("status", "organisation", "q", "overdue", "sort"),
@@ -295,8 +296,18 @@ def _poster(login, users, path):
     return login(users[0])
 
 
+# /readyz answers 503 by design when the schema is not at the migrations' head, and the
+# suite builds its schema from the models: any other status from it would be a failure.
+EXPECTED_STATUS = {"/readyz": 503}
+
+
 def _failures(responses) -> list[str]:
-    return [f"{what}: {status}" for what, status in responses if status >= 500]
+    def failed(what: str, status: int) -> bool:
+        path = what.split(" ")[1].split("?")[0]
+        expected = EXPECTED_STATUS.get(path)
+        return status != expected if expected else status >= 500
+
+    return [f"{what}: {status}" for what, status in responses if failed(what, status)]
 
 
 def _probe_query(client, endpoint, path, page) -> list[tuple[str, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 
@@ -32,24 +31,6 @@ REFUSED_BY_THE_GUARD = {
         "TRUNCATE audit_events",
     ],
 }
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    """An empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"ispm_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_upgrade_matches_models_and_downgrade_removes_everything(fresh_database_url, tmp_path):
@@ -269,4 +250,59 @@ def test_the_accord_signatory_columns_keep_the_accord_already_recorded(
         flask_migrate.downgrade(revision="g15_qa_groups")
         columns = {c["name"] for c in sa.inspect(engine).get_columns("organisations")}
         assert "waspi_declaration_signed_by" not in columns and "waspi_designated_person" in columns
+        engine.dispose()
+
+
+def test_letterheads_on_disk_move_into_the_database_and_back(fresh_database_url, tmp_path):
+    """g24_stored_files copies instance/letterheads/<code>.docx into stored_files (a file for
+    an organisation no longer in the register is skipped); downgrading writes them back."""
+    import hashlib
+    from pathlib import Path
+
+    script = Path(__file__).parent.parent / "migrations" / "versions" / "g24_stored_files.py"
+    before = re.search(r'^down_revision = "([^"]+)"', script.read_text(), re.M).group(1)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "x"}, instance_path=tmp_path
+    )
+    folder = tmp_path / "letterheads"
+    folder.mkdir()
+    (folder / "nca.docx").write_bytes(b"nca letterhead bytes")
+    (folder / "gone.docx").write_bytes(b"an organisation no longer registered")
+    with app.app_context():
+        engine = db.engine
+        flask_migrate.upgrade(revision=before)
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, code, name, search_text, kind, "
+                    "covers_all_wales, is_active, created_at, updated_at, nation, "
+                    "is_public_authority) VALUES (7, 'nca', 'National Crime Agency', 'nca', "
+                    "'national_crime_agency', true, true, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, 'uk', true)"
+                )
+            )
+            conn.commit()
+        flask_migrate.upgrade(revision="g24_stored_files")
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT owner_type, owner_id, kind, filename, size, sha256, content "
+                    "FROM stored_files"
+                )
+            ).all()
+        assert [tuple(r[:6]) for r in rows] == [
+            (
+                "organisations",
+                "7",
+                "letterhead",
+                "nca.docx",
+                20,
+                hashlib.sha256(b"nca letterhead bytes").hexdigest(),
+            )
+        ]
+        assert bytes(rows[0][6]) == b"nca letterhead bytes"
+        (folder / "nca.docx").unlink()
+        flask_migrate.downgrade(revision=before)
+        assert (folder / "nca.docx").read_bytes() == b"nca letterhead bytes"
+        assert "stored_files" not in sa.inspect(engine).get_table_names()
         engine.dispose()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..calendar import long_date
 from ..documents import add_letter_in, add_table, document_bytes, new_document
 from ..documents.layout import current_language, say
-from ..documents.letterheads import letterhead_path
+from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
 from ..law import LEGAL_POWERS, S137_RELATES
 from ..lifecycle import services as lifecycle
@@ -40,7 +40,7 @@ def _letter(req: BoardRequest, language: str, *, title, subject, paragraphs, dat
     doc = new_document(
         title=say(title, language, " / "),
         marking=req.protective_marking,
-        base_template=letterhead_path(board),
+        base_template=letterhead_template(board),
         language=language,
         author=say(lambda: board.display_name(current_language()), language, " / "),
         subject=say(subject, language, " / "),

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from ..calendar import long_date, wales_today
 from ..documents import add_letter_in, document_bytes, new_document
 from ..documents.layout import current_language, say
-from ..documents.letterheads import letterhead_path
+from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
 from ..i18n import current_locale
 from ..law import (
@@ -58,7 +58,7 @@ def request_letter(req: CooperationRequest, language: str = "en") -> bytes:
             lambda: _("Request under section 164: %(ref)s", ref=req.reference), language, " / "
         ),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-        base_template=letterhead_path(council),
+        base_template=letterhead_template(council),
         language=language,
         author=say(lambda: council.display_name(current_language()), language, " / "),
         subject=say(lambda: _request_subject(req, current_language()), language, " / "),
@@ -237,7 +237,7 @@ def reasons_letter(req: CooperationRequest, language: str | None = None) -> byte
     doc = new_document(
         title=say(lambda: _("Written reasons: %(ref)s", ref=req.reference), language, " / "),
         marking=current_app.config.get("PROTECTIVE_MARKING", "OFFICIAL"),
-        base_template=letterhead_path(body),
+        base_template=letterhead_template(body),
         language=language,
         author=say(lambda: body.display_name(current_language()), language, " / "),
         subject=say(lambda: _reasons_subject(req), language, " / "),

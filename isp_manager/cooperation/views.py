@@ -17,7 +17,11 @@ from flask_login import current_user, login_required
 
 from ..calendar import long_date, wales_today
 from ..csv_export import csv_response
-from ..documents.letterheads import can_manage_letterhead, letterhead_path, save_letterhead
+from ..documents.letterheads import (
+    can_manage_letterhead,
+    current_letterhead,
+    save_letterhead,
+)
 from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, letter_language
@@ -469,8 +473,8 @@ def _figures_page(*, as_csv: bool):
 # ----------------------------------------------------------------- letterhead
 
 
-@bp.route("/letterhead", methods=["GET", "POST"])
-def letterhead():
+def _letterhead_org() -> Organisation:
+    """The user's organisation, or (for an admin) the one named by ?organisation=."""
     org = current_user.organisation
     code = request.values.get("organisation")
     if code and current_user.is_admin:
@@ -481,6 +485,28 @@ def letterhead():
         raise PermissionDenied(
             _("Only the organisation's IG lead or an administrator can change its letterhead.")
         )
+    return org
+
+
+@bp.get("/letterhead/letterhead.docx")
+def letterhead_file():
+    """The letterhead as uploaded, for those who may change it."""
+    stored = current_letterhead(_letterhead_org())
+    if stored is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(stored.content),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
+        etag=stored.sha256,
+    )
+
+
+@bp.route("/letterhead", methods=["GET", "POST"])
+def letterhead():
+    org = _letterhead_org()
+    code = request.values.get("organisation")
     form = LetterheadForm()
     if form.validate_on_submit():
         upload = form.letterhead.data
@@ -508,6 +534,6 @@ def letterhead():
         "cooperation/letterhead.html",
         form=form,
         org=org,
-        current=letterhead_path(org),
+        current=current_letterhead(org),
         today=long_date(wales_today()),
     ), (422 if form.errors else 200)

@@ -1,5 +1,6 @@
-"""Organisations' letterhead templates: a Word .docx per organisation in instance/letterheads/,
-used as the base of the letters the service writes on the organisation's behalf.
+"""Organisations' letterhead templates: a Word .docx per organisation, kept in the database
+(stored_files, kind "letterhead") so every server has it, used as the base of the letters the
+service writes on the organisation's behalf.
 
 An upload is checked to be a real Word document (a .docx package python-docx opens, without
 macros, of sensible size) before it replaces the previous one.
@@ -8,16 +9,18 @@ macros, of sensible size) before it replaces the previous one.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
-from pathlib import Path
 
 from docx import Document
-from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit.services import record_event
 from ..errors import InvalidInput, PermissionDenied
+from ..storage.models import StoredFile
+from ..storage.services import remove_file, store_file, stored_file
+
+KIND = "letterhead"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
@@ -34,14 +37,15 @@ def can_manage_letterhead(user, org) -> bool:
     return user.role == Role.IG_LEAD and user.organisation_id == org.id
 
 
-def _folder() -> Path:
-    return Path(current_app.instance_path) / "letterheads"
+def current_letterhead(org) -> StoredFile | None:
+    """The organisation's uploaded letterhead (who uploaded it, when), if there is one."""
+    return stored_file(org, KIND)
 
 
-def letterhead_path(org) -> Path | None:
-    """The organisation's letterhead template, if one was uploaded."""
-    path = _folder() / f"{org.code}.docx"
-    return path if path.is_file() else None
+def letterhead_template(org) -> io.BytesIO | None:
+    """The organisation's letterhead .docx to build a letter on, if one was uploaded."""
+    found = current_letterhead(org)
+    return io.BytesIO(found.content) if found is not None else None
 
 
 def docx_problem(filename: str, data: bytes) -> str | None:
@@ -72,7 +76,7 @@ def docx_problem(filename: str, data: bytes) -> str | None:
     return None
 
 
-def save_letterhead(org, filename: str, data: bytes, *, by) -> Path:
+def save_letterhead(org, filename: str, data: bytes, *, by) -> StoredFile:
     """Check the upload and make it the organisation's letterhead (replacing any before)."""
     if not can_manage_letterhead(by, org):
         raise PermissionDenied(
@@ -81,19 +85,23 @@ def save_letterhead(org, filename: str, data: bytes, *, by) -> Path:
     problem = docx_problem(filename or "", data)
     if problem:
         raise InvalidInput(problem, field="letterhead")
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{org.code}.docx"
-    partial = folder / f".{org.code}.docx.partial"
-    partial.write_bytes(data)
-    os.replace(partial, target)
+    before = current_letterhead(org)
+    before_fields = (
+        {"filename": before.filename, "bytes": before.size, "sha256": before.sha256}
+        if before is not None
+        else None
+    )
+    saved = store_file(
+        org, KIND, filename=filename, content_type=DOCX_CONTENT_TYPE, data=data, by=by
+    )
     record_event(
         "organisation.letterhead_uploaded",
         org,
         by=by,
-        after={"filename": filename[:200], "bytes": len(data)},
+        before=before_fields,
+        after={"filename": saved.filename, "bytes": saved.size, "sha256": saved.sha256},
     )
-    return target
+    return saved
 
 
 def remove_letterhead(org, *, by) -> None:
@@ -101,7 +109,11 @@ def remove_letterhead(org, *, by) -> None:
         raise PermissionDenied(
             _("Only the organisation's IG lead or an administrator can do this.")
         )
-    path = letterhead_path(org)
-    if path is not None:
-        path.unlink()
-        record_event("organisation.letterhead_removed", org, by=by)
+    removed = remove_file(org, KIND)
+    if removed is not None:
+        record_event(
+            "organisation.letterhead_removed",
+            org,
+            by=by,
+            before={"filename": removed.filename, "bytes": removed.size},
+        )

@@ -13,6 +13,7 @@ import re
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -48,7 +49,7 @@ def new_document(
     title: str,
     version_label: str = "",
     marking: str = "OFFICIAL",
-    base_template: Path | None = None,
+    base_template: Path | BinaryIO | None = None,
     page_label: str = "Page {page} of {pages}",
     language: str | None = None,
     author: str = "",
@@ -64,7 +65,10 @@ def new_document(
     """
     language = language or current_language()
     marking = marking_for(marking, language)
-    doc = Document(str(base_template)) if base_template else Document()
+    if base_template is None:
+        doc = Document()
+    else:
+        doc = Document(str(base_template) if isinstance(base_template, Path) else base_template)
     _set_base_styles(doc)
     set_up_pages(doc, keep_letterhead_margins=base_template is not None)
     section = doc.sections[0]

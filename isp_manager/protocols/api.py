@@ -58,7 +58,7 @@ blp = Blueprint(
     "protocols_api",
     __name__,
     url_prefix="/protocols",
-    description="Information Sharing Protocols and Data Disclosure Agreements.",
+    description="Information Sharing Protocols, Data Disclosure Agreements, Joint Controller Agreements and controller-processor agreements.",
 )
 VERSION = "/<int:protocol_id>/versions/<int:number>"
 

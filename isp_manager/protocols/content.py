@@ -244,13 +244,20 @@ _WRITERS = {
 }
 
 
-PURPOSE_FIELD = "purpose"
+# The fields that hold an agreement's purpose: `purpose` in an ISP, a DDA and a JCA; a
+# controller-processor agreement states the nature and purpose of the processing (Article 28(3)).
+PURPOSE_FIELDS = ("purpose", "nature_purpose")
 
 
 def purpose_summary(version: ProtocolVersion, limit: int = 300) -> str:
     """The first lines of the purpose, for registers and lists."""
     return summarise_purpose(
-        ((section.content or {}).get(PURPOSE_FIELD) for section in version.sections), limit
+        (
+            (section.content or {}).get(code)
+            for section in version.sections
+            for code in PURPOSE_FIELDS
+        ),
+        limit,
     )
 
 
@@ -264,15 +271,15 @@ def summarise_purpose(texts: Iterable[object], limit: int = 300) -> str:
 
 
 def purpose_section_codes() -> tuple[str, ...]:
-    """The sections that hold the purpose field in any installed template (introduction in an
-    ISP, purpose in a DDA), so a list can read just those."""
+    """The sections that hold a purpose field in any installed template (introduction in an
+    ISP, purpose in a DDA or a JCA, processing in a DPA), so a list can read just those."""
     return tuple(
         sorted(
             {
                 section.code
                 for template in registry().templates.values()
                 for section in template.sections
-                if any(f.code == PURPOSE_FIELD for f in section.fields)
+                if any(f.code in PURPOSE_FIELDS for f in section.fields)
             }
         )
     )

@@ -1,4 +1,12 @@
-"""Demo Information Sharing Protocols and Data Disclosure Agreements.
+"""Demo agreements of the four kinds: Information Sharing Protocols, Data Disclosure
+Agreements, Joint Controller Agreements and controller-processor agreements, in the
+proportions of the WASPI library (KIND_SHARES).
+
+Joint Controller Agreements are made between the statutory bodies of an area (a council
+and its health board, mostly); a controller-processor agreement has one controller and one
+or two processors (a commissioned charity or service provider where the area has one). Their
+terms are written for their parties: every Article 26 field names the joint controllers it
+must, every Article 28(3) term is recorded.
 
 Each protocol is led by a body with an information governance lead and shared with bodies
 around its area; it has one to three versions (earlier ones superseded), sections filled
@@ -21,6 +29,7 @@ from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..parties.models import OrgKind
 from ..qa_groups.models import QaGroup, QaGroupMember
 from .models import (
+    KIND_RULES,
     BasisCatalogue,
     PartnerRole,
     PendingImport,
@@ -51,6 +60,63 @@ CHUNK = 400  # protocols written per round of inserts
 QA_MEMBERS_PER_GROUP = 6  # IG leads of bodies across Wales in each regional QA group
 # Named demo accounts that sit on a regional QA group (the bench reads the police's queue).
 DEMO_QA_MEMBERS = {"waspi-south": "ig-lead.police", "waspi-north": "ig-lead.gwynedd"}
+
+# The share of each kind among the generated agreements (ISPs are most of the WASPI library).
+KIND_SHARES = (
+    (ProtocolKind.ISP, 0.70),
+    (ProtocolKind.DDA, 0.15),
+    (ProtocolKind.JCA, 0.07),
+    (ProtocolKind.DPA, 0.08),
+)
+JCA_TOPICS = (
+    "Integrated Family Support Service",
+    "Regional Partnership Board pooled budget for care homes",
+    "Integrated Autism Service",
+    "Community Resource Team",
+    "Multi-Agency Safeguarding Hub (MASH)",
+    "Regional Adoption Service",
+    "Edge of Care Service",
+    "Children's Continuing Care",
+)
+DPA_TOPICS = (
+    "Independent advocacy for children looked after",
+    "Family group conferencing service",
+    "Return interviews for missing children",
+    "Hosting of the safeguarding case management system",
+    "Young carers support service",
+    "Translation and interpreting for child protection conferences",
+    "Secure printing and posting of conference minutes",
+)
+# Processors are bodies commissioned to act for the controller, where the area has one.
+PROCESSOR_KINDS = {OrgKind.CHARITY, OrgKind.OTHER, OrgKind.SPECIAL_HEALTH_AUTHORITY}
+JOINT_CONTROLLER_KINDS = {
+    OrgKind.LOCAL_AUTHORITY,
+    OrgKind.LOCAL_HEALTH_BOARD,
+    OrgKind.CHIEF_OFFICER_OF_POLICE,
+    OrgKind.YOUTH_OFFENDING_TEAM,
+}
+# Wording for the fields that have no suggested wording in the JCA and DPA templates.
+# fmt: off
+TERM_TEXTS = {
+    ProtocolKind.JCA: {
+        "agreement_statement": "This agreement records how the parties, as joint controllers, determine together the purposes and means of the processing, as Article 26 UK GDPR requires.",
+        "purpose": "To plan, deliver and review one integrated service for the people it supports.",
+        "essence": "The partners run this service together and decide together how your information is used. You can ask any of them about your information; the contact point below answers for all of them.",
+        "essence_where": "On each party's website, in the service's leaflet and at the first appointment.",
+        "security_measures": "Each party keeps the information on its own systems, accredited to the NHS Data Security and Protection Toolkit or Cyber Essentials Plus, and shares it only by secure e-mail.",
+        "review_arrangements": "The lead organisation arranges the review with the joint controllers before the review date.",
+    },
+    ProtocolKind.DPA: {
+        "subject_matter": "The processor provides the service commissioned by the controller and processes the personal data of the people referred to it.",
+        "duration": "From the start of the contract until its end, and after that only while the processor returns or deletes the data.",
+        "nature_purpose": "Recording, storing, consulting and sending back case information, to provide the commissioned service to the people the controller refers.",
+        "security": "The processor holds Cyber Essentials Plus, encrypts the data at rest and in transit, limits access to named staff and keeps an audit log of access.",
+        "rights_assistance": "The processor passes any request from a data subject to the controller within two working days and gives the controller the records it needs to answer.",
+        "compliance_assistance": "The processor tells the controller of a personal data breach within 24 hours and helps with impact assessments and any prior consultation with the Information Commissioner.",
+        "audits": "The processor gives the controller the information it needs to show compliance and allows audits and inspections by the controller or an auditor it appoints, on ten working days' notice.",
+    },
+}
+# fmt: on
 
 # fmt: off
 ISP_TOPICS = (
@@ -179,25 +245,34 @@ class _Generator:
 
     # ---------------------------------------------------------------- planning
 
+    def kinds(self, n: int) -> list[ProtocolKind]:
+        """`n` kinds in the proportions of KIND_SHARES (each kind at least once from n = 4),
+        in a random order."""
+        counts = {kind: int(n * share) for kind, share in KIND_SHARES}
+        by_remainder = sorted(KIND_SHARES, key=lambda ks: n * ks[1] - counts[ks[0]], reverse=True)
+        for kind, _share in by_remainder[: n - sum(counts.values())]:
+            counts[kind] += 1
+        if n >= len(KIND_SHARES):
+            for kind in counts:
+                if counts[kind] == 0:
+                    counts[kind] = 1
+                    counts[ProtocolKind.ISP] -= 1
+        kinds = [kind for kind, count in counts.items() for _ in range(count)]
+        self.rng.shuffle(kinds)
+        return kinds
+
     def plan(
         self, *, title=None, kind=None, lead=None, partners=None, states=None, items=None
     ) -> _Plan:
         rng = self.rng
-        kind = kind or (ProtocolKind.ISP if rng.random() < 0.8 else ProtocolKind.DDA)
+        kind = kind or ProtocolKind.ISP
         lead = lead or self._pick_lead()
         if partners is None:
             partners = self._pick_partners(kind, lead)
-        roles = (PartnerRole.LEAD, PartnerRole.PARTNER)
-        if kind == ProtocolKind.DDA:
-            roles = (PartnerRole.DISCLOSER, PartnerRole.RECIPIENT)
-        members = [(lead, roles[0])] + [(o, roles[1]) for o in partners]
+        first, others = KIND_RULES[kind].roles
+        members = [(lead, first)] + [(o, others) for o in partners]
         if title is None:
-            area = self._area_name(lead)
-            title = (
-                f"{rng.choice(ISP_TOPICS)}: {area}"
-                if kind == ProtocolKind.ISP
-                else rng.choice(DDA_TOPICS) + f" ({area})"
-            )
+            title = self._title(kind, lead, partners)
         plan = _Plan(
             kind, title, lead, members, self._versions(lead, states), items or rng.randint(3, 12)
         )
@@ -208,6 +283,17 @@ class _Generator:
         plan.reference = f"{kind.short_label}-{year}-{number:04d}"
         plan.qa_group = rng.choice(self.qa_groups) if self.qa_groups else None
         return plan
+
+    def _title(self, kind: ProtocolKind, lead: dict, partners: list[dict]) -> str:
+        area, choice = self._area_name(lead), self.rng.choice
+        if kind == ProtocolKind.DDA:
+            return f"{choice(DDA_TOPICS)} ({area})"
+        if kind == ProtocolKind.JCA:
+            return f"{choice(JCA_TOPICS)}: {area} Joint Controller Agreement"
+        if kind == ProtocolKind.DPA:
+            processor = partners[0]["name"] if partners else area
+            return f"{choice(DPA_TOPICS)}: {area}, processed by {processor}"
+        return f"{choice(ISP_TOPICS)}: {area}"
 
     def _pick_lead(self) -> dict:
         weights = {OrgKind.LOCAL_AUTHORITY: 50, OrgKind.LOCAL_HEALTH_BOARD: 25,
@@ -222,7 +308,14 @@ class _Generator:
         nearby.update({o["id"]: o for o in rng.sample(self.all_wales, min(2, len(self.all_wales)))})
         nearby.pop(lead["id"], None)
         pool = list(nearby.values())
-        n = rng.randint(1, 3) if kind == ProtocolKind.DDA else rng.randint(1, 7)
+        if kind in (ProtocolKind.JCA, ProtocolKind.DPA):
+            wanted = JOINT_CONTROLLER_KINDS if kind == ProtocolKind.JCA else PROCESSOR_KINDS
+            pool = [o for o in pool if o["kind"] in wanted] or pool
+        n = {
+            ProtocolKind.DDA: rng.randint(1, 3),
+            ProtocolKind.JCA: rng.randint(1, 3),
+            ProtocolKind.DPA: 1 if rng.random() < 0.8 else 2,
+        }.get(kind) or rng.randint(1, 7)
         return rng.sample(pool, min(n, len(pool)))
 
     def _area_name(self, org: dict) -> str:
@@ -271,7 +364,9 @@ class _Generator:
             t["withdrawn_at"] = v.created_at + timedelta(days=rng.uniform(1, 50))
 
     def _contents(self, template) -> dict[str, dict]:
-        """Section content for a template: the suggested wording, sample lists, a glossary."""
+        """Section content for a template: the suggested wording (or, for the JCA and DPA
+        terms that have none, TERM_TEXTS), sample lists, a glossary."""
+        texts = TERM_TEXTS.get(template.kind, {})
         contents = {}
         for section in template.sections:
             content = {}
@@ -280,7 +375,7 @@ class _Generator:
                     content[f.code] = (
                         f.suggested.en
                         if f.suggested
-                        else f"{f.label.en}: see the partners' own procedures."
+                        else texts.get(f.code, f"{f.label.en}: see the partners' own procedures.")
                     )
                 elif f.type == "list":
                     content[f.code] = LIST_ENTRIES.get(f.code, ["As set out in section 1"])
@@ -289,6 +384,23 @@ class _Generator:
                 elif f.type == "glossary":
                     content[f.code] = GLOSSARY
             contents[section.code] = content
+        return contents
+
+    def _plan_contents(self, plan: _Plan) -> dict[str, dict]:
+        """The template's content, with the fields that must name the parties (a JCA's
+        Article 26 terms) written for this plan's parties."""
+        contents = self.contents[plan.kind]
+        named = [
+            (section.code, f)
+            for section in self.templates[plan.kind].sections
+            for f in section.fields
+            if f.must_name
+        ]
+        if not named:
+            return contents
+        contents = {code: dict(content) for code, content in contents.items()}
+        for code, f in named:
+            contents[code][f.code] = _naming_text(f.code, plan)
         return contents
 
     # ---------------------------------------------------------------- writing
@@ -369,7 +481,7 @@ class _Generator:
         def rows():
             for (plan, _pid, v), vid in zip(versions, version_ids, strict=True):
                 complete = v.state != VersionState.DRAFT
-                for position, (code, content) in enumerate(self.contents[plan.kind].items()):
+                for position, (code, content) in enumerate(self._plan_contents(plan).items()):
                     done = complete or self.rng.random() < 0.5
                     yield {"version_id": vid, "code": code, "position": position,
                            "content": content if done else {}, "is_complete": done,
@@ -400,7 +512,8 @@ class _Generator:
         rng = self.rng
         items, recipients_of, flows = [], [], []
         for (plan, _pid, _v), vid, partners in zip(versions, version_ids, partner_ids, strict=True):
-            dda = plan.kind == ProtocolKind.DDA
+            # A DDA's discloser and a DPA's controller provide every item.
+            dda = plan.kind in (ProtocolKind.DDA, ProtocolKind.DPA)
             for position in range(plan.data_items):
                 category, special = DATA_ITEMS[position % len(DATA_ITEMS)]
                 if position >= len(DATA_ITEMS):
@@ -419,6 +532,8 @@ class _Generator:
             for position in range(rng.randint(2, 5) if len(partners) > 1 else 0):
                 source = partners[0] if dda else rng.choice(partners)
                 target = rng.choice([p for p in partners if p != source])
+                if plan.kind == ProtocolKind.DPA and rng.random() < 0.3:
+                    source, target = target, source  # the processor reports back
                 flows.append({"version_id": vid, "position": position,
                               "what": DATA_ITEMS[position][0], "from_partner_id": source, "to_partner_id": target,
                               "method": rng.choice(METHODS), "security": "Encrypted in transit; OFFICIAL-SENSITIVE",
@@ -464,6 +579,37 @@ class _Generator:
         insert_rows(self.ctx.conn, ProtocolQaReview.__table__, reviews)
         insert_rows(self.ctx.conn, ProtocolSignature.__table__, signatures)
         self.ctx.count("protocol signatures", len(signatures))
+
+
+def _naming_text(code: str, plan: _Plan) -> str:
+    """A JCA field that names its parties: each of them, or the lead that answers for all."""
+    lead = plan.lead["name"]
+    if code == "roles_relationships":
+        return " ".join(
+            f"{org['name']} leads the service and holds the shared case record."
+            if n == 0
+            else f"{org['name']} delivers its part of the service and sees the people it refers."
+            for n, (org, _role) in enumerate(plan.partners)
+        )
+    if code == "responsibilities":
+        return " ".join(
+            f"{org['name']} is responsible for the accuracy and security of what it records, "
+            "and for the training of its own staff."
+            for org, _role in plan.partners
+        )
+    if code == "privacy_information":
+        return (
+            f"{lead} gives the privacy information at referral, for all the parties; "
+            "each party publishes it on its website."
+        )
+    if code == "contact_point":
+        return f"The Data Protection Officer of {lead}, through the contact details on its website."
+    if code == "breaches":
+        return (
+            f"{lead} notifies the Information Commissioner and the data subjects; the party "
+            "whose system or staff were involved tells it within 24 hours."
+        )
+    return f"{lead} answers the request for all the parties; the others send what they hold within five working days."
 
 
 def _existing_reference_numbers(ctx: DemoContext) -> dict[tuple[str, int], int]:
@@ -522,7 +668,12 @@ def generate(ctx: DemoContext) -> None:
         partners=[by_code["police-south-wales"], by_code["lhb-cardiff-and-vale"]],
         states=[VersionState.ACTIVE], items=SMALL_BENCH_DATA_ITEMS,
     )  # fmt: skip
-    plans = [bench, small] + [generator.plan() for _ in range(ctx.scale.protocols)]
+    plans, first_of = [bench, small], set()
+    for kind in generator.kinds(ctx.scale.protocols):
+        # The first JCA and DPA are in force, so that every scale has one of each to read.
+        fixed = kind in (ProtocolKind.JCA, ProtocolKind.DPA) and kind not in first_of
+        first_of.add(kind)
+        plans.append(generator.plan(kind=kind, states=[VersionState.ACTIVE] if fixed else None))
     for start in range(0, len(plans), CHUNK):
         generator.write(plans[start : start + CHUNK])
     _bench_pending_import(ctx, [lead, *others[: EXPORT_BENCH_PARTNERS - 1]])

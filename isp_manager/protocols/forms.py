@@ -87,7 +87,8 @@ class FilterForm(Form):
     )
     kind = SelectField(
         _l("Kind"),
-        choices=[("", _l("ISPs and DDAs"))] + [(k.value, KIND_LABELS[k]) for k in ProtocolKind],
+        choices=[("", _l("Any kind of agreement"))]
+        + [(k.value, KIND_LABELS[k]) for k in ProtocolKind],
         widget=GovSelect(),
         validators=[Optional()],
     )

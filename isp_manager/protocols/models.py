@@ -1,4 +1,5 @@
-"""Information Sharing Protocols (ISPs) and Data Disclosure Agreements (DDAs).
+"""Information Sharing Protocols (ISPs), Data Disclosure Agreements (DDAs), Joint Controller
+Agreements (JCAs) and controller-processor agreements (DPAs).
 
 A Protocol is the agreement over its life; each ProtocolVersion (V1, V2, ...) is one text of
 it that goes through drafting, quality assurance and signature. A version is frozen once it is
@@ -205,7 +206,7 @@ def _in(column: str, values) -> str:
 
 
 class Protocol(TimestampMixin, db.Model):
-    """An agreement (ISP or DDA) over its whole life: the versions hold the text."""
+    """An agreement (ISP, DDA, JCA or DPA) over its whole life: the versions hold the text."""
 
     __tablename__ = "protocols"
 

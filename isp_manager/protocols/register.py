@@ -24,7 +24,7 @@ from ..extensions import db
 from ..parties.models import Organisation
 from ..qa_groups.models import QaGroup
 from .access import visible_protocols_filter
-from .content import PURPOSE_FIELD, purpose_section_codes, summarise_purpose
+from .content import PURPOSE_FIELDS, purpose_section_codes, summarise_purpose
 from .models import (
     OPEN_STATES,
     Protocol,
@@ -113,9 +113,12 @@ def _listed(filters: RegisterFilters, user) -> sa.Select:
 
 def purposes(versions: sa.Select | list[int], limit: int = 300) -> dict[int, str]:
     """The purpose summary of each version (by id; a list of ids or a SELECT of them), in one
-    query that reads only the purpose field of the sections that hold it."""
+    query that reads only the purpose fields of the sections that hold them."""
     stmt = (
-        sa.select(ProtocolSection.version_id, ProtocolSection.content[PURPOSE_FIELD].as_string())
+        sa.select(
+            ProtocolSection.version_id,
+            *(ProtocolSection.content[code].as_string() for code in PURPOSE_FIELDS),
+        )
         .where(
             ProtocolSection.version_id.in_(versions),
             ProtocolSection.code.in_(purpose_section_codes()),
@@ -123,8 +126,8 @@ def purposes(versions: sa.Select | list[int], limit: int = 300) -> dict[int, str
         .order_by(ProtocolSection.version_id, ProtocolSection.position)
     )
     texts: dict[int, list[str | None]] = defaultdict(list)
-    for version_id, text in db.session.execute(stmt):
-        texts[version_id].append(text)
+    for version_id, *found in db.session.execute(stmt):
+        texts[version_id].extend(found)
     return {version_id: summarise_purpose(found, limit) for version_id, found in texts.items()}
 
 

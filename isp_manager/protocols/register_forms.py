@@ -13,7 +13,9 @@ from .models import KIND_LABELS, ProtocolKind
 from .register import MAX_SEARCH_LENGTH, VIEW_LABELS, RegisterView
 from .reviews import ReviewStatus
 
-KIND_CHOICES = [("", _l("ISPs and DDAs"))] + [(k.value, KIND_LABELS[k]) for k in ProtocolKind]
+KIND_CHOICES = [("", _l("Any kind of agreement"))] + [
+    (k.value, KIND_LABELS[k]) for k in ProtocolKind
+]
 
 
 def _one_of_the_choices(message):

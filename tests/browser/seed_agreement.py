@@ -3,7 +3,10 @@ workflow (drafted, QA-approved, signed by every partner), for journeys about agr
 already exist: the register, the reviews dashboard and the Word download.
 
     python tests/browser/seed_agreement.py INSTANCE_DIR KIND TITLE LEAD PARTNER... [--review-days N]
-        [--author EMAIL] [--submitted] [--qa-group CODE]
+        [--author EMAIL] [--submitted] [--qa-group CODE] [--accord CODE]...
+
+KIND is isp, dda, jca or dpa (a DPA's lead is its controller, the partners its processors).
+--accord records that an organisation signed the WASPI Accord (as the register's editor would).
 
 Prints the agreement's id and reference as JSON. The people who draft, approve and sign are
 made here (they never sign in); journeys sign in as people they make with make_live_user.
@@ -46,9 +49,72 @@ def _ig_lead(code: str) -> User:
     return user
 
 
-def _fill_dda(version, by, review_date) -> None:
-    sv = services.save_section
-    texts = {
+def _jca_texts(version, review_date) -> dict:
+    """A JCA's sections, naming every party where Article 26 wants each one named."""
+    names = [p.organisation.name for p in version.partners]
+    lead = names[0]
+    answers = f"{lead} answers for all the parties; the others help within five working days."
+    return {
+        "about": {"agreement_statement": "The Article 26 arrangement between the parties."},
+        "purpose": {"purpose": "One integrated family support service.", "purposes": ["Support"]},
+        "roles": {
+            "roles_relationships": " ".join(
+                f"{n} works with the families it refers." for n in names
+            ),
+            "responsibilities": " ".join(f"{n} keeps its own records accurate." for n in names),
+        },
+        "lawful_basis": {"legal_powers": ["power-s28-ca2004"]},
+        "data": {"data_subjects": ["Families supported by the service"]},
+        "rights": {
+            "privacy_information": f"{lead} gives the privacy notice at referral.",
+            **{
+                f"right_{r}": answers
+                for r in (
+                    "access",
+                    "rectification",
+                    "erasure",
+                    "restriction",
+                    "portability",
+                    "objection",
+                )
+            },
+        },
+        "contact": {
+            "contact_point": f"The Data Protection Officer of {lead}.",
+            "rights_against_each": "A data subject may exercise their rights against each party.",
+        },
+        "essence": {
+            "essence": "The partners run the service together.",
+            "essence_where": "On each party's website.",
+        },
+        "security": {"security_measures": "Secure e-mail.", "breaches": f"{lead} notifies."},
+        "review": {"review_date": review_date, "review_arrangements": "The lead arranges it."},
+    }
+
+
+def _dpa_texts(version, review_date) -> dict:
+    """A DPA's sections, with every Article 28(3) term recorded."""
+    terms = ("instructions", "confidentiality", "security", "sub_processors", "rights_assistance",
+             "compliance_assistance", "end_of_services", "audits", "infringing_instructions")  # fmt: skip
+    return {
+        "about": {"agreement_statement": "The Article 28(3) contract."},
+        "processing": {
+            "subject_matter": "Hosting the case records.",
+            "duration": "For the length of the contract.",
+            "nature_purpose": "Storing case records for the controller.",
+        },
+        "data": {"data_subjects": ["Children referred to the service"]},
+        "controller": {"controller_obligations": "Gives written instructions."},
+        "processor": {term: f"The processor's undertaking: {term}." for term in terms},
+        "review": {
+            "review_date": review_date,
+            "review_arrangements": "The controller arranges it.",
+        },
+    }
+
+
+def _dda_texts(version, review_date) -> dict:
+    return {
         "about": {"agreement_statement": "One-way disclosure under WASPI."},
         "purpose": {
             "purpose": "Attendance data for safeguarding reviews.",
@@ -63,6 +129,16 @@ def _fill_dda(version, by, review_date) -> None:
         "escalation": {"escalation": "To the IG leads."},
         "review": {"review_date": review_date, "review_arrangements": "Discloser arranges."},
     }
+
+
+TEXTS = {"dda": _dda_texts, "jca": _jca_texts, "dpa": _dpa_texts}
+
+
+def _fill(version, by, review_date) -> None:
+    """Fill a DDA, JCA or DPA so that it passes every QA check: its parties' details, one data
+    item and one Appendix B row from the first party to the others, and every section."""
+    sv = services.save_section
+    texts = TEXTS[version.protocol.kind.value](version, review_date)
     for partner in version.partners:
         services.update_partner(
             partner,
@@ -122,6 +198,24 @@ def _fill_dda(version, by, review_date) -> None:
         )
 
 
+def _record_accord(codes) -> None:
+    from isp_manager.parties.services import get_organisation, update_organisation
+
+    admin = _ig_lead("la-cardiff")
+    admin.role = Role.ADMIN
+    for code in codes:
+        update_organisation(
+            get_organisation(code),
+            {
+                "waspi_signed_on": "2019-05-01",
+                "waspi_designated_person": "Data Protection Officer",
+                "waspi_declaration_signed_by": "Chief Executive of the body",
+                "waspi_declaration_signatory_role": "Chief Executive",
+            },
+            by=admin,
+        )
+
+
 def seed(
     kind: str,
     title: str,
@@ -132,7 +226,9 @@ def seed(
     author_email: str | None = None,
     submitted_only: bool = False,
     qa_group: str = "waspi-south",
+    accord: tuple[str, ...] = (),
 ) -> dict:
+    _record_accord(accord)
     author = (
         db.session.scalar(db.select(User).where(User.email == author_email))
         if author_email
@@ -146,7 +242,7 @@ def seed(
     if kind == "isp":
         fill_isp(version, author, review_date=review_date)
     else:
-        _fill_dda(version, author, review_date)
+        _fill(version, author, review_date)
     workflow.submit_for_qa(version, expected_etag=version.etag, by=author, qa_group=qa_group)
     if submitted_only:  # left with the WASPI South QA Group for a journey to review
         db.session.flush()
@@ -167,7 +263,7 @@ def seed(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("instance")
-    parser.add_argument("kind", choices=["isp", "dda"])
+    parser.add_argument("kind", choices=["isp", "dda", "jca", "dpa"])
     parser.add_argument("title")
     parser.add_argument("lead")
     parser.add_argument("partners", nargs="+")
@@ -175,6 +271,7 @@ def main() -> None:
     parser.add_argument("--author", help="e-mail of an existing IG lead of LEAD who drafts it")
     parser.add_argument("--submitted", action="store_true", help="stop once submitted for QA")
     parser.add_argument("--qa-group", default="waspi-south", help="code of the QA group")
+    parser.add_argument("--accord", action="append", default=[], help="signed the WASPI Accord")
     args = parser.parse_args()
     instance = Path(args.instance)
     app = create_app(
@@ -194,6 +291,7 @@ def main() -> None:
             author_email=args.author,
             submitted_only=args.submitted,
             qa_group=args.qa_group,
+            accord=tuple(args.accord),
         )
         db.session.commit()
     print(json.dumps(result))

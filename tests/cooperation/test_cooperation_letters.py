@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,8 +15,9 @@ from docx import Document
 from isp_manager.accounts.models import Role
 from isp_manager.audit.models import AuditEvent
 from isp_manager.cooperation import letters, services
-from isp_manager.documents.letterheads import docx_problem, letterhead_path
+from isp_manager.documents.letterheads import current_letterhead, docx_problem
 from isp_manager.errors import Conflict
+from isp_manager.storage.models import StoredFile
 from tests.conftest import org
 from tests.cooperation.factories import REASONS
 
@@ -105,20 +108,69 @@ def test_the_letter_is_written_on_the_deciding_bodys_letterhead(
     }
     response = client.post("/requests/letterhead", data=upload, content_type="multipart/form-data")
     assert response.status_code == 303
-    try:
-        data = client.get(f"/requests/{declined.id}/letter.docx").data
-        _body, header = _text(data)
-        assert "CARDIFF AND VALE UHB – HEADED PAPER" in header
-        assert "OFFICIAL" in header
-        event = db_session.scalar(
-            sa.select(AuditEvent).where(AuditEvent.action == "organisation.letterhead_uploaded")
+    data = client.get(f"/requests/{declined.id}/letter.docx").data
+    _body, header = _text(data)
+    assert "CARDIFF AND VALE UHB – HEADED PAPER" in header
+    assert "OFFICIAL" in header
+    event = db_session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "organisation.letterhead_uploaded")
+    )
+    assert event is not None and event.actor_id == board_user.id
+    assert not (Path(app.instance_path) / "letterheads").exists()  # the database holds it
+
+
+def test_a_letterhead_is_kept_in_the_database_and_can_be_downloaded(
+    app, login, make_user, db_session
+):
+    lead = make_user("lhb-cardiff-and-vale", Role.IG_LEAD)
+    db_session.commit()
+    client = login(lead)
+    first, second = _docx("FIRST HEADED PAPER"), _docx("SECOND HEADED PAPER")
+    for data in (first, second):
+        response = client.post(
+            "/requests/letterhead",
+            data={"letterhead": (io.BytesIO(data), "Headed paper.docx")},
+            content_type="multipart/form-data",
         )
-        assert event is not None and event.actor_id == board_user.id
-    finally:
-        with app.app_context():
-            path = letterhead_path(org("lhb-cardiff-and-vale"))
-            if path:
-                path.unlink()
+        assert response.status_code == 303
+    stored = current_letterhead(org("lhb-cardiff-and-vale"))
+    assert stored.content == second and stored.size == len(second)
+    assert stored.sha256 == hashlib.sha256(second).hexdigest()
+    assert stored.uploaded_by_id == lead.id and stored.filename == "Headed paper.docx"
+    assert db_session.scalar(sa.select(sa.func.count(StoredFile.id))) == 1  # replaced, not added
+    page = client.get("/requests/letterhead").get_data(as_text=True)
+    assert "Headed paper.docx" in page and lead.name in page
+    download = client.get("/requests/letterhead/letterhead.docx")
+    assert download.status_code == 200 and download.data == second
+    assert "Headed paper.docx" in download.headers["Content-Disposition"]
+    events = db_session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "organisation.letterhead_uploaded")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert events[-1].before["sha256"] == hashlib.sha256(first).hexdigest()
+    assert events[-1].after["sha256"] == stored.sha256
+
+
+def test_the_letterhead_download_is_refused_to_others_and_missing_is_404(
+    login, make_user, db_session
+):
+    lead = make_user("lhb-cardiff-and-vale", Role.IG_LEAD)
+    practitioner = make_user("lhb-cardiff-and-vale", Role.PRACTITIONER)
+    other_lead = make_user("la-cardiff", Role.IG_LEAD)
+    db_session.commit()
+    assert login(lead).get("/requests/letterhead/letterhead.docx").status_code == 404
+    login(lead).post(
+        "/requests/letterhead",
+        data={"letterhead": (io.BytesIO(_docx("HEADED")), "l.docx")},
+        content_type="multipart/form-data",
+    )
+    assert login(practitioner).get("/requests/letterhead/letterhead.docx").status_code == 403
+    # another organisation's IG lead cannot name this one: they get their own (none)
+    response = login(other_lead).get(
+        "/requests/letterhead/letterhead.docx?organisation=lhb-cardiff-and-vale"
+    )
+    assert response.status_code == 404
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -185,4 +237,4 @@ def test_a_bad_upload_is_shown_on_the_form_and_nothing_is_saved(app, login, make
     assert response.status_code == 422
     assert "not a Word document" in response.get_data(as_text=True)
     with app.app_context():
-        assert letterhead_path(org("lhb-cardiff-and-vale")) is None
+        assert current_letterhead(org("lhb-cardiff-and-vale")) is None

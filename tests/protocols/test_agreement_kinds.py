@@ -97,7 +97,7 @@ def test_an_unknown_kind_is_refused_naming_the_four(lead_api):
 @pytest.mark.parametrize(
     "kind, partners, english, welsh",
     [
-        ("jca", None, "Joint Controller Agreement", "Cytundeb Cyd-reolwyr"),
+        ("jca", None, "Joint Controller Agreement", "Cytundeb Cyd-reolyddion"),
         ("dpa", "dpa", "Article 28", "Erthygl 28"),
     ],
 )
@@ -117,3 +117,84 @@ def test_each_kind_exports_to_word_in_english_and_welsh(lead_api, kind, partners
         texts[language] = _text(got.data)
     assert english in texts["en"], texts["en"][:800]
     assert welsh in texts["cy"], texts["cy"][:800]
+
+
+# ---------------------------------------------------------------- register, CSV and API
+
+
+@pytest.fixture
+def four_kinds(ig):
+    """One agreement in force of each kind; the DPA's purpose is the nature and purpose of
+    the processing (Article 28(3)), as its template keeps it."""
+    from export_helpers import quick_agreement
+
+    author = ig(LEAD)
+    made = {
+        kind: quick_agreement(author, f"{kind.upper()} in force", kind=kind, purpose=f"{kind} why")
+        for kind in ("isp", "dda", "jca", "dpa")
+    }
+    jca, dpa = made["jca"], made["dpa"]
+    jca.sections[0].content = dpa.sections[0].content = {}
+    jca.section("purpose").content = {"purpose": "jca why"}
+    dpa.section("processing").content = {"nature_purpose": "Hosting the case records."}
+    db.session.commit()
+    return made
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))
+
+
+@pytest.mark.parametrize(
+    "kind, label, purpose",
+    [
+        ("jca", "Joint Controller Agreement", "jca why"),
+        ("dpa", "Controller-processor agreement", "Hosting the case records."),
+    ],
+)
+def test_the_register_page_and_csv_filter_by_the_new_kinds(
+    four_kinds, client, kind, label, purpose
+):
+    html = client.get(f"/register-of-agreements?kind={kind}").get_data(as_text=True)
+    assert f"{kind.upper()} in force" in html and label in html and purpose in html
+    others = [k for k in four_kinds if k != kind]
+    assert not any(f"{k.upper()} in force" in html for k in others)
+    assert "Showing 1 to 1 of 1 agreements" in html or "1 agreement" in html
+    rows = _csv_rows(client.get(f"/register-of-agreements.csv?kind={kind}"))
+    assert [(r[1], r[2], r[3]) for r in rows[1:]] == [(f"{kind.upper()} in force", label, purpose)]
+
+
+def test_the_kind_filter_offers_every_kind_in_english_and_welsh(four_kinds, client):
+    html = client.get("/register-of-agreements").get_data(as_text=True)
+    assert "Any kind of agreement" in html and "ISPs and DDAs" not in html
+    for label in ("Joint Controller Agreement", "Controller-processor agreement"):
+        assert f">{label}</option>" in html
+
+
+def test_the_kind_filter_in_welsh(four_kinds, client):
+    welsh = client.get("/register-of-agreements?lang=cy&kind=dpa").get_data(as_text=True)
+    assert ">Unrhyw fath o gytundeb</option>" in welsh
+    assert ">Cytundeb Cyd-reolyddion</option>" in welsh
+    assert "DPA in force" in welsh and "JCA in force" not in welsh
+
+
+def test_the_agreements_list_filters_by_the_new_kinds(four_kinds, login, ig):
+    client = login(ig(LEAD))
+    for kind in ("jca", "dpa"):
+        html = client.get(f"/agreements?kind={kind}").get_data(as_text=True)
+        assert f"{kind.upper()} in force" in html
+        assert not any(f"{k.upper()} in force" in html for k in four_kinds if k != kind)
+    assert "Any kind of agreement" in client.get("/agreements").get_data(as_text=True)
+
+
+def test_the_api_lists_by_the_new_kinds_and_refuses_an_unknown_one(four_kinds, lead_api):
+    for kind in ("jca", "dpa"):
+        got = lead_api.get(f"{BASE}?kind={kind}")
+        assert got.status_code == 200
+        assert [p["title"] for p in got.json] == [f"{kind.upper()} in force"]
+        assert {p["kind"] for p in got.json} == {kind}
+    bad = lead_api.get(f"{BASE}?kind=mou")
+    assert bad.status_code == 422 and "isp, dda, jca, dpa" in str(bad.json["errors"]), bad.json

@@ -442,3 +442,28 @@ def test_a_30_page_isp_imports_in_under_2_seconds(complete_isp):
     assert elapsed < 2, f"{elapsed:.2f} s"
     assert len(pending.result["unmatched"]) >= 8
     assert any(re.search(r"Lorem", u["text"]) for u in pending.result["unmatched"])
+
+
+def test_a_controller_processor_agreement_imports_with_its_controller_and_processors(ig):
+    """A DPA whose controller is not the lead organisation keeps its roles when imported back."""
+    author = ig(LEAD)
+    protocol = services.create_protocol(
+        kind="dpa",
+        title="Hosting of the case management system",
+        lead_organisation=LEAD,
+        partners=[
+            services.PartnerChoice(LEAD, "processor"),
+            services.PartnerChoice("la-cardiff", "controller"),
+        ],
+        by=author,
+    )
+    version = protocol.versions[0]
+    data = export.export_version(version, "en")
+    pending = importing.start_import(data, "dpa.docx", "dpa", by=author)
+    read = {p["code"]: p["role"] for p in pending.result["partners"]}
+    assert read == {LEAD: "processor", "la-cardiff": "controller"}
+    made = importing.confirm_import(
+        pending, title="Imported DPA", partner_codes=list(read), by=author
+    )
+    roles = {p.organisation.code: p.role.value for p in made.versions[0].partners}
+    assert roles == {LEAD: "processor", "la-cardiff": "controller"}
