@@ -10,21 +10,52 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 PASSWORD = "bench demo password 2026"  # noqa: S105 (the demo accounts of a throwaway database)
+# The demo administrators' and IG leads' two-factor key (the same throwaway database).
+TOTP_SECRET = "MJSW4Y3IMRSW23ZNORXXI4BNNNSXSIBS"  # noqa: S105
+# A code works once, and the load test's clients all sign in as one IG lead: the benchmark
+# server accepts codes this many 30-second steps either side of now (the default is 1), so
+# that up to this many sign-ins of one person a step can finish.
+TOTP_WINDOW = 20
+_steps_lock = threading.Lock()
+_steps_used: dict[str, int] = {}
+
+
+def fresh_totp_code(email: str) -> str | None:
+    """A two-factor code not used for `email` before (this step's or a later one the server
+    accepts), or None when all of those were used."""
+    with _steps_lock:
+        current = int(time.time() // 30)
+        step = max(current, _steps_used.get(email, -1) + 1)
+        if step > current + TOTP_WINDOW:
+            return None
+        _steps_used[email] = step
+    return pyotp.TOTP(TOTP_SECRET).generate_otp(step)
+
+
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
 DEMO_DOMAIN = "demo.isp-manager.example"
 
 
 def _env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, **extra}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "TOTP_VALID_WINDOW": str(TOTP_WINDOW),
+        **extra,
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["FLASK_APP"] = "isp_manager"
     return env
@@ -100,10 +131,19 @@ def prepare_database(scale: str, url: str | None = None, *, rebuild: bool = Fals
         and json.loads(stamp.read_text()).get("fingerprint") == fingerprint
     ):
         database.reused = True
+        _forget_used_codes(url)
         return database
     started = time.perf_counter()
     _create_schema(url, path if url.startswith("sqlite") else None)
-    flask(url, "demo-data", "--scale", scale, "--password-stdin", stdin=PASSWORD + "\n")
+    flask(
+        url,
+        "demo-data",
+        "--scale",
+        scale,
+        "--password-stdin",
+        "--totp-secret-stdin",
+        stdin=f"{PASSWORD}\n{TOTP_SECRET}\n",
+    )
     database.built_in_s = time.perf_counter() - started
     stamp.write_text(json.dumps({"fingerprint": fingerprint, "scale": scale, "url": url}))
     return database
@@ -126,6 +166,21 @@ def _create_schema(url: str, sqlite_path: Path | None) -> None:
         "        with db.engine.begin() as c:\n"
         "            c.execute(sa.text('DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE'))\n"
         "    db.create_all()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(url), check=True)  # noqa: S603
+
+
+def _forget_used_codes(url: str) -> None:
+    """A reused database remembers the two-factor codes the last run used (a code works once);
+    this run's clients start again from the codes of now."""
+    code = (
+        "import sqlalchemy as sa\n"
+        "from isp_manager import create_app\n"
+        "from isp_manager.extensions import db\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    db.session.execute(sa.text('UPDATE users SET totp_last_step = NULL'))\n"
+        "    db.session.commit()\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(url), check=True)  # noqa: S603
 
@@ -295,6 +350,16 @@ class Client:
         if response.status != 302:
             raise RuntimeError(f"signing in as {email} failed: HTTP {response.status}")
         location = urlsplit(response.headers.get("location", "")).path
+        if location == "/sign-in/code":
+            code = fresh_totp_code(email)
+            while code is None:
+                time.sleep(1)
+                code = fresh_totp_code(email)
+            form = self.get(location)
+            match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', form.body)
+            fields = {"code": code, **({"csrf_token": match.group(1).decode()} if match else {})}
+            response = self.request("POST", location, fields)
+            location = urlsplit(response.headers.get("location", "")).path
         if location.startswith(path):
             raise RuntimeError(f"signing in as {email} was refused")
 

@@ -69,6 +69,14 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TRUST_PROXY": os.environ.get("TRUST_PROXY", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
+        # A signed-in session ends after this long without use (measured to within
+        # LAST_SEEN_INTERVAL_SECONDS), and this long after signing in whatever happens.
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
+        # Two-factor codes: steps of 30 seconds either side of now that are accepted (clock
+        # drift), and how long the code may wait after the password was accepted.
+        "TOTP_VALID_WINDOW": _int("TOTP_VALID_WINDOW", 1),
+        "TWO_FACTOR_PENDING_SECONDS": _int("TWO_FACTOR_PENDING_SECONDS", 5 * 60),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import click
+import pyotp
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
@@ -97,6 +98,8 @@ class DemoContext:
     rng: random.Random
     now: datetime
     password_hash: str
+    # Every demo administrator and IG lead has two-factor authentication with this key.
+    totp_secret: str = field(default_factory=lambda: pyotp.random_base32(32))
     counts: dict[str, int] = field(default_factory=dict)
     # Filled by parties.demo: every organisation (reference and demo) by id.
     organisations: dict[int, dict] = field(default_factory=dict)
@@ -258,7 +261,9 @@ def ensure_reference_data() -> int:
     return seed_reference().created
 
 
-def load_demo_data(scale: Scale, *, password: str, seed: int = 2026) -> DemoContext:
+def load_demo_data(
+    scale: Scale, *, password: str, seed: int = 2026, totp_secret: str | None = None
+) -> DemoContext:
     """Write the demo data for `scale` into the current session's transaction.
     The caller commits (or rolls back)."""
     started = utcnow()
@@ -272,6 +277,8 @@ def load_demo_data(scale: Scale, *, password: str, seed: int = 2026) -> DemoCont
         # argon2 is deliberately slow: hash the one demo password once and share the hash.
         password_hash=hash_password(password),
     )
+    if totp_secret:
+        ctx.totp_secret = totp_secret
     if reference_created:
         ctx.count("reference organisations (loaded first)", reference_created)
     if ctx.conn.dialect.name == "sqlite":
@@ -315,6 +322,21 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+def _read_totp_secret() -> str:
+    secret = "".join(sys.stdin.readline().split()).upper()
+    try:
+        pyotp.TOTP(secret).now()
+    except ValueError:
+        secret = ""
+    if len(secret) < 16:
+        raise click.BadParameter(
+            "Give a two-factor key of at least 16 base32 characters (A to Z, 2 to 7) on the "
+            "line after the password.",
+            param_hint="--totp-secret-stdin",
+        )
+    return secret
+
+
 @click.command("demo-data")
 @click.option(
     "--scale",
@@ -333,8 +355,14 @@ def _read_password(from_stdin: bool) -> str:
     is_flag=True,
     help="Read the demo accounts' password from standard input instead of generating one.",
 )
+@click.option(
+    "--totp-secret-stdin",
+    is_flag=True,
+    help="Read the administrators' and IG leads' two-factor key (base32) from the next line "
+    "of standard input instead of generating one.",
+)
 @with_appcontext
-def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
+def demo_data_command(scale: str, seed: int, password_stdin: bool, totp_secret_stdin: bool) -> None:
     """Write realistic synthetic data and print the demo accounts and their password.
 
     Written once per database: run again, it writes nothing, and exits 0 for the same scale
@@ -347,13 +375,14 @@ def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
             f"{'s' if len(missing) > 1 else ''}: run `flask db upgrade` first."
         )
     password = _read_password(password_stdin)
+    totp_secret = _read_totp_secret() if totp_secret_stdin else None
     existing = existing_demo_data()
     if existing is not None:
         _report_existing(existing, scale)
         return
     started = time.perf_counter()
     try:
-        ctx = load_demo_data(SCALES[scale], password=password, seed=seed)
+        ctx = load_demo_data(SCALES[scale], password=password, seed=seed, totp_secret=totp_secret)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -366,7 +395,11 @@ def demo_data_command(scale: str, seed: int, password_stdin: bool) -> None:
     click.echo("\nDemo accounts (all share one password):")
     for role, email, organisation in ctx.accounts:
         click.echo(f"  {role:<32} {email:<48} {organisation}")
-    click.echo(f"\nPassword for every demo account: {password}")
+    click.echo(
+        "\nAdministrators and IG leads also enter a code from an authenticator app. Add this "
+        f"setup key to your app (time-based, 6 digits), once for all of them: {ctx.totp_secret}"
+    )
+    click.echo(f"Password for every demo account: {password}")
 
 
 def _report_existing(existing: dict, scale: str) -> None:

@@ -9,18 +9,24 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import time
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from isp_manager import create_app
-from isp_manager.accounts.models import ApiToken, Role, User, hash_token
+from isp_manager.accounts.models import TWO_FACTOR_ROLES, ApiToken, Role, User, hash_token
+from isp_manager.db import utcnow
 from isp_manager.extensions import db
 from isp_manager.parties.models import Organisation, OrgKind
 from isp_manager.parties.reference import seed_reference
 
 TEST_PASSWORD = "correct horse battery staple 42"
+# Administrators and IG leads must have two-factor authentication: the users made here have it
+# with this secret (base32); totp_code() gives a code for it.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 
 
@@ -174,21 +180,63 @@ def _test_password_hash() -> str:
 def make_user():
     hashed = _test_password_hash()
 
-    def _make(org_code="la-cardiff", role=Role.IG_LEAD, *, email=None, name=None, active=True):
+    def _make(
+        org_code="la-cardiff",
+        role=Role.IG_LEAD,
+        *,
+        email=None,
+        name=None,
+        active=True,
+        two_factor=None,
+    ):
+        """two_factor: None gives it to the roles that must have it, True or False to anyone."""
         n = next(_counter)
+        role = Role(role)
+        with_two_factor = role in TWO_FACTOR_ROLES if two_factor is None else two_factor
         user = User(
             email=email or f"user{n}@example.test",
             name=name or f"Test User {n}",
             organisation=org(org_code) if isinstance(org_code, str) else org_code,
-            role=Role(role),
+            role=role,
             password_hash=hashed,
             is_active_user=active,
+            totp_secret=TEST_TOTP_SECRET if with_two_factor else None,
+            totp_enabled_at=utcnow() if with_two_factor else None,
         )
         db.session.add(user)
         db.session.commit()  # a SAVEPOINT release: survives a request that rolls back
         return user
 
     return _make
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, offset_steps: int = 0) -> str:
+    """The code an authenticator app shows for `secret` now (or `offset_steps` steps away)."""
+    return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
+
+
+_steps_given: dict[str, int] = {}
+
+
+def fresh_totp_code(key: str, secret: str = TEST_TOTP_SECRET) -> str:
+    """A code not given for `key` (a user) before in this run, so never refused as replayed:
+    this step's, else the next step's (accepted as clock drift); waits only when both were
+    given already."""
+    while True:
+        current = int(time.time() // 30)
+        step = max(current, _steps_given.get(key, -1) + 1)
+        if step <= current + 1:
+            _steps_given[key] = step
+            return pyotp.TOTP(secret).generate_otp(step)
+        time.sleep(max(0.05, (current + 1) * 30 - time.time()))
+
+
+def sign_in_with_code(client, email: str, password: str = TEST_PASSWORD, secret=TEST_TOTP_SECRET):
+    """Sign in through the pages: the password, then (if asked) a code from the app."""
+    response = client.post("/sign-in", data={"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"] == "/sign-in/code":
+        response = client.post("/sign-in/code", data={"code": fresh_totp_code(email, secret)})
+    return response
 
 
 @pytest.fixture

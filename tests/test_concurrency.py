@@ -19,13 +19,21 @@ import sqlalchemy as sa
 from isp_manager import create_app
 from isp_manager.accounts import passwords
 from isp_manager.accounts import services as account_services
-from isp_manager.accounts.models import ApiToken, LoginAttempt, Role, User, hash_token
+from isp_manager.accounts.models import (
+    TWO_FACTOR_ROLES,
+    ApiToken,
+    LoginAttempt,
+    Role,
+    User,
+    hash_token,
+)
 from isp_manager.accounts.passwords import hash_password
 from isp_manager.db import utcnow
 from isp_manager.extensions import db
 from isp_manager.parties.models import Organisation
 from isp_manager.parties.reference import seed_reference
 from isp_manager.protocols import services as protocol_services
+from tests.conftest import TEST_TOTP_SECRET, sign_in_with_code
 
 PASSWORD = "correct horse battery staple 42"
 LEAD = "lhb-cardiff-and-vale"
@@ -93,6 +101,8 @@ def _add_user(org_code=LEAD, role=Role.IG_LEAD) -> int:
         organisation=organisation,
         role=role,
         password_hash=_HASH,
+        totp_secret=TEST_TOTP_SECRET if role in TWO_FACTOR_ROLES else None,
+        totp_enabled_at=utcnow() if role in TWO_FACTOR_ROLES else None,
     )
     db.session.add(user)
     db.session.commit()
@@ -103,7 +113,7 @@ def _signed_in(app, user_id):
     client = app.test_client()
     with app.app_context():
         email = db.session.get(User, user_id).email
-    response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    response = sign_in_with_code(client, email, PASSWORD)
     assert response.status_code == 302, response.text
     return client
 
@@ -254,7 +264,7 @@ def test_a_sign_in_verifies_while_another_writer_holds_the_lock_then_waits_to_wr
 ):
     path = _sqlite_path(live_app)
     with live_app.app_context():
-        email = db.session.get(User, _add_user()).email
+        email = db.session.get(User, _add_user(role=Role.PRACTITIONER)).email
     verifying = threading.Event()
     during_verification(verifying.set)
     holder = sqlite3.connect(path, isolation_level=None)

@@ -81,6 +81,14 @@ def test_demo_accounts_sign_in_with_the_printed_password(demo):
     assert PasswordHasher().verify(hashes.pop(), PASSWORD)
 
 
+def test_demo_admins_and_ig_leads_have_the_printed_two_factor_key(demo):
+    key = demo.output.split("once for all of them: ", 1)[1].split()[0]
+    users = db.session.scalars(sa.select(User)).all()
+    required = [u for u in users if u.two_factor_required]
+    assert required and all(u.has_two_factor and u.totp_secret == key for u in required)
+    assert not any(u.has_two_factor for u in users if not u.two_factor_required)
+
+
 def test_users_of_every_role_in_existing_organisations(demo):
     roles = set(db.session.scalars(sa.select(User.role).distinct()))
     assert roles == set(Role)

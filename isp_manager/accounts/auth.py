@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, has_request_context, jsonify, request
+from flask import Flask, abort, current_app, g, has_request_context, jsonify, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -29,10 +29,16 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def _load_user(session_key: str):
-        from .services import session_for_key
+        from .services import session_ended_because, session_for_key
 
         user_session = session_for_key(session_key)  # one query: the session and its user
         if user_session is None or not user_session.user.is_active:
+            return None
+        ended = session_ended_because(user_session)
+        if ended is not None:
+            # The sign-in page says why; the cookie forgets the session.
+            session.pop("_user_id", None)
+            session["session_ended"] = ended
             return None
         if _is_due(user_session.last_seen_at):
             g._record_session_seen = user_session.id
@@ -85,7 +91,10 @@ def user_from_bearer(header: str) -> User | None:
 
 
 def _is_due(last: datetime | None) -> bool:
-    interval = timedelta(seconds=current_app.config["LAST_SEEN_INTERVAL_SECONDS"])
+    config = current_app.config
+    # Often enough that an active session is never taken for an idle one.
+    seconds = min(config["LAST_SEEN_INTERVAL_SECONDS"], config["SESSION_IDLE_MINUTES"] * 15)
+    interval = timedelta(seconds=seconds)
     return last is None or utcnow() - last >= interval
 
 

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from ..errors import DomainError
 from ..extensions import db
 from ..parties.models import Organisation
-from . import services
+from . import services, two_factor
 from .models import Role, User
 
 users_cli = AppGroup("users", help="Create users and API tokens.")
@@ -26,6 +26,8 @@ OPTION_NAMES = {
     "password": "password (--password-stdin)",
     "label": "--label",
     "active": "EMAIL",
+    "code": "secret (--totp-secret-stdin)",
+    "user": "EMAIL",
 }
 ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
 
@@ -68,14 +70,26 @@ def _user(email: str) -> User:
 )
 @click.option("--role", required=True, type=ROLE_CHOICE, help="What they may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_command(email, name, org_code, role, password_stdin):
+@click.option(
+    "--totp-secret-stdin",
+    is_flag=True,
+    help="Read a two-factor (TOTP) secret, base32, from the next line of standard input and "
+    "turn two-factor authentication on with it (for test and demo accounts).",
+)
+def create_command(email, name, org_code, role, password_stdin, totp_secret_stdin):
     """Create a user. Without --password-stdin a strong one-time password is printed."""
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    user, generated = _commit_or_fail(
-        lambda: services.create_user(email, name, org_code, role, password, by=None)
-    )
+    secret = sys.stdin.readline().strip() if totp_secret_stdin else None
+
+    def create():
+        user, generated = services.create_user(email, name, org_code, role, password, by=None)
+        if secret is not None:
+            two_factor.set_secret_from_command_line(user, secret)
+        return user, generated
+
+    user, generated = _commit_or_fail(create)
     click.echo(
         f"Created {user.email} ({user.name}), {user.role.value} at {user.organisation.code}."
     )
@@ -134,6 +148,15 @@ def reactivate_command(email):
     click.echo(f"Reactivated {user.email}.")
 
 
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor_command(email):
+    """Forget a user's authenticator app and recovery codes (they set it up again at sign-in)."""
+    user = _user(email)
+    _commit_or_fail(lambda: two_factor.reset_two_factor(user, by=None))
+    click.echo(f"Two-factor authentication reset for {user.email}; their sessions have ended.")
+
+
 @users_cli.command("ensure-admin")
 def ensure_admin_command():
     """Create the first administrator when there is none (run by `make run`)."""
@@ -142,7 +165,9 @@ def ensure_admin_command():
     if created is None:
         click.echo(
             "Sign in with an administrator account. To add users: "
-            "flask users create EMAIL --name NAME --org CODE --role ROLE"
+            "flask users create EMAIL --name NAME --org CODE --role ROLE\n"
+            "An administrator who lost their authenticator app and recovery codes: "
+            "flask users reset-two-factor EMAIL"
         )
         return
     user, password = created
@@ -151,7 +176,10 @@ def ensure_admin_command():
         f"{rule}\nAn administrator account was created for this instance.\n"
         f"  Email address:     {user.email}\n"
         f"  One-time password: {password}\n"
-        "Sign in with these now: you will be asked to choose a new password.\n"
+        "Sign in with these now: you will be asked to choose a new password, then to set up\n"
+        "two-factor authentication: scan the QR code shown with an authenticator app on your\n"
+        "phone (or type the key shown under it), enter the 6-digit code it gives, and save\n"
+        "the recovery codes. Afterwards you sign in with your password and a code from the app.\n"
         "The password is not stored anywhere and will not be shown again.\n"
         f"{rule}"
     )

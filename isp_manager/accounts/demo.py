@@ -13,7 +13,7 @@ from ..demo_data import DemoContext, insert_audit_events, insert_rows
 from ..parties.demo import slug
 from ..parties.demo_catalogue import FIRST_NAMES, LAST_NAMES
 from ..parties.models import OrgKind
-from .models import Role, User
+from .models import TWO_FACTOR_ROLES, Role, User
 
 DEMO_DOMAIN = "demo.isp-manager.example"
 
@@ -143,6 +143,8 @@ class _Users:
             if recently
             else None,
             "session_version": 1,
+            "totp_secret": self.ctx.totp_secret if role in TWO_FACTOR_ROLES else None,
+            "totp_enabled_at": created if role in TWO_FACTOR_ROLES else None,
             "created_at": created,
             "updated_at": created,
         }

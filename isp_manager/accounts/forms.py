@@ -199,6 +199,54 @@ class UserFilterForm(FlaskForm):
         )
 
 
+def _code_field(label, hint=None):
+    return StringField(
+        label,
+        description=hint,
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter the 6-digit code from your authenticator app")),
+            Length(max=20, message=_l("Enter the 6-digit code from your authenticator app")),
+        ],
+    )
+
+
+APP_CODE_HINT = _l("The 6-digit code your authenticator app shows now, for example 123456.")
+
+
+class SignInCodeForm(FlaskForm):
+    code = _code_field(_l("Code from your authenticator app"), APP_CODE_HINT)
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        _l("Recovery code"),
+        description=_l("One of the recovery codes you saved, for example abcde-23456."),
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=_l("Enter one of your recovery codes")),
+            Length(max=40, message=_l("Enter one of your recovery codes, like abcde-23456")),
+        ],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class SetUpTwoFactorForm(FlaskForm):
+    code = _code_field(_l("Code from your authenticator app"), APP_CODE_HINT)
+    submit = SubmitField(_l("Turn on two-factor authentication"), widget=GovSubmitInput())
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    code = _code_field(_l("Code from your authenticator app"), APP_CODE_HINT)
+    submit = SubmitField(_l("Get new recovery codes"), widget=GovSubmitInput())
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    code = _code_field(_l("Code from your authenticator app"), APP_CODE_HINT)
+    submit = SubmitField(_l("Turn off two-factor authentication"), widget=GovSubmitInput())
+
+
 def assignable_role_choices(roles, blank=None) -> list[SelectChoice]:
     return _choices(((role.value, ROLE_LABELS[role]) for role in roles), blank)
 

@@ -36,6 +36,9 @@ ROLE_LABELS = {
 }
 
 
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.IG_LEAD})
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """A person who signs in. Belongs to one organisation and has one role."""
 
@@ -59,6 +62,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counts the times every session was ended at once (the rows in user_sessions decide).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
+    # Two-factor authentication: the TOTP secret (base32) once set up, when, and the last
+    # time step a code was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     organisation = relationship("Organisation", lazy="joined", innerjoin="unnested")
 
@@ -79,6 +87,19 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Administrators and IG leads must sign in with a second factor."""
+        return self.role in TWO_FACTOR_ROLES
+
+    @property
+    def must_set_up_two_factor(self) -> bool:
+        return self.two_factor_required and not self.has_two_factor
 
     @property
     def is_auditor(self) -> bool:
@@ -146,6 +167,21 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     remote_addr: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app: shown once, stored hashed
+    (argon2), spent when used. A new set replaces the old one."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InvitationState(enum.StrEnum):

@@ -252,10 +252,35 @@ def end_user_session(key: str | None) -> None:
 def forget_old_sessions() -> int:
     """Sessions unused for longer than a session cookie lasts can never be used again."""
     lifetime = current_app.permanent_session_lifetime
+    now = utcnow()
     result = db.session.execute(
-        sa.delete(UserSession).where(UserSession.last_seen_at < utcnow() - lifetime)
+        sa.delete(UserSession).where(
+            sa.or_(
+                UserSession.last_seen_at < now - lifetime,
+                UserSession.created_at < now - session_max_age(),
+            )
+        )
     )
     return result.rowcount or 0
+
+
+def session_idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def session_max_age() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+
+
+def session_ended_because(user_session: UserSession, now=None) -> str | None:
+    """'max_age' when the session is older than SESSION_MAX_HOURS, 'idle' when unused for
+    SESSION_IDLE_MINUTES, else None (the session goes on)."""
+    now = now or utcnow()
+    if now - user_session.created_at >= session_max_age():
+        return "max_age"
+    if now - user_session.last_seen_at >= session_idle_limit():
+        return "idle"
+    return None
 
 
 def end_sessions(user: User) -> None:
@@ -481,7 +506,13 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User:
         db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, attempted_at=utcnow()))
         db.session.flush()
         raise SignInRefused(sign_in_failed_message(), field="email")
-    _record_sign_in(user, email, rehashed)
+    if rehashed is not None:
+        user.password_hash = rehashed
+    if user.has_two_factor:
+        # Half way: the failed attempts stay counted until the second factor is given too.
+        db.session.flush()
+        return user
+    complete_sign_in(user)
     return user
 
 
@@ -495,11 +526,10 @@ def _rehashed(password_hash: str, password: str) -> str | None:
     return passwords.hash_password(password) if passwords.needs_rehash(password_hash) else None
 
 
-def _record_sign_in(user: User, email: str, rehashed: str | None) -> None:
-    if rehashed is not None:
-        user.password_hash = rehashed
+def complete_sign_in(user: User) -> None:
+    """Record a finished sign-in (the password, and the second factor when there is one)."""
     user.last_login_at = utcnow()
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == user.email))
     forget_old_login_attempts()
     forget_old_sessions()
     db.session.flush()

@@ -10,7 +10,7 @@ from ..accounts import services as account_services
 from ..accounts.auth import roles_required
 from ..accounts.forms import SignInForm, apply_errors
 from ..accounts.models import Role
-from ..accounts.views import _start_session, safe_next
+from ..accounts.views import _start_session, ask_for_second_factor, safe_next
 from ..errors import DomainError
 from ..extensions import db
 from ..pagination import paginate
@@ -81,10 +81,13 @@ def callback(provider_id: int):
         # To a page of its own, so that reloading it or switching language does not answer
         # the provider a second time.
         return redirect(url_for("sso.refused", provider_id=provider.id, reason=error.reason))
+    next_url = (pending or {}).get("next")
+    if user.has_two_factor:  # the provider's sign-in stands for the password, not the code
+        return ask_for_second_factor(user, next_url)
     _start_session(user)
     if user.must_change_password:
         return redirect(url_for("accounts.change_password"))
-    return redirect((pending or {}).get("next") or url_for("site.home"))
+    return redirect(next_url or url_for("site.home"))
 
 
 @bp.get("/sign-in/with/<int:provider_id>/not-signed-in")

@@ -84,7 +84,7 @@ def test_sign_in_and_sign_out_pages_are_public(client):
 
 
 def test_sign_in_starts_a_fresh_session_and_keeps_the_language(client, make_user):
-    user = make_user(email="fresh@example.test")
+    user = make_user(role=Role.PRACTITIONER, email="fresh@example.test")
     with client.session_transaction() as session:
         session["lang"] = "cy"
         session["planted"] = "by an attacker"
@@ -114,7 +114,7 @@ def test_sign_in_starts_a_fresh_session_and_keeps_the_language(client, make_user
     ],
 )
 def test_next_must_be_a_local_path(client, make_user, next_url, lands_on):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     response = client.post(
         "/sign-in",
         query_string={"next": next_url},
@@ -170,7 +170,7 @@ def test_deactivation_ends_existing_sessions(login, make_user):
 
 
 def test_one_time_password_forces_a_change_first(client, make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     user.must_change_password = True
     db.session.commit()  # saved before the sign-in, as an administrator's reset would be
     response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})

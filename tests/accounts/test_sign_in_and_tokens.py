@@ -41,7 +41,7 @@ def attempt(email, password, address=ADDRESS):
 
 
 def test_correct_password_signs_in_and_records_the_time(make_user):
-    user = make_user(email="right@example.test")
+    user = make_user(role=Role.PRACTITIONER, email="right@example.test")
     assert services.authenticate(" RIGHT@example.test ", TEST_PASSWORD, ADDRESS) is user
     assert user.last_login_at is not None
     assert db.session.scalar(
@@ -101,7 +101,7 @@ def test_throttling_ends_after_the_window(app, make_user):
 
 
 def test_old_attempts_are_forgotten_at_the_next_sign_in(make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     attempt("someone.else@example.test", "wrong password!!")
     for row in db.session.scalars(sa.select(LoginAttempt)):
         row.attempted_at = row.attempted_at - timedelta(days=2)
@@ -111,7 +111,7 @@ def test_old_attempts_are_forgotten_at_the_next_sign_in(make_user):
 
 
 def test_success_clears_that_emails_failures(make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     attempt(user.email, "wrong password!!")
     attempt(user.email, TEST_PASSWORD)
     count = db.session.scalar(

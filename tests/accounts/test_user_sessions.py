@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from isp_manager.accounts.models import UserSession
+from isp_manager.accounts.models import Role, UserSession
 from isp_manager.extensions import db
 from tests.conftest import TEST_PASSWORD
 
@@ -24,7 +24,7 @@ def _replay(app, cookie):
 
 
 def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, client, make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     cookie = _sign_in(client, user)
     assert _replay(app, cookie).status_code == 200
     assert client.post("/sign-out").status_code == 302
@@ -33,7 +33,7 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, client, make_u
 
 
 def test_signing_out_everywhere_ends_the_other_sessions_only(app, make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     here, elsewhere = app.test_client(), app.test_client()
     _sign_in(here, user)
     other_cookie = _sign_in(elsewhere, user)
@@ -43,7 +43,7 @@ def test_signing_out_everywhere_ends_the_other_sessions_only(app, make_user):
 
 
 def test_sign_in_records_a_session_and_sign_out_removes_it(client, make_user):
-    user = make_user()
+    user = make_user(role=Role.PRACTITIONER)
     _sign_in(client, user)
     rows = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id)).all()
     assert len(rows) == 1 and rows[0].last_seen_at is not None

@@ -171,6 +171,7 @@ def test_ensure_admin_creates_once_then_explains(cli, monkeypatch):
     second = cli("ensure-admin")
     assert second.exit_code == 0
     assert "flask users create EMAIL --name NAME --org CODE --role ROLE" in second.output
+    assert "flask users reset-two-factor EMAIL" in second.output
     assert "One-time password" not in second.output
 
 
@@ -180,3 +181,58 @@ def test_ensure_admin_honours_admin_email(cli, monkeypatch):
     monkeypatch.setenv("ADMIN_EMAIL", "it@council.example.test")
     assert cli("ensure-admin").exit_code == 0
     assert user("it@council.example.test").role == Role.ADMIN
+
+
+def test_create_with_a_two_factor_secret_then_reset_it(cli):
+    secret = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+    result = cli(
+        "create",
+        "lead2fa@example.test",
+        "--name",
+        "Lead Twofactor",
+        "--org",
+        "la-cardiff",
+        "--role",
+        "ig_lead",
+        "--password-stdin",
+        "--totp-secret-stdin",
+        input="correct horse battery staple 42\n" + secret.lower() + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    created = user("lead2fa@example.test")
+    assert created.has_two_factor and created.totp_secret == secret
+    reset = cli("reset-two-factor", "lead2fa@example.test")
+    assert reset.exit_code == 0 and "reset for lead2fa@example.test" in reset.output
+    assert created.must_set_up_two_factor
+    again = cli("reset-two-factor", "lead2fa@example.test")
+    assert again.exit_code == 1 and "has not set up two-factor authentication" in again.output
+
+
+def test_a_secret_that_is_not_base32_is_refused_naming_the_option(cli):
+    result = cli(
+        "create",
+        "bad2fa@example.test",
+        "--name",
+        "Bad Secret",
+        "--org",
+        "la-cardiff",
+        "--role",
+        "ig_lead",
+        "--password-stdin",
+        "--totp-secret-stdin",
+        input="correct horse battery staple 42\nnot-base32!\n",
+    )
+    assert result.exit_code == 1
+    assert (
+        "secret (--totp-secret-stdin): The secret must be at least 16 characters" in result.output
+    )
+    assert user("bad2fa@example.test") is None
+
+
+def test_ensure_admin_says_how_to_set_up_two_factor(cli, monkeypatch):
+    for admin in db.session.scalars(sa.select(User).where(User.role == Role.ADMIN)):
+        admin.role = Role.IG_LEAD
+    monkeypatch.delenv("ADMIN_EMAIL", raising=False)
+    output = cli("ensure-admin").output
+    assert "set up\ntwo-factor authentication: scan the QR code" in output
+    assert "save\nthe recovery codes" in output

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "journey password for tests 2026"
+# The administrators and IG leads made by make_live_user have two-factor authentication with
+# this secret; sign_in() enters a code for it.
+TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+TWO_FACTOR_ROLES = {"admin", "ig_lead"}
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots"))
 _numbers = itertools.count(1)
 
@@ -116,13 +120,20 @@ def live_cli(live_instance, live_server):
 
 @pytest.fixture(scope="session")
 def make_live_user(live_instance, live_server):
-    """make_live_user(org_code, role) -> e-mail of a new user (password PASSWORD)."""
+    """make_live_user(org_code, role) -> e-mail of a new user (password PASSWORD; administrators
+    and IG leads also have two-factor authentication with TOTP_SECRET, unless two_factor=False)."""
 
     def _make(
-        org_code: str = "la-cardiff", role: str = "ig_lead", *, name: str | None = None
+        org_code: str = "la-cardiff",
+        role: str = "ig_lead",
+        *,
+        name: str | None = None,
+        two_factor: bool | None = None,
     ) -> str:
         n = next(_numbers)
         email = f"{role.replace('_', '-')}-{org_code}-{n}@example.test"
+        with_secret = role in TWO_FACTOR_ROLES if two_factor is None else two_factor
+        secret_args = ("--totp-secret-stdin",) if with_secret else ()
         flask_cli(
             live_instance,
             "users",
@@ -135,7 +146,8 @@ def make_live_user(live_instance, live_server):
             "--role",
             role,
             "--password-stdin",
-            stdin=PASSWORD + "\n",
+            *secret_args,
+            stdin=PASSWORD + "\n" + (TOTP_SECRET + "\n" if with_secret else ""),
         )
         return email
 
@@ -219,12 +231,19 @@ def check_a11y_fixture():
     return check_a11y
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in page."""
+def sign_in(page: Page, email: str, password: str = PASSWORD, secret: str = TOTP_SECRET) -> None:
+    """Sign in through the real sign-in page, with a code from the app when one is asked for."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    code_field = page.get_by_label("Code from your authenticator app")
+    expect(page.get_by_role("button", name="Sign out").or_(code_field)).to_be_visible()
+    if code_field.is_visible():
+        from tests.conftest import fresh_totp_code
+
+        page.get_by_label("Code from your authenticator app").fill(fresh_totp_code(email, secret))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ import urllib.request
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
+from tests.conftest import fresh_totp_code
 
 NEW_PASSWORD = "heather lantern copper meadow"  # noqa: S105
 
@@ -114,6 +115,17 @@ def test_admin_creates_a_user_who_must_choose_a_password(page, sign_in, make_liv
     page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password has been changed.")).to_be_visible()
+    # now an IG lead, she must set up two-factor authentication before anything else
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
+    page.goto("/account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
+    secret = "".join(page.locator("#totp-secret").inner_text().split())
+    page.get_by_label("Code from your authenticator app").fill(
+        fresh_totp_code("nia.newcomer@example.test", secret)
+    )
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    expect(page.get_by_role("heading", level=2, name="Save your recovery codes")).to_be_visible()
+    page.get_by_role("link", name="I have saved my recovery codes: continue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Nia Newcomer")
     page.goto("/account")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")

@@ -448,3 +448,17 @@ def test_a_provider_that_never_answers_is_given_up_on_after_the_timeout(
         assert time.monotonic() - began < 5
     assert response.status_code == 503
     assert "could not be reached" in response.text
+
+
+def test_after_the_provider_someone_with_two_factor_enters_their_code(
+    client, provider, oidc, make_user, council
+):
+    from tests.conftest import fresh_totp_code
+
+    pat = make_user(council, Role.PRACTITIONER, email="pat.jones@sso-council.test", two_factor=True)
+    response, _back = sign_in(client, provider, oidc, "pat")
+    assert response.headers["Location"] == "/sign-in/code"
+    assert client.get("/account").status_code == 302  # not signed in yet
+    done = client.post("/sign-in/code", data={"code": fresh_totp_code(pat.email)})
+    assert done.status_code == 302
+    assert client.get("/account").status_code == 200
