@@ -1,7 +1,7 @@
 """accounts: two-factor authentication (a TOTP secret per user, one-time recovery codes)
 
 Revision ID: g21_two_factor
-Revises: g24_stored_files
+Revises: g20_signatures
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from isp_manager.db import UTCDateTime
 
 revision = "g21_two_factor"
-down_revision = "g24_stored_files"
+down_revision = "g20_signatures"
 branch_labels = None
 depends_on = None
 
