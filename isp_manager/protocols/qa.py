@@ -183,7 +183,7 @@ def _parties(version, template) -> list[QaCheck]:
                 _("There is exactly one controller and at least one processor")
                 if ok
                 else _(
-                    "A controller-processor agreement needs exactly one controller and at least one processor (it has %(d)s controllers and %(r)s processors)",
+                    "A controller-processor agreement needs exactly one controller and at least one processor (controllers named: %(d)s; processors named: %(r)s)",
                     d=len(firsts),
                     r=len(others),
                 )
@@ -193,7 +193,7 @@ def _parties(version, template) -> list[QaCheck]:
                 _("There is exactly one discloser and at least one recipient")
                 if ok
                 else _(
-                    "A Data Disclosure Agreement needs exactly one discloser and at least one recipient (it has %(d)s disclosers and %(r)s recipients)",
+                    "A Data Disclosure Agreement needs exactly one discloser and at least one recipient (disclosers named: %(d)s; recipients named: %(r)s)",
                     d=len(firsts),
                     r=len(others),
                 )
