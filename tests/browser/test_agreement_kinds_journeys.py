@@ -154,7 +154,7 @@ def _party_details(page: Page, code: str) -> None:
     page.get_by_label("Departments or teams").fill("Information governance")
     page.get_by_label("Owner or point of contact: name").fill(f"Contact at {code}")
     page.get_by_label("Owner or point of contact: e-mail address").fill(f"ig@{code}.example")
-    page.get_by_label("Signatory: name").fill(f"Signatory at {code}")
+    page.get_by_label("Signatory without an account: name").fill(f"Signatory at {code}")
     page.get_by_label("Signatory: role").fill("Director of Social Services")
     page.get_by_role("button", name="Save partner").click()
 
