@@ -148,7 +148,9 @@ def test_teams_advice_and_the_ig_leads_register(page: Page, sign_in, make_live_u
     assert page.goto(record_url).status == 404
     assert page.goto(advice_url).status == 404
     page.goto("/audit?record_type=advice_requests")
-    expect(page.get_by_text("advice_request.answered").first).to_be_visible()
+    expect(
+        page.locator(".app-timeline__title").filter(has_text="Advice given").first
+    ).to_be_visible()
     expect(page.get_by_text("the club showed no need")).to_have_count(0)
     expect(page.get_by_text("A youth club asked")).to_have_count(0)
     check_a11y(page, "audit-withheld")
