@@ -95,10 +95,12 @@ def configure_logging(app: Flask) -> None:
 def _user_id() -> int | None:
     """The signed-in user's id, if the request loaded one (never loads it for the log)."""
     user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    state = sa.inspect(user, raiseerr=False) if user is not None else None
+    if state is None:  # the anonymous user: no account
         return None
-    identity = sa.inspect(user).identity
-    return identity[0] if identity else None
+    # The identity, not an attribute: after the request's commit every attribute is expired
+    # and reading one would load the user again, a query for the log alone.
+    return state.identity[0] if state.identity else None
 
 
 def register_request_logging(app: Flask) -> None:
