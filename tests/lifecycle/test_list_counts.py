@@ -191,6 +191,7 @@ def test_the_home_page_counts_each_side_from_its_index(s164_world, board_world, 
     db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
     scans = [n for n in _plan_nodes(sql) if n.get("Relation Name") == table]
+    # (Which index of the side PostgreSQL picks for a table this small varies with its
+    # statistics; that it reads an index of one side, never the rows, does not.)
     assert scans and all(n["Node Type"] in ("Index Only Scan", "Index Scan") for n in scans)
-    if kind == "s164":
-        assert any(n["Index Name"] == "ix_cooperation_requests_requesting_unread" for n in scans)
+    assert all("_org_id = " in n.get("Index Cond", "") for n in scans), scans
