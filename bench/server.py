@@ -247,7 +247,11 @@ class Server:
             self.process = subprocess.Popen(  # noqa: S603 (fixed command)
                 command, cwd=ROOT, env=env, stdout=log, stderr=log
             )
-        self._wait_until_ready()
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.__exit__()  # a server that never answered is not left running
+            raise
         return self
 
     def _wait_until_ready(self, timeout: float = 60) -> None:
