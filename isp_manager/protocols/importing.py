@@ -366,7 +366,7 @@ def _placeholders() -> set[str]:
             found |= {
                 _("Not completed."),
                 _("Not set."),
-                _("No partner organisations yet."),
+                *(rules.words.say("none_yet") for rules in KIND_RULES.values()),
                 _("No data items have been listed."),
                 _("No terms have been defined."),
                 _("No information flows have been listed."),
@@ -432,7 +432,7 @@ class _OwnWords:
                 export.INTRO_DDA,
                 export.INTRO_DPA,
                 export.INTRO_JCA,
-                export.SIGNATURES_INTRO,
+                *(rules.words.signatures_intro for rules in KIND_RULES.values()),
             )
             for text in _in_both(lazy)
         ]
