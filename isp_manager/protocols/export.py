@@ -603,6 +603,7 @@ def _write_flows(doc, version, field, value, locale) -> None:
 def _write_signatures(doc, version, field, value, locale) -> None:
     words = version.protocol.kind.words
     add_text(doc, words.say("signatures_intro"))
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the sentence with its table
     signed = {s.partner_id: s for s in version.signatures}
     rows = []
     for partner in version.partners:
