@@ -344,7 +344,22 @@ def _breaks_before_next(doc: Document) -> None:
         if following is None or following.tag != p_tag:
             continue
         Paragraph(following, doc._body).paragraph_format.page_break_before = True
+        # The empty lines before the break (the space after a table) would spill onto a page
+        # of their own when the page above is full.
+        previous = paragraph.getprevious()
+        while previous is not None and _is_blank_line(previous):
+            blank, previous = previous, previous.getprevious()
+            blank.getparent().remove(blank)
         paragraph.getparent().remove(paragraph)
+
+
+def _is_blank_line(element) -> bool:
+    """An empty paragraph with nothing in it but its properties."""
+    if element.tag != qn("w:p") or "".join(element.itertext()).strip():
+        return False
+    return all(child.tag == qn("w:pPr") for child in element) and (
+        element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None
+    )
 
 
 _STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

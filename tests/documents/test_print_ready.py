@@ -229,3 +229,20 @@ def test_no_row_of_a_table_is_split_across_two_pages():
     for table in reopened.tables:
         for row in table.rows:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_the_empty_lines_before_a_page_break_are_dropped():
+    """The line after a table, before a new page: were the page above full, it would spill
+    onto a page of its own and leave it empty."""
+    from isp_manager.documents import add_page_break, add_table
+
+    doc = new_document(title="Breaks", version_label="V1 Draft", marking="OFFICIAL")
+    add_table(doc, ["A", "B"], [("1", "2")])
+    doc.add_paragraph()
+    add_page_break(doc)
+    add_heading(doc, "Appendix A: Parties")
+    body = _reopen(doc).element.body
+    table = body.find(qn("w:tbl"))
+    heading = table.getnext()
+    assert "".join(t.text for t in heading.iter(qn("w:t"))) == "Appendix A: Parties"
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
