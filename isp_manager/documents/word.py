@@ -432,6 +432,8 @@ def add_table(
     for cell, text in zip(head.cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(clean_text(text)).bold = True
+        # the header goes to the next page with the first row, never alone at a page's foot
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
         _shade(cell, "E8E8E8")
     if not rows and empty:
         merged = table.rows[1].cells[0].merge(table.rows[1].cells[-1])

@@ -229,6 +229,8 @@ def test_no_row_of_a_table_is_split_across_two_pages():
     for table in reopened.tables:
         for row in table.rows:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        # the header row goes with the first row to the next page, never alone
+        assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in table.rows[0].cells)
 
 
 def test_the_empty_lines_before_a_page_break_are_dropped():
