@@ -31,13 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
 from ..audit.models import AuditEvent
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..qa_groups.models import QaGroupMember
 from .models import EDITABLE_STATES, Protocol, ProtocolPartner, ProtocolVersion, VersionState
 

@@ -17,7 +17,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,6 +26,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import SCHEDULE1
 from ..law import catalogue as law_catalogue
 from ..law.lawful_basis import lawful_basis_problems

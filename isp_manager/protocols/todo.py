@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..accounts.models import Role, User
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..qa_groups.models import QaGroupMember
 from ..todo import Task, task_source
 from .models import Protocol, ProtocolPartner, ProtocolSignature, ProtocolVersion, VersionState
