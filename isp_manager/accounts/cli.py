@@ -7,6 +7,7 @@ import sys
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..errors import DomainError
@@ -162,9 +163,10 @@ def ensure_admin_command():
     """Create the first administrator when there is none (run by `make run`)."""
     email = os.environ.get("ADMIN_EMAIL") or services.DEFAULT_ADMIN_EMAIL
     created = _commit_or_fail(lambda: services.ensure_admin(email))
+    sign_in = current_app.config["SERVICE_URL"] + "/sign-in"
     if created is None:
         click.echo(
-            "Sign in with an administrator account. To add users: "
+            f"ISP Manager: sign in at {sign_in} with an administrator account. To add users: "
             "flask users create EMAIL --name NAME --org CODE --role ROLE\n"
             "An administrator who lost their authenticator app and recovery codes: "
             "flask users reset-two-factor EMAIL"
@@ -173,7 +175,8 @@ def ensure_admin_command():
     user, password = created
     rule = "=" * 64
     click.echo(
-        f"{rule}\nAn administrator account was created for this instance.\n"
+        f"\n{rule}\nAn administrator account was created for this instance.\n"
+        f"  Sign in at:        {sign_in}\n"
         f"  Email address:     {user.email}\n"
         f"  One-time password: {password}\n"
         "Sign in with these now: you will be asked to choose a new password, then to set up\n"

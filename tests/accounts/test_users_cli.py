@@ -166,6 +166,7 @@ def test_ensure_admin_creates_once_then_explains(cli, monkeypatch):
     admin = user("admin@isp-manager.local")
     assert admin.role == Role.ADMIN and admin.must_change_password
     assert admin.organisation.code == "isp-manager-service"
+    assert "Sign in at:        http://" in first.output and "/sign-in" in first.output
     line = next(line for line in first.output.splitlines() if "One-time password" in line)
     assert passwords.verify_password(admin.password_hash, line.split(":", 1)[1].strip())
     second = cli("ensure-admin")
