@@ -173,16 +173,17 @@ def ensure_admin_command():
         )
         return
     user, password = created
-    rule = "=" * 64
+    base = current_app.config["SERVICE_URL"]
+    rule = "=" * 72
     click.echo(
-        f"\n{rule}\nAn administrator account was created for this instance.\n"
-        f"  Sign in at:        {sign_in}\n"
+        f"\n{rule}\n"
+        "ISP Manager is set up. An administrator account was created:\n"
+        f"  Address:           {sign_in}\n"
         f"  Email address:     {user.email}\n"
         f"  One-time password: {password}\n"
-        "Sign in with these now: you will be asked to choose a new password, then to set up\n"
-        "two-factor authentication: scan the QR code shown with an authenticator app on your\n"
-        "phone (or type the key shown under it), enter the 6-digit code it gives, and save\n"
-        "the recovery codes. Afterwards you sign in with your password and a code from the app.\n"
-        "The password is not stored anywhere and will not be shown again.\n"
+        "  (shown only now: you choose your own password, then set up two-factor\n"
+        "   sign-in with an authenticator app, and keep the recovery codes)\n"
+        f"  Add users:         {base}/admin/users/new once signed in, or\n"
+        "                     flask users create EMAIL --name NAME --org CODE --role ROLE\n"
         f"{rule}"
     )
