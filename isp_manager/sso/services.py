@@ -38,6 +38,7 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, organisation_by_code, user_by_email
 from ..audit.services import changes, record_event
 from ..db import utcnow
+from ..encryption import SecretUnreadable
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..parties.models import Organisation
@@ -284,7 +285,9 @@ def update_provider(
     provider.issuer = values["issuer"]
     provider.client_id = values["client_id"]
     provider.organisation = values["organisation"]
-    secret_changed = "client_secret" in values and values["client_secret"] != provider.client_secret
+    secret_changed = "client_secret" in values and _secret_differs(
+        provider, values["client_secret"]
+    )
     if secret_changed:
         provider.client_secret = values["client_secret"]
     _set_domains(provider, values["domains"])
@@ -295,6 +298,14 @@ def update_provider(
     if new:
         record_event("sso.provider_updated", provider, by=by, before=old, after=new)
     forget_metadata(before["issuer"])
+
+
+def _secret_differs(provider: SsoProvider, secret: str) -> bool:
+    """Whether `secret` is not the one stored (one the key cannot open is replaced)."""
+    try:
+        return secret != provider.client_secret
+    except SecretUnreadable:
+        return True
 
 
 def set_provider_enabled(provider: SsoProvider, enabled: bool, *, by: User | None) -> None:
