@@ -243,3 +243,30 @@ def test_the_migration_encrypts_the_rows_and_its_downgrade_decrypts_them(
         with engine.connect() as conn:
             assert _secrets(conn) == (TEST_TOTP_SECRET, CLIENT_SECRET)
         engine.dispose()
+
+
+def test_readyz_says_when_the_key_does_not_open_the_stored_secrets(
+    fresh_database_url, tmp_path, own_sessions
+):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "SECRET_KEY": "readiness key"},
+        instance_path=tmp_path,
+    )
+    client = app.test_client()
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.session.execute(sa.text(_ORG))
+        db.session.execute(
+            sa.text(_USER), {"secret": encryption.encrypt(TEST_TOTP_SECRET, app.config)}
+        )
+        db.session.commit()
+    assert client.get("/readyz").json == {"status": "ready"}
+    app.config["DATA_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    refused = client.get("/readyz")
+    assert refused.status_code == 503
+    assert "data encryption key" in refused.json["reason"]
+    app.config["DATA_ENCRYPTION_KEY"] = ""
+    with app.app_context():
+        db.session.remove()
+        flask_migrate.downgrade(revision="base")
+        db.engine.dispose()
