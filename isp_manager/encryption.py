@@ -25,9 +25,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 
 from .errors import DomainError
+from .i18n import gettext as _
 
 _HKDF_INFO = b"isp-manager data encryption key v1"
 _HKDF_SALT = b"isp-manager secrets at rest"

@@ -5,11 +5,11 @@ an organisation the caller does not run is a 404, a role they may not give a 403
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, NotFound
+from ..i18n import gettext as _
 from ..pagination import paginate
 from ..parties import services as parties
 from . import access, invitations

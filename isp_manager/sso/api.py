@@ -6,11 +6,11 @@ a provider the caller may not see is a 404, a change they may not make a 403."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, PermissionDenied
+from ..i18n import gettext as _
 from ..pagination import paginate
 from . import services
 from .schemas import (

@@ -5,11 +5,11 @@ a display name nobody else has) are checked once, in the services."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validates_schema
 from marshmallow.validate import Length
 
 from ..api_schema import Schema
+from ..i18n import lazy_gettext as _l
 
 
 def _required(message) -> dict:

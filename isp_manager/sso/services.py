@@ -21,7 +21,6 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
 from flask import current_app
-from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import (
     ExpiredTokenError,
@@ -41,6 +40,7 @@ from ..db import utcnow
 from ..encryption import SecretUnreadable
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from ..parties.models import Organisation
 from ..text_input import is_storable
 from .models import SsoDomain, SsoProvider
