@@ -138,7 +138,9 @@ def register_error_handlers(app: Flask) -> None:
                 else None
             )
             return _api_error(error.status_code, error.message, errors)
-        template = ERROR_TEMPLATES.get(error.status_code, "errors/400.html")
+        template = getattr(error, "page_template", None) or ERROR_TEMPLATES.get(
+            error.status_code, "errors/400.html"
+        )
         return error_page(template, error.status_code, message=error.message)
 
     @app.errorhandler(HTTPException)
