@@ -17,13 +17,15 @@ from ..lifecycle.models import (
     OPEN_PREDICATE,
     OUTCOME_LABELS,
     ExtensionMixin,
-    InformationNature,
     Outcome,
+    ProvidedItemMixin,
     RequestLifecycleMixin,
     TimelineEventMixin,
     extension_constraints,
     lifecycle_constraints,
     lifecycle_indexes,
+    request_children,
+    request_key,
 )
 from ..retention.models import RetentionMixin
 
@@ -127,27 +129,9 @@ class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     provide_to: Mapped[object | None] = relationship(
         "Organisation", foreign_keys=[provide_to_org_id]
     )
-    events: Mapped[list[BoardEvent]] = relationship(
-        back_populates="request",
-        order_by=lambda: (BoardEvent.occurred_at, BoardEvent.id),
-        cascade="all, delete-orphan",
+    events, extensions, provided_items = request_children(
+        "BoardEvent", "BoardExtension", "BoardProvidedItem"
     )
-    extensions: Mapped[list[BoardExtension]] = relationship(
-        back_populates="request", order_by=lambda: BoardExtension.id, cascade="all, delete-orphan"
-    )
-    provided_items: Mapped[list[BoardProvidedItem]] = relationship(
-        back_populates="request",
-        order_by=lambda: BoardProvidedItem.id,
-        cascade="all, delete-orphan",
-    )
-
-    @property
-    def event_class(self):
-        return BoardEvent
-
-    @property
-    def extension_class(self):
-        return BoardExtension
 
     # ------------------------------------------------------------- on-behalf answers
     # The board's API and pages name the lifecycle's on-behalf columns as it always has:
@@ -187,9 +171,7 @@ class BoardEvent(TimelineEventMixin, db.Model):
         sa.Index("ix_board_request_events_request_id_occurred_at", "request_id", "occurred_at"),
     )
 
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False
-    )
+    request_id: Mapped[int] = request_key("board_requests")
     request: Mapped[BoardRequest] = relationship(back_populates="events")
 
 
@@ -199,29 +181,16 @@ class BoardExtension(ExtensionMixin, db.Model):
     __tablename__ = "board_request_extensions"
     __table_args__ = extension_constraints()
 
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    request_id: Mapped[int] = request_key("board_requests", index=True)
     request: Mapped[BoardRequest] = relationship(back_populates="extensions")
 
 
-class BoardProvidedItem(db.Model):
-    """One thing a body provided in answer to a s.137 request: what, when, how, and whether
-    it is fact, opinion or history."""
+class BoardProvidedItem(ProvidedItemMixin, db.Model):
+    """One thing a body provided in answer to a s.137 request."""
 
     __tablename__ = "board_provided_items"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    nature: Mapped[InformationNature] = mapped_column(
-        enum_type(InformationNature, "information_nature"), nullable=False
-    )
-    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    request_id: Mapped[int] = request_key("board_requests", index=True)
     request: Mapped[BoardRequest] = relationship(back_populates="provided_items")
 
 

@@ -37,7 +37,7 @@ from ..lifecycle.models import (
 from ..lifecycle.reasons import reasons_problem
 from ..parties.models import Organisation
 from ..parties.services import active_bodies, find_body
-from ..text_input import is_storable
+from ..text_input import check_length, is_storable
 from . import kind as _kind
 from .kind import S137
 from .models import (
@@ -154,8 +154,7 @@ def _clean(value: str | None) -> str:
 
 
 def _long(errors: dict, name: str, value: str | None, maximum: int = MAX_TEXT) -> None:
-    if len(_clean(value)) > maximum:
-        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
+    check_length(errors, name, _clean(value), maximum=maximum)
 
 
 def _body_problems(errors: dict, data: BoardRequestDetails, board: Organisation) -> None:
@@ -589,17 +588,17 @@ def record_follow_up(req: BoardRequest, note: str | None, *, by, on: date | None
                 state=req.state.label.lower(),
             )
         )
-    text = _clean(note)
-    if len(text) < 10:
-        raise InvalidInput(
-            _("Enter what the board did to follow the request up, and with whom."),
-            field="escalation_note",
-        )
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT),
-            field="escalation_note",
-        )
+    errors: dict[str, list[str]] = {}
+    text = check_length(
+        errors,
+        "escalation_note",
+        _clean(note),
+        minimum=10,
+        maximum=MAX_TEXT,
+        too_short=_("Enter what the board did to follow the request up, and with whom."),
+    )
+    if errors:
+        raise InvalidInput(errors=errors)
     before = snapshot(req, ("escalation_note", "escalated_on"))
     req.escalation_note = text
     req.escalated_on = on or wales_today()

@@ -6,7 +6,7 @@ with a statutory ground and written reasons.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,12 +18,14 @@ from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
     UNREAD_ANSWER_PREDICATE,
     ExtensionMixin,
-    InformationNature,
+    ProvidedItemMixin,
     RequestLifecycleMixin,
     TimelineEventMixin,
     extension_constraints,
     lifecycle_constraints,
     lifecycle_indexes,
+    request_children,
+    request_key,
 )
 from ..retention.models import RetentionMixin
 
@@ -110,29 +112,9 @@ class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     # Partly complied: what was not provided (the ground and reasons say why).
     not_provided: Mapped[str | None] = mapped_column(sa.Text)
 
-    events: Mapped[list[CooperationEvent]] = relationship(
-        back_populates="request",
-        order_by=lambda: (CooperationEvent.occurred_at, CooperationEvent.id),
-        cascade="all, delete-orphan",
+    events, extensions, provided_items = request_children(
+        "CooperationEvent", "CooperationExtension", "ProvidedItem"
     )
-    extensions: Mapped[list[CooperationExtension]] = relationship(
-        back_populates="request",
-        order_by=lambda: CooperationExtension.id,
-        cascade="all, delete-orphan",
-    )
-    provided_items: Mapped[list[ProvidedItem]] = relationship(
-        back_populates="request",
-        order_by=lambda: ProvidedItem.id,
-        cascade="all, delete-orphan",
-    )
-
-    @property
-    def event_class(self):
-        return CooperationEvent
-
-    @property
-    def extension_class(self):
-        return CooperationExtension
 
     @property
     def has_reasons_letter(self) -> bool:
@@ -151,9 +133,7 @@ class CooperationEvent(TimelineEventMixin, db.Model):
         sa.Index("ix_cooperation_events_request_id_occurred_at", "request_id", "occurred_at"),
     )
 
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False
-    )
+    request_id: Mapped[int] = request_key("cooperation_requests")
     request: Mapped[CooperationRequest] = relationship(back_populates="events")
 
 
@@ -164,28 +144,16 @@ class CooperationExtension(ExtensionMixin, db.Model):
     __tablename__ = "cooperation_extensions"
     __table_args__ = extension_constraints()
 
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    request_id: Mapped[int] = request_key("cooperation_requests", index=True)
     request: Mapped[CooperationRequest] = relationship(back_populates="extensions")
 
 
-class ProvidedItem(db.Model):
-    """One thing provided in answer: what, when, how, and whether it is fact, opinion or history."""
+class ProvidedItem(ProvidedItemMixin, db.Model):
+    """One thing provided in answer to a s.164 request."""
 
     __tablename__ = "cooperation_provided_items"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    nature: Mapped[InformationNature] = mapped_column(
-        enum_type(InformationNature, "information_nature"), nullable=False
-    )
-    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-
+    request_id: Mapped[int] = request_key("cooperation_requests", index=True)
     request: Mapped[CooperationRequest] = relationship(back_populates="provided_items")
 
 

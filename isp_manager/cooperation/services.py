@@ -41,7 +41,7 @@ from ..parties.services import (
     explain_s164_basis,
     find_body,
 )
-from ..text_input import is_storable
+from ..text_input import check_length, is_storable
 from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
@@ -187,23 +187,6 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_text(
-    errors: dict,
-    name: str,
-    value: str | None,
-    message: str,
-    *,
-    minimum: int = 10,
-    maximum: int = MAX_TEXT,
-):
-    text = _clean(value)
-    if len(text) < minimum:
-        errors[name] = [message]
-    elif len(text) > maximum:
-        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
-    return text
-
-
 def _details_problems(
     data: RequestDetails, council: Organisation, on: date
 ) -> tuple[dict, S164Eligibility | None]:
@@ -233,22 +216,23 @@ def _details_problems(
     if data.function not in SOCIAL_SERVICES_FUNCTIONS:
         errors["function"] = [_("Choose the social services function the request is made for.")]
     elif data.function == OTHER_FUNCTION:
-        _check_text(
+        check_length(
             errors,
             "function_description",
-            data.function_description,
-            _(
+            _clean(data.function_description),
+            minimum=MIN_FUNCTION_DESCRIPTION,
+            maximum=500,
+            too_short=_(
                 "Say which social services function the request is made for, like "
                 "“support for carers”: you chose another social services function."
             ),
-            minimum=MIN_FUNCTION_DESCRIPTION,
-            maximum=500,
         )
-    _check_text(
-        errors, "details", data.details, _("Say what you are asking for, in at least a sentence.")
-    )
-    _check_text(errors, "purpose", data.purpose, _("Say why you need it, in at least a sentence."))
-    _check_text(errors, "secure_reply", data.secure_reply, "", minimum=0, maximum=500)
+    for name, value, too_short in (
+        ("details", data.details, _("Say what you are asking for, in at least a sentence.")),
+        ("purpose", data.purpose, _("Say why you need it, in at least a sentence.")),
+    ):
+        check_length(errors, name, _clean(value), minimum=10, maximum=MAX_TEXT, too_short=too_short)
+    check_length(errors, "secure_reply", _clean(data.secure_reply), maximum=500)
     ref = _clean(data.subject_reference)
     if ref and not SUBJECT_REFERENCE.match(ref):
         errors["subject_reference"] = [

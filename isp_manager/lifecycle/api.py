@@ -13,8 +13,7 @@ returns the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from flask_login import current_user
 
@@ -29,61 +28,60 @@ from .schemas import (
 
 
 class StepRoute(NamedTuple):
-    """One shared step route: its name, its path, the body it reads (None: no body) and the
-    call it makes on the kind's services with that body."""
+    """One shared step route: its name, its path, the body it reads (None: no body), the
+    kind's service it calls and the body's fields it passes, in order, before `by`."""
 
     endpoint: str
     rule: str
     schema: type | None
-    call: Callable[[Any, Any, dict, Any], Any]  # (services, req, data, by)
+    service: str
+    fields: tuple[str, ...] = ()
+
+    def call(self, services, req, data: dict, by):
+        return getattr(services, self.service)(req, *(data[f] for f in self.fields), by=by)
 
 
+NEW_DUE_DATE = ("new_due_date", "reason")
 STEP_ROUTES = (
     StepRoute(
         "ask_clarification",
         "/<int:request_id>/clarification",
         QuestionSchema,
-        lambda s, req, data, by: s.ask_for_clarification(req, data["question"], by=by),
+        "ask_for_clarification",
+        ("question",),
     ),
     StepRoute(
         "answer_clarification",
         "/<int:request_id>/clarification-answer",
         AnswerSchema,
-        lambda s, req, data, by: s.give_clarification(req, data["answer"], by=by),
+        "give_clarification",
+        ("answer",),
     ),
     StepRoute(
         "ask_extension",
         "/<int:request_id>/extension-request",
         ExtensionSchema,
-        lambda s, req, data, by: s.ask_for_extension(
-            req, data["new_due_date"], data["reason"], by=by
-        ),
+        "ask_for_extension",
+        NEW_DUE_DATE,
     ),
     StepRoute(
         "agree_extension",
         "/<int:request_id>/extension-request/agreement",
         None,
-        lambda s, req, data, by: s.agree_extension(req, by=by),
+        "agree_extension",
     ),
     StepRoute(
         "refuse_extension",
         "/<int:request_id>/extension-request/refusal",
         RefusalReasonSchema,
-        lambda s, req, data, by: s.refuse_extension(req, data["reason"], by=by),
+        "refuse_extension",
+        ("reason",),
     ),
     StepRoute(
-        "extension",
-        "/<int:request_id>/extension",
-        ExtensionSchema,
-        lambda s, req, data, by: s.grant_extension(
-            req, data["new_due_date"], data["reason"], by=by
-        ),
+        "extension", "/<int:request_id>/extension", ExtensionSchema, "grant_extension", NEW_DUE_DATE
     ),
     StepRoute(
-        "withdraw",
-        "/<int:request_id>/withdraw",
-        ReasonSchema,
-        lambda s, req, data, by: s.withdraw_request(req, data["reason"], by=by),
+        "withdraw", "/<int:request_id>/withdraw", ReasonSchema, "withdraw_request", ("reason",)
     ),
 )
 

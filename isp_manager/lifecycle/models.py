@@ -528,6 +528,20 @@ class RequestLifecycleMixin:
             return None
         return self.answered_on <= self.due_date
 
+    # ------------------------------------------------------------- the kind's child tables
+
+    @property
+    def event_class(self):
+        return type(self).events.property.mapper.class_
+
+    @property
+    def extension_class(self):
+        return type(self).extensions.property.mapper.class_
+
+    @property
+    def item_class(self):
+        return type(self).provided_items.property.mapper.class_
+
     # ------------------------------------------------------------- access
     # The rules are lifecycle.access's table; these read it for one request.
 
@@ -567,6 +581,44 @@ class RequestLifecycleMixin:
         from .access import visible_sides
 
         return visible_sides(cls, user)
+
+
+def request_key(table: str, *, index: bool = False) -> Mapped[int]:
+    """The key of a timeline event, an extension or an item provided to its request in
+    `table` (deleted with the request)."""
+    return mapped_column(
+        sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=index
+    )
+
+
+def request_children(event: str, extension: str, item: str) -> tuple:
+    """A request's timeline (in order), extensions and items provided, from the names of the
+    kind's three tables' models: `events, extensions, provided_items = request_children(...)`.
+    Each child has a `request` relationship back."""
+
+    def children(model: str, order_by: str):
+        return relationship(
+            model, back_populates="request", order_by=order_by, cascade="all, delete-orphan"
+        )
+
+    return (
+        children(event, f"[{event}.occurred_at, {event}.id]"),
+        children(extension, f"{extension}.id"),
+        children(item, f"{item}.id"),
+    )
+
+
+class ProvidedItemMixin:
+    """One thing provided in answer: what, when, how, and whether it is fact, opinion or
+    history. The domain table adds `request_id`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    nature: Mapped[InformationNature] = mapped_column(
+        enum_type(InformationNature, "information_nature"), nullable=False
+    )
+    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
 
 
 class TimelineEventMixin:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..calendar import long_date
 from ..extensions import db
@@ -193,50 +194,58 @@ def extension_asked(req, ext) -> None:
     )
 
 
-def extension_agreed(req) -> None:
+# What the body asked is told when the requesting side decides on more time: the subject and
+# the message, by the decision. Each takes the request's names (_names) and its due date.
+EXTENSION_DECIDED = {
+    "agreed": (
+        _l("%(ref)s: extension agreed, now due %(due)s"),
+        _l(
+            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
+            "%(due)s.\n\n%(link)s"
+        ),
+    ),
+    "refused": (
+        _l("%(ref)s: extension refused"),
+        _l(
+            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
+            "%(due)s. The reason is on the request's page: %(link)s"
+        ),
+    ),
+    "granted": (
+        _l("%(ref)s: new due date %(due)s"),
+        _l(
+            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
+            "reason is on the request's page: %(link)s"
+        ),
+    ),
+}
+
+
+def extension_decided(req, decision: str) -> None:
+    """The body asked is told the requesting side agreed, refused or granted more time."""
+    subject, message = EXTENSION_DECIDED[decision]
+
+    def names() -> dict:
+        return {**_names(req), "due": long_date(req.due_date)}
+
     notify_parties(
         req,
         [Relation.BODY_ASKED],
-        lambda: _(
-            "%(ref)s: extension agreed, now due %(due)s",
-            ref=req.reference,
-            due=long_date(req.due_date),
-        ),
-        lambda: _(
-            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
-            "%(due)s.\n\n%(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
+        lambda: str(subject) % names(),
+        lambda: str(message) % names(),
     )
+
+
+def extension_agreed(req) -> None:
+    extension_decided(req, "agreed")
 
 
 def extension_refused(req) -> None:
-    notify_parties(
-        req,
-        [Relation.BODY_ASKED],
-        lambda: _("%(ref)s: extension refused", ref=req.reference),
-        lambda: _(
-            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
-            "%(due)s. The reason is on the request's page: %(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
-    )
+    extension_decided(req, "refused")
 
 
 def extension_granted(req) -> None:
-    notify_parties(
-        req,
-        [Relation.BODY_ASKED],
-        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
-        lambda: _(
-            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
-            "reason is on the request's page: %(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
-    )
+    extension_decided(req, "granted")
 
 
 def withdrawn(req) -> None:

@@ -8,7 +8,6 @@ user; it flushes nothing itself beyond what record_event needs, and never commit
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
 from ..law import Catalogue
+from ..text_input import too_long
 from . import access, notices
 from .kinds import Relation, kind_of
 from .models import (
@@ -61,23 +61,9 @@ MAX_ITEMS = 20  # things provided with one answer: more are grouped together
 REFERENCE_MAX_LENGTH = 24  # the reference column's length
 
 
-class Operation(enum.StrEnum):
-    SEND = "send"
-    ACKNOWLEDGE = "acknowledge"
-    ASK_CLARIFICATION = "ask_clarification"
-    ANSWER_CLARIFICATION = "answer_clarification"
-    ASK_EXTENSION = "ask_extension"
-    AGREE_EXTENSION = "agree_extension"
-    REFUSE_EXTENSION = "refuse_extension"
-    GRANT_EXTENSION = "grant_extension"
-    RESPOND = "respond"
-    RECORD_ON_BEHALF = "record_on_behalf"
-    CLOSE = "close"
-    WITHDRAW = "withdraw"
-
-    @property
-    def label(self) -> str:
-        return str(OPERATION_LABELS[self])
+# Every operation is the access action of the same name (lifecycle.access); of the actions,
+# only view and letter are not operations of the state machine.
+Operation = access.Action
 
 
 class Rule(NamedTuple):
@@ -107,21 +93,6 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.RECORD_ON_BEHALF: Rule(ANSWERABLE),
     Operation.CLOSE: Rule((S.ANSWERED,)),
     Operation.WITHDRAW: Rule((S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
-}
-
-OPERATION_LABELS = {
-    Operation.SEND: _l("send it"),
-    Operation.ACKNOWLEDGE: _l("acknowledge it"),
-    Operation.ASK_CLARIFICATION: _l("ask for clarification"),
-    Operation.ANSWER_CLARIFICATION: _l("give the clarification"),
-    Operation.ASK_EXTENSION: _l("ask for an extension"),
-    Operation.AGREE_EXTENSION: _l("agree the extension asked for"),
-    Operation.REFUSE_EXTENSION: _l("refuse the extension asked for"),
-    Operation.GRANT_EXTENSION: _l("grant an extension"),
-    Operation.RESPOND: _l("answer it"),
-    Operation.RECORD_ON_BEHALF: _l("record the answer received on the body's behalf"),
-    Operation.CLOSE: _l("close it"),
-    Operation.WITHDRAW: _l("withdraw it"),
 }
 
 AUDITED_FIELDS = (
@@ -380,9 +351,7 @@ def _require_text(value: str | None, field: str, message: str, *, min_chars: int
     if len(text) < min_chars:
         raise InvalidInput(message, field=field)
     if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT), field=field
-        )
+        raise InvalidInput(too_long(MAX_TEXT), field=field)
     return text
 
 
@@ -462,6 +431,17 @@ def _sent_explanation(sent_on: date, due: date, usual: date | None, reason: str 
     )
 
 
+# How an extension moved the due date, by the timeline event that moved it.
+EXTENDED = {
+    TimelineEventType.EXTENSION_AGREED: _l(
+        "Extended by agreement from %(old)s to %(new)s: %(reason)s"
+    ),
+    TimelineEventType.EXTENSION_GRANTED: _l(
+        "Extended by the requesting body from %(old)s to %(new)s: %(reason)s"
+    ),
+}
+
+
 def explain_due_date(req) -> DueDateExplanation:
     """How the due date was worked out, in the reader's language, from the facts the request
     and its timeline keep: the request date and the due date set on sending (with the usual
@@ -488,21 +468,12 @@ def explain_due_date(req) -> DueDateExplanation:
                 new = event.new_due_date or due
                 text = clock_restart_explanation(due, new)
                 due = new
-        elif kind is T.EXTENSION_AGREED and event.old_due_date and event.new_due_date:
-            text = _(
-                "Extended by agreement from %(old)s to %(new)s: %(reason)s",
-                old=long_date(event.old_due_date),
-                new=long_date(event.new_due_date),
-                reason=_clean(event.text),
-            )
-            due = event.new_due_date
-        elif kind is T.EXTENSION_GRANTED and event.old_due_date and event.new_due_date:
-            text = _(
-                "Extended by the requesting body from %(old)s to %(new)s: %(reason)s",
-                old=long_date(event.old_due_date),
-                new=long_date(event.new_due_date),
-                reason=_clean(event.text),
-            )
+        elif kind in EXTENDED and event.old_due_date and event.new_due_date:
+            text = str(EXTENDED[kind]) % {
+                "old": long_date(event.old_due_date),
+                "new": long_date(event.new_due_date),
+                "reason": _clean(event.text),
+            }
             due = event.new_due_date
         if text:
             parts.append(text)
@@ -897,9 +868,7 @@ class OnBehalf(NamedTuple):
                 _("Enter the name of the person at the body who sent the answer.")
             ]
         elif len(_clean(self.answered_by_name)) > 200:
-            errors["answered_by_name"] = [
-                _("Shorten this to %(max)s characters or fewer.", max=200)
-            ]
+            errors["answered_by_name"] = [too_long(200)]
         if self.received_via not in {v.value for v in ReceivedVia}:
             errors["received_via"] = [_("Choose how the answer was received, like e-mail or post.")]
         if self.received_on is None or not (req.sent_on <= self.received_on <= today):
