@@ -161,6 +161,11 @@ S137 = register(
             choose_outcome=_l(
                 "Choose whether the request was complied with, partly complied with or not."
             ),
+            not_provided_only=_l("Say what was not provided only when it was not all provided."),
+            nothing_provided=_l(
+                "A request not complied with has nothing provided. If part of it was provided, "
+                "choose partly complied with."
+            ),
         ),
         settings=KindSettings("S137"),
         reasons_wording=REASONS_WORDING,

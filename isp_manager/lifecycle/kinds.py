@@ -96,6 +96,12 @@ class AnswerRules:
     not_provided_for: frozenset[Outcome] = frozenset({Outcome.PARTLY_COMPLIED})
     # "Choose whether you complied, ...": the message when no outcome is chosen.
     choose_outcome: Any = _l("Choose whether you complied, partly complied or declined.")
+    # What is said of a part not provided with an outcome not in not_provided_for, and of
+    # items provided with an outcome not in items_allowed_for.
+    not_provided_only: Any = _l("Say what was not provided only when you partly complied.")
+    nothing_provided: Any = _l(
+        "A declined request has nothing provided. If you provided part of it, choose partly complied."
+    )
 
     def needs_ground(self, outcome: Outcome | None) -> bool:
         return outcome in self.ground_needed_for

@@ -48,6 +48,7 @@ from .models import (
     REQUESTER_SIDE,
     DeadlineStatus,
     ExtensionState,
+    InformationNature,
     Outcome,
     ReceivedVia,
     ReferenceSequence,
@@ -849,6 +850,62 @@ class ItemInput:
     nature: str | None
     provided_on: date | None
     provided_how: str | None
+
+
+def _item_messages(item: ItemInput, n: int, req, on: date) -> list[str]:
+    messages = []
+    if not _clean(item.description):
+        messages.append(_("Item %(n)s: say what was provided.", n=n))
+    if item.nature not in {v.value for v in InformationNature}:
+        messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
+    if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
+        messages.append(
+            _(
+                "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
+                n=n,
+                sent=long_date(req.sent_on),
+            )
+        )
+    if not _clean(item.provided_how):
+        messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
+    return messages
+
+
+def answer_items_problems(req, outcome: Outcome, answer, on: date) -> dict[str, list[str]]:
+    """The field messages on what `answer` says was provided (its `items`) and not provided
+    (`not_provided`), for an answer of `outcome`: each only with an outcome the kind allows it
+    for (its AnswerRules), at most MAX_ITEMS items, each complete and dated between the
+    request date and `on`."""
+    rules = kind_of(req).answers
+    errors: dict[str, list[str]] = {}
+    allowed = outcome in rules.outcomes
+    if _clean(answer.not_provided) and allowed and outcome not in rules.not_provided_for:
+        errors["not_provided"] = [str(rules.not_provided_only)]
+    if len(answer.items) > MAX_ITEMS:
+        errors["items"] = [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]
+    elif answer.items and allowed and outcome not in rules.items_allowed_for:
+        errors["items"] = [str(rules.nothing_provided)]
+    else:
+        for index, item in enumerate(answer.items):
+            messages = _item_messages(item, index + 1, req, on)
+            if messages:
+                errors[f"items.{index}"] = messages
+    return errors
+
+
+def keep_answer_items(req, answer) -> None:
+    """Keep what `answer` says was not provided and the items it provided, on the request."""
+    req.not_provided = _clean(answer.not_provided) or None
+    for item in answer.items:
+        req.provided_items.append(
+            req.item_class(
+                description=_clean(item.description),
+                nature=InformationNature(item.nature),
+                provided_on=item.provided_on,
+                provided_how=_clean(item.provided_how),
+            )
+        )
+    db.session.flush()
 
 
 class OnBehalf(NamedTuple):
