@@ -17,10 +17,9 @@ from functools import partial
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
-from ..accounts.services import normalise_email
 from ..audit.services import record_event, snapshot
 from ..calendar import due_date as working_due_date
-from ..calendar import long_date, wales_today
+from ..calendar import wales_today
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
@@ -36,17 +35,7 @@ from ..lifecycle.models import (
 from ..lifecycle.notices import request_link
 from ..lifecycle.reasons import reasons_problem
 from ..lifecycle.services import ItemInput, deadline_status  # noqa: F401
-from ..lifecycle.steps import (  # noqa: F401  (every kind's steps after sending)
-    acknowledge_request,
-    agree_extension,
-    ask_for_clarification,
-    ask_for_extension,
-    close_request,
-    give_clarification,
-    grant_extension,
-    refuse_extension,
-    withdraw_request,
-)
+from ..lifecycle.steps import *  # noqa: F403  (every kind's steps after sending)
 from ..parties.models import Organisation
 from ..parties.services import active_bodies, find_body
 from ..text_input import check_length, is_storable
@@ -246,25 +235,10 @@ def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
 
 
 def _contact_problems(errors: dict, data: BoardRequestDetails, on: date) -> None:
-    email = _clean(data.contact_email)
-    if email:
-        try:
-            normalise_email(email)
-        except InvalidInput:
-            errors["contact_email"] = [
-                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
-            ]
+    errors.update(lifecycle.contact_problems(data))
     _long(errors, "contact_name", data.contact_name, 200)
     _long(errors, "contact_phone", data.contact_phone, 40)
-    if (data.requested_due_date is not None or _clean(data.urgent_reason)) and not data.urgent:
-        errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
-    if data.urgent and data.requested_due_date is not None:
-        try:
-            lifecycle.check_urgent_due_date(
-                data.requested_due_date, data.urgent_reason, on=on, usual=preview_due_date(on).date
-            )
-        except InvalidInput as error:
-            errors.update(error.field_errors())
+    errors.update(lifecycle.urgency_problems(data, on=on, usual=preview_due_date(on).date))
 
 
 def _relates_choices() -> str:
@@ -339,19 +313,11 @@ def create_request(
         review_reference=_clean(data.review_reference) or None,
         case_reference=lists.clean_case_reference(data.case_reference),
         protective_marking=data.protective_marking or PROTECTIVE_MARKINGS[0],
-        is_urgent=bool(data.urgent),
-        requested_due_date=data.requested_due_date if data.urgent else None,
-        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
-        contact_name=_clean(data.contact_name) or by.name,
-        contact_email=_clean(data.contact_email) or by.email,
-        contact_phone=_clean(data.contact_phone) or None,
+        **lifecycle.urgency_and_contact(data, by),
     )
-    db.session.add(req)
-    db.session.flush()
-    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
-    if send:
-        send_request(req, by=by, on=on)
-    return req
+    return lifecycle.add_request(
+        req, by, CREATED_FIELDS, send=send, send_request=send_request, on=on
+    )
 
 
 def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
@@ -359,25 +325,12 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
     the users who answer requests and the register's contact address), and so is the body
     the information goes to."""
     lifecycle.send(req, by, working_days=response_days(), on=on)
-    notices.notify_parties(
+    notices.request_sent(
         req,
-        [Relation.BODY_ASKED],
-        lambda: _(
-            "New s.137 request %(ref)s from %(board)s",
-            ref=req.reference,
-            board=req.requesting_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(board)s has sent %(body)s a request for information under section 137 of the "
-            "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
-            "%(due)s. %(practice)s\n\n%(how)s",
-            board=req.requesting_org.display_name(current_locale()),
-            body=req.requested_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            practice=local_practice_note(),
-            how=notices.how_to_answer(req),
-        ),
+        lambda: {
+            "board": req.requesting_org.display_name(current_locale()),
+            "practice": local_practice_note(),
+        },
     )
     if req.provide_to is not None:
         notices.notify_parties(

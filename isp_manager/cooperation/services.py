@@ -17,10 +17,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..accounts.services import normalise_email
-from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
-from ..calendar import long_date, wales_today
+from ..calendar import wales_today
 from ..db import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
@@ -36,17 +34,7 @@ from ..lifecycle.models import (
 )
 from ..lifecycle.notices import body_contact, body_recipients, request_link  # noqa: F401
 from ..lifecycle.services import ItemInput, deadline_status  # noqa: F401
-from ..lifecycle.steps import (  # noqa: F401  (every kind's steps after sending)
-    acknowledge_request,
-    agree_extension,
-    ask_for_clarification,
-    ask_for_extension,
-    close_request,
-    give_clarification,
-    grant_extension,
-    refuse_extension,
-    withdraw_request,
-)
+from ..lifecycle.steps import *  # noqa: F403  (every kind's steps after sending)
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import (
     S164Eligibility,
@@ -245,29 +233,11 @@ def _details_problems(
                 "numbers, - / . or _ only, with at least one number and no spaces."
             )
         ]
-    email = _clean(data.contact_email)
-    if email:
-        try:
-            normalise_email(email)
-        except InvalidInput:
-            errors["contact_email"] = [
-                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
-            ]
-    if data.requested_due_date is not None or _clean(data.urgent_reason):
-        if not data.urgent:
-            errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
-    if (
-        data.urgent
-        and data.requested_due_date is not None
-        and data.request_type in {t.value for t in RequestType}
-    ):
+    errors.update(lifecycle.contact_problems(data))
+    usual = None
+    if data.request_type in {t.value for t in RequestType}:
         usual = working_due_date(on, response_days(RequestType(data.request_type))).date
-        try:
-            lifecycle.check_urgent_due_date(
-                data.requested_due_date, data.urgent_reason, on=on, usual=usual
-            )
-        except InvalidInput as error:
-            errors.update(error.field_errors())
+    errors.update(lifecycle.urgency_problems(data, on=on, usual=usual))
     return errors, eligibility
 
 
@@ -322,20 +292,12 @@ def create_request(
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
         subject_reference=_clean(data.subject_reference) or None,
-        is_urgent=bool(data.urgent),
-        requested_due_date=data.requested_due_date if data.urgent else None,
-        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
-        contact_name=_clean(data.contact_name) or by.name,
-        contact_email=_clean(data.contact_email) or by.email,
-        contact_phone=_clean(data.contact_phone) or None,
+        **lifecycle.urgency_and_contact(data, by),
     )
     _keep_basis_reason(req)
-    db.session.add(req)
-    db.session.flush()
-    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
-    if send:
-        send_request(req, by=by, on=on)
-    return req
+    return lifecycle.add_request(
+        req, by, CREATED_FIELDS, send=send, send_request=send_request, on=on
+    )
 
 
 def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None:
@@ -347,27 +309,14 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     req.s164_basis = eligibility.code
     _keep_basis_reason(req)
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
-    notices.notify(
-        body_recipients(req.requested_org),
-        lambda: _(
-            "New s.164 request %(ref)s from %(org)s",
-            ref=req.reference,
-            org=req.requesting_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
-            "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
-            "Due: %(due)s (%(explanation)s). %(practice)s\n\n%(how)s",
-            org=req.requesting_org.display_name(current_locale()),
-            body=req.requested_org.display_name(current_locale()),
-            type=req.request_type.label.lower(),
-            function=function_text(req),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            explanation=due_explanation(req),
-            practice=local_practice_note(req.request_type),
-            how=notices.how_to_answer(req),
-        ),
+    notices.request_sent(
+        req,
+        lambda: {
+            "type": req.request_type.label.lower(),
+            "function": function_text(req),
+            "explanation": due_explanation(req),
+            "practice": local_practice_note(req.request_type),
+        },
     )
 
 

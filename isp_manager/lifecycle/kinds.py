@@ -8,7 +8,7 @@ provided, the step pages) is the lifecycle's, the same for every kind.
 
 A kind registers itself from its own package, once its model is defined:
 
-    S164 = register(RequestKind(code="s164", model=CooperationRequest, ...))
+    S164 = register(S164Kind(code="s164", model=CooperationRequest, ...))
 
 and the lifecycle finds it again from a request with `kind_of(req)` (the model's KIND) or
 from its code with `get_kind(code)`.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Protocol
 
 from flask import current_app
@@ -155,32 +156,35 @@ class KindSettings:
 
 @dataclass(frozen=True)
 class Letter:
-    """A kind's Word letter: `build(req)` gives the .docx bytes, `filename(req)` its name,
-    `available(req)` whether this request has one now."""
+    """A kind's Word letter, from its letters module (`module`, imported when first used:
+    it needs the kind's models and services): `build(req, language)` gives the .docx bytes
+    (request_letter), `filename(req)` its name (request_letter_filename), `available(req)`
+    whether this request has one now."""
 
-    build: Callable[[Any], bytes]
-    filename: Callable[[Any], str]
+    module: str  # "isp_manager.cooperation.letters"
     available: Callable[[Any], bool] = lambda req: True
     label: Any = _l("Letter")
+
+    def build(self, req, language: str | None = None) -> bytes:
+        from ..i18n import letter_language
+
+        return import_module(self.module).request_letter(req, letter_language(language))
+
+    def filename(self, req) -> str:
+        return import_module(self.module).request_letter_filename(req)
 
 
 @dataclass(frozen=True)
 class RequestKind:
-    """One kind of request, as data."""
+    """One kind of request, as data. A kind's package subclasses it for the three rules that
+    are code (who may make one, why an organisation may not, who may be asked) and
+    registers one instance."""
 
     code: str  # "s164", "s137": also the audit and URL vocabulary
     label: Any  # lazy: "s.164 request"
     citation: Any  # lazy: "section 164 of the Social Services and Well-being (Wales) Act 2014"
     model: type  # the request table (mixes in RequestLifecycleMixin)
-    endpoint: str  # the blueprint of its pages: url_for(f"{endpoint}.show", request_id=...)
-    # Who may make one: the user's organisation and role (auditors never do).
-    may_make: Callable[[Any], bool]
-    # Why an organisation may not make one (a message naming the field), or None when it may.
-    requester_refusal: Callable[[Any], str | None]
-    # Who may be asked and on what basis: (requesting organisation, body) -> Eligibility.
-    who_may_be_asked: Callable[[Any, Any], Eligibility]
     answers: AnswerRules
-    settings: KindSettings
     reasons_wording: ReasonsWording
     parties: tuple[Party, ...] = (REQUESTER_PARTY, BODY_ASKED_PARTY)
     letter: Letter | None = None
@@ -189,6 +193,31 @@ class RequestKind:
     substance_fields: dict[str, ReasonsWording] = field(default_factory=dict)
     # What someone is told of a request they may not see, or that does not exist.
     not_found: Any = _l("There is no request with that number that you can see.")
+    # What the body asked is told when a request is sent to it: (subject, message), lazy
+    # strings taking the names lifecycle.notices.request_sent gives.
+    sent_notice: tuple[Any, Any] = ()
+
+    def may_make(self, user) -> bool:
+        """Whether the user's organisation and role may make one (auditors never do)."""
+        raise NotImplementedError
+
+    def requester_refusal(self, org) -> str | None:
+        """Why an organisation may not make one (a message naming the field), or None."""
+        raise NotImplementedError
+
+    def who_may_be_asked(self, requesting, body) -> Eligibility:
+        """Whether and on what basis the requesting organisation may ask `body`."""
+        raise NotImplementedError
+
+    @property
+    def endpoint(self) -> str:
+        """The blueprint of its pages, its package's: url_for(f"{endpoint}.show", ...)."""
+        return self.model.__module__.split(".")[-2]
+
+    @property
+    def settings(self) -> KindSettings:
+        """Its periods, from the app config under its code in capitals (S164_...)."""
+        return KindSettings(self.code.upper())
 
     @property
     def reference_prefix(self) -> str:

@@ -135,6 +135,25 @@ def how_to_answer(req) -> str:
     )
 
 
+def request_sent(req, extra: Callable[[], dict] | None = None) -> None:
+    """The body asked is told a request was sent to it, in the kind's words (its
+    sent_notice): they take the request's names (ref, org, body, link), its due date (due),
+    how to answer it (how) and what `extra()` adds, in each language."""
+    subject, message = kind_of(req).sent_notice
+
+    def names() -> dict:
+        return {
+            **_names(req),
+            "due": long_date(req.due_date),
+            "how": how_to_answer(req),
+            **(extra() if extra else {}),
+        }
+
+    notify_parties(
+        req, [Relation.BODY_ASKED], lambda: str(subject) % names(), lambda: str(message) % names()
+    )
+
+
 # ----------------------------------------------------------------- the shared steps' notices
 
 

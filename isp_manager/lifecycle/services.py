@@ -390,6 +390,64 @@ def check_urgent_due_date(
         raise InvalidInput(errors=errors)
 
 
+def contact_problems(data) -> dict[str, list[str]]:
+    """The field message on the contact's e-mail address a requester gives (any kind)."""
+    from ..accounts.services import normalise_email
+
+    email = _clean(data.contact_email)
+    if email:
+        try:
+            normalise_email(email)
+        except InvalidInput:
+            return {
+                "contact_email": [
+                    _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
+                ]
+            }
+    return {}
+
+
+def urgency_problems(data, *, on: date, usual: date | None) -> dict[str, list[str]]:
+    """The field messages on an earlier due date a requester asks for (any kind): only for
+    an urgent request, with its reason, before `usual`, the date it would otherwise get
+    (None while that cannot be known: the date is not checked)."""
+    errors: dict[str, list[str]] = {}
+    if (data.requested_due_date is not None or _clean(data.urgent_reason)) and not data.urgent:
+        errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
+    if data.urgent and data.requested_due_date is not None and usual is not None:
+        try:
+            check_urgent_due_date(data.requested_due_date, data.urgent_reason, on=on, usual=usual)
+        except InvalidInput as error:
+            errors.update(error.field_errors())
+    return errors
+
+
+def urgency_and_contact(data, by) -> dict:
+    """The columns a new request of any kind takes from what the requester gave: its urgency
+    (an earlier due date and the reason, kept only for an urgent request) and its contact
+    (the requester's own name and e-mail address unless others are given)."""
+    urgent = bool(data.urgent)
+    return {
+        "is_urgent": urgent,
+        "requested_due_date": data.requested_due_date if urgent else None,
+        "urgent_reason": (_clean(data.urgent_reason) or None) if urgent else None,
+        "contact_name": _clean(data.contact_name) or by.name,
+        "contact_email": _clean(data.contact_email) or by.email,
+        "contact_phone": _clean(data.contact_phone) or None,
+    }
+
+
+def add_request(req, by, fields: tuple[str, ...], *, send: bool, send_request, on: date):
+    """Save a new request, audited with its `fields`, and send it with the kind's
+    `send_request(req, by=, on=)` unless it is a draft."""
+    db.session.add(req)
+    db.session.flush()
+    record_created(req, by, snapshot(req, fields), as_draft=not send)
+    if send:
+        send_request(req, by=by, on=on)
+    return req
+
+
 def due_soon_until(kind, today: date) -> date:
     """The last day a request of this kind counts as due soon (its DUE_SOON_DAYS setting)."""
     return add_working_days(today, kind.settings.due_soon_days)[0]

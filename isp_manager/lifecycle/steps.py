@@ -17,6 +17,18 @@ from . import notices
 from . import services as lifecycle
 from .kinds import kind_of
 
+__all__ = [
+    "acknowledge_request",
+    "agree_extension",
+    "ask_for_clarification",
+    "ask_for_extension",
+    "close_request",
+    "give_clarification",
+    "grant_extension",
+    "refuse_extension",
+    "withdraw_request",
+]
+
 
 def _limit_days(req) -> int:
     """How far an extension of this request may go: working days from the request date."""
