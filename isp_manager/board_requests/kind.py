@@ -19,7 +19,6 @@ from ..lifecycle.kinds import (
     ReasonsWording,
     Relation,
     RequestKind,
-    register,
 )
 from ..lifecycle.models import Outcome
 from .models import BOARD_OUTCOMES, BoardRequest
@@ -130,40 +129,38 @@ class S137Kind(RequestKind):
         return S137Eligibility("s137", "")
 
 
-S137 = register(
-    S137Kind(
-        code="s137",
-        label=_l("s.137 request"),
-        citation=_l("section 137 of the Social Services and Well-being (Wales) Act 2014"),
-        model=BoardRequest,
-        parties=(REQUESTER_PARTY, BODY_ASKED_PARTY, PROVIDE_TO_PARTY),
-        answers=AnswerRules(
-            outcomes=BOARD_OUTCOMES,
-            reasons_needed_for=REFUSALS,
-            not_provided_for=REFUSALS,
-            choose_outcome=_l(
-                "Choose whether the request was complied with, partly complied with or not."
-            ),
-            not_provided_only=_l("Say what was not provided only when it was not all provided."),
-            nothing_provided=_l(
-                "A request not complied with has nothing provided. If part of it was provided, "
-                "choose partly complied with."
-            ),
+S137 = S137Kind(
+    code="s137",
+    label=_l("s.137 request"),
+    citation=_l("section 137 of the Social Services and Well-being (Wales) Act 2014"),
+    model=BoardRequest,
+    parties=(REQUESTER_PARTY, BODY_ASKED_PARTY, PROVIDE_TO_PARTY),
+    answers=AnswerRules(
+        outcomes=BOARD_OUTCOMES,
+        reasons_needed_for=REFUSALS,
+        not_provided_for=REFUSALS,
+        choose_outcome=_l(
+            "Choose whether the request was complied with, partly complied with or not."
         ),
-        reasons_wording=REASONS_WORDING,
-        substance_fields={
-            "why_qualifying": QUALIFYING_WORDING,
-            "information_specified": SPECIFIED_WORDING,
-        },
-        letter=Letter("isp_manager.board_requests.letters"),
-        not_found=_l("There is no board request with that number that you can see."),
-        sent_notice=(
-            _l("New s.137 request %(ref)s from %(board)s"),
-            _l(
-                "%(board)s has sent %(body)s a request for information under section 137 of the "
-                "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
-                "%(due)s. %(practice)s\n\n%(how)s"
-            ),
+        not_provided_only=_l("Say what was not provided only when it was not all provided."),
+        nothing_provided=_l(
+            "A request not complied with has nothing provided. If part of it was provided, "
+            "choose partly complied with."
         ),
-    )
+    ),
+    reasons_wording=REASONS_WORDING,
+    substance_fields={
+        "why_qualifying": QUALIFYING_WORDING,
+        "information_specified": SPECIFIED_WORDING,
+    },
+    letter=Letter("isp_manager.board_requests.letters"),
+    not_found=_l("There is no board request with that number that you can see."),
+    sent_notice=(
+        _l("New s.137 request %(ref)s from %(board)s"),
+        _l(
+            "%(board)s has sent %(body)s a request for information under section 137 of the "
+            "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
+            "%(due)s. %(practice)s\n\n%(how)s"
+        ),
+    ),
 )

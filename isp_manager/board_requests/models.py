@@ -16,16 +16,12 @@ from ..extensions import db
 from ..lifecycle.models import (
     OPEN_PREDICATE,
     OUTCOME_LABELS,
-    ExtensionMixin,
     Outcome,
-    ProvidedItemMixin,
     RequestLifecycleMixin,
-    TimelineEventMixin,
-    extension_constraints,
+    child_models,
     lifecycle_constraints,
     lifecycle_indexes,
     request_children,
-    request_key,
 )
 from ..retention.models import RetentionMixin
 
@@ -159,39 +155,14 @@ class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
         """The board that made the request, as one of its users who change things."""
         return self.can(user, "close")
 
-    def __repr__(self) -> str:
-        return f"<BoardRequest {self.reference}>"
 
-
-class BoardEvent(TimelineEventMixin, db.Model):
-    """The timeline of a s.137 request."""
-
-    __tablename__ = "board_request_events"
-    __table_args__ = (
-        sa.Index("ix_board_request_events_request_id_occurred_at", "request_id", "occurred_at"),
-    )
-
-    request_id: Mapped[int] = request_key("board_requests")
-    request: Mapped[BoardRequest] = relationship(back_populates="events")
-
-
-class BoardExtension(ExtensionMixin, db.Model):
-    """More time for a s.137 request."""
-
-    __tablename__ = "board_request_extensions"
-    __table_args__ = extension_constraints()
-
-    request_id: Mapped[int] = request_key("board_requests", index=True)
-    request: Mapped[BoardRequest] = relationship(back_populates="extensions")
-
-
-class BoardProvidedItem(ProvidedItemMixin, db.Model):
-    """One thing a body provided in answer to a s.137 request."""
-
-    __tablename__ = "board_provided_items"
-
-    request_id: Mapped[int] = request_key("board_requests", index=True)
-    request: Mapped[BoardRequest] = relationship(back_populates="provided_items")
+# Its timeline, extensions and items provided: the lifecycle's tables, under s.137's names.
+BoardEvent, BoardExtension, BoardProvidedItem = child_models(
+    BoardRequest,
+    ("BoardEvent", "board_request_events"),
+    ("BoardExtension", "board_request_extensions"),
+    ("BoardProvidedItem", "board_provided_items"),
+)
 
 
 # The s.137 kind registers itself once the model is defined.

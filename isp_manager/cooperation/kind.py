@@ -9,13 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..law import S164_GROUNDS
-from ..lifecycle.kinds import (
-    AnswerRules,
-    Letter,
-    ReasonsWording,
-    RequestKind,
-    register,
-)
+from ..lifecycle.kinds import AnswerRules, Letter, ReasonsWording, RequestKind
 from ..lifecycle.models import Outcome
 from .models import CooperationRequest
 
@@ -72,30 +66,28 @@ class S164Kind(RequestKind):
         return eligibility_for_s164(requesting, body)
 
 
-S164 = register(
-    S164Kind(
-        code="s164",
-        label=_l("s.164 request"),
-        citation=_l("section 164 of the Social Services and Well-being (Wales) Act 2014"),
-        model=CooperationRequest,
-        answers=AnswerRules(
-            outcomes=(Outcome.COMPLIED, Outcome.PARTLY_COMPLIED, Outcome.DECLINED),
-            grounds=S164_GROUNDS,
-            ground_needed_for=REFUSALS,
-            reasons_needed_for=REFUSALS,
-            choose_outcome=_l("Choose whether you complied, partly complied or declined."),
+S164 = S164Kind(
+    code="s164",
+    label=_l("s.164 request"),
+    citation=_l("section 164 of the Social Services and Well-being (Wales) Act 2014"),
+    model=CooperationRequest,
+    answers=AnswerRules(
+        outcomes=(Outcome.COMPLIED, Outcome.PARTLY_COMPLIED, Outcome.DECLINED),
+        grounds=S164_GROUNDS,
+        ground_needed_for=REFUSALS,
+        reasons_needed_for=REFUSALS,
+        choose_outcome=_l("Choose whether you complied, partly complied or declined."),
+    ),
+    reasons_wording=REASONS_WORDING,
+    # The request letter, to the body asked (a draft's too, for its requester). The
+    # written-reasons letter of a refusal is the body's, served beside it (letters.py).
+    letter=Letter("isp_manager.cooperation.letters", label=_l("Request letter")),
+    sent_notice=(
+        _l("New s.164 request %(ref)s from %(org)s"),
+        _l(
+            "%(org)s has sent %(body)s a request under section 164 of the Social Services "
+            "and Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: "
+            "%(ref)s\nDue: %(due)s (%(explanation)s). %(practice)s\n\n%(how)s"
         ),
-        reasons_wording=REASONS_WORDING,
-        # The request letter, to the body asked (a draft's too, for its requester). The
-        # written-reasons letter of a refusal is the body's, served beside it (letters.py).
-        letter=Letter("isp_manager.cooperation.letters", label=_l("Request letter")),
-        sent_notice=(
-            _l("New s.164 request %(ref)s from %(org)s"),
-            _l(
-                "%(org)s has sent %(body)s a request under section 164 of the Social Services "
-                "and Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: "
-                "%(ref)s\nDue: %(due)s (%(explanation)s). %(practice)s\n\n%(how)s"
-            ),
-        ),
-    )
+    ),
 )

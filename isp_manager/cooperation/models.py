@@ -10,22 +10,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
     UNREAD_ANSWER_PREDICATE,
-    ExtensionMixin,
-    ProvidedItemMixin,
     RequestLifecycleMixin,
-    TimelineEventMixin,
-    extension_constraints,
+    child_models,
     lifecycle_constraints,
     lifecycle_indexes,
     request_children,
-    request_key,
 )
 from ..retention.models import RetentionMixin
 
@@ -121,40 +117,14 @@ class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
         """A refusal, whole or in part, comes with a written-reasons letter."""
         return self.outcome is not None and self.outcome.needs_ground_and_reasons
 
-    def __repr__(self) -> str:
-        return f"<CooperationRequest {self.reference}>"
 
-
-class CooperationEvent(TimelineEventMixin, db.Model):
-    """The shared timeline of a s.164 request, seen by both bodies."""
-
-    __tablename__ = "cooperation_events"
-    __table_args__ = (
-        sa.Index("ix_cooperation_events_request_id_occurred_at", "request_id", "occurred_at"),
-    )
-
-    request_id: Mapped[int] = request_key("cooperation_requests")
-    request: Mapped[CooperationRequest] = relationship(back_populates="events")
-
-
-class CooperationExtension(ExtensionMixin, db.Model):
-    """More time for a s.164 request: asked for by the body asked, agreed or refused by the
-    council, or granted by the council of its own accord."""
-
-    __tablename__ = "cooperation_extensions"
-    __table_args__ = extension_constraints()
-
-    request_id: Mapped[int] = request_key("cooperation_requests", index=True)
-    request: Mapped[CooperationRequest] = relationship(back_populates="extensions")
-
-
-class ProvidedItem(ProvidedItemMixin, db.Model):
-    """One thing provided in answer to a s.164 request."""
-
-    __tablename__ = "cooperation_provided_items"
-
-    request_id: Mapped[int] = request_key("cooperation_requests", index=True)
-    request: Mapped[CooperationRequest] = relationship(back_populates="provided_items")
+# Its timeline, extensions and items provided: the lifecycle's tables, under s.164's names.
+CooperationEvent, CooperationExtension, ProvidedItem = child_models(
+    CooperationRequest,
+    ("CooperationEvent", "cooperation_events"),
+    ("CooperationExtension", "cooperation_extensions"),
+    ("ProvidedItem", "cooperation_provided_items"),
+)
 
 
 # The s.164 kind registers itself with the lifecycle as soon as its table is defined.

@@ -6,9 +6,9 @@ allows, its response period, its letter, its parties and the wording of its reas
 Everything else (states, transitions, timeline, due dates, reminders, figures, the items
 provided, the step pages) is the lifecycle's, the same for every kind.
 
-A kind registers itself from its own package, once its model is defined:
+A kind registers itself as it is made, in its own package once its model is defined:
 
-    S164 = register(S164Kind(code="s164", model=CooperationRequest, ...))
+    S164 = S164Kind(code="s164", model=CooperationRequest, ...)
 
 and the lifecycle finds it again from a request with `kind_of(req)` (the model's KIND) or
 from its code with `get_kind(code)`.
@@ -177,8 +177,8 @@ class Letter:
 @dataclass(frozen=True)
 class RequestKind:
     """One kind of request, as data. A kind's package subclasses it for the three rules that
-    are code (who may make one, why an organisation may not, who may be asked) and
-    registers one instance."""
+    are code (who may make one, why an organisation may not, who may be asked) and makes
+    one instance, which registers itself."""
 
     code: str  # "s164", "s137": also the audit and URL vocabulary
     label: Any  # lazy: "s.164 request"
@@ -196,6 +196,9 @@ class RequestKind:
     # What the body asked is told when a request is sent to it: (subject, message), lazy
     # strings taking the names lifecycle.notices.request_sent gives.
     sent_notice: tuple[Any, Any] = ()
+
+    def __post_init__(self) -> None:
+        register(self)
 
     def may_make(self, user) -> bool:
         """Whether the user's organisation and role may make one (auditors never do)."""
