@@ -26,3 +26,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(protocol_templates_cli)
     app.cli.add_command(retention_cli)
+    from .glossary import register as register_glossary
+
+    register_glossary(app)

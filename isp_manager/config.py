@@ -38,7 +38,9 @@ def load_secret_key(instance_path: Path) -> str:
 
 
 def _service_url() -> str:
-    return os.environ.get("SERVICE_URL", "http://127.0.0.1:5000").rstrip("/")
+    """Where links in e-mails point: SERVICE_URL, else this machine on the port served."""
+    default = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+    return os.environ.get("SERVICE_URL", default).rstrip("/")
 
 
 def _int(name: str, default: int) -> int:

@@ -12,13 +12,13 @@ from http import HTTPStatus
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .db import transaction_intent
 from .errors import DomainError
 from .extensions import db, login_manager
+from .i18n import gettext as _
 
 ERROR_TEMPLATES = {
     400: "errors/400.html",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from . import services
 from .models import User
 from .schemas import (

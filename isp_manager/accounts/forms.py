@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSelect,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from ..forms_base import FlaskForm
 from ..i18n import current_locale
+from ..i18n import lazy_gettext as _l
 from .models import ROLE_LABELS, Role
 
 

@@ -23,13 +23,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 
 from ..audit.services import record_event
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..i18n import current_locale, uk_date
+from ..i18n import gettext as _
 from ..mail import queue_bilingual_mail
 from . import access, passwords
 from .access import Action

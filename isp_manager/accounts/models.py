@@ -7,12 +7,12 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 
 
 class Role(enum.StrEnum):

@@ -3,11 +3,11 @@ checked once, in the services; the schemas only say which fields exist and their
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validates_schema
 from marshmallow.validate import Length
 
 from ..api_schema import Schema
+from ..i18n import lazy_gettext as _l
 from .models import Role
 
 

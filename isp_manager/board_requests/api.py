@@ -8,11 +8,11 @@ from __future__ import annotations
 import io
 
 from flask import jsonify, request, send_file
-from flask_babel import gettext as _
 
 from ..api_blueprint import Blueprint
 from ..csv_export import csv_response
 from ..errors import InvalidInput
+from ..i18n import gettext as _
 from ..lifecycle import api as lifecycle_api
 from ..lifecycle.api import (
     RequestSchemas,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.kinds import (
     BODY_ASKED_PARTY,
     REQUESTER_PARTY,
@@ -107,9 +106,8 @@ class S137Kind(RequestKind):
         return can_make_requests(user)
 
     def requester_refusal(self, org) -> str | None:
-        from flask_babel import gettext as _
-
         from ..i18n import current_locale
+        from ..i18n import gettext as _
 
         if org.is_safeguarding_board:
             return None
@@ -122,7 +120,7 @@ class S137Kind(RequestKind):
     def who_may_be_asked(self, requesting, body) -> S137Eligibility:
         """Any other active body the board considers qualifying: the board's reason is
         recorded with the request (why_qualifying), not decided from the register."""
-        from flask_babel import gettext as _
+        from ..i18n import gettext as _
 
         if body is None or body.id == requesting.id or not body.is_active:
             return S137Eligibility(None, _("A board cannot ask itself. Choose another body."))

@@ -6,10 +6,10 @@ fields every kind's request shows and every kind's list is filtered by."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api_schema import Schema
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import ReceivedVia
 from ..lifecycle.schemas import (
     AnswerBodySchema,

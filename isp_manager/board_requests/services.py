@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from flask_babel import gettext as _
-
 from ..accounts.models import Role
 from ..audit.services import record_event, snapshot
 from ..calendar import due_date as working_due_date
@@ -23,6 +21,7 @@ from ..calendar import wales_today
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..i18n import letter_language as letter_language  # every kind's letters choose alike
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from ..accounts.models import Role
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..lifecycle.models import CLOCK_RUNNING_STATES, RequestState
 from ..todo import CountedTask, Task, count_in_one_query, counted_tasks, task_source
 from .models import BoardRequest

@@ -6,8 +6,7 @@ with written reasons.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS
 from ..lifecycle.kinds import AnswerRules, Letter, ReasonsWording, RequestKind
 from ..lifecycle.models import Outcome
@@ -46,9 +45,8 @@ class S164Kind(RequestKind):
         return not user.is_auditor and user.organisation.is_local_authority
 
     def requester_refusal(self, org) -> str | None:
-        from flask_babel import gettext as _
-
         from ..i18n import current_locale
+        from ..i18n import gettext as _
 
         if org.is_local_authority:
             return None

@@ -15,7 +15,6 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from ..calendar import due_date as working_due_date
 from ..calendar import wales_today
@@ -23,6 +22,7 @@ from ..db import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import lists, notices

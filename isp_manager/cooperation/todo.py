@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..lifecycle.models import CLOCK_RUNNING_STATES, UNREAD_ANSWER_PREDICATE
 from ..todo import CountedTask, Task, count_in_one_query, counted_tasks, task_source
 from .models import CooperationRequest

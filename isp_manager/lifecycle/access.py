@@ -26,9 +26,9 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
+from ..i18n import lazy_gettext as _l
 from .kinds import Relation, kind_of
 from .models import RequestState
 

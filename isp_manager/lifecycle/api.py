@@ -19,11 +19,11 @@ import dataclasses
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import InvalidInput
 from ..extensions import db
+from ..i18n import gettext as _
 from ..parties.models import Organisation
 from . import lists
 from .kinds import RequestKind

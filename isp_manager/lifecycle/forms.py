@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import DayMonthYearField
 from ..widgets import UKCharacterCount
 

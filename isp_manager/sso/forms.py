@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import organisation_choices
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 
 
 class ProviderForm(FlaskForm):

@@ -21,7 +21,6 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
 from flask import current_app
-from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import (
     ExpiredTokenError,
@@ -40,6 +39,7 @@ from ..audit.services import changes, record_event
 from ..db import utcnow
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..i18n import gettext as _
 from ..parties.models import Organisation
 from ..text_input import is_storable
 from .models import SsoDomain, SsoProvider
