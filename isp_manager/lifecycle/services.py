@@ -605,7 +605,6 @@ def ask_clarification(req, by, question: str, *, on: date | None = None) -> None
     )
     before = snapshot(req, AUDITED_FIELDS)
     req.state = RequestState.AWAITING_CLARIFICATION
-    req.acknowledged_at = req.acknowledged_at or utcnow()
     req.clock_stopped_on = on or wales_today()
     _record(
         req,
@@ -634,7 +633,8 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
     text = _require_text(answer, "answer", _("Enter the clarification asked for."))
     before = snapshot(req, AUDITED_FIELDS)
     old, new = _restart_clock(req, on or wales_today())
-    req.state = RequestState.ACKNOWLEDGED
+    # Back to where it was: acknowledged only if the body asked had acknowledged it.
+    req.state = RequestState.ACKNOWLEDGED if req.acknowledged_at else RequestState.SENT
     _record(
         req,
         "clarification_answered",

@@ -298,7 +298,7 @@ def test_the_api_steps_are_the_shared_ones(api_client, req, people):
     asked = body.post(f"{url}/clarification", json={"question": QUESTION})
     assert asked.status_code == 200 and asked.json["state"] == "awaiting_clarification"
     answered = board.post(f"{url}/clarification-answer", json={"answer": CLARIFIED})
-    assert answered.json["state"] == "acknowledged"
+    assert answered.json["state"] == "sent"  # asking a question is not acknowledging
     new_due = _new_due(req)
     more = body.post(
         f"{url}/extension-request", json={"new_due_date": new_due.isoformat(), "reason": REASON}
