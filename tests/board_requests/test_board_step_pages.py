@@ -157,7 +157,7 @@ def test_clarification_asked_and_answered_in_the_pages(login, req, people, outbo
     answered = board.post(f"{BASE}/{req.id}/clarification-answer", data={"answer": CLARIFIED})
     assert answered.status_code == 303
     db.session.refresh(req)
-    assert req.state is RequestState.ACKNOWLEDGED and req.clock_stopped_on is None
+    assert req.state is RequestState.SENT and req.clock_stopped_on is None  # not acknowledged
     assert _audit_actions(req)[-2:] == [
         "board_request.clarification_requested",
         "board_request.clarification_answered",
