@@ -234,12 +234,22 @@ WASPI_CSV_COLUMNS = (
     "waspi_declaration_signed_by",
     "waspi_declaration_signatory_role",
 )
-EXPORT_CSV_COLUMNS = (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS)
+# The export puts a label beside each column of codes, in the reader's language; an import
+# ignores them (the codes are what it reads).
+LABELLED_CSV_COLUMNS = ("kind", "s28_category", "relevant_partner_category", "nation")
+LABEL_CSV_COLUMNS = tuple(f"{c}_label" for c in LABELLED_CSV_COLUMNS)
+EXPORT_CSV_COLUMNS = tuple(
+    label
+    for column in (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS)
+    for label in ((column, f"{column}_label") if column in LABELLED_CSV_COLUMNS else (column,))
+)
 ALL_WALES_AREA = "wales"  # "areas" in the file: council codes separated by ';', or "wales"
 
 
 def register_csv_rows(filters: RegisterFilters):
-    """The register list as rows of EXPORT_CSV_COLUMNS (the list's own queries)."""
+    """The register list as rows of EXPORT_CSV_COLUMNS (the list's own queries), labels in
+    the filters' language."""
+    locale = _locale(filters.locale)
     for org in db.session.scalars(register_query(filters)):
         areas = ALL_WALES_AREA if org.covers_all_wales else ";".join(a.code for a in org.areas)
         yield (
@@ -247,12 +257,18 @@ def register_csv_rows(filters: RegisterFilters):
             org.name,
             org.name_cy,
             org.kind.value,
+            org.kind.label,
             org.ons_code,
             org.s28_category,
+            S28[org.s28_category].label(locale) if org.s28_category else None,
             org.relevant_partner_category,
+            RELEVANT_PARTNER[org.relevant_partner_category].label(locale)
+            if org.relevant_partner_category
+            else None,
             areas,
             org.notes,
             org.nation.value,
+            org.nation.label,
             org.waspi_signed_on.isoformat() if org.waspi_signed_on else None,
             org.waspi_designated_person,
             org.waspi_declaration_signed_by,
