@@ -9,6 +9,9 @@ export FLASK_APP := isp_manager
 
 .PHONY: run test test-sqlite test-postgres setup install assets translations db chromium lint bench load demo clean
 
+# Links in e-mails and the sign-in address printed point at the port served (unless SERVICE_URL says).
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: setup db ## set up, migrate, load reference data, print how to sign in, serve
 	@echo "Serving ISP Manager on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT) --no-debugger --no-reload

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 
 import flask_smorest
-from flask_babel import gettext as _
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import BadRequest
 
+from .i18n import gettext as _
 from .pagination import MAX_PAGE
 
 # Deeper than any document the API reads; deep nesting only costs the parser's stack.

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import marshmallow as ma
-from flask_babel import gettext as _
 
+from .i18n import gettext as _
 from .text_input import nested_text_problem, text_problem
 
 # The API fields that are paragraphs of text (their forms use text areas).

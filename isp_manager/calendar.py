@@ -89,7 +89,7 @@ def _locale() -> str:
 def _(text: str, **values) -> str:  # named for the message extractor
     """Translated when a Flask app is active (pages, mail); plain English otherwise."""
     try:
-        from flask_babel import gettext as flask_gettext
+        from .i18n import gettext as flask_gettext
 
         return flask_gettext(text, **values)
     except (ImportError, RuntimeError, KeyError):
@@ -98,7 +98,7 @@ def _(text: str, **values) -> str:  # named for the message extractor
 
 def ngettext(singular: str, plural: str, num: int, **values) -> str:
     try:
-        from flask_babel import ngettext as flask_ngettext
+        from .i18n import ngettext as flask_ngettext
 
         return flask_ngettext(singular, plural, num, **values)
     except (ImportError, RuntimeError, KeyError):

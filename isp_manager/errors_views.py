@@ -12,13 +12,13 @@ from http import HTTPStatus
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .db import transaction_intent
 from .errors import DomainError
 from .extensions import db, login_manager
+from .i18n import gettext as _
 
 ERROR_TEMPLATES = {
     400: "errors/400.html",
@@ -138,7 +138,9 @@ def register_error_handlers(app: Flask) -> None:
                 else None
             )
             return _api_error(error.status_code, error.message, errors)
-        template = ERROR_TEMPLATES.get(error.status_code, "errors/400.html")
+        template = getattr(error, "page_template", None) or ERROR_TEMPLATES.get(
+            error.status_code, "errors/400.html"
+        )
         return error_page(template, error.status_code, message=error.message)
 
     @app.errorhandler(HTTPException)

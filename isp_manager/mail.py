@@ -23,7 +23,8 @@ from pathlib import Path
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale
-from flask_babel import gettext as _
+
+from .i18n import gettext as _
 
 # Welsh first. Each part of a notice is rendered with its language in force.
 NOTICE_LANGUAGES = ("cy", "en")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .i18n import current_locale, uk_date, uk_datetime
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .law import catalogue as law_catalogue
 
 

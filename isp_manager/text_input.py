@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask_babel import gettext as _
+from .i18n import gettext as _
 
 MULTILINE_ALLOWED = frozenset("\n\t")
 # Line breaks that are not control characters but still end a line.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput
 from markupsafe import Markup
+
+from .i18n import gettext as _
+from .i18n import ngettext
 
 # GOV.UK Frontend picks a plural form by the page language's CLDR category; Welsh has six.
 _PLURAL_SAMPLES = (("zero", 0), ("one", 1), ("two", 2), ("few", 3), ("many", 6), ("other", 4))

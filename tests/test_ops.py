@@ -160,6 +160,18 @@ def test_log_format_setting(tmp_path, monkeypatch):
         build_config(tmp_path, {"SECRET_KEY": "x"})
 
 
+def test_links_in_e_mails_follow_the_port_served_unless_service_url_says(tmp_path, monkeypatch):
+    monkeypatch.delenv("SERVICE_URL", raising=False)
+    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert build_config(tmp_path, {"SECRET_KEY": "x"})["SERVICE_URL"] == "http://127.0.0.1:5000"
+    monkeypatch.setenv("PORT", "8080")
+    assert build_config(tmp_path, {"SECRET_KEY": "x"})["SERVICE_URL"] == "http://127.0.0.1:8080"
+    monkeypatch.setenv("SERVICE_URL", "https://isp.example.gov.wales/")
+    config = build_config(tmp_path, {"SECRET_KEY": "x"})
+    assert config["SERVICE_URL"] == "https://isp.example.gov.wales"
+
+
 def test_the_json_formatter_writes_one_object_a_line_with_the_exception():
     try:
         raise ValueError("bad")

@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import gettext as _
-
 from ..errors import NotFound, PermissionDenied
+from ..i18n import gettext as _
 from .models import Role
 
 

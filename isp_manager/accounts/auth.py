@@ -8,11 +8,11 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from ..db import transaction_intent, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .models import ApiToken, Role, User, UserSession, hash_token
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ import sys
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..errors import DomainError
@@ -162,24 +163,27 @@ def ensure_admin_command():
     """Create the first administrator when there is none (run by `make run`)."""
     email = os.environ.get("ADMIN_EMAIL") or services.DEFAULT_ADMIN_EMAIL
     created = _commit_or_fail(lambda: services.ensure_admin(email))
+    sign_in = current_app.config["SERVICE_URL"] + "/sign-in"
     if created is None:
         click.echo(
-            "Sign in with an administrator account. To add users: "
+            f"ISP Manager: sign in at {sign_in} with an administrator account. To add users: "
             "flask users create EMAIL --name NAME --org CODE --role ROLE\n"
             "An administrator who lost their authenticator app and recovery codes: "
             "flask users reset-two-factor EMAIL"
         )
         return
     user, password = created
-    rule = "=" * 64
+    base = current_app.config["SERVICE_URL"]
+    rule = "=" * 72
     click.echo(
-        f"{rule}\nAn administrator account was created for this instance.\n"
+        f"\n{rule}\n"
+        "ISP Manager is set up. An administrator account was created:\n"
+        f"  Address:           {sign_in}\n"
         f"  Email address:     {user.email}\n"
         f"  One-time password: {password}\n"
-        "Sign in with these now: you will be asked to choose a new password, then to set up\n"
-        "two-factor authentication: scan the QR code shown with an authenticator app on your\n"
-        "phone (or type the key shown under it), enter the 6-digit code it gives, and save\n"
-        "the recovery codes. Afterwards you sign in with your password and a code from the app.\n"
-        "The password is not stored anywhere and will not be shown again.\n"
+        "  (shown only now: you choose your own password, then set up two-factor\n"
+        "   sign-in with an authenticator app, and keep the recovery codes)\n"
+        f"  Add users:         {base}/admin/users/new once signed in, or\n"
+        "                     flask users create EMAIL --name NAME --org CODE --role ROLE\n"
         f"{rule}"
     )

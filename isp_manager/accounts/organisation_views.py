@@ -5,12 +5,12 @@ any; who may do what is accounts.access's table, checked by the services."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..pagination import paginate
 from ..parties import services as parties
 from ..parties.forms import OwnDetailsForm

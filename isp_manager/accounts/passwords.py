@@ -14,7 +14,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext as _
+
+from ..i18n import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256

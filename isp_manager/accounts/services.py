@@ -12,7 +12,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from ..audit.services import changes, record_event
@@ -20,6 +19,7 @@ from ..db import read_only_transaction, utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..parties.models import Organisation, OrgKind
 from ..parties.search import search_text_for
 from ..text_input import is_storable

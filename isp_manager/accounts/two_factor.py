@@ -24,12 +24,12 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..audit.services import record_event
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from .models import LoginAttempt, RecoveryCode, Role, User
 
 ISSUER = "ISP Manager"

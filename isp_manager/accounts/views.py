@@ -6,11 +6,11 @@ import time
 from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..pagination import paginate
 from . import invitations, services, two_factor
 from .auth import roles_required

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import ROLE_LABELS, Invitation, User
 from ..extensions import db
 from ..i18n import current_locale, uk_date, uk_datetime
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import catalogue as law
 from ..parties.models import NATION_LABELS, ORG_KIND_LABELS, Organisation
 from .models import AuditEvent

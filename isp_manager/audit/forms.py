@@ -1,11 +1,11 @@
 """Filter form for the audit log page (and its CSV export)."""
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 from ..widgets import UKDateInput
 from .describe import action_choices, record_type_choices
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..accounts.access import Action, can
 from ..accounts.models import Invitation, User
 from ..errors import PermissionDenied
+from ..i18n import gettext as _
 from .models import AuditEvent
 
 # The log only grows: past this many matching events the pages say "more than" instead of

@@ -4,12 +4,12 @@ Administrators and auditors read every event; an IG lead, their own organisation
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..pagination import paginate
 from .describe import describe_events, record_type_label
 from .forms import AuditFilterForm

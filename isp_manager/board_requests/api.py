@@ -10,13 +10,13 @@ import io
 import sqlalchemy as sa
 from flask import jsonify, request, send_file
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..csv_export import csv_response
 from ..errors import InvalidInput
 from ..extensions import db
+from ..i18n import gettext as _
 from ..lifecycle import lists
 from ..lifecycle.api import register_step_routes
 from ..lifecycle.models import DeadlineStatus

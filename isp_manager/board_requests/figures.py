@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..calendar import wales_today
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import S137_RELATES, label
 from ..lifecycle.models import OPEN_STATES, RequestState
 from ..parties.models import Organisation, OrgKind

@@ -3,7 +3,6 @@ services, whose field messages are put back onto these fields."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 from ..law import S137_RELATES
 from ..lifecycle.items import items_field, setup_items
 from ..lifecycle.models import RECEIVED_VIA_LABELS

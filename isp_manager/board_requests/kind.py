@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.kinds import (
     BODY_ASKED_PARTY,
     REQUESTER_PARTY,
@@ -109,9 +108,8 @@ def _may_make(user) -> bool:
 
 
 def _requester_refusal(org) -> str | None:
-    from flask_babel import gettext as _
-
     from ..i18n import current_locale
+    from ..i18n import gettext as _
 
     if org.is_safeguarding_board:
         return None
@@ -125,7 +123,7 @@ def _requester_refusal(org) -> str | None:
 def _who_may_be_asked(board, body) -> S137Eligibility:
     """Any other active body the board considers qualifying: the board's reason is recorded
     with the request (why_qualifying), not decided from the register."""
-    from flask_babel import gettext as _
+    from ..i18n import gettext as _
 
     if body is None or body.id == board.id or not body.is_active:
         return S137Eligibility(None, _("A board cannot ask itself. Choose another body."))

@@ -6,13 +6,13 @@ board member who sent the request with their job title."""
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..calendar import long_date
 from ..documents import add_letter_in, add_table, document_bytes, new_document
 from ..documents.layout import current_language, say
 from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
+from ..i18n import gettext as _
 from ..law import LEGAL_POWERS, S137_RELATES
 from ..lifecycle import services as lifecycle
 from .figures import BoardFigures, csv_rows, year_label

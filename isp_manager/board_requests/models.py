@@ -8,11 +8,11 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import enum_type
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import (
     OPEN_PREDICATE,
     OUTCOME_LABELS,

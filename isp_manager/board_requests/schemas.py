@@ -5,7 +5,6 @@ lifecycle's (lifecycle.schemas); the timeline, extension and item shapes are sha
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api_schema import Schema
@@ -15,6 +14,7 @@ from ..cooperation.schemas import (  # noqa: F401  (the lifecycle's shared shape
     ProvidedItemSchema,
     TimelineEventSchema,
 )
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import ReceivedVia, RequestState
 from ..lifecycle.schemas import WhoWouldBeToldField
 from .models import BoardOutcome, BoardPurpose

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..accounts.services import normalise_email
@@ -24,6 +23,7 @@ from ..calendar import long_date, wales_today
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..i18n import letter_language as letter_language  # every kind's letters choose alike
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices

@@ -9,11 +9,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..accounts.models import Role
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..lifecycle.models import CLOCK_RUNNING_STATES, RequestState
 from ..todo import Task, task_source
 from .models import BoardRequest

@@ -10,8 +10,6 @@ import io
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..calendar import wales_today
@@ -20,6 +18,8 @@ from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..forms_base import refuse_unstorable_text
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle

@@ -9,12 +9,12 @@ import io
 import sqlalchemy as sa
 from flask import send_file
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput
 from ..extensions import db
+from ..i18n import gettext as _
 from ..i18n import letter_language
 from ..lifecycle import lists
 from ..lifecycle.api import register_step_routes

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import S164_GROUNDS
 from ..lifecycle.models import OPEN_STATES, Outcome, RequestState
 from ..parties.models import Organisation

@@ -3,8 +3,6 @@ whose field messages are put back onto these fields."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -25,6 +23,8 @@ from wtforms import (
 )
 
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.items import items_field, setup_items
 from ..lifecycle.list_forms import ListFilterForm as RequestListFilterForm

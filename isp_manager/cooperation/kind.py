@@ -6,8 +6,7 @@ with written reasons.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS
 from ..lifecycle.kinds import (
     AnswerRules,
@@ -53,9 +52,8 @@ def _may_make(user) -> bool:
 
 
 def _requester_refusal(org) -> str | None:
-    from flask_babel import gettext as _
-
     from ..i18n import current_locale
+    from ..i18n import gettext as _
 
     if org.is_local_authority:
         return None

@@ -15,7 +15,6 @@ letterhead when one was uploaded), and cites s.164 and the ground.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..calendar import long_date, wales_today
 from ..documents import add_letter_in, document_bytes, new_document
@@ -23,6 +22,7 @@ from ..documents.layout import current_language, say
 from ..documents.letterheads import letterhead_template
 from ..errors import Conflict
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import (
     S164_GROUNDS,
     S164_PROVISIONS,

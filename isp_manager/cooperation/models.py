@@ -9,11 +9,11 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
     UNREAD_ANSWER_PREDICATE,

@@ -5,10 +5,10 @@ services, which name the field in their messages."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api_schema import Schema
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import (
     ExtensionState,
     InformationNature,

@@ -14,7 +14,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from ..accounts.services import normalise_email
 from ..audit.services import snapshot
@@ -24,6 +23,7 @@ from ..db import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import lists, notices

@@ -8,10 +8,10 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..lifecycle.models import CLOCK_RUNNING_STATES, UNREAD_ANSWER_PREDICATE
 from ..todo import Task, task_source
 from .models import CooperationRequest

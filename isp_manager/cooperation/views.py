@@ -11,8 +11,6 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..calendar import long_date, wales_today
@@ -25,6 +23,8 @@ from ..documents.letterheads import (
 from ..errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, letter_language
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..law import label as law_label
 from ..lifecycle import lists, notices

@@ -26,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from ..teams.models import team_members
 from .models import AdviceRequest, AdviceState, Decision, DecisionState
 

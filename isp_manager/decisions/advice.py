@@ -13,7 +13,6 @@ import re
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role, User
@@ -21,6 +20,7 @@ from ..audit.services import record_event
 from ..db import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from ..lifecycle.services import allocate_reference
 from ..mail import queue_bilingual_mail
 from . import access

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from ..pagination import count_rows
 from . import access, services
 from .models import ConsentOutcome, DecisionOutcome

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -19,6 +17,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..parties.forms import DayMonthYearField, apply_errors  # noqa: F401  (re-exported)
 from .models import CONSENT_LABELS, OUTCOME_LABELS, PRINCIPLE_LABELS

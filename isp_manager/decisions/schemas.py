@@ -3,10 +3,10 @@ by the services, which name the field in their messages. Only `decision` is requ
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from ..api_schema import Schema
+from ..i18n import lazy_gettext as _l
 from .services import BOOL_FIELDS, CODE_FIELDS, TEXT_FIELDS
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import Role
@@ -26,6 +25,7 @@ from ..db import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..law import lawful_basis as lb
 from ..lifecycle.services import allocate_reference

@@ -3,8 +3,6 @@ amendments applied, long answers shortened so that it stays on one page."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from ..documents import (
     add_in_language,
     add_key_value_table,
@@ -13,6 +11,7 @@ from ..documents import (
     new_document,
 )
 from ..documents.layout import current_language, page_label, say
+from ..i18n import gettext as _
 from ..i18n import uk_date
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from .models import CONSENT_LABELS, OUTCOME_LABELS, ConsentOutcome, Decision, DecisionOutcome

@@ -18,15 +18,14 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..csv_export import csv_response
 from ..documents.layout import document_language
 from ..errors import InvalidInput, PermissionDenied
 from ..extensions import db
-from ..i18n import current_locale, uk_date
+from ..i18n import current_locale, ngettext, uk_date
+from ..i18n import gettext as _
 from ..law import ARTICLE6
 from ..pagination import paginate
 from ..parties.forms import apply_errors

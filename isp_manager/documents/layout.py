@@ -14,9 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 
 from ..errors import InvalidInput
+from ..i18n import gettext as _
 
 A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
 SIDE_MARGIN = Cm(2.2)  # leaves 16.6 cm of text: the tables are drawn for that width

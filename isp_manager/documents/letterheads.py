@@ -12,10 +12,10 @@ import io
 import zipfile
 
 from docx import Document
-from flask_babel import gettext as _
 
 from ..audit.services import record_event
 from ..errors import InvalidInput, PermissionDenied
+from ..i18n import gettext as _
 from ..storage.models import StoredFile
 from ..storage.services import remove_file, store_file, stored_file
 

@@ -4,9 +4,9 @@ languages, so that a lawyer can review the whole catalogue in one place."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..i18n import lazy_gettext as _l
 from .catalogue import all_catalogues
 
 bp = Blueprint("law", __name__)

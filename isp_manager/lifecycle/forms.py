@@ -4,11 +4,11 @@ every rule is checked by the services, whose field messages are put back onto th
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import DayMonthYearField
 from ..widgets import UKCharacterCount
 

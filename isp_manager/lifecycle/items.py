@@ -4,12 +4,12 @@ services' messages for a row ("items.1") are put back beside that row."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
 from ..errors import DomainError
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import DayMonthYearField, apply_errors
 from .models import NATURE_LABELS
 from .services import MAX_ITEMS, ItemInput

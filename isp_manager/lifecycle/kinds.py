@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
+from ..i18n import lazy_gettext as _l
 from .models import Outcome
 
 

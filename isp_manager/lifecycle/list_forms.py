@@ -4,13 +4,13 @@ lifecycle's ListFilters. A kind adds its own fields by subclassing (s.164: the r
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 
 from ..errors import InvalidInput
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import DayMonthYearField, apply_errors
 from ..parties.services import find_body
 from .lists import (

@@ -16,14 +16,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..calendar import long_date, wales_today
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from . import services as lifecycle
 from .access import relation_clause
 from .kinds import Party, Relation, RequestKind

@@ -11,11 +11,11 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..db import UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 
 
 class RequestState(enum.StrEnum):

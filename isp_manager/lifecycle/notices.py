@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 
 from ..calendar import long_date
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..mail import queue_bilingual_mail
 from .kinds import Relation, kind_of
 

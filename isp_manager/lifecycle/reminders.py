@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from ..calendar import long_date, wales_today
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..mail import render_bilingual
 from ..notifications import Reminder, SentReminder, reminder_source
 from ..parties.contacts import request_contacts_for

@@ -16,8 +16,6 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -37,6 +35,8 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import Catalogue
 from . import access, notices
 from .kinds import Relation, kind_of

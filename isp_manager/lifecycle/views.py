@@ -22,12 +22,12 @@ from datetime import date
 from typing import Any, NamedTuple, Protocol
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..errors import DomainError, InvalidInput
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import apply_errors
 from . import services as lifecycle
 from .forms import (

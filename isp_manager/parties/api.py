@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, NotFound
+from ..i18n import gettext as _
 from ..pagination import paginate
 from . import services
 from .models import Nation, OrgKind

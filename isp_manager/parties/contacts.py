@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..accounts.models import Role, User
 from ..audit.services import record_event
 from ..errors import PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from .models import Organisation
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..cooperation.forms import ConfirmForm
 from ..errors import PermissionDenied
+from ..i18n import gettext as _
 from . import contacts
 
 bp = Blueprint("contacts", __name__)

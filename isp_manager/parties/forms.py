@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovDateInput,
@@ -26,6 +24,8 @@ from wtforms import (
 from wtforms.validators import Length, ValidationError
 
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import RELEVANT_PARTNER, S28
 from ..widgets import UKCharacterCount
 from .models import NATION_LABELS, ORG_KIND_LABELS, Nation, OrgKind

@@ -6,12 +6,12 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Role
 from ..db import TimestampMixin, enum_type
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..law import RELEVANT_PARTNER, S28
 from ..law.lawful_basis import is_public_authority_by_default
 from .search import SORT_KEY_LENGTH, name_keys

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import has_request_context
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import changes, record_event, snapshot
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale, uk_date
+from ..i18n import gettext as _
 from ..law import RELEVANT_PARTNER, S28, S164_WHO, rules
 from ..law.lawful_basis import is_public_authority_by_default
 from ..text_input import is_storable

@@ -18,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import access
@@ -26,6 +25,7 @@ from ..csv_export import csv_response
 from ..errors import DomainError
 from ..extensions import login_manager
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import RELEVANT_PARTNER, S28, rules
 from ..pagination import paginate
 from . import services

@@ -31,12 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..audit.models import AuditEvent
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..qa_groups.models import QaGroupMember
 from .models import EDITABLE_STATES, Protocol, ProtocolPartner, ProtocolVersion, VersionState
 
@@ -213,59 +214,55 @@ ANY_STATE = frozenset(VersionState)
 class Rule:
     who: tuple[Callable, ...]
     states: frozenset[VersionState]
-    refused: str  # why a state refuses it (409)
+    refused: str  # why a state refuses it (409); lazy, translated when shown
 
 
-def _rules() -> dict[Action, Rule]:
-    return {
-        Action.VIEW: Rule((is_party_member, reads_everything, is_qa_group_member), ANY_STATE, ""),
-        Action.EDIT: Rule(
-            (is_author,),
-            EDITABLE_STATES,
-            _(
-                "This version cannot be changed now: it is %(state)s. Start a new version to make changes."
-            ),
+# Built once: the messages are lazy, so each is translated only when a refusal is shown.
+RULES: dict[Action, Rule] = {
+    Action.VIEW: Rule((is_party_member, reads_everything, is_qa_group_member), ANY_STATE, ""),
+    Action.EDIT: Rule(
+        (is_author,),
+        EDITABLE_STATES,
+        _l(
+            "This version cannot be changed now: it is %(state)s. Start a new version to make changes."
         ),
-        Action.MANAGE_PARTNERS: Rule(
-            (is_lead_ig_lead,),
-            EDITABLE_STATES,
-            _(
-                "Partners cannot be added or removed now: this version is %(state)s. Start a new version, which every partner signs again."
-            ),
+    ),
+    Action.MANAGE_PARTNERS: Rule(
+        (is_lead_ig_lead,),
+        EDITABLE_STATES,
+        _l(
+            "Partners cannot be added or removed now: this version is %(state)s. Start a new version, which every partner signs again."
         ),
-        Action.SUBMIT: Rule(
-            (is_author,), EDITABLE_STATES, _("This version cannot be submitted: it is %(state)s.")
-        ),
-        Action.QA_DECIDE: Rule(
-            (is_qa_reviewer,),
-            frozenset({VersionState.SUBMITTED}),
-            _(
-                "Only a version submitted for QA can be approved or returned; this one is %(state)s."
-            ),
-        ),
-        Action.SIGN: Rule(
-            (is_partner_signatory,),
-            frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
-            _("Only a QA-approved version can be signed; this one is %(state)s."),
-        ),
-        Action.RECORD_PAPER_SIGNATURE: Rule(
-            (records_paper_signature,),
-            frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
-            _("Only a QA-approved version can be signed; this one is %(state)s."),
-        ),
-        Action.WITHDRAW: Rule(
-            (is_lead_ig_lead,),
-            ANY_STATE - {VersionState.WITHDRAWN, VersionState.SUPERSEDED},
-            _("This version is %(state)s and cannot be withdrawn."),
-        ),
-        Action.NEW_VERSION: Rule(
-            (is_lead_ig_lead,),
-            frozenset({VersionState.ACTIVE}),
-            _(
-                "A new version can only be started from the active version; the latest is %(state)s."
-            ),
-        ),
-    }
+    ),
+    Action.SUBMIT: Rule(
+        (is_author,), EDITABLE_STATES, _l("This version cannot be submitted: it is %(state)s.")
+    ),
+    Action.QA_DECIDE: Rule(
+        (is_qa_reviewer,),
+        frozenset({VersionState.SUBMITTED}),
+        _l("Only a version submitted for QA can be approved or returned; this one is %(state)s."),
+    ),
+    Action.SIGN: Rule(
+        (is_partner_signatory,),
+        frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
+        _l("Only a QA-approved version can be signed; this one is %(state)s."),
+    ),
+    Action.RECORD_PAPER_SIGNATURE: Rule(
+        (records_paper_signature,),
+        frozenset({VersionState.QA_APPROVED, VersionState.AWAITING_SIGNATURES}),
+        _l("Only a QA-approved version can be signed; this one is %(state)s."),
+    ),
+    Action.WITHDRAW: Rule(
+        (is_lead_ig_lead,),
+        ANY_STATE - {VersionState.WITHDRAWN, VersionState.SUPERSEDED},
+        _l("This version is %(state)s and cannot be withdrawn."),
+    ),
+    Action.NEW_VERSION: Rule(
+        (is_lead_ig_lead,),
+        frozenset({VersionState.ACTIVE}),
+        _l("A new version can only be started from the active version; the latest is %(state)s."),
+    ),
+}
 
 
 def _is_who(user, action: Action, version: ProtocolVersion) -> bool:
@@ -273,12 +270,12 @@ def _is_who(user, action: Action, version: ProtocolVersion) -> bool:
         return False
     if user.is_auditor and action != Action.VIEW:
         return False
-    return any(check(user, version) for check in _rules()[action].who)
+    return any(check(user, version) for check in RULES[action].who)
 
 
 def can(user, action: Action, version: ProtocolVersion) -> bool:
     """True if the user may take the action on this version now (for showing buttons)."""
-    rule = _rules()[action]
+    rule = RULES[action]
     return (
         _is_who(user, Action.VIEW, version)
         and _is_who(user, action, version)
@@ -294,9 +291,9 @@ def require(user, action: Action, version: ProtocolVersion) -> None:
         return
     if not _is_who(user, action, version):
         raise PermissionDenied(_refusal(action, user, version))
-    rule = _rules()[action]
+    rule = RULES[action]
     if version.state not in rule.states:
-        raise Conflict(rule.refused % {"state": version.state.label.lower()})
+        raise Conflict(str(rule.refused) % {"state": version.state.label.lower()})
 
 
 def _refusal(action: Action, user, version: ProtocolVersion) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, request
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..api_blueprint import Blueprint
 from ..errors import DomainError, InvalidInput, NotFound
+from ..i18n import gettext as _
 from ..pagination import paginate
 from . import importing, services, workflow
 from .access import visible_protocols_filter

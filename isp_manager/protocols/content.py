@@ -11,8 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from ..i18n import uk_date
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue

@@ -23,8 +23,6 @@ from datetime import date
 import sqlalchemy as sa
 from docx import Document
 from flask import current_app, send_file
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,6 +50,8 @@ from ..documents.layout import (
 )
 from ..extensions import db
 from ..i18n import current_locale, uk_date
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import PARA18_REASONS, SCHEDULE1
 from ..law import catalogue as law_catalogue
 from . import services

@@ -3,8 +3,6 @@ turn posted fields into the values the services take."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -33,6 +31,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..widgets import UKDateInput
 from .models import KIND_LABELS, STATE_LABELS, ProtocolKind, VersionState

@@ -24,14 +24,14 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from ..accounts.services import SERVICE_ORG_CODE
 from ..audit.services import record_event
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import catalogue as law_catalogue
 from ..parties.models import Organisation
 from ..parties.search import fold

@@ -4,9 +4,8 @@ combination where it is entered) and by the QA checklist (what existing data sti
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..law import lawful_basis as rules
 from ..law.lawful_basis import Problem

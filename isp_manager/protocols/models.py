@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..law import ARTICLE9
 from ..law import lawful_basis as rules
 from .lawful_bases import data_item_problems, problem_message

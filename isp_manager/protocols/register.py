@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import lazy_gettext as _l
 from ..parties.models import Organisation
 from ..qa_groups.models import QaGroup
 from .access import visible_protocols_filter

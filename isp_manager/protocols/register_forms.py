@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import Length
 
 from ..forms_base import FlaskForm
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from .models import KIND_LABELS, ProtocolKind
 from .register import MAX_SEARCH_LENGTH, VIEW_LABELS, RegisterView
 from .reviews import ReviewStatus

@@ -9,7 +9,6 @@ gets a 404.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..calendar import wales_today
@@ -17,6 +16,7 @@ from ..csv_export import csv_response
 from ..documents.layout import document_language
 from ..errors import NotFound
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..pagination import paginate
 from ..text_values import whole_number
 from . import register, reviews

@@ -14,13 +14,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from ..calendar import long_date, wales_today
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..mail import render_bilingual
 from ..notifications import Reminder, SentReminder, reminder_source
 from .models import Protocol, ProtocolPartner, ProtocolVersion, VersionState

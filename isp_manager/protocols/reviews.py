@@ -13,10 +13,10 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .access import visible_protocols_filter
 from .models import Protocol, ProtocolKind, ProtocolVersion, VersionState
 from .qa import add_months

@@ -17,8 +17,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.services import SERVICE_ORG_CODE
@@ -27,6 +26,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import SCHEDULE1
 from ..law import catalogue as law_catalogue
 from ..law.lawful_basis import lawful_basis_problems
@@ -94,16 +94,28 @@ FLOW_FIELDS = (
 # ---------------------------------------------------------------- reading
 
 
-def editor_options():
-    """Eager loading for a version and everything its pages show: a fixed number of queries."""
+def editor_options(*, with_protocol: bool = True):
+    """Eager loading for a version and everything its pages show: a fixed number of queries.
+    Without the protocol's other versions and their partners when those are loaded already."""
+    protocol = (
+        (
+            joinedload(ProtocolVersion.protocol)
+            .selectinload(Protocol.versions)
+            .selectinload(ProtocolVersion.partners),
+        )
+        if with_protocol
+        else ()
+    )
     return (
-        joinedload(ProtocolVersion.protocol)
-        .selectinload(Protocol.versions)
-        .selectinload(ProtocolVersion.partners),
+        *protocol,
         selectinload(ProtocolVersion.sections),
         selectinload(ProtocolVersion.partners).joinedload(ProtocolPartner.organisation),
         selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.bases),
-        selectinload(ProtocolVersion.data_items).selectinload(ProtocolDataItem.recipients),
+        # A data item's recipients are partners of the same version, loaded (with their
+        # organisation and signatory) just above: the rows here carry only the partners.
+        selectinload(ProtocolVersion.data_items)
+        .selectinload(ProtocolDataItem.recipients)
+        .options(lazyload(ProtocolPartner.organisation), lazyload(ProtocolPartner.signatory_user)),
         selectinload(ProtocolVersion.flows),
         selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.user),
         selectinload(ProtocolVersion.signatures).joinedload(ProtocolSignature.attested_by),
@@ -150,7 +162,9 @@ def load_version(protocol_id: int, number: int | None, user) -> ProtocolVersion:
     protocol = get_protocol(protocol_id, user)
     target = version_by_number(protocol, number) if number else current_version(protocol)
     version = db.session.scalar(
-        sa.select(ProtocolVersion).where(ProtocolVersion.id == target.id).options(*editor_options())
+        sa.select(ProtocolVersion)
+        .where(ProtocolVersion.id == target.id)
+        .options(*editor_options(with_protocol=False))
     )
     require(user, Action.VIEW, version)
     return version

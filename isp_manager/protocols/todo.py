@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..accounts.models import Role, User
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..qa_groups.models import QaGroupMember
 from ..todo import Task, task_source
 from .models import Protocol, ProtocolPartner, ProtocolSignature, ProtocolVersion, VersionState
@@ -58,9 +58,13 @@ def signature_counts(user) -> tuple[int, int]:
     """Approved versions waiting for the user's signature (they are a partner's named
     signatory) and, for IG leads, waiting for them to record the paper signature of their
     organisation's named officer without an account. One query."""
+    # Correlated on (version_id, partner_id): the signatures' unique index, one probe a row.
     signed = (
         sa.select(ProtocolSignature.id)
-        .where(ProtocolSignature.partner_id == ProtocolPartner.id)
+        .where(
+            ProtocolSignature.version_id == ProtocolPartner.version_id,
+            ProtocolSignature.partner_id == ProtocolPartner.id,
+        )
         .exists()
     )
 

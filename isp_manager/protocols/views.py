@@ -11,7 +11,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +18,7 @@ from ..api_schema import DB_INT_MIN
 from ..errors import DomainError, InvalidInput, NotFound
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
 from ..law import catalogue as law_catalogue
 from ..pagination import paginate
 from ..parties.models import Organisation

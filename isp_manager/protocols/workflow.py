@@ -14,8 +14,6 @@ from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from ..accounts.models import Role, User
@@ -24,6 +22,8 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..i18n import current_locale
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..mail import queue_bilingual_mail
 from ..qa_groups.models import QaGroup, QaGroupMember
 from ..qa_groups.services import find_group

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import EmailField, StringField, SubmitField
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 
 
 class QaGroupForm(FlaskForm):

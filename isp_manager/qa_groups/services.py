@@ -12,13 +12,13 @@ import csv
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..accounts.models import Role, User
 from ..accounts.services import SERVICE_ORG_CODE
 from ..audit.services import changes, record_event
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from ..text_input import is_storable
 from .models import QaGroup, QaGroupMember, can_manage_qa_groups
 

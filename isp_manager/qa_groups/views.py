@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..pagination import paginate
 from ..parties.forms import apply_errors
 from ..protocols.models import Protocol, ProtocolVersion

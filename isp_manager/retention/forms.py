@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import IntegerField, SubmitField, TextAreaField
 
 from ..forms_base import FlaskForm
+from ..i18n import lazy_gettext as _l
 from ..parties.forms import DayMonthYearField
 
 

@@ -13,13 +13,13 @@ its organisation's IG lead decides to keep it longer (with a reason) or to dispo
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..board_requests.models import BoardRequest
 from ..cooperation.models import CooperationRequest
 from ..decisions.models import PRINCIPLES, AdviceRequest, AdviceState, Decision, DecisionAmendment
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import OPEN_STATES
 from ..notifications import SentReminder
 from .registry import CLEAR, PLACEHOLDER, Dependent, RetentionKind, register

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from ..calendar import wales_today
 from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from .models import (
     MAX_MONTHS,
     MIN_MONTHS,

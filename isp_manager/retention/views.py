@@ -4,11 +4,11 @@ extending one and disposing of one (with a confirmation page)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..calendar import wales_today
 from ..errors import InvalidInput, PermissionDenied
+from ..i18n import gettext as _
 from ..pagination import Page, page_number
 from ..parties.forms import apply_errors
 from . import services

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as account_services
@@ -13,6 +12,7 @@ from ..accounts.models import Role
 from ..accounts.views import _start_session, ask_for_second_factor, safe_next
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..pagination import paginate
 from . import services
 from .forms import AccountCreationForm, ProviderForm

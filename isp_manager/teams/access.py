@@ -14,10 +14,10 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..errors import NotFound
+from ..i18n import gettext as _
 from .models import Team
 
 

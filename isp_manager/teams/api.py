@@ -4,11 +4,11 @@ or remove members. Another organisation's team is a 404."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..errors import PermissionDenied
+from ..i18n import gettext as _
 from . import access, services
 from .schemas import MemberAddSchema, TeamCreateSchema, TeamSchema
 

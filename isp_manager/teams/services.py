@@ -4,13 +4,13 @@ Services flush; the request commits."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..audit.services import record_event
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import gettext as _
 from . import access
 from .access import Action
 from .models import Team, team_members

@@ -4,10 +4,10 @@ them. Each handler loads, checks access through access.py, calls one service and
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import gettext as _
 from ..parties.forms import apply_errors
 from . import access, services
 from .forms import MemberForm, TeamForm

@@ -166,6 +166,8 @@ def test_ensure_admin_creates_once_then_explains(cli, monkeypatch):
     admin = user("admin@isp-manager.local")
     assert admin.role == Role.ADMIN and admin.must_change_password
     assert admin.organisation.code == "isp-manager-service"
+    assert "Address:           http://" in first.output and "/sign-in" in first.output
+    assert "flask users create EMAIL" in first.output
     line = next(line for line in first.output.splitlines() if "One-time password" in line)
     assert passwords.verify_password(admin.password_hash, line.split(":", 1)[1].strip())
     second = cli("ensure-admin")
@@ -234,5 +236,5 @@ def test_ensure_admin_says_how_to_set_up_two_factor(cli, monkeypatch):
         admin.role = Role.IG_LEAD
     monkeypatch.delenv("ADMIN_EMAIL", raising=False)
     output = cli("ensure-admin").output
-    assert "set up\ntwo-factor authentication: scan the QR code" in output
-    assert "save\nthe recovery codes" in output
+    assert "then set up two-factor\n   sign-in with an authenticator app" in output
+    assert "keep the recovery codes" in output
