@@ -27,6 +27,12 @@ def _law_label(code: str | None, catalogue_name: str) -> str:
     return law_catalogue.label(catalogue, code, current_locale())
 
 
+def _law_section(code: str | None, catalogue_name: str) -> str:
+    """A provision's citation as a reader sees it ("s.164(2)(a)"), never its code."""
+    entry = getattr(law_catalogue, catalogue_name).get(code)
+    return entry.section_for(current_locale()) if entry else ""
+
+
 def _form_errors(form) -> dict:
     from govuk_frontend_wtf.main import wtforms_errors
 
@@ -101,4 +107,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(_switch_language_url, "switch_language_url")
     app.add_template_global(current_locale, "current_locale")
     app.add_template_global(_law_label, "law_label")
+    app.add_template_global(_law_section, "law_section")
     app.add_template_global(_form_errors, "form_errors")

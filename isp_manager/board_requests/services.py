@@ -208,9 +208,10 @@ def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
         errors["relates_to"] = [
             _(
                 "“%(code)s” is not something s.137(3) lets a request relate to. Choose from "
-                "%(codes)s.",
+                "%(codes)s (in the API, their codes: %(api_codes)s).",
                 code=str(unknown[0])[:40],
                 codes=_relates_choices(),
+                api_codes=", ".join(S137_RELATES.codes),
             )
         ]
     if data.purpose not in {p.value for p in BoardPurpose}:
@@ -242,7 +243,7 @@ def _contact_problems(errors: dict, data: BoardRequestDetails, on: date) -> None
 
 def _relates_choices() -> str:
     locale = current_locale()
-    return "; ".join(f"{e.code} ({e.label(locale).lower()})" for e in S137_RELATES)
+    return "; ".join(f"{e.label(locale).lower()} ({e.section_for(locale)})" for e in S137_RELATES)
 
 
 def details_problems(data: BoardRequestDetails, board: Organisation, on: date) -> dict:

@@ -113,7 +113,11 @@ def parties_select(*, councils_only: bool = False) -> sa.Select:
 def party_choices(*, councils_only: bool = False) -> list[Organisation]:
     """The active bodies that may be the other side of a s.164 request, by name."""
     return list(
-        db.session.scalars(parties_select(councils_only=councils_only).order_by(Organisation.name))
+        db.session.scalars(
+            parties_select(councils_only=councils_only).order_by(
+                *Organisation.name_order(current_locale())
+            )
+        )
     )
 
 

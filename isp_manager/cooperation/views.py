@@ -149,7 +149,8 @@ def _csv(box: services.Box, requests, today):
         ),
         lists.Column(_l("Function code"), lambda r: r.function_code),
         lists.Column(_l("Function described"), lambda r: r.function_description or ""),
-        lists.Column(_l("Basis (s.164(2))"), lambda r: r.s164_basis),
+        lists.Column(_l("Basis (s.164(2))"), lambda r: law_label(S164_WHO, r.s164_basis, locale)),
+        lists.Column(_l("Basis code"), lambda r: r.s164_basis),
     )
     answer = (
         lists.Column(

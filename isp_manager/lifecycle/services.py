@@ -829,7 +829,11 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> d
             errors["ground"] = [_("Leave the ground empty: a request complied with needs none.")]
     else:
         locale = current_locale()
-        choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+        # A person reads the grounds by their words and section; a program sends their codes.
+        choices = _(" or ").join(
+            f"{e.label(locale)[:1].lower()}{e.label(locale)[1:]} ({e.section_for(locale)})"
+            for e in grounds
+        )
         if not ground:
             errors["ground"] = [
                 _("Choose the ground for not complying: %(choices)s.", choices=choices)
@@ -837,9 +841,11 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> d
         elif ground not in grounds:
             errors["ground"] = [
                 _(
-                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
+                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s "
+                    "(in the API, its code: %(codes)s).",
                     ground=ground[:40],
                     choices=choices,
+                    codes=_(" or ").join(e.code for e in grounds),
                 )
             ]
     if rules.needs_reasons(outcome):

@@ -511,7 +511,7 @@ def _organisation_choices(version: ProtocolVersion) -> list[tuple[str, str]]:
     rows = db.session.scalars(
         sa.select(Organisation)
         .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     )
     return [("", _("Choose an organisation"))] + [
         (o.code, o.display_name(locale)) for o in rows if o.id not in taken
@@ -1130,7 +1130,7 @@ def _register_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     ).all()
     welsh = current_locale() == "cy"
     return [(code, (name_cy if welsh and name_cy else name)) for code, name, name_cy in rows]

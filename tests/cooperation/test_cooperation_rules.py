@@ -311,7 +311,8 @@ def test_a_refusal_without_reasons_reports_ground_and_reasons_together(make_requ
     with pytest.raises(InvalidInput) as refused:
         services.respond_to_request(req, services.AnswerInput(outcome="declined"), by=board_user)
     assert set(refused.value.errors) == {"ground", "written_reasons"}
-    assert "s164-ground-a" in refused.value.errors["ground"][0]
+    message = refused.value.errors["ground"][0]  # the grounds in words, by their sections
+    assert "s.164(1)(a)" in message and "s164-ground-a" not in message
 
 
 def test_partly_complied_records_what_was_and_was_not_provided(make_request, board_user):
