@@ -4,7 +4,7 @@ Adds name_sort_en and name_sort_cy (parties.search.sort_key, compared byte by by
 them and the folded search text for the bodies already registered, and indexes them.
 
 Revision ID: g26_name_sort_keys
-Revises: g21_two_factor
+Revises: g22_secrets_at_rest
 Create Date: 2026-12-04 19:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 from isp_manager.parties.search import SORT_KEY_LENGTH, name_keys
 
 revision = "g26_name_sort_keys"
-down_revision = "g21_two_factor"
+down_revision = "g22_secrets_at_rest"
 branch_labels = None
 depends_on = None
 

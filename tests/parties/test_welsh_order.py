@@ -228,7 +228,7 @@ def test_the_migration_fills_the_keys_of_bodies_already_registered(
     )
     with app.app_context():
         engine = db.engine
-        flask_migrate.upgrade(revision="g21_two_factor")
+        flask_migrate.upgrade(revision="g22_secrets_at_rest")
         with engine.connect() as conn:
             conn.execute(
                 sa.text(
@@ -250,7 +250,7 @@ def test_the_migration_fills_the_keys_of_bodies_already_registered(
             "cyg~or abertawe",
             "swansea council | cyngor abertawe",
         )
-        flask_migrate.downgrade(revision="g21_two_factor")
+        flask_migrate.downgrade(revision="g22_secrets_at_rest")
         columns = {c["name"] for c in sa.inspect(engine).get_columns("organisations")}
         assert "name_sort_cy" not in columns
         engine.dispose()
