@@ -58,6 +58,7 @@ def test_wide_pages_reflow_at_320_px_in_both_languages(
     page.goto("/account")
     page.get_by_label("Token name").fill("Case management system for the Newport team")
     page.get_by_role("button", name="Create API token").click()
+    page.get_by_role("link", name="I have copied the token: back to your account").click()
     expect(page.get_by_role("region", name="Your API tokens")).to_be_visible()
     base = f"/agreements/{agreement['id']}/versions"
     pages = [
@@ -67,6 +68,7 @@ def test_wide_pages_reflow_at_320_px_in_both_languages(
         "/organisations",
         "/register-of-agreements",
         "/agreements/reviews",
+        "/requests/all",
         base,
         f"{base}/1/sections/signatures",
     ]
@@ -129,9 +131,12 @@ def test_a_date_error_link_moves_to_the_day_box(page: Page, sign_in, make_live_u
 
     # Section 8 of an agreement: a date that is no date.
     lead = make_live_user("la-cardiff", "ig_lead")
+    page.get_by_role("button", name="Sign out").click()
     sign_in(page, lead)
     _start_agreement(page, "Date links in Cardiff")
-    page.get_by_role("link", name=re.compile("Review of this Information Sharing Protocol")).click()
+    page.locator(".govuk-task-list").get_by_role(
+        "link", name=re.compile("Review of this Information Sharing Protocol")
+    ).click()
     page.get_by_label("Day").fill("45")
     page.get_by_label("Month").fill("13")
     page.get_by_label("Year").fill("2027")
