@@ -452,6 +452,22 @@ def test_answering_while_a_clarification_is_awaited_restarts_the_clock(make_requ
     assert req.due_date == date(2027, 1, 12)
 
 
+def test_after_a_clarification_the_request_is_back_where_it_was(
+    make_request, board_user, council_user
+):
+    """Asking a question is not acknowledging: the request reads Sent again after the answer,
+    unless the body asked had acknowledged it before."""
+    req = make_request()
+    services.ask_for_clarification(req, "Which years of records do you need?", by=board_user)
+    assert req.acknowledged_at is None
+    services.give_clarification(req, "All years.", by=council_user)
+    assert req.state is RequestState.SENT and req.state.label == "Sent"
+    services.acknowledge_request(req, by=board_user)
+    services.ask_for_clarification(req, "Which of the two schools do you mean?", by=board_user)
+    services.give_clarification(req, "Both.", by=council_user)
+    assert req.state is RequestState.ACKNOWLEDGED
+
+
 @pytest.mark.parametrize(
     "step, who, error",
     [
