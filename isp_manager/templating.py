@@ -35,10 +35,21 @@ def _law_section(code: str | None, catalogue_name: str) -> str:
 
 def _form_errors(form) -> dict:
     from govuk_frontend_wtf.main import wtforms_errors
+    from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
     params = wtforms_errors(form, {"titleText": _("There is a problem")})
+    # A date's link goes to its Day box (the first input), not to the group around the three.
+    date_inputs = {
+        f"#{field.id}": f"#{field.name}-day"
+        for field in form
+        if isinstance(getattr(field, "widget", None), GovDateInput)
+    }
     # Messages about the whole form (not one field) are all listed, without a link.
-    items = [item for item in params["errorList"] if item.get("href") != "#None"]
+    items = [
+        {**item, "href": date_inputs.get(item.get("href"), item.get("href"))}
+        for item in params["errorList"]
+        if item.get("href") != "#None"
+    ]
     items += [{"text": message} for message in getattr(form, "form_errors", [])]
     params["errorList"] = items
     return params
