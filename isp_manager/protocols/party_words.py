@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
