@@ -190,6 +190,13 @@ _ORG = (
     "Agency', 'nca', 'national_crime_agency', true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
     "'uk', true)"
 )
+# At the head of the migrations the organisations also have their sort keys.
+_ORG_AT_HEAD = (
+    "INSERT INTO organisations (id, code, name, search_text, name_sort_en, name_sort_cy, kind, "
+    "covers_all_wales, is_active, created_at, updated_at, nation, is_public_authority) VALUES "
+    "(1, 'nca', 'National Crime Agency', 'nca', 'national crime agency', 'national crime agency', "
+    "'national_crime_agency', true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'uk', true)"
+)
 _USER = (
     "INSERT INTO users (id, email, name, organisation_id, role, password_hash, is_active_user, "
     "must_change_password, session_version, created_at, updated_at, totp_secret, "
@@ -255,7 +262,7 @@ def test_readyz_says_when_the_key_does_not_open_the_stored_secrets(
     client = app.test_client()
     with app.app_context():
         flask_migrate.upgrade()
-        db.session.execute(sa.text(_ORG))
+        db.session.execute(sa.text(_ORG_AT_HEAD))
         db.session.execute(
             sa.text(_USER), {"secret": encryption.encrypt(TEST_TOTP_SECRET, app.config)}
         )
