@@ -128,7 +128,7 @@ class CreateUserForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired(message=_l("Enter the person's full name")),
-            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+            Length(max=200),
         ],
     )
     email = StringField(
@@ -259,7 +259,7 @@ class InviteUserForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired(message=_l("Enter the person's full name")),
-            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+            Length(max=200),
         ],
     )
     email = StringField(

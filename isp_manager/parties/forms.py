@@ -142,7 +142,7 @@ class RegisterFilterForm(FlaskForm):
         description=_l("English or Welsh name, or part of it"),
         widget=GovTextInput(),
         validators=[
-            Length(max=MAX_SEARCH_LENGTH, message=_l("Search must be %(max)d characters or fewer"))
+            Length(max=MAX_SEARCH_LENGTH)
         ],
     )
     kind = SelectField(

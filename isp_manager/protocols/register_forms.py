@@ -34,7 +34,7 @@ class RegisterFilterForm(FlaskForm):
         _l("Title or reference"),
         widget=GovTextInput(),
         validators=[
-            Length(max=MAX_SEARCH_LENGTH, message=_l("Search must be %(max)d characters or fewer"))
+            Length(max=MAX_SEARCH_LENGTH)
         ],
     )
     kind = SelectField(
