@@ -277,7 +277,7 @@ def _value_messages(field: str, schema_field: ma.fields.Field, value) -> list[st
 
 
 def _names(field: str, message) -> bool:
-    return isinstance(message, str) and field.lower() in message.lower()
+    return not isinstance(message, dict) and field.lower() in str(message).lower()
 
 
 def field_messages(field: str, schema_field, messages, *, sent: bool, value):

@@ -178,12 +178,12 @@ def _is_question(label: str) -> bool:
     return label.endswith("?")
 
 
-def _named(label: str, *, mid_sentence: bool) -> str:
+def _named(label: str, *, mid_sentence: bool, quoted: bool = False) -> str:
     """The label as this message's sentence names it. Welsh messages quote the label in their
     own words; English ones read it into the sentence."""
     if current_locale() != "en":
         return label
-    if _is_question(label):
+    if _is_question(label) or quoted:
         return f"“{label}”"
     if not mid_sentence:
         return label
@@ -192,9 +192,7 @@ def _named(label: str, *, mid_sentence: bool) -> str:
     return text if first in _OWN_DETERMINER else f"the {text}"
 
 
-_MID_SENTENCE = frozenset(
-    {"required", "required_choice", "choice", "email", "format", "required_box"}
-)
+_MID_SENTENCE = frozenset({"required", "required_choice", "choice", "email", "format"})
 
 
 def _kind_for(field: Field, kind: str) -> str:
@@ -220,7 +218,11 @@ class FieldMessages:
         kind = _kind_for(self.field, kind)
         template = _plural_message(kind, n if n is not None else 2)
         base = kind.removesuffix("_question")
-        label = _named(field_label(self.field), mid_sentence=base in _MID_SENTENCE)
+        label = _named(
+            field_label(self.field),
+            mid_sentence=base in _MID_SENTENCE,
+            quoted=base == "required_box",
+        )
         # WTForms fills in the rest (%(max)d and so on); a % in the label stays a %.
         return template.replace("%(label)s", label.replace("%", "%%"))
 
