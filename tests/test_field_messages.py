@@ -340,3 +340,16 @@ def test_a_422_names_the_field_in_the_callers_language(app, api_client, make_use
     assert welsh.status_code == 422
     assert welsh.json["message"] == "Nid yw rhywfaint o'r wybodaeth a anfonwyd yn ddilys."
     assert welsh.json["errors"]["json"]["email"] == ["Rhaid i email fod yn destun, mewn dyfynodau."]
+
+
+def test_a_service_refusal_in_the_api_names_its_field(app):
+    from isp_manager.errors_views import _named_field_errors
+
+    with app.test_request_context("/api/"):
+        errors = _named_field_errors(
+            {"purpose": ["Shorten this to 5000 characters or fewer."], "title": ["title is taken"]}
+        )
+    assert errors == {
+        "purpose": ["purpose: Shorten this to 5000 characters or fewer."],
+        "title": ["title is taken"],
+    }
