@@ -247,6 +247,19 @@ def _validator_message(field: str, validator, value) -> str | None:
     return None
 
 
+def _is_marshmallows(schema_field: ma.fields.Field) -> bool:
+    return type(schema_field).__module__.startswith("marshmallow.")
+
+
+def _own_messages(field: str, error: ma.ValidationError) -> list[str]:
+    messages = error.messages if isinstance(error.messages, list) else [error.messages]
+    return [
+        str(m) if _names(field, m) else _("%(field)s: %(message)s", field=field, message=m)
+        for m in messages
+        if not isinstance(m, dict)
+    ]
+
+
 def _failures(validator, value) -> list[str] | None:
     try:
         validator(value)
@@ -262,8 +275,10 @@ def _value_messages(field: str, schema_field: ma.fields.Field, value) -> list[st
         return [_("%(field)s cannot be null: give a value or leave it out.", field=field)]
     try:
         loaded = schema_field._deserialize(value, field, None)
-    except ma.ValidationError:
-        return [_type_message(field, schema_field, value)]
+    except ma.ValidationError as error:
+        if _is_marshmallows(schema_field):
+            return [_type_message(field, schema_field, value)]
+        return _own_messages(field, error)  # the service's own field says what it takes
     except Exception:  # a custom field failing oddly: the value is not one it takes
         return [_type_message(field, schema_field, value)]
     messages = []
@@ -302,7 +317,9 @@ def field_messages(field: str, schema_field, messages, *, sent: bool, value):
         return [_("%(field)s is required: give a value.", field=field)]
     rebuilt = _value_messages(field, schema_field, value)
     kept = [m for m in messages if _names(field, m)]
-    return list(dict.fromkeys([*kept, *rebuilt])) or messages
+    # What is left unnamed (a hook's message) is said as the field's.
+    found = [*kept, *rebuilt] or messages
+    return list(dict.fromkeys(_own_messages(field, ma.ValidationError(found))))
 
 
 def _name_fields(schema: ma.Schema, errors: dict, data) -> None:

@@ -353,3 +353,17 @@ def test_a_service_refusal_in_the_api_names_its_field(app):
         "purpose": ["purpose: Shorten this to 5000 characters or fewer."],
         "title": ["title is taken"],
     }
+
+
+def test_a_message_of_the_services_own_making_is_kept_and_named(app):
+    def no_sevens(value):
+        if value == "7":
+            raise ma.ValidationError("Give an organisation code, like la-cardiff.")
+
+    class Sample(Schema):
+        code = ma.fields.String(validate=no_sevens)
+
+    with app.test_request_context("/api/"):
+        with pytest.raises(ma.ValidationError) as error:
+            Sample().load({"code": "7"})
+    assert error.value.messages == {"code": ["code: Give an organisation code, like la-cardiff."]}
