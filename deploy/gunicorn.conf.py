@@ -27,7 +27,10 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind the TLS-terminating proxy on this host (set TRUST_PROXY=1 for the app too).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-wsgi_app = "isp_manager:create_app()"
+wsgi_app = "isp_manager:create_app()"  # its instance folder: ISP_MANAGER_INSTANCE
+# gunicorn 25+ opens a control socket under $HOME by default, which the systemd unit keeps
+# read-only; nothing uses it (systemd reloads with SIGHUP).
+control_socket_disable = True
 
 
 def on_starting(server):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,8 +21,10 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
-    """The application factory: extensions, blueprints, CLI, error handlers."""
-    instance = Path(instance_path or DEFAULT_INSTANCE)
+    """The application factory: extensions, blueprints, CLI, error handlers. The instance
+    folder (SQLite database, local secret key, outbox) is `instance_path`, else the
+    ISP_MANAGER_INSTANCE environment variable, else instance/ in the project."""
+    instance = Path(instance_path or os.environ.get("ISP_MANAGER_INSTANCE") or DEFAULT_INSTANCE)
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance), template_folder=None)
     app.config.update(build_config(instance, config))

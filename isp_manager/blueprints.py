@@ -1,6 +1,7 @@
 """Every blueprint of the service, in one list each for pages and for the API."""
 
 from .accounts.api import blp as accounts_api
+from .accounts.organisation_api import blp as organisation_api
 from .accounts.organisation_views import bp as organisation_pages
 from .accounts.views import bp as accounts_pages
 from .audit.api import blp as audit_api
@@ -23,6 +24,7 @@ from .qa_groups.api import blp as qa_groups_api
 from .qa_groups.views import bp as qa_groups_pages
 from .retention.views import bp as retention_pages
 from .site import bp as site_pages
+from .sso.api import blp as sso_api
 from .sso.views import bp as sso_pages
 from .teams.api import blp as teams_api
 from .teams.views import bp as teams_pages
@@ -47,6 +49,7 @@ PAGE_BLUEPRINTS = [
 ]
 API_BLUEPRINTS = [
     accounts_api,
+    organisation_api,
     parties_api,
     audit_api,
     protocols_api,
@@ -56,4 +59,5 @@ API_BLUEPRINTS = [
     decisions_api,
     teams_api,
     qa_groups_api,
+    sso_api,
 ]

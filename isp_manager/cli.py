@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
     from .lifecycle import reminders as _deadline_reminders  # noqa: F401  (every kind's deadlines)
     from .notifications import notify_command
     from .ops.backup import backup_command
+    from .ops.secrets import reencrypt_secrets_command
     from .parties.cli import organisations_cli, seed_reference_command
     from .protocols import reminders as _protocol_reminders  # noqa: F401  (review reminders)
     from .protocols.cli import protocol_templates_cli
@@ -23,6 +24,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(organisations_cli)
     app.cli.add_command(notify_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reencrypt_secrets_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(protocol_templates_cli)
     app.cli.add_command(retention_cli)
+    from .glossary import register as register_glossary
+
+    register_glossary(app)

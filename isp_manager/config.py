@@ -140,6 +140,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SSO_HTTP_TIMEOUT_SECONDS": _int("SSO_HTTP_TIMEOUT_SECONDS", 5),
         "SSO_METADATA_CACHE_SECONDS": _int("SSO_METADATA_CACHE_SECONDS", 3600),
         "SSO_CLOCK_LEEWAY_SECONDS": _int("SSO_CLOCK_LEEWAY_SECONDS", 60),
+        # The key the TOTP and client secrets are encrypted with at rest (see encryption.py):
+        # a Fernet key or long random text; unset, one is derived from SECRET_KEY. Former
+        # keys that still decrypt, comma-separated, until `flask reencrypt-secrets` has run.
+        "DATA_ENCRYPTION_KEY": os.environ.get("DATA_ENCRYPTION_KEY", ""),
+        "DATA_ENCRYPTION_OLD_KEYS": os.environ.get("DATA_ENCRYPTION_OLD_KEYS", ""),
         "TESTING": False,
     }
     config.update(overrides)
@@ -147,4 +152,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ValueError("LOG_FORMAT must be json or text")
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance_path)
+    from .encryption import keys_from_config
+
+    keys_from_config(config)  # a malformed DATA_ENCRYPTION_KEY stops the start, saying why
     return config

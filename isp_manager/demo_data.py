@@ -13,6 +13,7 @@ scales would give counts that match neither.
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 import sys
@@ -26,6 +27,7 @@ import pyotp
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from . import encryption
 from .accounts.passwords import hash_password
 from .db import transaction_intent, utcnow
 from .extensions import db
@@ -107,6 +109,11 @@ class DemoContext:
     users: list[dict] = field(default_factory=list)
     # The named demo accounts to print at the end: (role label, e-mail, organisation name).
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @functools.cached_property
+    def totp_secret_encrypted(self) -> str:
+        """The key as the users table stores it (encrypted at rest), once for every row."""
+        return encryption.encrypt(self.totp_secret)
 
     def count(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

@@ -147,7 +147,9 @@ def register_error_handlers(app: Flask) -> None:
         if _is_api():
             errors = _named_field_errors(error.field_errors()) if error.status_code == 422 else None
             return _api_error(error.status_code, error.message, errors)
-        template = ERROR_TEMPLATES.get(error.status_code, "errors/400.html")
+        template = getattr(error, "page_template", None) or ERROR_TEMPLATES.get(
+            error.status_code, "errors/400.html"
+        )
         return error_page(template, error.status_code, message=error.message)
 
     @app.errorhandler(HTTPException)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm as _FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import (
     BooleanField,
     Field,
@@ -27,6 +28,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextArea
 
 from .i18n import current_locale, translations
@@ -271,3 +273,18 @@ class FlaskForm(_FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators=extra_validators)
         return refuse_unstorable_text(self) and valid
+
+
+def required_text_field(label, *, missing, max_length: int, too_long=None, description=""):
+    """A one-line text field that must be filled in, and at most `max_length` characters
+    long; `missing` and `too_long` are its two messages (without `too_long`, the generic one
+    naming the field)."""
+    return StringField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message=missing),
+            Length(max=max_length, message=too_long),
+        ],
+    )

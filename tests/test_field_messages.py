@@ -361,9 +361,11 @@ def test_a_message_of_the_services_own_making_is_kept_and_named(app):
             raise ma.ValidationError("Give an organisation code, like la-cardiff.")
 
     class Sample(Schema):
-        code = ma.fields.String(validate=no_sevens)
+        partner = ma.fields.String(validate=no_sevens)
 
     with app.test_request_context("/api/"):
         with pytest.raises(ma.ValidationError) as error:
-            Sample().load({"code": "7"})
-    assert error.value.messages == {"code": ["code: Give an organisation code, like la-cardiff."]}
+            Sample().load({"partner": "7"})
+    assert error.value.messages == {
+        "partner": ["partner: Give an organisation code, like la-cardiff."]
+    }

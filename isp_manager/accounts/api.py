@@ -1,4 +1,6 @@
-"""API: who am I (GET /me) and, for administrators, the users (GET/POST /users, PATCH /users/{id})."""
+"""API: who am I (GET /me); for administrators, the users (GET/POST /users, PATCH /users/{id});
+and resetting someone's two-factor authentication (an IG lead for their own organisation's
+users, an administrator for anyone: POST /users/{id}/two-factor/reset)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from ..api_blueprint import Blueprint
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import gettext as _
-from . import services
+from . import services, two_factor
 from .models import User
 from .schemas import (
     UserCreatedSchema,
@@ -101,4 +103,22 @@ class UserResource(MethodView):
         if "active" in data and data["active"] != user.is_active_user:
             action = services.reactivate_user if data["active"] else services.deactivate_user
             action(user, by=by)
+        return user
+
+
+@blp.route("/users/<int:user_id>/two-factor/reset")
+class TwoFactorReset(MethodView):
+    @blp.response(200, UserSchema)
+    def post(self, user_id):
+        """Forget the user's authenticator app and recovery codes and end their sessions: they
+        set it up again at their next sign-in (their API tokens keep working). An IG lead
+        for their own organisation's users, an administrator for anyone; never one's own."""
+        user = _user_or_404(user_id)
+        actor = current_user._get_current_object()
+        try:
+            two_factor.check_reset_access(actor, user)
+        except (NotFound, PermissionDenied):
+            db.session.commit()  # the refused attempt's audit event is kept
+            raise
+        two_factor.reset_two_factor(user, by=actor)
         return user

@@ -143,7 +143,7 @@ class _Users:
             if recently
             else None,
             "session_version": 1,
-            "totp_secret": self.ctx.totp_secret if role in TWO_FACTOR_ROLES else None,
+            "totp_secret": self.ctx.totp_secret_encrypted if role in TWO_FACTOR_ROLES else None,
             "totp_enabled_at": created if role in TWO_FACTOR_ROLES else None,
             "created_at": created,
             "updated_at": created,

@@ -12,7 +12,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from ..forms_base import FlaskForm
+from ..forms_base import FlaskForm, required_text_field
 from ..i18n import current_locale
 from ..i18n import lazy_gettext as _l
 from .models import ROLE_LABELS, Role
@@ -66,32 +66,44 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
+PASSWORD_ADVICE = _l(
+    "At least 12 characters. A good way is 3 or 4 random words together, "
+    "or a password from a password manager."
+)
+
+
+def chosen_password_fields(name: str, *, changing: bool) -> tuple[PasswordField, PasswordField]:
+    """A password being chosen (a new one for an account, or the first), with the advice on
+    choosing one, and the same again to confirm it: they must match."""
+    if changing:
+        label, missing = _l("New password"), _l("Enter a new password")
+        confirm_label, confirm_missing = _l("Confirm new password"), _l("Confirm your new password")
+        mismatch = _l("The passwords do not match. Enter the same new password twice")
+    else:
+        label, missing = _l("Create a password"), _l("Enter a password")
+        confirm_label, confirm_missing = _l("Confirm your password"), _l("Confirm your password")
+        mismatch = _l("The passwords do not match. Enter the same password twice")
+    chosen = PasswordField(
+        label,
+        description=PASSWORD_ADVICE,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=missing)],
+    )
+    confirmation = PasswordField(
+        confirm_label,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=confirm_missing), EqualTo(name, message=mismatch)],
+    )
+    return chosen, confirmation
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
         widget=GovPasswordInput(),
         validators=[InputRequired(message=_l("Enter your current password"))],
     )
-    new_password = PasswordField(
-        _l("New password"),
-        description=_l(
-            "At least 12 characters. A good way is 3 or 4 random words together, "
-            "or a password from a password manager."
-        ),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter a new password"))],
-    )
-    confirm_password = PasswordField(
-        _l("Confirm new password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Confirm your new password")),
-            EqualTo(
-                "new_password",
-                message=_l("The passwords do not match. Enter the same new password twice"),
-            ),
-        ],
-    )
+    new_password, confirm_password = chosen_password_fields("new_password", changing=True)
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
@@ -123,22 +135,17 @@ class TokenForm(FlaskForm):
 
 
 class CreateUserForm(FlaskForm):
-    name = StringField(
+    name = required_text_field(
         _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter the person's full name")),
-            Length(max=200),
-        ],
+        missing=_l("Enter the person's full name"),
+        max_length=200,
     )
-    email = StringField(
+    email = required_text_field(
         _l("Email address"),
         description=_l("Their work email address. They sign in with it."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter an email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-        ],
+        missing=_l("Enter an email address"),
+        max_length=254,
+        too_long=_l("Email address must be 254 characters or fewer"),
     )
     organisation = SelectField(
         _l("Organisation"),
@@ -254,24 +261,19 @@ def assignable_role_choices(roles, blank=None) -> list[SelectChoice]:
 class InviteUserForm(FlaskForm):
     """An IG lead (or an administrator) invites a person to the organisation."""
 
-    name = StringField(
+    name = required_text_field(
         _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter the person's full name")),
-            Length(max=200),
-        ],
+        missing=_l("Enter the person's full name"),
+        max_length=200,
     )
-    email = StringField(
+    email = required_text_field(
         _l("Email address"),
         description=_l(
             "Their work email address. The invitation goes to it and they sign in with it."
         ),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter an email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-        ],
+        missing=_l("Enter an email address"),
+        max_length=254,
+        too_long=_l("Email address must be 254 characters or fewer"),
     )
     role = SelectField(
         _l("Role"),
@@ -295,26 +297,7 @@ class OrganisationRoleForm(ChangeRoleForm):
 
 
 class AcceptInvitationForm(FlaskForm):
-    password = PasswordField(
-        _l("Create a password"),
-        description=_l(
-            "At least 12 characters. A good way is 3 or 4 random words together, "
-            "or a password from a password manager."
-        ),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter a password"))],
-    )
-    confirm_password = PasswordField(
-        _l("Confirm your password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Confirm your password")),
-            EqualTo(
-                "password",
-                message=_l("The passwords do not match. Enter the same password twice"),
-            ),
-        ],
-    )
+    password, confirm_password = chosen_password_fields("password", changing=False)
     submit = SubmitField(_l("Create my account"), widget=GovSubmitInput())
 
 

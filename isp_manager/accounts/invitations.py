@@ -300,22 +300,25 @@ def accept_invitation(token: str | None, password: str) -> User:
     return user
 
 
+def invitations_query(org, state: InvitationState | None = InvitationState.PENDING) -> sa.Select:
+    """The organisation's invitations in a state (None: every one), newest first."""
+    now = utcnow()
+    query = sa.select(Invitation).where(Invitation.organisation_id == org.id)
+    waiting = sa.and_(Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+    if state is InvitationState.PENDING:
+        query = query.where(waiting, Invitation.expires_at > now)
+    elif state is InvitationState.EXPIRED:
+        query = query.where(waiting, Invitation.expires_at <= now)
+    elif state is InvitationState.ACCEPTED:
+        query = query.where(Invitation.accepted_at.is_not(None))
+    elif state is InvitationState.CANCELLED:
+        query = query.where(Invitation.cancelled_at.is_not(None))
+    return query.order_by(Invitation.created_at.desc(), Invitation.id.desc())
+
+
 def invitations_of(org) -> list[Invitation]:
     """The organisation's invitations that are still waiting, newest first."""
-    now = utcnow()
-    return list(
-        db.session.scalars(
-            sa.select(Invitation)
-            .where(
-                Invitation.organisation_id == org.id,
-                Invitation.accepted_at.is_(None),
-                Invitation.cancelled_at.is_(None),
-                Invitation.expires_at > now,
-            )
-            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-            .limit(100)
-        )
-    )
+    return list(db.session.scalars(invitations_query(org).limit(100)))
 
 
 def invitation_of(org, invitation_id: int) -> Invitation | None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import encryption
 from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -62,9 +63,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counts the times every session was ended at once (the rows in user_sessions decide).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, nullable=False)
-    # Two-factor authentication: the TOTP secret (base32) once set up, when, and the last
-    # time step a code was accepted for (a code is never accepted twice).
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Two-factor authentication: the TOTP secret (base32) once set up, encrypted at rest (read
+    # and set it as `totp_secret`), when, and the last time step a code was accepted for (a
+    # code is never accepted twice).
+    totp_secret_encrypted: Mapped[str | None] = mapped_column("totp_secret", sa.String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
@@ -89,8 +91,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role == Role.ADMIN
 
     @property
+    def totp_secret(self) -> str | None:
+        """The TOTP secret in clear (SecretUnreadable if the data encryption key is wrong)."""
+        return encryption.decrypt(self.totp_secret_encrypted)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        self.totp_secret_encrypted = encryption.encrypt(secret)
+
+    @property
     def has_two_factor(self) -> bool:
-        return self.totp_enabled_at is not None and bool(self.totp_secret)
+        return self.totp_enabled_at is not None and bool(self.totp_secret_encrypted)
 
     @property
     def two_factor_required(self) -> bool:

@@ -8,7 +8,7 @@ from marshmallow.validate import Length
 
 from ..api_schema import Schema
 from ..i18n import lazy_gettext as _l
-from .models import Role
+from .models import InvitationState, Role
 
 
 def _required(message) -> dict:
@@ -30,6 +30,9 @@ class UserSchema(Schema):
     is_active = fields.Boolean(attribute="is_active_user", dump_only=True)
     must_change_password = fields.Boolean(dump_only=True)
     last_login_at = fields.DateTime(dump_only=True, allow_none=True)
+    has_two_factor = fields.Boolean(
+        dump_only=True, metadata={"description": "Whether two-factor authentication is set up"}
+    )
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -95,3 +98,45 @@ class UserQuerySchema(Schema):
         validate=Length(max=200), metadata={"description": "Part of a name or email address"}
     )
     active = fields.Boolean()
+
+
+class InvitationSchema(Schema):
+    """An invitation as the API shows it: never its link's token (only the e-mail has it)."""
+
+    id = fields.Integer(dump_only=True)
+    organisation = fields.String(
+        attribute="organisation.code", dump_only=True, metadata={"description": "Organisation code"}
+    )
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.Enum(Role, by_value=True, dump_only=True)
+    state = fields.Enum(InvitationState, by_value=True, dump_only=True)
+    invited_by = fields.String(attribute="invited_by.name", dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+    accepted_at = fields.DateTime(dump_only=True, allow_none=True)
+    cancelled_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class InvitationCreateSchema(Schema):
+    email = fields.String(required=True, error_messages=_required(_l("Enter an email address")))
+    name = fields.String(
+        required=True, error_messages=_required(_l("Enter the person's full name"))
+    )
+    role = fields.String(
+        required=True,
+        error_messages=_required(_l("Enter a role: practitioner, board_officer or ig_lead")),
+        metadata={"enum": [role.value for role in Role]},
+    )
+
+
+class InvitationQuerySchema(Schema):
+    state = fields.String(
+        load_default=InvitationState.PENDING.value,
+        validate=Length(max=20),
+        metadata={
+            "enum": [*(s.value for s in InvitationState), "all"],
+            "description": "pending (the default: links that still work), accepted, expired, "
+            "cancelled or all",
+        },
+    )

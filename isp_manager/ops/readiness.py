@@ -1,7 +1,9 @@
-"""Readiness: the database answers and its schema is at the head of the migrations.
+"""Readiness: the database answers, its schema is at the head of the migrations, and the
+data encryption key opens the secrets stored (a server started with the wrong key would
+refuse every two-factor code: the load balancer should send it nothing).
 
-The head revisions are read from migrations/ once per process; each check is one query
-(the alembic_version table) in a short read-only transaction.
+The head revisions are read from migrations/ once per process; each check is two small
+queries (the alembic_version table, one stored secret) in a short read-only transaction.
 """
 
 from __future__ import annotations
@@ -57,4 +59,26 @@ def readiness_problem() -> str | None:
     if revisions != heads:
         at = ", ".join(sorted(revisions)) or "none"
         return f"database schema not at the migrations' head (at {at}; head {', '.join(sorted(heads))})"
+    if not data_key_opens_a_stored_secret():
+        return "the data encryption key does not open the stored secrets (DATA_ENCRYPTION_KEY)"
     return None
+
+
+def data_key_opens_a_stored_secret() -> bool:
+    """Whether the configured key opens one stored TOTP secret (True when none is stored)."""
+    from .. import encryption
+    from ..accounts.models import User
+
+    column = User.totp_secret_encrypted
+    with transaction_intent(writes=False):
+        try:
+            stored = db.session.scalar(sa.select(column).where(column.is_not(None)).limit(1))
+        finally:
+            db.session.rollback()
+    if stored is None:
+        return True
+    try:
+        encryption.decrypt(stored)
+    except encryption.SecretUnreadable:
+        return False
+    return True

@@ -8,49 +8,42 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import organisation_choices
-from ..forms_base import FlaskForm
+from ..forms_base import FlaskForm, required_text_field
 from ..i18n import lazy_gettext as _l
 
 
 class ProviderForm(FlaskForm):
     """Adding a provider needs every field; editing one keeps the stored secret when blank."""
 
-    name = StringField(
+    name = required_text_field(
         _l("Display name"),
         description=_l("Shown on the sign-in button: 'Sign in with Cardiff Council'."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter the display name")),
-            Length(max=100, message=_l("Display name must be 100 characters or fewer")),
-        ],
+        missing=_l("Enter the display name"),
+        max_length=100,
+        too_long=_l("Display name must be 100 characters or fewer"),
     )
-    issuer = StringField(
+    issuer = required_text_field(
         _l("Issuer URL"),
         description=_l(
             "From the provider's OpenID Connect settings. For Microsoft Entra ID it is "
             "https://login.microsoftonline.com/ then your tenant ID, then /v2.0"
         ),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter the issuer URL")),
-            Length(max=500, message=_l("Issuer URL must be 500 characters or fewer")),
-        ],
+        missing=_l("Enter the issuer URL"),
+        max_length=500,
+        too_long=_l("Issuer URL must be 500 characters or fewer"),
     )
-    client_id = StringField(
+    client_id = required_text_field(
         _l("Client ID"),
         description=_l("The application (client) ID the provider gave this service."),
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=_l("Enter the client ID")),
-            Length(max=255, message=_l("Client ID must be 255 characters or fewer")),
-        ],
+        missing=_l("Enter the client ID"),
+        max_length=255,
+        too_long=_l("Client ID must be 255 characters or fewer"),
     )
     client_secret = PasswordField(
         _l("Client secret"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import encryption
 from ..db import TimestampMixin
 from ..extensions import db
 
@@ -21,8 +22,11 @@ class SsoProvider(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(100), unique=True, nullable=False)
     issuer: Mapped[str] = mapped_column(sa.String(500), nullable=False)
     client_id: Mapped[str] = mapped_column(sa.String(255), nullable=False)
-    # Needed in clear to authenticate to the provider's token endpoint; never shown back.
-    client_secret: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    # Needed in clear to authenticate to the provider's token endpoint, so encrypted at rest
+    # rather than hashed (read and set it as `client_secret`); never shown back.
+    client_secret_encrypted: Mapped[str] = mapped_column(
+        "client_secret", sa.String(1000), nullable=False
+    )
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id"), nullable=False, index=True
     )
@@ -37,9 +41,22 @@ class SsoProvider(TimestampMixin, db.Model):
     )
 
     @property
+    def client_secret(self) -> str:
+        """The client secret in clear (SecretUnreadable if the data encryption key is wrong)."""
+        return encryption.decrypt(self.client_secret_encrypted)
+
+    @client_secret.setter
+    def client_secret(self, secret: str) -> None:
+        self.client_secret_encrypted = encryption.encrypt(secret)
+
+    @property
     def secret_hint(self) -> str:
         """What pages show of the secret: its last 4 characters at most."""
-        tail = self.client_secret[-4:] if len(self.client_secret) >= 12 else ""
+        try:
+            secret = self.client_secret
+        except encryption.SecretUnreadable:
+            return "••••"
+        tail = secret[-4:] if len(secret) >= 12 else ""
         return f"••••{tail}"
 
     def domain_for(self, email: str) -> SsoDomain | None:

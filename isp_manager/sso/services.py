@@ -37,7 +37,8 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, organisation_by_code, user_by_email
 from ..audit.services import changes, record_event
 from ..db import utcnow
-from ..errors import InvalidInput, NotFound
+from ..encryption import SecretUnreadable
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import gettext as _
 from ..parties.models import Organisation
@@ -228,6 +229,7 @@ def create_provider(
     by: User | None,
 ) -> SsoProvider:
     """A new, enabled provider. Its domains create no accounts until their switch is turned on."""
+    require_configure(by)
     values = _parsed(
         {
             "name": name,
@@ -267,6 +269,7 @@ def update_provider(
     by: User | None,
 ) -> None:
     """Change a provider. A blank secret keeps the one stored."""
+    require_configure(by, provider)
     values = _parsed(
         {
             "name": name,
@@ -284,7 +287,9 @@ def update_provider(
     provider.issuer = values["issuer"]
     provider.client_id = values["client_id"]
     provider.organisation = values["organisation"]
-    secret_changed = "client_secret" in values and values["client_secret"] != provider.client_secret
+    secret_changed = "client_secret" in values and _secret_differs(
+        provider, values["client_secret"]
+    )
     if secret_changed:
         provider.client_secret = values["client_secret"]
     _set_domains(provider, values["domains"])
@@ -297,9 +302,18 @@ def update_provider(
     forget_metadata(before["issuer"])
 
 
+def _secret_differs(provider: SsoProvider, secret: str) -> bool:
+    """Whether `secret` is not the one stored (one the key cannot open is replaced)."""
+    try:
+        return secret != provider.client_secret
+    except SecretUnreadable:
+        return True
+
+
 def set_provider_enabled(provider: SsoProvider, enabled: bool, *, by: User | None) -> None:
     """Disable a provider (nobody signs in with it; accounts and passwords are untouched),
     or enable it again."""
+    require_configure(by, provider)
     if provider.is_enabled == enabled:
         return
     provider.is_enabled = enabled
@@ -311,6 +325,34 @@ def set_provider_enabled(provider: SsoProvider, enabled: bool, *, by: User | Non
         before={"is_enabled": not enabled},
         after={"is_enabled": enabled},
     )
+
+
+def can_configure_providers(user: User | None) -> bool:
+    """Administrators (and the command line) add, change, disable and enable providers."""
+    return user is None or user.is_admin
+
+
+def require_configure(user: User | None, provider: SsoProvider | None = None) -> None:
+    """NotFound for a provider the user may not see, PermissionDenied for one they may see
+    (their organisation's, as its IG lead) or for adding one, when they are not an
+    administrator."""
+    if can_configure_providers(user):
+        return
+    if provider is not None and not can_view_provider(user, provider):
+        raise NotFound(_("There is no such provider"))
+    raise PermissionDenied(_("Only the service's administrators can configure sign-in providers"))
+
+
+def get_provider_for(user: User, provider_id: int) -> SsoProvider:
+    """The provider, if the user may see it; NotFound otherwise (never reveal it)."""
+    provider = db.session.get(SsoProvider, provider_id)
+    if provider is None or not can_view_provider(user, provider):
+        raise NotFound(_("There is no such provider"))
+    return provider
+
+
+def can_list_providers(user: User) -> bool:
+    return user.is_admin or user.role == Role.IG_LEAD
 
 
 def can_set_account_creation(user: User, provider: SsoProvider) -> bool:

@@ -252,6 +252,7 @@ def test_submit_with_failures_lists_them_linked_to_sections(draft_isp, login):
     )
     assert response.status_code == 422
     assert "This agreement cannot be submitted yet" in response.text
+    assert "<title>Error: " in response.text
     assert "Choose the QA group to review this agreement" in response.text
     assert (
         f'href="/agreements/{version.protocol_id}/versions/1/sections/introduction"'
