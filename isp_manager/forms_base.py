@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import TextArea
 
 from .i18n import current_locale, translations
+from .i18n import gettext as _
 from .text_input import text_problem
 
 # "Notes (optional)" is named "Notes" in a message.
@@ -239,6 +240,21 @@ class FieldMessages:
         return self._message(kind, n)
 
 
+def _names_label(message: str, label: str) -> bool:
+    text, label = message.lower(), label.lower()
+    if label in text:
+        return True
+    # Welsh mutates a word's first letters ("i gyfrinach y cleient"): the rest names it.
+    return current_locale() != "en" and len(label) > 3 and label[1:] in text
+
+
+def _summary_message(field: Field, message):
+    label = field_label(field)
+    if _names_label(str(message), label):
+        return message
+    return _("%(label)s: %(message)s", label=label, message=message)
+
+
 def _leaf_fields(fields):
     for field in fields:
         yield field
@@ -269,6 +285,18 @@ class FlaskForm(_FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         name_fields_in_messages(self)  # the fields of sub-forms and lists
+
+    @property
+    def errors(self):
+        """WTForms' errors, as the GOV.UK error summary lists them: a message put on a field
+        that does not name it (a service's "Shorten this to 5000 characters or fewer") is
+        listed after the field's label. Beside the field, under its label, it reads as written."""
+        errors = super().errors
+        for name, messages in errors.items():
+            field = self._fields.get(name) if name else None
+            if field is not None and isinstance(messages, list):
+                errors[name] = [_summary_message(field, m) for m in messages]
+        return errors
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators=extra_validators)

@@ -369,3 +369,21 @@ def test_a_message_of_the_services_own_making_is_kept_and_named(app):
     assert error.value.messages == {
         "partner": ["partner: Give an organisation code, like la-cardiff."]
     }
+
+
+def test_the_error_summary_names_the_field_of_a_service_refusal(app):
+    from wtforms import TextAreaField
+
+    class Sample(FlaskForm):
+        purpose = TextAreaField("Why do you need it?")
+        title = StringField("Title")
+
+    with app.test_request_context("/", method="POST"):
+        form = Sample()
+        form.purpose.errors = ["Shorten this to 5000 characters or fewer."]
+        form.title.errors = ["Enter the title"]
+        assert form.errors == {
+            "purpose": ["Why do you need it?: Shorten this to 5000 characters or fewer."],
+            "title": ["Enter the title"],
+        }
+        assert form.purpose.errors == ["Shorten this to 5000 characters or fewer."]
