@@ -39,3 +39,36 @@ for (const input of document.querySelectorAll("input[data-body-suggestions]")) {
     }, 200);
   });
 }
+
+// A table wider than its region: say so above it (the words come from the page, in its
+// language) and tie the hint to the region, while it scrolls; checked again on resize.
+const tableHint = document.body.dataset.tableScrollHint;
+const wrappers = document.querySelectorAll(".app-table-wrapper");
+let hintNumber = 0;
+const updateTableHint = (wrapper) => {
+  const scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+  wrapper.classList.toggle("app-table-wrapper--scrolls", scrolls);
+  let hint = wrapper.previousElementSibling;
+  if (!hint || !hint.classList.contains("app-table-hint")) {
+    if (!scrolls || !tableHint) return;
+    hint = document.createElement("p");
+    hint.className = "app-table-hint";
+    hint.id = `table-hint-${++hintNumber}`;
+    hint.textContent = tableHint;
+    wrapper.before(hint);
+  }
+  hint.hidden = !scrolls;
+  const described = (wrapper.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== hint.id);
+  if (scrolls) described.push(hint.id);
+  if (described.length) wrapper.setAttribute("aria-describedby", described.join(" "));
+  else wrapper.removeAttribute("aria-describedby");
+};
+if (wrappers.length) {
+  const observer = new ResizeObserver((entries) => entries.forEach((entry) => updateTableHint(entry.target.closest(".app-table-wrapper"))),
+  );
+  wrappers.forEach((wrapper) => {
+    updateTableHint(wrapper);
+    observer.observe(wrapper);
+    if (wrapper.firstElementChild) observer.observe(wrapper.firstElementChild);
+  });
+}

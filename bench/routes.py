@@ -59,6 +59,19 @@ ROUTES: list[Route] = [
         target_p95_ms=REGISTER_P95_MS,
     ),
     Route(
+        "Register: list (Cymraeg, Welsh alphabetical order)",
+        "parties.register",
+        lang="cy",
+        target_p95_ms=REGISTER_P95_MS,
+    ),
+    Route(
+        "Register: kind = school (Cymraeg)",
+        "parties.register",
+        params={"kind": "school"},
+        lang="cy",
+        target_p95_ms=REGISTER_P95_MS,
+    ),
+    Route(
         "Register: kind = school",
         "parties.register",
         params={"kind": "school"},
@@ -87,6 +100,10 @@ ROUTES: list[Route] = [
         path="/api/v1/organisations/la-cardiff/relevant-partners",
     ),
     Route("API: organisations list", path="/api/v1/organisations?page_size=25"),
+    Route(
+        "API: organisations list in Welsh order",
+        path="/api/v1/organisations?page_size=25&lang=cy",
+    ),
     Route(
         "API: organisations, kind = school", path="/api/v1/organisations?kind=school&page_size=25"
     ),

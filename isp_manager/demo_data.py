@@ -199,6 +199,23 @@ class _BatchWriter:
                 copy.write_row(self._values(row))
 
 
+def save_reference_numbers(ctx: DemoContext, prefix: str, numbers: dict[int, int]) -> None:
+    """Keep the last demo number of each year under `prefix`, so that the app numbers new
+    records after the demo ones (lifecycle.allocate_reference)."""
+    from .lifecycle.models import ReferenceSequence
+
+    table = ReferenceSequence.__table__
+    where = table.c.prefix == prefix
+    existing = {row.year for row in ctx.conn.execute(sa.select(table.c.year).where(where))}
+    for year, number in numbers.items():
+        if year in existing:
+            ctx.conn.execute(
+                table.update().where(where, table.c.year == year).values(last_number=number)
+            )
+        else:
+            ctx.conn.execute(table.insert().values(prefix=prefix, year=year, last_number=number))
+
+
 def insert_audit_events(ctx: DemoContext, events: Sequence[tuple]) -> None:
     """One audit event per demo change: (action, record_type, record_id, occurred_at, after)
     or the same with (..., actor_id, organisation_id) when a person made it."""

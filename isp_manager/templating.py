@@ -27,12 +27,29 @@ def _law_label(code: str | None, catalogue_name: str) -> str:
     return law_catalogue.label(catalogue, code, current_locale())
 
 
+def _law_section(code: str | None, catalogue_name: str) -> str:
+    """A provision's citation as a reader sees it ("s.164(2)(a)"), never its code."""
+    entry = getattr(law_catalogue, catalogue_name).get(code)
+    return entry.section_for(current_locale()) if entry else ""
+
+
 def _form_errors(form) -> dict:
     from govuk_frontend_wtf.main import wtforms_errors
+    from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
     params = wtforms_errors(form, {"titleText": _("There is a problem")})
+    # A date's link goes to its Day box (the first input), not to the group around the three.
+    date_inputs = {
+        f"#{field.id}": f"#{field.name}-day"
+        for field in form
+        if isinstance(getattr(field, "widget", None), GovDateInput)
+    }
     # Messages about the whole form (not one field) are all listed, without a link.
-    items = [item for item in params["errorList"] if item.get("href") != "#None"]
+    items = [
+        {**item, "href": date_inputs.get(item.get("href"), item.get("href"))}
+        for item in params["errorList"]
+        if item.get("href") != "#None"
+    ]
     items += [{"text": message} for message in getattr(form, "form_errors", [])]
     params["errorList"] = items
     return params
@@ -101,4 +118,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(_switch_language_url, "switch_language_url")
     app.add_template_global(current_locale, "current_locale")
     app.add_template_global(_law_label, "law_label")
+    app.add_template_global(_law_section, "law_section")
     app.add_template_global(_form_errors, "form_errors")

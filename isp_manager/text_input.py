@@ -62,3 +62,20 @@ def nested_text_problem(value, label: str) -> str | None:
         elif isinstance(item, list | tuple):
             stack.extend(item)
     return None
+
+
+def too_long(maximum: int) -> str:
+    """The message for text longer than a field keeps: one wording everywhere."""
+    return _("Shorten this to %(max)s characters or fewer.", max=maximum)
+
+
+def check_length(
+    errors: dict, name: str, text: str, *, maximum: int, minimum: int = 0, too_short: str = ""
+) -> str:
+    """Add the field message for `text` shorter than `minimum` characters (`too_short`) or
+    longer than `maximum` (too_long) to `errors` under `name`; the text, for the caller."""
+    if len(text) < minimum:
+        errors[name] = [too_short]
+    elif len(text) > maximum:
+        errors[name] = [too_long(maximum)]
+    return text

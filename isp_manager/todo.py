@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
 
 from .calendar import wales_today
 
@@ -85,3 +88,37 @@ def tasks_for(user, today: date | None = None) -> list[Task]:
     for source in sources_for(user):
         tasks.extend(t for t in source.func(user, today) if t.count > 0)
     return tasks
+
+
+@dataclass(frozen=True)
+class CountedTask:
+    """A task as data: its key, its label for a count (`label(n)`, an ngettext call), which
+    of its source's counts it shows, the list it links to (an endpoint and its arguments)
+    and whether it is urgent."""
+
+    key: str
+    label: Callable[[int], str]
+    count: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    urgent: bool = False
+
+
+def counted_tasks(group: str, tasks: Iterable[CountedTask], counts: dict[str, int]):
+    """The `tasks` with their counts from `counts`, under the heading `group`."""
+    for task in tasks:
+        n = counts[task.count]
+        href = url_for(task.endpoint, **task.args)
+        yield Task(task.key, group, task.label(n), n, href, urgent=task.urgent)
+
+
+def count_in_one_query(model, counts: dict[str, tuple]) -> dict[str, int]:
+    """Several counts of `model`'s rows in one query, by name: each the rows meeting its
+    conditions (each read from an index of its own, never OR-ed together)."""
+    from .extensions import db
+
+    def count(conditions: tuple):
+        return sa.select(sa.func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+    row = db.session.execute(sa.select(*(count(c) for c in counts.values()))).one()
+    return dict(zip(counts, (int(v or 0) for v in row), strict=True))

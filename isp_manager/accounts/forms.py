@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 from ..forms_base import FlaskForm, required_text_field
 from ..i18n import current_locale
 from ..i18n import lazy_gettext as _l
+from ..parties.search import sort_key
 from .models import ROLE_LABELS, Role
 
 
@@ -31,7 +32,8 @@ def organisation_choices(organisations, blank) -> list[SelectChoice]:
     """(code, name, name_cy) rows as options, by the name shown in the current language."""
     welsh = current_locale() == "cy"
     named = [(o.code, (o.name_cy if welsh and o.name_cy else o.name)) for o in organisations]
-    return _choices(sorted(named, key=lambda pair: pair[1].casefold()), blank)
+    locale = "cy" if welsh else "en"
+    return _choices(sorted(named, key=lambda pair: sort_key(pair[1], locale)), blank)
 
 
 def apply_errors(

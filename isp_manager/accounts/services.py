@@ -18,6 +18,7 @@ from ..audit.services import changes, record_event
 from ..db import read_only_transaction, utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..parties.models import Organisation, OrgKind
 from ..parties.search import search_text_for
@@ -407,7 +408,7 @@ def organisations_with_users():
     return db.session.execute(
         sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.id.in_(with_users))
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     ).all()
 
 
@@ -416,7 +417,7 @@ def organisation_choices():
     return db.session.execute(
         sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.is_active)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     ).all()
 
 

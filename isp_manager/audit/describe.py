@@ -177,6 +177,8 @@ CODED_VALUES = {
     "reason": REFUSAL_LABELS,
 }
 LAW_CATALOGUES = {"s28_category": "S28", "relevant_partner_category": "RELEVANT_PARTNER"}
+# Fields holding lists of organisations' codes: shown by the organisations' names.
+ORGANISATION_LISTS = ("area_codes", "recipients")
 DATE_FIELDS = {"waspi_signed_on", "expires_at", "revoked_at"}
 
 
@@ -236,8 +238,9 @@ class _Names:
             for side in (event.before or {}, event.after or {}):
                 if isinstance(side.get("organisation"), str):
                     codes.add(side["organisation"])
-                if isinstance(side.get("area_codes"), list):
-                    codes.update(c for c in side["area_codes"] if isinstance(c, str))
+                for key in ORGANISATION_LISTS:
+                    if isinstance(side.get(key), list):
+                        codes.update(c for c in side[key] if isinstance(c, str))
         self.organisations: dict[str, str] = {}
         self.org_codes: dict[str, str] = {}
         if ids["organisations"] or codes:
@@ -307,7 +310,7 @@ class _Names:
                     return str(text)
         if key in LAW_CATALOGUES and isinstance(value, str):
             return law.label(getattr(law, LAW_CATALOGUES[key]), value, current_locale())
-        if key in ("organisation", "area_codes") and isinstance(value, str):
+        if key in ("organisation", *ORGANISATION_LISTS) and isinstance(value, str):
             return self.org_codes.get(value, value)
         if key in DATE_FIELDS and isinstance(value, str):
             try:
@@ -321,7 +324,8 @@ class _Names:
             return ", ".join(self.value(key, v) for v in value) or _("nothing")
         if isinstance(value, dict):
             return "; ".join(f"{self.field(k)}: {self.value(k, v)}" for k, v in value.items())
-        return str(value)
+        # a provision of the law, wherever it is kept: its label and citation, not its code
+        return law.describe(value, current_locale()) or str(value)
 
     @staticmethod
     def field(key: str) -> str:

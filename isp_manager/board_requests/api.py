@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import jsonify, request, send_file
-from flask.views import MethodView
-from flask_login import current_user
 
 from ..api_blueprint import Blueprint
 from ..csv_export import csv_response
 from ..errors import InvalidInput
-from ..extensions import db
 from ..i18n import gettext as _
-from ..lifecycle import lists
-from ..lifecycle.api import register_step_routes
-from ..lifecycle.models import DeadlineStatus
-from ..parties.models import Organisation
+from ..lifecycle import api as lifecycle_api
+from ..lifecycle.api import (
+    RequestSchemas,
+    acting_user,
+    organisation_by_code,
+    register_request_routes,
+    register_step_routes,
+)
 from . import figures as board_figures
 from . import letters, services
 from .kind import S137
@@ -44,91 +44,21 @@ blp = Blueprint(
 )
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-def _organisation(code: str | None, field: str) -> Organisation:
-    org = db.session.scalar(
-        sa.select(Organisation).where(Organisation.code == (code or "").strip()[:64])
+def _make_request(data):
+    board = organisation_by_code(data["board"], "board")
+    body = organisation_by_code(data["qualifying_body"], "qualifying_body")
+    to = data["provide_to"]
+    provide_to = organisation_by_code(to, "provide_to") if to else None
+    details = lifecycle_api.details_from(
+        services.BoardRequestDetails, data, qualifying_body=body, provide_to=provide_to
     )
-    if org is None:
-        raise InvalidInput(
-            _(
-                "There is no organisation with the code “%(code)s” on the register.",
-                code=(code or "")[:64],
-            ),
-            field=field,
-        )
-    return org
-
-
-def _choice(enum_cls, value, field):
-    try:
-        return enum_cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        raise InvalidInput(_("Use one of: %(allowed)s.", allowed=allowed), field=field) from None
-
-
-@blp.route("")
-class BoardRequests(MethodView):
-    @blp.arguments(BoardRequestQuerySchema, location="query")
-    @blp.response(200, BoardRequestSummarySchema(many=True))
-    @blp.paginate(page_size=25, max_page_size=100)
-    def get(self, args, pagination_parameters):
-        """The board requests the caller may see: `box` sent, received or all; filter by state,
-        deadline, counterparty (an organisation code) and reference. Sorted by due date."""
-        box = _choice(services.Box, args["box"], "box")
-        deadline = args.get("deadline")
-        counterparty = args.get("counterparty")
-        filters = services.ListFilters(
-            state=args["state"],
-            deadline=_choice(DeadlineStatus, deadline, "deadline") if deadline else None,
-            counterparty=_organisation(counterparty, "counterparty") if counterparty else None,
-            reference=args.get("reference") or "",
-            case_reference=args.get("case_reference") or "",
-            sent_from=args.get("sent_from"),
-            sent_to=args.get("sent_to"),
-            due_from=args.get("due_from"),
-            due_to=args.get("due_to"),
-        )
-        return lists.api_page(S137, _user(), box, filters, pagination_parameters)
-
-    @blp.arguments(BoardRequestCreateSchema)
-    @blp.response(201, BoardRequestSchema)
-    def post(self, data):
-        """Make a s.137 request and send it (unless `draft` is true). Only a Safeguarding
-        Board's officers make them; `relates_to` holds s137-a, s137-b and/or s137-c."""
-        board = _organisation(data["board"], "board")
-        body = _organisation(data["qualifying_body"], "qualifying_body")
-        provide_to = _organisation(data["provide_to"], "provide_to") if data["provide_to"] else None
-        details = services.BoardRequestDetails(
-            qualifying_body=body,
-            why_qualifying=data["why_qualifying"],
-            information_specified=data["information_specified"],
-            relates_to=data["relates_to"],
-            provide_to=provide_to,
-            purpose=data["purpose"],
-            purpose_detail=data["purpose_detail"],
-            review_reference=data["review_reference"],
-            case_reference=data["case_reference"],
-            urgent=data["urgent"],
-            requested_due_date=data["due_date"],
-            urgent_reason=data["urgent_reason"],
-            protective_marking=data["protective_marking"],
-            contact_name=data["contact_name"],
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"],
-        )
-        req = services.create_request(details, by=_user(), board=board, send=not data["draft"])
-        return services.get_request_for(_user(), req.id)
+    return services.create_request(details, by=acting_user(), board=board, send=not data["draft"])
 
 
 def _figures(args):
-    user = _user()
+    user = acting_user()
     code = args.get("board")
-    board = _organisation(code, "board") if code else user.organisation
+    board = organisation_by_code(code, "board") if code else user.organisation
     year = args.get("financial_year") or board_figures.current_financial_year()
     if not board_figures.FIRST_YEAR <= year <= board_figures.current_financial_year() + 1:
         raise InvalidInput(
@@ -179,30 +109,12 @@ def figures_docx(args):
     )
 
 
-@blp.route("/<int:request_id>")
-class BoardRequestResource(MethodView):
-    @blp.response(200, BoardRequestSchema)
-    def get(self, request_id):
-        """One board request with its answer, follow-up and timeline."""
-        return services.get_request_for(_user(), request_id)
-
-
-def _step(request_id, action):
-    req = services.get_request_for(_user(), request_id)
-    action(req)
-    db.session.flush()
-    return req
-
-
 def _answer(data) -> services.AnswerInput:
     return services.AnswerInput(
         outcome=data["outcome"],
         reasons=data["reasons"],
         not_provided=data["not_provided"],
-        items=[
-            services.ItemInput(i["description"], i["nature"], i["provided_on"], i["provided_how"])
-            for i in data["items"]
-        ],
+        items=lifecycle_api.item_inputs(data),
     )
 
 
@@ -212,8 +124,10 @@ def _answer(data) -> services.AnswerInput:
 def respond(data, request_id):
     """The body asked answers: complied, partly_complied or not_complied; `reasons` required
     unless complied."""
-    return _step(
-        request_id, lambda req: services.respond_to_request(req, _answer(data), by=_user())
+    return lifecycle_api.step(
+        services,
+        request_id,
+        lambda req: services.respond_to_request(req, _answer(data), by=acting_user()),
     )
 
 
@@ -226,9 +140,12 @@ def respond_on_behalf(data, request_id):
     received = services.ReceivedInput(
         data["received_from"], data["received_on"], data["received_how"]
     )
-    return _step(
+    return lifecycle_api.step(
+        services,
         request_id,
-        lambda req: services.record_answer_on_behalf(req, _answer(data), received, by=_user()),
+        lambda req: services.record_answer_on_behalf(
+            req, _answer(data), received, by=acting_user()
+        ),
     )
 
 
@@ -237,28 +154,26 @@ def respond_on_behalf(data, request_id):
 @blp.response(200, BoardRequestSchema)
 def follow_up(data, request_id):
     """The board's follow-up (an escalation note, dated today)."""
-    return _step(
+    return lifecycle_api.step(
+        services,
         request_id,
-        lambda req: services.record_follow_up(req, data["escalation_note"], by=_user()),
+        lambda req: services.record_follow_up(req, data["escalation_note"], by=acting_user()),
     )
 
 
-@blp.route("/<int:request_id>/send", methods=["POST"])
-@blp.response(200, BoardRequestSchema)
-def send(request_id):
-    """Send a draft."""
-    return _step(request_id, lambda req: services.send_request(req, by=_user()))
-
-
-@blp.route("/<int:request_id>/acknowledge", methods=["POST"])
-@blp.response(200, BoardRequestSchema)
-def acknowledge(request_id):
-    """The body asked acknowledges the request."""
-    return _step(request_id, lambda req: services.acknowledge_request(req, by=_user()))
-
-
-# The shared step routes (lifecycle.api), described in s.137's words (the OpenAPI summaries).
+# The shared routes (lifecycle.api), described in s.137's words (the OpenAPI summaries).
 STEP_DOCS = {
+    "list": (
+        "The board requests the caller may see: `box` sent, received or all; filter by state,\n"
+        "deadline, counterparty (an organisation code) and reference. Sorted by due date."
+    ),
+    "create": (
+        "Make a s.137 request and send it (unless `draft` is true). Only a Safeguarding\n"
+        "Board's officers make them; `relates_to` holds s137-a, s137-b and/or s137-c."
+    ),
+    "show": "One board request with its answer, follow-up and timeline.",
+    "send": "Send a draft.",
+    "acknowledge": "The body asked acknowledges the request.",
     "ask_clarification": (
         "The body asked needs something made clear (`question`); the clock stops."
     ),
@@ -268,15 +183,22 @@ STEP_DOCS = {
     "refuse_extension": "The board refuses the extension asked for, with a `reason`.",
     "extension": "The board gives more time of its own accord.",
     "withdraw": "The board withdraws the request, with a `reason`.",
+    "close": "The board closes an answered request.",
 }
+register_request_routes(
+    blp,
+    S137,
+    services=services,
+    schemas=RequestSchemas(
+        BoardRequestQuerySchema,
+        BoardRequestSummarySchema,
+        BoardRequestSchema,
+        BoardRequestCreateSchema,
+    ),
+    make=_make_request,
+    docs=STEP_DOCS,
+)
 register_step_routes(blp, services=services, response=BoardRequestSchema, docs=STEP_DOCS)
-
-
-@blp.route("/<int:request_id>/close", methods=["POST"])
-@blp.response(200, BoardRequestSchema)
-def close(request_id):
-    """The board closes an answered request."""
-    return _step(request_id, lambda req: services.close_request(req, by=_user()))
 
 
 def _docx(data: bytes, name: str):
@@ -289,7 +211,7 @@ def _docx(data: bytes, name: str):
 @blp.response(200, content_type=letters.DOCX)
 def letter(request_id):
     """The request letter, citing s.137 (`?language=en|cy|bilingual`)."""
-    req = services.get_request_for(_user(), request_id)
+    req = services.get_request_for(acting_user(), request_id)
     language = services.letter_language(request.args.get("language"))
     return _docx(letters.request_letter(req, language), letters.request_letter_filename(req))
 
@@ -298,7 +220,7 @@ def letter(request_id):
 @blp.response(200, content_type=letters.DOCX)
 def acknowledgement(request_id):
     """The board's acknowledgement of the answer (`?language=en|cy|bilingual`)."""
-    req = services.get_request_for(_user(), request_id)
+    req = services.get_request_for(acting_user(), request_id)
     language = services.letter_language(request.args.get("language"))
     return _docx(
         letters.acknowledgement_letter(req, language), letters.acknowledgement_filename(req)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Role
 from ..calendar import add_working_days, working_days_between
-from ..demo_data import DemoContext, insert_audit_events, insert_rows
+from ..demo_data import DemoContext, insert_audit_events, insert_rows, save_reference_numbers
 from ..lifecycle.models import ReceivedVia, ReferenceSequence, RequestState
 from ..parties.models import OrgKind
 from .models import BOARD_OUTCOMES, BoardPurpose, BoardRequest
@@ -158,18 +158,7 @@ class _Requests:
         ctx.count("board requests", len(ids))
 
     def save_reference_numbers(self) -> None:
-        table = ReferenceSequence.__table__
-        where = table.c.prefix == PREFIX
-        existing = {r.year for r in self.ctx.conn.execute(sa.select(table.c.year).where(where))}
-        for year, number in self.numbers.items():
-            if year in existing:
-                self.ctx.conn.execute(
-                    table.update().where(where, table.c.year == year).values(last_number=number)
-                )
-            else:
-                self.ctx.conn.execute(
-                    table.insert().values(prefix=PREFIX, year=year, last_number=number)
-                )
+        save_reference_numbers(self.ctx, PREFIX, self.numbers)
 
 
 def generate(ctx: DemoContext) -> None:

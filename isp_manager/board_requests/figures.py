@@ -16,6 +16,7 @@ from ..calendar import wales_today
 from ..extensions import db
 from ..i18n import current_locale
 from ..i18n import gettext as _
+from ..law import S137_RELATES, label
 from ..lifecycle.models import OPEN_STATES, RequestState
 from ..parties.models import Organisation, OrgKind
 from .models import BoardOutcome, BoardRequest
@@ -234,6 +235,7 @@ CSV_HEADER_KEYS = (
     "on_time",
     "answered_on_behalf",
     "relates_to",
+    "relates_to_label",
     "review_reference",
 )
 
@@ -252,7 +254,8 @@ def csv_header() -> list[str]:
         _("Working days to answer"),
         _("Answered on time"),
         _("Answer recorded by the board"),
-        _("Relates to (s.137(3))"),
+        _("Relates to: codes (s.137(3))"),
+        _("Relates to"),
         _("Review reference"),
     ]
 
@@ -292,6 +295,7 @@ def csv_rows(figures: BoardFigures) -> list[list]:
                 yes_no[r.answered_on_time],
                 yes_no[r.answered_on_behalf] if r.answered_on else "",
                 " ".join(r.relates_to or []),
+                "; ".join(label(S137_RELATES, code, locale) for code in r.relates_to or []),
                 r.review_reference or "",
             ]
         )

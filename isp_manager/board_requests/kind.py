@@ -13,13 +13,11 @@ from ..lifecycle.kinds import (
     BODY_ASKED_PARTY,
     REQUESTER_PARTY,
     AnswerRules,
-    KindSettings,
     Letter,
     Party,
     ReasonsWording,
     Relation,
     RequestKind,
-    register,
 )
 from ..lifecycle.models import Outcome
 from .models import BOARD_OUTCOMES, BoardRequest
@@ -101,73 +99,66 @@ class S137Eligibility:
     explanation: str
 
 
-def _may_make(user) -> bool:
-    from .services import can_make_requests
+class S137Kind(RequestKind):
+    def may_make(self, user) -> bool:
+        from .services import can_make_requests
 
-    return can_make_requests(user)
+        return can_make_requests(user)
 
+    def requester_refusal(self, org) -> str | None:
+        from ..i18n import current_locale
+        from ..i18n import gettext as _
 
-def _requester_refusal(org) -> str | None:
-    from ..i18n import current_locale
-    from ..i18n import gettext as _
+        if org.is_safeguarding_board:
+            return None
+        return _(
+            "Only a Safeguarding Board can make a request under s.137, and %(org)s is a %(kind)s.",
+            org=org.display_name(current_locale()),
+            kind=org.kind_label.lower(),
+        )
 
-    if org.is_safeguarding_board:
-        return None
-    return _(
-        "Only a Safeguarding Board can make a request under s.137, and %(org)s is a %(kind)s.",
-        org=org.display_name(current_locale()),
-        kind=org.kind_label.lower(),
-    )
+    def who_may_be_asked(self, requesting, body) -> S137Eligibility:
+        """Any other active body the board considers qualifying: the board's reason is
+        recorded with the request (why_qualifying), not decided from the register."""
+        from ..i18n import gettext as _
 
-
-def _who_may_be_asked(board, body) -> S137Eligibility:
-    """Any other active body the board considers qualifying: the board's reason is recorded
-    with the request (why_qualifying), not decided from the register."""
-    from ..i18n import gettext as _
-
-    if body is None or body.id == board.id or not body.is_active:
-        return S137Eligibility(None, _("A board cannot ask itself. Choose another body."))
-    return S137Eligibility("s137", "")
-
-
-def _letter(req) -> bytes:
-    from .letters import request_letter
-
-    return request_letter(req)
+        if body is None or body.id == requesting.id or not body.is_active:
+            return S137Eligibility(None, _("A board cannot ask itself. Choose another body."))
+        return S137Eligibility("s137", "")
 
 
-def _letter_filename(req) -> str:
-    from .letters import request_letter_filename
-
-    return request_letter_filename(req)
-
-
-S137 = register(
-    RequestKind(
-        code="s137",
-        label=_l("s.137 request"),
-        citation=_l("section 137 of the Social Services and Well-being (Wales) Act 2014"),
-        model=BoardRequest,
-        endpoint="board_requests",
-        may_make=_may_make,
-        requester_refusal=_requester_refusal,
-        who_may_be_asked=_who_may_be_asked,
-        answers=AnswerRules(
-            outcomes=BOARD_OUTCOMES,
-            reasons_needed_for=REFUSALS,
-            not_provided_for=REFUSALS,
-            choose_outcome=_l(
-                "Choose whether the request was complied with, partly complied with or not."
-            ),
+S137 = S137Kind(
+    code="s137",
+    label=_l("s.137 request"),
+    citation=_l("section 137 of the Social Services and Well-being (Wales) Act 2014"),
+    model=BoardRequest,
+    parties=(REQUESTER_PARTY, BODY_ASKED_PARTY, PROVIDE_TO_PARTY),
+    answers=AnswerRules(
+        outcomes=BOARD_OUTCOMES,
+        reasons_needed_for=REFUSALS,
+        not_provided_for=REFUSALS,
+        choose_outcome=_l(
+            "Choose whether the request was complied with, partly complied with or not."
         ),
-        settings=KindSettings("S137"),
-        reasons_wording=REASONS_WORDING,
-        parties=(REQUESTER_PARTY, BODY_ASKED_PARTY, PROVIDE_TO_PARTY),
-        letter=Letter(build=_letter, filename=_letter_filename),
-        substance_fields={
-            "why_qualifying": QUALIFYING_WORDING,
-            "information_specified": SPECIFIED_WORDING,
-        },
-        not_found=_l("There is no board request with that number that you can see."),
-    )
+        not_provided_only=_l("Say what was not provided only when it was not all provided."),
+        nothing_provided=_l(
+            "A request not complied with has nothing provided. If part of it was provided, "
+            "choose partly complied with."
+        ),
+    ),
+    reasons_wording=REASONS_WORDING,
+    substance_fields={
+        "why_qualifying": QUALIFYING_WORDING,
+        "information_specified": SPECIFIED_WORDING,
+    },
+    letter=Letter("isp_manager.board_requests.letters"),
+    not_found=_l("There is no board request with that number that you can see."),
+    sent_notice=(
+        _l("New s.137 request %(ref)s from %(board)s"),
+        _l(
+            "%(board)s has sent %(body)s a request for information under section 137 of the "
+            "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
+            "%(due)s. %(practice)s\n\n%(how)s"
+        ),
+    ),
 )

@@ -16,14 +16,12 @@ from ..i18n import lazy_gettext as _l
 from ..lifecycle.models import (
     OPEN_PREDICATE,
     OUTCOME_LABELS,
-    ExtensionMixin,
-    InformationNature,
     Outcome,
     RequestLifecycleMixin,
-    TimelineEventMixin,
-    extension_constraints,
+    child_models,
     lifecycle_constraints,
     lifecycle_indexes,
+    request_children,
 )
 from ..retention.models import RetentionMixin
 
@@ -127,27 +125,9 @@ class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     provide_to: Mapped[object | None] = relationship(
         "Organisation", foreign_keys=[provide_to_org_id]
     )
-    events: Mapped[list[BoardEvent]] = relationship(
-        back_populates="request",
-        order_by=lambda: (BoardEvent.occurred_at, BoardEvent.id),
-        cascade="all, delete-orphan",
+    events, extensions, provided_items = request_children(
+        "BoardEvent", "BoardExtension", "BoardProvidedItem"
     )
-    extensions: Mapped[list[BoardExtension]] = relationship(
-        back_populates="request", order_by=lambda: BoardExtension.id, cascade="all, delete-orphan"
-    )
-    provided_items: Mapped[list[BoardProvidedItem]] = relationship(
-        back_populates="request",
-        order_by=lambda: BoardProvidedItem.id,
-        cascade="all, delete-orphan",
-    )
-
-    @property
-    def event_class(self):
-        return BoardEvent
-
-    @property
-    def extension_class(self):
-        return BoardExtension
 
     # ------------------------------------------------------------- on-behalf answers
     # The board's API and pages name the lifecycle's on-behalf columns as it always has:
@@ -175,54 +155,14 @@ class BoardRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
         """The board that made the request, as one of its users who change things."""
         return self.can(user, "close")
 
-    def __repr__(self) -> str:
-        return f"<BoardRequest {self.reference}>"
 
-
-class BoardEvent(TimelineEventMixin, db.Model):
-    """The timeline of a s.137 request."""
-
-    __tablename__ = "board_request_events"
-    __table_args__ = (
-        sa.Index("ix_board_request_events_request_id_occurred_at", "request_id", "occurred_at"),
-    )
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False
-    )
-    request: Mapped[BoardRequest] = relationship(back_populates="events")
-
-
-class BoardExtension(ExtensionMixin, db.Model):
-    """More time for a s.137 request."""
-
-    __tablename__ = "board_request_extensions"
-    __table_args__ = extension_constraints()
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    request: Mapped[BoardRequest] = relationship(back_populates="extensions")
-
-
-class BoardProvidedItem(db.Model):
-    """One thing a body provided in answer to a s.137 request: what, when, how, and whether
-    it is fact, opinion or history."""
-
-    __tablename__ = "board_provided_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    nature: Mapped[InformationNature] = mapped_column(
-        enum_type(InformationNature, "information_nature"), nullable=False
-    )
-    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("board_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    request: Mapped[BoardRequest] = relationship(back_populates="provided_items")
+# Its timeline, extensions and items provided: the lifecycle's tables, under s.137's names.
+BoardEvent, BoardExtension, BoardProvidedItem = child_models(
+    BoardRequest,
+    ("BoardEvent", "board_request_events"),
+    ("BoardExtension", "board_request_extensions"),
+    ("BoardProvidedItem", "board_provided_items"),
+)
 
 
 # The s.137 kind registers itself once the model is defined.

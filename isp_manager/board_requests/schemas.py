@@ -1,6 +1,7 @@
 """API schemas for s.137 board requests. They list the fields and their types; every rule is
 checked once, by the services. The step schemas (clarification, extension, reasons) are the
-lifecycle's (lifecycle.schemas); the timeline, extension and item shapes are shared with s.164."""
+lifecycle's (lifecycle.schemas), and so are the timeline, extension and item shapes and the
+fields every kind's request shows and every kind's list is filtered by."""
 
 from __future__ import annotations
 
@@ -8,56 +9,33 @@ from flask import url_for
 from marshmallow import fields
 
 from ..api_schema import Schema
-from ..cooperation.schemas import (  # noqa: F401  (the lifecycle's shared shapes)
-    ExtensionOutSchema,
-    ProvidedItemOutSchema,
-    ProvidedItemSchema,
-    TimelineEventSchema,
-)
 from ..i18n import lazy_gettext as _l
-from ..lifecycle.models import ReceivedVia, RequestState
-from ..lifecycle.schemas import WhoWouldBeToldField
+from ..lifecycle.models import ReceivedVia
+from ..lifecycle.schemas import (
+    AnswerBodySchema,
+    ListQuerySchema,
+    RequestDetailFields,
+    RequestSummaryBaseSchema,
+    code_field,
+    required,
+    required_string,
+)
 from .models import BoardOutcome, BoardPurpose
 
 
-def _required(message) -> dict:
-    return {"required": [message], "null": [message]}
-
-
-def _code(attribute: str, **kwargs):
-    return fields.String(attribute=attribute, dump_only=True, **kwargs)
-
-
-class BoardRequestSummarySchema(Schema):
+class BoardRequestSummarySchema(RequestSummaryBaseSchema):
     """A board request in a list."""
 
-    id = fields.Integer(dump_only=True)
-    reference = fields.String(dump_only=True)
     case_reference = fields.String(dump_only=True, allow_none=True)
-    board = _code("requesting_org.code")
-    qualifying_body = _code("requested_org.code")
-    provide_to = _code("provide_to.code", allow_none=True)
-    state = fields.Enum(RequestState, by_value=True, dump_only=True)
-    deadline = fields.Method(
-        "get_deadline",
-        dump_only=True,
-        metadata={"description": "due_soon or overdue while the clock runs (derived)"},
-    )
+    board = code_field("requesting_org.code")
+    qualifying_body = code_field("requested_org.code")
+    provide_to = code_field("provide_to.code", allow_none=True)
     purpose = fields.Enum(BoardPurpose, by_value=True, dump_only=True)
     review_reference = fields.String(dump_only=True, allow_none=True)
-    sent_on = fields.Date(dump_only=True, allow_none=True)
-    due_date = fields.Date(dump_only=True, allow_none=True)
     outcome = fields.Enum(BoardOutcome, by_value=True, dump_only=True, allow_none=True)
-    answered_on = fields.Date(dump_only=True, allow_none=True)
-
-    def get_deadline(self, req):
-        from .services import deadline_status
-
-        status = deadline_status(req)
-        return status.value if status else None
 
 
-class BoardRequestSchema(BoardRequestSummarySchema):
+class BoardRequestSchema(BoardRequestSummarySchema, RequestDetailFields):
     """One board request with its answer, follow-up and timeline."""
 
     why_qualifying = fields.String(dump_only=True)
@@ -66,25 +44,14 @@ class BoardRequestSchema(BoardRequestSummarySchema):
     purpose_detail = fields.String(dump_only=True, allow_none=True)
     protective_marking = fields.String(dump_only=True)
     urgent = fields.Boolean(attribute="is_urgent", dump_only=True)
-    urgent_reason = fields.String(dump_only=True, allow_none=True)
-    contact_name = fields.String(dump_only=True, allow_none=True)
-    contact_email = fields.String(dump_only=True, allow_none=True)
     contact_phone = fields.String(dump_only=True, allow_none=True)
     reasons = fields.String(attribute="written_reasons", dump_only=True, allow_none=True)
-    not_provided = fields.String(dump_only=True, allow_none=True)
-    answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
-    working_days_to_answer = fields.Integer(dump_only=True, allow_none=True)
     answered_on_behalf = fields.Boolean(dump_only=True)
     received_from = fields.String(dump_only=True, allow_none=True)
     received_how = fields.Enum(ReceivedVia, by_value=True, dump_only=True, allow_none=True)
     escalation_note = fields.String(dump_only=True, allow_none=True)
     escalated_on = fields.Date(dump_only=True, allow_none=True)
-    withdrawal_reason = fields.String(dump_only=True, allow_none=True)
-    provided_items = fields.List(fields.Nested(ProvidedItemOutSchema), dump_only=True)
-    extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
-    timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True, allow_none=True)
-    who_would_be_told = WhoWouldBeToldField()
 
     def get_letter_url(self, req):
         """The request letter (.docx), once sent."""
@@ -94,25 +61,16 @@ class BoardRequestSchema(BoardRequestSummarySchema):
 
 
 class BoardRequestCreateSchema(Schema):
-    board = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the board's code, like board-cardiff-and-vale")),
+    board = required_string(_l("Enter the board's code, like board-cardiff-and-vale"))
+    qualifying_body = required_string(
+        _l("Enter the code of the body asked, like lhb-cardiff-and-vale")
     )
-    qualifying_body = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the code of the body asked, like lhb-cardiff-and-vale")),
-    )
-    why_qualifying = fields.String(
-        required=True,
-        error_messages=_required(_l("Say why the board considers the body a qualifying body")),
-    )
-    information_specified = fields.String(
-        required=True, error_messages=_required(_l("Say what information the board asks for"))
-    )
+    why_qualifying = required_string(_l("Say why the board considers the body a qualifying body"))
+    information_specified = required_string(_l("Say what information the board asks for"))
     relates_to = fields.List(
         fields.String(),
         required=True,
-        error_messages=_required(_l("Say what the information relates to: s137-a, s137-b, s137-c")),
+        error_messages=required(_l("Say what the information relates to: s137-a, s137-b, s137-c")),
     )
     provide_to = fields.String(
         load_default=None,
@@ -144,39 +102,18 @@ class BoardRequestCreateSchema(Schema):
     draft = fields.Boolean(load_default=False)
 
 
-class BoardRequestQuerySchema(Schema):
+class BoardRequestQuerySchema(ListQuerySchema):
     box = fields.String(
         load_default="all",
         metadata={"description": "sent (the board's), received (to or for your body), or all"},
     )
-    state = fields.String(
-        load_default="all", metadata={"description": "open, all, or a state such as answered"}
-    )
-    deadline = fields.String(load_default=None, metadata={"description": "due_soon or overdue"})
-    counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
-    reference = fields.String(load_default="")
-    case_reference = fields.String(
-        load_default="",
-        metadata={"description": "the requesting body's own case reference, or part of it"},
-    )
-    sent_from = fields.Date(load_default=None, metadata={"description": "sent on or after"})
-    sent_to = fields.Date(load_default=None, metadata={"description": "sent on or before"})
-    due_from = fields.Date(load_default=None, metadata={"description": "due on or after"})
-    due_to = fields.Date(load_default=None, metadata={"description": "due on or before"})
 
 
-class BoardResponseSchema(Schema):
-    outcome = fields.String(
-        required=True,
-        error_messages=_required(
-            _l("Enter the outcome: complied, partly_complied or not_complied")
-        ),
-    )
+class BoardResponseSchema(AnswerBodySchema):
+    outcome = required_string(_l("Enter the outcome: complied, partly_complied or not_complied"))
     reasons = fields.String(
         load_default=None, allow_none=True, metadata={"description": "required unless complied"}
     )
-    not_provided = fields.String(load_default=None, allow_none=True)
-    items = fields.List(fields.Nested(ProvidedItemSchema), load_default=list)
 
 
 class OnBehalfResponseSchema(BoardResponseSchema):
@@ -205,7 +142,7 @@ class FiguresQuerySchema(Schema):
 
 class FiguresRequestSchema(Schema):
     reference = fields.String(dump_only=True)
-    body = _code("requested_org.code")
+    body = code_field("requested_org.code")
     body_kind = fields.String(attribute="requested_org.kind.value", dump_only=True)
     sent_on = fields.Date(dump_only=True)
     due_date = fields.Date(dump_only=True, allow_none=True)
@@ -221,7 +158,7 @@ class FiguresRequestSchema(Schema):
 
 
 class FiguresSchema(Schema):
-    board = _code("board.code")
+    board = code_field("board.code")
     financial_year = fields.Integer(attribute="year", dump_only=True)
     requests = fields.List(fields.Nested(FiguresRequestSchema), dump_only=True)
     totals = fields.Dict(keys=fields.String(), values=fields.Integer(), dump_only=True)

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-
-from flask import current_app
+from functools import partial
 
 from ..accounts.models import Role
-from ..accounts.services import normalise_email
 from ..audit.services import record_event, snapshot
 from ..calendar import due_date as working_due_date
-from ..calendar import long_date, wales_today
+from ..calendar import wales_today
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..i18n import current_locale
@@ -29,21 +27,22 @@ from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
 from ..lifecycle.kinds import Relation
+from ..lifecycle.lists import ALL_STATES, OPEN, Box, ListFilters, check_filters  # noqa: F401
 from ..lifecycle.models import (
-    InformationNature,
-    Outcome,
     RequestState,
 )
+from ..lifecycle.notices import request_link
 from ..lifecycle.reasons import reasons_problem
+from ..lifecycle.services import ItemInput, deadline_status  # noqa: F401
+from ..lifecycle.steps import *  # noqa: F403  (every kind's steps after sending)
 from ..parties.models import Organisation
 from ..parties.services import active_bodies, find_body
-from ..text_input import is_storable
+from ..text_input import check_length, is_storable
 from . import kind as _kind
 from .kind import S137
 from .models import (
     PROTECTIVE_MARKINGS,
     BoardOutcome,
-    BoardProvidedItem,
     BoardPurpose,
     BoardRequest,
 )
@@ -154,8 +153,7 @@ def _clean(value: str | None) -> str:
 
 
 def _long(errors: dict, name: str, value: str | None, maximum: int = MAX_TEXT) -> None:
-    if len(_clean(value)) > maximum:
-        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
+    check_length(errors, name, _clean(value), maximum=maximum)
 
 
 def _body_problems(errors: dict, data: BoardRequestDetails, board: Organisation) -> None:
@@ -210,9 +208,10 @@ def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
         errors["relates_to"] = [
             _(
                 "“%(code)s” is not something s.137(3) lets a request relate to. Choose from "
-                "%(codes)s.",
+                "%(codes)s (in the API, their codes: %(api_codes)s).",
                 code=str(unknown[0])[:40],
                 codes=_relates_choices(),
+                api_codes=", ".join(S137_RELATES.codes),
             )
         ]
     if data.purpose not in {p.value for p in BoardPurpose}:
@@ -236,30 +235,15 @@ def _choice_problems(errors: dict, data: BoardRequestDetails) -> None:
 
 
 def _contact_problems(errors: dict, data: BoardRequestDetails, on: date) -> None:
-    email = _clean(data.contact_email)
-    if email:
-        try:
-            normalise_email(email)
-        except InvalidInput:
-            errors["contact_email"] = [
-                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
-            ]
+    errors.update(lifecycle.contact_problems(data))
     _long(errors, "contact_name", data.contact_name, 200)
     _long(errors, "contact_phone", data.contact_phone, 40)
-    if (data.requested_due_date is not None or _clean(data.urgent_reason)) and not data.urgent:
-        errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
-    if data.urgent and data.requested_due_date is not None:
-        try:
-            lifecycle.check_urgent_due_date(
-                data.requested_due_date, data.urgent_reason, on=on, usual=preview_due_date(on).date
-            )
-        except InvalidInput as error:
-            errors.update(error.field_errors())
+    errors.update(lifecycle.urgency_problems(data, on=on, usual=preview_due_date(on).date))
 
 
 def _relates_choices() -> str:
     locale = current_locale()
-    return "; ".join(f"{e.code} ({e.label(locale).lower()})" for e in S137_RELATES)
+    return "; ".join(f"{e.label(locale).lower()} ({e.section_for(locale)})" for e in S137_RELATES)
 
 
 def details_problems(data: BoardRequestDetails, board: Organisation, on: date) -> dict:
@@ -273,7 +257,7 @@ def details_problems(data: BoardRequestDetails, board: Organisation, on: date) -
 
 
 def response_days() -> int:
-    return int(current_app.config["S137_RESPONSE_DAYS"])
+    return S137.response_days()
 
 
 def local_practice_note() -> str:
@@ -329,19 +313,11 @@ def create_request(
         review_reference=_clean(data.review_reference) or None,
         case_reference=lists.clean_case_reference(data.case_reference),
         protective_marking=data.protective_marking or PROTECTIVE_MARKINGS[0],
-        is_urgent=bool(data.urgent),
-        requested_due_date=data.requested_due_date if data.urgent else None,
-        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
-        contact_name=_clean(data.contact_name) or by.name,
-        contact_email=_clean(data.contact_email) or by.email,
-        contact_phone=_clean(data.contact_phone) or None,
+        **lifecycle.urgency_and_contact(data, by),
     )
-    db.session.add(req)
-    db.session.flush()
-    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
-    if send:
-        send_request(req, by=by, on=on)
-    return req
+    return lifecycle.add_request(
+        req, by, CREATED_FIELDS, send=send, send_request=send_request, on=on
+    )
 
 
 def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
@@ -349,25 +325,12 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
     the users who answer requests and the register's contact address), and so is the body
     the information goes to."""
     lifecycle.send(req, by, working_days=response_days(), on=on)
-    notices.notify_parties(
+    notices.request_sent(
         req,
-        [Relation.BODY_ASKED],
-        lambda: _(
-            "New s.137 request %(ref)s from %(board)s",
-            ref=req.reference,
-            board=req.requesting_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(board)s has sent %(body)s a request for information under section 137 of the "
-            "Social Services and Well-being (Wales) Act 2014.\n\nReference: %(ref)s\nDue: "
-            "%(due)s. %(practice)s\n\n%(how)s",
-            board=req.requesting_org.display_name(current_locale()),
-            body=req.requested_org.display_name(current_locale()),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            practice=local_practice_note(),
-            how=notices.how_to_answer(req),
-        ),
+        lambda: {
+            "board": req.requesting_org.display_name(current_locale()),
+            "practice": local_practice_note(),
+        },
     )
     if req.provide_to is not None:
         notices.notify_parties(
@@ -389,57 +352,8 @@ def send_request(req: BoardRequest, *, by, on: date | None = None) -> None:
 # ----------------------------------------------------------------- the steps after sending
 
 
-def acknowledge_request(req: BoardRequest, *, by) -> None:
-    lifecycle.acknowledge(req, by)
-
-
-def ask_for_clarification(req: BoardRequest, question: str, *, by, on: date | None = None):
-    lifecycle.ask_clarification(req, by, question, on=on)
-    notices.clarification_asked(req)
-
-
-def give_clarification(req: BoardRequest, answer: str, *, by, on: date | None = None) -> None:
-    lifecycle.answer_clarification(req, by, answer, on=on)
-    notices.clarification_given(req)
-
-
 def extension_limit_days() -> int:
-    return int(current_app.config["S137_EXTENSION_LIMIT_WORKING_DAYS"])
-
-
-def ask_for_extension(req, new_due, reason, *, by, on: date | None = None):
-    """The body asked asks for more time; the board is told, and agrees or refuses it."""
-    ext = lifecycle.ask_extension(
-        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
-    )
-    notices.extension_asked(req, ext)
-    return ext
-
-
-def agree_extension(req, *, by, on: date | None = None):
-    """The board agrees the extension asked for; the body asked is told the new date."""
-    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
-    notices.extension_agreed(req)
-    return ext
-
-
-def refuse_extension(req, reason, *, by):
-    """The board refuses the extension asked for, saying why; the body asked is told."""
-    ext = lifecycle.refuse_extension(req, by, reason)
-    notices.extension_refused(req)
-    return ext
-
-
-def grant_extension(req, new_due, reason, *, by, on: date | None = None):
-    """The board gives the body more time of its own accord; the body asked is told."""
-    ext = lifecycle.grant_extension(
-        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
-    )
-    notices.extension_granted(req)
-    return ext
-
-
-ItemInput = lifecycle.ItemInput
+    return S137.settings.extension_limit_days
 
 
 @dataclass
@@ -462,41 +376,6 @@ class ReceivedInput:
 def as_outcome(value) -> BoardOutcome | None:
     outcome = lifecycle.as_outcome(value)
     return outcome if outcome in _kind.S137.answers.outcomes else None
-
-
-def _item_problems(answer: AnswerInput, req: BoardRequest, outcome, on: date) -> dict:
-    errors: dict[str, list[str]] = {}
-    if len(answer.items) > MAX_ITEMS:
-        return {"items": [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]}
-    if answer.items and outcome is BoardOutcome.NOT_COMPLIED:
-        return {
-            "items": [
-                _(
-                    "A request not complied with has nothing provided. If part of it was "
-                    "provided, choose partly complied with."
-                )
-            ]
-        }
-    natures = {n.value for n in InformationNature}
-    for index, item in enumerate(answer.items):
-        n, messages = index + 1, []
-        if not _clean(item.description):
-            messages.append(_("Item %(n)s: say what was provided.", n=n))
-        if item.nature not in natures:
-            messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
-        if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
-            messages.append(
-                _(
-                    "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
-                    n=n,
-                    sent=long_date(req.sent_on),
-                )
-            )
-        if not _clean(item.provided_how):
-            messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
-        if messages:
-            errors[f"items.{index}"] = messages
-    return errors
 
 
 # The lifecycle's on-behalf field names, as the board's API and pages name them.
@@ -533,13 +412,8 @@ def record_answer_on_behalf(
 
 
 def _record_answer(req, answer: AnswerInput, *, by, on: date | None, on_behalf=None):
-    outcome = as_outcome(answer.outcome)
-    more = {}
-    if outcome is Outcome.COMPLIED and _clean(answer.not_provided):
-        more["not_provided"] = [_("Say what was not provided only when it was not all provided.")]
-
     def more_problems(outcome, day):
-        return {**more, **_item_problems(answer, req, outcome, day)}
+        return lifecycle.answer_items_problems(req, outcome, answer, day)
 
     try:
         lifecycle.record_answer(
@@ -556,17 +430,7 @@ def _record_answer(req, answer: AnswerInput, *, by, on: date | None, on_behalf=N
         raise InvalidInput(
             errors={ANSWER_FIELDS.get(k, k): v for k, v in error.errors.items()}
         ) from None
-    req.not_provided = _clean(answer.not_provided) or None
-    for item in answer.items:
-        req.provided_items.append(
-            BoardProvidedItem(
-                description=_clean(item.description),
-                nature=InformationNature(item.nature),
-                provided_on=item.provided_on,
-                provided_how=_clean(item.provided_how),
-            )
-        )
-    db.session.flush()
+    lifecycle.keep_answer_items(req, answer)
     notices.notify_parties(
         req,
         [Relation.REQUESTER, Relation.PROVIDE_TO],
@@ -589,17 +453,17 @@ def record_follow_up(req: BoardRequest, note: str | None, *, by, on: date | None
                 state=req.state.label.lower(),
             )
         )
-    text = _clean(note)
-    if len(text) < 10:
-        raise InvalidInput(
-            _("Enter what the board did to follow the request up, and with whom."),
-            field="escalation_note",
-        )
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT),
-            field="escalation_note",
-        )
+    errors: dict[str, list[str]] = {}
+    text = check_length(
+        errors,
+        "escalation_note",
+        _clean(note),
+        minimum=10,
+        maximum=MAX_TEXT,
+        too_short=_("Enter what the board did to follow the request up, and with whom."),
+    )
+    if errors:
+        raise InvalidInput(errors=errors)
     before = snapshot(req, ("escalation_note", "escalated_on"))
     req.escalation_note = text
     req.escalated_on = on or wales_today()
@@ -613,49 +477,22 @@ def record_follow_up(req: BoardRequest, note: str | None, *, by, on: date | None
     )
 
 
-def close_request(req: BoardRequest, *, by) -> None:
-    lifecycle.close(req, by)
-
-
-def withdraw_request(req: BoardRequest, reason: str | None, *, by) -> None:
-    """The board no longer needs an answer: the body asked and provide_to body are told."""
-    lifecycle.withdraw(req, by, reason)
-
-
 # ----------------------------------------------------------------- reading
 
 
-def get_request_for(user, request_id: int) -> BoardRequest:
-    """The request with its bodies, timeline, extensions and items (lifecycle)."""
-    return lifecycle.get_request_for(S137, user, request_id)
-
-
-request_link = notices.request_link
-deadline_status = lifecycle.deadline_status
-
-
-def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(S137, today)
+# The request with its bodies, timeline, extensions and items (lifecycle): a NotFound when
+# the user may not see it.
+get_request_for = partial(lifecycle.get_request_for, S137)
+due_soon_until = partial(lifecycle.due_soon_until, S137)
 
 
 # ----------------------------------------------------------------- lists
 
 # The lists are the lifecycle's (lifecycle.lists): a body's received box holds what it was
 # asked and what goes to it (the kind's provide_to party).
-Box = lists.Box
-OPEN = lists.OPEN
-ALL_STATES = lists.ALL_STATES
-ListFilters = lists.ListFilters
-check_filters = lists.check_filters
-
-
-def list_query(user, box: Box, filters: ListFilters, today: date | None = None, *, first=None):
-    """The s.137 requests in a box, filtered (see lifecycle.lists.list_query)."""
-    return lists.list_query(S137, user, box, filters, today, first=first)
-
-
-def count_requests(user, box: Box, filters: ListFilters, today: date | None = None) -> int:
-    return lists.count_requests(S137, user, box, filters, today)
+# The s.137 requests in a box, filtered, and how many (see lifecycle.lists.list_query).
+list_query = partial(lists.list_query, S137)
+count_requests = partial(lists.count_requests, S137)
 
 
 # ----------------------------------------------------------------- figures and letters

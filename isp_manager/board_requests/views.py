@@ -23,11 +23,11 @@ from ..i18n import lazy_gettext as _l
 from ..law import S137_RELATES
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.forms import details_from_form
 from ..lifecycle.items import apply_answer_errors, item_inputs
 from ..lifecycle.list_forms import DATE_FIELDS, ListFilterForm, kept_arguments
 from ..lifecycle.services import Operation
 from ..lifecycle.views import StepWording, register_step_pages
-from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
 from ..parties.services import active_bodies
@@ -103,14 +103,9 @@ def _list_page(box_name: str | None, *, as_csv: bool = False):
     filters = form.read_filters()
     kept = kept_arguments(request.args, FILTER_NAMES)
     today = wales_today()
-    stmt = services.list_query(user, box, filters, today)
     if as_csv and not form.errors:
-        return _csv(box, db.session.scalars(stmt).unique().all(), today)
-    page = paginate(
-        stmt,
-        first_rows=lambda n: services.list_query(user, box, filters, today, first=n),
-        count=lambda: services.count_requests(user, box, filters, today),
-    )
+        return _csv(box, lists.all_requests(S137, user, box, filters, today), today)
+    page = lists.page_of(S137, user, box, filters, today)
     kept_filters = {k: v for k, v in kept.items() if k != "box"}
     return render_template(
         "board_requests/list.html",
@@ -134,8 +129,7 @@ def _csv(box: services.Box, requests, today):
         lists.Column(_l("Purpose code"), lambda r: r.purpose.value),
         lists.Column(_l("Review reference"), lambda r: r.review_reference or ""),
     )
-    header, rows = lists.csv_table(services.S137, requests, today, details=details)
-    return csv_response(f"s137-requests-{box.value}-{today.isoformat()}.csv", header, rows)
+    return lists.csv_download(S137, box, requests, today, details=details)
 
 
 def _org(code: str | None):
@@ -200,19 +194,12 @@ def new():
 
 
 def _details(form: BoardRequestForm, body, provide_to) -> services.BoardRequestDetails:
-    return services.BoardRequestDetails(
+    return details_from_form(
+        services.BoardRequestDetails,
+        form,
         qualifying_body=body,
-        why_qualifying=form.why_qualifying.data,
-        information_specified=form.information_specified.data,
-        relates_to=list(form.relates_to.data or []),
         provide_to=provide_to,
-        purpose=form.purpose.data,
-        purpose_detail=form.purpose_detail.data,
-        review_reference=form.review_reference.data,
-        case_reference=form.case_reference.data,
-        protective_marking=form.protective_marking.data,
-        contact_name=form.contact_name.data,
-        contact_email=form.contact_email.data,
+        relates_to=list(form.relates_to.data or []),
     )
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from ..accounts.models import Role
 from ..calendar import due_date as working_due_date
 from ..calendar import is_working_day
-from ..demo_data import DemoContext, insert_audit_events, insert_rows
+from ..demo_data import DemoContext, insert_audit_events, insert_rows, save_reference_numbers
 from ..law.rules import BodyFacts, relevant_partner_category, relevant_partner_reason, s164_basis
 from ..lifecycle.models import (
     REQUESTED_SIDE,
@@ -445,22 +445,7 @@ class _Requests:
         ctx.count("co-operation timeline events", sum(len(e) for _, e, _ in made))
 
     def save_reference_numbers(self) -> None:
-        """The app numbers new requests after the demo ones (see lifecycle.allocate_reference)."""
-        table = ReferenceSequence.__table__
-        existing = {
-            row.year
-            for row in self.ctx.conn.execute(
-                sa.select(table.c.year).where(table.c.prefix == "S164")
-            )
-        }
-        for year, number in self.numbers.items():
-            if year in existing:
-                self.ctx.conn.execute(table.update().where(table.c.prefix == "S164", table.c.year == year)
-                                      .values(last_number=number))  # fmt: skip
-            else:
-                self.ctx.conn.execute(
-                    table.insert().values(prefix="S164", year=year, last_number=number)
-                )
+        save_reference_numbers(self.ctx, "S164", self.numbers)
 
 
 def generate(ctx: DemoContext) -> None:

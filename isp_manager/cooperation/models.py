@@ -6,10 +6,10 @@ with a statutory ground and written reasons.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
@@ -17,13 +17,11 @@ from ..i18n import lazy_gettext as _l
 from ..law import S164_GROUNDS, S164_WHO, SOCIAL_SERVICES_FUNCTIONS
 from ..lifecycle.models import (
     UNREAD_ANSWER_PREDICATE,
-    ExtensionMixin,
-    InformationNature,
     RequestLifecycleMixin,
-    TimelineEventMixin,
-    extension_constraints,
+    child_models,
     lifecycle_constraints,
     lifecycle_indexes,
+    request_children,
 )
 from ..retention.models import RetentionMixin
 
@@ -110,83 +108,23 @@ class CooperationRequest(RetentionMixin, RequestLifecycleMixin, db.Model):
     # Partly complied: what was not provided (the ground and reasons say why).
     not_provided: Mapped[str | None] = mapped_column(sa.Text)
 
-    events: Mapped[list[CooperationEvent]] = relationship(
-        back_populates="request",
-        order_by=lambda: (CooperationEvent.occurred_at, CooperationEvent.id),
-        cascade="all, delete-orphan",
+    events, extensions, provided_items = request_children(
+        "CooperationEvent", "CooperationExtension", "ProvidedItem"
     )
-    extensions: Mapped[list[CooperationExtension]] = relationship(
-        back_populates="request",
-        order_by=lambda: CooperationExtension.id,
-        cascade="all, delete-orphan",
-    )
-    provided_items: Mapped[list[ProvidedItem]] = relationship(
-        back_populates="request",
-        order_by=lambda: ProvidedItem.id,
-        cascade="all, delete-orphan",
-    )
-
-    @property
-    def event_class(self):
-        return CooperationEvent
-
-    @property
-    def extension_class(self):
-        return CooperationExtension
 
     @property
     def has_reasons_letter(self) -> bool:
         """A refusal, whole or in part, comes with a written-reasons letter."""
         return self.outcome is not None and self.outcome.needs_ground_and_reasons
 
-    def __repr__(self) -> str:
-        return f"<CooperationRequest {self.reference}>"
 
-
-class CooperationEvent(TimelineEventMixin, db.Model):
-    """The shared timeline of a s.164 request, seen by both bodies."""
-
-    __tablename__ = "cooperation_events"
-    __table_args__ = (
-        sa.Index("ix_cooperation_events_request_id_occurred_at", "request_id", "occurred_at"),
-    )
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False
-    )
-    request: Mapped[CooperationRequest] = relationship(back_populates="events")
-
-
-class CooperationExtension(ExtensionMixin, db.Model):
-    """More time for a s.164 request: asked for by the body asked, agreed or refused by the
-    council, or granted by the council of its own accord."""
-
-    __tablename__ = "cooperation_extensions"
-    __table_args__ = extension_constraints()
-
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    request: Mapped[CooperationRequest] = relationship(back_populates="extensions")
-
-
-class ProvidedItem(db.Model):
-    """One thing provided in answer: what, when, how, and whether it is fact, opinion or history."""
-
-    __tablename__ = "cooperation_provided_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cooperation_requests.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    nature: Mapped[InformationNature] = mapped_column(
-        enum_type(InformationNature, "information_nature"), nullable=False
-    )
-    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-
-    request: Mapped[CooperationRequest] = relationship(back_populates="provided_items")
+# Its timeline, extensions and items provided: the lifecycle's tables, under s.164's names.
+CooperationEvent, CooperationExtension, ProvidedItem = child_models(
+    CooperationRequest,
+    ("CooperationEvent", "cooperation_events"),
+    ("CooperationExtension", "cooperation_extensions"),
+    ("ProvidedItem", "cooperation_provided_items"),
+)
 
 
 # The s.164 kind registers itself with the lifecycle as soon as its table is defined.

@@ -9,22 +9,15 @@ from marshmallow import fields
 
 from ..api_schema import Schema
 from ..i18n import lazy_gettext as _l
-from ..lifecycle.models import (
-    ExtensionState,
-    InformationNature,
-    Outcome,
-    RequestState,
-    TimelineEventType,
+from ..lifecycle.models import Outcome
+from ..lifecycle.schemas import (  # noqa: F401  # noqa: F401
+    AnswerBodySchema,
+    ListQuerySchema,
+    RequestDetailFields,
+    RequestSummaryBaseSchema,
+    code_field,
+    required_string,
 )
-from ..lifecycle.schemas import WhoWouldBeToldField
-
-
-def _required(message) -> dict:
-    return {"required": [message], "null": [message]}
-
-
-def _code(attribute: str):
-    return fields.String(attribute=attribute, dump_only=True)
 
 
 class OrganisationRefSchema(Schema):
@@ -32,82 +25,21 @@ class OrganisationRefSchema(Schema):
     name = fields.String(dump_only=True)
 
 
-class TimelineEventSchema(Schema):
-    type = fields.Enum(TimelineEventType, by_value=True, attribute="event_type", dump_only=True)
-    at = fields.DateTime(attribute="occurred_at", dump_only=True)
-    actor = fields.String(attribute="actor.name", dump_only=True, allow_none=True)
-    organisation = fields.String(attribute="organisation.code", dump_only=True, allow_none=True)
-    text = fields.String(dump_only=True, allow_none=True)
-    old_due_date = fields.Date(dump_only=True, allow_none=True)
-    new_due_date = fields.Date(dump_only=True, allow_none=True)
-
-
-class ExtensionOutSchema(Schema):
-    """An extension: asked for by the body asked (`asked_by_side` requested) and agreed or
-    refused by the council, or granted by the council (`asked_by_side` requester)."""
-
-    id = fields.Integer(dump_only=True)
-    state = fields.Enum(ExtensionState, by_value=True, dump_only=True)
-    old_due_date = fields.Date(dump_only=True)
-    new_due_date = fields.Date(dump_only=True)
-    reason = fields.String(dump_only=True)
-    asked_by_side = fields.String(dump_only=True)
-    asked_by = fields.String(attribute="asked_by.name", dump_only=True, allow_none=True)
-    asked_at = fields.DateTime(dump_only=True)
-    decided_by_side = fields.String(dump_only=True, allow_none=True)
-    decided_by = fields.String(attribute="decided_by.name", dump_only=True, allow_none=True)
-    decided_at = fields.DateTime(dump_only=True, allow_none=True)
-    refusal_reason = fields.String(dump_only=True, allow_none=True)
-
-
-class ProvidedItemSchema(Schema):
-    description = fields.String(load_default=None)
-    nature = fields.String(
-        load_default=None, metadata={"description": "fact, opinion or historical"}
-    )
-    provided_on = fields.Date(load_default=None)
-    provided_how = fields.String(load_default=None)
-
-
-class ProvidedItemOutSchema(Schema):
-    description = fields.String(dump_only=True)
-    nature = fields.Enum(InformationNature, by_value=True, dump_only=True)
-    provided_on = fields.Date(dump_only=True)
-    provided_how = fields.String(dump_only=True)
-
-
-class RequestSummarySchema(Schema):
+class RequestSummarySchema(RequestSummaryBaseSchema):
     """A request in a list."""
 
-    id = fields.Integer(dump_only=True)
-    reference = fields.String(dump_only=True)
     subject_reference = fields.String(dump_only=True, allow_none=True)
-    requesting_organisation = _code("requesting_org.code")
-    requested_organisation = _code("requested_org.code")
+    requesting_organisation = code_field("requesting_org.code")
+    requested_organisation = code_field("requested_org.code")
     request_type = fields.String(attribute="request_type.value", dump_only=True)
-    function = _code("function_code")
+    function = code_field("function_code")
     s164_basis = fields.String(dump_only=True)
-    state = fields.Enum(RequestState, by_value=True, dump_only=True)
-    deadline = fields.Method(
-        "get_deadline",
-        dump_only=True,
-        metadata={"description": "due_soon or overdue while the clock runs (derived, not stored)"},
-    )
     urgent = fields.Boolean(attribute="is_urgent", dump_only=True)
-    sent_on = fields.Date(dump_only=True, allow_none=True)
-    due_date = fields.Date(dump_only=True, allow_none=True)
     outcome = fields.Enum(Outcome, by_value=True, dump_only=True, allow_none=True)
     ground = fields.String(dump_only=True, allow_none=True)
-    answered_on = fields.Date(dump_only=True, allow_none=True)
-
-    def get_deadline(self, req):
-        from .services import deadline_status
-
-        status = deadline_status(req)
-        return status.value if status else None
 
 
-class RequestSchema(RequestSummarySchema):
+class RequestSchema(RequestSummarySchema, RequestDetailFields):
     """One request, with its answer and the timeline both bodies see."""
 
     basis_reason = fields.Method(
@@ -121,9 +53,6 @@ class RequestSchema(RequestSummarySchema):
     purpose = fields.String(dump_only=True)
     secure_reply = fields.String(dump_only=True, allow_none=True)
     subject_reference = fields.String(dump_only=True, allow_none=True)
-    urgent_reason = fields.String(dump_only=True, allow_none=True)
-    contact_name = fields.String(dump_only=True, allow_none=True)
-    contact_email = fields.String(dump_only=True, allow_none=True)
     due_explanation = fields.Method(
         "get_due_explanation",
         dump_only=True,
@@ -146,16 +75,8 @@ class RequestSchema(RequestSummarySchema):
         metadata={"description": "who decided the answer: name and job title (or role)"},
     )
     written_reasons = fields.String(dump_only=True, allow_none=True)
-    not_provided = fields.String(dump_only=True, allow_none=True)
-    answered_on_time = fields.Boolean(dump_only=True, allow_none=True)
-    working_days_to_answer = fields.Integer(dump_only=True, allow_none=True)
-    withdrawal_reason = fields.String(dump_only=True, allow_none=True)
-    provided_items = fields.List(fields.Nested(ProvidedItemOutSchema), dump_only=True)
-    extensions = fields.List(fields.Nested(ExtensionOutSchema), dump_only=True)
-    timeline = fields.List(fields.Nested(TimelineEventSchema), attribute="events", dump_only=True)
     letter_url = fields.Method("get_letter_url", dump_only=True)
     request_letter_url = fields.Method("get_request_letter_url", dump_only=True)
-    who_would_be_told = WhoWouldBeToldField()
 
     def get_basis_reason(self, req):
         from .services import basis_explanation
@@ -190,28 +111,16 @@ class RequestSchema(RequestSummarySchema):
 
 
 class RequestCreateSchema(Schema):
-    requesting_organisation = fields.String(
-        required=True,
-        error_messages=_required(
-            _l("Enter the code of the requesting local authority, like la-cardiff")
-        ),
+    requesting_organisation = required_string(
+        _l("Enter the code of the requesting local authority, like la-cardiff")
     )
-    requested_organisation = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the code of the body asked, like lhb-cardiff-and-vale")),
+    requested_organisation = required_string(
+        _l("Enter the code of the body asked, like lhb-cardiff-and-vale")
     )
-    request_type = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the request type: co-operation or information")),
-    )
-    function = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the social services function, like ssf-assessment")),
-    )
-    details = fields.String(
-        required=True, error_messages=_required(_l("Say what you are asking for"))
-    )
-    purpose = fields.String(required=True, error_messages=_required(_l("Say why you need it")))
+    request_type = required_string(_l("Enter the request type: co-operation or information"))
+    function = required_string(_l("Enter the social services function, like ssf-assessment"))
+    details = required_string(_l("Say what you are asking for"))
+    purpose = required_string(_l("Say why you need it"))
     function_description = fields.String(
         load_default=None,
         metadata={"description": "which function, required when function is ssf-other"},
@@ -240,7 +149,7 @@ class RequestCreateSchema(Schema):
     draft = fields.Boolean(load_default=False)
 
 
-class RequestQuerySchema(Schema):
+class RequestQuerySchema(ListQuerySchema):
     box = fields.String(
         load_default="all",
         metadata={"description": "received, sent, or all (every request the caller may see)"},
@@ -249,21 +158,10 @@ class RequestQuerySchema(Schema):
         load_default="all",
         metadata={"description": "open (awaiting an answer), all, or a state such as answered"},
     )
-    deadline = fields.String(load_default=None, metadata={"description": "due_soon or overdue"})
     overdue = fields.Boolean(
         load_default=None, metadata={"description": "same as deadline=overdue"}
     )
     request_type = fields.String(load_default=None)
-    counterparty = fields.String(load_default=None, metadata={"description": "organisation code"})
-    reference = fields.String(load_default="")
-    case_reference = fields.String(
-        load_default="",
-        metadata={"description": "the requesting body's own case reference, or part of it"},
-    )
-    sent_from = fields.Date(load_default=None, metadata={"description": "sent on or after"})
-    sent_to = fields.Date(load_default=None, metadata={"description": "sent on or before"})
-    due_from = fields.Date(load_default=None, metadata={"description": "due on or after"})
-    due_to = fields.Date(load_default=None, metadata={"description": "due on or before"})
 
 
 class LetterQuerySchema(Schema):
@@ -276,12 +174,7 @@ class LetterQuerySchema(Schema):
     )
 
 
-class ResponseCreateSchema(Schema):
-    outcome = fields.String(
-        required=True,
-        error_messages=_required(_l("Enter the outcome: complied, partly_complied or declined")),
-    )
+class ResponseCreateSchema(AnswerBodySchema):
+    outcome = required_string(_l("Enter the outcome: complied, partly_complied or declined"))
     ground = fields.String(load_default=None, allow_none=True)
     written_reasons = fields.String(load_default=None, allow_none=True)
-    not_provided = fields.String(load_default=None, allow_none=True)
-    items = fields.List(fields.Nested(ProvidedItemSchema), load_default=list)

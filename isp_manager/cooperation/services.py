@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ..accounts.services import normalise_email
-from ..audit.services import snapshot
 from ..calendar import due_date as working_due_date
-from ..calendar import long_date, wales_today
+from ..calendar import wales_today
 from ..db import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
@@ -28,12 +27,14 @@ from ..law import LIMITED_PARTNER_FUNCTIONS, S164_GROUNDS, SOCIAL_SERVICES_FUNCT
 from ..law import label as law_label
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.lists import ALL_STATES, OPEN, Box, ListFilters, check_filters  # noqa: F401
 from ..lifecycle.models import (
     ANSWERED_STATES,
-    InformationNature,
-    Outcome,
     RequestState,
 )
+from ..lifecycle.notices import body_contact, body_recipients, request_link  # noqa: F401
+from ..lifecycle.services import ItemInput, deadline_status  # noqa: F401
+from ..lifecycle.steps import *  # noqa: F403  (every kind's steps after sending)
 from ..parties.models import Organisation, OrgKind
 from ..parties.services import (
     S164Eligibility,
@@ -41,13 +42,12 @@ from ..parties.services import (
     explain_s164_basis,
     find_body,
 )
-from ..text_input import is_storable
+from ..text_input import check_length, is_storable
 from .kind import S164
 from .models import (
     MIN_FUNCTION_DESCRIPTION,
     OTHER_FUNCTION,
     CooperationRequest,
-    ProvidedItem,
     RequestType,
 )
 
@@ -78,9 +78,6 @@ def can_make_requests(user) -> bool:
     return S164.may_make(user)
 
 
-body_contact = notices.body_contact  # the register's address of a body: the one lookup
-
-
 def note_answer_read(req: CooperationRequest, user) -> bool:
     """The first time someone at the requesting body opens an answered request, it is read
     (the to-do page stops counting it). Administrators and auditors reading do not count."""
@@ -94,11 +91,6 @@ def note_answer_read(req: CooperationRequest, user) -> bool:
         db.session.flush()
         return True
     return False
-
-
-body_recipients = (
-    notices.body_recipients
-)  # its users who answer requests and the register's address
 
 
 # Kinds of body a s.164 request can involve, or that someone might wrongly try to ask (a
@@ -121,7 +113,11 @@ def parties_select(*, councils_only: bool = False) -> sa.Select:
 def party_choices(*, councils_only: bool = False) -> list[Organisation]:
     """The active bodies that may be the other side of a s.164 request, by name."""
     return list(
-        db.session.scalars(parties_select(councils_only=councils_only).order_by(Organisation.name))
+        db.session.scalars(
+            parties_select(councils_only=councils_only).order_by(
+                *Organisation.name_order(current_locale())
+            )
+        )
     )
 
 
@@ -187,23 +183,6 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_text(
-    errors: dict,
-    name: str,
-    value: str | None,
-    message: str,
-    *,
-    minimum: int = 10,
-    maximum: int = MAX_TEXT,
-):
-    text = _clean(value)
-    if len(text) < minimum:
-        errors[name] = [message]
-    elif len(text) > maximum:
-        errors[name] = [_("Shorten this to %(max)s characters or fewer.", max=maximum)]
-    return text
-
-
 def _details_problems(
     data: RequestDetails, council: Organisation, on: date
 ) -> tuple[dict, S164Eligibility | None]:
@@ -233,22 +212,23 @@ def _details_problems(
     if data.function not in SOCIAL_SERVICES_FUNCTIONS:
         errors["function"] = [_("Choose the social services function the request is made for.")]
     elif data.function == OTHER_FUNCTION:
-        _check_text(
+        check_length(
             errors,
             "function_description",
-            data.function_description,
-            _(
+            _clean(data.function_description),
+            minimum=MIN_FUNCTION_DESCRIPTION,
+            maximum=500,
+            too_short=_(
                 "Say which social services function the request is made for, like "
                 "“support for carers”: you chose another social services function."
             ),
-            minimum=MIN_FUNCTION_DESCRIPTION,
-            maximum=500,
         )
-    _check_text(
-        errors, "details", data.details, _("Say what you are asking for, in at least a sentence.")
-    )
-    _check_text(errors, "purpose", data.purpose, _("Say why you need it, in at least a sentence."))
-    _check_text(errors, "secure_reply", data.secure_reply, "", minimum=0, maximum=500)
+    for name, value, too_short in (
+        ("details", data.details, _("Say what you are asking for, in at least a sentence.")),
+        ("purpose", data.purpose, _("Say why you need it, in at least a sentence.")),
+    ):
+        check_length(errors, name, _clean(value), minimum=10, maximum=MAX_TEXT, too_short=too_short)
+    check_length(errors, "secure_reply", _clean(data.secure_reply), maximum=500)
     ref = _clean(data.subject_reference)
     if ref and not SUBJECT_REFERENCE.match(ref):
         errors["subject_reference"] = [
@@ -257,29 +237,11 @@ def _details_problems(
                 "numbers, - / . or _ only, with at least one number and no spaces."
             )
         ]
-    email = _clean(data.contact_email)
-    if email:
-        try:
-            normalise_email(email)
-        except InvalidInput:
-            errors["contact_email"] = [
-                _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
-            ]
-    if data.requested_due_date is not None or _clean(data.urgent_reason):
-        if not data.urgent:
-            errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
-    if (
-        data.urgent
-        and data.requested_due_date is not None
-        and data.request_type in {t.value for t in RequestType}
-    ):
+    errors.update(lifecycle.contact_problems(data))
+    usual = None
+    if data.request_type in {t.value for t in RequestType}:
         usual = working_due_date(on, response_days(RequestType(data.request_type))).date
-        try:
-            lifecycle.check_urgent_due_date(
-                data.requested_due_date, data.urgent_reason, on=on, usual=usual
-            )
-        except InvalidInput as error:
-            errors.update(error.field_errors())
+    errors.update(lifecycle.urgency_problems(data, on=on, usual=usual))
     return errors, eligibility
 
 
@@ -334,20 +296,12 @@ def create_request(
         purpose=_clean(data.purpose),
         secure_reply=_clean(data.secure_reply) or None,
         subject_reference=_clean(data.subject_reference) or None,
-        is_urgent=bool(data.urgent),
-        requested_due_date=data.requested_due_date if data.urgent else None,
-        urgent_reason=(_clean(data.urgent_reason) or None) if data.urgent else None,
-        contact_name=_clean(data.contact_name) or by.name,
-        contact_email=_clean(data.contact_email) or by.email,
-        contact_phone=_clean(data.contact_phone) or None,
+        **lifecycle.urgency_and_contact(data, by),
     )
     _keep_basis_reason(req)
-    db.session.add(req)
-    db.session.flush()
-    lifecycle.record_created(req, by, snapshot(req, CREATED_FIELDS), as_draft=not send)
-    if send:
-        send_request(req, by=by, on=on)
-    return req
+    return lifecycle.add_request(
+        req, by, CREATED_FIELDS, send=send, send_request=send_request, on=on
+    )
 
 
 def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None:
@@ -359,27 +313,14 @@ def send_request(req: CooperationRequest, *, by, on: date | None = None) -> None
     req.s164_basis = eligibility.code
     _keep_basis_reason(req)
     lifecycle.send(req, by, working_days=response_days(req.request_type), on=on)
-    notices.notify(
-        body_recipients(req.requested_org),
-        lambda: _(
-            "New s.164 request %(ref)s from %(org)s",
-            ref=req.reference,
-            org=req.requesting_org.display_name(current_locale()),
-        ),
-        lambda: _(
-            "%(org)s has sent %(body)s a request under section 164 of the Social Services and "
-            "Well-being (Wales) Act 2014 (%(type)s, %(function)s).\n\nReference: %(ref)s\n"
-            "Due: %(due)s (%(explanation)s). %(practice)s\n\n%(how)s",
-            org=req.requesting_org.display_name(current_locale()),
-            body=req.requested_org.display_name(current_locale()),
-            type=req.request_type.label.lower(),
-            function=function_text(req),
-            ref=req.reference,
-            due=long_date(req.due_date),
-            explanation=due_explanation(req),
-            practice=local_practice_note(req.request_type),
-            how=notices.how_to_answer(req),
-        ),
+    notices.request_sent(
+        req,
+        lambda: {
+            "type": req.request_type.label.lower(),
+            "function": function_text(req),
+            "explanation": due_explanation(req),
+            "practice": local_practice_note(req.request_type),
+        },
     )
 
 
@@ -422,67 +363,9 @@ def due_explanation(req: CooperationRequest) -> str | None:
 # ----------------------------------------------------------------- the steps after sending
 
 
-def acknowledge_request(req: CooperationRequest, *, by) -> None:
-    lifecycle.acknowledge(req, by)
-
-
-def ask_for_clarification(
-    req: CooperationRequest, question: str, *, by, on: date | None = None
-) -> None:
-    """The body asked needs something made clear; the clock stops until the requester answers."""
-    lifecycle.ask_clarification(req, by, question, on=on)
-    notices.clarification_asked(req)
-
-
-def give_clarification(req: CooperationRequest, answer: str, *, by, on: date | None = None) -> None:
-    """The requester answers the question; the due date moves on by the days the clock stopped."""
-    lifecycle.answer_clarification(req, by, answer, on=on)
-    notices.clarification_given(req)
-
-
 def extension_limit_days() -> int:
     """How far an extension may go: working days from the request date (configurable)."""
     return S164.settings.extension_limit_days
-
-
-def ask_for_extension(
-    req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
-):
-    """The body asked asks for more time; the council that made the request is told, and
-    agrees or refuses it."""
-    ext = lifecycle.ask_extension(
-        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
-    )
-    notices.extension_asked(req, ext)
-    return ext
-
-
-def agree_extension(req: CooperationRequest, *, by, on: date | None = None):
-    """The council agrees the extension the body asked for; the body is told the new date."""
-    ext = lifecycle.agree_extension(req, by, limit_days=extension_limit_days(), on=on)
-    notices.extension_agreed(req)
-    return ext
-
-
-def refuse_extension(req: CooperationRequest, reason: str | None, *, by):
-    """The council refuses the extension asked for, saying why; the body is told."""
-    ext = lifecycle.refuse_extension(req, by, reason)
-    notices.extension_refused(req)
-    return ext
-
-
-def grant_extension(
-    req: CooperationRequest, new_due: date | None, reason: str | None, *, by, on: date | None = None
-):
-    """The council gives the body more time of its own accord; the body is told."""
-    ext = lifecycle.grant_extension(
-        req, by, new_due, reason, limit_days=extension_limit_days(), on=on
-    )
-    notices.extension_granted(req)
-    return ext
-
-
-ItemInput = lifecycle.ItemInput
 
 
 @dataclass
@@ -494,44 +377,17 @@ class AnswerInput:
     items: list[ItemInput] = field(default_factory=list)
 
 
-def _answer_problems(
-    answer: AnswerInput, req: CooperationRequest, outcome: Outcome, on: date
-) -> dict:
-    """What is wrong with the items provided and the part not provided, for this outcome."""
-    errors: dict[str, list[str]] = {}
-    if _clean(answer.not_provided) and outcome is not Outcome.PARTLY_COMPLIED:
-        errors["not_provided"] = [_("Say what was not provided only when you partly complied.")]
-    if len(answer.items) > MAX_ITEMS:
-        errors["items"] = [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]
-        return errors
-    if answer.items and outcome is Outcome.DECLINED:
-        errors["items"] = [
-            _(
-                "A declined request has nothing provided. If you provided part of it, choose partly complied."
-            )
-        ]
-        return errors
-    natures = {n.value for n in InformationNature}
-    for index, item in enumerate(answer.items):
-        n = index + 1
-        messages = []
-        if not _clean(item.description):
-            messages.append(_("Item %(n)s: say what was provided.", n=n))
-        if item.nature not in natures:
-            messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
-        if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
-            messages.append(
-                _(
-                    "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
-                    n=n,
-                    sent=long_date(req.sent_on),
-                )
-            )
-        if not _clean(item.provided_how):
-            messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
-        if messages:
-            errors[f"items.{index}"] = messages
-    return errors
+def _answer_terms(answer: AnswerInput, req: CooperationRequest) -> dict:
+    """The answer as the lifecycle checks and records it; what is wrong with the items
+    provided and the part not provided comes with the lifecycle's own messages."""
+    return {
+        "outcome": answer.outcome,
+        "ground": answer.ground,
+        "reasons": answer.written_reasons,
+        "more_problems": lambda outcome, day: lifecycle.answer_items_problems(
+            req, outcome, answer, day
+        ),
+    }
 
 
 def check_response(
@@ -539,17 +395,7 @@ def check_response(
 ) -> None:
     """Raise what stops the answer being recorded, recording nothing: the page checks a
     refusal with the person deciding before it is sent."""
-    on = on or wales_today()
-    lifecycle.check_answer(
-        req,
-        by,
-        outcome=answer.outcome,
-        ground=answer.ground,
-        reasons=answer.written_reasons,
-        grounds=S164_GROUNDS,
-        on=on,
-        more_problems=lambda outcome, day: _answer_problems(answer, req, outcome, day),
-    )
+    lifecycle.check_answer(req, by, on=on or wales_today(), **_answer_terms(answer, req))
 
 
 def needs_check(answer: AnswerInput) -> bool:
@@ -572,27 +418,8 @@ def respond_to_request(
     """Complied with, partly complied with, or declined. A refusal, whole or in part, needs one
     of the two s.164 grounds and written reasons of substance; a sent request can be answered
     straight away."""
-    lifecycle.record_answer(
-        req,
-        by,
-        outcome=answer.outcome,
-        ground=answer.ground,
-        reasons=answer.written_reasons,
-        grounds=S164_GROUNDS,
-        on=on,
-        more_problems=lambda outcome, day: _answer_problems(answer, req, outcome, day),
-    )
-    req.not_provided = _clean(answer.not_provided) or None
-    for item in answer.items:
-        req.provided_items.append(
-            ProvidedItem(
-                description=_clean(item.description),
-                nature=InformationNature(item.nature),
-                provided_on=item.provided_on,
-                provided_how=_clean(item.provided_how),
-            )
-        )
-    db.session.flush()
+    lifecycle.record_answer(req, by, on=on, **_answer_terms(answer, req))
+    lifecycle.keep_answer_items(req, answer)
 
     def letter() -> str:
         if not req.has_reasons_letter:
@@ -619,41 +446,19 @@ def respond_to_request(
     )
 
 
-def close_request(req: CooperationRequest, *, by) -> None:
-    lifecycle.close(req, by)
-
-
-def withdraw_request(req: CooperationRequest, reason: str | None, *, by) -> None:
-    """The requester no longer needs an answer. The body asked is told, once it had the request."""
-    lifecycle.withdraw(req, by, reason)
-
-
 # ----------------------------------------------------------------- reading
 
 
-def get_request_for(user, request_id: int) -> CooperationRequest:
-    """The request with both bodies, its timeline and what was provided (lifecycle)."""
-    return lifecycle.get_request_for(S164, user, request_id)
-
-
-request_link = notices.request_link
-deadline_status = lifecycle.deadline_status
-
-
-def due_soon_until(today: date) -> date:
-    return lifecycle.due_soon_until(S164, today)
+# The request with both bodies, its timeline and what was provided (lifecycle): a NotFound
+# when the user may not see it.
+get_request_for = partial(lifecycle.get_request_for, S164)
+due_soon_until = partial(lifecycle.due_soon_until, S164)
 
 
 # ----------------------------------------------------------------- inbox and outbox
 
+
 # The lists are the lifecycle's (lifecycle.lists); s.164 adds its request type as a filter.
-Box = lists.Box
-OPEN = lists.OPEN
-ALL_STATES = lists.ALL_STATES
-ListFilters = lists.ListFilters
-check_filters = lists.check_filters
-
-
 def request_type_filter(request_type: RequestType | None) -> tuple:
     """The extra WHERE clause of a list narrowed to one request type (none for any)."""
     if request_type is None:
@@ -661,12 +466,6 @@ def request_type_filter(request_type: RequestType | None) -> tuple:
     return (CooperationRequest.request_type == request_type,)
 
 
-def list_query(
-    user, box: Box, filters: ListFilters, today: date | None = None, *, first: int | None = None
-) -> sa.Select:
-    """The s.164 requests in a box, filtered (see lifecycle.lists.list_query)."""
-    return lists.list_query(S164, user, box, filters, today, first=first)
-
-
-def count_requests(user, box: Box, filters: ListFilters, today: date | None = None) -> int:
-    return lists.count_requests(S164, user, box, filters, today)
+# The s.164 requests in a box, filtered, and how many (see lifecycle.lists.list_query).
+list_query = partial(lists.list_query, S164)
+count_requests = partial(lists.count_requests, S164)

@@ -7,13 +7,11 @@ from collections.abc import Iterator
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 
-from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..lifecycle.models import CLOCK_RUNNING_STATES, UNREAD_ANSWER_PREDICATE
-from ..todo import Task, task_source
+from ..todo import CountedTask, Task, count_in_one_query, counted_tasks, task_source
 from .models import CooperationRequest
 from .services import due_soon_until
 
@@ -26,71 +24,66 @@ def counts(user, today: date) -> dict[str, int]:
     from their partial index), never from the rows of both sides OR-ed together."""
     org = user.organisation_id
     waiting = (R.requested_org_id == org, R.state.in_(CLOCK_RUNNING_STATES))
-
-    def count(*conditions):
-        return sa.select(sa.func.count()).select_from(R).where(*conditions).scalar_subquery()
-
-    row = db.session.execute(
-        sa.select(
-            count(*waiting),
-            count(*waiting, R.due_date < today),
-            count(*waiting, R.due_date >= today, R.due_date <= due_soon_until(today)),
-            count(R.requesting_org_id == org, sa.text(UNREAD_ANSWER_PREDICATE)),
-        )
-    ).one()
-    return dict(
-        zip(("waiting", "overdue", "due_soon", "unread"), (int(v or 0) for v in row), strict=True)
+    return count_in_one_query(
+        R,
+        {
+            "waiting": waiting,
+            "overdue": (*waiting, R.due_date < today),
+            "due_soon": (*waiting, R.due_date >= today, R.due_date <= due_soon_until(today)),
+            "unread": (R.requesting_org_id == org, sa.text(UNREAD_ANSWER_PREDICATE)),
+        },
     )
+
+
+TASKS = (
+    CountedTask(
+        "s164-received-overdue",
+        lambda n: ngettext(
+            "%(num)d request to your organisation is overdue",
+            "%(num)d requests to your organisation are overdue",
+            n,
+        ),
+        "overdue",
+        "cooperation.inbox",
+        {"deadline": "overdue"},
+        urgent=True,
+    ),
+    CountedTask(
+        "s164-received-due-soon",
+        lambda n: ngettext(
+            "%(num)d request to your organisation is due soon",
+            "%(num)d requests to your organisation are due soon",
+            n,
+        ),
+        "due_soon",
+        "cooperation.inbox",
+        {"deadline": "due_soon"},
+    ),
+    CountedTask(
+        "s164-received-waiting",
+        lambda n: ngettext(
+            "%(num)d request is waiting for your organisation's answer",
+            "%(num)d requests are waiting for your organisation's answer",
+            n,
+        ),
+        "waiting",
+        "cooperation.inbox",
+    ),
+    CountedTask(
+        "s164-answers-unread",
+        lambda n: ngettext(
+            "%(num)d answer to your organisation's requests has not been read",
+            "%(num)d answers to your organisation's requests have not been read",
+            n,
+        ),
+        "unread",
+        "cooperation.outbox",
+        {"state": "answered"},
+    ),
+)
 
 
 @task_source(order=20)
 def s164_tasks(user, today: date) -> Iterator[Task]:
-    if user.can_read_everything:
-        return
-    n = counts(user, today)
-    group = _("Section 164 requests")
-    yield Task(
-        "s164-received-overdue",
-        group,
-        ngettext(
-            "%(num)d request to your organisation is overdue",
-            "%(num)d requests to your organisation are overdue",
-            n["overdue"],
-        ),
-        n["overdue"],
-        url_for("cooperation.inbox", deadline="overdue"),
-        urgent=True,
-    )
-    yield Task(
-        "s164-received-due-soon",
-        group,
-        ngettext(
-            "%(num)d request to your organisation is due soon",
-            "%(num)d requests to your organisation are due soon",
-            n["due_soon"],
-        ),
-        n["due_soon"],
-        url_for("cooperation.inbox", deadline="due_soon"),
-    )
-    yield Task(
-        "s164-received-waiting",
-        group,
-        ngettext(
-            "%(num)d request is waiting for your organisation's answer",
-            "%(num)d requests are waiting for your organisation's answer",
-            n["waiting"],
-        ),
-        n["waiting"],
-        url_for("cooperation.inbox"),
-    )
-    yield Task(
-        "s164-answers-unread",
-        group,
-        ngettext(
-            "%(num)d answer to your organisation's requests has not been read",
-            "%(num)d answers to your organisation's requests have not been read",
-            n["unread"],
-        ),
-        n["unread"],
-        url_for("cooperation.outbox", state="answered"),
-    )
+    if not user.can_read_everything:
+        yield from counted_tasks(_("Section 164 requests"), TASKS, counts(user, today))

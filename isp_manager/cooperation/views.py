@@ -29,12 +29,12 @@ from ..law import S164_GROUNDS, S164_REASONS_DUTY, S164_WHO, SOCIAL_SERVICES_FUN
 from ..law import label as law_label
 from ..lifecycle import lists, notices
 from ..lifecycle import services as lifecycle
+from ..lifecycle.forms import details_from_form
 from ..lifecycle.items import apply_answer_errors, filled_items, item_inputs
 from ..lifecycle.list_forms import DATE_FIELDS, kept_arguments
 from ..lifecycle.models import Outcome
 from ..lifecycle.services import Operation
 from ..lifecycle.views import StepWording, register_step_pages
-from ..pagination import paginate
 from ..parties import contacts
 from ..parties.models import Organisation
 from ..text_values import whole_number
@@ -119,14 +119,9 @@ def _list_page(box: services.Box, *, as_csv: bool = False):
     )
     kept = kept_arguments(request.args, FILTER_NAMES)
     today = wales_today()
-    stmt = services.list_query(current_user, box, filters, today)
     if as_csv and not form.errors:
-        return _csv(box, db.session.scalars(stmt).unique().all(), today)
-    page = paginate(
-        stmt,
-        first_rows=lambda n: services.list_query(current_user, box, filters, today, first=n),
-        count=lambda: services.count_requests(current_user, box, filters, today),
-    )
+        return _csv(box, lists.all_requests(S164, current_user, box, filters, today), today)
+    page = lists.page_of(S164, current_user, box, filters, today)
     return render_template(
         "cooperation/list.html",
         box=box,
@@ -154,7 +149,8 @@ def _csv(box: services.Box, requests, today):
         ),
         lists.Column(_l("Function code"), lambda r: r.function_code),
         lists.Column(_l("Function described"), lambda r: r.function_description or ""),
-        lists.Column(_l("Basis (s.164(2))"), lambda r: r.s164_basis),
+        lists.Column(_l("Basis (s.164(2))"), lambda r: law_label(S164_WHO, r.s164_basis, locale)),
+        lists.Column(_l("Basis code"), lambda r: r.s164_basis),
     )
     answer = (
         lists.Column(
@@ -162,8 +158,7 @@ def _csv(box: services.Box, requests, today):
         ),
         lists.Column(_l("Ground code"), lambda r: r.ground or ""),
     )
-    header, rows = lists.csv_table(services.S164, requests, today, details=details, answer=answer)
-    return csv_response(f"s164-requests-{box.value}-{today.isoformat()}.csv", header, rows)
+    return lists.csv_download(S164, box, requests, today, details=details, answer=answer)
 
 
 # ----------------------------------------------------------------- a new request
@@ -227,23 +222,7 @@ def new():
 
 
 def _request_details(form: RequestForm, body: Organisation) -> services.RequestDetails:
-    return services.RequestDetails(
-        requested_organisation=body,
-        request_type=form.request_type.data,
-        function=form.function.data,
-        function_description=form.function_description.data,
-        partner_function=form.partner_function.data,
-        details=form.details.data,
-        purpose=form.purpose.data,
-        secure_reply=form.secure_reply.data,
-        subject_reference=form.subject_reference.data,
-        urgent=bool(form.urgent.data),
-        requested_due_date=form.requested_due_date.data,
-        urgent_reason=form.urgent_reason.data,
-        contact_name=form.contact_name.data,
-        contact_email=form.contact_email.data,
-        contact_phone=form.contact_phone.data,
-    )
+    return details_from_form(services.RequestDetails, form, requested_organisation=body)
 
 
 # ----------------------------------------------------------------- one request

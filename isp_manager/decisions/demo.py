@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import Role
-from ..demo_data import DemoContext, insert_audit_events, insert_rows
+from ..demo_data import DemoContext, insert_audit_events, insert_rows, save_reference_numbers
 from ..lifecycle.models import ReferenceSequence
 from ..parties.models import OrgKind
 from ..teams.models import Team, team_members
@@ -282,19 +282,7 @@ class _Decisions:
         ctx.count("decision amendments", len(amended))
 
     def save_reference_numbers(self) -> None:
-        """The app numbers new decisions after the demo ones (lifecycle.allocate_reference)."""
-        table = ReferenceSequence.__table__
-        where = table.c.prefix == PREFIX
-        existing = {row.year for row in self.ctx.conn.execute(sa.select(table.c.year).where(where))}
-        for year, number in self.numbers.items():
-            if year in existing:
-                self.ctx.conn.execute(
-                    table.update().where(where, table.c.year == year).values(last_number=number)
-                )
-            else:
-                self.ctx.conn.execute(
-                    table.insert().values(prefix=PREFIX, year=year, last_number=number)
-                )
+        save_reference_numbers(self.ctx, PREFIX, self.numbers)
 
 
 def generate(ctx: DemoContext) -> None:

@@ -240,7 +240,7 @@ class Decision(RetentionMixin, TimestampMixin, db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     team = relationship("Team", foreign_keys=[team_id])
     recipients = relationship(
-        "Organisation", secondary=decision_recipients, order_by="Organisation.name"
+        "Organisation", secondary=decision_recipients, order_by="Organisation.name_sort_en"
     )
     protocol = relationship("Protocol", foreign_keys=[protocol_id])
     cooperation_request = relationship("CooperationRequest", foreign_keys=[cooperation_request_id])

@@ -24,6 +24,7 @@ from ..cooperation.models import CooperationRequest
 from ..db import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
 from ..law import lawful_basis as lb
@@ -757,6 +758,6 @@ def decision_counts() -> list[tuple[Organisation, int, int, int]]:
         .join(Decision, Decision.organisation_id == Organisation.id)
         .where(Decision.state == DecisionState.RECORDED)
         .group_by(Organisation.id)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     ).all()
     return [(org, total, int(shared or 0), total - int(shared or 0)) for org, total, shared in rows]

@@ -66,7 +66,7 @@ def _recipient_choices(locale: str):
     orgs = db.session.execute(
         sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.is_active)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(locale))
         .limit(2000)
     ).all()
     return [

@@ -12,6 +12,7 @@ import io
 import re
 import weakref
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from .layout import (
@@ -321,7 +323,43 @@ def add_cover_page(
 
 
 def add_page_break(doc: Document) -> None:
+    """What follows starts a new page. (When the document is saved, the break becomes "page
+    break before" on the next paragraph: a paragraph holding only a break that falls at the
+    top of a page, after a page filled to its last line, would leave that page empty.)"""
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _breaks_before_next(doc: Document) -> None:
+    """Turn each paragraph that holds only a page break into "page break before" on the
+    paragraph after it (see add_page_break); one followed by a table stays as it is."""
+    p_tag, r_tag, br_tag, type_attr = qn("w:p"), qn("w:r"), qn("w:br"), qn("w:type")
+    for paragraph in list(doc.element.body.iterchildren(p_tag)):
+        runs = paragraph.findall(r_tag)
+        breaks = paragraph.findall(f"{r_tag}/{br_tag}")
+        if len(runs) != 1 or len(breaks) != 1 or breaks[0].get(type_attr) != "page":
+            continue
+        if len(runs[0]) != 1 or "".join(paragraph.itertext()).strip():
+            continue
+        following = paragraph.getnext()
+        if following is None or following.tag != p_tag:
+            continue
+        Paragraph(following, doc._body).paragraph_format.page_break_before = True
+        # The empty lines before the break (the space after a table) would spill onto a page
+        # of their own when the page above is full.
+        previous = paragraph.getprevious()
+        while previous is not None and _is_blank_line(previous):
+            blank, previous = previous, previous.getprevious()
+            blank.getparent().remove(blank)
+        paragraph.getparent().remove(paragraph)
+
+
+def _is_blank_line(element) -> bool:
+    """An empty paragraph with nothing in it but its properties."""
+    if element.tag != qn("w:p") or "".join(element.itertext()).strip():
+        return False
+    return all(child.tag == qn("w:pPr") for child in element) and (
+        element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None
+    )
 
 
 _STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -367,6 +405,13 @@ def _repeat_as_header(row) -> None:
     properties.append(header)
 
 
+def _keep_row_whole(tr) -> None:
+    """A row is never split across two pages (a signature block, a data item's row)."""
+    properties = tr.get_or_add_trPr()
+    if properties.find(qn("w:cantSplit")) is None:
+        properties.insert(0, OxmlElement("w:cantSplit"))
+
+
 def add_table(
     doc: Document,
     header: Sequence[str],
@@ -375,7 +420,8 @@ def add_table(
     widths_cm: Sequence[float] | None = None,
     empty: str = "",
 ) -> None:
-    """A grid table with a bold, shaded header row repeated on every page."""
+    """A grid table with a bold, shaded header row repeated on every page; no row is split
+    across two pages."""
     rows = [list(r) for r in rows]
     widths_cm = _fit_widths(doc, widths_cm)
     table = doc.add_table(rows=1 + max(len(rows), 1 if empty else 0), cols=len(header))
@@ -386,6 +432,8 @@ def add_table(
     for cell, text in zip(head.cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(clean_text(text)).bold = True
+        # the header goes to the next page with the first row, never alone at a page's foot
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
         _shade(cell, "E8E8E8")
     if not rows and empty:
         merged = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
@@ -397,6 +445,8 @@ def add_table(
         for row in table.rows:
             for cell, width in zip(row.cells, widths_cm, strict=False):
                 cell.width = Cm(width)
+    for row in table.rows:
+        _keep_row_whole(row._tr)
     doc.add_paragraph()
 
 
@@ -425,10 +475,12 @@ def add_long_table(
     tr_tag, tc_tag, p_tag, r_tag, t_tag = (qn(f"w:{t}") for t in ("tr", "tc", "p", "r", "t"))
     tcpr_tag, tcw_tag, w_attr, type_attr = (qn(f"w:{t}") for t in ("tcPr", "tcW", "w", "type"))
     space_attr = qn("xml:space")
+    tr_pr_tag, cant_split_tag = qn("w:trPr"), qn("w:cantSplit")
     for values in rows:
         if len(values) != len(header):
             raise ValueError(f"a row has {len(values)} values for {len(header)} columns")
         tr = etree.SubElement(tbl, tr_tag)
+        etree.SubElement(etree.SubElement(tr, tr_pr_tag), cant_split_tag)
         for index, value in enumerate(values):
             tc = etree.SubElement(tr, tc_tag)
             if widths:
@@ -488,15 +540,134 @@ def add_side_by_side(doc: Document, count: int = 2) -> list[_Cell]:
 
 def add_in_language(doc: Document, language: str, write) -> None:
     """write(where, locale) once for a one-language document; for a bilingual one, in Welsh
-    and in English side by side, Welsh first, as Welsh public bodies publish."""
+    and in English side by side, Welsh first, as Welsh public bodies publish.
+
+    Side by side, the text is laid out one row per sub-heading (so that a page break falls
+    between rows, never leaving a heading alone on a page), and a table of WIDE_TABLE_COLUMNS
+    columns or more, too wide for half a page, is written across the page: the Welsh table, then the
+    English one."""
     if language != BILINGUAL:
         with writing_in(language):
             write(doc, language)
         return
-    for cell, locale in zip(add_side_by_side(doc), SIDE_BY_SIDE, strict=True):
+    cells = add_side_by_side(doc)
+    for cell, locale in zip(cells, SIDE_BY_SIDE, strict=True):
         with writing_in(locale):
             write(cell, locale)
         tidy_cell(cell)
+        _release_headings(cell)
+    if isinstance(doc, _Cell):
+        return
+    _lay_out_side_by_side(cells)
+
+
+WIDE_TABLE_COLUMNS = 3  # a table this wide is written across the page in a bilingual document
+FULL_WIDTH = Cm(16.5)
+_SUBHEADING_STYLES = ("Heading2", "Heading3")
+
+
+def _is_wide_table(element) -> bool:
+    return (
+        element.tag == qn("w:tbl")
+        and len(element.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")) >= WIDE_TABLE_COLUMNS
+    )
+
+
+def _is_subheading(element) -> bool:
+    if element.tag != qn("w:p"):
+        return False
+    style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style is not None and style.get(qn("w:val")) in _SUBHEADING_STYLES
+
+
+def _segments(tc) -> list[tuple[str, list]]:
+    """A cell's content as ("text", elements) runs, split before each sub-heading, and
+    ("wide", [table]) for each wide table."""
+    segments: list[tuple[str, list]] = []
+    for child in tc:
+        if child.tag == qn("w:tcPr"):
+            continue
+        if _is_wide_table(child):
+            segments.append(("wide", [child]))
+        elif not segments or segments[-1][0] == "wide" or _is_subheading(child):
+            segments.append(("text", [child]))
+        else:
+            segments[-1][1].append(child)
+    return segments
+
+
+def _release_headings(cell: _Cell) -> None:
+    """A heading in a side-by-side cell is not "kept with next": its text is beside it in the
+    same row, and LibreOffice moves a row holding such paragraphs whole to the next page,
+    leaving the section's heading alone at the foot of the last."""
+    for paragraph in cell.paragraphs:
+        if paragraph.paragraph_format.keep_with_next is None and paragraph.style.name.startswith(
+            "Heading"
+        ):
+            paragraph.paragraph_format.keep_with_next = False
+
+
+def _has_content(element) -> bool:
+    return element.tag != qn("w:p") or bool("".join(element.itertext()).strip())
+
+
+def _widen(tbl) -> None:
+    """A table fitted to half the page, widened back to the whole width."""
+    grid = tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")
+    total = sum(int(col.get(qn("w:w"), "0")) for col in grid)
+    if not total:
+        return
+    scale = FULL_WIDTH.twips / total
+    for col in grid:
+        col.set(qn("w:w"), str(round(int(col.get(qn("w:w"))) * scale)))
+    for width in tbl.iter(qn("w:tcW")):
+        if width.get(qn("w:type")) == "dxa":
+            width.set(qn("w:w"), str(round(int(width.get(qn("w:w"))) * scale)))
+
+
+def _lay_out_side_by_side(cells: list[_Cell]) -> None:
+    """Rebuild the one-row side-by-side table as rows of text and wide tables between them
+    (see add_in_language). Left as it is if the two languages do not have the same shape."""
+    welsh, english = (_segments(cell._tc) for cell in cells)
+    if [k for k, _ in welsh] != [k for k, _ in english] or len(welsh) < 2:
+        return
+    row = cells[0]._tc.getparent()
+    layout = row.getparent()
+    cell_properties = [deepcopy(cell._tc.tcPr) for cell in cells]
+    empty_layout = deepcopy(layout)
+    for tr in empty_layout.findall(qn("w:tr")):
+        empty_layout.remove(tr)
+    layout.remove(row)
+    current, anchor = layout, layout
+    for (kind, cy_elements), (_kind, en_elements) in zip(welsh, english, strict=True):
+        if kind == "wide":
+            for element in (*cy_elements, *en_elements):
+                _widen(element)
+                anchor.addnext(element)
+                spacer = OxmlElement("w:p")
+                element.addnext(spacer)
+                anchor = spacer
+            current = None
+            continue
+        if not any(_has_content(e) for e in (*cy_elements, *en_elements)):
+            continue
+        if current is None:
+            current = deepcopy(empty_layout)
+            anchor.addnext(current)
+            anchor = current
+        tr = OxmlElement("w:tr")
+        for properties, elements in zip(cell_properties, (cy_elements, en_elements), strict=True):
+            tc = OxmlElement("w:tc")
+            if properties is not None:
+                tc.append(deepcopy(properties))
+            for element in elements:
+                tc.append(element)
+            if tc[-1].tag != qn("w:p"):
+                tc.append(OxmlElement("w:p"))
+            tr.append(tc)
+        current.append(tr)
+    if not layout.findall(qn("w:tr")):
+        layout.getparent().remove(layout)
 
 
 def tidy_cell(cell: _Cell) -> None:
@@ -610,6 +781,7 @@ def add_letter_in(doc: Document, language: str, compose) -> None:
 
 def document_bytes(doc: Document) -> bytes:
     _finish_contents(doc)
+    _breaks_before_next(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -956,6 +956,27 @@ def all_catalogues() -> list[Catalogue]:
     return [value for value in globals().values() if isinstance(value, Catalogue)]
 
 
+def find_provision(code: str | None) -> Provision | None:
+    """The provision with this code in any catalogue ("art6-1-e"), or written with its
+    catalogue's name ("article6:art6-1-e"); None for anything else."""
+    if not isinstance(code, str) or not code:
+        return None
+    name, sep, rest = code.partition(":")
+    catalogues = all_catalogues()
+    if sep:
+        catalogues, code = [c for c in catalogues if c.name == name], rest
+    return next((c[code] for c in catalogues if code in c), None)
+
+
+def describe(code: str | None, locale: str = "en") -> str | None:
+    """A code as a person reads it: its label and its citation, "Public task (UK GDPR Art.
+    6(1)(e))"; None when it is no catalogue's code."""
+    entry = find_provision(code)
+    if entry is None:
+        return None
+    return f"{entry.label(locale)} ({entry.citation_for(locale)})"
+
+
 def label(catalogue: Catalogue, code: str | None, locale: str = "en") -> str:
     """The label of a code in the given language, or the code itself if it is unknown."""
     entry = catalogue.get(code)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..accounts.models import Role
+from ..i18n import lazy_gettext as _l
 from .kinds import Relation, kind_of
 from .models import RequestState
 
@@ -47,6 +48,27 @@ class Action(enum.StrEnum):
     RECORD_ON_BEHALF = "record_on_behalf"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+
+    @property
+    def label(self) -> str:
+        """How a refusal names the action: "Only ... can %(action)s"."""
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    Action.SEND: _l("send it"),
+    Action.ACKNOWLEDGE: _l("acknowledge it"),
+    Action.ASK_CLARIFICATION: _l("ask for clarification"),
+    Action.ANSWER_CLARIFICATION: _l("give the clarification"),
+    Action.ASK_EXTENSION: _l("ask for an extension"),
+    Action.AGREE_EXTENSION: _l("agree the extension asked for"),
+    Action.REFUSE_EXTENSION: _l("refuse the extension asked for"),
+    Action.GRANT_EXTENSION: _l("grant an extension"),
+    Action.RESPOND: _l("answer it"),
+    Action.RECORD_ON_BEHALF: _l("record the answer received on the body's behalf"),
+    Action.CLOSE: _l("close it"),
+    Action.WITHDRAW: _l("withdraw it"),
+}
 
 
 ANY_ROLE = frozenset(Role)

@@ -4,6 +4,8 @@ every rule is checked by the services, whose field messages are put back onto th
 
 from __future__ import annotations
 
+import dataclasses
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 
@@ -64,3 +66,15 @@ class ExtensionDecisionForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Why are you withdrawing the request?"), widget=GovTextArea())
     submit = SubmitField(_l("Withdraw the request"), widget=GovSubmitInput())
+
+
+def details_from_form(details_class, form, **given):
+    """A kind's request details (its dataclass) from its new-request form: each field from the
+    form's field of the same name, where the form has one (else the dataclass's default), but
+    for those `given` (the bodies, found from what was typed)."""
+    values = {
+        f.name: getattr(form, f.name).data
+        for f in dataclasses.fields(details_class)
+        if f.name not in given and hasattr(form, f.name)
+    }
+    return details_class(**values, **given)

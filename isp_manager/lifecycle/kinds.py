@@ -6,9 +6,9 @@ allows, its response period, its letter, its parties and the wording of its reas
 Everything else (states, transitions, timeline, due dates, reminders, figures, the items
 provided, the step pages) is the lifecycle's, the same for every kind.
 
-A kind registers itself from its own package, once its model is defined:
+A kind registers itself as it is made, in its own package once its model is defined:
 
-    S164 = register(RequestKind(code="s164", model=CooperationRequest, ...))
+    S164 = S164Kind(code="s164", model=CooperationRequest, ...)
 
 and the lifecycle finds it again from a request with `kind_of(req)` (the model's KIND) or
 from its code with `get_kind(code)`.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Protocol
 
 from flask import current_app
@@ -96,6 +97,12 @@ class AnswerRules:
     not_provided_for: frozenset[Outcome] = frozenset({Outcome.PARTLY_COMPLIED})
     # "Choose whether you complied, ...": the message when no outcome is chosen.
     choose_outcome: Any = _l("Choose whether you complied, partly complied or declined.")
+    # What is said of a part not provided with an outcome not in not_provided_for, and of
+    # items provided with an outcome not in items_allowed_for.
+    not_provided_only: Any = _l("Say what was not provided only when you partly complied.")
+    nothing_provided: Any = _l(
+        "A declined request has nothing provided. If you provided part of it, choose partly complied."
+    )
 
     def needs_ground(self, outcome: Outcome | None) -> bool:
         return outcome in self.ground_needed_for
@@ -149,32 +156,35 @@ class KindSettings:
 
 @dataclass(frozen=True)
 class Letter:
-    """A kind's Word letter: `build(req)` gives the .docx bytes, `filename(req)` its name,
-    `available(req)` whether this request has one now."""
+    """A kind's Word letter, from its letters module (`module`, imported when first used:
+    it needs the kind's models and services): `build(req, language)` gives the .docx bytes
+    (request_letter), `filename(req)` its name (request_letter_filename), `available(req)`
+    whether this request has one now."""
 
-    build: Callable[[Any], bytes]
-    filename: Callable[[Any], str]
+    module: str  # "isp_manager.cooperation.letters"
     available: Callable[[Any], bool] = lambda req: True
     label: Any = _l("Letter")
+
+    def build(self, req, language: str | None = None) -> bytes:
+        from ..i18n import letter_language
+
+        return import_module(self.module).request_letter(req, letter_language(language))
+
+    def filename(self, req) -> str:
+        return import_module(self.module).request_letter_filename(req)
 
 
 @dataclass(frozen=True)
 class RequestKind:
-    """One kind of request, as data."""
+    """One kind of request, as data. A kind's package subclasses it for the three rules that
+    are code (who may make one, why an organisation may not, who may be asked) and makes
+    one instance, which registers itself."""
 
     code: str  # "s164", "s137": also the audit and URL vocabulary
     label: Any  # lazy: "s.164 request"
     citation: Any  # lazy: "section 164 of the Social Services and Well-being (Wales) Act 2014"
     model: type  # the request table (mixes in RequestLifecycleMixin)
-    endpoint: str  # the blueprint of its pages: url_for(f"{endpoint}.show", request_id=...)
-    # Who may make one: the user's organisation and role (auditors never do).
-    may_make: Callable[[Any], bool]
-    # Why an organisation may not make one (a message naming the field), or None when it may.
-    requester_refusal: Callable[[Any], str | None]
-    # Who may be asked and on what basis: (requesting organisation, body) -> Eligibility.
-    who_may_be_asked: Callable[[Any, Any], Eligibility]
     answers: AnswerRules
-    settings: KindSettings
     reasons_wording: ReasonsWording
     parties: tuple[Party, ...] = (REQUESTER_PARTY, BODY_ASKED_PARTY)
     letter: Letter | None = None
@@ -183,6 +193,34 @@ class RequestKind:
     substance_fields: dict[str, ReasonsWording] = field(default_factory=dict)
     # What someone is told of a request they may not see, or that does not exist.
     not_found: Any = _l("There is no request with that number that you can see.")
+    # What the body asked is told when a request is sent to it: (subject, message), lazy
+    # strings taking the names lifecycle.notices.request_sent gives.
+    sent_notice: tuple[Any, Any] = ()
+
+    def __post_init__(self) -> None:
+        register(self)
+
+    def may_make(self, user) -> bool:
+        """Whether the user's organisation and role may make one (auditors never do)."""
+        raise NotImplementedError
+
+    def requester_refusal(self, org) -> str | None:
+        """Why an organisation may not make one (a message naming the field), or None."""
+        raise NotImplementedError
+
+    def who_may_be_asked(self, requesting, body) -> Eligibility:
+        """Whether and on what basis the requesting organisation may ask `body`."""
+        raise NotImplementedError
+
+    @property
+    def endpoint(self) -> str:
+        """The blueprint of its pages, its package's: url_for(f"{endpoint}.show", ...)."""
+        return self.model.__module__.split(".")[-2]
+
+    @property
+    def settings(self) -> KindSettings:
+        """Its periods, from the app config under its code in capitals (S164_...)."""
+        return KindSettings(self.code.upper())
 
     @property
     def reference_prefix(self) -> str:

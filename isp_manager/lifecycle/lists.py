@@ -238,6 +238,23 @@ def api_page(kind: RequestKind, user, box: Box, filters: ListFilters, pagination
     return db.session.scalars(rows.limit(size).offset((page - 1) * size)).unique().all()
 
 
+def all_requests(kind: RequestKind, user, box: Box, filters: ListFilters, today: date) -> list:
+    """Every request list_query selects (for a CSV download of the list)."""
+    return db.session.scalars(list_query(kind, user, box, filters, today)).unique().all()
+
+
+def page_of(kind: RequestKind, user, box: Box, filters: ListFilters, today: date):
+    """The page of a list the request asks for (pagination.paginate): its rows read from each
+    side's first rows, its total counted side by side."""
+    from ..pagination import paginate
+
+    return paginate(
+        list_query(kind, user, box, filters, today),
+        first_rows=lambda n: list_query(kind, user, box, filters, today, first=n),
+        count=lambda: count_requests(kind, user, box, filters, today),
+    )
+
+
 def count_requests(
     kind: RequestKind, user, box: Box, filters: ListFilters, today: date | None = None
 ) -> int:
@@ -328,6 +345,15 @@ def csv_table(
     ]
     header = [str(c.header) for c in columns]
     return header, ([c.value(req) for c in columns] for req in requests)
+
+
+def csv_download(kind: RequestKind, box: Box, requests, today: date, **columns):
+    """A list as a CSV download (csv_table, with the kind's own `details` and `answer`
+    columns), named for the kind, the box and the day: s164-requests-sent-2026-05-01.csv."""
+    from ..csv_export import csv_response
+
+    header, rows = csv_table(kind, requests, today, **columns)
+    return csv_response(f"{kind.code}-requests-{box.value}-{today.isoformat()}.csv", header, rows)
 
 
 # ----------------------------------------------------------------- the case reference field

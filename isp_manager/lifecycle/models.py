@@ -528,6 +528,23 @@ class RequestLifecycleMixin:
             return None
         return self.answered_on <= self.due_date
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.reference}>"
+
+    # ------------------------------------------------------------- the kind's child tables
+
+    @property
+    def event_class(self):
+        return type(self).events.property.mapper.class_
+
+    @property
+    def extension_class(self):
+        return type(self).extensions.property.mapper.class_
+
+    @property
+    def item_class(self):
+        return type(self).provided_items.property.mapper.class_
+
     # ------------------------------------------------------------- access
     # The rules are lifecycle.access's table; these read it for one request.
 
@@ -569,6 +586,19 @@ class RequestLifecycleMixin:
         return visible_sides(cls, user)
 
 
+class ProvidedItemMixin:
+    """One thing provided in answer: what, when, how, and whether it is fact, opinion or
+    history. The domain table adds `request_id`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    nature: Mapped[InformationNature] = mapped_column(
+        enum_type(InformationNature, "information_nature"), nullable=False
+    )
+    provided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    provided_how: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+
+
 class TimelineEventMixin:
     """One step in a request's history, seen by both sides: who, which body, when, what was
     said, and how the due date moved."""
@@ -591,3 +621,56 @@ class TimelineEventMixin:
     @declared_attr
     def organisation(cls):
         return relationship("Organisation", foreign_keys=[cls.organisation_id])
+
+
+def request_children(event: str, extension: str, item: str) -> tuple:
+    """A request's timeline (in order), extensions and items provided, from the names of the
+    kind's child models (child_models): `events, extensions, provided_items = ...`."""
+
+    def children(model: str, order_by: str):
+        return relationship(
+            model, back_populates="request", order_by=order_by, cascade="all, delete-orphan"
+        )
+
+    return (
+        children(event, f"[{event}.occurred_at, {event}.id]"),
+        children(extension, f"{extension}.id"),
+        children(item, f"{item}.id"),
+    )
+
+
+def child_models(
+    request: type, event: tuple[str, str], extension: tuple[str, str], item: tuple[str, str]
+) -> tuple[type, type, type]:
+    """The three child tables of a kind's requests (`request`, the model), the same for every
+    kind but for their (class name, table name): its timeline (TimelineEventMixin, indexed by
+    request and time), its extensions (ExtensionMixin, with their constraints) and the items
+    provided with an answer (ProvidedItemMixin). Each has `request_id` (deleted with the
+    request) and `request`; the request model has them as request_children(...)."""
+
+    def model(names, mixin: type, back: str, doc: str, table_args=(), *, index=True):
+        key = sa.ForeignKey(f"{request.__tablename__}.id", ondelete="CASCADE")
+        body = {
+            "__module__": request.__module__,
+            "__doc__": doc,
+            "__tablename__": names[1],
+            "__table_args__": table_args,
+            "request_id": mapped_column(sa.Integer, key, nullable=False, index=index),
+            "request": relationship(request, back_populates=back),
+        }
+        return type(names[0], (mixin, db.Model), body)
+
+    by_time = sa.Index(f"ix_{event[1]}_request_id_occurred_at", "request_id", "occurred_at")
+    return (
+        model(
+            event, TimelineEventMixin, "events", "A request's timeline.", (by_time,), index=False
+        ),
+        model(
+            extension,
+            ExtensionMixin,
+            "extensions",
+            "More time for a request.",
+            extension_constraints(),
+        ),
+        model(item, ProvidedItemMixin, "provided_items", "One thing provided in answer."),
+    )

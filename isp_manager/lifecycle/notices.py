@@ -23,6 +23,7 @@ from ..calendar import long_date
 from ..extensions import db
 from ..i18n import current_locale
 from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..mail import queue_bilingual_mail
 from .kinds import Relation, kind_of
 
@@ -134,6 +135,25 @@ def how_to_answer(req) -> str:
     )
 
 
+def request_sent(req, extra: Callable[[], dict] | None = None) -> None:
+    """The body asked is told a request was sent to it, in the kind's words (its
+    sent_notice): they take the request's names (ref, org, body, link), its due date (due),
+    how to answer it (how) and what `extra()` adds, in each language."""
+    subject, message = kind_of(req).sent_notice
+
+    def names() -> dict:
+        return {
+            **_names(req),
+            "due": long_date(req.due_date),
+            "how": how_to_answer(req),
+            **(extra() if extra else {}),
+        }
+
+    notify_parties(
+        req, [Relation.BODY_ASKED], lambda: str(subject) % names(), lambda: str(message) % names()
+    )
+
+
 # ----------------------------------------------------------------- the shared steps' notices
 
 
@@ -193,50 +213,58 @@ def extension_asked(req, ext) -> None:
     )
 
 
-def extension_agreed(req) -> None:
+# What the body asked is told when the requesting side decides on more time: the subject and
+# the message, by the decision. Each takes the request's names (_names) and its due date.
+EXTENSION_DECIDED = {
+    "agreed": (
+        _l("%(ref)s: extension agreed, now due %(due)s"),
+        _l(
+            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
+            "%(due)s.\n\n%(link)s"
+        ),
+    ),
+    "refused": (
+        _l("%(ref)s: extension refused"),
+        _l(
+            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
+            "%(due)s. The reason is on the request's page: %(link)s"
+        ),
+    ),
+    "granted": (
+        _l("%(ref)s: new due date %(due)s"),
+        _l(
+            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
+            "reason is on the request's page: %(link)s"
+        ),
+    ),
+}
+
+
+def extension_decided(req, decision: str) -> None:
+    """The body asked is told the requesting side agreed, refused or granted more time."""
+    subject, message = EXTENSION_DECIDED[decision]
+
+    def names() -> dict:
+        return {**_names(req), "due": long_date(req.due_date)}
+
     notify_parties(
         req,
         [Relation.BODY_ASKED],
-        lambda: _(
-            "%(ref)s: extension agreed, now due %(due)s",
-            ref=req.reference,
-            due=long_date(req.due_date),
-        ),
-        lambda: _(
-            "%(org)s has agreed the extension you asked for: request %(ref)s is now due on "
-            "%(due)s.\n\n%(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
+        lambda: str(subject) % names(),
+        lambda: str(message) % names(),
     )
+
+
+def extension_agreed(req) -> None:
+    extension_decided(req, "agreed")
 
 
 def extension_refused(req) -> None:
-    notify_parties(
-        req,
-        [Relation.BODY_ASKED],
-        lambda: _("%(ref)s: extension refused", ref=req.reference),
-        lambda: _(
-            "%(org)s has refused the extension you asked for: request %(ref)s is still due on "
-            "%(due)s. The reason is on the request's page: %(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
-    )
+    extension_decided(req, "refused")
 
 
 def extension_granted(req) -> None:
-    notify_parties(
-        req,
-        [Relation.BODY_ASKED],
-        lambda: _("%(ref)s: new due date %(due)s", ref=req.reference, due=long_date(req.due_date)),
-        lambda: _(
-            "%(org)s has given more time for request %(ref)s: it is now due on %(due)s. The "
-            "reason is on the request's page: %(link)s",
-            due=long_date(req.due_date),
-            **_names(req),
-        ),
-    )
+    extension_decided(req, "granted")
 
 
 def withdrawn(req) -> None:

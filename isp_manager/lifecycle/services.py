@@ -8,7 +8,6 @@ user; it flushes nothing itself beyond what record_event needs, and never commit
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from ..i18n import current_locale
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..law import Catalogue
+from ..text_input import too_long
 from . import access, notices
 from .kinds import Relation, kind_of
 from .models import (
@@ -48,6 +48,7 @@ from .models import (
     REQUESTER_SIDE,
     DeadlineStatus,
     ExtensionState,
+    InformationNature,
     Outcome,
     ReceivedVia,
     ReferenceSequence,
@@ -61,23 +62,9 @@ MAX_ITEMS = 20  # things provided with one answer: more are grouped together
 REFERENCE_MAX_LENGTH = 24  # the reference column's length
 
 
-class Operation(enum.StrEnum):
-    SEND = "send"
-    ACKNOWLEDGE = "acknowledge"
-    ASK_CLARIFICATION = "ask_clarification"
-    ANSWER_CLARIFICATION = "answer_clarification"
-    ASK_EXTENSION = "ask_extension"
-    AGREE_EXTENSION = "agree_extension"
-    REFUSE_EXTENSION = "refuse_extension"
-    GRANT_EXTENSION = "grant_extension"
-    RESPOND = "respond"
-    RECORD_ON_BEHALF = "record_on_behalf"
-    CLOSE = "close"
-    WITHDRAW = "withdraw"
-
-    @property
-    def label(self) -> str:
-        return str(OPERATION_LABELS[self])
+# Every operation is the access action of the same name (lifecycle.access); of the actions,
+# only view and letter are not operations of the state machine.
+Operation = access.Action
 
 
 class Rule(NamedTuple):
@@ -107,21 +94,6 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.RECORD_ON_BEHALF: Rule(ANSWERABLE),
     Operation.CLOSE: Rule((S.ANSWERED,)),
     Operation.WITHDRAW: Rule((S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.AWAITING_CLARIFICATION)),
-}
-
-OPERATION_LABELS = {
-    Operation.SEND: _l("send it"),
-    Operation.ACKNOWLEDGE: _l("acknowledge it"),
-    Operation.ASK_CLARIFICATION: _l("ask for clarification"),
-    Operation.ANSWER_CLARIFICATION: _l("give the clarification"),
-    Operation.ASK_EXTENSION: _l("ask for an extension"),
-    Operation.AGREE_EXTENSION: _l("agree the extension asked for"),
-    Operation.REFUSE_EXTENSION: _l("refuse the extension asked for"),
-    Operation.GRANT_EXTENSION: _l("grant an extension"),
-    Operation.RESPOND: _l("answer it"),
-    Operation.RECORD_ON_BEHALF: _l("record the answer received on the body's behalf"),
-    Operation.CLOSE: _l("close it"),
-    Operation.WITHDRAW: _l("withdraw it"),
 }
 
 AUDITED_FIELDS = (
@@ -380,9 +352,7 @@ def _require_text(value: str | None, field: str, message: str, *, min_chars: int
     if len(text) < min_chars:
         raise InvalidInput(message, field=field)
     if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            _("Shorten this to %(max)s characters or fewer.", max=MAX_TEXT), field=field
-        )
+        raise InvalidInput(too_long(MAX_TEXT), field=field)
     return text
 
 
@@ -418,6 +388,64 @@ def check_urgent_due_date(
         ]
     if errors:
         raise InvalidInput(errors=errors)
+
+
+def contact_problems(data) -> dict[str, list[str]]:
+    """The field message on the contact's e-mail address a requester gives (any kind)."""
+    from ..accounts.services import normalise_email
+
+    email = _clean(data.contact_email)
+    if email:
+        try:
+            normalise_email(email)
+        except InvalidInput:
+            return {
+                "contact_email": [
+                    _("Enter the contact's e-mail address, like name@cardiff.gov.uk.")
+                ]
+            }
+    return {}
+
+
+def urgency_problems(data, *, on: date, usual: date | None) -> dict[str, list[str]]:
+    """The field messages on an earlier due date a requester asks for (any kind): only for
+    an urgent request, with its reason, before `usual`, the date it would otherwise get
+    (None while that cannot be known: the date is not checked)."""
+    errors: dict[str, list[str]] = {}
+    if (data.requested_due_date is not None or _clean(data.urgent_reason)) and not data.urgent:
+        errors["urgent"] = [_("Mark the request as urgent to ask for an earlier due date.")]
+    if data.urgent and data.requested_due_date is not None and usual is not None:
+        try:
+            check_urgent_due_date(data.requested_due_date, data.urgent_reason, on=on, usual=usual)
+        except InvalidInput as error:
+            errors.update(error.field_errors())
+    return errors
+
+
+def urgency_and_contact(data, by) -> dict:
+    """The columns a new request of any kind takes from what the requester gave: its urgency
+    (an earlier due date and the reason, kept only for an urgent request) and its contact
+    (the requester's own name and e-mail address unless others are given)."""
+    urgent = bool(data.urgent)
+    return {
+        "is_urgent": urgent,
+        "requested_due_date": data.requested_due_date if urgent else None,
+        "urgent_reason": (_clean(data.urgent_reason) or None) if urgent else None,
+        "contact_name": _clean(data.contact_name) or by.name,
+        "contact_email": _clean(data.contact_email) or by.email,
+        "contact_phone": _clean(data.contact_phone) or None,
+    }
+
+
+def add_request(req, by, fields: tuple[str, ...], *, send: bool, send_request, on: date):
+    """Save a new request, audited with its `fields`, and send it with the kind's
+    `send_request(req, by=, on=)` unless it is a draft."""
+    db.session.add(req)
+    db.session.flush()
+    record_created(req, by, snapshot(req, fields), as_draft=not send)
+    if send:
+        send_request(req, by=by, on=on)
+    return req
 
 
 def due_soon_until(kind, today: date) -> date:
@@ -462,6 +490,17 @@ def _sent_explanation(sent_on: date, due: date, usual: date | None, reason: str 
     )
 
 
+# How an extension moved the due date, by the timeline event that moved it.
+EXTENDED = {
+    TimelineEventType.EXTENSION_AGREED: _l(
+        "Extended by agreement from %(old)s to %(new)s: %(reason)s"
+    ),
+    TimelineEventType.EXTENSION_GRANTED: _l(
+        "Extended by the requesting body from %(old)s to %(new)s: %(reason)s"
+    ),
+}
+
+
 def explain_due_date(req) -> DueDateExplanation:
     """How the due date was worked out, in the reader's language, from the facts the request
     and its timeline keep: the request date and the due date set on sending (with the usual
@@ -488,21 +527,12 @@ def explain_due_date(req) -> DueDateExplanation:
                 new = event.new_due_date or due
                 text = clock_restart_explanation(due, new)
                 due = new
-        elif kind is T.EXTENSION_AGREED and event.old_due_date and event.new_due_date:
-            text = _(
-                "Extended by agreement from %(old)s to %(new)s: %(reason)s",
-                old=long_date(event.old_due_date),
-                new=long_date(event.new_due_date),
-                reason=_clean(event.text),
-            )
-            due = event.new_due_date
-        elif kind is T.EXTENSION_GRANTED and event.old_due_date and event.new_due_date:
-            text = _(
-                "Extended by the requesting body from %(old)s to %(new)s: %(reason)s",
-                old=long_date(event.old_due_date),
-                new=long_date(event.new_due_date),
-                reason=_clean(event.text),
-            )
+        elif kind in EXTENDED and event.old_due_date and event.new_due_date:
+            text = str(EXTENDED[kind]) % {
+                "old": long_date(event.old_due_date),
+                "new": long_date(event.new_due_date),
+                "reason": _clean(event.text),
+            }
             due = event.new_due_date
         if text:
             parts.append(text)
@@ -575,7 +605,6 @@ def ask_clarification(req, by, question: str, *, on: date | None = None) -> None
     )
     before = snapshot(req, AUDITED_FIELDS)
     req.state = RequestState.AWAITING_CLARIFICATION
-    req.acknowledged_at = req.acknowledged_at or utcnow()
     req.clock_stopped_on = on or wales_today()
     _record(
         req,
@@ -604,7 +633,8 @@ def answer_clarification(req, by, answer: str, *, on: date | None = None) -> Non
     text = _require_text(answer, "answer", _("Enter the clarification asked for."))
     before = snapshot(req, AUDITED_FIELDS)
     old, new = _restart_clock(req, on or wales_today())
-    req.state = RequestState.ACKNOWLEDGED
+    # Back to where it was: acknowledged only if the body asked had acknowledged it.
+    req.state = RequestState.ACKNOWLEDGED if req.acknowledged_at else RequestState.SENT
     _record(
         req,
         "clarification_answered",
@@ -799,7 +829,11 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> d
             errors["ground"] = [_("Leave the ground empty: a request complied with needs none.")]
     else:
         locale = current_locale()
-        choices = _(" or ").join(f"{e.code} ({e.label(locale).lower()})" for e in grounds)
+        # A person reads the grounds by their words and section; a program sends their codes.
+        choices = _(" or ").join(
+            f"{e.label(locale)[:1].lower()}{e.label(locale)[1:]} ({e.section_for(locale)})"
+            for e in grounds
+        )
         if not ground:
             errors["ground"] = [
                 _("Choose the ground for not complying: %(choices)s.", choices=choices)
@@ -807,9 +841,11 @@ def answer_problems(outcome, ground: str | None, reasons: str | None, kind) -> d
         elif ground not in grounds:
             errors["ground"] = [
                 _(
-                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s.",
+                    "“%(ground)s” is not a ground the law recognises. Choose %(choices)s "
+                    "(in the API, its code: %(codes)s).",
                     ground=ground[:40],
                     choices=choices,
+                    codes=_(" or ").join(e.code for e in grounds),
                 )
             ]
     if rules.needs_reasons(outcome):
@@ -880,6 +916,62 @@ class ItemInput:
     provided_how: str | None
 
 
+def _item_messages(item: ItemInput, n: int, req, on: date) -> list[str]:
+    messages = []
+    if not _clean(item.description):
+        messages.append(_("Item %(n)s: say what was provided.", n=n))
+    if item.nature not in {v.value for v in InformationNature}:
+        messages.append(_("Item %(n)s: say whether it is fact, opinion or historical.", n=n))
+    if item.provided_on is None or not (req.sent_on <= item.provided_on <= on):
+        messages.append(
+            _(
+                "Item %(n)s: enter the date it was provided, between %(sent)s and today.",
+                n=n,
+                sent=long_date(req.sent_on),
+            )
+        )
+    if not _clean(item.provided_how):
+        messages.append(_("Item %(n)s: say how it was provided, like secure e-mail.", n=n))
+    return messages
+
+
+def answer_items_problems(req, outcome: Outcome, answer, on: date) -> dict[str, list[str]]:
+    """The field messages on what `answer` says was provided (its `items`) and not provided
+    (`not_provided`), for an answer of `outcome`: each only with an outcome the kind allows it
+    for (its AnswerRules), at most MAX_ITEMS items, each complete and dated between the
+    request date and `on`."""
+    rules = kind_of(req).answers
+    errors: dict[str, list[str]] = {}
+    allowed = outcome in rules.outcomes
+    if _clean(answer.not_provided) and allowed and outcome not in rules.not_provided_for:
+        errors["not_provided"] = [str(rules.not_provided_only)]
+    if len(answer.items) > MAX_ITEMS:
+        errors["items"] = [_("List at most %(n)s items; group smaller ones together.", n=MAX_ITEMS)]
+    elif answer.items and allowed and outcome not in rules.items_allowed_for:
+        errors["items"] = [str(rules.nothing_provided)]
+    else:
+        for index, item in enumerate(answer.items):
+            messages = _item_messages(item, index + 1, req, on)
+            if messages:
+                errors[f"items.{index}"] = messages
+    return errors
+
+
+def keep_answer_items(req, answer) -> None:
+    """Keep what `answer` says was not provided and the items it provided, on the request."""
+    req.not_provided = _clean(answer.not_provided) or None
+    for item in answer.items:
+        req.provided_items.append(
+            req.item_class(
+                description=_clean(item.description),
+                nature=InformationNature(item.nature),
+                provided_on=item.provided_on,
+                provided_how=_clean(item.provided_how),
+            )
+        )
+    db.session.flush()
+
+
 class OnBehalf(NamedTuple):
     """An answer the body asked sent by e-mail or post, recorded by the requesting side
     because nobody at the body uses the service: who at the body answered (name, and title if
@@ -897,9 +989,7 @@ class OnBehalf(NamedTuple):
                 _("Enter the name of the person at the body who sent the answer.")
             ]
         elif len(_clean(self.answered_by_name)) > 200:
-            errors["answered_by_name"] = [
-                _("Shorten this to %(max)s characters or fewer.", max=200)
-            ]
+            errors["answered_by_name"] = [too_long(200)]
         if self.received_via not in {v.value for v in ReceivedVia}:
             errors["received_via"] = [_("Choose how the answer was received, like e-mail or post.")]
         if self.received_on is None or not (req.sent_on <= self.received_on <= today):

@@ -161,6 +161,22 @@ def _user():
     return current_user._get_current_object()
 
 
+# The pages that ask for a new due date: the form, the kind's service it calls, and what the
+# user is told when it is done.
+NEW_DUE_DATE_STEPS = {
+    "ask_extension": (
+        ExtensionForm,
+        "ask_for_extension",
+        _l("Your request for more time has been sent. The due date moves only if %(org)s agrees."),
+    ),
+    "extension": (
+        GrantExtensionForm,
+        "grant_extension",
+        _l("The extension has been granted and %(body)s told."),
+    ),
+}
+
+
 class _StepPages:
     """The handlers of one kind's step pages: thin, each calling one service."""
 
@@ -224,19 +240,7 @@ class _StepPages:
 
     def ask_extension(self, req):
         """The body asked asks for more time; the requester decides."""
-        return self._form_page(
-            req,
-            ExtensionForm(),
-            "ask_extension",
-            lambda f: self.services.ask_for_extension(
-                req, f.new_due_date.data, f.reason.data, by=_user()
-            ),
-            _(
-                "Your request for more time has been sent. The due date moves only if %(org)s agrees.",
-                org=req.requesting_org.display_name(current_locale()),
-            ),
-            limit=self._limit(req),
-        )
+        return self._new_due_date_page(req, "ask_extension")
 
     def decide_extension(self, req):
         """The requester agrees the extension asked for, or refuses it saying why."""
@@ -263,17 +267,26 @@ class _StepPages:
 
     def extension(self, req):
         """The requester gives more time of its own accord."""
+        return self._new_due_date_page(req, "extension")
+
+    def _new_due_date_page(self, req, step: str):
+        """A page that asks for a new due date and the reason: the form, the kind's service
+        and what the user is told (naming the body that made the request or the body asked)
+        are NEW_DUE_DATE_STEPS[step]."""
+        form_class, service, done = NEW_DUE_DATE_STEPS[step]
+        locale = current_locale()
+        names = {
+            "org": req.requesting_org.display_name(locale),
+            "body": req.requested_org.display_name(locale),
+        }
         return self._form_page(
             req,
-            GrantExtensionForm(),
-            "extension",
-            lambda f: self.services.grant_extension(
+            form_class(),
+            step,
+            lambda f: getattr(self.services, service)(
                 req, f.new_due_date.data, f.reason.data, by=_user()
             ),
-            _(
-                "The extension has been granted and %(body)s told.",
-                body=req.requested_org.display_name(current_locale()),
-            ),
+            str(done) % names,
             limit=self._limit(req),
         )
 

@@ -34,7 +34,12 @@ blp = Blueprint(
 @blp.response(200, OrganisationSchema(many=True))
 @blp.paginate(page_size=25, max_page_size=100)
 def list_organisations(args, pagination_parameters):
-    """List organisations, by name, optionally filtered (active ones unless `status` says otherwise)."""
+    """List organisations, by name, optionally filtered (active ones unless `status` says otherwise).
+
+    In English order by default; a caller asking for Welsh (`Accept-Language: cy` or
+    `?lang=cy`) gets them by Welsh name in the Welsh alphabet (ch, dd, ff, ng, ll, ph, rh, th
+    are letters), accents ignored. `q` matches either name, accents folded ("gwyr" finds "Gŵyr").
+    """
     area = None
     if args.get("area"):
         area = services.get_organisation_or_none(args["area"])

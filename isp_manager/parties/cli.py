@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..extensions import db
 from .reference import seed_reference
 from .services import (
+    LABEL_CSV_COLUMNS,
     REGISTER_CSV_COLUMNS,
     WASPI_CSV_COLUMNS,
     ImportRejected,
@@ -39,14 +40,17 @@ def import_command(file: Path):
     relevant_partner_category, areas (council codes separated by ';', or 'wales'), notes,
     nation; optionally the WASPI Accord columns the register's CSV export adds
     (waspi_signed_on as YYYY-MM-DD, waspi_designated_person, waspi_declaration_signed_by,
-    waspi_declaration_signatory_role). Existing codes are updated; all rows or none are loaded."""
+    waspi_declaration_signatory_role), and the label columns beside the codes, which it ignores.
+    Existing codes are updated; all rows or none are loaded."""
     try:
         with file.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             columns = reader.fieldnames or []
             missing = [c for c in REGISTER_CSV_COLUMNS if c not in columns]
             extra = [
-                c for c in columns if c not in REGISTER_CSV_COLUMNS and c not in WASPI_CSV_COLUMNS
+                c
+                for c in columns
+                if c not in (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS, *LABEL_CSV_COLUMNS)
             ]
             if missing or extra:
                 raise ImportRejected(

@@ -34,7 +34,7 @@ from .demo_catalogue import (
     SCHOOL_TYPES,
 )
 from .models import Nation, Organisation, OrgKind, organisation_areas
-from .search import search_text_for
+from .search import name_keys
 
 
 def _lower_article(name: str | None) -> str | None:
@@ -96,7 +96,7 @@ class _Builder:
                 "code": code,
                 "name": name,
                 "name_cy": name_cy,
-                "search_text": search_text_for(name, name_cy),
+                **name_keys(name, name_cy),
                 "kind": kind,
                 "nation": nation,
                 "ons_code": None,

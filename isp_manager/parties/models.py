@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..law import RELEVANT_PARTNER, S28
 from ..law.lawful_basis import is_public_authority_by_default
+from .search import SORT_KEY_LENGTH, name_keys
 
 
 class OrgKind(enum.StrEnum):
@@ -133,6 +134,22 @@ def _public_authority_default(context) -> bool:
     return is_public_authority_by_default(getattr(kind, "value", kind) or "")
 
 
+def _name_key_default(column: str):
+    """The search and sort columns of a row inserted without them (bulk inserts, fixtures)."""
+
+    def default(context) -> str:
+        params = context.get_current_parameters()
+        return name_keys(params.get("name"), params.get("name_cy"))[column]
+
+    return default
+
+
+# Sort keys compare byte by byte: PostgreSQL's "C" collation, SQLite's default (BINARY).
+_SortKey = sa.String(SORT_KEY_LENGTH).with_variant(
+    sa.String(SORT_KEY_LENGTH, collation="C"), "postgresql"
+)
+
+
 def _code_check(column: str, catalogue) -> sa.CheckConstraint:
     codes = ", ".join(f"'{c}'" for c in catalogue.codes)
     return sa.CheckConstraint(f"{column} IS NULL OR {column} IN ({codes})", name=f"{column}_code")
@@ -157,6 +174,10 @@ class Organisation(TimestampMixin, db.Model):
         _code_check("s28_category", S28),
         _code_check("relevant_partner_category", RELEVANT_PARTNER),
         sa.Index("ix_organisations_kind_name", "kind", "name"),
+        sa.Index("ix_organisations_name_sort_en", "name_sort_en", "id"),
+        sa.Index("ix_organisations_name_sort_cy", "name_sort_cy", "id"),
+        sa.Index("ix_organisations_kind_name_sort_en", "kind", "name_sort_en"),
+        sa.Index("ix_organisations_kind_name_sort_cy", "kind", "name_sort_cy"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,7 +185,17 @@ class Organisation(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False, index=True)
     name_cy: Mapped[str | None] = mapped_column(sa.String(200))
     # Lower-cased names without accents, for search that is quick and forgiving.
-    search_text: Mapped[str] = mapped_column(sa.String(420), nullable=False, default="", index=True)
+    search_text: Mapped[str] = mapped_column(
+        sa.String(420), nullable=False, default=_name_key_default("search_text"), index=True
+    )
+    # The name's place in each language's alphabetical order (search.sort_key); kept by the
+    # events below whenever a name is set, so no writer can forget them.
+    name_sort_en: Mapped[str] = mapped_column(
+        _SortKey, nullable=False, default=_name_key_default("name_sort_en")
+    )
+    name_sort_cy: Mapped[str] = mapped_column(
+        _SortKey, nullable=False, default=_name_key_default("name_sort_cy")
+    )
     kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind, "org_kind"), nullable=False)
     # Required when a body is added by hand (the service says so); the default is for the
     # generators and factories that write Welsh bodies directly.
@@ -198,9 +229,28 @@ class Organisation(TimestampMixin, db.Model):
         secondary=organisation_areas,
         primaryjoin=lambda: Organisation.id == organisation_areas.c.organisation_id,
         secondaryjoin=lambda: Organisation.id == organisation_areas.c.council_id,
-        order_by=lambda: Organisation.name,
+        order_by=lambda: Organisation.name_sort_en,
         lazy="select",
     )
+
+    @staticmethod
+    def name_order(locale: str = "en"):
+        """ORDER BY terms for a list of organisations by name in `locale` (ties by id)."""
+        column = Organisation.name_sort_cy if locale == "cy" else Organisation.name_sort_en
+        return (column, Organisation.id)
+
+    def areas_in(self, locale: str = "en") -> list[Organisation]:
+        """The areas covered, by name in `locale`."""
+        return sorted(self.areas, key=lambda area: (area.sort_key(locale), area.id))
+
+    def area_names(self, locale: str = "en") -> str:
+        """The names of the areas covered, by name in `locale`: "Cardiff Council, ..."."""
+        return ", ".join(area.display_name(locale) for area in self.areas_in(locale))
+
+    def sort_key(self, locale: str = "en") -> str:
+        """This body's place in a list by name in `locale`, for lists sorted in Python."""
+        keys = name_keys(self.name, self.name_cy)
+        return keys["name_sort_cy"] if locale == "cy" else keys["name_sort_en"]
 
     @property
     def kind_label(self) -> str:
@@ -251,6 +301,14 @@ class Organisation(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.code}>"
+
+
+@sa.event.listens_for(Organisation, "before_insert")
+@sa.event.listens_for(Organisation, "before_update")
+def _keep_name_keys(_mapper, _connection, org: Organisation) -> None:
+    for column, value in name_keys(org.name, org.name_cy).items():
+        if getattr(org, column) != value:
+            setattr(org, column, value)
 
 
 class RelevantPartnerAgreement(TimestampMixin, db.Model):

@@ -126,13 +126,25 @@ def get_organisation_or_none(code: str) -> Organisation | None:
     )
 
 
-def councils(*, active_only: bool = True) -> list[Organisation]:
+def councils(*, active_only: bool = True, locale: str | None = None) -> list[Organisation]:
     """The Welsh councils (the areas bodies cover, and the councils with relevant partners),
-    by name (one query)."""
+    by name in the current language (one query)."""
     stmt = sa.select(Organisation).where(_is_welsh_council())
     if active_only:
         stmt = stmt.where(Organisation.is_active)
-    return list(db.session.scalars(stmt.order_by(Organisation.name)))
+    return list(db.session.scalars(stmt.order_by(*by_name(locale))))
+
+
+def by_name(locale: str | None = None):
+    """ORDER BY terms for organisations by name in `locale` (the current language if None):
+    Welsh pages in the Welsh alphabet, by the stored sort keys."""
+    return Organisation.name_order(_locale(locale))
+
+
+def sorted_by_name(orgs, locale: str | None = None, *, key=lambda o: o) -> list:
+    """`orgs` (or items whose `key` is an organisation) by name in `locale`, in Python."""
+    locale = _locale(locale)
+    return sorted(orgs, key=lambda item: (key(item).sort_key(locale), key(item).id or 0))
 
 
 def _is_welsh_council():
@@ -148,7 +160,8 @@ WASPI_ACCORD_FILTERS = (WASPI_ACCORD_SIGNED, WASPI_ACCORD_NOT_SIGNED)
 
 @dataclass
 class RegisterFilters:
-    """What the register list is narrowed to. `status`: active, inactive or all."""
+    """What the register list is narrowed to. `status`: active, inactive or all. `locale`:
+    the language whose alphabetical order it is in (the current language if None)."""
 
     q: str = ""
     kind: OrgKind | None = None
@@ -157,10 +170,12 @@ class RegisterFilters:
     s28_category: str | None = None
     status: str = "active"
     waspi_accord: str | None = None  # WASPI_ACCORD_SIGNED or WASPI_ACCORD_NOT_SIGNED
+    locale: str | None = None
 
 
 def register_query(filters: RegisterFilters) -> sa.Select:
-    """The register list as one SELECT (areas eager-loaded), ordered by name."""
+    """The register list as one SELECT (areas eager-loaded), ordered by name in the filters'
+    language (Welsh collation for Welsh)."""
     stmt = sa.select(Organisation).options(selectinload(Organisation.areas))
     if filters.status == "active":
         stmt = stmt.where(Organisation.is_active)
@@ -186,7 +201,7 @@ def register_query(filters: RegisterFilters) -> sa.Select:
                 Organisation.code.contains(term, autoescape=True),
             )
         )
-    return stmt.order_by(Organisation.name, Organisation.id)
+    return stmt.order_by(*by_name(filters.locale))
 
 
 def _covers(council: Organisation):
@@ -219,12 +234,22 @@ WASPI_CSV_COLUMNS = (
     "waspi_declaration_signed_by",
     "waspi_declaration_signatory_role",
 )
-EXPORT_CSV_COLUMNS = (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS)
+# The export puts a label beside each column of codes, in the reader's language; an import
+# ignores them (the codes are what it reads).
+LABELLED_CSV_COLUMNS = ("kind", "s28_category", "relevant_partner_category", "nation")
+LABEL_CSV_COLUMNS = tuple(f"{c}_label" for c in LABELLED_CSV_COLUMNS)
+EXPORT_CSV_COLUMNS = tuple(
+    label
+    for column in (*REGISTER_CSV_COLUMNS, *WASPI_CSV_COLUMNS)
+    for label in ((column, f"{column}_label") if column in LABELLED_CSV_COLUMNS else (column,))
+)
 ALL_WALES_AREA = "wales"  # "areas" in the file: council codes separated by ';', or "wales"
 
 
 def register_csv_rows(filters: RegisterFilters):
-    """The register list as rows of EXPORT_CSV_COLUMNS (the list's own queries)."""
+    """The register list as rows of EXPORT_CSV_COLUMNS (the list's own queries), labels in
+    the filters' language."""
+    locale = _locale(filters.locale)
     for org in db.session.scalars(register_query(filters)):
         areas = ALL_WALES_AREA if org.covers_all_wales else ";".join(a.code for a in org.areas)
         yield (
@@ -232,12 +257,18 @@ def register_csv_rows(filters: RegisterFilters):
             org.name,
             org.name_cy,
             org.kind.value,
+            org.kind.label,
             org.ons_code,
             org.s28_category,
+            S28[org.s28_category].label(locale) if org.s28_category else None,
             org.relevant_partner_category,
+            RELEVANT_PARTNER[org.relevant_partner_category].label(locale)
+            if org.relevant_partner_category
+            else None,
             areas,
             org.notes,
             org.nation.value,
+            org.nation.label,
             org.waspi_signed_on.isoformat() if org.waspi_signed_on else None,
             org.waspi_designated_person,
             org.waspi_declaration_signed_by,
@@ -713,7 +744,7 @@ def _clean_areas(raw) -> list[Organisation]:
                 codes=", ".join(unknown),
             )
         )
-    return sorted(found.values(), key=lambda o: o.name)
+    return sorted_by_name(found.values(), "en")
 
 
 def _clean_bool(label):
@@ -1055,7 +1086,8 @@ def relevant_partners_of(
         if other.is_active:
             reason = _reason(other, council, rules.AGREEMENT_CATEGORY, locale, agreement.agreed_on)
             found.append(RelevantPartner(other, rules.AGREEMENT_CATEGORY, reason))
-    return sorted(found, key=lambda p: (p.category, p.organisation.name))
+    locale_order = sorted_by_name(found, locale, key=lambda p: p.organisation)
+    return sorted(locale_order, key=lambda p: p.category)
 
 
 def councils_partnered_by(
@@ -1085,7 +1117,7 @@ def councils_partnered_by(
                 )
             )
         )
-    area_councils = list(db.session.scalars(stmt.order_by(Organisation.name)))
+    area_councils = list(db.session.scalars(stmt.order_by(*by_name(locale))))
     facts = _facts(body, {c.code for c in area_councils})
     found = []
     for council in area_councils:
@@ -1378,7 +1410,7 @@ def find_body(text: str | None, among: sa.Select, *, field: str) -> Organisation
                 Organisation.search_text.endswith(" | " + term, autoescape=True),
             )
         )
-        .order_by(Organisation.name, Organisation.id)
+        .order_by(*by_name())
         .limit(2)
     ).all()
     if len(exact) == 1:
@@ -1386,9 +1418,7 @@ def find_body(text: str | None, among: sa.Select, *, field: str) -> Organisation
     found = (
         exact
         or db.session.scalars(
-            _matching(among, term)
-            .order_by(Organisation.name, Organisation.id)
-            .limit(MAX_BODY_EXAMPLES + 1)
+            _matching(among, term).order_by(*by_name()).limit(MAX_BODY_EXAMPLES + 1)
         ).all()
     )
     if len(found) == 1:
@@ -1423,11 +1453,14 @@ def suggest_bodies(text: str | None, among: sa.Select | None = None) -> list[Org
     if len(term) < 2:
         return []
     among = among if among is not None else active_bodies()
-    starts = sa.case((Organisation.search_text.startswith(term, autoescape=True), 0), else_=1)
+    # A name in either language that starts with the text comes first.
+    starts_cy = Organisation.search_text.contains(" | " + term, autoescape=True)
+    starts = sa.case(
+        (sa.or_(Organisation.search_text.startswith(term, autoescape=True), starts_cy), 0),
+        else_=1,
+    )
     return list(
         db.session.scalars(
-            _matching(among, term)
-            .order_by(starts, Organisation.name, Organisation.id)
-            .limit(MAX_SUGGESTIONS)
+            _matching(among, term).order_by(starts, *by_name()).limit(MAX_SUGGESTIONS)
         )
     )

@@ -231,7 +231,13 @@ def record_agreement(code: str):
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(_("The agreement with %(name)s has been recorded.", name=other.name), "success")
+            flash(
+                _(
+                    "The agreement with %(name)s has been recorded.",
+                    name=other.display_name(current_locale()),
+                ),
+                "success",
+            )
             return redirect(url_for(".detail", code=council.code, _anchor="agreements"), 303)
     return _detail_page(council, form, 422)
 

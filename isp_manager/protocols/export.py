@@ -116,9 +116,8 @@ INTRO_DPA = _l(
 INTRO_JCA = _l(
     "The lead organisation is %(lead)s. Every party is a joint controller of the personal data processed under this agreement."
 )
-SIGNATURES_INTRO = _l(
-    "Each partner organisation signs by the signatory it names: from their own ISP Manager account, or on paper, recorded by the organisation's information governance lead with a scan of the signed page."
-)
+# The sentence above the signatures table and the empty tables of parties are the kind's
+# words (party_words.py): "Each partner organisation signs...", "Each joint controller signs...".
 # The lines of a data item's lawful basis cell beside the citations.
 PARA18_LINE = _l("Consent not relied on: %(reason)s (%(citation)s)")
 CRIMINAL_LINE = _l("Criminal offence data: %(condition)s")
@@ -312,7 +311,8 @@ def version_history(version: ProtocolVersion) -> list[tuple[str, str, str, str]]
             )
             events.append((v.approved_at, v, change, v.approved_by))
         if v.activated_at:
-            events.append((v.activated_at, v, _("Signed by every partner: active"), None))
+            change = version.protocol.kind.words.say("every_signed_event")
+            events.append((v.activated_at, v, change, None))
         if v.superseded_at:
             events.append((v.superseded_at, v, _("Superseded by a later version"), None))
         if v.withdrawn_at:
@@ -510,7 +510,8 @@ def _write_partners(doc, version, field, value, locale) -> None:
         header = _labels(PARTNER_COLUMNS)
         rows = [(_org(p, locale), p.departments or "", _contact(p)) for p in version.partners]
         widths = (6, 5, 5.5)
-    add_long_table(doc, header, rows, widths_cm=widths, empty=_("No partner organisations yet."))
+    empty = protocol.kind.words.say("none_yet")
+    add_long_table(doc, header, rows, widths_cm=widths, empty=empty)
 
 
 def _basis_lines(item: ProtocolDataItem, locale: str) -> list[str]:
@@ -600,7 +601,9 @@ def _write_flows(doc, version, field, value, locale) -> None:
 
 
 def _write_signatures(doc, version, field, value, locale) -> None:
-    add_text(doc, str(SIGNATURES_INTRO))
+    words = version.protocol.kind.words
+    add_text(doc, words.say("signatures_intro"))
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the sentence with its table
     signed = {s.partner_id: s for s in version.signatures}
     rows = []
     for partner in version.partners:
@@ -620,7 +623,7 @@ def _write_signatures(doc, version, field, value, locale) -> None:
         _labels(SIGNATURE_COLUMNS),
         rows,
         widths_cm=(4.5, 4.5, 7.5),
-        empty=_("No partner organisations yet."),
+        empty=words.say("none_yet"),
     )
 
 

@@ -180,9 +180,46 @@ def _blocks(parent) -> list[Block]:
 
 
 def _cell_blocks(table_element, column: int) -> list[Block]:
-    rows = table_element.findall(f"{W}tr")
-    cells = rows[0].findall(f"{W}tc") if rows else []
-    return _blocks(cells[column]) if len(cells) > column else []
+    """The blocks of one column of a side-by-side table, row after row."""
+    found = []
+    for row in table_element.findall(f"{W}tr"):
+        cells = row.findall(f"{W}tc")
+        if len(cells) > column:
+            found += _blocks(cells[column])
+    return found
+
+
+def _is_wide(block: Block) -> bool:
+    """A table of the export's own grid too wide for half a page: in a bilingual export it
+    is written across the page, the Welsh one and then the English one."""
+    from ..documents.word import WIDE_TABLE_COLUMNS
+
+    element = block.element
+    columns = element.findall(f"{W}tblGrid/{W}gridCol")
+    wide = len(columns) >= WIDE_TABLE_COLUMNS
+    return wide and element.find(f"{W}tblPr/{W}tblStyle") is not None
+
+
+def _english_blocks(blocks: list[Block]) -> list[Block]:
+    """A bilingual section read in English: the English column of each side-by-side table
+    (a table first after the heading, or two columns without a grid), and of each pair of
+    wide tables, the English one."""
+    found: list[Block] = []
+    welsh_table_seen = False
+    for index, block in enumerate(blocks):
+        is_table = block.kind == "table" and block.element is not None
+        if is_table and _is_wide(block):
+            if welsh_table_seen:
+                found.append(block)
+            welsh_table_seen = not welsh_table_seen
+            continue
+        welsh_table_seen = False
+        gridless = is_table and block.element.find(f"{W}tblPr/{W}tblStyle") is None
+        if is_table and (index == 0 or gridless):
+            found += _cell_blocks(block.element, 1)
+        else:
+            found.append(block)
+    return found
 
 
 # ---------------------------------------------------------------- headings
@@ -366,7 +403,7 @@ def _placeholders() -> set[str]:
             found |= {
                 _("Not completed."),
                 _("Not set."),
-                _("No partner organisations yet."),
+                *(rules.words.say("none_yet") for rules in KIND_RULES.values()),
                 _("No data items have been listed."),
                 _("No terms have been defined."),
                 _("No information flows have been listed."),
@@ -432,7 +469,7 @@ class _OwnWords:
                 export.INTRO_DDA,
                 export.INTRO_DPA,
                 export.INTRO_JCA,
-                export.SIGNATURES_INTRO,
+                *(rules.words.signatures_intro for rules in KIND_RULES.values()),
             )
             for text in _in_both(lazy)
         ]
@@ -563,8 +600,8 @@ def parse_document(data: bytes, template: ProtocolTemplate, archive=None) -> dic
     placeholders = _placeholders()
     for found in sections:
         blocks = found.blocks
-        if bilingual and blocks and blocks[0].kind == "table" and blocks[0].element is not None:
-            blocks = _cell_blocks(blocks[0].element, 1) + blocks[1:]
+        if bilingual:
+            blocks = _english_blocks(blocks)
         _read_section(found, blocks, result, placeholders, own)
     if result["review_date"] is None:
         result["review_date"] = _cover_review_date(preamble)

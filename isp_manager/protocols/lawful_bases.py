@@ -51,9 +51,12 @@ def _cites(codes) -> str:
     return _(" and ").join(cite(c) for c in codes)
 
 
-def problem_message(problem: Problem) -> str:
-    """What is wrong and how to fix it, in the user's language."""
+def problem_message(problem: Problem, words=None) -> str:
+    """What is wrong and how to fix it, in the user's language; `words`, the agreement kind's
+    party words, name who receives it (partners, joint controllers, processors)."""
     codes = problem.codes
+    if problem.code == rules.RECIPIENTS_MISSING and words is not None:
+        return words.say("recipients_missing")
     builder = _MESSAGES.get(problem.code)
     return builder(codes) if builder else problem.code
 

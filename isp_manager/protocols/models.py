@@ -23,6 +23,12 @@ from ..db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..law import ARTICLE6, ARTICLE9, PARA18_REASONS, SCHEDULE1
+from .party_words import (
+    CONTROLLER_PROCESSOR_WORDS,
+    JOINT_CONTROLLER_WORDS,
+    PARTNER_WORDS,
+    PartyWords,
+)
 
 
 class ProtocolKind(enum.StrEnum):
@@ -38,6 +44,11 @@ class ProtocolKind(enum.StrEnum):
     @property
     def short_label(self) -> str:
         return self.value.upper()
+
+    @property
+    def words(self) -> PartyWords:
+        """What agreements of this kind call their parties (partners, joint controllers...)."""
+        return KIND_RULES[self].words
 
 
 KIND_LABELS = {
@@ -148,12 +159,14 @@ class KindRules:
     `others`; roles cannot be changed. A *one-and-many* kind (DDA, DPA): exactly one party has
     `first` (by default the lead) and at least one has `others`; roles can be swapped.
     `one_way` kinds carry information only from the `first` party to `others`.
+    `words` are what its pages, documents and e-mails call the parties.
     """
 
     first: PartnerRole
     others: PartnerRole
     fixed_lead: bool
     one_way: bool = False
+    words: PartyWords = PARTNER_WORDS
 
     @property
     def roles(self) -> tuple[PartnerRole, PartnerRole]:
@@ -165,8 +178,18 @@ KIND_RULES = {
     ProtocolKind.DDA: KindRules(
         PartnerRole.DISCLOSER, PartnerRole.RECIPIENT, fixed_lead=False, one_way=True
     ),
-    ProtocolKind.JCA: KindRules(PartnerRole.LEAD, PartnerRole.JOINT_CONTROLLER, fixed_lead=True),
-    ProtocolKind.DPA: KindRules(PartnerRole.CONTROLLER, PartnerRole.PROCESSOR, fixed_lead=False),
+    ProtocolKind.JCA: KindRules(
+        PartnerRole.LEAD,
+        PartnerRole.JOINT_CONTROLLER,
+        fixed_lead=True,
+        words=JOINT_CONTROLLER_WORDS,
+    ),
+    ProtocolKind.DPA: KindRules(
+        PartnerRole.CONTROLLER,
+        PartnerRole.PROCESSOR,
+        fixed_lead=False,
+        words=CONTROLLER_PROCESSOR_WORDS,
+    ),
 }
 ROLES_BY_KIND = {kind: rules.roles for kind, rules in KIND_RULES.items()}
 

@@ -325,7 +325,7 @@ def _waspi_accord(version, template) -> list[QaCheck]:
     section = template.section_with("partners").code
     unsigned = partners_without_accord(version)
     if not unsigned:
-        message = _("Every partner organisation has signed the WASPI Accord")
+        message = version.protocol.kind.words.say("accord_signed")
         return [QaCheck("waspi_accord", True, message, section, advisory=True)]
     names = ", ".join(o.display_name(current_locale()) for o in unsigned)
     message = _(
@@ -357,7 +357,7 @@ _QA_CODES = {
 }
 
 
-def _passing_checks(item) -> dict[str, str]:
+def _passing_checks(item, words) -> dict[str, str]:
     """The lawful-basis checks that apply to this item, with what each says when it passes."""
     name = item.category
     sch1 = item.basis_codes(BasisCatalogue.SCHEDULE1)
@@ -381,7 +381,7 @@ def _passing_checks(item) -> dict[str, str]:
         checks["para18"] = _(
             "%(item)s records why consent is not relied on (Schedule 1 paragraph 18)", item=name
         )
-    checks["recipients"] = _("%(item)s names the partners that receive it", item=name)
+    checks["recipients"] = words.say("item_recipients", item=name)
     return checks
 
 
@@ -389,16 +389,17 @@ def _lawful_bases(version, template) -> list[QaCheck]:
     """Each data item against law/lawful_basis.py. Existing data that breaks a rule is shown
     here with the fix and a link to the item; it is never changed for the user."""
     section = template.section_with("data_items").code
+    words = version.protocol.kind.words
     results = []
     for item in version.data_items:
         anchor = f"data-item-{item.id}"
         failed: dict[str, list[str]] = {}
         for problem in data_item_problems(item):
             message = _(
-                "%(item)s: %(problem)s", item=item.category, problem=problem_message(problem)
+                "%(item)s: %(problem)s", item=item.category, problem=problem_message(problem, words)
             )
             failed.setdefault(_QA_CODES[problem.code], []).append(message)
-        for code, message in _passing_checks(item).items():
+        for code, message in _passing_checks(item, words).items():
             if code not in failed:
                 results.append(QaCheck(code, True, message, section, anchor))
         for code, messages in failed.items():

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import current_locale
 from ..i18n import lazy_gettext as _l
 from ..parties.models import Organisation
 from ..qa_groups.models import QaGroup
@@ -140,7 +141,7 @@ def organisations_involved(view: RegisterView, user=None) -> list[sa.Row]:
         db.session.execute(
             sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
             .where(Organisation.id.in_(ids))
-            .order_by(Organisation.name)
+            .order_by(*Organisation.name_order(current_locale()))
         )
     )
 

@@ -140,9 +140,7 @@ def review_reminder(version: ProtocolVersion, threshold: str) -> Reminder:
         return "\n\n".join(
             [
                 opening,
-                _(
-                    "To review it, start a new version, make any changes with the partners, and take it through quality assurance and signing again. The current version stays in force until the new one is signed by every partner."
-                ),
+                version.protocol.kind.words.say("review_steps"),
                 values()["link"],
             ]
         )

@@ -173,8 +173,8 @@ def agreement_tasks(user, today: date) -> Iterator[Task]:
             "agreements-lead-awaiting-signatures",
             group,
             ngettext(
-                "%(num)d agreement your organisation leads is awaiting partners' signatures",
-                "%(num)d agreements your organisation leads are awaiting partners' signatures",
+                "%(num)d agreement your organisation leads is awaiting the other parties' signatures",
+                "%(num)d agreements your organisation leads are awaiting the other parties' signatures",
                 awaiting,
             ),
             awaiting,

@@ -473,6 +473,7 @@ def _render_section(version, template, section, form, editable, **extra):
     manage = can(current_user, Action.MANAGE_PARTNERS, version)
     if "partners" in section.table_types:
         form.new_partner.choices = _organisation_choices(version) if manage else []
+        form.new_partner.label.text = version.protocol.kind.words.say("add_label")
     comments = [
         (review, review.section_comments.get(section.code))
         for review in version.qa_reviews
@@ -510,7 +511,7 @@ def _organisation_choices(version: ProtocolVersion) -> list[tuple[str, str]]:
     rows = db.session.scalars(
         sa.select(Organisation)
         .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     )
     return [("", _("Choose an organisation"))] + [
         (o.code, o.display_name(locale)) for o in rows if o.id not in taken
@@ -558,6 +559,7 @@ def edit_partner(protocol_id: int, number: int, partner_id: int):
         (r.value, PARTNER_ROLE_LABELS[r]) for r in ROLES_BY_KIND[version.protocol.kind]
     ]
     form.signatory_user_id.choices = _signatory_choices(partner)
+    form.submit.label.text = version.protocol.kind.words.say("save_button")
     show_role = manage and not KIND_RULES[version.protocol.kind].fixed_lead
     show_can_edit = manage and not is_lead
     status = 422 if request.method == "POST" else 200
@@ -661,7 +663,8 @@ def _partner_choices(version, roles=None, blank=True):
     locale = current_locale()
     partners = [p for p in version.partners if roles is None or p.role in roles]
     choices = [(str(p.id), p.organisation.display_name(locale)) for p in partners]
-    return ([("", _("Choose a partner"))] if blank else []) + choices
+    blank_choice = [("", version.protocol.kind.words.say("choose_one"))] if blank else []
+    return blank_choice + choices
 
 
 def _data_item_form(version, item=None):
@@ -674,6 +677,9 @@ def _data_item_form(version, item=None):
     form.recipient_partner_ids.choices = _partner_choices(
         version, {PartnerRole.RECIPIENT} if dda else None, blank=False
     )
+    words = version.protocol.kind.words
+    form.source_partner_id.label.text = words.say("which_provides")
+    form.recipient_partner_ids.label.text = words.say("which_receive")
     if request.method == "GET":
         form.row_version.data = version.section(_data_code(version)).row_version
         if item is not None:
@@ -876,10 +882,8 @@ def qa(protocol_id: int, number: int):
                     comments=form.comments.data,
                     expected_etag=form.etag.data,
                 )
-                message = _(
-                    "%(ref)s %(v)s is QA approved. The partners have been asked to sign it.",
-                    ref=version.protocol.reference,
-                    v=version.label,
+                message = version.protocol.kind.words.say(
+                    "approved_flash", ref=version.protocol.reference, v=version.label
                 )
             else:
                 workflow.return_with_comments(
@@ -929,10 +933,8 @@ def _already_signed(version: ProtocolVersion, partner) -> bool:
 
 def _signed_message(version: ProtocolVersion, partner) -> str:
     if version.state == VersionState.ACTIVE:
-        return _(
-            "Signed. Every partner has now signed: %(ref)s %(v)s is active.",
-            ref=version.protocol.reference,
-            v=version.label,
+        return version.protocol.kind.words.say(
+            "every_signed_flash", ref=version.protocol.reference, v=version.label
         )
     return _(
         "Signed on behalf of %(org)s.", org=partner.organisation.display_name(current_locale())
@@ -1128,7 +1130,7 @@ def _register_choices() -> list[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(Organisation.code, Organisation.name, Organisation.name_cy)
         .where(Organisation.is_active.is_(True), Organisation.code != SERVICE_ORG_CODE)
-        .order_by(Organisation.name)
+        .order_by(*Organisation.name_order(current_locale()))
     ).all()
     welsh = current_locale() == "cy"
     return [(code, (name_cy if welsh and name_cy else name)) for code, name, name_cy in rows]

@@ -364,7 +364,7 @@ def _add_signature(version, partner, signature: ProtocolSignature, by) -> Protoc
     org = partner.organisation
     _tell_lead(version, lambda: _("signed by %(org)s", org=org.display_name(current_locale())))
     if version.state == VersionState.ACTIVE:
-        _tell_lead(version, _l("signed by every partner and now active"))
+        _tell_lead(version, version.protocol.kind.words.every_signed_mail)
     record_event(
         "protocol.signed",
         version,

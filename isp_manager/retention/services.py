@@ -22,6 +22,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..i18n import gettext as _
+from ..text_input import check_length
 from .models import (
     MAX_MONTHS,
     MIN_MONTHS,
@@ -268,11 +269,14 @@ def extend_retention(kind: RetentionKind, record, new_review_on, reason, *, by) 
     require_manager(by, kind.owner_id(record))
     _not_disposed(record)
     errors: dict[str, list[str]] = {}
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if len(reason) < MIN_REASON_CHARS:
-        errors["reason"] = [_("Give the reason for keeping the record longer, in a sentence.")]
-    elif len(reason) > MAX_REASON_CHARS:
-        errors["reason"] = [_("Shorten this to %(max)s characters or fewer.", max=MAX_REASON_CHARS)]
+    reason = check_length(
+        errors,
+        "reason",
+        reason.strip() if isinstance(reason, str) else "",
+        minimum=MIN_REASON_CHARS,
+        maximum=MAX_REASON_CHARS,
+        too_short=_("Give the reason for keeping the record longer, in a sentence."),
+    )
     old = record.retention_review_on
     if not isinstance(new_review_on, date):
         errors["new_review_on"] = [_("Enter the new review date.")]

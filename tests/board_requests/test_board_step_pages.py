@@ -157,7 +157,7 @@ def test_clarification_asked_and_answered_in_the_pages(login, req, people, outbo
     answered = board.post(f"{BASE}/{req.id}/clarification-answer", data={"answer": CLARIFIED})
     assert answered.status_code == 303
     db.session.refresh(req)
-    assert req.state is RequestState.ACKNOWLEDGED and req.clock_stopped_on is None
+    assert req.state is RequestState.SENT and req.clock_stopped_on is None  # not acknowledged
     assert _audit_actions(req)[-2:] == [
         "board_request.clarification_requested",
         "board_request.clarification_answered",
@@ -298,7 +298,7 @@ def test_the_api_steps_are_the_shared_ones(api_client, req, people):
     asked = body.post(f"{url}/clarification", json={"question": QUESTION})
     assert asked.status_code == 200 and asked.json["state"] == "awaiting_clarification"
     answered = board.post(f"{url}/clarification-answer", json={"answer": CLARIFIED})
-    assert answered.json["state"] == "acknowledged"
+    assert answered.json["state"] == "sent"  # asking a question is not acknowledging
     new_due = _new_due(req)
     more = body.post(
         f"{url}/extension-request", json={"new_due_date": new_due.isoformat(), "reason": REASON}

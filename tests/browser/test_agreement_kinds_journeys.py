@@ -139,29 +139,51 @@ def _start(page: Page, check_a11y, kind_label: str, title: str, shot: str) -> st
     return page.url
 
 
-def _add_parties(page: Page, task_list: str, section: str, parties: dict[str, str]) -> None:
+# What each kind calls its parties on its pages (protocols/party_words.py).
+WORDS = {
+    "jca": {
+        "add_label": "Add a joint controller from the register",
+        "add": "Add joint controller",
+        "save": "Save joint controller",
+        "provides": "Which joint controller provides it?",
+        "receive": "Which joint controllers receive it?",
+    },
+    "dpa": {
+        "add_label": "Add a processor from the register",
+        "add": "Add processor",
+        "save": "Save details",
+        "provides": "Who provides it: the controller or a processor?",
+        "receive": "Who receives it?",
+    },
+}
+
+
+def _add_parties(
+    page: Page, task_list: str, section: str, parties: dict[str, str], words: dict
+) -> None:
     _open_section(page, task_list, section)
+    expect(page.locator("main")).not_to_contain_text("partner")
     for code, name in parties.items():
-        page.get_by_label("Add a partner organisation from the register").select_option(label=name)
-        page.get_by_role("button", name="Add partner").click()
+        page.get_by_label(words["add_label"]).select_option(label=name)
+        page.get_by_role("button", name=words["add"]).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
-        _party_details(page, code)
+        _party_details(page, code, words)
     for name in parties.values():
         expect(page.locator("[id^=partner-]").filter(has_text=name)).to_be_visible()
 
 
-def _party_details(page: Page, code: str) -> None:
+def _party_details(page: Page, code: str, words: dict) -> None:
     page.get_by_label("Departments or teams").fill("Information governance")
     page.get_by_label("Owner or point of contact: name").fill(f"Contact at {code}")
     page.get_by_label("Owner or point of contact: e-mail address").fill(f"ig@{code}.example")
     page.get_by_label("Signatory without an account: name").fill(f"Signatory at {code}")
     page.get_by_label("Signatory: role").fill("Director of Social Services")
-    page.get_by_role("button", name="Save partner").click()
+    page.get_by_role("button", name=words["save"]).click()
 
 
-def _lead_details(page: Page, lead_name: str, code: str) -> None:
+def _lead_details(page: Page, lead_name: str, code: str, words: dict) -> None:
     page.get_by_role("button", name=f"Change {lead_name}").click()
-    _party_details(page, code)
+    _party_details(page, code, words)
 
 
 def _review_date(page: Page) -> None:
@@ -195,12 +217,12 @@ def test_an_ig_lead_drafts_a_controller_processor_agreement_exports_and_submits_
     sign_in(page, make_live_user(lead_code, "ig_lead", name="Gwen Controller"))
     task_list = _start(page, check_a11y, "Controller-processor agreement", DPA_TITLE, "dpa-new")
 
-    _add_parties(page, task_list, "Appendix A: Parties", DPA_PROCESSOR)
+    _add_parties(page, task_list, "Appendix A: Parties", DPA_PROCESSOR, WORDS["dpa"])
     expect(page.locator("[id^=partner-]").filter(has_text=lead_name)).to_contain_text("Controller")
     expect(page.locator("[id^=partner-]").filter(has_text="Flintshire")).to_contain_text(
         "Processor"
     )
-    _lead_details(page, lead_name, lead_code)
+    _lead_details(page, lead_name, lead_code, WORDS["dpa"])
     _shot(page, check_a11y, "dpa-parties")
     _save_complete(page)
 
@@ -223,8 +245,8 @@ def test_an_ig_lead_drafts_a_controller_processor_agreement_exports_and_submits_
     page.get_by_label("Categories of data subjects").fill("Children and adults at risk\nCarers")
     page.get_by_role("button", name="Add a data item").click()
     page.get_by_label("Category of information").fill("Case notes of the out-of-hours service")
-    page.get_by_label("Which partner provides it?").select_option(label=lead_name)
-    page.get_by_role("group", name="Which partners receive it?").get_by_label(
+    page.get_by_label(WORDS["dpa"]["provides"]).select_option(label=lead_name)
+    page.get_by_role("group", name=WORDS["dpa"]["receive"]).get_by_label(
         "Flintshire County Council"
     ).check()
     page.get_by_label(re.compile(r"Art. 6\(1\)\(e\)")).check()
@@ -317,12 +339,12 @@ def test_an_ig_lead_drafts_a_joint_controller_agreement_exports_and_submits_it(
     sign_in(page, make_live_user(lead_code, "ig_lead", name="Ifan Lead"))
     task_list = _start(page, check_a11y, "Joint Controller Agreement", JCA_TITLE, "jca-new")
 
-    _add_parties(page, task_list, "Appendix A: Joint controllers", JCA_PARTNERS)
+    _add_parties(page, task_list, "Appendix A: Joint controllers", JCA_PARTNERS, WORDS["jca"])
     for name in JCA_PARTNERS.values():
         expect(page.locator("[id^=partner-]").filter(has_text=name)).to_contain_text(
             "Joint controller"
         )
-    _lead_details(page, lead_name, lead_code)
+    _lead_details(page, lead_name, lead_code, WORDS["jca"])
     _shot(page, check_a11y, "jca-parties")
     _save_complete(page)
 
@@ -357,9 +379,9 @@ def test_an_ig_lead_drafts_a_joint_controller_agreement_exports_and_submits_it(
     page.get_by_label("Categories of data subjects").fill("People referred to the service")
     page.get_by_role("button", name="Add a data item").click()
     page.get_by_label("Category of information").fill("Referral and assessment record")
-    page.get_by_label("Which partner provides it?").select_option(label=lead_name)
+    page.get_by_label(WORDS["jca"]["provides"]).select_option(label=lead_name)
     for name in JCA_PARTNERS.values():
-        page.get_by_role("group", name="Which partners receive it?").get_by_label(name).check()
+        page.get_by_role("group", name=WORDS["jca"]["receive"]).get_by_label(name).check()
     page.get_by_label(re.compile(r"Art. 6\(1\)\(e\)")).check()
     page.get_by_role("button", name="Save data item").click()
     expect(page.locator("[id^=data-item-]")).to_contain_text("Referral and assessment")

@@ -311,7 +311,8 @@ def test_a_refusal_without_reasons_reports_ground_and_reasons_together(make_requ
     with pytest.raises(InvalidInput) as refused:
         services.respond_to_request(req, services.AnswerInput(outcome="declined"), by=board_user)
     assert set(refused.value.errors) == {"ground", "written_reasons"}
-    assert "s164-ground-a" in refused.value.errors["ground"][0]
+    message = refused.value.errors["ground"][0]  # the grounds in words, by their sections
+    assert "s.164(1)(a)" in message and "s164-ground-a" not in message
 
 
 def test_partly_complied_records_what_was_and_was_not_provided(make_request, board_user):
@@ -450,6 +451,22 @@ def test_answering_while_a_clarification_is_awaited_restarts_the_clock(make_requ
     assert req.clock_stopped_on is None
     assert req.stopped_working_days == 2
     assert req.due_date == date(2027, 1, 12)
+
+
+def test_after_a_clarification_the_request_is_back_where_it_was(
+    make_request, board_user, council_user
+):
+    """Asking a question is not acknowledging: the request reads Sent again after the answer,
+    unless the body asked had acknowledged it before."""
+    req = make_request()
+    services.ask_for_clarification(req, "Which years of records do you need?", by=board_user)
+    assert req.acknowledged_at is None
+    services.give_clarification(req, "All years.", by=council_user)
+    assert req.state is RequestState.SENT and req.state.label == "Sent"
+    services.acknowledge_request(req, by=board_user)
+    services.ask_for_clarification(req, "Which of the two schools do you mean?", by=board_user)
+    services.give_clarification(req, "Both.", by=council_user)
+    assert req.state is RequestState.ACKNOWLEDGED
 
 
 @pytest.mark.parametrize(

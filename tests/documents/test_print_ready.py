@@ -174,3 +174,77 @@ def test_no_language_asked_for_is_the_readers(app):
 def test_bilingual_page_label_gives_both_welsh_first(app):
     with app.test_request_context():
         assert page_label("bilingual") == "Tudalen / Page {page} o / of {pages}"
+
+
+# ----------------------------------------------------------------- pages and rows
+
+
+def _break_only(paragraph) -> bool:
+    runs = paragraph._p.findall(qn("w:r"))
+    return (
+        not paragraph.text.strip()
+        and len(runs) == 1
+        and runs[0].find(qn("w:br")) is not None
+        and runs[0].find(qn("w:br")).get(qn("w:type")) == "page"
+    )
+
+
+def test_a_page_break_is_kept_on_the_paragraph_after_it_so_no_page_is_left_empty():
+    """A paragraph holding only a page break that falls at the top of a page (the page
+    before filled to its last line) would leave that page empty: the break is made "page
+    break before" of the next paragraph instead."""
+    from isp_manager.documents import add_page_break
+
+    doc = new_document(title="Breaks", version_label="V1 Draft", marking="OFFICIAL")
+    add_text(doc, "The contents, to the last line of the page.")
+    add_page_break(doc)
+    add_heading(doc, "1. Introduction")
+    reopened = _reopen(doc)
+    assert not any(_break_only(p) for p in reopened.paragraphs)
+    heading = next(p for p in reopened.paragraphs if p.text == "1. Introduction")
+    assert heading.paragraph_format.page_break_before is True
+    before = next(p for p in reopened.paragraphs if p.text.startswith("The contents"))
+    assert not before.paragraph_format.page_break_before
+
+
+def test_a_page_break_before_a_table_stays_a_break():
+    from isp_manager.documents import add_page_break, add_table
+
+    doc = new_document(title="Breaks", version_label="V1 Draft", marking="OFFICIAL")
+    add_text(doc, "Before")
+    add_page_break(doc)
+    add_table(doc, ["A", "B"], [("1", "2")])
+    reopened = _reopen(doc)
+    assert sum(_break_only(p) for p in reopened.paragraphs) == 1
+
+
+def test_no_row_of_a_table_is_split_across_two_pages():
+    """A signature block, a data item: each row of a table stays on one page."""
+    from isp_manager.documents import add_long_table, add_table
+
+    doc = new_document(title="Rows", version_label="V1 Draft", marking="OFFICIAL")
+    add_table(doc, ["Organisation", "Signature"], [("Cardiff Council", "Signed\nby Ann")])
+    add_long_table(doc, ["Organisation", "Signature"], [(f"Body {n}", "x\ny") for n in range(30)])
+    reopened = _reopen(doc)
+    for table in reopened.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        # the header row goes with the first row to the next page, never alone
+        assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in table.rows[0].cells)
+
+
+def test_the_empty_lines_before_a_page_break_are_dropped():
+    """The line after a table, before a new page: were the page above full, it would spill
+    onto a page of its own and leave it empty."""
+    from isp_manager.documents import add_page_break, add_table
+
+    doc = new_document(title="Breaks", version_label="V1 Draft", marking="OFFICIAL")
+    add_table(doc, ["A", "B"], [("1", "2")])
+    doc.add_paragraph()
+    add_page_break(doc)
+    add_heading(doc, "Appendix A: Parties")
+    body = _reopen(doc).element.body
+    table = body.find(qn("w:tbl"))
+    heading = table.getnext()
+    assert "".join(t.text for t in heading.iter(qn("w:t"))) == "Appendix A: Parties"
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None

@@ -251,8 +251,19 @@ def test_register_csv_export_has_the_reference_layout_with_nation(client):
     response = client.get("/organisations.csv?nation=uk")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    # The reference layout, then the WASPI Accord columns (which the import also reads).
-    assert list(rows[0]) == [*services.REGISTER_CSV_COLUMNS, *services.WASPI_CSV_COLUMNS]
+    # The reference layout, then the WASPI Accord columns (which the import also reads), with
+    # a label beside each column of codes (which the import ignores).
+    assert list(rows[0]) == list(services.EXPORT_CSV_COLUMNS)
+    assert [c for c in rows[0] if not c.endswith("_label")] == [
+        *services.REGISTER_CSV_COLUMNS,
+        *services.WASPI_CSV_COLUMNS,
+    ]
+    nca = next(r for r in rows if r["code"] == "nca")
+    assert (nca["s28_category"], nca["s28_category_label"]) == (
+        "s28-e",
+        "The National Crime Agency",
+    )
+    assert nca["nation_label"] == "UK-wide"
     assert {r["code"]: r["nation"] for r in rows} == {
         "btpa": "uk",
         "hmpps-wales": "uk",

@@ -185,15 +185,50 @@ def test_bilingual_puts_welsh_and_english_side_by_side_welsh_first(active, login
     details = cover_details(doc)
     assert details["Statws\nStatus"] == "Gweithredol\nActive"
     assert doc.sections[0].header.paragraphs[0].text == "SWYDDOGOL / OFFICIAL"
-    # each section: one row of two columns, the Welsh on the left
-    columns = [t for t in doc.tables if len(t.columns) == 2 and len(t.rows) == 1]
+    # each section: two columns, the Welsh on the left, a row for each sub-heading
+    columns = [t for t in doc.tables if len(t.columns) == 2 and not _has_grid(t)]
     assert len(columns) >= 12
-    introduction = columns[1].rows[0].cells  # after the document control
-    welsh, english = (c.paragraphs[0].text for c in introduction)
-    assert welsh == "1.1 Diben y protocol hwn"
-    assert english == "1.1 The purpose of this protocol"
-    assert all(round(c.width.cm, 2) == 8.25 for t in columns for c in t.rows[0].cells)
+    introduction = columns[1]  # after the document control
+    firsts = [tuple(c.paragraphs[0].text for c in row.cells) for row in introduction.rows]
+    assert firsts[:2] == [
+        ("1.1 Diben y protocol hwn", "1.1 The purpose of this protocol"),
+        ("1.2 Dibenion penodol ar gyfer rhannu", "1.2 Specific purposes for sharing"),
+    ]
+    assert all(round(c.width.cm, 2) == 8.25 for t in columns for r in t.rows for c in r.cells)
     assert doc.core_properties.language == "cy-GB"
+
+
+def _has_grid(table) -> bool:
+    from docx.oxml.ns import qn
+
+    return table._tbl.tblPr.find(qn("w:tblStyle")) is not None
+
+
+def test_bilingual_writes_wide_tables_across_the_page_welsh_then_english(active, login):
+    """Half a page is too narrow for a table of three or more columns: it is written across
+    the page, not in a column, the Welsh table first, each at the full width."""
+    from docx.oxml.ns import qn
+
+    version, author = active
+    doc = export(login(author), version, language="bilingual")
+    wide = [t for t in doc.tables if len(t.columns) >= 3]
+    assert len(wide) >= 10  # version history, partners, data items, flows, signatures: twice
+    for table in wide:
+        widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(widths) / 567 - 16.5) < 0.1  # cm, the width of the text
+    nested = [t for outer in doc.tables for r in outer.rows for c in r.cells for t in c.tables]
+    assert nested and all(len(t.columns) < 3 for t in nested)
+    headers = [[c.text for c in t.rows[0].cells] for t in wide]
+    data_items = headers.index(
+        ["Gwybodaeth", "Categori arbennig", "Darparwyd gan", "Derbyniwyd gan", "Sail gyfreithlon"]
+    )
+    assert headers[data_items + 1] == [
+        "Information",
+        "Special category",
+        "Provided by",
+        "Received by",
+        "Lawful basis",
+    ]
 
 
 @pytest.mark.parametrize("value", ["fr", "welsh", "EN", "x" * 300])
@@ -295,3 +330,50 @@ def test_every_kind_is_print_ready_in_every_language(ig, login, kind, language):
     assert cover_details(doc)[key] == draft
     details, history = control_table(doc)
     assert details[key] == draft and len(history) == 2  # header, then the first draft
+
+
+@pytest.mark.parametrize("language", ["en", "cy", "bilingual"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_page_is_left_empty_and_no_signature_block_is_split(ig, login, kind, language):
+    """Each new page (the document control, the contents, the body, each appendix) starts with
+    "page break before" on its first paragraph, never a paragraph holding only a break (which
+    left a page empty after a full contents page); the sentence above the signatures is kept
+    with their table and no row of it is split across pages; side by side, no heading is
+    kept with next (LibreOffice moved such rows whole, leaving a heading alone on a page)."""
+    from docx.oxml.ns import qn
+
+    author = ig(LEAD)
+    version = filled(kind, author)
+    db.session.commit()
+    doc = export(login(author), version, language=language)
+    body = doc.element.body
+    for paragraph in body.iterchildren(qn("w:p")):
+        breaks = paragraph.findall(f"{qn('w:r')}/{qn('w:br')}")
+        assert not (breaks and not "".join(paragraph.itertext()).strip()), "a break-only line"
+    starts = [p for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    assert len(starts) >= 3 + sum(s.is_appendix for s in template_for(version.protocol).sections)
+    signatures = [
+        t for t in doc.tables if t.rows and t.rows[0].cells[-1].text in ("Signature", "Llofnod")
+    ]
+    signatures += [
+        t
+        for outer in doc.tables
+        for row in outer.rows
+        for cell in row.cells
+        for t in cell.tables
+        if t.rows[0].cells[-1].text in ("Signature", "Llofnod")
+    ]
+    assert signatures
+    for table in signatures:
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+        if language != "bilingual":  # side by side, the sentences stand above both tables
+            intro = table._tbl.getprevious()
+            assert intro.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    if language == "bilingual":
+        for outer in doc.tables:
+            if outer._tbl.tblPr.find(qn("w:tblStyle")) is None:
+                for row in outer.rows:
+                    for cell in row.cells:
+                        for p in cell.paragraphs:
+                            if p.style.name.startswith("Heading"):
+                                assert p.paragraph_format.keep_with_next is False
