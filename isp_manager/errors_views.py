@@ -51,6 +51,19 @@ def _api_error(status: int, message: str, errors: dict | None = None):
     return response
 
 
+def _named_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A service's messages for the API, each naming its field ("purpose: Shorten this…")."""
+    return {
+        key: [
+            str(m)
+            if key == "_schema" or key.lower() in str(m).lower()
+            else _("%(field)s: %(message)s", field=key, message=m)
+            for m in messages
+        ]
+        for key, messages in errors.items()
+    }
+
+
 def _status_name(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -132,11 +145,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         if _is_api():
-            errors = (
-                {k: v for k, v in error.field_errors().items()}
-                if error.status_code == 422
-                else None
-            )
+            errors = _named_field_errors(error.field_errors()) if error.status_code == 422 else None
             return _api_error(error.status_code, error.message, errors)
         template = getattr(error, "page_template", None) or ERROR_TEMPLATES.get(
             error.status_code, "errors/400.html"

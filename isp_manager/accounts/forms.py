@@ -141,7 +141,6 @@ class CreateUserForm(FlaskForm):
         _l("Full name"),
         missing=_l("Enter the person's full name"),
         max_length=200,
-        too_long=_l("Name must be 200 characters or fewer"),
     )
     email = required_text_field(
         _l("Email address"),
@@ -268,7 +267,6 @@ class InviteUserForm(FlaskForm):
         _l("Full name"),
         missing=_l("Enter the person's full name"),
         max_length=200,
-        too_long=_l("Name must be 200 characters or fewer"),
     )
     email = required_text_field(
         _l("Email address"),

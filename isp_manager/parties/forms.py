@@ -141,9 +141,7 @@ class RegisterFilterForm(FlaskForm):
         _l("Name"),
         description=_l("English or Welsh name, or part of it"),
         widget=GovTextInput(),
-        validators=[
-            Length(max=MAX_SEARCH_LENGTH, message=_l("Search must be %(max)d characters or fewer"))
-        ],
+        validators=[Length(max=MAX_SEARCH_LENGTH)],
     )
     kind = SelectField(
         _l("Kind of organisation"), widget=GovSelect(), validate_choice=False, default=""

@@ -33,9 +33,7 @@ class RegisterFilterForm(FlaskForm):
     q = StringField(
         _l("Title or reference"),
         widget=GovTextInput(),
-        validators=[
-            Length(max=MAX_SEARCH_LENGTH, message=_l("Search must be %(max)d characters or fewer"))
-        ],
+        validators=[Length(max=MAX_SEARCH_LENGTH)],
     )
     kind = SelectField(
         _l("Kind of agreement"),

@@ -200,7 +200,7 @@ def test_create_user_with_a_password(api_client, admin):
         (
             {"email": 42, "name": "A B", "organisation": "la-cardiff", "role": "ig_lead"},
             "email",
-            "Not a valid string",
+            "email must be text",
         ),
     ],
 )

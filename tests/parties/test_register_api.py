@@ -211,7 +211,7 @@ def test_only_admins_patch(caller, role):
     [
         ({**NEW_YOT, "code": "Not A Slug"}, "code", "lower-case letters"),
         ({**NEW_YOT, "code": "la-cardiff"}, "code", "already exists"),
-        ({k: v for k, v in NEW_YOT.items() if k != "name"}, "name", "Missing data"),
+        ({k: v for k, v in NEW_YOT.items() if k != "name"}, "name", "name is required"),
         ({**NEW_YOT, "kind": "dragon"}, "kind", "kind must be one of"),
         (
             {**NEW_YOT, "relevant_partner_category": "rp-b"},
@@ -227,9 +227,13 @@ def test_only_admins_patch(caller, role):
         ({**NEW_YOT, "ico_registration": "12"}, "ico_registration", "like Z1234567 or ZA123456"),
         ({**NEW_YOT, "dpo_email": "nobody"}, "dpo_email", "correct format"),
         ({**NEW_YOT, "waspi_signed_on": "2999-01-01"}, "waspi_signed_on", "today or in the past"),
-        ({**NEW_YOT, "waspi_signed_on": "yesterday"}, "waspi_signed_on", "Not a valid date"),
+        (
+            {**NEW_YOT, "waspi_signed_on": "yesterday"},
+            "waspi_signed_on",
+            "waspi_signed_on must be a real date",
+        ),
         ({**NEW_YOT, "notes": "n" * 501}, "notes", "500 characters or fewer"),
-        ({**NEW_YOT, "secret": 1}, "secret", "Unknown field"),
+        ({**NEW_YOT, "secret": 1}, "secret", "secret is not a field of this request"),
     ],
 )
 def test_create_bad_input_is_422_with_field_messages(caller, body, field, words):

@@ -94,7 +94,7 @@ def test_wildcards_are_taken_literally(client):
 def test_over_long_search_gets_a_message(client):
     response = client.get("/organisations", query_string={"q": "x" * 101})
     assert response.status_code == 422
-    assert "Search must be 100 characters or fewer" in text(response)
+    assert "Name must be 100 characters or fewer" in text(response)
 
 
 @pytest.mark.parametrize(
