@@ -65,7 +65,12 @@ def test_cardiff_asks_the_health_board_which_declines_with_written_reasons(
     )
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/requests/new\?body=lhb-cardiff-and-vale$"))
-    expect(page.get_by_text("(s164-2-a)")).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(r"It can be asked under .*s\.164\(2\)\(a\): A relevant partner")
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("s164-2-a")).to_have_count(0)  # the citation, never the code
     expect(page.get_by_text(re.compile("is a relevant partner of Cardiff Council"))).to_be_visible()
     expect(
         page.get_by_text(re.compile(r"Information: if sent today, due .* working days from"))

@@ -118,9 +118,15 @@ def test_a_date_error_link_moves_to_the_day_box(page: Page, sign_in, make_live_u
     sign_in(page, officer)
     page.goto("/board-requests/new")
     _fill_request(page, "Cardiff and Vale University Health Board")
-    page.get_by_role("button", name="Send the request").click()
-    page.get_by_role("button", name="Send the request").click()  # after checking who is told
-    expect(page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))).to_be_visible()
+    send = page.get_by_role("button", name="Send the request")
+    saved = page.get_by_text(re.compile(r"Request S137-\d{4}-\d{6} saved\."))
+    send.click()
+    # A body nobody at which would be told is checked first (another journey may have named
+    # the health board's request contacts, and then it is sent at once).
+    expect(send.or_(saved)).to_be_visible()
+    if not saved.is_visible():
+        send.click()
+    expect(saved).to_be_visible()
     page.get_by_role("button", name="Give more time").click()
     page.get_by_role("button", name="Grant the extension").click()
     link = page.locator(".govuk-error-summary").get_by_role("link").first
