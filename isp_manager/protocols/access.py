@@ -231,7 +231,7 @@ RULES: dict[Action, Rule] = {
         (is_lead_ig_lead,),
         EDITABLE_STATES,
         _l(
-            "Partners cannot be added or removed now: this version is %(state)s. Start a new version, which every partner signs again."
+            "Parties cannot be added or removed now: this version is %(state)s. Start a new version, which every party signs again."
         ),
     ),
     Action.SUBMIT: Rule(
@@ -301,20 +301,20 @@ def _refusal(action: Action, user, version: ProtocolVersion) -> str:
         return _("Auditors can read agreements but cannot change them.")
     messages = {
         Action.EDIT: _(
-            "Only information governance leads of the lead organisation, or of partners given edit rights, can change this agreement."
+            "Only information governance leads of the lead organisation, or of parties given edit rights, can change this agreement."
         ),
         Action.MANAGE_PARTNERS: _(
-            "Only information governance leads of the lead organisation can add or remove partners."
+            "Only information governance leads of the lead organisation can add or remove parties."
         ),
         Action.SUBMIT: _("Only an author of this agreement can submit it for quality assurance."),
         Action.QA_DECIDE: _(
             "Only a member of the QA group this version was submitted to can review it: one from neither the lead organisation nor the submitter's organisation, who did not write or submit this version."
         ),
         Action.SIGN: _(
-            "Only the signatory a partner organisation has named can sign for it, from their own account, and only once."
+            "Only the signatory a party has named can sign for it, from their own account, and only once."
         ),
         Action.RECORD_PAPER_SIGNATURE: _(
-            "Only an information governance lead of a partner organisation whose signatory has no account can record that signatory's signature given on paper, and only once."
+            "Only an information governance lead of a party whose signatory has no account can record that signatory's signature given on paper, and only once."
         ),
         Action.WITHDRAW: _(
             "Only information governance leads of the lead organisation can withdraw this agreement."

@@ -151,7 +151,7 @@ def _partner_by_code(version: ProtocolVersion, code: str | None, field: str):
     partner = next((p for p in version.partners if p.organisation.code == code), None)
     if partner is None:
         raise InvalidInput(
-            _("%(code)s is not a partner in this version: add it as a partner first", code=code),
+            _("%(code)s is not a party to this version: add it to the agreement first", code=code),
             field=field,
         )
     return partner
@@ -344,7 +344,7 @@ def add_partner(data, protocol_id, number):
     version = _version(protocol_id, number)
     if not data.get("organisation"):
         raise InvalidInput(
-            _("Give the organisation code of the partner to add, like la-cardiff"),
+            _("Give the organisation code of the party to add, like la-cardiff"),
             field="organisation",
         )
     return services.add_partner(

@@ -80,7 +80,7 @@ def _mismatch(codes) -> str:
 _MESSAGES = {
     rules.ARTICLE6_MISSING: lambda codes: _("Choose an Article 6 lawful basis"),
     rules.ARTICLE6_PUBLIC_AUTHORITY: lambda codes: _(
-        "%(basis)s is not available to a public authority for processing in the performance of its tasks (UK GDPR Article 6(1)), and the partner that provides this information is a public authority (or none is chosen yet): choose another Article 6 basis, such as public task (Article 6(1)(e))",
+        "%(basis)s is not available to a public authority for processing in the performance of its tasks (UK GDPR Article 6(1)), and the party that provides this information is a public authority (or none is chosen yet): choose another Article 6 basis, such as public task (Article 6(1)(e))",
         basis=_cites(codes),
     ),
     rules.ARTICLE9_MISSING: lambda codes: _(
@@ -127,5 +127,5 @@ _MESSAGES = {
         para18=cite(codes[0]),
         consent=_cites(codes[1:]) or _("consent"),
     ),
-    rules.RECIPIENTS_MISSING: lambda codes: _("Choose at least one partner that receives it"),
+    rules.RECIPIENTS_MISSING: lambda codes: _("Choose at least one party that receives it"),
 }

@@ -339,7 +339,7 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
         if choice.code in seen:
             errors.setdefault("partners", []).append(
                 _(
-                    "%(org)s is listed more than once: list each partner once",
+                    "%(org)s is listed more than once: list each party once",
                     org=organisation.display_name(current_locale()),
                 )
             )
@@ -348,7 +348,7 @@ def _resolve_partners(kind, lead, choices, errors) -> list[tuple[Organisation, P
         if choice.role is not None and choice.role not in roles:
             errors.setdefault("partners", []).append(
                 _(
-                    "'%(role)s' is not a partner role in this kind of agreement: use %(roles)s",
+                    "'%(role)s' is not a party's role in this kind of agreement: use %(roles)s",
                     role=choice.role,
                     roles=", ".join(sorted(roles)),
                 )
@@ -803,7 +803,7 @@ def add_partner(
     if organisation and version.partner_for(organisation.id):
         errors.setdefault("organisation", []).append(
             _(
-                "%(org)s is already a partner in this agreement",
+                "%(org)s is already a party to this agreement",
                 org=organisation.display_name(current_locale()),
             )
         )
@@ -1116,19 +1116,17 @@ def _apply_data_item(version, item: ProtocolDataItem, data: DataItemInput) -> No
     source = partners.get(data.source_partner_id) if data.source_partner_id else None
     if data.source_partner_id and source is None:
         errors.setdefault("source_partner_id", []).append(
-            _(
-                "Choose the partner that provides this information from the partners of this agreement"
-            )
+            _("Choose the party that provides this information from the parties to this agreement")
         )
     recipient_ids = list(dict.fromkeys(data.recipient_partner_ids or []))
     recipients = [partners[i] for i in recipient_ids if i in partners]
     if len(recipients) != len(recipient_ids):
         errors.setdefault("recipient_partner_ids", []).append(
-            _("Choose the receiving partners from the partners of this agreement")
+            _("Choose who receives it from the parties to this agreement")
         )
     if source is not None and source in recipients:
         errors.setdefault("recipient_partner_ids", []).append(
-            _("The partner that provides the information cannot also be one that receives it")
+            _("The party that provides the information cannot also be one that receives it")
         )
     if KIND_RULES[version.protocol.kind].one_way:
         if source is not None and source.role != PartnerRole.DISCLOSER:
@@ -1292,10 +1290,10 @@ def _apply_flow(version, flow: ProtocolFlow, data: FlowInput) -> None:
     for name in ("from_partner_id", "to_partner_id"):
         value = getattr(data, name)
         if value and value not in partners:
-            errors.setdefault(name, []).append(_("Choose a partner of this agreement"))
+            errors.setdefault(name, []).append(_("Choose a party to this agreement"))
     if data.from_partner_id and data.from_partner_id == data.to_partner_id:
         errors.setdefault("to_partner_id", []).append(
-            _("The receiving partner must be different from the one sharing")
+            _("The party receiving it must be different from the one sharing")
         )
     if KIND_RULES[version.protocol.kind].one_way:
         source = partners.get(data.from_partner_id)

@@ -95,7 +95,7 @@ def test_create_isp_records_template_reference_and_partners(ig):
         (
             {"kind": "dda", "partners": [PartnerChoice("la-cardiff", "lead")]},
             "partners",
-            "not a partner role",
+            "not a party's role",
         ),
     ],
 )
@@ -244,7 +244,7 @@ def test_partners_add_update_remove(draft_isp, ig):
         version, "police-south-wales", by=author, expected_row_version=rv()
     )
     assert added.role == PartnerRole.PARTNER
-    with pytest.raises(InvalidInput, match="already a partner"):
+    with pytest.raises(InvalidInput, match="already a party"):
         services.add_partner(version, "police-south-wales", by=author, expected_row_version=rv())
     with pytest.raises(InvalidInput, match="no organisation"):
         services.add_partner(version, "nope", by=author, expected_row_version=rv())

@@ -415,7 +415,7 @@ def test_partner_sub_forms(draft_isp, login):
     rv = section_rv(version, "partners")
     duplicate = client.post(section, data=add | {"row_version": rv})
     assert duplicate.status_code == 422
-    assert "South Wales Police (Chief Constable) is already a partner" in duplicate.text
+    assert "South Wales Police (Chief Constable) is already a party" in duplicate.text
     assert 'href="#new_partner"' in duplicate.text  # the error summary links to the select
     none_chosen = client.post(section, data={"action": "add_partner", "row_version": rv})
     assert none_chosen.status_code == 422 and "Choose the organisation to add" in none_chosen.text
