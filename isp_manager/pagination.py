@@ -109,3 +109,11 @@ def paginate(
         db.session.scalars(rows_stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     )
     return Page(items=list(rows), total=total, page=page, per_page=per_page, total_is_capped=capped)
+
+
+def api_page(stmt: sa.Select, pagination_parameters) -> list:
+    """One page of an API list: flask-smorest's page and size in, its item count set (for the
+    X-Pagination header), the page's rows out."""
+    page = paginate(stmt, page=pagination_parameters.page, per_page=pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items

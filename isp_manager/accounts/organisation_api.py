@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, NotFound
 from ..i18n import gettext as _
-from ..pagination import paginate
+from ..pagination import api_page
 from ..parties import services as parties
 from . import access, invitations
 from .access import Action
@@ -63,13 +63,9 @@ class Invitations(MethodView):
         """The organisation's invitations, newest first: those whose link still works unless
         `state` says otherwise."""
         org = _organisation(code)
-        page = paginate(
-            invitations.invitations_query(org, _state(args["state"])),
-            page=pagination_parameters.page,
-            per_page=pagination_parameters.page_size,
+        return api_page(
+            invitations.invitations_query(org, _state(args["state"])), pagination_parameters
         )
-        pagination_parameters.item_count = page.total
-        return page.items
 
     @blp.arguments(InvitationCreateSchema)
     @blp.response(201, InvitationSchema)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, NotFound
 from ..i18n import gettext as _
-from ..pagination import paginate
+from ..pagination import api_page
 from . import services
 from .models import Nation, OrgKind
 from .schemas import (
@@ -60,13 +60,7 @@ def list_organisations(args, pagination_parameters):
         waspi_accord=args.get("waspi_accord"),
         status=args["status"],
     )
-    page = paginate(
-        services.register_query(filters),
-        page=pagination_parameters.page,
-        per_page=pagination_parameters.page_size,
-    )
-    pagination_parameters.item_count = page.total
-    return page.items
+    return api_page(services.register_query(filters), pagination_parameters)
 
 
 @blp.route("", methods=["POST"])

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..api_blueprint import Blueprint
 from ..errors import DomainError, InvalidInput, NotFound
 from ..i18n import gettext as _
-from ..pagination import paginate
+from ..pagination import api_page
 from . import importing, services, workflow
 from .access import visible_protocols_filter
 from .content import compare_versions
@@ -189,11 +189,7 @@ class Protocols(MethodView):
                     ProtocolVersion.state == args["state"],
                 )
             )
-        page = paginate(
-            stmt, page=pagination_parameters.page, per_page=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        return api_page(stmt, pagination_parameters)
 
     @blp.arguments(ProtocolCreateSchema)
     @blp.response(201, ProtocolSchema)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..api_blueprint import Blueprint
 from ..errors import InvalidInput, PermissionDenied
 from ..i18n import gettext as _
-from ..pagination import paginate
+from ..pagination import api_page
 from . import services
 from .schemas import (
     AccountCreationSchema,
@@ -44,13 +44,7 @@ class Providers(MethodView):
             raise PermissionDenied(
                 _("Only administrators and IG leads can see the sign-in providers")
             )
-        page = paginate(
-            services.providers_for(_user()),
-            page=pagination_parameters.page,
-            per_page=pagination_parameters.page_size,
-        )
-        pagination_parameters.item_count = page.total
-        return page.items
+        return api_page(services.providers_for(_user()), pagination_parameters)
 
     @blp.arguments(SsoProviderCreateSchema)
     @blp.response(201, SsoProviderSchema)
